@@ -1,0 +1,39 @@
+// swift-tools-version:5.10
+import PackageDescription
+
+let package = Package(
+    name: "mle-report",
+    products: [
+        .executable(name: "mle-report", targets: ["mle-report"]),
+        .library(name: "Likelihood", targets: ["Likelihood"]),
+        .library(name: "Plot", targets: ["Plot"]),
+        .library(name: "Mustache", targets: ["Mustache"]),
+        .library(name: "MathML", targets: ["MathML"]),
+    ],
+    targets: [
+        // C libraries from the system, found through pkg-config.
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo",
+                       providers: [.apt(["libcairo2-dev"]), .brew(["cairo"])]),
+        .systemLibrary(name: "CPango", pkgConfig: "pangocairo",
+                       providers: [.apt(["libpango1.0-dev"]), .brew(["pango"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
+
+        // Pure Swift cores.
+        .target(name: "Likelihood"),
+        .target(name: "Mustache"),
+        .target(name: "MathML"),
+        .target(name: "Plot", dependencies: ["CCairo", "CPango", "CPNG"]),
+        .target(name: "Report", dependencies: ["Likelihood", "Plot", "Mustache", "MathML"]),
+        .executableTarget(name: "mle-report", dependencies: ["Report", "Likelihood"]),
+        .executableTarget(name: "mle-bench", dependencies: ["Report", "Likelihood", "Plot"],
+                          path: "Benchmarks/mle-bench",
+                          exclude: []),
+
+        .testTarget(name: "LikelihoodTests", dependencies: ["Likelihood"]),
+        .testTarget(name: "PlotTests", dependencies: ["Plot", "CPNG"]),
+        .testTarget(name: "MustacheTests", dependencies: ["Mustache"]),
+        .testTarget(name: "MathMLTests", dependencies: ["MathML"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Likelihood", "mle-report"]),
+    ]
+)

@@ -1,0 +1,234 @@
+import Foundation
+
+/// Reads comma-separated values as RFC 4180 describes them.
+///
+/// Quoted fields may hold commas, doubled quotes and line breaks; records end with CRLF, LF or
+/// a lone CR; a UTF-8 byte-order mark is skipped; the first record is the header. Blank lines
+/// are skipped. Every defect is reported as a `DataError` naming the line and column (in
+/// characters, 1-based) where it starts. No input makes the reader trap.
+public enum CSVReader {
+    /// Reads and parses the file at `path`; `name` is how the file is shown in messages.
+    public static func read(path: String, name: String? = nil) throws -> Dataset {
+        let shown = name ?? path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw DataError.unreadable(file: shown, reason: "no such file")
+        }
+        guard !isDirectory.boolValue else {
+            throw DataError.unreadable(file: shown, reason: "it is a directory")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DataError.unreadable(file: shown, reason: "permission denied or not a regular file")
+        }
+        return try parse(Array(data), source: shown)
+    }
+
+    /// Parses CSV text given as bytes.
+    public static func parse(_ bytes: [UInt8], source: String) throws -> Dataset {
+        var start = 0
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
+        try validateUTF8(bytes, from: start, source: source)
+
+        var parser = Parser(bytes: bytes, index: start, source: source)
+        var header: [Field]? = nil
+        var cells: [[String]] = []
+        var lines: [[Int32]] = []
+        var rows = 0
+        var columns: [[Int32]] = []
+
+        while let record = try parser.nextRecord() {
+            if record.fields.count == 1, record.fields[0].text.isEmpty, !record.fields[0].quoted { continue }
+            guard let names = header else {
+                var seen: [String: Int] = [:]
+                for (i, field) in record.fields.enumerated() {
+                    let name = field.text.trimmingSpaces()
+                    let at = SourceLocation(file: source, line: field.line, column: field.column)
+                    if name.isEmpty { throw DataError.emptyColumnName(at) }
+                    if let first = seen[name] {
+                        throw DataError.duplicateColumn(at, name: name, firstColumn: first)
+                    }
+                    seen[name] = i + 1
+                }
+                header = record.fields
+                cells = Array(repeating: [], count: record.fields.count)
+                lines = Array(repeating: [], count: record.fields.count)
+                columns = Array(repeating: [], count: record.fields.count)
+                continue
+            }
+            if record.fields.count != names.count {
+                let column = record.fields.count > names.count
+                    ? record.fields[names.count].column : record.endColumn
+                let at = SourceLocation(file: source, line: record.fields[0].line, column: column)
+                throw DataError.raggedRow(at, expected: names.count, found: record.fields.count)
+            }
+            rows += 1
+            for (i, field) in record.fields.enumerated() {
+                cells[i].append(field.text)
+                lines[i].append(Int32(clamping: field.line))
+                columns[i].append(Int32(clamping: field.column))
+            }
+        }
+        guard let names = header else { throw DataError.emptyFile(file: source) }
+        guard rows > 0 else { throw DataError.noDataRows(file: source) }
+        return Dataset(source: source, columnNames: names.map { $0.text.trimmingSpaces() },
+                       cells: cells, lines: lines, columns: columns)
+    }
+
+    /// Finds the first byte that is not part of a well-formed UTF-8 sequence.
+    static func validateUTF8(_ bytes: [UInt8], from start: Int, source: String) throws {
+        var line = 1
+        var column = 1
+        var i = start
+        while i < bytes.count {
+            let b = bytes[i]
+            var length = 0
+            var minimum: UInt32 = 0
+            var scalar: UInt32 = 0
+            switch b {
+            case 0x00...0x7F: length = 1
+            case 0xC2...0xDF: length = 2; minimum = 0x80; scalar = UInt32(b & 0x1F)
+            case 0xE0...0xEF: length = 3; minimum = 0x800; scalar = UInt32(b & 0x0F)
+            case 0xF0...0xF4: length = 4; minimum = 0x10000; scalar = UInt32(b & 0x07)
+            default: length = 0
+            }
+            var valid = length > 0 && i + length <= bytes.count
+            if valid && length > 1 {
+                for k in 1..<length {
+                    let c = bytes[i + k]
+                    if c & 0xC0 != 0x80 { valid = false; break }
+                    scalar = (scalar << 6) | UInt32(c & 0x3F)
+                }
+                if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) { valid = false }
+            }
+            guard valid else {
+                throw DataError.invalidUTF8(SourceLocation(file: source, line: line, column: column))
+            }
+            if b == 0x0A || (b == 0x0D && (i + 1 >= bytes.count || bytes[i + 1] != 0x0A)) {
+                line += 1
+                column = 1
+            } else if b != 0x0D {
+                column += 1
+            }
+            i += length
+        }
+    }
+
+    struct Field {
+        var text: String
+        var quoted: Bool
+        var line: Int
+        var column: Int
+    }
+
+    struct Record {
+        var fields: [Field]
+        var endColumn: Int
+    }
+
+    /// A byte-level state machine over already validated UTF-8.
+    struct Parser {
+        let bytes: [UInt8]
+        var index: Int
+        let source: String
+        var line = 1
+        var column = 1
+
+        init(bytes: [UInt8], index: Int, source: String) {
+            self.bytes = bytes
+            self.index = index
+            self.source = source
+        }
+
+        private var here: SourceLocation { SourceLocation(file: source, line: line, column: column) }
+
+        /// Moves past one byte, keeping the character column (continuation bytes do not count).
+        private mutating func advance() {
+            let b = bytes[index]
+            index += 1
+            if b & 0xC0 != 0x80 { column += 1 }
+        }
+
+        /// Consumes a line break at the current position if there is one.
+        private mutating func consumeNewline() -> Bool {
+            guard index < bytes.count else { return false }
+            if bytes[index] == 0x0A {
+                index += 1
+            } else if bytes[index] == 0x0D {
+                index += 1
+                if index < bytes.count && bytes[index] == 0x0A { index += 1 }
+            } else {
+                return false
+            }
+            line += 1
+            column = 1
+            return true
+        }
+
+        mutating func nextRecord() throws -> Record? {
+            guard index < bytes.count else { return nil }
+            var fields: [Field] = []
+            while true {
+                let field = try nextField()
+                fields.append(field)
+                if index < bytes.count && bytes[index] == 0x2C {   // ','
+                    advance()
+                    continue
+                }
+                let end = column
+                _ = consumeNewline()
+                return Record(fields: fields, endColumn: end)
+            }
+        }
+
+        private mutating func nextField() throws -> Field {
+            let startLine = line
+            let startColumn = column
+            var text: [UInt8] = []
+            // Leading spaces before an opening quote are tolerated.
+            var probe = index
+            while probe < bytes.count && (bytes[probe] == 0x20 || bytes[probe] == 0x09) { probe += 1 }
+            if probe < bytes.count && bytes[probe] == 0x22 {
+                while index < probe { advance() }
+                let openedAt = here
+                advance()
+                while true {
+                    guard index < bytes.count else { throw DataError.unterminatedQuote(openedAt) }
+                    let b = bytes[index]
+                    if b == 0x22 {
+                        if index + 1 < bytes.count && bytes[index + 1] == 0x22 {
+                            text.append(0x22)
+                            advance(); advance()
+                            continue
+                        }
+                        advance()
+                        break
+                    }
+                    if b == 0x0A || b == 0x0D {
+                        let isCRLF = b == 0x0D && index + 1 < bytes.count && bytes[index + 1] == 0x0A
+                        text.append(b)
+                        if isCRLF { text.append(0x0A) }
+                        _ = consumeNewline()
+                        continue
+                    }
+                    text.append(b)
+                    advance()
+                }
+                while index < bytes.count && (bytes[index] == 0x20 || bytes[index] == 0x09) { advance() }
+                if index < bytes.count && bytes[index] != 0x2C && bytes[index] != 0x0A && bytes[index] != 0x0D {
+                    throw DataError.textAfterClosingQuote(here)
+                }
+                return Field(text: String(decoding: text, as: UTF8.self), quoted: true,
+                             line: startLine, column: startColumn)
+            }
+            while index < bytes.count {
+                let b = bytes[index]
+                if b == 0x2C || b == 0x0A || b == 0x0D { break }
+                if b == 0x22 { throw DataError.quoteInUnquotedField(here) }
+                text.append(b)
+                advance()
+            }
+            return Field(text: String(decoding: text, as: UTF8.self), quoted: false,
+                         line: startLine, column: startColumn)
+        }
+    }
+}

@@ -1,0 +1,95 @@
+/// A table of named columns, stored column by column.
+///
+/// Cells keep the text they were read from and where it stood, so that a column can be
+/// converted to numbers on demand and any bad cell reported with its file, line and column.
+/// Only the columns a model uses need to be numeric.
+public struct Dataset: Sendable {
+    /// The name shown in messages (the file name as the user gave it, or a built-in name).
+    public let source: String
+    /// Column names, in file order.
+    public let columnNames: [String]
+    /// Number of data rows.
+    public let rowCount: Int
+
+    private let cells: [[String]]
+    private let lines: [[Int32]]        // per column, per row: line of the cell
+    private let columns: [[Int32]]      // per column, per row: character column of the cell
+    private let numeric: [[Double]?]    // columns given directly as numbers
+
+    /// A data set read from text (see `CSVReader`).
+    init(source: String, columnNames: [String], cells: [[String]], lines: [[Int32]], columns: [[Int32]]) {
+        self.source = source
+        self.columnNames = columnNames
+        self.cells = cells
+        self.lines = lines
+        self.columns = columns
+        self.rowCount = cells.first?.count ?? 0
+        self.numeric = Array(repeating: nil, count: columnNames.count)
+    }
+
+    /// A data set made of numeric columns (built-in data or tests).
+    public init(source: String, columns named: [(String, [Double])]) {
+        self.source = source
+        self.columnNames = named.map(\.0)
+        self.numeric = named.map { $0.1 }
+        self.rowCount = named.first?.1.count ?? 0
+        self.cells = []
+        self.lines = []
+        self.columns = []
+    }
+
+    /// The position of the cell in `row` of `column` in the source file, if the data came from one.
+    public func location(row: Int, column: String) -> SourceLocation? {
+        guard let index = columnNames.firstIndex(of: column), index < lines.count, row < lines[index].count else {
+            return nil
+        }
+        return SourceLocation(file: source, line: Int(lines[index][row]), column: Int(columns[index][row]))
+    }
+
+    /// The column `name` as numbers.
+    /// - Throws: `DataError` naming the first cell that is empty, not a number or not finite,
+    ///   or the missing column.
+    public func numbers(_ name: String) throws -> [Double] {
+        guard let index = columnNames.firstIndex(of: name) else {
+            throw DataError.missingColumn(file: source, name: name, available: columnNames)
+        }
+        if let values = numeric[index] { return values }
+        let texts = cells[index]
+        var values = [Double]()
+        values.reserveCapacity(texts.count)
+        for (row, text) in texts.enumerated() {
+            let at = SourceLocation(file: source, line: Int(lines[index][row]), column: Int(columns[index][row]))
+            values.append(try Dataset.parseNumber(text, at: at, column: name))
+        }
+        return values
+    }
+
+    static func parseNumber(_ raw: String, at: SourceLocation, column: String) throws -> Double {
+        let text = raw.trimmingSpaces()
+        if text.isEmpty { throw DataError.emptyField(at, column: column) }
+        // Swift's parser accepts "nan", "inf" and hexadecimal; a data file should hold plain
+        // decimal numbers, so anything else is refused by name.
+        let lowered = text.lowercased()
+        let bare = lowered.hasPrefix("-") || lowered.hasPrefix("+") ? String(lowered.dropFirst()) : lowered
+        if bare.hasPrefix("nan") || bare.hasPrefix("inf") {
+            throw DataError.nonFinite(at, column: column, text: raw)
+        }
+        guard bare.first.map({ $0.isASCII && ($0.isNumber || $0 == ".") }) == true,
+              !bare.hasPrefix("0x"),
+              text.allSatisfy({ $0.isASCII }),
+              let value = Double(text) else {
+            throw DataError.notANumber(at, column: column, text: raw)
+        }
+        guard value.isFinite else { throw DataError.nonFinite(at, column: column, text: raw) }
+        return value
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first == " " || first == "\t" { scalars = scalars.dropFirst() }
+        while let last = scalars.last, last == " " || last == "\t" { scalars = scalars.dropLast() }
+        return String(scalars)
+    }
+}

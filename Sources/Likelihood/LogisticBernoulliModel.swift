@@ -1,0 +1,189 @@
+import Foundation
+
+/// The fitted logistic-Bernoulli model `P(y = 1 | x) = σ(w·x + b)`.
+public struct LogisticFit: Equatable, Sendable {
+    public var n: Int
+    public var w: Coefficient
+    public var b: Coefficient
+    /// Inverse observed information at the MLE: var(ŵ), cov(ŵ, b̂), var(b̂).
+    public var covariance: (ww: Double, wb: Double, bb: Double)
+    /// log L at the MLE (natural log).
+    public var logLikelihood: Double
+    /// log L of the intercept-only model, `k log(k/n) + (n−k) log(1 − k/n)`.
+    public var nullLogLikelihood: Double
+    /// McFadden's pseudo-R², `1 − log L / log L₀`.
+    public var pseudoRSquared: Double
+    public var aic: Double
+    public var bic: Double
+    public var iterations: Int
+    public var converged: Bool
+    /// Newton's iterates from (0, 0) to the MLE.
+    public var path: [Parameters]
+
+    public static func == (a: LogisticFit, b: LogisticFit) -> Bool {
+        a.n == b.n && a.w == b.w && a.b == b.b && a.logLikelihood == b.logLikelihood && a.path == b.path
+    }
+}
+
+/// Maximum likelihood for the logistic-Bernoulli model.
+///
+/// The negative log-likelihood of labels `y ∈ {0, 1}` is `Σ softplus(ηᵢ) − yᵢ ηᵢ` with
+/// `ηᵢ = w xᵢ + b`: exactly the summed binary cross-entropy. It is convex; Newton–Raphson with
+/// step-halving finds its minimum when one exists, and `separation(x:y:)` says when it does not.
+public enum LogisticBernoulliModel {
+    public static let parameterCount = 2
+    public static let maxIterations = 100
+    /// Newton stops after a step that moves each parameter by less than `tolerance·(1 + |θ|)`;
+    /// convergence is quadratic there, so the last iterate is accurate to working precision.
+    public static let tolerance = 1e-10
+
+    /// Checks that the data can have a logistic MLE: equal lengths, at least 3 points, a
+    /// non-constant x, labels in {0, 1}, both classes present, and no separation.
+    public static func validate(x: [Double], y: [Double]) throws {
+        guard x.count == y.count else { throw FitError.lengthMismatch(x: x.count, y: y.count) }
+        guard x.count >= 3 else { throw FitError.tooFewPoints(n: x.count, needed: 3) }
+        for (i, label) in y.enumerated() where label != 0 && label != 1 {
+            throw FitError.labelNotBinary(row: i, value: label)
+        }
+        let ones = y.reduce(0, +)
+        if ones == 0 { throw FitError.singleClass(label: 0) }
+        if ones == Double(y.count) { throw FitError.singleClass(label: 1) }
+        if x.min() == x.max() { throw FitError.constantPredictor }
+        if let s = separation(x: x, y: y) { throw FitError.separation(s) }
+    }
+
+    /// Detects complete or quasi-complete separation of one predictor.
+    ///
+    /// With a single x and an intercept, the MLE exists exactly when the two classes overlap
+    /// strictly: some y = 0 lies above some y = 1 and some y = 1 above some y = 0. Otherwise a
+    /// threshold splits them (with ties at the threshold for the quasi-complete case).
+    public static func separation(x: [Double], y: [Double]) -> Separation? {
+        var min0 = Double.infinity, max0 = -Double.infinity
+        var min1 = Double.infinity, max1 = -Double.infinity
+        for (xi, yi) in zip(x, y) {
+            if yi == 1 { min1 = min(min1, xi); max1 = max(max1, xi) } else { min0 = min(min0, xi); max0 = max(max0, xi) }
+        }
+        guard min0.isFinite, min1.isFinite else { return nil }
+        if max0 < min1 { return Separation(kind: .complete, onesAbove: true, threshold: (max0 + min1) / 2) }
+        if max1 < min0 { return Separation(kind: .complete, onesAbove: false, threshold: (max1 + min0) / 2) }
+        if max0 == min1 { return Separation(kind: .quasiComplete, onesAbove: true, threshold: max0) }
+        if max1 == min0 { return Separation(kind: .quasiComplete, onesAbove: false, threshold: max1) }
+        return nil
+    }
+
+    /// The negative log-likelihood with its gradient and Hessian, in one pass.
+    struct Evaluation {
+        var nll = 0.0
+        var gw = 0.0, gb = 0.0
+        var hww = 0.0, hwb = 0.0, hbb = 0.0
+
+        static func + (l: Evaluation, r: Evaluation) -> Evaluation {
+            Evaluation(nll: l.nll + r.nll, gw: l.gw + r.gw, gb: l.gb + r.gb,
+                       hww: l.hww + r.hww, hwb: l.hwb + r.hwb, hbb: l.hbb + r.hbb)
+        }
+    }
+
+    static func evaluate(_ theta: Parameters, x: UnsafeBufferPointer<Double>,
+                         y: UnsafeBufferPointer<Double>, secondOrder: Bool = true) -> Evaluation {
+        ParallelSum.reduce(count: x.count, zero: Evaluation(), { range in
+            var e = Evaluation()
+            for i in range {
+                let xi = x[i], eta = theta.w * xi + theta.b
+                e.nll += Numerics.softplus(eta) - y[i] * eta
+                let p = Numerics.sigmoid(eta)
+                let r = p - y[i]
+                e.gw += r * xi
+                e.gb += r
+                if secondOrder {
+                    let v = p * (1 - p)
+                    e.hww += v * xi * xi
+                    e.hwb += v * xi
+                    e.hbb += v
+                }
+            }
+            return e
+        }, combine: +)
+    }
+
+    /// `−log L(w, b) = Σ softplus(w xᵢ + b) − yᵢ (w xᵢ + b)`. - Complexity: O(n).
+    public static func negativeLogLikelihood(_ theta: Parameters, x: [Double], y: [Double]) -> Double {
+        var total = 0.0
+        for i in x.indices {
+            let eta = theta.w * x[i] + theta.b
+            total += Numerics.softplus(eta) - y[i] * eta
+        }
+        return total
+    }
+
+    /// Mean binary cross-entropy `−(1/n) Σ yᵢ log pᵢ + (1 − yᵢ) log(1 − pᵢ)`, written through
+    /// `log p = −softplus(−η)` and `log(1 − p) = −softplus(η)`. - Complexity: O(n).
+    public static func meanCrossEntropy(_ theta: Parameters, x: [Double], y: [Double]) -> Double {
+        var total = 0.0
+        for i in x.indices {
+            let eta = theta.w * x[i] + theta.b
+            total += y[i] * Numerics.softplus(-eta) + (1 - y[i]) * Numerics.softplus(eta)
+        }
+        return total / Double(x.count)
+    }
+
+    /// Fits the model by Newton–Raphson from (0, 0) with step-halving.
+    /// - Throws: `FitError` when the data admit no MLE (see `validate`).
+    /// - Complexity: O(n) per iteration, usually 5–10 iterations.
+    public static func fit(x: [Double], y: [Double]) throws -> LogisticFit {
+        try validate(x: x, y: y)
+        let n = x.count
+        var theta = Parameters(w: 0, b: 0)
+        var path = [theta]
+        var iterations = 0
+        var converged = false
+        var current = x.withUnsafeBufferPointer { xs in y.withUnsafeBufferPointer { ys in evaluate(theta, x: xs, y: ys) } }
+        while iterations < maxIterations {
+            guard let (dw, db) = Numerics.solveSymmetric2x2(a: current.hww, c: current.hwb, d: current.hbb,
+                                                            r0: -current.gw, r1: -current.gb) else { break }
+            iterations += 1
+            var t = 1.0
+            var accepted: (Parameters, Evaluation)? = nil
+            for _ in 0..<60 {
+                let trial = Parameters(w: theta.w + t * dw, b: theta.b + t * db)
+                let e = x.withUnsafeBufferPointer { xs in y.withUnsafeBufferPointer { ys in evaluate(trial, x: xs, y: ys) } }
+                // Accept any step that does not increase the objective beyond rounding.
+                if e.nll <= current.nll + 1e-12 * abs(current.nll) { accepted = (trial, e); break }
+                t /= 2
+            }
+            guard let (next, e) = accepted else { break }
+            let small = abs(next.w - theta.w) <= tolerance * (1 + abs(next.w))
+                && abs(next.b - theta.b) <= tolerance * (1 + abs(next.b))
+            theta = next
+            current = e
+            path.append(theta)
+            if small { converged = true; break }
+        }
+        // Covariance: the inverse of the observed information (the Hessian) at the MLE.
+        let det = current.hww * current.hbb - current.hwb * current.hwb
+        let vww = current.hbb / det, vbb = current.hww / det, vwb = -current.hwb / det
+        let ones = y.reduce(0, +)
+        let p0 = ones / Double(n)
+        let nullLogL = ones * log(p0) + (Double(n) - ones) * log1p(-p0)
+        let logL = -current.nll
+        let z = Distributions.normalQuantile975
+        let k = Double(parameterCount)
+        return LogisticFit(n: n,
+                           w: Coefficient(estimate: theta.w, standardError: vww.squareRoot(), quantile: z,
+                                          pValue: Distributions.normalTwoSidedP),
+                           b: Coefficient(estimate: theta.b, standardError: vbb.squareRoot(), quantile: z,
+                                          pValue: Distributions.normalTwoSidedP),
+                           covariance: (vww, vwb, vbb),
+                           logLikelihood: logL, nullLogLikelihood: nullLogL,
+                           pseudoRSquared: 1 - logL / nullLogL,
+                           aic: 2 * k - 2 * logL, bic: k * log(Double(n)) - 2 * logL,
+                           iterations: iterations, converged: converged, path: path)
+    }
+
+    /// Gradient of the mean cross-entropy, `(1/n) Σ (pᵢ − yᵢ)(xᵢ, 1)`. - Complexity: O(n).
+    public static func meanCrossEntropyGradient(_ theta: Parameters, x: [Double], y: [Double]) -> (Double, Double) {
+        let e = x.withUnsafeBufferPointer { xs in y.withUnsafeBufferPointer { ys in
+            evaluate(theta, x: xs, y: ys, secondOrder: false) } }
+        let n = Double(x.count)
+        return (e.gw / n, e.gb / n)
+    }
+}

@@ -1,0 +1,93 @@
+import XCTest
+@testable import Likelihood
+
+final class CSVReaderTests: XCTestCase {
+    private func parse(_ text: String) throws -> Dataset {
+        try CSVReader.parse(Array(text.utf8), source: "t.csv")
+    }
+
+    private func assertError(_ text: String, _ expected: String, file: StaticString = #filePath, line: UInt = #line,
+                             column: String = "y") {
+        XCTAssertThrowsError(try { let d = try parse(text); _ = try d.numbers("x"); _ = try d.numbers(column) }(),
+                             file: file, line: line) { error in
+            XCTAssertEqual("\(error)", expected, file: file, line: line)
+        }
+    }
+
+    func testPlainFileIsReadColumnByColumn() throws {
+        let d = try parse("x,y\n1,2\n3.5,-4e2\n")
+        XCTAssertEqual(d.columnNames, ["x", "y"])
+        XCTAssertEqual(try d.numbers("x"), [1, 3.5])
+        XCTAssertEqual(try d.numbers("y"), [2, -400])
+    }
+
+    func testQuotedFieldsCRLFAndByteOrderMark() throws {
+        let text = "\u{FEFF}\"a,b\",\"say \"\"hi\"\"\",x\r\n\"1\",\"2\r\nz\",3\r\n"
+        let d = try parse(text)
+        XCTAssertEqual(d.columnNames, ["a,b", "say \"hi\"", "x"])
+        XCTAssertEqual(try d.numbers("a,b"), [1])
+        XCTAssertEqual(try d.numbers("x"), [3])
+        XCTAssertEqual(d.location(row: 0, column: "x"), SourceLocation(file: "t.csv", line: 3, column: 4))
+    }
+
+    func testNoFinalNewlineAndBlankLinesAreFine() throws {
+        let d = try parse("x,y\n\n1,2\n\n3,4")
+        XCTAssertEqual(try d.numbers("y"), [2, 4])
+        XCTAssertEqual(d.location(row: 1, column: "y"), SourceLocation(file: "t.csv", line: 5, column: 3))
+    }
+
+    func testEveryDefectNamesLineAndColumn() {
+        assertError("", "t.csv: the file is empty; a header row naming the columns is required")
+        assertError("x,y\n", "t.csv: the file has a header row but no data rows")
+        assertError("x,y\n1,2\n3\n", "t.csv:3:2: row has 1 field, but the header has 2")
+        assertError("x,y\n1,2,5\n", "t.csv:2:5: row has 3 fields, but the header has 2")
+        assertError("x,y\n1,abc\n", "t.csv:2:3: column \"y\": \"abc\" is not a number")
+        assertError("x,y\n1,NaN\n", "t.csv:2:3: column \"y\": \"NaN\" is not a finite number")
+        assertError("x,y\n1,-inf\n", "t.csv:2:3: column \"y\": \"-inf\" is not a finite number")
+        assertError("x,y\n1,1e400\n", "t.csv:2:3: column \"y\": \"1e400\" is not a finite number")
+        assertError("x,y\n1,\n", "t.csv:2:3: column \"y\": empty field (missing values are not supported)")
+        assertError("x,x\n1,2\n", "t.csv:1:3: duplicate column name \"x\" (also column 1)")
+        assertError("x,\n1,2\n", "t.csv:1:3: empty column name in the header row")
+        assertError("x,y\n1,\"2\n", "t.csv:2:3: quoted field is never closed (missing '\"')")
+        assertError("x,y\n1,2\"\n", "t.csv:2:4: '\"' inside an unquoted field; quote the whole field and double the quote")
+        assertError("x,y\n1,\"2\"z\n", "t.csv:2:6: text after the closing quote of a field; expected ',' or end of line")
+        assertError("x,y\n1,2\n", "t.csv: no column named \"z\"; the columns are \"x\", \"y\"", column: "z")
+        assertError("x,y\n1,0x10\n", "t.csv:2:3: column \"y\": \"0x10\" is not a number")
+    }
+
+    func testInvalidUTF8IsLocated() {
+        let bytes: [UInt8] = Array("x,y\n1,é".utf8) + [0xFF] + Array("\n".utf8)
+        XCTAssertThrowsError(try CSVReader.parse(bytes, source: "t.csv")) { error in
+            XCTAssertEqual("\(error)", "t.csv:2:4: invalid UTF-8 byte sequence; save the file as UTF-8")
+        }
+        // Overlong encodings and surrogates are not UTF-8 either.
+        XCTAssertThrowsError(try CSVReader.parse([0x78, 0xC0, 0x80], source: "t.csv"))
+        XCTAssertThrowsError(try CSVReader.parse([0x78, 0xED, 0xA0, 0x80], source: "t.csv"))
+    }
+
+    func testNonNumericColumnsNotUsedAreAllowed() throws {
+        let d = try parse("name,x\nalpha,1\nbeta,2\n")
+        XCTAssertEqual(try d.numbers("x"), [1, 2])
+    }
+
+    func testArbitraryBytesNeverTrap() {
+        var random = RandomGenerator(seed: 7)
+        let alphabet: [UInt8] = [0x2C, 0x22, 0x0A, 0x0D, 0x31, 0x2E, 0x65, 0x2D, 0x20, 0xC3, 0xA9, 0xFF, 0x78, 0x79]
+        for _ in 0..<3000 {
+            let length = Int(random.next() % 40)
+            let bytes = (0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
+            if let d = try? CSVReader.parse(bytes, source: "f") {
+                for name in d.columnNames { _ = try? d.numbers(name) }
+            }
+        }
+    }
+
+    func testMissingFileAndDirectory() {
+        XCTAssertThrowsError(try CSVReader.read(path: "/nonexistent/file.csv", name: "file.csv")) {
+            XCTAssertEqual("\($0)", "file.csv: cannot read the file: no such file")
+        }
+        XCTAssertThrowsError(try CSVReader.read(path: NSTemporaryDirectory(), name: "tmp")) {
+            XCTAssertEqual("\($0)", "tmp: cannot read the file: it is a directory")
+        }
+    }
+}
