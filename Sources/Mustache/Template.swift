@@ -1,0 +1,171 @@
+/// A parsed Mustache template.
+///
+/// Parsing happens once; rendering walks the tree against a context stack. Partials and
+/// parents are looked up by name through a `PartialLoader` and parsed once each.
+public struct Template {
+    public let name: String
+    let nodes: [Node]
+
+    /// Parses `text`. - Throws: `MustacheError` with the line and column of a bad tag.
+    public init(name: String, text: String) throws {
+        self.name = name
+        self.nodes = try Parser(name: name, text: text).parse()
+    }
+}
+
+/// Where partials and parents come from.
+public protocol PartialLoader {
+    /// The text of the template called `name`, or nil if there is none.
+    func source(named name: String) throws -> String?
+}
+
+/// Partials held in memory.
+public struct DictionaryLoader: PartialLoader {
+    public var templates: [String: String]
+    public init(_ templates: [String: String]) { self.templates = templates }
+    public func source(named name: String) throws -> String? { templates[name] }
+}
+
+/// How missing names and partials are treated.
+public enum Strictness: Sendable {
+    /// The specification's behaviour: a missing name renders as empty, a missing partial as
+    /// nothing.
+    case lenient
+    /// A missing name or partial is an error naming the template, line and column.
+    case strict
+}
+
+/// Renders templates, caching parsed partials.
+public final class Renderer {
+    let loader: PartialLoader
+    let strictness: Strictness
+    /// Escapes interpolated text; HTML by default.
+    public var escape: (String) -> String = Renderer.escapeHTML
+    private var cache: [String: Template] = [:]
+    private var depth = 0
+
+    public init(loader: PartialLoader = DictionaryLoader([:]), strictness: Strictness = .strict) {
+        self.loader = loader
+        self.strictness = strictness
+    }
+
+    /// Renders a template with `data` as the bottom of the context stack.
+    public func render(_ template: Template, _ data: MustacheValue) throws -> String {
+        var out = ""
+        try render(template.nodes, template: template.name, stack: [data], overrides: [:], into: &out)
+        return out
+    }
+
+    /// Parses and renders a template named `name` obtained from the loader.
+    public func render(named name: String, _ data: MustacheValue) throws -> String {
+        guard let template = try load(name) else {
+            throw MustacheError(template: name, line: 1, column: 1, message: "no template named \"\(name)\"")
+        }
+        return try render(template, data)
+    }
+
+    /// `&`, `<`, `>`, `"` and `'` as entities: safe in element content and in quoted attributes.
+    public static func escapeHTML(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    private func load(_ name: String) throws -> Template? {
+        if let cached = cache[name] { return cached }
+        guard let text = try loader.source(named: name) else { return nil }
+        let template = try Template(name: name, text: text)
+        cache[name] = template
+        return template
+    }
+
+    private func lookup(_ name: String, _ stack: [MustacheValue]) -> MustacheValue? {
+        if name == "." { return stack.last }
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard var value = stack.reversed().lazy.compactMap({ $0[parts[0]] }).first else { return nil }
+        for part in parts.dropFirst() {
+            guard let next = value[part] else { return nil }
+            value = next
+        }
+        return value
+    }
+
+    private func resolve(_ name: String, _ stack: [MustacheValue], template: String, at: Position) throws -> MustacheValue {
+        if let value = lookup(name, stack) { return value }
+        if strictness == .strict {
+            throw MustacheError(template: template, line: at.line, column: at.column,
+                                message: "\"\(name)\" is not in the data given to the template")
+        }
+        return .null
+    }
+
+    private func partial(_ name: String, template: String, at: Position) throws -> Template? {
+        if let t = try load(name) { return t }
+        if strictness == .strict {
+            throw MustacheError(template: template, line: at.line, column: at.column, message: "no partial named \"\(name)\"")
+        }
+        return nil
+    }
+
+    private func render(_ nodes: [Node], template: String, stack: [MustacheValue],
+                        overrides: [String: [Node]], into out: inout String) throws {
+        for node in nodes {
+            switch node {
+            case let .text(text):
+                out += text
+            case let .variable(name, escaped, at):
+                let text = try resolve(name, stack, template: template, at: at).text
+                out += escaped ? escape(text) : text
+            case let .section(s):
+                let value = try resolve(s.name, stack, template: template, at: s.at)
+                if s.inverted {
+                    if !value.isTruthy { try render(s.children, template: template, stack: stack, overrides: overrides, into: &out) }
+                } else if case let .array(items) = value {
+                    for item in items {
+                        try render(s.children, template: template, stack: stack + [item], overrides: overrides, into: &out)
+                    }
+                } else if value.isTruthy {
+                    try render(s.children, template: template, stack: stack + [value], overrides: overrides, into: &out)
+                }
+            case let .partial(name, indent, _, at):
+                try include(name, indent: indent, arguments: [:], template: template, at: at, stack: stack,
+                            overrides: overrides, into: &out)
+            case let .parent(name, indent, _, arguments, at):
+                try include(name, indent: indent, arguments: arguments, template: template, at: at, stack: stack,
+                            overrides: overrides, into: &out)
+            case let .block(b):
+                if let replacement = overrides[b.name] {
+                    let shifted = Node.reindent(replacement, remove: "", add: b.indent, firstLine: b.indentsFirstLine)
+                    try render(shifted, template: template, stack: stack, overrides: overrides, into: &out)
+                } else {
+                    try render(b.children, template: template, stack: stack, overrides: overrides, into: &out)
+                }
+            }
+        }
+    }
+
+    private func include(_ name: String, indent: String, arguments: [String: [Node]], template: String, at: Position,
+                         stack: [MustacheValue], overrides: [String: [Node]], into out: inout String) throws {
+        guard let t = try partial(name, template: template, at: at) else { return }
+        depth += 1
+        defer { depth -= 1 }
+        guard depth < 100 else {
+            throw MustacheError(template: template, line: at.line, column: at.column,
+                                message: "partials nest more than 100 deep (\"\(name)\" includes itself?)")
+        }
+        let nodes = indent.isEmpty ? t.nodes : Node.reindent(t.nodes, remove: "", add: indent)
+        // Arguments given further out win over those given here.
+        let merged = overrides.merging(arguments) { outer, _ in outer }
+        try render(nodes, template: t.name, stack: stack, overrides: merged, into: &out)
+    }
+}

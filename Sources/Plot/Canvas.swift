@@ -1,0 +1,306 @@
+import CCairo
+import CPango
+import Foundation
+
+/// The file formats a figure can be written in.
+public enum ImageFormat: String, CaseIterable, Sendable {
+    case png, svg, pdf
+}
+
+/// Errors from drawing or encoding.
+public enum PlotError: Error, CustomStringConvertible, Equatable {
+    case cairo(String)
+    case png(String)
+
+    public var description: String {
+        switch self {
+        case let .cairo(message): return "drawing failed: \(message)"
+        case let .png(message): return "PNG encoding failed: \(message)"
+        }
+    }
+}
+
+/// Collects the bytes Cairo streams out for SVG and PDF surfaces.
+final class ByteSink {
+    var bytes: [UInt8] = []
+}
+
+private let sinkWrite: cairo_write_func_t = { closure, data, length in
+    guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
+    let sink = Unmanaged<ByteSink>.fromOpaque(closure).takeUnretainedValue()
+    sink.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
+    return CAIRO_STATUS_SUCCESS
+}
+
+/// A drawing surface in points: a Cairo context over an image (PNG), SVG or PDF surface.
+/// The only type in `Plot` that talks to Cairo and Pango; it owns both and frees them.
+public final class Canvas {
+    public let width: Double
+    public let height: Double
+    public let format: ImageFormat
+    /// Device pixels per point for PNG.
+    public let scale: Double
+
+    let surface: OpaquePointer
+    let cr: OpaquePointer
+    private let sink = ByteSink()
+    private var finished = false
+
+    /// Family used for all text.
+    public var fontFamily = "DejaVu Sans"
+
+    public init(width: Double, height: Double, format: ImageFormat, scale: Double = 2) {
+        self.width = width
+        self.height = height
+        self.format = format
+        self.scale = scale
+        let closure = Unmanaged.passUnretained(sink).toOpaque()
+        switch format {
+        case .png:
+            surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32,
+                                                 Int32((width * scale).rounded()), Int32((height * scale).rounded()))
+        case .svg:
+            surface = cairo_svg_surface_create_for_stream(sinkWrite, closure, width, height)
+            cairo_svg_surface_restrict_to_version(surface, CAIRO_SVG_VERSION_1_1)
+        case .pdf:
+            surface = cairo_pdf_surface_create_for_stream(sinkWrite, closure, width, height)
+            // No wall-clock date in the file: honour SOURCE_DATE_EPOCH, else the epoch.
+            let date = Canvas.reproducibleDate()
+            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, date)
+            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, date)
+            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "mle-report")
+        }
+        cr = cairo_create(surface)
+        if format == .png { cairo_scale(cr, scale, scale) }
+        // White background: figures are read on light and dark pages alike.
+        setColor(.white)
+        cairo_paint(cr)
+    }
+
+    deinit {
+        cairo_destroy(cr)
+        cairo_surface_destroy(surface)
+    }
+
+    static func reproducibleDate() -> String {
+        let seconds = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap(Double.init) ?? 0
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: Date(timeIntervalSince1970: seconds))
+    }
+
+    // MARK: Paths and paint
+
+    public func setColor(_ c: Color) { cairo_set_source_rgba(cr, c.red, c.green, c.blue, c.alpha) }
+
+    public func save() { cairo_save(cr) }
+    public func restore() { cairo_restore(cr) }
+
+    public func clip(to r: Rect) {
+        cairo_rectangle(cr, r.x, r.y, r.width, r.height)
+        cairo_clip(cr)
+    }
+
+    public func fill(_ r: Rect, _ color: Color) {
+        setColor(color)
+        cairo_rectangle(cr, r.x, r.y, r.width, r.height)
+        cairo_fill(cr)
+    }
+
+    public func strokeRect(_ r: Rect, _ color: Color, width: Double) {
+        setColor(color)
+        cairo_set_line_width(cr, width)
+        cairo_rectangle(cr, r.x, r.y, r.width, r.height)
+        cairo_stroke(cr)
+    }
+
+    /// Strokes a polyline; `dash` is a pattern in points (empty for solid).
+    public func stroke(_ points: [Point], _ color: Color, width: Double, dash: [Double] = [], closed: Bool = false) {
+        guard points.count >= 2 else { return }
+        setColor(color)
+        cairo_set_line_width(cr, width)
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND)
+        dash.withUnsafeBufferPointer { cairo_set_dash(cr, $0.baseAddress, Int32(dash.count), 0) }
+        cairo_move_to(cr, points[0].x, points[0].y)
+        for p in points.dropFirst() { cairo_line_to(cr, p.x, p.y) }
+        if closed { cairo_close_path(cr) }
+        cairo_stroke(cr)
+        cairo_set_dash(cr, nil, 0, 0)
+    }
+
+    /// Fills a polygon.
+    public func fill(polygon points: [Point], _ color: Color) {
+        guard points.count >= 3 else { return }
+        setColor(color)
+        cairo_move_to(cr, points[0].x, points[0].y)
+        for p in points.dropFirst() { cairo_line_to(cr, p.x, p.y) }
+        cairo_close_path(cr)
+        cairo_fill(cr)
+    }
+
+    /// A marker centred at `p`.
+    public func marker(_ shape: MarkerShape, at p: Point, size: Double, fill: Color, edge: Color?, edgeWidth: Double = 0.8) {
+        let r = size / 2
+        switch shape {
+        case .circle:
+            cairo_new_sub_path(cr)
+            cairo_arc(cr, p.x, p.y, r, 0, 2 * .pi)
+        case .square:
+            cairo_rectangle(cr, p.x - r, p.y - r, size, size)
+        case .diamond:
+            cairo_move_to(cr, p.x, p.y - r * 1.2); cairo_line_to(cr, p.x + r, p.y)
+            cairo_line_to(cr, p.x, p.y + r * 1.2); cairo_line_to(cr, p.x - r, p.y); cairo_close_path(cr)
+        case .star:
+            for k in 0..<10 {
+                let angle = -Double.pi / 2 + Double(k) * .pi / 5
+                let radius = k % 2 == 0 ? r * 1.3 : r * 0.55
+                let q = Point(p.x + radius * cos(angle), p.y + radius * sin(angle))
+                if k == 0 { cairo_move_to(cr, q.x, q.y) } else { cairo_line_to(cr, q.x, q.y) }
+            }
+            cairo_close_path(cr)
+        case .cross:
+            cairo_set_line_width(cr, max(1.2, size / 4))
+            setColor(fill)
+            cairo_move_to(cr, p.x - r, p.y - r); cairo_line_to(cr, p.x + r, p.y + r)
+            cairo_move_to(cr, p.x - r, p.y + r); cairo_line_to(cr, p.x + r, p.y - r)
+            cairo_stroke(cr)
+            return
+        }
+        setColor(fill)
+        if let edge {
+            cairo_fill_preserve(cr)
+            setColor(edge)
+            cairo_set_line_width(cr, edgeWidth)
+            cairo_stroke(cr)
+        } else {
+            cairo_fill(cr)
+        }
+    }
+
+    /// Draws an RGBA raster (row-major, top row first, straight alpha) stretched over `rect`,
+    /// as one embedded image with nearest-neighbour sampling, so a heatmap of any size is one
+    /// image element in SVG and PDF rather than one rectangle per cell.
+    public func image(width w: Int, height h: Int, pixels: [Color], in rect: Rect) {
+        guard w > 0, h > 0, pixels.count == w * h else { return }
+        let image = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(w), Int32(h))
+        defer { cairo_surface_destroy(image) }
+        cairo_surface_flush(image)
+        let stride = Int(cairo_image_surface_get_stride(image))
+        if let data = cairo_image_surface_get_data(image) {
+            for row in 0..<h {
+                let line = (data + row * stride).withMemoryRebound(to: UInt32.self, capacity: w) { $0 }
+                for col in 0..<w {
+                    let c = pixels[row * w + col]
+                    let a = min(max(c.alpha, 0), 1)
+                    func channel(_ v: Double) -> UInt32 { UInt32((min(max(v, 0), 1) * a * 255).rounded()) }
+                    line[col] = UInt32((a * 255).rounded()) << 24 | channel(c.red) << 16 | channel(c.green) << 8 | channel(c.blue)
+                }
+            }
+        }
+        cairo_surface_mark_dirty(image)
+        save()
+        cairo_rectangle(cr, rect.x, rect.y, rect.width, rect.height)
+        cairo_clip(cr)
+        cairo_translate(cr, rect.x, rect.y)
+        cairo_scale(cr, rect.width / Double(w), rect.height / Double(h))
+        cairo_set_source_surface(cr, image, 0, 0)
+        cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST)
+        cairo_paint(cr)
+        restore()
+    }
+
+    // MARK: Text through Pango
+
+    /// The size of `markup` (Pango markup) set at `size` points.
+    public func measure(_ markup: String, size: Double, bold: Bool = false) -> (width: Double, height: Double) {
+        let layout = makeLayout(markup, size: size, bold: bold)
+        defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        var ink = PangoRectangle(), logical = PangoRectangle()
+        pango_layout_get_extents(layout, &ink, &logical)
+        return (Double(logical.width) / Double(PANGO_SCALE), Double(logical.height) / Double(PANGO_SCALE))
+    }
+
+    /// Draws `markup` with its anchor at `p`: `anchor` (0…1, 0…1) is the fraction of the text's
+    /// width and height that lies left of and above `p`; `angle` rotates about `p` (radians,
+    /// counter-clockwise on the page).
+    public func text(_ markup: String, at p: Point, size: Double, color: Color = .ink, anchor: (Double, Double) = (0, 0),
+                     angle: Double = 0, bold: Bool = false) {
+        let layout = makeLayout(markup, size: size, bold: bold)
+        defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        var ink = PangoRectangle(), logical = PangoRectangle()
+        pango_layout_get_extents(layout, &ink, &logical)
+        let w = Double(logical.width) / Double(PANGO_SCALE), h = Double(logical.height) / Double(PANGO_SCALE)
+        save()
+        cairo_translate(cr, p.x, p.y)
+        if angle != 0 { cairo_rotate(cr, -angle) }
+        cairo_move_to(cr, -anchor.0 * w, -anchor.1 * h)
+        setColor(color)
+        pango_cairo_update_layout(cr, layout)
+        pango_cairo_show_layout(cr, layout)
+        restore()
+    }
+
+    private func makeLayout(_ markup: String, size: Double, bold: Bool) -> OpaquePointer {
+        let layout = pango_cairo_create_layout(cr)!
+        // Unhinted metrics: text is laid out the same on image, SVG and PDF surfaces.
+        let options = cairo_font_options_create()
+        cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
+        cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE)
+        cairo_font_options_set_antialias(options, CAIRO_ANTIALIAS_GRAY)
+        pango_cairo_context_set_font_options(pango_layout_get_context(layout), options)
+        cairo_font_options_destroy(options)
+        pango_layout_context_changed(layout)
+        let description = pango_font_description_new()
+        pango_font_description_set_family(description, fontFamily)
+        pango_font_description_set_absolute_size(description, size * Double(PANGO_SCALE))
+        if bold { pango_font_description_set_weight(description, PANGO_WEIGHT_BOLD) }
+        pango_layout_set_font_description(layout, description)
+        pango_font_description_free(description)
+        pango_layout_set_markup(layout, markup, -1)
+        return layout
+    }
+
+    // MARK: Output
+
+    /// Finishes the surface and returns the encoded file.
+    public func encoded() throws -> [UInt8] {
+        precondition(!finished, "a canvas is encoded once")
+        finished = true
+        switch format {
+        case .png:
+            cairo_surface_flush(surface)
+            return try PNGCodec.encode(surface: surface, dpi: 72 * scale)
+        case .svg, .pdf:
+            cairo_surface_finish(surface)
+            let status = cairo_surface_status(surface)
+            guard status == CAIRO_STATUS_SUCCESS else {
+                throw PlotError.cairo(String(cString: cairo_status_to_string(status)))
+            }
+            return sink.bytes
+        }
+    }
+}
+
+/// Marker shapes for scatter plots and highlighted points.
+public enum MarkerShape: Sendable {
+    case circle, square, diamond, star, cross
+}
+
+/// Escapes text for Pango markup (and XML generally).
+public func markupEscaped(_ text: String) -> String {
+    var out = ""
+    out.reserveCapacity(text.count)
+    for ch in text {
+        switch ch {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        case "'": out += "&#39;"
+        default: out.append(ch)
+        }
+    }
+    return out
+}

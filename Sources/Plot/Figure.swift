@@ -1,0 +1,348 @@
+import Foundation
+
+/// A figure with one set of axes (and an optional colour bar), drawn onto a `Canvas`.
+public struct Figure {
+    /// Size in points.
+    public var width: Double = 640
+    public var height: Double = 480
+    /// Title (Pango markup).
+    public var title: String?
+    /// Axis labels (Pango markup: italic variables as `<i>w</i>`).
+    public var xLabel: String = ""
+    public var yLabel: String = ""
+    /// Data limits; computed from the marks (with 4 % padding) when nil.
+    public var xLimits: (Double, Double)?
+    public var yLimits: (Double, Double)?
+    public var marks: [Mark] = []
+    public var colorbar: Colorbar?
+    public var showsGrid = true
+    /// Plain-text name and description for the SVG `<title>`/`<desc>`.
+    public var accessibleTitle = ""
+    public var accessibleDescription = ""
+    /// Prefix of the ids in the SVG (unique per figure in a page).
+    public var idPrefix = "fig"
+
+    public init() {}
+
+    static let tickSize = 9.0
+    static let labelSize = 10.5
+    static let titleSize = 12.0
+    static let pad = 8.0
+
+    /// Renders the figure as a file of `format`; `scale` is the PNG pixel density.
+    public func render(_ format: ImageFormat, scale: Double = 2) throws -> [UInt8] {
+        let canvas = Canvas(width: width, height: height, format: format, scale: scale)
+        draw(on: canvas)
+        let bytes = try canvas.encoded()
+        guard format == .svg else { return bytes }
+        var svg = String(decoding: bytes, as: UTF8.self)
+        svg = SVGDocument.stabilizeIDs(svg, prefix: idPrefix)
+        svg = SVGDocument.addAccessibility(svg, prefix: idPrefix, title: accessibleTitle, description: accessibleDescription)
+        return Array(svg.utf8)
+    }
+
+    // MARK: Layout
+
+    /// The computed geometry of the figure.
+    struct Layout {
+        var plot: Rect
+        var x: LinearScale
+        var y: LinearScale
+        var xTicks: Ticks
+        var yTicks: Ticks
+        var colorbarRect: Rect?
+        var colorbarTicks: Ticks?
+    }
+
+    func dataLimits() -> ((Double, Double), (Double, Double)) {
+        var xs: [Double] = [], ys: [Double] = []
+        var exactX: (Double, Double)? = nil, exactY: (Double, Double)? = nil
+        for mark in marks {
+            switch mark {
+            case let .scatter(points, _, _, _, _, _), let .line(points, _, _, _, _), let .path(points, _, _):
+                xs += points.map(\.x); ys += points.map(\.y)
+            case let .band(x, lower, upper, _, _):
+                xs += x; ys += lower + upper
+            case let .errorBars(points, lower, upper, _, _):
+                xs += points.map(\.x); ys += lower + upper
+            case let .rug(x, _, _, _):
+                xs += x
+            case let .heatmap(h):
+                exactX = (h.x.first ?? 0, h.x.last ?? 1); exactY = (h.y.first ?? 0, h.y.last ?? 1)
+            case let .contours(set):
+                for line in set.lines { xs += line.points.map(\.x); ys += line.points.map(\.y) }
+            case let .point(p, _, _, _, _):
+                xs.append(p.x); ys.append(p.y)
+            }
+        }
+        func padded(_ values: [Double]) -> (Double, Double) {
+            let finite = values.filter(\.isFinite)
+            guard let lo = finite.min(), let hi = finite.max() else { return (0, 1) }
+            let span = hi > lo ? hi - lo : max(abs(lo), 1)
+            return (lo - 0.04 * span, hi + 0.04 * span)
+        }
+        return (xLimits ?? exactX ?? padded(xs), yLimits ?? exactY ?? padded(ys))
+    }
+
+    func layout(on canvas: Canvas) -> Layout {
+        let (xr, yr) = dataLimits()
+        let pad = Figure.pad
+        let titleHeight = title.map { canvas.measure($0, size: Figure.titleSize, bold: true).height + 6 } ?? 0
+        let xLabelHeight = xLabel.isEmpty ? 0 : canvas.measure(xLabel, size: Figure.labelSize).height + 4
+        let yLabelHeight = yLabel.isEmpty ? 0 : canvas.measure(yLabel, size: Figure.labelSize).height + 4
+        let tickHeight = canvas.measure("0", size: Figure.tickSize).height
+
+        // Ticks depend on the axis length, which depends on the margins: start from an estimate.
+        let estimateH = height - 60 - titleHeight
+        let yTicks = Ticks.nice(lower: yr.0, upper: yr.1, maxCount: max(3, min(9, Int(estimateH / 55))))
+        let yTickWidth = yTicks.labels.map { canvas.measure($0, size: Figure.tickSize).width }.max() ?? 0
+
+        var colorbarWidth = 0.0
+        var cbTicks: Ticks? = nil
+        if let cb = colorbar {
+            let ticks = Ticks.nice(lower: cb.range.0, upper: cb.range.1, maxCount: max(3, min(8, Int(estimateH / 60))))
+            cbTicks = ticks
+            let labelWidth = ticks.labels.map { canvas.measure($0, size: Figure.tickSize).width }.max() ?? 0
+            let titleWidth = canvas.measure(cb.label, size: Figure.labelSize).height
+            colorbarWidth = 14 + 14 + 4 + labelWidth + 6 + titleWidth
+        }
+        let left = pad + yLabelHeight + 4 + yTickWidth + 6
+        let bottom = pad + xLabelHeight + 4 + tickHeight + 6
+        let top = pad + titleHeight + 4
+        let estimateW = width - left - 20 - colorbarWidth
+        let xTicks = Ticks.nice(lower: xr.0, upper: xr.1, maxCount: max(3, min(9, Int(estimateW / 70))))
+        let lastXLabelHalf = (xTicks.labels.last.map { canvas.measure($0, size: Figure.tickSize).width } ?? 0) / 2
+        let right = pad + max(colorbarWidth, lastXLabelHalf, 6)
+        let plot = Rect(x: left, y: top, width: max(10, width - left - right), height: max(10, height - top - bottom))
+        var cbRect: Rect? = nil
+        if colorbar != nil {
+            cbRect = Rect(x: plot.maxX + 14, y: plot.minY, width: 14, height: plot.height)
+        }
+        return Layout(plot: plot,
+                      x: LinearScale(domain: xr, range: (plot.minX, plot.maxX)),
+                      y: LinearScale(domain: yr, range: (plot.maxY, plot.minY)),
+                      xTicks: xTicks, yTicks: yTicks, colorbarRect: cbRect, colorbarTicks: cbTicks)
+    }
+
+    // MARK: Drawing
+
+    public func draw(on canvas: Canvas) {
+        let l = layout(on: canvas)
+        let plot = l.plot
+        func device(_ p: Point) -> Point { Point(l.x(p.x), l.y(p.y)) }
+        let hasHeatmap = marks.contains { if case .heatmap = $0 { return true } else { return false } }
+
+        // Grid under the data.
+        if showsGrid && !hasHeatmap {
+            for v in l.xTicks.values { canvas.stroke([Point(l.x(v), plot.minY), Point(l.x(v), plot.maxY)], .grid, width: 0.6) }
+            for v in l.yTicks.values { canvas.stroke([Point(plot.minX, l.y(v)), Point(plot.maxX, l.y(v))], .grid, width: 0.6) }
+        }
+
+        // The legend is placed before contour labels so that labels can avoid it.
+        let legend = Legend(entries: legendEntries())
+        let occupied = occupiedPoints(device)
+        let legendBox = legend.isEmpty ? nil : legend.place(in: plot, avoiding: occupied, canvas: canvas)
+
+        canvas.save()
+        canvas.clip(to: plot)
+        for mark in marks { drawData(mark, canvas: canvas, layout: l, device: device, legendBox: legendBox) }
+        canvas.restore()
+
+        // Axes frame, ticks and labels.
+        canvas.strokeRect(plot, .ink, width: 0.8)
+        for (v, text) in zip(l.xTicks.values, l.xTicks.labels) {
+            let x = l.x(v)
+            canvas.stroke([Point(x, plot.maxY), Point(x, plot.maxY + 4)], .ink, width: 0.8)
+            canvas.text(text, at: Point(x, plot.maxY + 6), size: Figure.tickSize, anchor: (0.5, 0))
+        }
+        for (v, text) in zip(l.yTicks.values, l.yTicks.labels) {
+            let y = l.y(v)
+            canvas.stroke([Point(plot.minX - 4, y), Point(plot.minX, y)], .ink, width: 0.8)
+            canvas.text(text, at: Point(plot.minX - 6, y), size: Figure.tickSize, anchor: (1, 0.5))
+        }
+        if !xLabel.isEmpty {
+            canvas.text(xLabel, at: Point(plot.center.x, height - Figure.pad), size: Figure.labelSize, anchor: (0.5, 1))
+        }
+        if !yLabel.isEmpty {
+            canvas.text(yLabel, at: Point(Figure.pad, plot.center.y), size: Figure.labelSize, anchor: (0.5, 0), angle: .pi / 2)
+        }
+        if let title {
+            canvas.text(title, at: Point(plot.minX, Figure.pad), size: Figure.titleSize, anchor: (0, 0), bold: true)
+        }
+        if let box = legendBox { legend.draw(in: box, canvas: canvas) }
+        if let cb = colorbar, let rect = l.colorbarRect, let ticks = l.colorbarTicks { drawColorbar(cb, rect, ticks, canvas) }
+    }
+
+    private func drawData(_ mark: Mark, canvas: Canvas, layout l: Layout, device: (Point) -> Point, legendBox: Rect?) {
+        switch mark {
+        case let .heatmap(h):
+            drawHeatmap(h, canvas: canvas, layout: l)
+        case let .band(x, lower, upper, color, _):
+            let top = zip(x, upper).map { device(Point($0, $1)) }
+            let bottom = zip(x, lower).map { device(Point($0, $1)) }.reversed()
+            canvas.fill(polygon: top + bottom, color)
+        case let .line(points, color, width, dash, _):
+            canvas.stroke(points.map(device), color, width: width, dash: dash)
+        case let .scatter(points, color, size, shape, edge, _):
+            for p in points { canvas.marker(shape, at: device(p), size: size, fill: color, edge: edge) }
+        case let .errorBars(points, lower, upper, color, _):
+            for (k, p) in points.enumerated() {
+                let a = device(Point(p.x, lower[k])), b = device(Point(p.x, upper[k]))
+                canvas.stroke([a, b], color, width: 1.1)
+                canvas.stroke([Point(a.x - 3, a.y), Point(a.x + 3, a.y)], color, width: 1.1)
+                canvas.stroke([Point(b.x - 3, b.y), Point(b.x + 3, b.y)], color, width: 1.1)
+            }
+        case let .rug(x, atTop, color, _):
+            for v in x {
+                let px = l.x(v)
+                let y0 = atTop ? l.plot.minY : l.plot.maxY
+                canvas.stroke([Point(px, y0), Point(px, atTop ? y0 + 7 : y0 - 7)], color, width: 0.7)
+            }
+        case let .contours(set):
+            drawContours(set, canvas: canvas, layout: l, device: device, legendBox: legendBox)
+        case let .path(points, color, _):
+            let d = points.map(device)
+            canvas.stroke(d, Color.white.withAlpha(0.8), width: 3.2)
+            canvas.stroke(d, color, width: 1.6)
+            for p in d.dropFirst().dropLast() { canvas.marker(.circle, at: p, size: 3.4, fill: color, edge: nil) }
+            if let first = d.first { canvas.marker(.square, at: first, size: 7, fill: color, edge: .white) }
+        case let .point(p, shape, color, size, _):
+            canvas.marker(shape, at: device(p), size: size, fill: color, edge: .white, edgeWidth: 1)
+        }
+    }
+
+    private func drawHeatmap(_ h: Heatmap, canvas: Canvas, layout l: Layout) {
+        let nx = h.x.count, ny = h.y.count
+        guard nx >= 2, ny >= 2, h.values.count == nx * ny else { return }
+        let span = h.range.1 - h.range.0
+        var pixels = [Color](repeating: .white, count: nx * ny)
+        for j in 0..<ny {
+            for i in 0..<nx {
+                let v = h.values[j * nx + i]
+                // Row 0 of the image is the top, the largest y.
+                pixels[(ny - 1 - j) * nx + i] = h.colormap.color(at: span > 0 ? (v - h.range.0) / span : 0.5)
+            }
+        }
+        // Samples are cell centres: the image extends half a cell beyond the first and last.
+        let dx = (h.x[nx - 1] - h.x[0]) / Double(nx - 1), dy = (h.y[ny - 1] - h.y[0]) / Double(ny - 1)
+        let x0 = l.x(h.x[0] - dx / 2), x1 = l.x(h.x[nx - 1] + dx / 2)
+        let y0 = l.y(h.y[ny - 1] + dy / 2), y1 = l.y(h.y[0] - dy / 2)
+        canvas.image(width: nx, height: ny, pixels: pixels, in: Rect(x: x0, y: y0, width: x1 - x0, height: y1 - y0))
+    }
+
+    private func drawContours(_ set: ContourSet, canvas: Canvas, layout l: Layout, device: (Point) -> Point, legendBox: Rect?) {
+        let lines = set.lines.map { $0.points.map { device(Point($0.x, $0.y)) } }
+        var placements: [Int: LabelPlacement] = [:]
+        if let label = set.label {
+            let texts = set.lines.map { label($0.level) }
+            let sizes = texts.map { canvas.measure($0, size: 8) }
+            var obstacles: [Rect] = legendBox.map { [$0] } ?? []
+            var obstacleLines: [[Point]] = []
+            for mark in marks {
+                switch mark {
+                case let .point(p, _, _, size, _):
+                    let d = device(p)
+                    obstacles.append(Rect(x: d.x - size, y: d.y - size, width: 2 * size, height: 2 * size))
+                case let .path(points, _, _):
+                    obstacleLines.append(points.map(device))
+                default: break
+                }
+            }
+            for p in ContourLabeler.place(lines: lines, labelSizes: sizes, bounds: l.plot.insetBy(2),
+                                          obstacles: obstacles, obstacleLines: obstacleLines) {
+                placements[p.line] = p
+            }
+            for (k, line) in lines.enumerated() {
+                let highlighted = set.highlighted.contains(set.lines[k].level)
+                let color = highlighted ? set.highlightColor : set.color
+                let width = highlighted ? set.width * 2 : set.width
+                let pieces = placements[k].map { ContourLabeler.cut(line, removing: $0.gap) } ?? [line]
+                for piece in pieces { canvas.stroke(piece, color, width: width) }
+                if let p = placements[k] {
+                    canvas.text(texts[k], at: p.center, size: 8, color: color, anchor: (0.5, 0.5), angle: p.angle)
+                }
+            }
+        } else {
+            for (k, line) in lines.enumerated() {
+                let highlighted = set.highlighted.contains(set.lines[k].level)
+                canvas.stroke(line, highlighted ? set.highlightColor : set.color,
+                              width: highlighted ? set.width * 2 : set.width, dash: highlighted ? [] : [])
+            }
+        }
+    }
+
+    private func drawColorbar(_ cb: Colorbar, _ rect: Rect, _ ticks: Ticks, _ canvas: Canvas) {
+        let steps = 256
+        let pixels = (0..<steps).map { k in cb.colormap.color(at: 1 - Double(k) / Double(steps - 1)) }
+        canvas.image(width: 1, height: steps, pixels: pixels, in: rect)
+        let scale = LinearScale(domain: cb.range, range: (rect.maxY, rect.minY))
+        for mark in cb.marks {
+            let y = scale(mark.value)
+            canvas.stroke([Point(rect.minX, y), Point(rect.maxX, y)], mark.color, width: 2)
+        }
+        canvas.strokeRect(rect, .ink, width: 0.8)
+        var widest = 0.0
+        for (v, text) in zip(ticks.values, ticks.labels) {
+            let y = scale(v)
+            canvas.stroke([Point(rect.maxX, y), Point(rect.maxX + 4, y)], .ink, width: 0.8)
+            canvas.text(text, at: Point(rect.maxX + 6, y), size: Figure.tickSize, anchor: (0, 0.5))
+            widest = max(widest, canvas.measure(text, size: Figure.tickSize).width)
+        }
+        canvas.text(cb.label, at: Point(rect.maxX + 6 + widest + 6, rect.center.y), size: Figure.labelSize,
+                    anchor: (0.5, 0), angle: -.pi / 2)
+    }
+
+    // MARK: Legend
+
+    private func legendEntries() -> [Legend.Entry] {
+        var entries: [Legend.Entry] = []
+        for mark in marks {
+            switch mark {
+            case let .scatter(_, color, _, shape, edge, label?):
+                entries.append(.init(label: label, sample: .marker(shape, color, edge)))
+            case let .line(_, color, width, dash, label?):
+                entries.append(.init(label: label, sample: .line(color, width, dash)))
+            case let .band(_, _, _, color, label?):
+                entries.append(.init(label: label, sample: .patch(color)))
+            case let .errorBars(_, _, _, color, label?):
+                entries.append(.init(label: label, sample: .errorBar(color)))
+            case let .rug(_, _, color, label?):
+                entries.append(.init(label: label, sample: .line(color, 0.7, [])))
+            case let .path(_, color, label?):
+                entries.append(.init(label: label, sample: .line(color, 1.6, [])))
+            case let .point(_, shape, color, _, label?):
+                entries.append(.init(label: label, sample: .marker(shape, color, .white)))
+            case let .contours(set):
+                if let label = set.highlightLegend {
+                    entries.append(.init(label: label, sample: .line(set.highlightColor, set.width * 2, [])))
+                }
+            default: break
+            }
+        }
+        return entries
+    }
+
+    /// Device positions of the data, for choosing where the legend hides the least.
+    private func occupiedPoints(_ device: (Point) -> Point) -> [Point] {
+        var points: [Point] = []
+        for mark in marks {
+            switch mark {
+            case let .scatter(p, _, _, _, _, _), let .line(p, _, _, _, _), let .path(p, _, _):
+                points += p.map(device)
+            case let .band(x, lower, upper, _, _):
+                for k in x.indices {
+                    let a = device(Point(x[k], lower[k])), b = device(Point(x[k], upper[k]))
+                    for t in stride(from: 0.0, through: 1.0, by: 0.25) { points.append(Point(a.x, a.y + (b.y - a.y) * t)) }
+                }
+            case let .errorBars(p, _, _, _, _):
+                points += p.map(device)
+            case let .point(p, _, _, _, _):
+                points += Array(repeating: device(p), count: 20)
+            case let .contours(set):
+                for line in set.lines { points += line.points.map { device(Point($0.x, $0.y)) } }
+            default: break
+            }
+        }
+        return points
+    }
+}

@@ -1,0 +1,129 @@
+import CCairo
+import CPNG
+import Foundation
+
+/// PNG encoding and decoding through libpng's simplified API, which reports failures as
+/// return values (the classic API needs `setjmp`, which Swift cannot use).
+public enum PNGCodec {
+    /// An 8-bit RGBA image, rows top to bottom.
+    public struct Image: Equatable {
+        public var width: Int
+        public var height: Int
+        public var rgba: [UInt8]
+
+        public func pixel(x: Int, y: Int) -> (r: UInt8, g: UInt8, b: UInt8, a: UInt8) {
+            let k = 4 * (y * width + x)
+            return (rgba[k], rgba[k + 1], rgba[k + 2], rgba[k + 3])
+        }
+    }
+
+    /// Encodes an opaque Cairo image surface as 8-bit RGB and adds a `pHYs` chunk with `dpi`.
+    /// No `tIME` chunk is written, so identical pixels give identical files.
+    static func encode(surface: OpaquePointer, dpi: Double) throws -> [UInt8] {
+        let width = Int(cairo_image_surface_get_width(surface))
+        let height = Int(cairo_image_surface_get_height(surface))
+        let stride = Int(cairo_image_surface_get_stride(surface))
+        guard let data = cairo_image_surface_get_data(surface) else { throw PlotError.png("no pixel data") }
+        // Cairo stores premultiplied native-endian ARGB words; the canvas is painted opaque
+        // first, so alpha is 255 everywhere and the colour channels are straight already.
+        var rgb = [UInt8](repeating: 0, count: width * height * 3)
+        for y in 0..<height {
+            let row = (data + y * stride).withMemoryRebound(to: UInt32.self, capacity: width) { $0 }
+            for x in 0..<width {
+                let v = row[x], k = 3 * (y * width + x)
+                rgb[k] = UInt8((v >> 16) & 0xFF)
+                rgb[k + 1] = UInt8((v >> 8) & 0xFF)
+                rgb[k + 2] = UInt8(v & 0xFF)
+            }
+        }
+        return try encode(rgb: rgb, width: width, height: height, dpi: dpi)
+    }
+
+    /// Encodes 8-bit RGB pixels.
+    public static func encode(rgb: [UInt8], width: Int, height: Int, dpi: Double) throws -> [UInt8] {
+        var image = png_image()
+        image.version = UInt32(PNG_IMAGE_VERSION)
+        image.width = UInt32(width)
+        image.height = UInt32(height)
+        image.format = UInt32(PNG_FORMAT_RGB)
+        var size = 0
+        let ok = rgb.withUnsafeBytes { raw in
+            png_image_write_to_memory(&image, nil, &size, 0, raw.baseAddress, Int32(width * 3), nil)
+        }
+        guard ok != 0, size > 0 else { throw PlotError.png(message(image)) }
+        var out = [UInt8](repeating: 0, count: size)
+        let written = out.withUnsafeMutableBytes { dst in
+            rgb.withUnsafeBytes { raw in
+                png_image_write_to_memory(&image, dst.baseAddress, &size, 0, raw.baseAddress, Int32(width * 3), nil)
+            }
+        }
+        png_image_free(&image)
+        guard written != 0 else { throw PlotError.png(message(image)) }
+        out.removeLast(out.count - size)
+        return insertPhysicalSize(into: out, dpi: dpi)
+    }
+
+    private static func message(_ image: png_image) -> String {
+        var copy = image
+        return withUnsafeBytes(of: &copy.message) { raw in
+            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+        }
+    }
+
+    /// Inserts a `pHYs` chunk (pixels per metre, both axes) right after `IHDR`.
+    static func insertPhysicalSize(into png: [UInt8], dpi: Double) -> [UInt8] {
+        let headerEnd = 8 + 4 + 4 + 13 + 4
+        guard png.count > headerEnd else { return png }
+        let perMetre = UInt32((dpi / 0.0254).rounded())
+        var body: [UInt8] = Array("pHYs".utf8)
+        for _ in 0..<2 { body += bigEndian(perMetre) }
+        body.append(1)   // unit: metre
+        var chunk = bigEndian(UInt32(body.count - 4))
+        chunk += body
+        chunk += bigEndian(crc32(body))
+        return Array(png[..<headerEnd]) + chunk + Array(png[headerEnd...])
+    }
+
+    private static func bigEndian(_ v: UInt32) -> [UInt8] {
+        [UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)]
+    }
+
+    private static let crcTable: [UInt32] = (0..<256).map { n -> UInt32 in
+        var c = UInt32(n)
+        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+        return c
+    }
+
+    /// The CRC-32 of PNG chunks (ISO 3309 polynomial).
+    static func crc32(_ bytes: [UInt8]) -> UInt32 {
+        var c: UInt32 = 0xFFFF_FFFF
+        for b in bytes { c = crcTable[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
+        return c ^ 0xFFFF_FFFF
+    }
+
+    /// Decodes any PNG to 8-bit RGBA.
+    public static func decode(_ bytes: [UInt8]) throws -> Image {
+        var image = png_image()
+        image.version = UInt32(PNG_IMAGE_VERSION)
+        let begun = bytes.withUnsafeBytes { png_image_begin_read_from_memory(&image, $0.baseAddress, $0.count) }
+        guard begun != 0 else { throw PlotError.png(message(image)) }
+        image.format = UInt32(PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA)
+        let width = Int(image.width), height = Int(image.height)
+        var rgba = [UInt8](repeating: 0, count: width * height * 4)
+        let finished = rgba.withUnsafeMutableBytes { png_image_finish_read(&image, nil, $0.baseAddress, Int32(width * 4), nil) }
+        guard finished != 0 else { throw PlotError.png(message(image)) }
+        return Image(width: width, height: height, rgba: rgba)
+    }
+
+    /// The chunk types of a PNG file, in order (for tests of what is written).
+    public static func chunkTypes(_ png: [UInt8]) -> [String] {
+        var types: [String] = []
+        var k = 8
+        while k + 8 <= png.count {
+            let length = Int(png[k]) << 24 | Int(png[k + 1]) << 16 | Int(png[k + 2]) << 8 | Int(png[k + 3])
+            types.append(String(decoding: png[(k + 4)..<(k + 8)], as: UTF8.self))
+            k += 12 + length
+        }
+        return types
+    }
+}

@@ -1,0 +1,59 @@
+import XCTest
+@testable import Mustache
+
+final class TemplateTests: XCTestCase {
+    private func render(_ text: String, _ data: MustacheValue, partials: [String: String] = [:],
+                        strictness: Strictness = .strict) throws -> String {
+        try Renderer(loader: DictionaryLoader(partials), strictness: strictness).render(Template(name: "t", text: text), data)
+    }
+
+    private func assertError(_ text: String, _ expected: String, data: MustacheValue = [:],
+                             partials: [String: String] = [:], file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertThrowsError(try render(text, data, partials: partials), file: file, line: line) {
+            XCTAssertEqual("\($0)", expected, file: file, line: line)
+        }
+    }
+
+    func testEscapingCoversMarkupAndQuotes() throws {
+        XCTAssertEqual(try render("{{v}}|{{{v}}}|{{&v}}", ["v": "<script>alert('x')</script>&\""]),
+                       "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;|<script>alert('x')</script>&\"|<script>alert('x')</script>&\"")
+    }
+
+    func testSectionsOverListsObjectsAndBooleans() throws {
+        let data: MustacheValue = ["models": [["name": "linear"], ["name": "logistic"]], "ok": true, "none": [],
+                                   "fit": ["w": 1.5, "n": 3]]
+        XCTAssertEqual(try render("{{#models}}[{{name}}]{{/models}}{{^none}}empty{{/none}}{{#ok}}!{{/ok}}", data),
+                       "[linear][logistic]empty!")
+        XCTAssertEqual(try render("{{fit.w}} {{#fit}}{{n}}{{/fit}}", data), "1.5 3")
+    }
+
+    func testLayoutInheritanceOverridesOneBlock() throws {
+        let layout = "<main>\n  {{$body}}\n  default body\n  {{/body}}\n</main>\n<footer>{{$footer}}ours{{/footer}}</footer>\n"
+        let page = "{{<layout}}\n{{$body}}\nmine\n{{/body}}\n{{/layout}}\n"
+        XCTAssertEqual(try render(page, [:], partials: ["layout": layout]), "<main>\n  mine\n</main>\n<footer>ours</footer>\n")
+    }
+
+    func testStandalonePartialIsIndented() throws {
+        XCTAssertEqual(try render("<ul>\n  {{>item}}\n</ul>\n", [:], partials: ["item": "<li>a</li>\n<li>b</li>\n"]),
+                       "<ul>\n  <li>a</li>\n  <li>b</li>\n</ul>\n")
+    }
+
+    func testStrictModeNamesTemplateLineAndColumn() {
+        assertError("ok\n  {{missing}}", "t:2:3: \"missing\" is not in the data given to the template")
+        assertError("{{>nope}}", "t:1:1: no partial named \"nope\"")
+        assertError("a\n{{#s}}x", "t:2:1: section \"s\" is never closed", data: ["s": true])
+        assertError("{{#a}}{{/b}}", "t:1:7: \"{{/b}}\" does not match \"a\" opened at line 1, column 1", data: ["a": true])
+        assertError("x {{/a}}", "t:1:3: \"{{/a}}\" closes a section that was never opened")
+        assertError("{{=<% %>=}}\n<%x", "t:2:1: tag is never closed (expected \"%>\")")
+        assertError("{{= | =}}", "t:1:1: bad delimiter change \"|\": expected two delimiters separated by a space")
+        assertError("{{ }}", "t:1:1: empty tag")
+    }
+
+    func testLenientModeRendersMissingAsEmpty() throws {
+        XCTAssertEqual(try render("[{{missing}}]{{>nope}}", [:], strictness: .lenient), "[]")
+    }
+
+    func testRecursivePartialsStop() {
+        XCTAssertThrowsError(try render("{{>a}}", [:], partials: ["a": "{{>a}}"]))
+    }
+}
