@@ -31,9 +31,16 @@ public indirect enum MustacheValue: Equatable, Sendable {
     }
 
     /// Member lookup for objects; `nil` when absent or not an object.
-    subscript(key: String) -> MustacheValue? {
-        if case let .object(o) = self { return o[key] }
-        return nil
+    /// Member lookup for objects, and element lookup by decimal index for arrays (so that
+    /// `{{#items.0}}` tests for a first element); `nil` when absent.
+    public subscript(key: String) -> MustacheValue? {
+        switch self {
+        case let .object(o): return o[key]
+        case let .array(a):
+            guard let k = Int(key), k >= 0, k < a.count, String(k) == key else { return nil }
+            return a[k]
+        default: return nil
+        }
     }
 }
 

@@ -102,7 +102,10 @@ public final class Renderer {
 
     private func resolve(_ name: String, _ stack: [MustacheValue], template: String, at: Position) throws -> MustacheValue {
         if let value = lookup(name, stack) { return value }
-        if strictness == .strict {
+        // Strict mode catches names the data lack, not paths that end early: `items.0` of an
+        // empty list is simply false.
+        let head = String(name.prefix(while: { $0 != "." }))
+        if strictness == .strict && (name == "." || lookup(head, stack) == nil) {
             throw MustacheError(template: template, line: at.line, column: at.column,
                                 message: "\"\(name)\" is not in the data given to the template")
         }

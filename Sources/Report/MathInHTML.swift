@@ -1,0 +1,46 @@
+import MathML
+
+/// Replaces `$$…$$` (display) and `$…$` (inline) TeX in rendered HTML with MathML.
+/// `\$` stands for a literal dollar sign. Errors name the rendered line and the formula.
+enum MathInHTML {
+    static func typeset(_ html: String, source: String) throws -> String {
+        let chars = Array(html)
+        var out = ""
+        out.reserveCapacity(html.utf8.count * 2)
+        var k = 0, line = 1
+        while k < chars.count {
+            let c = chars[k]
+            if c == "\\" && k + 1 < chars.count && chars[k + 1] == "$" {
+                out.append("$"); k += 2; continue
+            }
+            guard c == "$" else {
+                if c == "\n" { line += 1 }
+                out.append(c); k += 1; continue
+            }
+            let display = k + 1 < chars.count && chars[k + 1] == "$"
+            let open = display ? 2 : 1
+            var end = k + open
+            var tex = ""
+            while end < chars.count {
+                if chars[end] == "\\" && end + 1 < chars.count { tex.append(chars[end]); tex.append(chars[end + 1]); end += 2; continue }
+                if chars[end] == "$" { break }
+                tex.append(chars[end]); end += 1
+            }
+            guard end < chars.count, !display || (end + 1 < chars.count && chars[end + 1] == "$") else {
+                throw ReportError("\(source):\(line): formula opened with \(display ? "$$" : "$") is never closed")
+            }
+            let decoded = tex.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+                .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+                .replacingOccurrences(of: "&amp;", with: "&")
+            do {
+                out += try TeXToMathML.convert(decoded, display: display)
+            } catch let error as TeXError {
+                let snippet = decoded.count > 60 ? String(decoded.prefix(60)) + "…" : decoded
+                throw ReportError("\(source):\(line): in formula \"\(snippet.replacingOccurrences(of: "\n", with: " "))\": \(error)")
+            }
+            line += tex.filter { $0 == "\n" }.count
+            k = end + open
+        }
+        return out
+    }
+}

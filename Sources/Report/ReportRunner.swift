@@ -1,0 +1,148 @@
+import Foundation
+import Likelihood
+import Mustache
+import Plot
+
+/// One run: fit, draw, fill the templates, and write (or check) the output directory.
+public enum ReportRunner {
+    public static let version = "0.1.0"
+
+    public struct Outcome {
+        /// One summary table per model, for stdout.
+        public var summaries: [String]
+        public var warnings: [String]
+        /// With `--check`: the files that would change (empty when the report is current).
+        public var differences: [String]?
+        /// Relative paths written.
+        public var files: [String]
+    }
+
+    public static func run(_ options: ReportOptions, progress: (String) -> Void = { _ in }) throws -> Outcome {
+        guard let defaultTemplates = TemplateLoader.defaultDirectory() else {
+            throw ReportError("cannot find the default templates (set MLE_REPORT_TEMPLATES to the Templates folder)")
+        }
+        if let user = options.templatesDirectory {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: user, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ReportError("--templates: \(user): no such directory")
+            }
+        }
+        let loader = TemplateLoader(userDirectory: options.templatesDirectory, defaultDirectory: defaultTemplates)
+
+        // 1. Data and fits.
+        progress("fitting")
+        var datasets: [String: Dataset] = [:]
+        var inputs: [MustacheValue] = []
+        var analyses: [ModelAnalysis] = []
+        var usedNames: [String: Int] = [:]
+        for request in options.models {
+            let dataset: Dataset
+            if let path = request.dataPath {
+                if let cached = datasets[path] { dataset = cached } else {
+                    dataset = try CSVReader.read(path: path, name: path)
+                    datasets[path] = dataset
+                    let bytes = FileManager.default.contents(atPath: path).map { Array($0) } ?? []
+                    inputs.append(["name": .string(path), "sha256": .string(SHA256.hex(bytes)),
+                                   "rows": .number(Double(dataset.rowCount))])
+                }
+            } else {
+                dataset = request.kind == .linear ? BuiltinData.linear(seed: options.seed)
+                                                  : BuiltinData.logistic(seed: options.seed &+ 1)
+            }
+            let count = (usedNames[request.kind.rawValue] ?? 0) + 1
+            usedNames[request.kind.rawValue] = count
+            let name = count == 1 ? request.kind.rawValue : "\(request.kind.rawValue)-\(count)"
+            analyses.append(try ModelAnalysis.analyse(request, dataset: dataset, name: name))
+        }
+        var warnings: [String] = []
+        for m in analyses {
+            if !m.gradientDescent.converged {
+                warnings.append("\(m.name): gradient descent stopped after \(m.gradientDescent.iterations) steps before meeting its tolerance; the loss surface is badly conditioned (try centring x). The MLE itself is exact.")
+            }
+            if case let .logistic(f) = m.fit, !f.converged {
+                warnings.append("\(m.name): Newton–Raphson did not converge in \(f.iterations) iterations; the estimates may be inaccurate.")
+            }
+        }
+
+        // 2. Figures.
+        progress("drawing figures")
+        var files = OutputFiles()
+        var figuresByModel: [[ReportFigure]] = []
+        var inlineSVG: [String: String] = [:]
+        for m in analyses {
+            let figures = FigureFactory.figures(for: m, options: options)
+            for fig in figures {
+                for format in options.formats {
+                    let bytes = try fig.figure.render(format, scale: options.scale)
+                    if options.singleFile {
+                        if format == .svg {
+                            // Inline SVG: drop the XML declaration, which is not allowed inside HTML.
+                            var text = String(decoding: bytes, as: UTF8.self)
+                            if text.hasPrefix("<?xml"), let end = text.range(of: "?>") { text = String(text[end.upperBound...]) }
+                            inlineSVG[fig.name] = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                        }
+                    } else {
+                        files.add("figures/\(fig.name).\(format.rawValue)", bytes)
+                    }
+                }
+            }
+            figuresByModel.append(figures)
+        }
+
+        // 3. report.json.
+        files.add("report.json", ReportJSON.document(analyses, warnings: warnings, version: version))
+
+        // 4. The page.
+        progress("writing the page")
+        var modelValues: [MustacheValue] = []
+        var number = 1
+        for (m, figures) in zip(analyses, figuresByModel) {
+            modelValues.append(PageContext.model(m, figures: figures, firstFigureNumber: number, formats: options.formats,
+                                                 inlineSVG: options.singleFile ? inlineSVG : nil))
+            number += figures.count
+        }
+        let css = String(decoding: try loader.asset("style.css"), as: UTF8.self)
+        let command = (["mle-report"] + options.arguments).map(shellQuoted).joined(separator: " ")
+        let context: MustacheValue = [
+            "title": .string(options.title),
+            "version": .string(version),
+            "models": .array(modelValues),
+            "linear": .array(modelValues.filter { $0["isLinear"] == .bool(true) }),
+            "logistic": .array(modelValues.filter { $0["isLogistic"] == .bool(true) }),
+            "warnings": .array(warnings.map { ["text": .string($0)] }),
+            "inputs": .array(inputs),
+            "builtin": .bool(options.models.contains { $0.dataPath == nil }),
+            "seed": .string(String(options.seed)),
+            "command": .string(command),
+            "singleFile": .bool(options.singleFile),
+            "inlineCSS": .string(css),
+        ]
+        let renderer = Renderer(loader: loader, strictness: .strict)
+        let html: String
+        do {
+            html = try renderer.render(named: "report", context)
+        } catch let error as MustacheError {
+            let path = loader.path(of: error.template) ?? error.template
+            throw ReportError("\(path):\(error.line):\(error.column): \(error.message)")
+        }
+        files.add("index.html", try MathInHTML.typeset(html, source: "index.html (rendered from report.mustache)"))
+        if !options.singleFile { files.add("assets/style.css", css) }
+
+        // 5. Write or compare.
+        if options.check {
+            return Outcome(summaries: analyses.map(Summary.text), warnings: warnings,
+                           differences: files.differences(from: options.outputDirectory), files: files.files.keys.sorted())
+        }
+        progress("replacing \(options.outputDirectory)")
+        try files.replace(options.outputDirectory)
+        return Outcome(summaries: analyses.map(Summary.text), warnings: warnings, differences: nil,
+                       files: files.files.keys.sorted())
+    }
+
+    /// A word as a POSIX shell would need it typed.
+    static func shellQuoted(_ word: String) -> String {
+        let safe = word.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_./=,:@%+".unicodeScalars.contains($0) }
+        if safe && !word.isEmpty { return word }
+        return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}

@@ -1,0 +1,38 @@
+import Likelihood
+
+/// The compact per-model table printed on stdout, in the spirit of statsmodels' `summary()`.
+enum Summary {
+    static func text(_ m: ModelAnalysis) -> String {
+        let p = { (v: Double) in NumberFormat.plain(v, 6) }
+        func pad(_ s: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - s.count)) + s }
+        var lines: [String] = []
+        let family: String
+        switch m.fit {
+        case .linear: family = "Gaussian (least squares)"
+        case .logistic: family = "Bernoulli (logistic)"
+        }
+        lines.append("== \(m.name): \(m.request.y) ~ \(m.request.x), \(family), n = \(m.n)")
+        let statName: String
+        switch m.fit { case .linear: statName = "t"; case .logistic: statName = "z" }
+        lines.append(pad("", 10) + pad("estimate", 14) + pad("std.err", 13) + pad(statName, 9) + pad("p", 10)
+                     + pad("[0.025", 13) + pad("0.975]", 13))
+        let c = m.coefficients
+        for (name, k) in [("w (slope)", c.w), ("b (icept)", c.b)] {
+            lines.append(name.padding(toLength: 10, withPad: " ", startingAt: 0) + pad(p(k.estimate), 14) + pad(p(k.standardError), 13)
+                         + pad(NumberFormat.plain(k.statistic, 4), 9)
+                         + pad(NumberFormat.pValue(k.pValue).replacingOccurrences(of: "< ", with: "<"), 10)
+                         + pad(p(k.lower), 13) + pad(p(k.upper), 13))
+        }
+        switch m.fit {
+        case let .linear(f):
+            lines.append("log-likelihood \(p(f.logLikelihood))  AIC \(p(f.aic))  BIC \(p(f.bic))  R² \(NumberFormat.plain(f.rSquared, 6))")
+            lines.append("σ̂² (MLE, RSS/n) \(p(f.sigma2MLE))  s² (RSS/(n−2)) \(p(f.sigma2Unbiased))  closed form, converged")
+        case let .logistic(f):
+            lines.append("log-likelihood \(p(f.logLikelihood))  null \(p(f.nullLogLikelihood))  AIC \(p(f.aic))  BIC \(p(f.bic))  pseudo-R² \(NumberFormat.plain(f.pseudoRSquared, 6))")
+            lines.append("Newton–Raphson: \(f.iterations) iterations, \(f.converged ? "converged" : "NOT converged")")
+        }
+        let gd = m.gradientDescent
+        lines.append("gradient descent: \(gd.iterations) steps of \(NumberFormat.plain(gd.learningRate, 4)), \(gd.converged ? "converged" : "stopped at the step limit") at w = \(p(gd.end.w)), b = \(p(gd.end.b))")
+        return lines.joined(separator: "\n")
+    }
+}

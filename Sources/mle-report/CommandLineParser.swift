@@ -1,0 +1,142 @@
+import Foundation
+import Plot
+import Report
+
+/// A usage error: printed with a hint to `--help`, exit code 2.
+struct UsageError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+enum CommandLineParser {
+    static let help = """
+    mle-report: a report that derives least squares and cross-entropy from maximum likelihood,
+    and checks the derivations numerically on built-in or your own data.
+
+    Usage:
+      mle-report                               the default report (built-in data) into Output/
+      mle-report --data FILE.csv --x COL --y COL [--model linear|logistic|linear,logistic]
+      mle-report --config FILE.json
+
+    Options:
+      --out DIR            output directory (default: Output); replaced atomically
+      --data FILE          CSV file with a header row (RFC 4180, UTF-8)
+      --x COL, --y COL     predictor and response columns (default: x and y)
+      --model M            linear, logistic, or both separated by a comma (default with --data: linear)
+      --config FILE        JSON file listing several models (see the README)
+      --templates DIR      your templates; any file missing there comes from the defaults
+      --format LIST        figure formats among png, svg, pdf (default: png,svg)
+      --single-file        one self-contained index.html with the figures inlined
+      --figure-size WxH    figure size in points (default: 640x480)
+      --scale N            PNG pixels per point (default: 2)
+      --seed N             seed of the built-in data (default: 20261124)
+      --title TEXT         title of the page
+      --check              render in memory, compare with DIR, exit 1 listing what differs
+      --quiet              no summary on stdout
+      --progress           progress on stderr even when it is not a terminal
+      --help, --version
+
+    Exit codes: 0 success, 1 bad input or failed run, 2 usage error.
+    """
+
+    /// Parses the arguments (without the program name). Returns nil for --help/--version,
+    /// after printing them.
+    static func parse(_ arguments: [String]) throws -> ReportOptions? {
+        var options = ReportOptions()
+        options.arguments = arguments
+        var data: String? = nil, x: String? = nil, y: String? = nil, models: [ModelKind]? = nil, config: String? = nil
+        var k = 0
+        func value(_ flag: String, inline: String?) throws -> String {
+            if let inline { return inline }
+            k += 1
+            guard k < arguments.count else { throw UsageError(message: "\(flag) needs a value") }
+            return arguments[k]
+        }
+        while k < arguments.count {
+            var flag = arguments[k]
+            var inline: String? = nil
+            if flag.hasPrefix("--"), let eq = flag.firstIndex(of: "=") {
+                inline = String(flag[flag.index(after: eq)...])
+                flag = String(flag[..<eq])
+            }
+            switch flag {
+            case "--help", "-h":
+                print(help)
+                return nil
+            case "--version":
+                print("mle-report \(ReportRunner.version)")
+                return nil
+            case "--out": options.outputDirectory = try value(flag, inline: inline)
+            case "--data": data = try value(flag, inline: inline)
+            case "--x": x = try value(flag, inline: inline)
+            case "--y": y = try value(flag, inline: inline)
+            case "--model": models = try parseModels(try value(flag, inline: inline), flag: "--model")
+            case "--config": config = try value(flag, inline: inline)
+            case "--templates": options.templatesDirectory = try value(flag, inline: inline)
+            case "--title": options.title = try value(flag, inline: inline)
+            case "--format":
+                let text = try value(flag, inline: inline)
+                var formats: [ImageFormat] = []
+                for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+                    guard let f = ImageFormat(rawValue: part.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                        throw UsageError(message: "--format: unknown format \"\(part)\" (use png, svg, pdf)")
+                    }
+                    if !formats.contains(f) { formats.append(f) }
+                }
+                options.formats = ImageFormat.allCases.filter(formats.contains)
+            case "--single-file": options.singleFile = true
+            case "--figure-size":
+                let text = try value(flag, inline: inline)
+                let parts = text.lowercased().split(separator: "x").map { Double($0) }
+                guard parts.count == 2, let w = parts[0], let h = parts[1], w >= 200, h >= 150, w <= 4000, h <= 4000 else {
+                    throw UsageError(message: "--figure-size: expected WxH in points between 200x150 and 4000x4000, got \"\(text)\"")
+                }
+                options.figureWidth = w
+                options.figureHeight = h
+            case "--scale":
+                let text = try value(flag, inline: inline)
+                guard let s = Double(text), s >= 0.5, s <= 8 else {
+                    throw UsageError(message: "--scale: expected a number from 0.5 to 8, got \"\(text)\"")
+                }
+                options.scale = s
+            case "--seed":
+                let text = try value(flag, inline: inline)
+                guard let s = UInt64(text) else { throw UsageError(message: "--seed: expected a whole number, got \"\(text)\"") }
+                options.seed = s
+            case "--check": options.check = true
+            case "--quiet", "-q": options.quiet = true
+            case "--progress": options.progress = true
+            default:
+                if flag.hasPrefix("-") { throw UsageError(message: "unknown option \(flag)") }
+                throw UsageError(message: "unexpected argument \"\(flag)\" (options start with --)")
+            }
+            if inline != nil && ["--help", "--version", "--single-file", "--check", "--quiet", "--progress"].contains(flag) {
+                throw UsageError(message: "\(flag) takes no value")
+            }
+            k += 1
+        }
+        if let config {
+            guard data == nil, x == nil, y == nil, models == nil else {
+                throw UsageError(message: "--config lists its own data; do not combine it with --data, --x, --y or --model")
+            }
+            try ConfigFile.apply(config, to: &options)
+        } else if let data {
+            options.models = (models ?? [.linear]).map { ModelRequest(kind: $0, dataPath: data, x: x ?? "x", y: y ?? "y") }
+        } else {
+            if x != nil || y != nil { throw UsageError(message: "--x and --y name columns of --data FILE; give the file too") }
+            if let models { options.models = models.map { ModelRequest(kind: $0, dataPath: nil, x: "x", y: "y") } }
+        }
+        return options
+    }
+
+    static func parseModels(_ text: String, flag: String) throws -> [ModelKind] {
+        var kinds: [ModelKind] = []
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let kind = ModelKind(rawValue: part.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                throw UsageError(message: "\(flag): unknown model \"\(part)\" (use linear or logistic)")
+            }
+            if !kinds.contains(kind) { kinds.append(kind) }
+        }
+        return kinds
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Report
+
+/// `--config FILE`: a JSON object listing the models of one report.
+///
+///     {"title": "…", "seed": 7, "models": [{"data": "a.csv", "x": "dose", "y": "died", "model": "logistic"}]}
+///
+/// Data paths are relative to the config file. Errors name the file and the field.
+enum ConfigFile {
+    static func apply(_ path: String, to options: inout ReportOptions) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ReportError("\(path): cannot read the config file")
+        }
+        let root: Any
+        do {
+            root = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw ReportError("\(path): not valid JSON (\((error as NSError).userInfo["NSDebugDescription"] ?? "parse error"))")
+        }
+        guard let object = root as? [String: Any] else { throw ReportError("\(path): expected a JSON object at the top") }
+        let known: Set<String> = ["title", "seed", "models"]
+        for key in object.keys.sorted() where !known.contains(key) {
+            throw ReportError("\(path): \(key): unknown field (known: models, seed, title)")
+        }
+        if let title = object["title"] {
+            guard let t = title as? String else { throw ReportError("\(path): title: expected a string") }
+            options.title = t
+        }
+        if let seed = object["seed"] {
+            guard let n = seed as? NSNumber, let s = UInt64(exactly: n.doubleValue) else {
+                throw ReportError("\(path): seed: expected a whole number ≥ 0")
+            }
+            options.seed = s
+        }
+        guard let list = object["models"] as? [Any], !list.isEmpty else {
+            throw ReportError("\(path): models: expected a non-empty array of models")
+        }
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent()
+        var requests: [ModelRequest] = []
+        for (k, item) in list.enumerated() {
+            let field = "models[\(k)]"
+            guard let m = item as? [String: Any] else { throw ReportError("\(path): \(field): expected an object") }
+            for key in m.keys.sorted() where !["data", "x", "y", "model"].contains(key) {
+                throw ReportError("\(path): \(field).\(key): unknown field (known: data, x, y, model)")
+            }
+            func string(_ key: String, default value: String?) throws -> String? {
+                guard let v = m[key] else { return value }
+                guard let s = v as? String, !s.isEmpty else { throw ReportError("\(path): \(field).\(key): expected a non-empty string") }
+                return s
+            }
+            guard let kindText = try string("model", default: nil), let kind = ModelKind(rawValue: kindText) else {
+                throw ReportError("\(path): \(field).model: expected \"linear\" or \"logistic\"")
+            }
+            var dataPath = try string("data", default: nil)
+            if let d = dataPath, !d.hasPrefix("/") { dataPath = base.appendingPathComponent(d).relativePathFromCurrent() }
+            requests.append(ModelRequest(kind: kind, dataPath: dataPath, x: try string("x", default: "x")!,
+                                         y: try string("y", default: "y")!))
+        }
+        options.models = requests
+    }
+}
+
+extension URL {
+    /// The path relative to the working directory when it lies below it (so that messages and
+    /// the page footer show no machine-specific prefix), else the absolute path.
+    func relativePathFromCurrent() -> String {
+        let cwd = FileManager.default.currentDirectoryPath
+        let full = standardizedFileURL.path
+        if full.hasPrefix(cwd + "/") { return String(full.dropFirst(cwd.count + 1)) }
+        return full
+    }
+}
