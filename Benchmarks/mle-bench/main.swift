@@ -1,1 +1,93 @@
-print("b")
+import Dispatch
+import Foundation
+import Likelihood
+import Report
+
+// `make bench`: times the fits at n = 10³ … 10⁷ on the built-in generators, the figure stage,
+// and the whole default run (the release binary as a subprocess). Prints a Markdown table.
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+/// Best of `repeats` runs: the least disturbed by the rest of the machine.
+func best(_ repeats: Int, _ body: () throws -> Void) rethrows -> Double {
+    var times: [Double] = []
+    for _ in 0..<repeats { times.append(try seconds(body)) }
+    return times.min()!
+}
+
+func format(_ s: Double) -> String {
+    if s < 1e-3 { return String(format: "%.1f µs", s * 1e6) }
+    if s < 1 { return String(format: "%.2f ms", s * 1e3) }
+    return String(format: "%.3f s", s)
+}
+
+var reportBinary: String? = nil
+var args = CommandLine.arguments.dropFirst()
+while let a = args.popFirst() {
+    if a == "--report-binary" { reportBinary = args.popFirst() }
+}
+
+print("# mle-report benchmarks\n")
+print("Release build, \(ProcessInfo.processInfo.activeProcessorCount) cores. Best of several runs each.\n")
+
+// Reference: streaming read bandwidth of this machine over two 10⁷-element arrays.
+let big = 10_000_000
+var random = RandomGenerator(seed: 1)
+let xs = (0..<big).map { _ in random.nextUniform() }
+let ys = (0..<big).map { _ in random.nextUniform() }
+var sink = 0.0
+let streamTime = best(5) {
+    var total = 0.0
+    xs.withUnsafeBufferPointer { a in ys.withUnsafeBufferPointer { b in
+        for i in 0..<big { total += a[i] + b[i] }
+    } }
+    sink += total
+}
+let bandwidth = Double(2 * big * 8) / streamTime / 1e9
+print(String(format: "Single-thread streaming read of 2 × 10⁷ doubles: %@ (%.1f GB/s).\n", format(streamTime), bandwidth))
+
+print("| n | linear fit | ns/point | GB/s | logistic fit (Newton) | ns/point | iterations |")
+print("|---:|---:|---:|---:|---:|---:|---:|")
+for n in [1_000, 100_000, 1_000_000, 10_000_000] {
+    let linear = BuiltinData.linear(n: n, seed: 5), logistic = BuiltinData.logistic(n: n, seed: 6)
+    let lx = try linear.numbers("x"), ly = try linear.numbers("y")
+    let gx = try logistic.numbers("x"), gy = try logistic.numbers("y")
+    let repeats = n <= 100_000 ? 50 : (n <= 1_000_000 ? 10 : 5)
+    var iterations = 0
+    let tLinear = try best(repeats) { sink += try LinearGaussianModel.fit(x: lx, y: ly).w.estimate }
+    let tLogistic = try best(max(3, repeats / 5)) {
+        let f = try LogisticBernoulliModel.fit(x: gx, y: gy)
+        iterations = f.iterations
+        sink += f.w.estimate
+    }
+    print(String(format: "| 10^%d | %@ | %.2f | %.1f | %@ | %.1f | %d |", Int(log10(Double(n))), format(tLinear),
+                 tLinear / Double(n) * 1e9, Double(16 * n) / tLinear / 1e9, format(tLogistic),
+                 tLogistic / Double(n) * 1e9, iterations))
+}
+
+var options = ReportOptions()
+let figureTime = try best(3) { _ = try ReportRunner.renderFigures(options) }
+let (files, bytes) = try ReportRunner.renderFigures(options)
+print("\nFigures of the default report (fits, grids and \(files) files, \(bytes / 1024) KiB): \(format(figureTime))")
+options.formats = [.png]
+print("  PNG only: \(format(try best(3) { _ = try ReportRunner.renderFigures(options) }))")
+options.formats = [.svg]
+print("  SVG only: \(format(try best(3) { _ = try ReportRunner.renderFigures(options) }))")
+
+if let binary = reportBinary {
+    let out = NSTemporaryDirectory() + "mle-bench-\(ProcessInfo.processInfo.processIdentifier)"
+    let whole = try best(3) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = ["--out", out, "--quiet"]
+        try p.run()
+        p.waitUntilExit()
+    }
+    try? FileManager.default.removeItem(atPath: out)
+    print("Whole default run (`mle-report`, process start to exit): \(format(whole))")
+}
+if sink == 42 { print("") }

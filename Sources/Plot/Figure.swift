@@ -289,7 +289,7 @@ public struct Figure {
             widest = max(widest, canvas.measure(text, size: Figure.tickSize).width)
         }
         canvas.text(cb.label, at: Point(rect.maxX + 6 + widest + 6, rect.center.y), size: Figure.labelSize,
-                    anchor: (0.5, 0), angle: -.pi / 2)
+                    anchor: (0.5, 1), angle: -.pi / 2)
     }
 
     // MARK: Legend

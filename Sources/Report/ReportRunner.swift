@@ -139,6 +139,25 @@ public enum ReportRunner {
                        files: files.files.keys.sorted())
     }
 
+    /// Fits the requested models and renders all their figures in every requested format,
+    /// without writing anything: the figure stage alone, for benchmarks.
+    /// - Returns: the number of files and their total size in bytes.
+    public static func renderFigures(_ options: ReportOptions) throws -> (files: Int, bytes: Int) {
+        var files = 0, bytes = 0
+        for (k, request) in options.models.enumerated() {
+            let dataset: Dataset = try request.dataPath.map { try CSVReader.read(path: $0) }
+                ?? (request.kind == .linear ? BuiltinData.linear(seed: options.seed) : BuiltinData.logistic(seed: options.seed &+ 1))
+            let m = try ModelAnalysis.analyse(request, dataset: dataset, name: "\(request.kind.rawValue)-\(k)")
+            for fig in FigureFactory.figures(for: m, options: options) {
+                for format in options.formats {
+                    bytes += try fig.figure.render(format, scale: options.scale).count
+                    files += 1
+                }
+            }
+        }
+        return (files, bytes)
+    }
+
     /// A word as a POSIX shell would need it typed.
     static func shellQuoted(_ word: String) -> String {
         let safe = word.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_./=,:@%+".unicodeScalars.contains($0) }

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the system libraries mle-report builds against, when they are missing.
+# Debian/Ubuntu: apt-get (with sudo when not root). Elsewhere: prints what to install.
+set -euo pipefail
+
+apt_packages=(pkg-config libcairo2-dev libpango1.0-dev libpng-dev fonts-dejavu-core)
+missing=0
+if ! command -v pkg-config >/dev/null 2>&1; then
+  missing=1
+else
+  pkg-config --exists cairo pangocairo libpng || missing=1
+fi
+if ! command -v fc-list >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -q "DejaVuSans.ttf"; then
+  missing=1
+fi
+[ "$missing" = 0 ] && exit 0
+
+if command -v apt-get >/dev/null 2>&1; then
+  sudo=""
+  if [ "$(id -u)" != 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+      echo "error: installing ${apt_packages[*]} needs root; run this as root or install sudo" >&2
+      exit 1
+    fi
+  fi
+  echo "mle-report: installing ${apt_packages[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq "${apt_packages[@]}" >/dev/null
+  exit 0
+fi
+
+cat >&2 <<'MSG'
+error: mle-report needs Cairo, Pango, libpng, pkg-config and the DejaVu fonts.
+  macOS (Homebrew): brew install pkg-config cairo pango libpng && brew install --cask font-dejavu
+  Other systems: install the development packages of cairo, pango and libpng, and DejaVu Sans.
+MSG
+exit 1
