@@ -43,7 +43,7 @@ enum CommandLineParser {
     /// after printing them.
     static func parse(_ arguments: [String]) throws -> ReportOptions? {
         var options = ReportOptions()
-        options.arguments = arguments
+        options.arguments = contentArguments(arguments)
         var data: String? = nil, x: String? = nil, y: String? = nil, models: [ModelKind]? = nil, config: String? = nil
         var k = 0
         func value(_ flag: String, inline: String?) throws -> String {
@@ -127,6 +127,22 @@ enum CommandLineParser {
             if let models { options.models = models.map { ModelRequest(kind: $0, dataPath: nil, x: "x", y: "y") } }
         }
         return options
+    }
+
+    /// The arguments that shape the report's content, as the page footer shows them: without
+    /// `--out`, `--check`, `--quiet` and `--progress`, so that `--check` re-renders the page that
+    /// the original command wrote, wherever it was written.
+    static func contentArguments(_ arguments: [String]) -> [String] {
+        var kept: [String] = []
+        var k = 0
+        while k < arguments.count {
+            let a = arguments[k]
+            if a == "--out" { k += 2; continue }
+            if a.hasPrefix("--out=") || ["--check", "--quiet", "-q", "--progress"].contains(a) { k += 1; continue }
+            kept.append(a)
+            k += 1
+        }
+        return kept
     }
 
     static func parseModels(_ text: String, flag: String) throws -> [ModelKind] {

@@ -1,0 +1,66 @@
+import XCTest
+@testable import MathML
+
+final class TeXToMathMLTests: XCTestCase {
+    func body(_ tex: String, display: Bool = false) throws -> String {
+        let full = try TeXToMathML.convert(tex, display: display)
+        let start = full.range(of: ">")!.upperBound
+        return String(full[start..<full.range(of: "</math>", options: .backwards)!.lowerBound])
+    }
+
+    func testFractionsRootsAndScripts() throws {
+        XCTAssertEqual(try body("\\frac{a}{2}"), "<mfrac><mi>a</mi><mn>2</mn></mfrac>")
+        XCTAssertEqual(try body("\\sqrt{x}"), "<msqrt><mi>x</mi></msqrt>")
+        XCTAssertEqual(try body("\\sqrt[3]{x}"), "<mroot><mi>x</mi><mn>3</mn></mroot>")
+        XCTAssertEqual(try body("x_i^2"), "<msubsup><mi>x</mi><mi>i</mi><mn>2</mn></msubsup>")
+        XCTAssertEqual(try body("e^{-x}"), "<msup><mi>e</mi><mrow><mo>−</mo><mi>x</mi></mrow></msup>")
+    }
+
+    func testSumsAndArgMaxTakeLimitsUnderInDisplay() throws {
+        XCTAssertEqual(try body("\\sum_{i=1}^{n} x_i", display: true),
+                       "<mrow><munderover><mo largeop=\"true\" movablelimits=\"true\">∑</mo><mrow><mi>i</mi><mo>=</mo><mn>1</mn></mrow><mi>n</mi></munderover><msub><mi>x</mi><mi>i</mi></msub></mrow>")
+        XCTAssertEqual(try body("\\arg\\max_{\\theta} L", display: true),
+                       "<mrow><munder><mo movablelimits=\"true\" form=\"prefix\">arg\u{2009}max</mo><mi>θ</mi></munder><mi>L</mi></mrow>")
+        XCTAssertTrue(try body("\\prod_{i} p_i").hasPrefix("<mrow><msub><mo largeop"))
+    }
+
+    func testGreekAccentsFontsAndRelations() throws {
+        XCTAssertEqual(try body("\\hat\\sigma^2"),
+                       "<msup><mover accent=\"true\"><mi>σ</mi><mo stretchy=\"false\">^</mo></mover><mn>2</mn></msup>")
+        XCTAssertEqual(try body("\\mathcal{N}"), "<mi>𝒩</mi>")
+        XCTAssertEqual(try body("\\mathcal{L}"), "<mi>ℒ</mi>")
+        XCTAssertEqual(try body("\\mathbb{R}"), "<mi>ℝ</mi>")
+        XCTAssertEqual(try body("\\bar x \\propto y \\sim z \\in A \\mid B \\le C"),
+                       "<mrow><mover accent=\"true\"><mi>x</mi><mo stretchy=\"false\">¯</mo></mover><mo>∝</mo><mi>y</mi><mo>∼</mo><mi>z</mi><mo>∈</mo><mi>A</mi><mo>∣</mo><mi>B</mi><mo>≤</mo><mi>C</mi></mrow>")
+        XCTAssertEqual(try body("\\log x"), "<mrow><mi mathvariant=\"normal\">log</mi><mo>\u{2061}</mo><mi>x</mi></mrow>")
+        XCTAssertEqual(try body("\\text{if } a"), "<mrow><mtext>if </mtext><mi>a</mi></mrow>")
+    }
+
+    func testFencesBracesAndAlignedDerivations() throws {
+        XCTAssertEqual(try body("\\left( x \\right)"),
+                       "<mrow><mo stretchy=\"true\">(</mo><mi>x</mi><mo stretchy=\"true\">)</mo></mrow>")
+        XCTAssertEqual(try body("\\{ 0, 1 \\}"), "<mrow><mo>{</mo><mn>0</mn><mo>,</mo><mn>1</mn><mo>}</mo></mrow>")
+        let aligned = try body("\\begin{aligned} a &= b \\\\ &= c \\end{aligned}", display: true)
+        XCTAssertTrue(aligned.hasPrefix("<mtable"))
+        XCTAssertEqual(aligned.components(separatedBy: "<mtr>").count - 1, 2)
+        XCTAssertEqual(aligned.components(separatedBy: "<mtd").count - 1, 4)
+    }
+
+    func testErrorsCarryTheirPosition() {
+        func message(_ tex: String) -> String {
+            do { _ = try TeXToMathML.convert(tex, display: false); return "no error" } catch { return "\(error)" }
+        }
+        XCTAssertEqual(message("a + \\foo{b}"), "column 5: unknown command \\foo")
+        XCTAssertEqual(message("\\frac{a}{b"), "column 9: '{' is never closed")
+        XCTAssertEqual(message("a}"), "column 2: unbalanced '}' with no matching '{'")
+        XCTAssertEqual(message("\\left( x"), "column 1: \\left has no matching \\right")
+        XCTAssertEqual(message("x^"), "column 3: ^ needs an argument")
+        XCTAssertEqual(message("\\begin{foo} x \\end{foo}"), "column 1: unknown environment \"foo\"")
+        XCTAssertEqual(message("a & b"), "column 3: '&' outside an aligned environment")
+    }
+
+    func testTextIsEscaped() throws {
+        XCTAssertEqual(try body("\\text{<b>&}"), "<mtext>&lt;b&gt;&amp;</mtext>")
+        XCTAssertEqual(try body("a < b"), "<mrow><mi>a</mi><mo>&lt;</mo><mi>b</mi></mrow>")
+    }
+}
