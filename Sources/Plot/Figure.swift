@@ -204,7 +204,14 @@ public struct Figure {
             let d = points.map(device)
             canvas.stroke(d, Color.white.withAlpha(0.8), width: 3.2)
             canvas.stroke(d, color, width: 1.6)
-            for p in d.dropFirst().dropLast() { canvas.marker(.circle, at: p, size: 3.4, fill: color, edge: nil) }
+            // Dots mark iterates, but not closer than 6 pt to the previous dot: near the end
+            // gradient descent takes thousands of tiny steps that would merge into a smear.
+            var last = d.first
+            for p in d.dropFirst().dropLast() {
+                if let l = last, hypot(p.x - l.x, p.y - l.y) < 6 { continue }
+                canvas.marker(.circle, at: p, size: 3.4, fill: color, edge: nil)
+                last = p
+            }
             if let first = d.first { canvas.marker(.square, at: first, size: 7, fill: color, edge: .white) }
         case let .point(p, shape, color, size, _):
             canvas.marker(shape, at: device(p), size: size, fill: color, edge: .white, edgeWidth: 1)
@@ -322,13 +329,38 @@ public struct Figure {
         return entries
     }
 
+    /// A polyline with extra points every 8 pt, so that a long straight segment counts as
+    /// data all along its length.
+    private func densified(_ line: [Point]) -> [Point] {
+        guard var previous = line.first else { return [] }
+        var out = [previous]
+        for p in line.dropFirst() {
+            let steps = Int(hypot(p.x - previous.x, p.y - previous.y) / 8)
+            if steps > 1 {
+                for k in 1..<steps {
+                    let t = Double(k) / Double(steps)
+                    out.append(Point(previous.x + (p.x - previous.x) * t, previous.y + (p.y - previous.y) * t))
+                }
+            }
+            out.append(p)
+            previous = p
+        }
+        return out
+    }
+
     /// Device positions of the data, for choosing where the legend hides the least.
     private func occupiedPoints(_ device: (Point) -> Point) -> [Point] {
         var points: [Point] = []
         for mark in marks {
             switch mark {
-            case let .scatter(p, _, _, _, _, _), let .line(p, _, _, _, _), let .path(p, _, _):
+            case let .scatter(p, _, _, _, _, _):
                 points += p.map(device)
+            case let .line(p, _, _, _, _):
+                points += densified(p.map(device))
+            case let .path(p, _, _):
+                points += densified(p.map(device))
+                // The start marker matters: weigh it like many points.
+                if let first = p.first { points += Array(repeating: device(first), count: 20) }
             case let .band(x, lower, upper, _, _):
                 for k in x.indices {
                     let a = device(Point(x[k], lower[k])), b = device(Point(x[k], upper[k]))

@@ -163,9 +163,10 @@ enum FigureFactory {
         let grid = m.lossGrid()
         let minimum = m.lossAtMLE
         let span = grid.maximum - minimum
-        // Loss − min grows like the squared distance from the minimum, so levels at
-        // min + span·(k/K)² give rings evenly spaced in distance, dense enough near the MLE.
-        let levels = (1...9).map { k in minimum + span * pow(Double(k) / 10, 2) }
+        // Levels in geometric progression above the minimum (each ring half as far above it
+        // as the previous one, in loss): evenly spaced levels, matplotlib's default, put every
+        // line out on the steep walls and leave the valley around the MLE empty.
+        let levels = (1...10).map { k in minimum + span * pow(0.5, Double(k)) }
         var lines: [ContourLine] = []
         for level in levels { lines += Contours.lines(x: grid.w, y: grid.b, values: grid.values, level: level) }
         var f = Figure()
@@ -178,7 +179,7 @@ enum FigureFactory {
         case .linear: lossName = "mean squared error"; f.title = "MSE contours and gradient descent"
         case .logistic: lossName = "mean cross-entropy"; f.title = "Cross-entropy contours, gradient descent and Newton"
         }
-        let digits = span > 0 ? max(2, Int(ceil(-log10(span / 50)))) : 3
+        let digits = span > 0 ? max(2, Int(ceil(-log10(span * pow(0.5, 10))))) : 3
         var set = ContourSet(lines: lines, color: Color(hex: 0x6B6B6B), width: 0.8)
         set.label = { NumberFormat.fixed($0, min(6, max(0, digits))) }
         f.marks.append(.contours(set))
@@ -197,7 +198,7 @@ enum FigureFactory {
         if !m.newton.isEmpty { alt += "; Newton–Raphson gets there in \(m.newton.count - 1) steps" }
         alt += "."
         return ReportFigure(name: "\(m.name)-contours", figure: f,
-                            caption: "The \(lossName) as contours (levels spaced so the rings are evenly spaced near the minimum), with the optimiser paths from (0, 0). The loss is the negative log-likelihood up to constants, so its minimum is the MLE.",
+                            caption: "The \(lossName) as contours (levels halve their height above the minimum from one ring to the next, so the valley around the MLE is drawn too), with the optimiser paths from (0, 0). The loss is the negative log-likelihood up to constants, so its minimum is the MLE.",
                             altText: alt)
     }
 }
