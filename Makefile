@@ -13,7 +13,8 @@ report: deps
 	$(RELEASE_BIN)/mle-report
 
 ## Runs the whole test suite, then checks that the committed Output/ is current.
-test: deps
+test:
+	@./scripts/install-deps.sh --browser
 	$(SWIFT) build -c release --product mle-report
 	$(SWIFT) test
 	$(RELEASE_BIN)/mle-report --check --quiet

@@ -5,6 +5,11 @@ set -euo pipefail
 
 apt_packages=(pkg-config libcairo2-dev libpango1.0-dev libpng-dev fonts-dejavu-core)
 missing=0
+# `--browser` (used by `make test`): headless Chromium too, for the real-browser test of the page.
+if [ "${1:-}" = "--browser" ]; then
+  apt_packages+=(chromium)
+  command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing=1
+fi
 if ! command -v pkg-config >/dev/null 2>&1; then
   missing=1
 else
@@ -33,6 +38,7 @@ fi
 cat >&2 <<'MSG'
 error: mle-report needs Cairo, Pango, libpng, pkg-config and the DejaVu fonts.
   macOS (Homebrew): brew install pkg-config cairo pango libpng && brew install --cask font-dejavu
+  (and for `make test`: brew install --cask chromium)
   Other systems: install the development packages of cairo, pango and libpng, and DejaVu Sans.
 MSG
 exit 1

@@ -218,7 +218,7 @@ struct TeXParser {
         }
         if let width = Symbols.spaces[name] { return ("<mspace width=\"\(width)\"></mspace>", .ordinary) }
         if Symbols.functions.contains(name) {
-            return ("<mi mathvariant=\"normal\">\(name)</mi><mo>\u{2061}</mo>", .ordinary)
+            return ("<mrow><mi mathvariant=\"normal\">\(name)</mi><mo>\u{2061}</mo></mrow>", .ordinary)
         }
         if Symbols.limitFunctions.contains(name) {
             return ("<mo movablelimits=\"true\" form=\"prefix\">\(name)</mo>", .limitFunction)
@@ -238,7 +238,7 @@ struct TeXParser {
                 i += 1 + next.count
                 return ("<mo movablelimits=\"true\" form=\"prefix\">arg\u{2009}\(next)</mo>", .limitFunction)
             }
-            return ("<mi mathvariant=\"normal\">arg</mi><mo>\u{2061}</mo>", .ordinary)
+            return ("<mrow><mi mathvariant=\"normal\">arg</mi><mo>\u{2061}</mo></mrow>", .ordinary)
         case "frac", "dfrac", "tfrac":
             let numerator = try parseArgument(for: "\\" + name)
             let denominator = try parseArgument(for: "\\" + name)
@@ -266,11 +266,11 @@ struct TeXParser {
                 guard let styled = Symbols.styled(ch, name) else { throw fail("\\\(name) takes capital letters, not '\(ch)'", at: start) }
                 out += "<mi>\(styled)</mi>"
             }
-            return (out, .ordinary)
+            return (text.filter { !$0.isWhitespace }.count == 1 ? out : "<mrow>\(out)</mrow>", .ordinary)
         case "mathrm", "operatorname":
             let text = try rawGroup(for: name)
             let upright = "<mi mathvariant=\"normal\">\(escapeXML(text))</mi>"
-            return (name == "operatorname" ? upright + "<mo>\u{2061}</mo>" : upright, .ordinary)
+            return (name == "operatorname" ? "<mrow>\(upright)<mo>\u{2061}</mo></mrow>" : upright, .ordinary)
         case "mathbf", "boldsymbol":
             let text = try rawGroup(for: name)
             return ("<mi mathvariant=\"bold\">\(escapeXML(text))</mi>", .ordinary)

@@ -1,0 +1,91 @@
+import Foundation
+import XCTest
+
+/// Opens the report in headless Chromium, as a reader would, and checks what loaded.
+final class BrowserTests: XCTestCase {
+    static func chromium() -> String? {
+        for name in ["chromium", "chromium-browser", "google-chrome"] {
+            for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") {
+                let path = "\(dir)/\(name)"
+                if FileManager.default.isExecutableFile(atPath: path) { return path }
+            }
+        }
+        return nil
+    }
+
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    func run(_ executable: String, _ arguments: [String]) throws -> (out: String, err: String, status: Int32) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self), p.terminationStatus)
+    }
+
+    func testPageLoadsEveryFigureAndFormulaWithoutConsoleErrors() throws {
+        guard let browser = Self.chromium() else {
+            throw XCTSkip("no Chromium on PATH; `make test` installs it (scripts/install-deps.sh --browser)")
+        }
+        let binary = EndToEndTests.binary.path
+        guard FileManager.default.isExecutableFile(atPath: binary) else { throw XCTSkip("mle-report is not built") }
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("mle-browser-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let report = work.appendingPathComponent("Output")
+        XCTAssertEqual(try run(binary, ["--out", report.path, "--quiet"]).status, 0)
+
+        // A harness page loads the report in a frame and inspects it once it has loaded.
+        let harness = """
+        <!DOCTYPE html><html><body><pre id="result">pending</pre>
+        <iframe id="f" src="\(report.appendingPathComponent("index.html").absoluteString)" style="width:1200px;height:900px"></iframe>
+        <script>
+        document.getElementById('f').addEventListener('load', () => setTimeout(() => {
+          const d = document.getElementById('f').contentDocument, out = {};
+          const images = [...d.images];
+          out.images = images.length;
+          out.broken = images.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.currentSrc || i.src);
+          const maths = [...d.getElementsByTagName('math')];
+          out.math = maths.length;
+          out.merror = d.getElementsByTagName('merror').length;
+          out.empty = maths.filter(m => { const r = m.getBoundingClientRect(); return r.width <= 0 || r.height <= 0; }).length;
+          out.tex = (d.body.innerText.match(/\\$|\\\\frac|\\\\sum|\\\\hat/g) || []).length;
+          document.getElementById('result').textContent = 'RESULT ' + JSON.stringify(out);
+        }, 300));
+        </script></body></html>
+        """
+        let harnessURL = work.appendingPathComponent("harness.html")
+        try harness.write(to: harnessURL, atomically: true, encoding: .utf8)
+        let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files",
+                     "--enable-logging=stderr", "--v=0", "--virtual-time-budget=10000"]
+        let dump = try run(browser, flags + ["--dump-dom", harnessURL.absoluteString])
+        guard let line = dump.out.split(separator: "\n").first(where: { $0.contains("RESULT {") }),
+              let json = line.range(of: "RESULT ").map({ String(line[$0.upperBound...]) })?.components(separatedBy: "</pre>").first,
+              let result = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
+            return XCTFail("the harness reported nothing; Chromium said: \(dump.err.suffix(2000))")
+        }
+        XCTAssertEqual(result["images"] as? Int, 6, "six figures on the default page")
+        XCTAssertEqual((result["broken"] as? [Any])?.count, 0, "every figure loaded: \(result)")
+        XCTAssertGreaterThan(result["math"] as? Int ?? 0, 50, "formulas became MathML")
+        XCTAssertEqual(result["merror"] as? Int, 0)
+        XCTAssertEqual(result["empty"] as? Int, 0, "every formula has a size on the page")
+        XCTAssertEqual(result["tex"] as? Int, 0, "no TeX left as text")
+        let consoleErrors = dump.err.split(separator: "\n").filter { $0.contains("CONSOLE") && !$0.contains("harness") }
+        XCTAssertEqual(consoleErrors, [], "console messages from the page")
+
+        // A full-page screenshot for people to look at (Tests/Screenshots is not committed).
+        let shots = Self.packageRoot.appendingPathComponent("Tests/Screenshots")
+        try FileManager.default.createDirectory(at: shots, withIntermediateDirectories: true)
+        let shot = shots.appendingPathComponent("report.png")
+        _ = try run(browser, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1280,2400",
+                              "--virtual-time-budget=10000", "--screenshot=\(shot.path)",
+                              report.appendingPathComponent("index.html").absoluteString])
+        XCTAssertTrue(FileManager.default.fileExists(atPath: shot.path), "screenshot saved")
+    }
+}
