@@ -17,16 +17,8 @@ final class BrowserTests: XCTestCase {
         .deletingLastPathComponent()
 
     func run(_ executable: String, _ arguments: [String]) throws -> (out: String, err: String, status: Int32) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self), p.terminationStatus)
+        let r = try ProcessRunner.run(URL(fileURLWithPath: executable), arguments)
+        return (r.stdout, r.stderr, r.status)
     }
 
     func testPageLoadsEveryFigureAndFormulaWithoutConsoleErrors() throws {

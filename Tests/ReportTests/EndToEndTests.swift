@@ -3,8 +3,6 @@ import XCTest
 
 /// Runs the built `mle-report` executable as a user would.
 final class EndToEndTests: XCTestCase {
-    struct Run { var status: Int32; var stdout: String; var stderr: String }
-
     static var binary: URL {
         URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
             .appendingPathComponent("mle-report")
@@ -25,18 +23,8 @@ final class EndToEndTests: XCTestCase {
     }
 
     @discardableResult
-    func run(_ arguments: [String]) throws -> Run {
-        let p = Process()
-        p.executableURL = Self.binary
-        p.arguments = arguments
-        p.currentDirectoryURL = work
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    func run(_ arguments: [String]) throws -> ProcessRunner.Result {
+        try ProcessRunner.run(Self.binary, arguments, in: work)
     }
 
     func write(_ name: String, _ text: String) -> String {
