@@ -27,6 +27,10 @@ public enum GradientDescent {
         var points = [theta]
         var converged = false
         var k = 0
+        // A curvature bound that overflowed gives no usable step: report the start, unconverged.
+        guard learningRate.isFinite, learningRate > 0 else {
+            return OptimizerPath(points: points, iterations: 0, converged: false, learningRate: learningRate)
+        }
         while k < maxIterations {
             let (gw, gb) = gradient(theta)
             let next = Parameters(w: theta.w - learningRate * gw, b: theta.b - learningRate * gb)
@@ -63,8 +67,11 @@ public enum GradientDescent {
     /// Gradient descent on the mean cross-entropy of the logistic model, from `start`.
     /// Its Hessian is `E[p(1−p)·(x, 1)(x, 1)ᵀ] ≼ ¼·E[(x, 1)(x, 1)ᵀ]`, whose largest eigenvalue
     /// gives `L`. Each step costs O(n).
+    /// The default step limit keeps the total work near 2·10⁸ point evaluations, so large
+    /// or badly conditioned data end with an unconverged path rather than a long wait.
     public static func logistic(x: [Double], y: [Double], start: Parameters = Parameters(w: 0, b: 0),
-                                maxIterations: Int = 200_000) -> OptimizerPath {
+                                maxIterations: Int? = nil) -> OptimizerPath {
+        let maxIterations = maxIterations ?? min(200_000, max(1_000, 200_000_000 / max(1, x.count)))
         let n = Double(x.count)
         var sx = 0.0, sxx = 0.0
         for v in x { sx += v; sxx += v * v }

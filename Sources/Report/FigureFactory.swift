@@ -103,7 +103,9 @@ enum FigureFactory {
         var n = [Int](repeating: 0, count: count), ones = [Int](repeating: 0, count: count)
         var sums = [Double](repeating: 0, count: count)
         for (x, y) in zip(m.x, m.y) {
-            let k = min(count - 1, max(0, Int((x - lo) / (hi - lo) * Double(count))))
+            let position = (x - lo) / (hi - lo) * Double(count)
+            guard position.isFinite else { continue }
+            let k = min(count - 1, max(0, Int(position)))
             n[k] += 1; sums[k] += x
             if y == 1 { ones[k] += 1 }
         }

@@ -45,6 +45,15 @@ public struct ModelAnalysis {
             }
             return ReportError("\(dataset.source): \(request.kind.rawValue) model of \(request.y) on \(request.x): \(error)")
         }
+        // Values this large overflow the sums of squares; refuse them with a message instead
+        // of reporting infinities.
+        let limit = 1e150
+        if let bad = (x.firstIndex { abs($0) > limit }) {
+            throw ReportError("\(dataset.location(row: bad, column: request.x).map(String.init(describing:)) ?? dataset.source): column \"\(request.x)\": |value| above 1e150 cannot be fitted without overflow; rescale the column")
+        }
+        if let bad = (y.firstIndex { abs($0) > limit }) {
+            throw ReportError("\(dataset.location(row: bad, column: request.y).map(String.init(describing:)) ?? dataset.source): column \"\(request.y)\": |value| above 1e150 cannot be fitted without overflow; rescale the column")
+        }
         do {
             switch request.kind {
             case .linear:
@@ -100,7 +109,14 @@ public struct ModelAnalysis {
         return (padded(ws), padded(bs))
     }
 
-    func logLikelihoodGrid(resolution: Int = 160) -> SurfaceGrid {
+    /// Grid resolution: 160 × 160, fewer for large logistic data sets (each logistic grid point
+    /// costs a pass over the data), keeping a grid near 4·10⁸ point evaluations.
+    var gridResolution: Int {
+        kind == .linear ? 160 : max(40, min(160, Int((4e8 / Double(max(n, 1))).squareRoot())))
+    }
+
+    func logLikelihoodGrid() -> SurfaceGrid {
+        let resolution = gridResolution
         let r = likelihoodRanges()
         let ws = SurfaceGrid.axis(r.w.0, r.w.1, count: resolution), bs = SurfaceGrid.axis(r.b.0, r.b.1, count: resolution)
         switch fit {
@@ -109,7 +125,8 @@ public struct ModelAnalysis {
         }
     }
 
-    func lossGrid(resolution: Int = 160) -> SurfaceGrid {
+    func lossGrid() -> SurfaceGrid {
+        let resolution = gridResolution
         let r = contourRanges()
         let ws = SurfaceGrid.axis(r.w.0, r.w.1, count: resolution), bs = SurfaceGrid.axis(r.b.0, r.b.1, count: resolution)
         switch fit {
