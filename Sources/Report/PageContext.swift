@@ -83,6 +83,10 @@ enum PageContext {
                 "alt": .string(fig.altText), "svg": .string("figures/\(fig.name).svg"), "png": .string("figures/\(fig.name).png"),
                 "hasPNG": .bool(formats.contains(.png)), "hasSVG": .bool(formats.contains(.svg)), "hasPDF": .bool(formats.contains(.pdf)),
                 "pdf": .string("figures/\(fig.name).pdf"),
+                // The <img> shows the PNG, or the SVG when no PNG was asked for (PDF alone
+                // leaves only the download link).
+                "img": formats.contains(.png) ? .string("figures/\(fig.name).png")
+                    : formats.contains(.svg) ? .string("figures/\(fig.name).svg") : .bool(false),
                 "width": .number(fig.figure.width.rounded()), "height": .number(fig.figure.height.rounded()),
             ]
             v["inlineSVG"] = inlineSVG?[fig.name].map(MustacheValue.string) ?? .bool(false)
