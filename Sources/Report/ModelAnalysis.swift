@@ -77,9 +77,7 @@ public struct ModelAnalysis {
     /// Ranges for the likelihood surface: the MLE ± 4 standard errors, which holds the 95 %
     /// region (it reaches about 2.45 standard errors along each axis).
     func likelihoodRanges() -> (w: (Double, Double), b: (Double, Double)) {
-        let c = coefficients
         let sw = mleStandardErrors.w, sb = mleStandardErrors.b
-        _ = c
         return ((w - 4 * sw, w + 4 * sw), (b - 4 * sb, b + 4 * sb))
     }
 
