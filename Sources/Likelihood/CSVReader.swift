@@ -9,6 +9,11 @@ import Foundation
 public enum CSVReader {
     /// Reads and parses the file at `path`; `name` is how the file is shown in messages.
     public static func read(path: String, name: String? = nil) throws -> Dataset {
+        try parse(contents(path: path, name: name), source: name ?? path)
+    }
+
+    /// The bytes of the file at `path`, with a `DataError` naming the file when it cannot be read.
+    public static func contents(path: String, name: String? = nil) throws -> [UInt8] {
         let shown = name ?? path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -20,7 +25,7 @@ public enum CSVReader {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DataError.unreadable(file: shown, reason: "permission denied or not a regular file")
         }
-        return try parse(Array(data), source: shown)
+        return Array(data)
     }
 
     /// Parses CSV text given as bytes.

@@ -43,7 +43,11 @@ public struct Dataset: Sendable {
         guard let index = columnNames.firstIndex(of: column), index < lines.count, row < lines[index].count else {
             return nil
         }
-        return SourceLocation(file: source, line: Int(lines[index][row]), column: Int(columns[index][row]))
+        return location(row: row, columnIndex: index)
+    }
+
+    private func location(row: Int, columnIndex index: Int) -> SourceLocation {
+        SourceLocation(file: source, line: Int(lines[index][row]), column: Int(columns[index][row]))
     }
 
     /// The column `name` as numbers.
@@ -58,8 +62,7 @@ public struct Dataset: Sendable {
         var values = [Double]()
         values.reserveCapacity(texts.count)
         for (row, text) in texts.enumerated() {
-            let at = SourceLocation(file: source, line: Int(lines[index][row]), column: Int(columns[index][row]))
-            values.append(try Dataset.parseNumber(text, at: at, column: name))
+            values.append(try Dataset.parseNumber(text, at: location(row: row, columnIndex: index), column: name))
         }
         return values
     }

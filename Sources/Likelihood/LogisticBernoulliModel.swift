@@ -83,26 +83,34 @@ public enum LogisticBernoulliModel {
         }
     }
 
-    static func evaluate(_ theta: Parameters, x: UnsafeBufferPointer<Double>,
-                         y: UnsafeBufferPointer<Double>, secondOrder: Bool = true) -> Evaluation {
-        ParallelSum.reduce(count: x.count, zero: Evaluation(), { range in
-            var e = Evaluation()
-            for i in range {
-                let xi = x[i], eta = theta.w * xi + theta.b
-                e.nll += Numerics.softplus(eta) - y[i] * eta
-                let p = Numerics.sigmoid(eta)
-                let r = p - y[i]
-                e.gw += r * xi
-                e.gb += r
-                if secondOrder {
-                    let v = p * (1 - p)
-                    e.hww += v * xi * xi
-                    e.hwb += v * xi
-                    e.hbb += v
-                }
+    /// One pass over the data. With `full`, the objective and the Hessian too (Newton needs
+    /// them); without, only the gradient (gradient descent needs nothing else).
+    ///
+    /// `softplus(η)` and `σ(η)` share one `exp(−|η|)`: that exponential is most of the cost.
+    static func evaluate(_ theta: Parameters, x: [Double], y: [Double], full: Bool = true) -> Evaluation {
+        x.withUnsafeBufferPointer { x in
+            y.withUnsafeBufferPointer { y in
+                ParallelSum.reduce(count: x.count, zero: Evaluation(), { range in
+                    var e = Evaluation()
+                    for i in range {
+                        let xi = x[i], eta = theta.w * xi + theta.b
+                        let t = exp(-abs(eta))
+                        let p = eta >= 0 ? 1 / (1 + t) : t / (1 + t)
+                        let r = p - y[i]
+                        e.gw += r * xi
+                        e.gb += r
+                        if full {
+                            e.nll += max(eta, 0) + log1p(t) - y[i] * eta
+                            let v = p * (1 - p)
+                            e.hww += v * xi * xi
+                            e.hwb += v * xi
+                            e.hbb += v
+                        }
+                    }
+                    return e
+                }, combine: +)
             }
-            return e
-        }, combine: +)
+        }
     }
 
     /// `−log L(w, b) = Σ softplus(w xᵢ + b) − yᵢ (w xᵢ + b)`. - Complexity: O(n).
@@ -136,7 +144,7 @@ public enum LogisticBernoulliModel {
         var path = [theta]
         var iterations = 0
         var converged = false
-        var current = x.withUnsafeBufferPointer { xs in y.withUnsafeBufferPointer { ys in evaluate(theta, x: xs, y: ys) } }
+        var current = evaluate(theta, x: x, y: y)
         while iterations < maxIterations {
             guard let (dw, db) = Numerics.solveSymmetric2x2(a: current.hww, c: current.hwb, d: current.hbb,
                                                             r0: -current.gw, r1: -current.gb) else { break }
@@ -145,7 +153,7 @@ public enum LogisticBernoulliModel {
             var accepted: (Parameters, Evaluation)? = nil
             for _ in 0..<60 {
                 let trial = Parameters(w: theta.w + t * dw, b: theta.b + t * db)
-                let e = x.withUnsafeBufferPointer { xs in y.withUnsafeBufferPointer { ys in evaluate(trial, x: xs, y: ys) } }
+                let e = evaluate(trial, x: x, y: y)
                 // Accept any step that does not increase the objective beyond rounding.
                 if e.nll <= current.nll + 1e-12 * abs(current.nll) { accepted = (trial, e); break }
                 t /= 2
@@ -181,8 +189,7 @@ public enum LogisticBernoulliModel {
 
     /// Gradient of the mean cross-entropy, `(1/n) Σ (pᵢ − yᵢ)(xᵢ, 1)`. - Complexity: O(n).
     public static func meanCrossEntropyGradient(_ theta: Parameters, x: [Double], y: [Double]) -> (Double, Double) {
-        let e = x.withUnsafeBufferPointer { xs in y.withUnsafeBufferPointer { ys in
-            evaluate(theta, x: xs, y: ys, secondOrder: false) } }
+        let e = evaluate(theta, x: x, y: y, full: false)
         let n = Double(x.count)
         return (e.gw / n, e.gb / n)
     }

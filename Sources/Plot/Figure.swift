@@ -239,10 +239,9 @@ public struct Figure {
 
     private func drawContours(_ set: ContourSet, canvas: Canvas, layout l: Layout, device: (Point) -> Point, legendBox: Rect?) {
         let lines = set.lines.map { $0.points.map { device(Point($0.x, $0.y)) } }
+        let texts = set.label.map { label in set.lines.map { label($0.level) } } ?? []
         var placements: [Int: LabelPlacement] = [:]
-        if let label = set.label {
-            let texts = set.lines.map { label($0.level) }
-            let sizes = texts.map { canvas.measure($0, size: 8) }
+        if !texts.isEmpty {
             var obstacles: [Rect] = legendBox.map { [$0] } ?? []
             var obstacleLines: [[Point]] = []
             for mark in marks {
@@ -255,25 +254,18 @@ public struct Figure {
                 default: break
                 }
             }
-            for p in ContourLabeler.place(lines: lines, labelSizes: sizes, bounds: l.plot.insetBy(2),
-                                          obstacles: obstacles, obstacleLines: obstacleLines) {
+            for p in ContourLabeler.place(lines: lines, labelSizes: texts.map { canvas.measure($0, size: 8) },
+                                          bounds: l.plot.insetBy(2), obstacles: obstacles, obstacleLines: obstacleLines) {
                 placements[p.line] = p
             }
-            for (k, line) in lines.enumerated() {
-                let highlighted = set.highlighted.contains(set.lines[k].level)
-                let color = highlighted ? set.highlightColor : set.color
-                let width = highlighted ? set.width * 2 : set.width
-                let pieces = placements[k].map { ContourLabeler.cut(line, removing: $0.gap) } ?? [line]
-                for piece in pieces { canvas.stroke(piece, color, width: width) }
-                if let p = placements[k] {
-                    canvas.text(texts[k], at: p.center, size: 8, color: color, anchor: (0.5, 0.5), angle: p.angle)
-                }
-            }
-        } else {
-            for (k, line) in lines.enumerated() {
-                let highlighted = set.highlighted.contains(set.lines[k].level)
-                canvas.stroke(line, highlighted ? set.highlightColor : set.color,
-                              width: highlighted ? set.width * 2 : set.width, dash: highlighted ? [] : [])
+        }
+        for (k, line) in lines.enumerated() {
+            let highlighted = set.highlighted.contains(set.lines[k].level)
+            let color = highlighted ? set.highlightColor : set.color
+            let pieces = placements[k].map { ContourLabeler.cut(line, removing: $0.gap) } ?? [line]
+            for piece in pieces { canvas.stroke(piece, color, width: highlighted ? set.width * 2 : set.width) }
+            if let p = placements[k] {
+                canvas.text(texts[k], at: p.center, size: 8, color: color, anchor: (0.5, 0.5), angle: p.angle)
             }
         }
     }

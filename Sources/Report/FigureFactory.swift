@@ -26,6 +26,13 @@ enum FigureFactory {
 
     static func s(_ v: Double, _ digits: Int = 3) -> String { NumberFormat.significant(v, digits) }
 
+    /// `w·x + b` as "1.59 x − 0.202": the sign of b goes in the operator. With `markup`, x is
+    /// set in italics for Pango; without, it is plain text for alt texts.
+    static func linearForm(_ w: Double, _ b: Double, digits: Int = 3, markup: Bool) -> String {
+        let x = markup ? "<i>x</i>" : "x"
+        return "\(s(w, digits)) \(x) \(b < 0 ? "−" : "+") \(s(abs(b), digits))"
+    }
+
     /// The column names for axis labels, escaped for Pango markup.
     static func labels(_ m: ModelAnalysis) -> (x: String, y: String) {
         (markupEscaped(m.request.x), markupEscaped(m.request.y))
@@ -54,19 +61,21 @@ enum FigureFactory {
                                      label: k == 0 ? "residuals" : nil))
             }
             f.marks.append(.line(points: zip(xs, line).map { Point($0, $1) }, color: Palette.vermillion, width: 2, dash: [],
-                                 label: "ŷ = \(s(fit.w.estimate)) <i>x</i> \(fit.b.estimate < 0 ? "−" : "+") \(s(abs(fit.b.estimate)))"))
+                                 label: "ŷ = \(linearForm(fit.w.estimate, fit.b.estimate, markup: true))"))
             f.marks.append(.scatter(points: points, color: Palette.blue, size: 6, shape: .circle, edge: .white,
                                     label: "data (<i>n</i> = \(m.n))"))
             f.accessibleTitle = "\(m.name): data and the maximum-likelihood line"
+            let inside = points.filter { abs($0.y - fit.w.estimate * $0.x - fit.b.estimate) <= 2 * sigma }.count
             let alt = "Scatter plot of \(m.request.y) against \(m.request.x) for \(m.n) points, with the maximum-likelihood line "
-                + "y = \(s(fit.w.estimate, 4)) x + \(s(fit.b.estimate, 4)), grey residual segments from each point to the line, "
-                + "and a shaded band of ±2σ̂ = ±\(s(2 * sigma)) around it that holds about 95 % of the points."
+                + "y = \(linearForm(fit.w.estimate, fit.b.estimate, digits: 4, markup: false)), grey residual segments from each "
+                + "point to the line, and a shaded band of ±2σ̂ = ±\(s(2 * sigma)) around it that holds \(inside) of the \(m.n) points."
             return ReportFigure(name: "\(m.name)-fit", figure: f,
                                 caption: "The data with the fitted line. Grey segments are the residuals whose squares the fit minimises; the band is ±2σ̂ with σ̂² = RSS/n = \(s(fit.sigma2MLE, 4)).",
                                 altText: alt)
         case let .logistic(fit):
             f.title = "Logistic fit: P(<i>y</i> = 1 | <i>x</i>) = σ(<i>wx</i> + <i>b</i>)"
-            // Labels are drawn as rugs at 0 and 1; observed proportions in bins show calibration.
+            // Labels are jittered off 0 and 1 so that ties show; observed proportions in bins
+            // show calibration.
             let curve = xs.map { Numerics.sigmoid(fit.w.estimate * $0 + fit.b.estimate) }
             f.yLimits = (-0.06, 1.06)
             let boundary = -fit.b.estimate / fit.w.estimate
@@ -75,7 +84,7 @@ enum FigureFactory {
                                      width: 1, dash: [4, 3], label: "σ = ½ at <i>x</i> = \(s(boundary))"))
             }
             f.marks.append(.line(points: zip(xs, curve).map { Point($0, $1) }, color: Palette.vermillion, width: 2, dash: [],
-                                 label: "fitted σ(\(s(fit.w.estimate)) <i>x</i> \(fit.b.estimate < 0 ? "−" : "+") \(s(abs(fit.b.estimate))))"))
+                                 label: "fitted σ(\(linearForm(fit.w.estimate, fit.b.estimate, markup: true)))"))
             var jitter = RandomGenerator(seed: 99)
             let jittered = points.map { Point($0.x, $0.y + ($0.y == 1 ? -1 : 1) * 0.035 * jitter.nextUniform()) }
             f.marks.append(.scatter(points: jittered, color: Palette.blue.withAlpha(0.55), size: 5, shape: .circle, edge: nil,
@@ -86,9 +95,14 @@ enum FigureFactory {
             f.marks.append(.scatter(points: bins.map { Point($0.x, $0.p) }, color: Palette.green, size: 7, shape: .diamond,
                                     edge: .white, label: "observed share of 1s per bin (95 % Wilson)"))
             f.accessibleTitle = "\(m.name): labels and the fitted logistic curve"
+            let covered = bins.filter { bin in
+                let p = Numerics.sigmoid(fit.w.estimate * bin.x + fit.b.estimate)
+                return p >= bin.low && p <= bin.high
+            }.count
             let alt = "Binary labels of \(m.request.y) against \(m.request.x) for \(m.n) points (jittered vertically), the fitted curve "
-                + "P(y = 1) = σ(\(s(fit.w.estimate, 4)) x + \(s(fit.b.estimate, 4))), which crosses one half at x = \(s(boundary)), "
-                + "and the observed proportion of ones in \(bins.count) bins of x with 95 % intervals, which follow the curve."
+                + "P(y = 1) = σ(\(linearForm(fit.w.estimate, fit.b.estimate, digits: 4, markup: false))), which crosses one half at "
+                + "x = \(s(boundary)), and the observed proportion of ones in \(bins.count) bins of x with 95 % intervals; "
+                + "the curve passes through \(covered) of the \(bins.count) intervals."
             return ReportFigure(name: "\(m.name)-fit", figure: f,
                                 caption: "The labels (jittered so that overlapping points show) and the fitted probability. Diamonds are the share of ones in equal-width bins of x with 95 % Wilson intervals: where they follow the curve, the model is calibrated.",
                                 altText: alt)

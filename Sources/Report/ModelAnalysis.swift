@@ -31,6 +31,21 @@ public struct ModelAnalysis {
     public var logLikelihood: Double {
         switch fit { case let .linear(f): return f.logLikelihood; case let .logistic(f): return f.logLikelihood }
     }
+    public var aic: Double {
+        switch fit { case let .linear(f): return f.aic; case let .logistic(f): return f.aic }
+    }
+    public var bic: Double {
+        switch fit { case let .linear(f): return f.bic; case let .logistic(f): return f.bic }
+    }
+    /// Newton's iterations and convergence; the closed-form linear fit takes none and always converges.
+    public var iterations: Int {
+        if case let .logistic(f) = fit { return f.iterations }
+        return 0
+    }
+    public var converged: Bool {
+        if case let .logistic(f) = fit { return f.converged }
+        return true
+    }
     public var coefficients: (w: Coefficient, b: Coefficient) {
         switch fit { case let .linear(f): return (f.w, f.b); case let .logistic(f): return (f.w, f.b) }
     }

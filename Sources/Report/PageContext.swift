@@ -20,6 +20,8 @@ enum PageContext {
             "source": .string(m.source),
             "coefficients": [row("slope", "w", c.w), row("intercept", "b", c.b)],
             "logL": f(m.logLikelihood, 6), "w": f(m.w, 5), "b": f(m.b, 5),
+            "aic": f(m.aic, 6), "bic": f(m.bic, 6),
+            "iterations": .number(Double(m.iterations)), "converged": .bool(m.converged),
         ]
         var checks: [MustacheValue] = []
         func check(_ what: String, _ left: String, _ right: String, _ a: Double, _ b: Double) {
@@ -37,8 +39,6 @@ enum PageContext {
             o["s2"] = f(fit.sigma2Unbiased, 5)
             o["rss"] = f(fit.rss, 6)
             o["rSquared"] = .string(NumberFormat.fixed(fit.rSquared, 4))
-            o["aic"] = f(fit.aic, 6)
-            o["bic"] = f(fit.bic, 6)
             o["df"] = .number(Double(fit.degreesOfFreedom))
             o["tQuantile"] = f(fit.tQuantile, 5)
             // −log L by summing the Gaussian densities point by point.
@@ -58,10 +58,6 @@ enum PageContext {
             o["statisticName"] = "z"
             o["nullLogL"] = f(fit.nullLogLikelihood, 6)
             o["pseudoRSquared"] = .string(NumberFormat.fixed(fit.pseudoRSquared, 4))
-            o["aic"] = f(fit.aic, 6)
-            o["bic"] = f(fit.bic, 6)
-            o["iterations"] = .number(Double(fit.iterations))
-            o["converged"] = .bool(fit.converged)
             o["meanCrossEntropy"] = f(-fit.logLikelihood / Double(fit.n), 6)
             o["ones"] = .number(m.y.reduce(0, +))
             let theta = Parameters(w: fit.w.estimate, b: fit.b.estimate)

@@ -16,6 +16,10 @@ enum ReportJSON {
                 "w_se": .number(m.coefficients.w.standardError),
                 "b_se": .number(m.coefficients.b.standardError),
                 "log_likelihood": .number(m.logLikelihood),
+                "aic": .number(m.aic),
+                "bic": .number(m.bic),
+                "converged": .bool(m.converged),
+                "iterations": .int(m.iterations),
                 "gradient_descent": .object([
                     "w": .number(m.gradientDescent.end.w), "b": .number(m.gradientDescent.end.b),
                     "iterations": .int(m.gradientDescent.iterations), "converged": .bool(m.gradientDescent.converged),
@@ -26,10 +30,6 @@ enum ReportJSON {
             case let .linear(f):
                 o["family"] = .string("gaussian")
                 o["method"] = .string("closed-form least squares (centred sums)")
-                o["converged"] = .bool(true)
-                o["iterations"] = .int(0)
-                o["aic"] = .number(f.aic)
-                o["bic"] = .number(f.bic)
                 o["sigma2_mle"] = .number(f.sigma2MLE)
                 o["sigma2_unbiased"] = .number(f.sigma2Unbiased)
                 o["r_squared"] = .number(f.rSquared)
@@ -37,10 +37,6 @@ enum ReportJSON {
             case let .logistic(f):
                 o["family"] = .string("bernoulli")
                 o["method"] = .string("Newton-Raphson with step-halving")
-                o["converged"] = .bool(f.converged)
-                o["iterations"] = .int(f.iterations)
-                o["aic"] = .number(f.aic)
-                o["bic"] = .number(f.bic)
                 o["null_log_likelihood"] = .number(f.nullLogLikelihood)
                 o["pseudo_r_squared"] = .number(f.pseudoRSquared)
                 o["mean_cross_entropy"] = .number(-f.logLikelihood / Double(f.n))

@@ -37,17 +37,15 @@ public enum ReportRunner {
         var usedNames: [String: Int] = [:]
         for request in options.models {
             let dataset: Dataset
-            if let path = request.dataPath {
-                if let cached = datasets[path] { dataset = cached } else {
-                    dataset = try CSVReader.read(path: path, name: path)
-                    datasets[path] = dataset
-                    let bytes = FileManager.default.contents(atPath: path).map { Array($0) } ?? []
-                    inputs.append(["name": .string(path), "sha256": .string(SHA256.hex(bytes)),
-                                   "rows": .number(Double(dataset.rowCount))])
-                }
+            if let path = request.dataPath, datasets[path] == nil {
+                // One read per file: the bytes parsed are the bytes whose checksum the page shows.
+                let bytes = try CSVReader.contents(path: path)
+                dataset = try CSVReader.parse(bytes, source: path)
+                datasets[path] = dataset
+                inputs.append(["name": .string(path), "sha256": .string(SHA256.hex(bytes)),
+                               "rows": .number(Double(dataset.rowCount))])
             } else {
-                dataset = request.kind == .linear ? BuiltinData.linear(seed: options.seed)
-                                                  : BuiltinData.logistic(seed: options.seed &+ 1)
+                dataset = try loadDataset(request, options: options, cache: datasets)
             }
             let count = (usedNames[request.kind.rawValue] ?? 0) + 1
             usedNames[request.kind.rawValue] = count
@@ -139,14 +137,22 @@ public enum ReportRunner {
                        files: files.files.keys.sorted())
     }
 
+    /// The data set of a request: the cached or freshly read CSV file, or the built-in data.
+    static func loadDataset(_ request: ModelRequest, options: ReportOptions, cache: [String: Dataset]) throws -> Dataset {
+        guard let path = request.dataPath else {
+            return request.kind == .linear ? BuiltinData.linear(seed: options.seed)
+                                           : BuiltinData.logistic(seed: options.seed &+ 1)
+        }
+        return try cache[path] ?? CSVReader.read(path: path)
+    }
+
     /// Fits the requested models and renders all their figures in every requested format,
     /// without writing anything: the figure stage alone, for benchmarks.
     /// - Returns: the number of files and their total size in bytes.
     public static func renderFigures(_ options: ReportOptions) throws -> (files: Int, bytes: Int) {
         var files = 0, bytes = 0
         for (k, request) in options.models.enumerated() {
-            let dataset: Dataset = try request.dataPath.map { try CSVReader.read(path: $0) }
-                ?? (request.kind == .linear ? BuiltinData.linear(seed: options.seed) : BuiltinData.logistic(seed: options.seed &+ 1))
+            let dataset = try loadDataset(request, options: options, cache: [:])
             let m = try ModelAnalysis.analyse(request, dataset: dataset, name: "\(request.kind.rawValue)-\(k)")
             for fig in FigureFactory.figures(for: m, options: options) {
                 for format in options.formats {

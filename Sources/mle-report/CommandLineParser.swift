@@ -43,7 +43,11 @@ enum CommandLineParser {
     /// after printing them.
     static func parse(_ arguments: [String]) throws -> ReportOptions? {
         var options = ReportOptions()
-        options.arguments = contentArguments(arguments)
+        // The arguments that shape the report's content, for the page footer: everything but
+        // where it goes and how the run talks, so that `--check` re-renders exactly the page the
+        // original command wrote, wherever it was written.
+        let outputOnly: Set<String> = ["--out", "--check", "--quiet", "-q", "--progress"]
+        let flagsWithoutValue: Set<String> = ["--help", "-h", "--version", "--single-file", "--check", "--quiet", "-q", "--progress"]
         var data: String? = nil, x: String? = nil, y: String? = nil, models: [ModelKind]? = nil, config: String? = nil
         var k = 0
         func value(_ flag: String, inline: String?) throws -> String {
@@ -53,11 +57,15 @@ enum CommandLineParser {
             return arguments[k]
         }
         while k < arguments.count {
+            let first = k
             var flag = arguments[k]
             var inline: String? = nil
             if flag.hasPrefix("--"), let eq = flag.firstIndex(of: "=") {
                 inline = String(flag[flag.index(after: eq)...])
                 flag = String(flag[..<eq])
+            }
+            if inline != nil && flagsWithoutValue.contains(flag) {
+                throw UsageError(message: "\(flag) takes no value")
             }
             switch flag {
             case "--help", "-h":
@@ -110,9 +118,7 @@ enum CommandLineParser {
                 if flag.hasPrefix("-") { throw UsageError(message: "unknown option \(flag)") }
                 throw UsageError(message: "unexpected argument \"\(flag)\" (options start with --)")
             }
-            if inline != nil && ["--help", "--version", "--single-file", "--check", "--quiet", "--progress"].contains(flag) {
-                throw UsageError(message: "\(flag) takes no value")
-            }
+            if !outputOnly.contains(flag) { options.arguments += arguments[first...k] }
             k += 1
         }
         if let config {
@@ -127,22 +133,6 @@ enum CommandLineParser {
             if let models { options.models = models.map { ModelRequest(kind: $0, dataPath: nil, x: "x", y: "y") } }
         }
         return options
-    }
-
-    /// The arguments that shape the report's content, as the page footer shows them: without
-    /// `--out`, `--check`, `--quiet` and `--progress`, so that `--check` re-renders the page that
-    /// the original command wrote, wherever it was written.
-    static func contentArguments(_ arguments: [String]) -> [String] {
-        var kept: [String] = []
-        var k = 0
-        while k < arguments.count {
-            let a = arguments[k]
-            if a == "--out" { k += 2; continue }
-            if a.hasPrefix("--out=") || ["--check", "--quiet", "-q", "--progress"].contains(a) { k += 1; continue }
-            kept.append(a)
-            k += 1
-        }
-        return kept
     }
 
     static func parseModels(_ text: String, flag: String) throws -> [ModelKind] {

@@ -70,6 +70,9 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(page.contains("<math"))
         XCTAssertFalse(page.contains("$$"))
         XCTAssertFalse(page.contains("\\frac"))
+        // Fitted lines are written "w x − |b|", never "w x + −|b|" (the default logistic b is negative).
+        XCTAssertFalse(page.contains("+ −"))
+        XCTAssertTrue(page.contains("σ(1.589 x − 0.2020)"))
     }
 
     func testReportJSONCarriesTheContractFields() throws {
