@@ -9,8 +9,9 @@ enum SVGDocument {
     static func stabilizeIDs(_ svg: String, prefix: String) -> String {
         let pattern = try! NSRegularExpression(pattern: ##"(id="|href="#|url\(#)([^")]+)"##)
         let ns = svg as NSString
+        let matches = pattern.matches(in: svg, range: NSRange(location: 0, length: ns.length))
         var names: [String: String] = [:]
-        for match in pattern.matches(in: svg, range: NSRange(location: 0, length: ns.length)) {
+        for match in matches {
             let kind = ns.substring(with: match.range(at: 1))
             let name = ns.substring(with: match.range(at: 2))
             if kind == "id=\"" && names[name] == nil { names[name] = "\(prefix)-\(names.count + 1)" }
@@ -18,7 +19,7 @@ enum SVGDocument {
         var out = ""
         out.reserveCapacity(svg.utf8.count)
         var last = 0
-        for match in pattern.matches(in: svg, range: NSRange(location: 0, length: ns.length)) {
+        for match in matches {
             let nameRange = match.range(at: 2)
             out += ns.substring(with: NSRange(location: last, length: nameRange.location - last))
             let name = ns.substring(with: nameRange)
