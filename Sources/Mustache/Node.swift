@@ -71,7 +71,7 @@ extension Node {
                 startInline()
                 out.append(node)
             case var .section(s):
-                if s.openStandalone { } else { startInline() }
+                if !s.openStandalone { startInline() }
                 s.children = reindent(s.children, remove: remove, add: add, atLineStart: &atLineStart)
                 if s.closeStandalone { atLineStart = true }
                 out.append(.section(s))
