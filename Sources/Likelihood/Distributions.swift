@@ -16,6 +16,22 @@ public enum Distributions {
         return -2 * log1p(-p)
     }
 
+    /// The quantile of the χ² distribution with one degree of freedom at 0.95: the square of
+    /// the normal 0.975 quantile.
+    public static let chiSquared1Quantile95 = normalQuantile975 * normalQuantile975
+
+    /// `P(χ²₁ > x) = P(|Z| > √x) = erfc(√(x/2))`.
+    public static func chiSquared1Survival(_ x: Double) -> Double {
+        return x <= 0 ? 1 : erfc((x / 2).squareRoot())
+    }
+
+    /// The `p` quantile of the F distribution with 2 and `nu` degrees of freedom, in closed
+    /// form: its CDF is `1 − (1 + 2x/ν)^(−ν/2)`, so `x = ν/2 · ((1 − p)^(−2/ν) − 1)`, written
+    /// with `expm1` so that large ν loses no digits.
+    public static func fQuantile2(_ p: Double, denominatorDegreesOfFreedom nu: Double) -> Double {
+        return nu / 2 * expm1(-2 / nu * log1p(-p))
+    }
+
     /// The regularised incomplete beta function `I_x(a, b)`.
     ///
     /// Evaluated by the continued fraction of the incomplete beta function (modified Lentz

@@ -1,27 +1,45 @@
 import Foundation
 
-/// The iterates of an optimiser in the (w, b) plane, thinned for drawing.
+/// The iterates of gradient descent in the (w, b) plane, thinned for drawing.
 public struct OptimizerPath: Equatable, Sendable {
-    /// Recorded iterates: every one of the first 100, then roughly 1 % of the rest, and always
-    /// the last.
+    /// Recorded iterates, in the coordinates the descent ran in: every one of the first 100,
+    /// then roughly 1 % of the rest, and always the last.
     public var points: [Parameters]
     /// Number of steps taken.
     public var iterations: Int
-    /// Whether the stopping rule was met before the iteration limit.
+    /// Whether the stopping rule (a step smaller than the tolerance) was met within the budget.
     public var converged: Bool
-    /// The constant step size used.
+    /// The constant step size used, in the coordinates the descent ran in.
     public var learningRate: Double
+    /// The standardisation the descent ran in, or nil for the original (w, b).
+    public var standardisation: Standardisation?
 
-    public var end: Parameters { points[points.count - 1] }
+    /// The recorded iterates mapped to the original (w, b).
+    public var originalPoints: [Parameters] {
+        guard let s = standardisation else { return points }
+        return points.map(s.original)
+    }
+
+    /// The last iterate in the original (w, b).
+    public var end: Parameters {
+        let last = points[points.count - 1]
+        return standardisation?.original(last) ?? last
+    }
 }
 
 /// Plain gradient descent with a constant step `1/L`, where `L` bounds the curvature of the
 /// mean loss, so every step decreases the loss. It stops when a step moves each parameter by
-/// less than `tolerance·(1 + |θ|)`.
+/// less than `tolerance·(1 + |θ|)`, or after `stepBudget` steps.
+///
+/// It runs either on the original (w, b) or on the standardised coordinates (v, c) of
+/// `Standardisation`; both start from the line η = 0, which is (0, 0) in both.
 public enum GradientDescent {
     public static let tolerance = 1e-14
+    /// The step budget. It does not depend on n: a descent that needs more steps than this is
+    /// reported as not having arrived, whatever the size of the data.
+    public static let stepBudget = 10_000
 
-    static func run(start: Parameters, learningRate: Double, maxIterations: Int,
+    static func run(start: Parameters, learningRate: Double, maxIterations: Int, standardisation: Standardisation?,
                     gradient: (Parameters) -> (Double, Double)) -> OptimizerPath {
         var theta = start
         var points = [theta]
@@ -29,11 +47,13 @@ public enum GradientDescent {
         var k = 0
         // A curvature bound that overflowed gives no usable step: report the start, unconverged.
         guard learningRate.isFinite, learningRate > 0 else {
-            return OptimizerPath(points: points, iterations: 0, converged: false, learningRate: learningRate)
+            return OptimizerPath(points: points, iterations: 0, converged: false, learningRate: learningRate,
+                                 standardisation: standardisation)
         }
         while k < maxIterations {
             let (gw, gb) = gradient(theta)
             let next = Parameters(w: theta.w - learningRate * gw, b: theta.b - learningRate * gb)
+            guard next.w.isFinite, next.b.isFinite else { break }
             k += 1
             let small = abs(next.w - theta.w) <= tolerance * (1 + abs(next.w))
                 && abs(next.b - theta.b) <= tolerance * (1 + abs(next.b))
@@ -42,42 +62,72 @@ public enum GradientDescent {
             if small { converged = true; break }
         }
         if points.last != theta { points.append(theta) }
-        return OptimizerPath(points: points, iterations: k, converged: converged, learningRate: learningRate)
+        return OptimizerPath(points: points, iterations: k, converged: converged, learningRate: learningRate,
+                             standardisation: standardisation)
     }
 
-    /// Largest eigenvalue of the symmetric matrix `[[a, c], [c, d]]`.
-    static func largestEigenvalue(a: Double, c: Double, d: Double) -> Double {
-        let mean = (a + d) / 2
-        let radius = (((a - d) / 2) * ((a - d) / 2) + c * c).squareRoot()
-        return mean + radius
-    }
-
-    /// Gradient descent on the mean squared error of the linear model, from `start`.
-    /// The Hessian of the MSE is the constant `2·[[E x², x̄], [x̄, 1]]`; its largest eigenvalue
-    /// is `L`. Each step costs O(1) (the gradient comes from the sufficient statistics).
-    public static func linear(_ s: SufficientStatistics, start: Parameters = Parameters(w: 0, b: 0),
-                              maxIterations: Int = 2_000_000) -> OptimizerPath {
+    /// The Hessian of the mean squared error of the linear model in the original (w, b):
+    /// the constant `2·[[E x², x̄], [x̄, 1]]`.
+    public static func linearHessian(_ s: SufficientStatistics) -> SymmetricMatrix2 {
         let ex2 = s.sxx / Double(s.n) + s.meanX * s.meanX
-        let L = 2 * largestEigenvalue(a: ex2, c: s.meanX, d: 1)
-        return run(start: start, learningRate: 1 / L, maxIterations: maxIterations) {
+        return SymmetricMatrix2(a: 2 * ex2, c: 2 * s.meanX, d: 2)
+    }
+
+    /// Gradient descent on the mean squared error of the linear model, from (0, 0).
+    ///
+    /// In the original coordinates the step is `1/L` with `L` the largest eigenvalue of the
+    /// Hessian. Standardised, the Hessian is `2·I` (z has mean 0 and variance 1), so the loss
+    /// is a round bowl and one step of `1/2` lands on the minimum. Each step costs O(1): the
+    /// gradient comes from the sufficient statistics.
+    public static func linear(_ s: SufficientStatistics, standardised: Bool,
+                              maxIterations: Int = stepBudget) -> OptimizerPath {
+        if standardised {
+            let z = Standardisation(s)
+            // The statistics of (z, y): mean 0, Szz = Sxx/scale², Szy = Sxy/scale.
+            let sz = SufficientStatistics(n: s.n, meanX: 0, meanY: s.meanY, sxx: s.sxx / (z.scale * z.scale),
+                                          sxy: s.sxy / z.scale, syy: s.syy)
+            let L = linearHessian(sz).eigenvalues.1
+            return run(start: Parameters(w: 0, b: 0), learningRate: 1 / L, maxIterations: maxIterations, standardisation: z) {
+                LinearGaussianModel.meanSquaredErrorGradient(w: $0.w, b: $0.b, statistics: sz)
+            }
+        }
+        let L = linearHessian(s).eigenvalues.1
+        return run(start: Parameters(w: 0, b: 0), learningRate: 1 / L, maxIterations: maxIterations, standardisation: nil) {
             LinearGaussianModel.meanSquaredErrorGradient(w: $0.w, b: $0.b, statistics: s)
         }
     }
 
-    /// Gradient descent on the mean cross-entropy of the logistic model, from `start`.
-    /// Its Hessian is `E[p(1−p)·(x, 1)(x, 1)ᵀ] ≼ ¼·E[(x, 1)(x, 1)ᵀ]`, whose largest eigenvalue
-    /// gives `L`. Each step costs O(n).
-    /// The default step limit keeps the total work near 2·10⁸ point evaluations, so large
-    /// or badly conditioned data end with an unconverged path rather than a long wait.
-    public static func logistic(x: [Double], y: [Double], start: Parameters = Parameters(w: 0, b: 0),
-                                maxIterations: Int? = nil) -> OptimizerPath {
-        let maxIterations = maxIterations ?? min(200_000, max(1_000, 200_000_000 / max(1, x.count)))
-        let n = Double(x.count)
-        var sx = 0.0, sxx = 0.0
-        for v in x { sx += v; sxx += v * v }
-        let L = 0.25 * largestEigenvalue(a: sxx / n, c: sx / n, d: 1)
-        return run(start: start, learningRate: 1 / L, maxIterations: maxIterations) {
-            LogisticBernoulliModel.meanCrossEntropyGradient($0, x: x, y: y)
+    /// The curvature bound of the mean cross-entropy: its Hessian is
+    /// `E[p(1−p)·(x, 1)(x, 1)ᵀ] ≼ ¼·E[(x, 1)(x, 1)ᵀ]`, whose largest eigenvalue is `L`.
+    public static func logisticCurvatureBound(meanX: Double, meanX2: Double) -> Double {
+        0.25 * SymmetricMatrix2(a: meanX2, c: meanX, d: 1).eigenvalues.1
+    }
+
+    /// Gradient descent on the mean cross-entropy of the logistic model, from (0, 0), with the
+    /// step `1/L` of `logisticCurvatureBound`. Standardised, it runs on z = (x − x̄)/sd(x),
+    /// where `E z = 0` and `E z² = 1` give `L = ¼`. Each step costs O(n).
+    public static func logistic(_ data: LogisticData, standardised: Bool,
+                                maxIterations: Int = stepBudget) -> OptimizerPath {
+        let n = Double(data.n)
+        let counts = data.counts ?? []
+        func weight(_ i: Int) -> Double { counts.isEmpty ? 1 : counts[i] }
+        var sx = 0.0
+        for i in data.x.indices { sx += weight(i) * data.x[i] }
+        let mean = sx / n
+        var sxx = 0.0
+        for i in data.x.indices { sxx += weight(i) * (data.x[i] - mean) * (data.x[i] - mean) }
+        if standardised {
+            let z = Standardisation(mean: mean, scale: (sxx / n).squareRoot())
+            var zs = data
+            zs.x = data.x.map { ($0 - z.mean) / z.scale }
+            let L = logisticCurvatureBound(meanX: 0, meanX2: 1)
+            return run(start: Parameters(w: 0, b: 0), learningRate: 1 / L, maxIterations: maxIterations, standardisation: z) {
+                LogisticBernoulliModel.meanCrossEntropyGradient($0, zs)
+            }
+        }
+        let L = logisticCurvatureBound(meanX: mean, meanX2: sxx / n + mean * mean)
+        return run(start: Parameters(w: 0, b: 0), learningRate: 1 / L, maxIterations: maxIterations, standardisation: nil) {
+            LogisticBernoulliModel.meanCrossEntropyGradient($0, data)
         }
     }
 }

@@ -87,11 +87,30 @@ public enum LogisticBernoulliModel {
     /// them); without, only the gradient (gradient descent needs nothing else).
     ///
     /// `softplus(η)` and `σ(η)` share one `exp(−|η|)`: that exponential is most of the cost.
-    static func evaluate(_ theta: Parameters, x: [Double], y: [Double], full: Bool = true) -> Evaluation {
-        x.withUnsafeBufferPointer { x in
-            y.withUnsafeBufferPointer { y in
+    static func evaluate(_ theta: Parameters, _ data: LogisticData, full: Bool = true) -> Evaluation {
+        data.x.withUnsafeBufferPointer { x in
+            data.ones.withUnsafeBufferPointer { y in
                 ParallelSum.reduce(count: x.count, zero: Evaluation(), { range in
                     var e = Evaluation()
+                    if let counts = data.counts {
+                        // Grouped: m rows at x with k ones contribute m·softplus(η) − k·η.
+                        for i in range {
+                            let xi = x[i], m = counts[i], eta = theta.w * xi + theta.b
+                            let t = exp(-abs(eta))
+                            let p = eta >= 0 ? 1 / (1 + t) : t / (1 + t)
+                            let r = m * p - y[i]
+                            e.gw += r * xi
+                            e.gb += r
+                            if full {
+                                e.nll += m * (max(eta, 0) + log1p(t)) - y[i] * eta
+                                let v = m * p * (1 - p)
+                                e.hww += v * xi * xi
+                                e.hwb += v * xi
+                                e.hbb += v
+                            }
+                        }
+                        return e
+                    }
                     for i in range {
                         let xi = x[i], eta = theta.w * xi + theta.b
                         let t = exp(-abs(eta))
@@ -111,6 +130,16 @@ public enum LogisticBernoulliModel {
                 }, combine: +)
             }
         }
+    }
+
+    /// `−log L(w, b)` from (possibly grouped) data. - Complexity: O(distinct x).
+    public static func negativeLogLikelihood(_ theta: Parameters, _ data: LogisticData) -> Double {
+        evaluate(theta, data).nll
+    }
+
+    /// Mean cross-entropy `−log L / n` from (possibly grouped) data.
+    public static func meanCrossEntropy(_ theta: Parameters, _ data: LogisticData) -> Double {
+        evaluate(theta, data).nll / Double(data.n)
     }
 
     /// `−log L(w, b) = Σ softplus(w xᵢ + b) − yᵢ (w xᵢ + b)`. - Complexity: O(n).
@@ -139,12 +168,17 @@ public enum LogisticBernoulliModel {
     /// - Complexity: O(n) per iteration, usually 5–10 iterations.
     public static func fit(x: [Double], y: [Double]) throws -> LogisticFit {
         try validate(x: x, y: y)
-        let n = x.count
+        return fit(LogisticData(x: x, y: y))
+    }
+
+    /// Fits data that passed `validate` by Newton–Raphson from (0, 0) with step-halving.
+    public static func fit(_ data: LogisticData) -> LogisticFit {
+        let n = data.n
         var theta = Parameters(w: 0, b: 0)
         var path = [theta]
         var iterations = 0
         var converged = false
-        var current = evaluate(theta, x: x, y: y)
+        var current = evaluate(theta, data)
         while iterations < maxIterations {
             guard let (dw, db) = Numerics.solveSymmetric2x2(a: current.hww, c: current.hwb, d: current.hbb,
                                                             r0: -current.gw, r1: -current.gb) else { break }
@@ -153,7 +187,7 @@ public enum LogisticBernoulliModel {
             var accepted: (Parameters, Evaluation)? = nil
             for _ in 0..<60 {
                 let trial = Parameters(w: theta.w + t * dw, b: theta.b + t * db)
-                let e = evaluate(trial, x: x, y: y)
+                let e = evaluate(trial, data)
                 // Accept any step that does not increase the objective beyond rounding.
                 if e.nll <= current.nll + 1e-12 * abs(current.nll) { accepted = (trial, e); break }
                 t /= 2
@@ -169,7 +203,7 @@ public enum LogisticBernoulliModel {
         // Covariance: the inverse of the observed information (the Hessian) at the MLE.
         let det = current.hww * current.hbb - current.hwb * current.hwb
         let vww = current.hbb / det, vbb = current.hww / det, vwb = -current.hwb / det
-        let ones = y.reduce(0, +)
+        let ones = data.ones.reduce(0, +)
         let p0 = ones / Double(n)
         let nullLogL = ones * log(p0) + (Double(n) - ones) * log1p(-p0)
         let logL = -current.nll
@@ -187,10 +221,10 @@ public enum LogisticBernoulliModel {
                            iterations: iterations, converged: converged, path: path)
     }
 
-    /// Gradient of the mean cross-entropy, `(1/n) Σ (pᵢ − yᵢ)(xᵢ, 1)`. - Complexity: O(n).
-    public static func meanCrossEntropyGradient(_ theta: Parameters, x: [Double], y: [Double]) -> (Double, Double) {
-        let e = evaluate(theta, x: x, y: y, full: false)
-        let n = Double(x.count)
+    /// Gradient of the mean cross-entropy, `(1/n) Σ (pᵢ − yᵢ)(xᵢ, 1)`. - Complexity: O(distinct x).
+    public static func meanCrossEntropyGradient(_ theta: Parameters, _ data: LogisticData) -> (Double, Double) {
+        let e = evaluate(theta, data, full: false)
+        let n = Double(data.n)
         return (e.gw / n, e.gb / n)
     }
 }

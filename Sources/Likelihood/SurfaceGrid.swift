@@ -55,12 +55,12 @@ public struct SurfaceGrid: Equatable, Sendable {
     }
 
     /// Logistic log-likelihood. O(n) per point.
-    public static func logisticLogLikelihood(x: [Double], y: [Double], w: [Double], b: [Double]) -> SurfaceGrid {
-        SurfaceGrid(w: w, b: b) { -LogisticBernoulliModel.negativeLogLikelihood(Parameters(w: $0, b: $1), x: x, y: y) }
+    public static func logisticLogLikelihood(_ data: LogisticData, w: [Double], b: [Double]) -> SurfaceGrid {
+        SurfaceGrid(w: w, b: b) { -LogisticBernoulliModel.negativeLogLikelihood(Parameters(w: $0, b: $1), data) }
     }
 
     /// Logistic mean cross-entropy. O(n) per point.
-    public static func logisticMeanCrossEntropy(x: [Double], y: [Double], w: [Double], b: [Double]) -> SurfaceGrid {
-        SurfaceGrid(w: w, b: b) { LogisticBernoulliModel.meanCrossEntropy(Parameters(w: $0, b: $1), x: x, y: y) }
+    public static func logisticMeanCrossEntropy(_ data: LogisticData, w: [Double], b: [Double]) -> SurfaceGrid {
+        SurfaceGrid(w: w, b: b) { LogisticBernoulliModel.meanCrossEntropy(Parameters(w: $0, b: $1), data) }
     }
 }

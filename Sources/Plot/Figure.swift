@@ -16,6 +16,9 @@ public struct Figure {
     public var marks: [Mark] = []
     public var colorbar: Colorbar?
     public var showsGrid = true
+    /// One data unit has the same length on both axes (circles stay circles): the shorter
+    /// range is widened about its centre to fit the plot's shape.
+    public var equalAspect = false
     /// Plain-text name and description for the SVG `<title>`/`<desc>`.
     public var accessibleTitle = ""
     public var accessibleDescription = ""
@@ -24,10 +27,32 @@ public struct Figure {
 
     public init() {}
 
-    static let tickSize = 9.0
-    static let labelSize = 10.5
-    static let titleSize = 12.0
-    static let pad = 8.0
+    /// Text, markers and margins grow and shrink with the figure's area (relative to the
+    /// default 640 × 480), within limits that keep text legible on small figures and
+    /// proportionate on large ones.
+    var fontScale: Double { min(1.6, max(0.8, (width * height / (640 * 480)).squareRoot())) }
+    var tickSize: Double { 9 * fontScale }
+    var labelSize: Double { 10.5 * fontScale }
+    var titleSize: Double { 12 * fontScale }
+    var pad: Double { 8 * fontScale }
+
+    /// The title broken into lines at spaces so that each fits `maxWidth` (Pango markup tags
+    /// in the titles hold no spaces, so a break never splits one).
+    func wrappedTitle(on canvas: Canvas, maxWidth: Double) -> String? {
+        guard let title else { return nil }
+        var lines: [String] = [], current = ""
+        for word in title.split(separator: " ", omittingEmptySubsequences: false) {
+            let candidate = current.isEmpty ? String(word) : current + " " + word
+            if !current.isEmpty && canvas.measure(candidate, size: titleSize, bold: true).width > maxWidth {
+                lines.append(current)
+                current = String(word)
+            } else {
+                current = candidate
+            }
+        }
+        lines.append(current)
+        return lines.joined(separator: "\n")
+    }
 
     /// Renders the figure as a file of `format`; `scale` is the PNG pixel density.
     public func render(_ format: ImageFormat, scale: Double = 2) throws -> [UInt8] {
@@ -52,6 +77,9 @@ public struct Figure {
         var yTicks: Ticks
         var colorbarRect: Rect?
         var colorbarTicks: Ticks?
+        /// Space kept free under the x label for a legend placed outside the axes.
+        var bottomReserve: Double
+        var title: String?
     }
 
     func dataLimits() -> ((Double, Double), (Double, Double)) {
@@ -85,33 +113,52 @@ public struct Figure {
     }
 
     func layout(on canvas: Canvas) -> Layout {
+        layout(on: canvas, bottomReserve: 0)
+    }
+
+    func layout(on canvas: Canvas, bottomReserve: Double) -> Layout {
         let (xr, yr) = dataLimits()
-        let pad = Figure.pad
-        let titleHeight = title.map { canvas.measure($0, size: Figure.titleSize, bold: true).height + 6 } ?? 0
-        let xLabelHeight = xLabel.isEmpty ? 0 : canvas.measure(xLabel, size: Figure.labelSize).height + 4
-        let yLabelHeight = yLabel.isEmpty ? 0 : canvas.measure(yLabel, size: Figure.labelSize).height + 4
-        let tickHeight = canvas.measure("0", size: Figure.tickSize).height
+        let first = layout(on: canvas, xr: xr, yr: yr, bottomReserve: bottomReserve)
+        guard equalAspect, first.plot.width > 0, first.plot.height > 0 else { return first }
+        // Units per point on each axis; widen the axis that has fewer.
+        let ux = (xr.1 - xr.0) / first.plot.width, uy = (yr.1 - yr.0) / first.plot.height
+        guard ux > 0, uy > 0, ux.isFinite, uy.isFinite else { return first }
+        func widened(_ r: (Double, Double), to span: Double) -> (Double, Double) {
+            let c = (r.0 + r.1) / 2
+            return (c - span / 2, c + span / 2)
+        }
+        if ux > uy { return layout(on: canvas, xr: xr, yr: widened(yr, to: ux * first.plot.height), bottomReserve: bottomReserve) }
+        return layout(on: canvas, xr: widened(xr, to: uy * first.plot.width), yr: yr, bottomReserve: bottomReserve)
+    }
+
+    func layout(on canvas: Canvas, xr: (Double, Double), yr: (Double, Double), bottomReserve: Double) -> Layout {
+        let pad = pad
+        let title = wrappedTitle(on: canvas, maxWidth: width - 2 * pad)
+        let titleHeight = title.map { canvas.measure($0, size: titleSize, bold: true).height + 6 } ?? 0
+        let xLabelHeight = xLabel.isEmpty ? 0 : canvas.measure(xLabel, size: labelSize).height + 4
+        let yLabelHeight = yLabel.isEmpty ? 0 : canvas.measure(yLabel, size: labelSize).height + 4
+        let tickHeight = canvas.measure("0", size: tickSize).height
 
         // Ticks depend on the axis length, which depends on the margins: start from an estimate.
         let estimateH = height - 60 - titleHeight
         let yTicks = Ticks.nice(lower: yr.0, upper: yr.1, maxCount: max(3, min(9, Int(estimateH / 55))))
-        let yTickWidth = yTicks.labels.map { canvas.measure($0, size: Figure.tickSize).width }.max() ?? 0
+        let yTickWidth = yTicks.labels.map { canvas.measure($0, size: tickSize).width }.max() ?? 0
 
         var colorbarWidth = 0.0
         var cbTicks: Ticks? = nil
         if let cb = colorbar {
             let ticks = Ticks.nice(lower: cb.range.0, upper: cb.range.1, maxCount: max(3, min(8, Int(estimateH / 60))))
             cbTicks = ticks
-            let labelWidth = ticks.labels.map { canvas.measure($0, size: Figure.tickSize).width }.max() ?? 0
-            let titleWidth = canvas.measure(cb.label, size: Figure.labelSize).height
+            let labelWidth = ticks.labels.map { canvas.measure($0, size: tickSize).width }.max() ?? 0
+            let titleWidth = canvas.measure(cb.label, size: labelSize).height
             colorbarWidth = 14 + 14 + 4 + labelWidth + 6 + titleWidth
         }
         let left = pad + yLabelHeight + 4 + yTickWidth + 6
-        let bottom = pad + xLabelHeight + 4 + tickHeight + 6
+        let bottom = pad + xLabelHeight + 4 + tickHeight + 6 + bottomReserve
         let top = pad + titleHeight + 4
         let estimateW = width - left - 20 - colorbarWidth
         let xTicks = Ticks.nice(lower: xr.0, upper: xr.1, maxCount: max(3, min(9, Int(estimateW / 70))))
-        let lastXLabelHalf = (xTicks.labels.last.map { canvas.measure($0, size: Figure.tickSize).width } ?? 0) / 2
+        let lastXLabelHalf = (xTicks.labels.last.map { canvas.measure($0, size: tickSize).width } ?? 0) / 2
         let right = pad + max(colorbarWidth, lastXLabelHalf, 6)
         let plot = Rect(x: left, y: top, width: max(10, width - left - right), height: max(10, height - top - bottom))
         var cbRect: Rect? = nil
@@ -121,13 +168,33 @@ public struct Figure {
         return Layout(plot: plot,
                       x: LinearScale(domain: xr, range: (plot.minX, plot.maxX)),
                       y: LinearScale(domain: yr, range: (plot.maxY, plot.minY)),
-                      xTicks: xTicks, yTicks: yTicks, colorbarRect: cbRect, colorbarTicks: cbTicks)
+                      xTicks: xTicks, yTicks: yTicks, colorbarRect: cbRect, colorbarTicks: cbTicks,
+                      bottomReserve: bottomReserve, title: title)
+    }
+
+    /// An axis label with the ticks' "× 10ⁿ" after it, when they have one.
+    static func label(_ text: String, _ ticks: Ticks) -> String {
+        ticks.multiplier.isEmpty ? text : text + "  (" + ticks.multiplier + ")"
     }
 
     // MARK: Drawing
 
     public func draw(on canvas: Canvas) {
-        let l = layout(on: canvas)
+        // The legend goes inside the axes where it hides nothing that matters; when every
+        // place inside would, the axes shrink and it goes below them.
+        let legend = Legend(entries: legendEntries(), textSize: 9 * fontScale)
+        var l = layout(on: canvas)
+        var legendBox: Rect? = nil
+        if !legend.isEmpty {
+            let inside = legend.place(in: l.plot, avoiding: occupiedPoints { Point(l.x($0.x), l.y($0.y)) }, canvas: canvas)
+            if inside.cost < 1 {
+                legendBox = inside.box
+            } else {
+                let (w, h) = legend.size(on: canvas)
+                l = layout(on: canvas, bottomReserve: h + pad)
+                legendBox = Rect(x: max(pad, min(l.plot.center.x - w / 2, width - pad - w)), y: height - pad - h, width: w, height: h)
+            }
+        }
         let plot = l.plot
         func device(_ p: Point) -> Point { Point(l.x(p.x), l.y(p.y)) }
         let hasHeatmap = marks.contains { if case .heatmap = $0 { return true } else { return false } }
@@ -137,11 +204,6 @@ public struct Figure {
             for v in l.xTicks.values { canvas.stroke([Point(l.x(v), plot.minY), Point(l.x(v), plot.maxY)], .grid, width: 0.6) }
             for v in l.yTicks.values { canvas.stroke([Point(plot.minX, l.y(v)), Point(plot.maxX, l.y(v))], .grid, width: 0.6) }
         }
-
-        // The legend is placed before contour labels so that labels can avoid it.
-        let legend = Legend(entries: legendEntries())
-        let occupied = occupiedPoints(device)
-        let legendBox = legend.isEmpty ? nil : legend.place(in: plot, avoiding: occupied, canvas: canvas)
 
         canvas.save()
         canvas.clip(to: plot)
@@ -153,21 +215,23 @@ public struct Figure {
         for (v, text) in zip(l.xTicks.values, l.xTicks.labels) {
             let x = l.x(v)
             canvas.stroke([Point(x, plot.maxY), Point(x, plot.maxY + 4)], .ink, width: 0.8)
-            canvas.text(text, at: Point(x, plot.maxY + 6), size: Figure.tickSize, anchor: (0.5, 0))
+            canvas.text(text, at: Point(x, plot.maxY + 6), size: tickSize, anchor: (0.5, 0))
         }
         for (v, text) in zip(l.yTicks.values, l.yTicks.labels) {
             let y = l.y(v)
             canvas.stroke([Point(plot.minX - 4, y), Point(plot.minX, y)], .ink, width: 0.8)
-            canvas.text(text, at: Point(plot.minX - 6, y), size: Figure.tickSize, anchor: (1, 0.5))
+            canvas.text(text, at: Point(plot.minX - 6, y), size: tickSize, anchor: (1, 0.5))
         }
         if !xLabel.isEmpty {
-            canvas.text(xLabel, at: Point(plot.center.x, height - Figure.pad), size: Figure.labelSize, anchor: (0.5, 1))
+            canvas.text(Figure.label(xLabel, l.xTicks), at: Point(plot.center.x, height - pad - l.bottomReserve), size: labelSize, anchor: (0.5, 1))
         }
         if !yLabel.isEmpty {
-            canvas.text(yLabel, at: Point(Figure.pad, plot.center.y), size: Figure.labelSize, anchor: (0.5, 0), angle: .pi / 2)
+            canvas.text(Figure.label(yLabel, l.yTicks), at: Point(pad, plot.center.y), size: labelSize, anchor: (0.5, 0), angle: .pi / 2)
         }
-        if let title {
-            canvas.text(title, at: Point(plot.minX, Figure.pad), size: Figure.titleSize, anchor: (0, 0), bold: true)
+        if let title = l.title {
+            // Flush with the axes when it fits there, else with the figure's edge.
+            let x = canvas.measure(title, size: titleSize, bold: true).width <= width - plot.minX - pad ? plot.minX : pad
+            canvas.text(title, at: Point(x, pad), size: titleSize, anchor: (0, 0), bold: true)
         }
         if let box = legendBox { legend.draw(in: box, canvas: canvas) }
         if let cb = colorbar, let rect = l.colorbarRect, let ticks = l.colorbarTicks { drawColorbar(cb, rect, ticks, canvas) }
@@ -184,7 +248,7 @@ public struct Figure {
         case let .line(points, color, width, dash, _):
             canvas.stroke(points.map(device), color, width: width, dash: dash)
         case let .scatter(points, color, size, shape, edge, _):
-            for p in points { canvas.marker(shape, at: device(p), size: size, fill: color, edge: edge) }
+            for p in points { canvas.marker(shape, at: device(p), size: size * fontScale, fill: color, edge: edge) }
         case let .errorBars(points, lower, upper, color, _):
             for (k, p) in points.enumerated() {
                 let a = device(Point(p.x, lower[k])), b = device(Point(p.x, upper[k]))
@@ -209,12 +273,12 @@ public struct Figure {
             var last = d.first
             for p in d.dropFirst().dropLast() {
                 if let l = last, hypot(p.x - l.x, p.y - l.y) < 6 { continue }
-                canvas.marker(.circle, at: p, size: 3.4, fill: color, edge: nil)
+                canvas.marker(.circle, at: p, size: 3.4 * fontScale, fill: color, edge: nil)
                 last = p
             }
-            if let first = d.first { canvas.marker(.square, at: first, size: 7, fill: color, edge: .white) }
+            if let first = d.first { canvas.marker(.square, at: first, size: 7 * fontScale, fill: color, edge: .white) }
         case let .point(p, shape, color, size, _):
-            canvas.marker(shape, at: device(p), size: size, fill: color, edge: .white, edgeWidth: 1)
+            canvas.marker(shape, at: device(p), size: size * fontScale, fill: color, edge: .white, edgeWidth: 1)
         }
     }
 
@@ -254,7 +318,7 @@ public struct Figure {
                 default: break
                 }
             }
-            for p in ContourLabeler.place(lines: lines, labelSizes: texts.map { canvas.measure($0, size: 8) },
+            for p in ContourLabeler.place(lines: lines, labelSizes: texts.map { canvas.measure($0, size: 8 * fontScale) },
                                           bounds: l.plot.insetBy(2), obstacles: obstacles, obstacleLines: obstacleLines) {
                 placements[p.line] = p
             }
@@ -265,7 +329,7 @@ public struct Figure {
             let pieces = placements[k].map { ContourLabeler.cut(line, removing: $0.gap) } ?? [line]
             for piece in pieces { canvas.stroke(piece, color, width: highlighted ? set.width * 2 : set.width) }
             if let p = placements[k] {
-                canvas.text(texts[k], at: p.center, size: 8, color: color, anchor: (0.5, 0.5), angle: p.angle)
+                canvas.text(texts[k], at: p.center, size: 8 * fontScale, color: color, anchor: (0.5, 0.5), angle: p.angle)
             }
         }
     }
@@ -284,10 +348,10 @@ public struct Figure {
         for (v, text) in zip(ticks.values, ticks.labels) {
             let y = scale(v)
             canvas.stroke([Point(rect.maxX, y), Point(rect.maxX + 4, y)], .ink, width: 0.8)
-            canvas.text(text, at: Point(rect.maxX + 6, y), size: Figure.tickSize, anchor: (0, 0.5))
-            widest = max(widest, canvas.measure(text, size: Figure.tickSize).width)
+            canvas.text(text, at: Point(rect.maxX + 6, y), size: tickSize, anchor: (0, 0.5))
+            widest = max(widest, canvas.measure(text, size: tickSize).width)
         }
-        canvas.text(cb.label, at: Point(rect.maxX + 6 + widest + 6, rect.center.y), size: Figure.labelSize,
+        canvas.text(Figure.label(cb.label, ticks), at: Point(rect.maxX + 6 + widest + 6, rect.center.y), size: labelSize,
                     anchor: (0.5, 1), angle: -.pi / 2)
     }
 
@@ -340,30 +404,34 @@ public struct Figure {
         return out
     }
 
-    /// Device positions of the data, for choosing where the legend hides the least.
-    private func occupiedPoints(_ device: (Point) -> Point) -> [Point] {
-        var points: [Point] = []
+    /// Device positions of the data with how much hiding each would cost, for choosing where
+    /// the legend goes. Data points, error bars, optimiser paths and their starts, and the
+    /// emphasised points cost the most; solid curves less; dashed reference lines, bands and
+    /// contour lines (which the eye follows past a gap) almost nothing. A place whose total is
+    /// below 1 hides nothing that matters.
+    private func occupiedPoints(_ device: (Point) -> Point) -> [(Point, Double)] {
+        var points: [(Point, Double)] = []
+        func add(_ p: [Point], _ weight: Double) { points += p.map { ($0, weight) } }
         for mark in marks {
             switch mark {
             case let .scatter(p, _, _, _, _, _):
-                points += p.map(device)
-            case let .line(p, _, _, _, _):
-                points += densified(p.map(device))
+                add(p.map(device), 1)
+            case let .line(p, _, _, dash, _):
+                add(densified(p.map(device)), dash.isEmpty ? 0.2 : 0.02)
             case let .path(p, _, _):
-                points += densified(p.map(device))
-                // The start marker matters: weigh it like many points.
-                if let first = p.first { points += Array(repeating: device(first), count: 20) }
+                add(densified(p.map(device)), 1)
+                if let first = p.first { add([device(first)], 20) }
             case let .band(x, lower, upper, _, _):
                 for k in x.indices {
                     let a = device(Point(x[k], lower[k])), b = device(Point(x[k], upper[k]))
-                    for t in stride(from: 0.0, through: 1.0, by: 0.25) { points.append(Point(a.x, a.y + (b.y - a.y) * t)) }
+                    for t in stride(from: 0.0, through: 1.0, by: 0.25) { add([Point(a.x, a.y + (b.y - a.y) * t)], 0.02) }
                 }
             case let .errorBars(p, _, _, _, _):
-                points += p.map(device)
+                add(p.map(device), 1)
             case let .point(p, _, _, _, _):
-                points += Array(repeating: device(p), count: 20)
+                add([device(p)], 20)
             case let .contours(set):
-                for line in set.lines { points += line.points.map { device(Point($0.x, $0.y)) } }
+                for line in set.lines { add(line.points.map { device(Point($0.x, $0.y)) }, 0.01) }
             default: break
             }
         }

@@ -8,9 +8,22 @@ public struct Ticks: Equatable, Sendable {
     public var step: Double
     /// Digits after the decimal point that every label shares.
     public var decimals: Int
+    /// Labels show value / 10^exponent when the values are very large or very small; the
+    /// axis then says "× 10ⁿ" once instead of every label carrying the digits.
+    public var exponent: Int = 0
 
     /// Labels with a true minus sign (U+2212) and the same number of decimals throughout.
-    public var labels: [String] { values.map { Ticks.format($0, decimals: decimals) } }
+    public var labels: [String] {
+        let factor = pow(10, Double(exponent))
+        return values.map { Ticks.format($0 / factor, decimals: decimals) }
+    }
+
+    /// "× 10ⁿ" for the axis label, or "" when the labels are plain values.
+    public var multiplier: String { exponent == 0 ? "" : "× " + NumberText.powerOfTen(exponent) }
+
+    public init(values: [Double], step: Double, decimals: Int, exponent: Int = 0) {
+        self.values = values; self.step = step; self.decimals = decimals; self.exponent = exponent
+    }
 
     /// Chooses "nice" ticks: the step is 1, 2, 2.5, 5 or 10 times a power of ten, the smallest
     /// such step that gives at most `maxCount` ticks in `[lower, upper]` (the rule of
@@ -46,9 +59,13 @@ public struct Ticks: Equatable, Sendable {
             k += 1
         }
         // Decimals: those of the step itself (2.5·10^k needs one more than 10^k).
-        let exponent = Int(floor(log10(chosen) + 1e-9))
+        // Values of 10⁶ and more, or below 10⁻³, are labelled in units of a power of ten.
+        let largest = values.map(abs).max() ?? 0
+        var scale = 0
+        if largest >= 1e6 || (largest > 0 && largest < 1e-3) { scale = Int(floor(log10(largest))) }
+        let exponent = Int(floor(log10(chosen) + 1e-9)) - scale
         let decimals = max(0, -exponent + (mantissa == 2.5 ? 1 : 0))
-        return Ticks(values: values, step: chosen, decimals: decimals)
+        return Ticks(values: values, step: chosen, decimals: decimals, exponent: scale)
     }
 
     /// `value` with `decimals` digits after the point and a typographic minus sign.

@@ -14,7 +14,9 @@ public struct ReportFigure {
 /// Builds the three teaching figures of a model.
 enum FigureFactory {
     static func figures(for m: ModelAnalysis, options: ReportOptions) -> [ReportFigure] {
-        var list = [fit(m), likelihood(m), contours(m)]
+        // The plot area is the figure less about 110 pt of margins across and 90 pt down.
+        let aspect = max(0.2, options.figureHeight - 90) / max(0.2, options.figureWidth - 110)
+        var list = [fit(m), likelihood(m), contours(m), standardised(m, aspect: aspect)]
         for k in list.indices {
             list[k].figure.width = options.figureWidth
             list[k].figure.height = options.figureHeight
@@ -136,72 +138,124 @@ enum FigureFactory {
     // MARK: Likelihood surface
 
     static func likelihood(_ m: ModelAnalysis) -> ReportFigure {
-        let grid = m.logLikelihoodGrid()
-        let top = m.logLikelihood
-        let level = SurfaceGrid.likelihoodRatioLevel(maximum: top)
+        let grid = m.relativeLogLikelihoodGrid()
+        let depth = m.regionDepth
+        // Colour ℓ − ℓ̂ from 0 down to four times the region's depth: the region takes the
+        // bright upper quarter of the scale wherever the data put it; lower values share the
+        // darkest colour.
+        let floor = max(grid.minimum, -4 * depth)
         var f = Figure()
         f.xLabel = "slope <i>w</i>"
         f.yLabel = "intercept <i>b</i>"
         f.showsGrid = false
-        let low = grid.minimum
-        f.marks.append(.heatmap(Heatmap(x: grid.w, y: grid.b, values: grid.values, range: (low, top))))
-        var region = ContourSet(lines: Contours.lines(x: grid.w, y: grid.b, values: grid.values, level: level),
-                                color: .white, width: 1.2)
-        region.highlighted = [level]
-        region.highlightColor = .white
-        region.highlightLegend = "95 % likelihood-ratio region"
-        f.marks.append(.contours(region))
+        f.marks.append(.heatmap(Heatmap(x: grid.w, y: grid.b, values: grid.values, range: (floor, 0))))
+        let boundary = m.regionBoundary.map { Point($0.w, $0.b) }
+        f.marks.append(.line(points: boundary, color: .white, width: 2.2, dash: [], label: "95 % joint confidence region"))
+        let intervals: (w: (Double, Double), b: (Double, Double)), intervalLabel: String
+        switch m.inference {
+        case .linear:
+            let c = m.coefficients
+            intervals = ((c.w.lower, c.w.upper), (c.b.lower, c.b.upper))
+            intervalLabel = "95 % <i>t</i> intervals (table)"
+        case let .logistic(r):
+            intervals = ((r.profileW.lower, r.profileW.upper), (r.profileB.lower, r.profileB.upper))
+            intervalLabel = "95 % profile-likelihood intervals"
+        }
+        let r = m.likelihoodRanges()
+        let dash: [Double] = [4, 3]
+        let intervalColor = Color.white.withAlpha(0.75)
+        for (k, v) in [intervals.w.0, intervals.w.1].enumerated() where v.isFinite {
+            f.marks.append(.line(points: [Point(v, r.b.0), Point(v, r.b.1)], color: intervalColor, width: 1, dash: dash,
+                                 label: k == 0 ? intervalLabel : nil))
+        }
+        for v in [intervals.b.0, intervals.b.1] where v.isFinite {
+            f.marks.append(.line(points: [Point(r.w.0, v), Point(r.w.1, v)], color: intervalColor, width: 1, dash: dash, label: nil))
+        }
         f.marks.append(.point(Point(m.w, m.b), shape: .star, color: Palette.vermillion, size: 13,
                               label: "MLE (ŵ, b̂) = (\(s(m.w)), \(s(m.b)))"))
-        f.colorbar = Colorbar(range: (low, top), label: "log-likelihood  log <i>L</i>(<i>w</i>, <i>b</i>)",
-                              marks: [(level, .white)])
-        let sigmaNote: String
+        f.xLimits = r.w
+        f.yLimits = r.b
+        let what: String, regionText: String, caption: String
+        switch m.inference {
+        case let .linear(region):
+            f.title = "Gaussian profile log-likelihood (σ² maximised out)"
+            what = "log <i>L</i><sub>p</sub>(<i>w</i>, <i>b</i>) − log <i>L̂</i>"
+            regionText = "the exact 95 % joint confidence region (F with 2 and \(m.n - 2) degrees of freedom, σ² unknown)"
+            caption = "The profile log-likelihood of every line (w, b), with σ² set to its best value RSS(w, b)/n for that line, "
+                + "relative to its maximum. The white ellipse is the exact 95 % joint confidence region for (w, b): the lines whose "
+                + "residual sum of squares is at most 1 + 2F/(n − 2) = \(s(1 + 2 * region.fQuantile / Double(m.n - 2), 4)) times the least one, "
+                + "F = F(0.95; 2, \(m.n - 2)) = \(s(region.fQuantile, 4)). It reaches √(2F) = \(s((2 * region.fQuantile).squareRoot(), 3)) standard errors along each axis, "
+                + "beyond the dashed 95 % t intervals of the table (t = \(s(m.coefficients.w.statistic == 0 ? 0 : (m.coefficients.w.upper - m.w) / m.coefficients.w.standardError, 3)) standard errors), because it covers both parameters at once."
+        case let .logistic(inference):
+            f.title = "Bernoulli log-likelihood"
+            what = "log <i>L</i>(<i>w</i>, <i>b</i>) − log <i>L̂</i>"
+            regionText = "the 95 % likelihood-ratio region"
+            var text = "The Bernoulli log-likelihood of every line (w, b), relative to its maximum. The white curve, "
+                + "χ²₂(0.95)/2 = \(s(depth, 4)) below the maximum, bounds the 95 % likelihood-ratio confidence region for (w, b); "
+                + "the dashed lines are the 95 % profile-likelihood intervals of each parameter alone "
+                + "(w: [\(s(inference.profileW.lower, 4)), \(s(inference.profileW.upper, 4))], b: [\(s(inference.profileB.lower, 4)), \(s(inference.profileB.upper, 4))])."
+            if let shape = Narrative.logisticShape(m), !shape.waldTrustworthy {
+                text += " The region is not an ellipse here, so the Wald intervals of the table are not to be trusted."
+            }
+            caption = text
+        }
+        let clipped = grid.minimum < floor
+        f.colorbar = Colorbar(range: (floor, 0), label: what, marks: [(-depth, .white)])
+        f.accessibleTitle = "\(m.name): log-likelihood over slope and intercept"
+        let correlation: Double
         switch m.fit {
         case let .linear(fit):
-            f.title = "Gaussian log-likelihood, σ² fixed at σ̂² = \(s(fit.sigma2MLE))"
-            sigmaNote = "with σ² fixed at its MLE σ̂² = \(s(fit.sigma2MLE, 4)) (not profiled out)"
-        case .logistic:
-            f.title = "Bernoulli log-likelihood"
-            sigmaNote = "(the Bernoulli model has no noise parameter)"
+            let s = fit.statistics
+            correlation = -s.meanX / (s.sxx / Double(s.n) + s.meanX * s.meanX).squareRoot()
+        case let .logistic(fit):
+            correlation = fit.covariance.wb / (fit.covariance.ww * fit.covariance.bb).squareRoot()
         }
-        f.accessibleTitle = "\(m.name): log-likelihood over slope and intercept"
-        let alt = "Heatmap of the log-likelihood over slope w and intercept b \(sigmaNote), brightest at the maximum "
-            + "log L = \(s(top, 5)) at w = \(s(m.w, 4)), b = \(s(m.b, 4)), marked by a star. A white contour "
-            + "at log L = \(s(level, 5)) encloses the 95 % likelihood-ratio confidence region, a tilted ellipse because the estimates of w and b are correlated."
-        return ReportFigure(name: "\(m.name)-likelihood", figure: f,
-                            caption: "The log-likelihood of every line (w, b) \(sigmaNote). The white contour lies χ²₂(0.95)/2 = 2.996 below the maximum: the 95 % likelihood-ratio confidence region for (w, b).",
-                            altText: alt)
+        let tilt = abs(correlation) > 0.3
+            ? "tilted because the estimates of w and b are correlated (correlation \(s(correlation, 2)))"
+            : "nearly aligned with the axes (the estimates of w and b have correlation \(s(correlation, 2)))"
+        let alt = "Heatmap of the log-likelihood relative to its maximum over slope w from \(s(r.w.0)) to \(s(r.w.1)) and intercept b from \(s(r.b.0)) to \(s(r.b.1)), "
+            + "brightest at the maximum log L = \(s(m.logLikelihood, 5)) at w = \(s(m.w, 4)), b = \(s(m.b, 4)), marked by a star. "
+            + "A white curve \(s(depth, 3)) below the maximum encloses \(regionText), \(tilt); dashed lines mark the 95 % intervals of each parameter."
+            + (clipped ? " Values more than \(s(-floor, 3)) below the maximum share the darkest colour." : "")
+        return ReportFigure(name: "\(m.name)-likelihood", figure: f, caption: caption, altText: alt)
     }
 
     // MARK: Loss contours
 
-    static func contours(_ m: ModelAnalysis) -> ReportFigure {
-        let grid = m.lossGrid()
-        let minimum = m.lossAtMLE
+    /// Contour levels in geometric progression above the minimum (each ring half as far above
+    /// it as the previous one): evenly spaced levels, matplotlib's default, put every line out
+    /// on the steep walls and leave the valley around the MLE empty.
+    static func lossContours(_ grid: SurfaceGrid, minimum: Double) -> ContourSet {
         let span = grid.maximum - minimum
-        // Levels in geometric progression above the minimum (each ring half as far above it
-        // as the previous one, in loss): evenly spaced levels, matplotlib's default, put every
-        // line out on the steep walls and leave the valley around the MLE empty.
         let levels = (1...10).map { k in minimum + span * pow(0.5, Double(k)) }
         var lines: [ContourLine] = []
         for level in levels { lines += Contours.lines(x: grid.w, y: grid.b, values: grid.values, level: level) }
+        var set = ContourSet(lines: lines, color: Color(hex: 0x6B6B6B), width: 0.8)
+        set.label = LevelFormat.labeler(levels)
+        return set
+    }
+
+    static func pathLabel(_ prefix: String, _ m: ModelAnalysis, _ path: OptimizerPath) -> String {
+        let outcome = m.descent.arrived(path) ? "arrived" : "did not arrive"
+        return "\(prefix) (\(Narrative.count(path.iterations)) step\(path.iterations == 1 ? "" : "s"), \(outcome))"
+    }
+
+    static func contours(_ m: ModelAnalysis) -> ReportFigure {
+        let grid = m.lossGrid(standardised: false)
+        let minimum = m.lossAtMLE
         var f = Figure()
         f.xLabel = "slope <i>w</i>"
         f.yLabel = "intercept <i>b</i>"
         f.xLimits = (grid.w.first!, grid.w.last!)
         f.yLimits = (grid.b.first!, grid.b.last!)
-        let lossName: String
-        switch m.kind {
-        case .linear: lossName = "mean squared error"; f.title = "MSE contours and gradient descent"
-        case .logistic: lossName = "mean cross-entropy"; f.title = "Cross-entropy contours, gradient descent and Newton"
-        }
-        let digits = span > 0 ? max(2, Int(ceil(-log10(span * pow(0.5, 10))))) : 3
-        var set = ContourSet(lines: lines, color: Color(hex: 0x6B6B6B), width: 0.8)
-        set.label = { NumberFormat.fixed($0, min(6, max(0, digits))) }
-        f.marks.append(.contours(set))
-        let gd = m.gradientDescent
-        f.marks.append(.path(points: gd.points.map { Point($0.w, $0.b) }, color: Palette.blue,
-                             label: "gradient descent, η = \(s(gd.learningRate)) (\(gd.iterations) steps)"))
+        let lossName = Narrative.lossName(m)
+        f.title = m.kind == .linear ? "MSE contours: gradient descent on the raw scale" : "Cross-entropy contours: the optimisers on the raw scale"
+        f.marks.append(.contours(lossContours(grid, minimum: minimum)))
+        let d = m.descent
+        f.marks.append(.path(points: d.raw.points.map { Point($0.w, $0.b) }, color: Palette.blue,
+                             label: pathLabel("gradient descent on <i>x</i>", m, d.raw)))
+        f.marks.append(.path(points: d.standardised.originalPoints.map { Point($0.w, $0.b) }, color: Palette.green,
+                             label: pathLabel("on standardised <i>x</i>, mapped back", m, d.standardised)))
         if !m.newton.isEmpty {
             f.marks.append(.path(points: m.newton.map { Point($0.w, $0.b) }, color: Palette.vermillion,
                                  label: "Newton–Raphson (\(m.newton.count - 1) steps)"))
@@ -209,12 +263,45 @@ enum FigureFactory {
         f.marks.append(.point(Point(m.w, m.b), shape: .star, color: Palette.orange, size: 13, label: "MLE"))
         f.accessibleTitle = "\(m.name): \(lossName) contours with optimiser paths"
         var alt = "Contour lines of the \(lossName) over slope w and intercept b, nested around the minimum \(s(minimum, 4)) at "
-            + "w = \(s(m.w, 4)), b = \(s(m.b, 4)). Gradient descent starts at (0, 0) and takes \(gd.iterations) steps of size "
-            + "\(s(gd.learningRate)) to end at the same point"
+            + "w = \(s(m.w, 4)), b = \(s(m.b, 4)). "
+        alt += d.arrived(d.raw)
+            ? "Gradient descent on x starts at (0, 0) and reaches the minimum in \(Narrative.count(d.raw.iterations)) steps. "
+            : "Gradient descent on x starts at (0, 0) and stops after \(Narrative.count(d.raw.iterations)) steps at w = \(s(d.raw.end.w, 4)), b = \(s(d.raw.end.b, 4)), \(s(d.distance(d.raw.end), 2)) standard errors short of the minimum. "
+        alt += d.arrived(d.standardised)
+            ? "The descent on standardised x, mapped back, reaches it in \(Narrative.count(d.standardised.iterations)) step\(d.standardised.iterations == 1 ? "" : "s")"
+            : "The descent on standardised x, mapped back, stops \(s(d.distance(d.standardised.end), 2)) standard errors short of it after \(Narrative.count(d.standardised.iterations)) steps"
         if !m.newton.isEmpty { alt += "; Newton–Raphson gets there in \(m.newton.count - 1) steps" }
         alt += "."
         return ReportFigure(name: "\(m.name)-contours", figure: f,
-                            caption: "The \(lossName) as contours (levels halve their height above the minimum from one ring to the next, so the valley around the MLE is drawn too), with the optimiser paths from (0, 0). The loss is the negative log-likelihood up to constants, so its minimum is the MLE.",
+                            caption: "The \(lossName) over the original (w, b) as contours (levels halve their height above the minimum from one ring to the next, so the valley around the MLE is drawn too), with the optimiser paths from (0, 0). The loss is the negative log-likelihood up to constants, so its minimum is the MLE.",
+                            altText: alt)
+    }
+
+    static func standardised(_ m: ModelAnalysis, aspect: Double) -> ReportFigure {
+        let grid = m.lossGrid(standardised: true, aspect: aspect)
+        let window = m.standardisedRanges(aspect: aspect)
+        let d = m.descent, z = d.standardisation
+        var f = Figure()
+        f.equalAspect = true
+        f.xLabel = "slope per standard deviation of <i>x</i>, <i>v</i> = <i>w</i>·\(s(z.scale, 4))"
+        f.yLabel = "value at the mean of <i>x</i>, <i>c</i>"
+        f.xLimits = window.w
+        f.yLimits = window.b
+        let lossName = Narrative.lossName(m)
+        f.title = m.kind == .linear ? "The same MSE after standardising x" : "The same cross-entropy after standardising x"
+        f.marks.append(.contours(lossContours(grid, minimum: m.lossAtMLE)))
+        f.marks.append(.path(points: d.standardised.points.map { Point($0.w, $0.b) }, color: Palette.green,
+                             label: pathLabel("gradient descent on <i>z</i>", m, d.standardised)))
+        let top = z.standardised(Parameters(w: m.w, b: m.b))
+        f.marks.append(.point(Point(top.w, top.b), shape: .star, color: Palette.orange, size: 13, label: "MLE"))
+        f.accessibleTitle = "\(m.name): \(lossName) contours on standardised x"
+        let kappa = d.standardisedHessian.conditionNumber
+        let alt = "Contour lines of the \(lossName) over v, the slope per standard deviation of x, and c, the value of the linear predictor at the mean of x, "
+            + "with condition number \(s(kappa)) at the minimum (\(s(top.w, 4)), \(s(top.b, 4))). Gradient descent starts at (0, 0) and "
+            + (d.arrived(d.standardised) ? "reaches the minimum in \(Narrative.count(d.standardised.iterations)) step\(d.standardised.iterations == 1 ? "" : "s")."
+                                         : "stops \(s(d.distance(d.standardised.end), 2)) standard errors short of it after \(Narrative.count(d.standardised.iterations)) steps.")
+        return ReportFigure(name: "\(m.name)-standardised", figure: f,
+                            caption: "The same \(lossName) over the standardised coordinates v = w·s and c = b + w·x̄ (s = \(s(z.scale, 4)), x̄ = \(s(z.mean, 4))): the contours are \(kappa < 1.5 ? "circles" : "much rounder"), and plain gradient descent with its step 1/L \(d.arrived(d.standardised) ? "arrives" : "still does not arrive").",
                             altText: alt)
     }
 }

@@ -17,9 +17,19 @@ public struct ModelAnalysis {
     public var x: [Double]
     public var y: [Double]
     public var fit: Fit
-    public var gradientDescent: OptimizerPath
+    /// Gradient descent on the original (w, b) and on standardised x, with what they show.
+    public var descent: Descent
     /// Newton's iterates (logistic only).
     public var newton: [Parameters]
+    /// The joint confidence region and likelihood-based intervals.
+    public var inference: Inference
+    /// The logistic data, grouped by distinct x when that is cheaper (nil for the linear model).
+    public var logisticData: LogisticData? = nil
+
+    public enum Inference {
+        case linear(LinearConfidenceRegion)
+        case logistic(LogisticInference)
+    }
 
     public var n: Int { x.count }
     public var w: Double {
@@ -73,78 +83,147 @@ public struct ModelAnalysis {
             switch request.kind {
             case .linear:
                 let fit = try LinearGaussianModel.fit(x: x, y: y)
-                let path = GradientDescent.linear(fit.statistics)
+                let descent = Descent(raw: GradientDescent.linear(fit.statistics, standardised: false),
+                                      standardised: GradientDescent.linear(fit.statistics, standardised: true),
+                                      hessian: GradientDescent.linearHessian(fit.statistics),
+                                      standardisation: Standardisation(fit.statistics),
+                                      mle: Parameters(w: fit.w.estimate, b: fit.b.estimate),
+                                      standardErrors: (fit.w.standardError, fit.b.standardError))
                 return ModelAnalysis(name: name, kind: .linear, request: request, source: dataset.source, x: x, y: y,
-                                     fit: .linear(fit), gradientDescent: path, newton: [])
+                                     fit: .linear(fit), descent: descent, newton: [],
+                                     inference: .linear(LinearConfidenceRegion(fit)))
             case .logistic:
-                let fit = try LogisticBernoulliModel.fit(x: x, y: y)
-                let path = GradientDescent.logistic(x: x, y: y)
+                try LogisticBernoulliModel.validate(x: x, y: y)
+                let data = LogisticData(x: x, y: y)
+                let fit = LogisticBernoulliModel.fit(data)
+                let z = Standardisation(SufficientStatistics(x: x, y: y))
+                // The Hessian of the mean cross-entropy at the MLE: the observed information / n.
+                let information = fit.covarianceMatrix.inverse
+                let hessian = SymmetricMatrix2(a: information.a / Double(fit.n), c: information.c / Double(fit.n),
+                                               d: information.d / Double(fit.n))
+                let descent = Descent(raw: GradientDescent.logistic(data, standardised: false),
+                                      standardised: GradientDescent.logistic(data, standardised: true),
+                                      hessian: hessian, standardisation: z,
+                                      mle: Parameters(w: fit.w.estimate, b: fit.b.estimate),
+                                      standardErrors: (fit.w.standardError, fit.b.standardError))
                 return ModelAnalysis(name: name, kind: .logistic, request: request, source: dataset.source, x: x, y: y,
-                                     fit: .logistic(fit), gradientDescent: path, newton: fit.path)
+                                     fit: .logistic(fit), descent: descent, newton: fit.path,
+                                     inference: .logistic(LogisticInference(fit, data: data)), logisticData: data)
             }
         } catch let error as FitError {
             throw located(error)
         }
     }
 
-    // MARK: Grids for the figures
+    // MARK: Regions and windows
 
-    /// Ranges for the likelihood surface: the MLE ± 4 standard errors, which holds the 95 %
-    /// region (it reaches about 2.45 standard errors along each axis).
-    func likelihoodRanges() -> (w: (Double, Double), b: (Double, Double)) {
-        let sw = mleStandardErrors.w, sb = mleStandardErrors.b
-        return ((w - 4 * sw, w + 4 * sw), (b - 4 * sb, b + 4 * sb))
-    }
-
-    /// Standard errors under the likelihood drawn (σ² fixed at σ̂² for the linear model), so
-    /// that the likelihood-ratio region and the axes agree.
-    var mleStandardErrors: (w: Double, b: Double) {
-        switch fit {
-        case let .linear(f):
-            let s = f.statistics
-            let n = Double(s.n)
-            return ((f.sigma2MLE / s.sxx).squareRoot(), (f.sigma2MLE * (1 / n + s.meanX * s.meanX / s.sxx)).squareRoot())
-        case let .logistic(f):
-            return (f.w.standardError, f.b.standardError)
+    /// The boundary of the joint 95 % confidence region: the exact F ellipse (linear) or the
+    /// likelihood-ratio region traced by rays (logistic).
+    public var regionBoundary: [Parameters] {
+        switch inference {
+        case let .linear(r): return r.boundary()
+        case let .logistic(r): return r.region
         }
     }
 
-    /// Ranges for the loss contours: the optimiser paths and the MLE ± 3 standard errors,
-    /// padded by 8 %.
-    func contourRanges() -> (w: (Double, Double), b: (Double, Double)) {
-        let se = mleStandardErrors
-        var ws = [w - 3 * se.w, w + 3 * se.w], bs = [b - 3 * se.b, b + 3 * se.b]
-        for p in gradientDescent.points + newton { ws.append(p.w); bs.append(p.b) }
+    /// The log-likelihood drawn on the likelihood figure, minus its maximum: the profile
+    /// log-likelihood (σ² maximised out) for the linear model, log L for the logistic one.
+    /// The region is the set where it stays above `regionDepth` below 0.
+    var regionDepth: Double {
+        switch inference {
+        case let .linear(r): return logLikelihood - r.profileLevel
+        case let .logistic(r): return logLikelihood - r.regionLevel
+        }
+    }
+
+    /// A window around `points`: their bounding box padded by `padding` of its size on each
+    /// side (a box of zero size gets a unit of padding).
+    static func window(around points: [Parameters], padding: Double) -> (w: (Double, Double), b: (Double, Double)) {
+        let ws = points.map(\.w).filter(\.isFinite), bs = points.map(\.b).filter(\.isFinite)
         func padded(_ v: [Double]) -> (Double, Double) {
-            let lo = v.min()!, hi = v.max()!
-            return (lo - 0.08 * (hi - lo), hi + 0.08 * (hi - lo))
+            let lo = v.min() ?? 0, hi = v.max() ?? 1
+            let span = hi > lo ? hi - lo : max(abs(lo), 1)
+            return (lo - padding * span, hi + padding * span)
         }
         return (padded(ws), padded(bs))
+    }
+
+    /// The likelihood window: the region's bounding box with 40 % of its size on each side, so
+    /// the region fills about the middle third and is never cut.
+    func likelihoodRanges() -> (w: (Double, Double), b: (Double, Double)) {
+        ModelAnalysis.window(around: regionBoundary, padding: 0.4)
+    }
+
+    /// The loss window in the original (w, b): every optimiser path and the region, padded 8 %.
+    func contourRanges() -> (w: (Double, Double), b: (Double, Double)) {
+        ModelAnalysis.window(around: descent.raw.points + descent.standardised.originalPoints + newton + regionBoundary,
+                             padding: 0.08)
+    }
+
+    /// The loss window in standardised (v, c): the standardised path and the region, padded
+    /// 8 %, then widened so that one unit is as long on both axes of a plot `aspect` times as
+    /// high as it is wide (round contours must look round).
+    func standardisedRanges(aspect: Double) -> (w: (Double, Double), b: (Double, Double)) {
+        let z = descent.standardisation
+        var r = ModelAnalysis.window(around: descent.standardised.points + regionBoundary.map(z.standardised), padding: 0.08)
+        let sw = r.w.1 - r.w.0, sb = r.b.1 - r.b.0
+        if sb / sw > aspect {
+            let c = (r.w.0 + r.w.1) / 2
+            r.w = (c - sb / aspect / 2, c + sb / aspect / 2)
+        } else {
+            let c = (r.b.0 + r.b.1) / 2
+            r.b = (c - sw * aspect / 2, c + sw * aspect / 2)
+        }
+        return r
     }
 
     /// Grid resolution: 160 × 160, fewer for large logistic data sets (each logistic grid point
     /// costs a pass over the data), keeping a grid near 4·10⁸ point evaluations.
     var gridResolution: Int {
-        kind == .linear ? 160 : max(40, min(160, Int((4e8 / Double(max(n, 1))).squareRoot())))
+        kind == .linear ? 320 : max(40, min(160, Int((4e8 / Double(max(n, 1))).squareRoot())))
     }
 
-    func logLikelihoodGrid() -> SurfaceGrid {
+    /// log L − log L̂ (profile over σ² for the linear model) on the likelihood window.
+    func relativeLogLikelihoodGrid() -> SurfaceGrid {
         let resolution = gridResolution
         let r = likelihoodRanges()
         let ws = SurfaceGrid.axis(r.w.0, r.w.1, count: resolution), bs = SurfaceGrid.axis(r.b.0, r.b.1, count: resolution)
+        let top = logLikelihood
         switch fit {
-        case let .linear(f): return SurfaceGrid.linearLogLikelihood(f.statistics, sigma2: f.sigma2MLE, w: ws, b: bs)
-        case .logistic: return SurfaceGrid.logisticLogLikelihood(x: x, y: y, w: ws, b: bs)
+        case let .linear(f):
+            return SurfaceGrid(w: ws, b: bs) {
+                LinearGaussianModel.profileLogLikelihood(w: $0, b: $1, statistics: f.statistics) - top
+            }
+        case .logistic:
+            return SurfaceGrid(w: ws, b: bs) {
+                -LogisticBernoulliModel.negativeLogLikelihood(Parameters(w: $0, b: $1), logisticData!) - top
+            }
         }
     }
 
-    func lossGrid() -> SurfaceGrid {
-        let resolution = gridResolution
-        let r = contourRanges()
-        let ws = SurfaceGrid.axis(r.w.0, r.w.1, count: resolution), bs = SurfaceGrid.axis(r.b.0, r.b.1, count: resolution)
+    /// The mean loss (MSE or mean cross-entropy) at a line in the original (w, b).
+    func loss(_ p: Parameters) -> Double {
         switch fit {
-        case let .linear(f): return SurfaceGrid.linearMeanSquaredError(f.statistics, w: ws, b: bs)
-        case .logistic: return SurfaceGrid.logisticMeanCrossEntropy(x: x, y: y, w: ws, b: bs)
+        case let .linear(f): return LinearGaussianModel.meanSquaredError(w: p.w, b: p.b, statistics: f.statistics)
+        case .logistic: return LogisticBernoulliModel.meanCrossEntropy(p, logisticData!)
+        }
+    }
+
+    /// The loss on the original (w, b) window, or with `standardised` on the (v, c) window
+    /// (`aspect`: the plot's height over its width), sampled 10 % beyond it on each side so
+    /// that a slightly wider final axis is still covered.
+    func lossGrid(standardised: Bool, aspect: Double = 0.75) -> SurfaceGrid {
+        let resolution = gridResolution
+        var r = standardised ? standardisedRanges(aspect: aspect) : contourRanges()
+        if standardised {
+            let pw = 0.1 * (r.w.1 - r.w.0), pb = 0.1 * (r.b.1 - r.b.0)
+            r = ((r.w.0 - pw, r.w.1 + pw), (r.b.0 - pb, r.b.1 + pb))
+        }
+        let ws = SurfaceGrid.axis(r.w.0, r.w.1, count: resolution), bs = SurfaceGrid.axis(r.b.0, r.b.1, count: resolution)
+        let z = descent.standardisation
+        return SurfaceGrid(w: ws, b: bs) { w, b in
+            let p = Parameters(w: w, b: b)
+            return loss(standardised ? z.original(p) : p)
         }
     }
 

@@ -1,20 +1,31 @@
 import Foundation
+import Plot
 
 /// Numbers as the page and the terminal show them.
+
 enum NumberFormat {
-    /// `digits` significant digits, a typographic minus, no exponent for ordinary magnitudes.
+    /// `digits` significant digits, a typographic minus, and `1.36 × 10⁻⁷` for magnitudes
+    /// outside [10⁻⁴, 10⁶) (the same rule as the figures).
     static func significant(_ v: Double, _ digits: Int = 4) -> String {
-        guard v.isFinite else { return v.isNaN ? "NaN" : (v > 0 ? "∞" : "−∞") }
-        if v == 0 { return "0" }
-        let magnitude = abs(v)
-        var text: String
-        if magnitude >= 1e-4 && magnitude < 1e7 {
-            let decimals = max(0, digits - 1 - Int(floor(log10(magnitude))))
-            text = String(format: "%.\(decimals)f", v)
-        } else {
-            text = String(format: "%.\(digits - 1)e", v)
-        }
-        return minus(text)
+        NumberText.significant(v, digits)
+    }
+
+    /// The number as TeX for a formula: `1.36 \times 10^{-7}`, `-145.75`.
+    static func tex(_ v: Double, _ digits: Int = 4) -> String {
+        let text = significant(v, digits)
+        guard let times = text.range(of: " × 10") else { return text.replacingOccurrences(of: "\u{2212}", with: "-") }
+        let mantissa = text[..<times.lowerBound].replacingOccurrences(of: "\u{2212}", with: "-")
+        let exponent = text[times.upperBound...].map { c -> String in
+            let map: [Character: String] = ["⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7",
+                                            "⁸": "8", "⁹": "9", "⁻": "-"]
+            return map[c] ?? String(c)
+        }.joined()
+        return "\(mantissa) \\times 10^{\(exponent)}"
+    }
+
+    /// A term added to a formula: `+ 1.5` or `- 145.75` (the sign becomes the operator).
+    static func texSigned(_ v: Double, _ digits: Int = 4) -> String {
+        (v < 0 ? "- " : "+ ") + tex(abs(v), digits)
     }
 
     /// Fixed decimals with a typographic minus.
@@ -33,6 +44,11 @@ enum NumberFormat {
 
     /// ASCII form for the terminal summary (a plain hyphen-minus).
     static func plain(_ v: Double, _ digits: Int = 6) -> String {
-        significant(v, digits).replacingOccurrences(of: "\u{2212}", with: "-")
+        guard v.isFinite, v != 0 else { return significant(v, digits) }
+        let magnitude = abs(v)
+        if magnitude >= 1e-4 && magnitude < 1e6 {
+            return significant(v, digits).replacingOccurrences(of: "\u{2212}", with: "-")
+        }
+        return String(format: "%.\(max(0, digits - 1))e", v)
     }
 }

@@ -24,23 +24,54 @@ enum PageContext {
             "iterations": .number(Double(m.iterations)), "converged": .bool(m.converged),
         ]
         var checks: [MustacheValue] = []
-        func check(_ what: String, _ left: String, _ right: String, _ a: Double, _ b: Double) {
+        /// A row of the checks table. `passes` decides the verdict; by default the two agree to
+        /// 1e-9 relative (every derivation identity holds to rounding, about 1e-15).
+        func check(_ what: String, _ left: String, _ right: String, _ a: Double, _ b: Double, passes: Bool? = nil,
+                   failure: String = "fails") {
             let relative = abs(a - b) / max(abs(a), abs(b), 1e-300)
+            let ok = passes ?? (relative <= 1e-9)
             checks.append(["what": .string(what), "left": .string(left), "right": .string(right),
                            "leftValue": .string(NumberFormat.significant(a, 12)),
                            "rightValue": .string(NumberFormat.significant(b, 12)),
-                           "difference": .string(relative == 0 ? "0" : NumberFormat.significant(relative, 2))])
+                           "difference": .string(relative == 0 ? "0" : NumberFormat.significant(relative, 2)),
+                           "passed": .bool(ok), "verdict": .string(ok ? "holds" : failure)])
         }
-        let gd = m.gradientDescent
+        let d = m.descent
+        func descentChecks(_ reference: String) {
+            for (path, label) in [(d.raw, "gradient descent on x"), (d.standardised, "gradient descent on standardised x, mapped back,")] {
+                let arrived = d.arrived(path)
+                check("\(label) ends at the \(reference) slope", "w after \(Narrative.count(path.iterations)) steps", "ŵ",
+                      path.end.w, m.w, passes: arrived, failure: "did not arrive")
+                check("… and intercept", "b after \(Narrative.count(path.iterations)) steps", "b̂",
+                      path.end.b, m.b, passes: arrived, failure: "did not arrive")
+            }
+        }
+        var tex: [String: MustacheValue] = [
+            "w": .string(NumberFormat.tex(m.w, 5)),
+            "bSigned": .string(NumberFormat.texSigned(m.b, 5)),
+        ]
+        o["rawDescentText"] = .string(Narrative.rawDescent(m))
+        o["standardisedDescentText"] = .string(Narrative.standardisedDescent(m))
+        o["rawArrived"] = .bool(d.arrived(d.raw))
+        o["stepBudget"] = .string(Narrative.count(GradientDescent.stepBudget))
         switch m.fit {
         case let .linear(fit):
             o["statisticName"] = "t"
+            o["aicNote"] = "AIC = 2k − 2 log L with k = 3 parameters (w, b and σ²), as R's AIC(lm(…)) counts them"
             o["sigma2"] = f(fit.sigma2MLE, 5)
             o["s2"] = f(fit.sigma2Unbiased, 5)
+            tex["sigma2"] = .string(NumberFormat.tex(fit.sigma2MLE, 5))
+            tex["s2"] = .string(NumberFormat.tex(fit.sigma2Unbiased, 5))
             o["rss"] = f(fit.rss, 6)
             o["rSquared"] = .string(NumberFormat.fixed(fit.rSquared, 4))
             o["df"] = .number(Double(fit.degreesOfFreedom))
             o["tQuantile"] = f(fit.tQuantile, 5)
+            if case let .linear(region) = m.inference {
+                o["fQuantile"] = f(region.fQuantile, 5)
+                o["regionReach"] = f((2 * region.fQuantile).squareRoot(), 4)
+                tex["fQuantile"] = .string(NumberFormat.tex(region.fQuantile, 5))
+                tex["rssFactor"] = .string(NumberFormat.tex(1 + 2 * region.fQuantile / Double(fit.degreesOfFreedom), 5))
+            }
             // −log L by summing the Gaussian densities point by point.
             var direct = 0.0
             for (xi, yi) in zip(m.x, m.y) {
@@ -52,26 +83,40 @@ enum PageContext {
                   "−Σ log N(yᵢ; ŵxᵢ + b̂, σ̂²)", "n/2·log(2πσ̂²) + n/2", direct, n / 2 * log(2 * Double.pi * fit.sigma2MLE) + n / 2)
             check("the mean squared error at the MLE is σ̂²", "MSE(ŵ, b̂)", "σ̂² = RSS/n",
                   LinearGaussianModel.meanSquaredError(w: fit.w.estimate, b: fit.b.estimate, statistics: fit.statistics), fit.sigma2MLE)
-            check("gradient descent on the MSE ends at the closed-form slope", "w after gradient descent", "ŵ (closed form)", gd.end.w, fit.w.estimate)
-            check("… and intercept", "b after gradient descent", "b̂ (closed form)", gd.end.b, fit.b.estimate)
+            descentChecks("closed-form")
         case let .logistic(fit):
             o["statisticName"] = "z"
+            o["aicNote"] = "AIC = 2k − 2 log L with k = 2 parameters (w and b; the Bernoulli model has no noise parameter)"
             o["nullLogL"] = f(fit.nullLogLikelihood, 6)
             o["pseudoRSquared"] = .string(NumberFormat.fixed(fit.pseudoRSquared, 4))
             o["meanCrossEntropy"] = f(-fit.logLikelihood / Double(fit.n), 6)
+            tex["meanCrossEntropy"] = .string(NumberFormat.tex(-fit.logLikelihood / Double(fit.n), 6))
             o["ones"] = .number(m.y.reduce(0, +))
+            if case let .logistic(inference) = m.inference {
+                o["lrStatistic"] = f(inference.likelihoodRatioStatistic, 5)
+                o["lrP"] = .string(NumberFormat.pValue(inference.likelihoodRatioPValue))
+                o["waldP"] = .string(NumberFormat.pValue(fit.w.pValue))
+                o["profile"] = [
+                    ["symbol": "w", "name": "slope", "low": f(inference.profileW.lower, 4), "high": f(inference.profileW.upper, 4),
+                     "waldLow": f(fit.w.lower, 4), "waldHigh": f(fit.w.upper, 4)],
+                    ["symbol": "b", "name": "intercept", "low": f(inference.profileB.lower, 4), "high": f(inference.profileB.upper, 4),
+                     "waldLow": f(fit.b.lower, 4), "waldHigh": f(fit.b.upper, 4)],
+                ]
+            }
+            if let shape = Narrative.logisticShape(m) {
+                o["surfaceText"] = .string(shape.sentence)
+                o["waldTrustworthy"] = .bool(shape.waldTrustworthy)
+            }
             let theta = Parameters(w: fit.w.estimate, b: fit.b.estimate)
             check("the mean binary cross-entropy is −log L / n", "−(1/n) Σ [yᵢ log pᵢ + (1 − yᵢ) log(1 − pᵢ)]", "−log L(ŵ, b̂) / n",
                   LogisticBernoulliModel.meanCrossEntropy(theta, x: m.x, y: m.y), -fit.logLikelihood / Double(fit.n))
-            check("gradient descent on the cross-entropy ends at Newton's slope", "w after gradient descent", "ŵ (Newton)", gd.end.w, fit.w.estimate)
-            check("… and intercept", "b after gradient descent", "b̂ (Newton)", gd.end.b, fit.b.estimate)
+            descentChecks("Newton")
         }
         o["isLinear"] = .bool(m.kind == .linear)
         o["isLogistic"] = .bool(m.kind == .logistic)
         o["checks"] = .array(checks)
-        o["gdIterations"] = .number(Double(gd.iterations))
-        o["gdRate"] = f(gd.learningRate, 4)
-        o["gdConverged"] = .bool(gd.converged)
+        o["tex"] = .object(tex)
+        o["allChecksPass"] = .bool(checks.allSatisfy { $0["passed"] == .bool(true) })
         var figureValues: [MustacheValue] = []
         for (k, fig) in figures.enumerated() {
             var v: [String: MustacheValue] = [

@@ -54,8 +54,9 @@ public enum ReportRunner {
         }
         var warnings: [String] = []
         for m in analyses {
-            if !m.gradientDescent.converged {
-                warnings.append("\(m.name): gradient descent stopped after \(m.gradientDescent.iterations) steps before meeting its tolerance; the loss surface is badly conditioned (try centring x). The MLE itself is exact.")
+            let d = m.descent
+            if !d.arrived(d.standardised) {
+                warnings.append("\(m.name): gradient descent on standardised x did not reach the MLE within \(GradientDescent.stepBudget) steps (it stopped \(NumberFormat.plain(d.distance(d.standardised.end), 3)) standard errors away); the page says so. The MLE itself is exact.")
             }
             if case let .logistic(f) = m.fit, !f.converged {
                 warnings.append("\(m.name): Newton–Raphson did not converge in \(f.iterations) iterations; the estimates may be inaccurate.")
@@ -116,6 +117,15 @@ public enum ReportRunner {
             "inlineCSS": .string(css),
         ]
         let renderer = Renderer(loader: loader, strictness: .strict)
+        // User text (column names, titles, file names) must stay text: besides HTML's
+        // characters, escape the two that the TeX pass after rendering would read as math.
+        renderer.escape = { text in
+            var out = Renderer.escapeHTML(text)
+            if out.contains("$") || out.contains("\\") {
+                out = out.replacingOccurrences(of: "$", with: "&#36;").replacingOccurrences(of: "\\", with: "&#92;")
+            }
+            return out
+        }
         let html: String
         do {
             html = try renderer.render(named: "report", context)

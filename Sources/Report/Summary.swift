@@ -31,8 +31,11 @@ enum Summary {
             lines.append("log-likelihood \(p(f.logLikelihood))  null \(p(f.nullLogLikelihood))  AIC \(p(f.aic))  BIC \(p(f.bic))  pseudo-R² \(NumberFormat.plain(f.pseudoRSquared, 6))")
             lines.append("Newton–Raphson: \(f.iterations) iterations, \(f.converged ? "converged" : "NOT converged")")
         }
-        let gd = m.gradientDescent
-        lines.append("gradient descent: \(gd.iterations) steps of \(NumberFormat.plain(gd.learningRate, 4)), \(gd.converged ? "converged" : "stopped at the step limit") at w = \(p(gd.end.w)), b = \(p(gd.end.b))")
+        let d = m.descent
+        for (label, path) in [("gradient descent on x", d.raw), ("on standardised x", d.standardised)] {
+            let outcome = d.arrived(path) ? "arrived" : "did NOT arrive (\(NumberFormat.plain(d.distance(path.end), 3)) standard errors away)"
+            lines.append("\(label): \(path.iterations) steps of \(NumberFormat.plain(path.learningRate, 4)), \(outcome) at w = \(p(path.end.w)), b = \(p(path.end.b))")
+        }
         return lines.joined(separator: "\n")
     }
 }

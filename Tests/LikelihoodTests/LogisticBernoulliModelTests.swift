@@ -51,13 +51,13 @@ final class LogisticBernoulliModelTests: XCTestCase {
         XCTAssertTrue(fit.converged)
         XCTAssertLessThan(fit.iterations, 15)
         let theta = Parameters(w: fit.w.estimate, b: fit.b.estimate)
-        let (gw, gb) = LogisticBernoulliModel.meanCrossEntropyGradient(theta, x: x, y: y)
+        let (gw, gb) = LogisticBernoulliModel.meanCrossEntropyGradient(theta, LogisticData(x: x, y: y))
         XCTAssertEqual(gw, 0, accuracy: 1e-14)
         XCTAssertEqual(gb, 0, accuracy: 1e-14)
         // Mean cross-entropy is −log L / n.
         XCTAssertEqual(LogisticBernoulliModel.meanCrossEntropy(theta, x: x, y: y), -fit.logLikelihood / Double(x.count),
                        accuracy: 1e-14)
-        let path = GradientDescent.logistic(x: x, y: y)
+        let path = GradientDescent.logistic(LogisticData(x: x, y: y), standardised: false)
         XCTAssertTrue(path.converged)
         XCTAssertEqual(path.end.w, theta.w, accuracy: 1e-8 * abs(theta.w))
         XCTAssertEqual(path.end.b, theta.b, accuracy: 1e-8 * abs(theta.b))

@@ -23,10 +23,10 @@ final class SurfaceGridTests: XCTestCase {
 
     func testLogisticGridIsTheNegatedObjective() throws {
         let x: [Double] = [-1, 0, 0.5, 2], y: [Double] = [0, 1, 0, 1]
-        let grid = SurfaceGrid.logisticLogLikelihood(x: x, y: y, w: [0, 1], b: [-1, 0, 1])
+        let grid = SurfaceGrid.logisticLogLikelihood(LogisticData(x: x, y: y), w: [0, 1], b: [-1, 0, 1])
         // Hand value at (w, b) = (0, 0): every p = 1/2, so log L = 4 log(1/2).
         XCTAssertEqual(grid[0, 1], 4 * log(0.5), accuracy: 1e-15)
-        let ce = SurfaceGrid.logisticMeanCrossEntropy(x: x, y: y, w: [0, 1], b: [-1, 0, 1])
+        let ce = SurfaceGrid.logisticMeanCrossEntropy(LogisticData(x: x, y: y), w: [0, 1], b: [-1, 0, 1])
         for k in grid.values.indices { XCTAssertEqual(ce.values[k], -grid.values[k] / 4, accuracy: 1e-15) }
     }
 

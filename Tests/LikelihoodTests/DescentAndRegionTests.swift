@@ -1,0 +1,140 @@
+import Foundation
+import XCTest
+@testable import Likelihood
+
+/// Gradient descent in both parametrisations, the confidence regions and the likelihood-ratio
+/// inference of the logistic model, on hand-made data and on the real-data corpus.
+final class DescentAndRegionTests: XCTestCase {
+    /// The river Nile's annual flow against the year (Tests/Corpus/nile.csv): x near 1920,
+    /// so the raw MSE is a long thin valley.
+    func nile() throws -> (x: [Double], y: [Double]) {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Corpus/nile.csv")
+        let data = try CSVReader.read(path: url.path)
+        return (try data.numbers("year"), try data.numbers("volume"))
+    }
+
+    func testRawDescentOnUncentredDataStopsAtItsBudgetAndStandardisedArrives() throws {
+        let (x, y) = try nile()
+        let fit = try LinearGaussianModel.fit(x: x, y: y)
+        let raw = GradientDescent.linear(fit.statistics, standardised: false)
+        XCTAssertEqual(raw.iterations, GradientDescent.stepBudget)
+        XCTAssertFalse(raw.converged)
+        // After 10⁴ steps it is still thousands of units of b away from b̂ ≈ 6132.
+        XCTAssertGreaterThan(abs(raw.end.b - fit.b.estimate), 6000)
+        let standardised = GradientDescent.linear(fit.statistics, standardised: true)
+        XCTAssertTrue(standardised.converged)
+        // A round bowl: the first step of 1/L = 1/2 lands on the minimum; the second confirms it.
+        XCTAssertLessThanOrEqual(standardised.iterations, 2)
+        XCTAssertEqual(standardised.end.w, fit.w.estimate, accuracy: 1e-12 * abs(fit.w.estimate))
+        XCTAssertEqual(standardised.end.b, fit.b.estimate, accuracy: 1e-12 * abs(fit.b.estimate))
+        // The raw Hessian 2·[[E x², x̄], [x̄, 1]]: condition number ≈ (E x² + 1)²/(4·var x)… large.
+        let kappa = GradientDescent.linearHessian(fit.statistics).conditionNumber
+        let ex2 = fit.statistics.sxx / 100 + fit.statistics.meanX * fit.statistics.meanX
+        let variance = fit.statistics.sxx / 100
+        // For a 2×2 matrix [[a, c], [c, 1]], κ = (t + √(t² − 4d))/(t − √(t² − 4d)), t = a + 1, d = a − c².
+        let t = ex2 + 1, d = variance
+        let reference = (t + (t * t - 4 * d).squareRoot()) / (t - (t * t - 4 * d).squareRoot())
+        XCTAssertEqual(kappa, reference, accuracy: 1e-6 * reference)
+        XCTAssertGreaterThan(kappa, 1e6)
+    }
+
+    func testStandardisationMapsLinesBothWays() {
+        let z = Standardisation(mean: 1920, scale: 28.87)
+        let p = Parameters(w: -2.71, b: 6132)
+        let v = z.standardised(p)
+        XCTAssertEqual(v.w, -2.71 * 28.87, accuracy: 1e-12)
+        XCTAssertEqual(v.b, 6132 - 2.71 * 1920, accuracy: 1e-9)
+        let back = z.original(v)
+        XCTAssertEqual(back.w, p.w, accuracy: 1e-14)
+        XCTAssertEqual(back.b, p.b, accuracy: 1e-9)
+    }
+
+    func testSmallEigenvalueKeepsItsDigitsWhenIllConditioned() {
+        // [[1e8, 1e4], [1e4, 1 + 1e-8]] has determinant 1e-0 exactly… computed: a·d − c² = 1.
+        let m = SymmetricMatrix2(a: 1e8, c: 1e4, d: 1 + 1e-8 * 1)
+        let (small, large) = m.eigenvalues
+        XCTAssertEqual(small * large, 1e8 * (1 + 1e-8) - 1e8, accuracy: 1e-6)
+        XCTAssertGreaterThan(small, 0)
+    }
+
+    func testFQuantileWithTwoNumeratorDegreesOfFreedom() {
+        // scipy.stats.f.ppf(0.95, 2, ν) (scipy 1.x): ν = 2 → 19, ν = 10 → 4.1028210151304, ν = 98 → 3.0892030130201853.
+        XCTAssertEqual(Distributions.fQuantile2(0.95, denominatorDegreesOfFreedom: 2), 19.0, accuracy: 1e-12)
+        XCTAssertEqual(Distributions.fQuantile2(0.95, denominatorDegreesOfFreedom: 10), 4.1028210151304, accuracy: 1e-12)
+        XCTAssertEqual(Distributions.fQuantile2(0.95, denominatorDegreesOfFreedom: 98), 3.0892030130201853, accuracy: 1e-12)
+        // χ²₁ survival at its 0.95 quantile is 0.05.
+        XCTAssertEqual(Distributions.chiSquared1Survival(Distributions.chiSquared1Quantile95), 0.05, accuracy: 1e-15)
+    }
+
+    func testLinearRegionIsTheExactFEllipseAndReachesRootTwoFStandardErrors() throws {
+        let (x, y) = try nile()
+        let fit = try LinearGaussianModel.fit(x: x, y: y)
+        let region = LinearConfidenceRegion(fit)
+        let f = Distributions.fQuantile2(0.95, denominatorDegreesOfFreedom: 98)
+        XCTAssertEqual(region.halfWidthW, (2 * f).squareRoot() * fit.w.standardError, accuracy: 1e-12 * fit.w.standardError)
+        XCTAssertEqual(region.halfWidthB, (2 * f).squareRoot() * fit.b.standardError, accuracy: 1e-9 * fit.b.standardError)
+        // The joint region is wider than the t interval along each axis.
+        XCTAssertGreaterThan(region.halfWidthW, fit.tQuantile * fit.w.standardError)
+        // Every boundary point has F statistic exactly F(0.95; 2, 98): RSS(θ) − RSS = 2 s² F,
+        // and its profile log-likelihood equals the stated level.
+        for p in region.boundary(count: 37) {
+            let extra = fit.statistics.rss(w: p.w, b: p.b) - fit.rss
+            XCTAssertEqual(extra / (2 * fit.sigma2Unbiased), f, accuracy: 1e-6 * f)
+            let profile = LinearGaussianModel.profileLogLikelihood(w: p.w, b: p.b, statistics: fit.statistics)
+            XCTAssertEqual(profile, region.profileLevel, accuracy: 1e-7)
+            XCTAssertTrue(region.contains(p))
+        }
+        XCTAssertTrue(region.contains(Parameters(w: fit.w.estimate, b: fit.b.estimate)))
+        XCTAssertFalse(region.contains(Parameters(w: fit.w.estimate + 1.01 * region.halfWidthW, b: fit.b.estimate)))
+    }
+
+    func testLogisticLikelihoodRatioInferenceMatchesScipyProfiles() throws {
+        // Tests/Corpus/reference.json: profile intervals found by scipy (brentq on a profile
+        // maximised with minimize_scalar), independent of this code. Tolerance 1e-6 relative:
+        // both sides solve to ~1e-12, the reference's inner optimiser to ~1e-8 in log L.
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Corpus")
+        let reference = try JSONSerialization.jsonObject(with: Data(contentsOf: url.appendingPathComponent("reference.json"))) as! [String: Any]
+        var checked = 0
+        for case let model as [String: Any] in reference["models"] as! [Any] where model["model"] as? String == "logistic" {
+            let data = try CSVReader.read(path: url.appendingPathComponent(model["data"] as! String).path)
+            let x = try data.numbers(model["x"] as! String), y = try data.numbers(model["y"] as! String)
+            let fit = try LogisticBernoulliModel.fit(x: x, y: y)
+            let inference = LogisticInference(fit, data: LogisticData(x: x, y: y))
+            let wProfile = model["w_profile"] as! [Double], bProfile = model["b_profile"] as! [Double]
+            let name = "\(model["data"]!) \(model["y"]!)~\(model["x"]!)"
+            XCTAssertEqual(inference.profileW.lower, wProfile[0], accuracy: 1e-6 * abs(wProfile[0]) + 1e-9 * fit.w.standardError, name)
+            XCTAssertEqual(inference.profileW.upper, wProfile[1], accuracy: 1e-6 * abs(wProfile[1]) + 1e-9 * fit.w.standardError, name)
+            XCTAssertEqual(inference.profileB.lower, bProfile[0], accuracy: 1e-6 * abs(bProfile[0]) + 1e-9 * fit.b.standardError, name)
+            XCTAssertEqual(inference.profileB.upper, bProfile[1], accuracy: 1e-6 * abs(bProfile[1]) + 1e-9 * fit.b.standardError, name)
+            // statsmodels' likelihood-ratio statistic 2(llf − llnull). Its null model is fitted
+            // iteratively: on randhie its llnull is 1.3e-6 below the exact k log(k/n) +
+            // (n − k) log(1 − k/n) (checked with numpy), so the tolerance is 1e-5 in the statistic.
+            let statistic = 2 * ((model["log_likelihood"] as! Double) - (model["null_log_likelihood"] as! Double))
+            XCTAssertEqual(inference.likelihoodRatioStatistic, statistic, accuracy: 1e-5, name)
+            XCTAssertEqual(log(inference.likelihoodRatioPValue), log(model["lr_p"] as! Double), accuracy: 1e-5, name)
+            // Every traced boundary point lies on the level.
+            for q in inference.region {
+                let logL = -LogisticBernoulliModel.negativeLogLikelihood(q, x: x, y: y)
+                XCTAssertEqual(logL, inference.regionLevel, accuracy: 1e-8, name)
+            }
+            checked += 1
+        }
+        XCTAssertEqual(checked, 7)
+    }
+
+    func testGroupedLogisticDataGiveTheSameLikelihood() {
+        // 200 rows on 5 doses: grouped evaluation equals the row-by-row sum.
+        var x: [Double] = [], y: [Double] = []
+        for k in 0..<200 { x.append(Double(k % 5)); y.append(k % 7 < 3 ? 1 : 0) }
+        let grouped = LogisticData(x: x, y: y)
+        XCTAssertEqual(grouped.x, [0, 1, 2, 3, 4])
+        XCTAssertEqual(grouped.counts, [40, 40, 40, 40, 40])
+        let theta = Parameters(w: 0.3, b: -0.7)
+        XCTAssertEqual(LogisticBernoulliModel.negativeLogLikelihood(theta, grouped),
+                       LogisticBernoulliModel.negativeLogLikelihood(theta, x: x, y: y), accuracy: 1e-11)
+        let continuous = LogisticData(x: x.enumerated().map { Double($0.offset) * 0.01 + $0.element }, y: y)
+        XCTAssertNil(continuous.counts)
+    }
+}
