@@ -16,7 +16,7 @@ report: deps
 test:
 	@./scripts/install-deps.sh --browser
 	$(SWIFT) build -c release --product mle-report
-	$(SWIFT) test --disable-swift-testing
+	MLE_REPORT_BINARY=$(CURDIR)/$(RELEASE_BIN)/mle-report $(SWIFT) test --disable-swift-testing
 	$(RELEASE_BIN)/mle-report --check --quiet
 
 ## Times the default run and the fits at n = 10^3 … 10^7 (release mode).

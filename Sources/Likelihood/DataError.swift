@@ -40,10 +40,16 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
         case let .missingColumn(file, name, available):
             return "\(file): no column named \(quoted(name)); the columns are \(available.map(quoted).joined(separator: ", "))"
         case let .emptyField(at, column):
-            return "\(at): column \(quoted(column)): empty field (missing values are not supported)"
+            return "\(at): column \(quoted(column)): empty field (a missing value; --drop-missing leaves such rows out)"
         case let .notANumber(at, column, text):
+            if Dataset.isMissingMarker(text) {
+                return "\(at): column \(quoted(column)): \(quoted(text)) marks a missing value; --drop-missing leaves such rows out"
+            }
             return "\(at): column \(quoted(column)): \(quoted(text)) is not a number"
         case let .nonFinite(at, column, text):
+            if Dataset.isMissingMarker(text) {
+                return "\(at): column \(quoted(column)): \(quoted(text)) marks a missing value; --drop-missing leaves such rows out"
+            }
             return "\(at): column \(quoted(column)): \(quoted(text)) is not a finite number"
         }
     }

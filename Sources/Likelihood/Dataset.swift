@@ -67,6 +67,38 @@ public struct Dataset: Sendable {
         return values
     }
 
+    /// Texts that stand for a missing value: empty, or NA, N/A, NaN, null (any case), as R's
+    /// `read.csv` and pandas read them.
+    public static func isMissingMarker(_ raw: String) -> Bool {
+        let text = raw.trimmingSpaces().lowercased()
+        return text.isEmpty || text == "na" || text == "n/a" || text == "nan" || text == "null"
+    }
+
+    /// Two columns as numbers, with the rows where either holds a missing value left out
+    /// (R's `na.omit` on the two columns). Any other bad cell is still an error.
+    /// - Returns: the kept values, and the file row of each kept value when any were dropped
+    ///   (empty when none were, so that row k is row k).
+    public func pairedNumbers(_ xName: String, _ yName: String, dropMissing: Bool) throws -> (x: [Double], y: [Double], keptRows: [Int]) {
+        guard dropMissing, !cells.isEmpty else { return (try numbers(xName), try numbers(yName), []) }
+        guard let xi = columnNames.firstIndex(of: xName) else {
+            throw DataError.missingColumn(file: source, name: xName, available: columnNames)
+        }
+        guard let yi = columnNames.firstIndex(of: yName) else {
+            throw DataError.missingColumn(file: source, name: yName, available: columnNames)
+        }
+        var x: [Double] = [], y: [Double] = []
+        x.reserveCapacity(rowCount); y.reserveCapacity(rowCount)
+        var kept: [Int] = []
+        for row in 0..<rowCount {
+            let tx = cells[xi][row], ty = cells[yi][row]
+            if Dataset.isMissingMarker(tx) || Dataset.isMissingMarker(ty) { continue }
+            kept.append(row)
+            x.append(try Dataset.parseNumber(tx, at: location(row: row, columnIndex: xi), column: xName))
+            y.append(try Dataset.parseNumber(ty, at: location(row: row, columnIndex: yi), column: yName))
+        }
+        return (x, y, kept.count == rowCount ? [] : kept)
+    }
+
     static func parseNumber(_ raw: String, at: SourceLocation, column: String) throws -> Double {
         let text = raw.trimmingSpaces()
         if text.isEmpty { throw DataError.emptyField(at, column: column) }

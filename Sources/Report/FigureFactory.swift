@@ -266,10 +266,10 @@ enum FigureFactory {
             + "w = \(s(m.w, 4)), b = \(s(m.b, 4)). "
         alt += d.arrived(d.raw)
             ? "Gradient descent on x starts at (0, 0) and reaches the minimum in \(Narrative.count(d.raw.iterations)) steps. "
-            : "Gradient descent on x starts at (0, 0) and stops after \(Narrative.count(d.raw.iterations)) steps at w = \(s(d.raw.end.w, 4)), b = \(s(d.raw.end.b, 4)), \(s(d.distance(d.raw.end), 2)) standard errors short of the minimum. "
+            : "Gradient descent on x starts at (0, 0) and did not arrive: it stops after \(Narrative.count(d.raw.iterations)) steps at w = \(s(d.raw.end.w, 4)), b = \(s(d.raw.end.b, 4)), having covered \(Narrative.percent(d.shareCovered(d.raw))) of the way. "
         alt += d.arrived(d.standardised)
             ? "The descent on standardised x, mapped back, reaches it in \(Narrative.count(d.standardised.iterations)) step\(d.standardised.iterations == 1 ? "" : "s")"
-            : "The descent on standardised x, mapped back, stops \(s(d.distance(d.standardised.end), 2)) standard errors short of it after \(Narrative.count(d.standardised.iterations)) steps"
+            : "The descent on standardised x, mapped back, did not arrive either: it stops after \(Narrative.count(d.standardised.iterations)) steps, having covered \(Narrative.percent(d.shareCovered(d.standardised))) of the way"
         if !m.newton.isEmpty { alt += "; Newton–Raphson gets there in \(m.newton.count - 1) steps" }
         alt += "."
         return ReportFigure(name: "\(m.name)-contours", figure: f,
@@ -299,7 +299,7 @@ enum FigureFactory {
         let alt = "Contour lines of the \(lossName) over v, the slope per standard deviation of x, and c, the value of the linear predictor at the mean of x, "
             + "with condition number \(s(kappa)) at the minimum (\(s(top.w, 4)), \(s(top.b, 4))). Gradient descent starts at (0, 0) and "
             + (d.arrived(d.standardised) ? "reaches the minimum in \(Narrative.count(d.standardised.iterations)) step\(d.standardised.iterations == 1 ? "" : "s")."
-                                         : "stops \(s(d.distance(d.standardised.end), 2)) standard errors short of it after \(Narrative.count(d.standardised.iterations)) steps.")
+                                         : "did not arrive: it stops after \(Narrative.count(d.standardised.iterations)) steps, having covered \(Narrative.percent(d.shareCovered(d.standardised))) of the way.")
         return ReportFigure(name: "\(m.name)-standardised", figure: f,
                             caption: "The same \(lossName) over the standardised coordinates v = w·s and c = b + w·x̄ (s = \(s(z.scale, 4)), x̄ = \(s(z.mean, 4))): the contours are \(kappa < 1.5 ? "circles" : "much rounder"), and plain gradient descent with its step 1/L \(d.arrived(d.standardised) ? "arrives" : "still does not arrive").",
                             altText: alt)

@@ -25,6 +25,8 @@ public struct ModelAnalysis {
     public var inference: Inference
     /// The logistic data, grouped by distinct x when that is cheaper (nil for the linear model).
     public var logisticData: LogisticData? = nil
+    /// Rows left out by `--drop-missing`.
+    public var droppedRows = 0
 
     public enum Inference {
         case linear(LinearConfidenceRegion)
@@ -61,11 +63,12 @@ public struct ModelAnalysis {
     }
 
     /// Fits the requested model to the data set, turning fit errors into located messages.
-    static func analyse(_ request: ModelRequest, dataset: Dataset, name: String) throws -> ModelAnalysis {
-        let x = try dataset.numbers(request.x)
-        let y = try dataset.numbers(request.y)
+    static func analyse(_ request: ModelRequest, dataset: Dataset, name: String, dropMissing: Bool = false) throws -> ModelAnalysis {
+        let (x, y, keptRows) = try dataset.pairedNumbers(request.x, request.y, dropMissing: dropMissing)
+        /// The file row of value k (rows left out by --drop-missing shift the rest).
+        func fileRow(_ k: Int) -> Int { keptRows.isEmpty ? k : keptRows[k] }
         func located(_ error: FitError) -> ReportError {
-            if case let .labelNotBinary(row, _) = error, let at = dataset.location(row: row, column: request.y) {
+            if case let .labelNotBinary(row, _) = error, let at = dataset.location(row: fileRow(row), column: request.y) {
                 return ReportError("\(at): column \"\(request.y)\": \(error)")
             }
             return ReportError("\(dataset.source): \(request.kind.rawValue) model of \(request.y) on \(request.x): \(error)")
@@ -74,11 +77,18 @@ public struct ModelAnalysis {
         // of reporting infinities.
         let limit = 1e150
         if let bad = (x.firstIndex { abs($0) > limit }) {
-            throw ReportError("\(dataset.location(row: bad, column: request.x).map(String.init(describing:)) ?? dataset.source): column \"\(request.x)\": |value| above 1e150 cannot be fitted without overflow; rescale the column")
+            throw ReportError("\(dataset.location(row: fileRow(bad), column: request.x).map(String.init(describing:)) ?? dataset.source): column \"\(request.x)\": |value| above 1e150 cannot be fitted without overflow; rescale the column")
         }
         if let bad = (y.firstIndex { abs($0) > limit }) {
-            throw ReportError("\(dataset.location(row: bad, column: request.y).map(String.init(describing:)) ?? dataset.source): column \"\(request.y)\": |value| above 1e150 cannot be fitted without overflow; rescale the column")
+            throw ReportError("\(dataset.location(row: fileRow(bad), column: request.y).map(String.init(describing:)) ?? dataset.source): column \"\(request.y)\": |value| above 1e150 cannot be fitted without overflow; rescale the column")
         }
+        var analysis = try fitted(request, x: x, y: y, dataset: dataset, name: name, located: located)
+        analysis.droppedRows = keptRows.isEmpty ? 0 : dataset.rowCount - keptRows.count
+        return analysis
+    }
+
+    private static func fitted(_ request: ModelRequest, x: [Double], y: [Double], dataset: Dataset, name: String,
+                               located: (FitError) -> ReportError) throws -> ModelAnalysis {
         do {
             switch request.kind {
             case .linear:

@@ -48,8 +48,8 @@ enum Narrative {
             let covered = d.shareCovered(path)
             text += "Gradient descent on the original (w, b) from (0, 0) did not arrive: after \(count(path.iterations)) steps"
                 + (path.converged ? " its steps had become too small to move it further" : " (its budget)")
-                + " it stopped at (w, b) = \(point(path.end)), \(s(d.distance(path.end), 2)) standard errors from the MLE, "
-                + "having covered \(percent(covered)) of the way."
+                + " it stopped at (w, b) = \(point(path.end)) against the MLE \(point(d.mle)), "
+                + "having covered \(percent(covered)) of the way (measured in standard errors)."
         }
         return text
     }
@@ -74,7 +74,7 @@ enum Narrative {
             text += "Gradient descent from the same start arrived after \(count(path.iterations)) step\(path.iterations == 1 ? "" : "s"); "
                 + "mapped back through w = v / \(s(z.scale, 4)) and b = c − w·\(s(z.mean, 4)), its end agrees with the MLE to within \(distanceText(d.distance(path.end))) standard errors."
         } else {
-            text += "Even so, gradient descent did not arrive within \(count(path.iterations)) steps: it stopped \(s(d.distance(path.end), 2)) standard errors from the MLE, having covered \(percent(d.shareCovered(path))) of the way."
+            text += "Even so, gradient descent did not arrive within \(count(path.iterations)) steps: it stopped at (w, b) = \(point(path.end)) against the MLE \(point(d.mle)), having covered \(percent(d.shareCovered(path))) of the way."
         }
         return text
     }

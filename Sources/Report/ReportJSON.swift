@@ -8,6 +8,7 @@ enum ReportJSON {
             var o: [String: JSON] = [
                 "name": .string(m.name),
                 "n": .int(m.n),
+                "dropped_rows": .int(m.droppedRows),
                 "x": .string(m.request.x),
                 "y": .string(m.request.y),
                 "data": .string(m.source),

@@ -1,3 +1,4 @@
+import Foundation
 import Plot
 
 /// The two models the report knows.
@@ -12,9 +13,11 @@ public struct ModelRequest: Equatable, Sendable {
     public var dataPath: String?
     public var x: String
     public var y: String
+    /// The name the user gave the model (config `name`), used in headings and file names.
+    public var name: String?
 
-    public init(kind: ModelKind, dataPath: String?, x: String, y: String) {
-        self.kind = kind; self.dataPath = dataPath; self.x = x; self.y = y
+    public init(kind: ModelKind, dataPath: String?, x: String, y: String, name: String? = nil) {
+        self.kind = kind; self.dataPath = dataPath; self.x = x; self.y = y; self.name = name
     }
 }
 
@@ -32,10 +35,68 @@ public struct ReportOptions: Sendable {
     public var check = false
     public var quiet = false
     public var progress = false
-    /// The command line as typed (without the program path), shown in the page footer.
-    public var arguments: [String] = []
+    /// Leave out rows whose used fields are missing (empty, NA, N/A, NaN, null).
+    public var dropMissing = false
+    /// The config file the models came from, if any (`--config`).
+    public var configPath: String?
+    /// Whether `--title` was given on the command line (a config's own title is part of it).
+    public var titleFromCommandLine = false
     /// The seed of the built-in data.
     public var seed: UInt64 = 20_261_124
 
     public init() {}
+}
+
+extension ReportOptions {
+    /// The run's meaning as a command line, the same however it was typed: options in a fixed
+    /// order, defaults left out, and every path made relative to `base` (the folder that holds
+    /// the output directory) when it lies below it, else absolute. The page records it, so
+    /// `--check` calls two spellings of one run equal, and its stale message prints it.
+    public func canonicalArguments(relativeTo base: String) -> [String] {
+        let defaults = ReportOptions()
+        func path(_ p: String) -> String { ReportOptions.path(p, relativeTo: base) }
+        var out: [String] = []
+        if let configPath {
+            out += ["--config", path(configPath)]
+        } else if let first = models.first, let data = first.dataPath {
+            out += ["--data", path(data), "--x", first.x, "--y", first.y,
+                    "--model", models.map(\.kind.rawValue).joined(separator: ",")]
+        } else if models.map(\.kind) != defaults.models.map(\.kind) {
+            out += ["--model", models.map(\.kind.rawValue).joined(separator: ",")]
+        }
+        if dropMissing { out.append("--drop-missing") }
+        if let templatesDirectory { out += ["--templates", path(templatesDirectory)] }
+        if singleFile { out.append("--single-file") }
+        if !singleFile && formats != defaults.formats { out += ["--format", formats.map(\.rawValue).joined(separator: ",")] }
+        if figureWidth != defaults.figureWidth || figureHeight != defaults.figureHeight {
+            out += ["--figure-size", "\(ReportOptions.number(figureWidth))x\(ReportOptions.number(figureHeight))"]
+        }
+        if scale != defaults.scale { out += ["--scale", ReportOptions.number(scale)] }
+        if seed != defaults.seed && models.contains(where: { $0.dataPath == nil }) { out += ["--seed", String(seed)] }
+        if titleFromCommandLine || (configPath == nil && title != defaults.title) { out += ["--title", title] }
+        return out
+    }
+
+    static func number(_ v: Double) -> String {
+        v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)
+    }
+
+    /// `p` relative to `base` when it lies below it, else absolute; both normalised.
+    static func path(_ p: String, relativeTo base: String) -> String {
+        let full = URL(fileURLWithPath: p).standardizedFileURL.path
+        let root = URL(fileURLWithPath: base).standardizedFileURL.path
+        let prefix = root.hasSuffix("/") ? root : root + "/"
+        return full.hasPrefix(prefix) ? String(full.dropFirst(prefix.count)) : full
+    }
+
+    /// The folder that holds the output directory, absolute.
+    public var outputParent: String {
+        URL(fileURLWithPath: outputDirectory).standardizedFileURL.deletingLastPathComponent().path
+    }
+
+    /// The command that regenerates this report, run from `outputParent`.
+    public var regenerateCommand: [String] {
+        let name = URL(fileURLWithPath: outputDirectory).standardizedFileURL.lastPathComponent
+        return ["mle-report"] + canonicalArguments(relativeTo: outputParent) + (name == "Output" ? [] : ["--out", name])
+    }
 }

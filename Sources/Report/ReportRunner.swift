@@ -42,18 +42,26 @@ public enum ReportRunner {
                 let bytes = try CSVReader.contents(path: path)
                 dataset = try CSVReader.parse(bytes, source: path)
                 datasets[path] = dataset
-                inputs.append(["name": .string(path), "sha256": .string(SHA256.hex(bytes)),
+                inputs.append(["name": .string(ReportOptions.path(path, relativeTo: options.outputParent)), "sha256": .string(SHA256.hex(bytes)),
                                "rows": .number(Double(dataset.rowCount))])
             } else {
                 dataset = try loadDataset(request, options: options, cache: datasets)
             }
-            let count = (usedNames[request.kind.rawValue] ?? 0) + 1
-            usedNames[request.kind.rawValue] = count
-            let name = count == 1 ? request.kind.rawValue : "\(request.kind.rawValue)-\(count)"
-            analyses.append(try ModelAnalysis.analyse(request, dataset: dataset, name: name))
+            let base = request.name ?? request.kind.rawValue
+            let count = (usedNames[base] ?? 0) + 1
+            usedNames[base] = count
+            let name = count == 1 ? base : "\(base)-\(count)"
+            var analysis = try ModelAnalysis.analyse(request, dataset: dataset, name: name, dropMissing: options.dropMissing)
+            // Messages name the file as typed; the page and report.json name it as the
+            // canonical command does, so that two spellings of one run give one report.
+            if let path = request.dataPath { analysis.source = ReportOptions.path(path, relativeTo: options.outputParent) }
+            analyses.append(analysis)
         }
         var warnings: [String] = []
         for m in analyses {
+            if m.droppedRows > 0 {
+                warnings.append("\(m.name): left out \(m.droppedRows) of \(m.droppedRows + m.n) rows of \(m.source) with a missing \(m.request.x) or \(m.request.y) (--drop-missing)")
+            }
             let d = m.descent
             if !d.arrived(d.standardised) {
                 warnings.append("\(m.name): gradient descent on standardised x did not reach the MLE within \(GradientDescent.stepBudget) steps (it stopped \(NumberFormat.plain(d.distance(d.standardised.end), 3)) standard errors away); the page says so. The MLE itself is exact.")
@@ -71,7 +79,8 @@ public enum ReportRunner {
         for m in analyses {
             let figures = FigureFactory.figures(for: m, options: options)
             for fig in figures {
-                for format in options.formats {
+                // A single-file page inlines SVG and writes no figure files.
+                for format in options.singleFile ? [ImageFormat.svg] : options.formats {
                     let bytes = try fig.figure.render(format, scale: options.scale)
                     if options.singleFile {
                         if format == .svg {
@@ -96,12 +105,13 @@ public enum ReportRunner {
         var modelValues: [MustacheValue] = []
         var number = 1
         for (m, figures) in zip(analyses, figuresByModel) {
-            modelValues.append(PageContext.model(m, figures: figures, firstFigureNumber: number, formats: options.formats,
+            modelValues.append(PageContext.model(m, figures: figures, firstFigureNumber: number,
+                                                 formats: options.singleFile ? [] : options.formats,
                                                  inlineSVG: options.singleFile ? inlineSVG : nil))
             number += figures.count
         }
         let css = String(decoding: try loader.asset("style.css"), as: UTF8.self)
-        let command = (["mle-report"] + options.arguments).map(shellQuoted).joined(separator: " ")
+        let command = (["mle-report"] + options.canonicalArguments(relativeTo: options.outputParent)).map(shellQuoted).joined(separator: " ")
         let context: MustacheValue = [
             "title": .string(options.title),
             "version": .string(version),
@@ -175,7 +185,7 @@ public enum ReportRunner {
     }
 
     /// A word as a POSIX shell would need it typed.
-    static func shellQuoted(_ word: String) -> String {
+    public static func shellQuoted(_ word: String) -> String {
         let safe = word.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_./=,:@%+".unicodeScalars.contains($0) }
         if safe && !word.isEmpty { return word }
         return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"

@@ -23,17 +23,19 @@ enum CommandLineParser {
       --data FILE          CSV file with a header row (RFC 4180, UTF-8)
       --x COL, --y COL     predictor and response columns (default: x and y)
       --model M            linear, logistic, or both separated by a comma (default with --data: linear)
+      --drop-missing       leave out rows whose x or y is empty, NA, N/A, NaN or null, and say how many
       --config FILE        JSON file listing several models (see the README)
       --templates DIR      your templates; any file missing there comes from the defaults
-      --format LIST        figure formats among png, svg, pdf (default: png,svg)
-      --single-file        one self-contained index.html with the figures inlined
-      --figure-size WxH    figure size in points (default: 640x480)
-      --scale N            PNG pixels per point (default: 2)
+      --format LIST        figure formats among png, svg, pdf (default: png,svg); the page needs
+                           png or svg among them
+      --single-file        one self-contained index.html (SVG figures inlined) and report.json
+      --figure-size WxH    figure size in points, from 320x240 to 4000x4000 (default: 640x480)
+      --scale N            PNG pixels per point, from 0.5 to 8 (default: 2)
       --seed N             seed of the built-in data (default: 20261124)
       --title TEXT         title of the page
       --check              render in memory, compare with DIR, exit 1 listing what differs
-      --quiet              no summary on stdout
-      --progress           progress on stderr even when it is not a terminal
+      --quiet              no summary on stdout (warnings and errors still go to stderr)
+      --progress           progress on stderr even when it is not a terminal (independent of --quiet)
       --help, --version
 
     Exit codes: 0 success, 1 bad input or failed run, 2 usage error.
@@ -43,11 +45,9 @@ enum CommandLineParser {
     /// after printing them.
     static func parse(_ arguments: [String]) throws -> ReportOptions? {
         var options = ReportOptions()
-        // The arguments that shape the report's content, for the page footer: everything but
-        // where it goes and how the run talks, so that `--check` re-renders exactly the page the
-        // original command wrote, wherever it was written.
-        let outputOnly: Set<String> = ["--out", "--check", "--quiet", "-q", "--progress"]
-        let flagsWithoutValue: Set<String> = ["--help", "-h", "--version", "--single-file", "--check", "--quiet", "-q", "--progress"]
+        let flagsWithoutValue: Set<String> = ["--help", "-h", "--version", "--single-file", "--check", "--quiet", "-q", "--progress",
+                                              "--drop-missing"]
+        var formatGiven = false
         var data: String? = nil, x: String? = nil, y: String? = nil, models: [ModelKind]? = nil, config: String? = nil
         var k = 0
         func value(_ flag: String, inline: String?) throws -> String {
@@ -57,7 +57,6 @@ enum CommandLineParser {
             return arguments[k]
         }
         while k < arguments.count {
-            let first = k
             var flag = arguments[k]
             var inline: String? = nil
             if flag.hasPrefix("--"), let eq = flag.firstIndex(of: "=") {
@@ -81,7 +80,10 @@ enum CommandLineParser {
             case "--model": models = try parseModels(try value(flag, inline: inline), flag: "--model")
             case "--config": config = try value(flag, inline: inline)
             case "--templates": options.templatesDirectory = try value(flag, inline: inline)
-            case "--title": options.title = try value(flag, inline: inline)
+            case "--title":
+                options.title = try value(flag, inline: inline)
+                options.titleFromCommandLine = true
+            case "--drop-missing": options.dropMissing = true
             case "--format":
                 let text = try value(flag, inline: inline)
                 var formats: [ImageFormat] = []
@@ -92,12 +94,13 @@ enum CommandLineParser {
                     if !formats.contains(f) { formats.append(f) }
                 }
                 options.formats = ImageFormat.allCases.filter(formats.contains)
+                formatGiven = true
             case "--single-file": options.singleFile = true
             case "--figure-size":
                 let text = try value(flag, inline: inline)
-                let parts = text.lowercased().split(separator: "x").map { Double($0) }
-                guard parts.count == 2, let w = parts[0], let h = parts[1], w >= 200, h >= 150, w <= 4000, h <= 4000 else {
-                    throw UsageError(message: "--figure-size: expected WxH in points between 200x150 and 4000x4000, got \"\(text)\"")
+                let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false).map { Double($0) }
+                guard parts.count == 2, let w = parts[0], let h = parts[1], w >= 320, h >= 240, w <= 4000, h <= 4000 else {
+                    throw UsageError(message: "--figure-size: expected WxH in points from 320x240 (the smallest at which every label stays legible) to 4000x4000, got \"\(text)\"")
                 }
                 options.figureWidth = w
                 options.figureHeight = h
@@ -118,14 +121,20 @@ enum CommandLineParser {
                 if flag.hasPrefix("-") { throw UsageError(message: "unknown option \(flag)") }
                 throw UsageError(message: "unexpected argument \"\(flag)\" (options start with --)")
             }
-            if !outputOnly.contains(flag) { options.arguments += arguments[first...k] }
             k += 1
+        }
+        if options.singleFile && formatGiven {
+            throw UsageError(message: "--single-file writes only index.html (with the figures inlined as SVG) and report.json; drop --format, or drop --single-file to get figure files")
+        }
+        if !options.singleFile && !options.formats.contains(.png) && !options.formats.contains(.svg) {
+            throw UsageError(message: "--format \(options.formats.map(\.rawValue).joined(separator: ",")): the page shows its figures as PNG or SVG, which browsers display; add one (for example --format pdf,svg)")
         }
         if let config {
             guard data == nil, x == nil, y == nil, models == nil else {
                 throw UsageError(message: "--config lists its own data; do not combine it with --data, --x, --y or --model")
             }
             try ConfigFile.apply(config, to: &options)
+            options.configPath = config
         } else if let data {
             options.models = (models ?? [.linear]).map { ModelRequest(kind: $0, dataPath: data, x: x ?? "x", y: y ?? "y") }
         } else {

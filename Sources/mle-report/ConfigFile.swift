@@ -40,8 +40,8 @@ enum ConfigFile {
         for (k, item) in list.enumerated() {
             let field = "models[\(k)]"
             guard let m = item as? [String: Any] else { throw ReportError("\(path): \(field): expected an object") }
-            for key in m.keys.sorted() where !["data", "x", "y", "model"].contains(key) {
-                throw ReportError("\(path): \(field).\(key): unknown field (known: data, x, y, model)")
+            for key in m.keys.sorted() where !["data", "x", "y", "model", "name"].contains(key) {
+                throw ReportError("\(path): \(field).\(key): unknown field (known: data, x, y, model, name)")
             }
             func string(_ key: String, default value: String?) throws -> String? {
                 guard let v = m[key] else { return value }
@@ -53,8 +53,19 @@ enum ConfigFile {
             }
             var dataPath = try string("data", default: nil)
             if let d = dataPath, !d.hasPrefix("/") { dataPath = base.appendingPathComponent(d).relativePathFromCurrent() }
+            let name = try string("name", default: nil)
+            if let name {
+                // The name becomes part of file names and page anchors: keep it to a safe alphabet.
+                let allowed = name.unicodeScalars.allSatisfy { ($0.isASCII && CharacterSet.alphanumerics.contains($0)) || $0 == "-" || $0 == "_" }
+                guard allowed, name.count <= 64, name.first.map({ $0.isLetter }) == true else {
+                    throw ReportError("\(path): \(field).name: expected a name of letters, digits, '-' and '_' that starts with a letter (at most 64), got \(String(reflecting: String(name.prefix(80))))")
+                }
+                if requests.contains(where: { $0.name == name }) {
+                    throw ReportError("\(path): \(field).name: \(String(reflecting: name)) names another model already")
+                }
+            }
             requests.append(ModelRequest(kind: kind, dataPath: dataPath, x: try string("x", default: "x")!,
-                                         y: try string("y", default: "y")!))
+                                         y: try string("y", default: "y")!, name: name))
         }
         options.models = requests
     }

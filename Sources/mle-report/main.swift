@@ -22,7 +22,8 @@ do {
     fail("\(error)", code: 1)
 }
 
-let showProgress = !options.quiet && (options.progress || isatty(STDERR_FILENO) != 0)
+// --quiet silences stdout; progress on stderr is its own choice.
+let showProgress = options.progress || isatty(STDERR_FILENO) != 0
 do {
     let outcome = try ReportRunner.run(options) { step in
         if showProgress { FileHandle.standardError.write(Data("mle-report: \(step)…\n".utf8)) }
@@ -33,7 +34,10 @@ do {
             if !options.quiet { print("\(options.outputDirectory) is up to date (\(outcome.files.count) files)") }
             exit(0)
         }
-        var message = "\(options.outputDirectory) is stale: \(differences.count) file\(differences.count == 1 ? "" : "s") would change; regenerate it with 'make report'"
+        let command = options.regenerateCommand.map(ReportRunner.shellQuoted).joined(separator: " ")
+        let parent = URL(fileURLWithPath: options.outputParent).path
+        let place = parent == FileManager.default.currentDirectoryPath ? "" : " (in \(ReportRunner.shellQuoted(parent)))"
+        var message = "\(options.outputDirectory) is stale: \(differences.count) file\(differences.count == 1 ? "" : "s") would change; regenerate it with: \(command)\(place)"
         for d in differences { message += "\n  \(d)" }
         fail(message, code: 1)
     }
