@@ -17,7 +17,7 @@ enum PageContext {
         }
         var o: [String: MustacheValue] = [
             "name": .string(m.name), "n": .number(Double(m.n)), "x": .string(m.request.x), "y": .string(m.request.y),
-            "source": .string(m.source), "dropped": .number(Double(m.droppedRows)),
+            "source": .string(m.source), "dropped": .number(Double(m.droppedRows)), "hasDropped": .bool(m.droppedRows > 0),
             "coefficients": [row("slope", "w", c.w), row("intercept", "b", c.b)],
             "logL": f(m.logLikelihood, 6), "w": f(m.w, 5), "b": f(m.b, 5),
             "aic": f(m.aic, 6), "bic": f(m.bic, 6),
