@@ -57,24 +57,4 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
 
 /// Quotes a user-supplied string for a one-line message, escaping control characters so that
 /// no input can break the line or the terminal.
-func quoted(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if scalar.value < 0x20 || scalar.value == 0x7F {
-                out += "\\u{\(String(scalar.value, radix: 16))}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-    }
-    let limit = 60
-    if out.count > limit + 1 { out = String(out.prefix(limit)) + "…" }
-    return out + "\""
-}
+func quoted(_ text: String) -> String { Message.quoted(text) }

@@ -1,76 +1,264 @@
 import Foundation
+import Likelihood
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The files of a report, by relative path, written all at once or compared with disk.
 struct OutputFiles {
     var files: [String: [UInt8]] = [:]
 
+
     mutating func add(_ path: String, _ bytes: [UInt8]) { files[path] = bytes }
     mutating func add(_ path: String, _ text: String) { files[path] = Array(text.utf8) }
 
-    /// Writes every file into a fresh sibling directory of `directory`, then swaps it into
-    /// place by renaming. If anything fails before the swap, the previous report is untouched;
-    /// the swap itself restores the previous directory if the second rename fails.
+    /// Every report carries the marker that lets later runs recognise it as theirs.
+    init() { add(OutputDirectory.markerName, OutputDirectory.markerContents) }
+
+    /// Replaces the report folder `directory` with these files (see `OutputDirectory`).
     func replace(_ directory: String) throws {
-        let fm = FileManager.default
-        let target = URL(fileURLWithPath: directory).standardizedFileURL
-        let parent = target.deletingLastPathComponent()
-        let name = target.lastPathComponent
-        let pid = ProcessInfo.processInfo.processIdentifier
-        let staging = parent.appendingPathComponent(".\(name).new-\(pid)")
-        let previous = parent.appendingPathComponent(".\(name).old-\(pid)")
-        var isDirectory: ObjCBool = false
-        if fm.fileExists(atPath: target.path, isDirectory: &isDirectory), !isDirectory.boolValue {
-            throw ReportError("\(directory): exists and is not a directory")
-        }
-        do {
-            try? fm.removeItem(at: staging)
-            try fm.createDirectory(at: staging, withIntermediateDirectories: true)
-            for path in files.keys.sorted() {
-                let url = staging.appendingPathComponent(path)
-                try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                guard fm.createFile(atPath: url.path, contents: Data(files[path]!)) else {
-                    throw ReportError("\(directory)/\(path): cannot write the file")
-                }
-            }
-        } catch {
-            try? fm.removeItem(at: staging)
-            if let e = error as? ReportError { throw e }
-            throw ReportError("\(directory): cannot write the report: \(error.localizedDescription)")
-        }
-        let existed = fm.fileExists(atPath: target.path)
-        do {
-            if existed { try fm.moveItem(at: target, to: previous) }
-            do {
-                try fm.moveItem(at: staging, to: target)
-            } catch {
-                if existed { try? fm.moveItem(at: previous, to: target) }
-                throw error
-            }
-        } catch {
-            try? fm.removeItem(at: staging)
-            throw ReportError("\(directory): cannot replace the report: \(error.localizedDescription)")
-        }
-        if existed { try? fm.removeItem(at: previous) }
+        try OutputDirectory.replace(directory, with: files)
     }
 
-    /// Paths that differ between these files and `directory`: changed, missing or extra.
+    /// Paths that differ between these files and `directory` (symlinks followed): changed,
+    /// missing, extra files and extra folders.
     func differences(from directory: String) -> [String] {
+        let root = (try? OutputDirectory.resolve(directory)) ?? directory
         let fm = FileManager.default
         var differing: [String] = []
         for path in files.keys.sorted() {
-            let url = URL(fileURLWithPath: directory).appendingPathComponent(path)
-            guard let data = fm.contents(atPath: url.path) else { differing.append("\(path) (missing)"); continue }
+            guard let data = fm.contents(atPath: root + "/" + path) else { differing.append("\(path) (missing)"); continue }
             if Array(data) != files[path]! { differing.append("\(path) (changed)") }
         }
-        if let enumerator = fm.enumerator(atPath: directory) {
+        var folders = Set<String>()
+        for path in files.keys {
+            var parts = path.split(separator: "/").dropLast()
+            while !parts.isEmpty { folders.insert(parts.joined(separator: "/")); parts = parts.dropLast() }
+        }
+        if let enumerator = fm.enumerator(atPath: root) {
             var extra: [String] = []
             while let path = enumerator.nextObject() as? String {
                 var isDirectory: ObjCBool = false
-                fm.fileExists(atPath: directory + "/" + path, isDirectory: &isDirectory)
-                if !isDirectory.boolValue && files[path] == nil { extra.append("\(path) (not produced any more)") }
+                fm.fileExists(atPath: root + "/" + path, isDirectory: &isDirectory)
+                if isDirectory.boolValue {
+                    if !folders.contains(path) { extra.append("\(path)/ (extra folder)") }
+                } else if files[path] == nil {
+                    extra.append("\(path) (not produced any more)")
+                }
             }
             differing += extra.sorted()
         }
         return differing
+    }
+}
+
+/// Which folders a run may replace, and how it replaces one without ever losing a file.
+///
+/// A run replaces only what it owns: a missing or empty folder, or a report it wrote (it
+/// leaves a marker file, `.mle-report`, in every report; reports of version 0.1.0, written
+/// before the marker, are recognised by their `report.json`). Anything else, and the working
+/// directory or any folder above it, is refused before anything is written.
+///
+/// The new report is written into a sibling staging folder, every file and folder fsynced,
+/// then swapped with the old one in one step (`renameat2(RENAME_EXCHANGE)` on Linux), so no
+/// moment leaves the target missing or mixed; the old report, now in the staging folder, is
+/// deleted, and the parent fsynced. Where the exchange is not available (another OS, or a
+/// file system without it) the swap is two renames through `.NAME.old-PID`, and a run killed
+/// between them leaves the old report there. Runs on one parent folder hold an exclusive lock
+/// (`flock` on the parent), so they are serialised, and each run first removes what dead runs
+/// left (`.NAME.new-PID`), restoring `.NAME.old-PID` when the report itself is missing.
+enum OutputDirectory {
+    static let markerName = ".mle-report"
+    static let markerContents = "This folder was written by mle-report, which replaces it whole on every run.\n"
+    /// What a report may hold at its top level.
+    static let reportEntries: Set<String> = ["index.html", "report.json", "figures", "assets", markerName]
+
+    /// The folder `path` names, with symbolic links followed (so that `--out link` replaces
+    /// the link's target and keeps the link). A dangling link names its target.
+    static func resolve(_ path: String) throws -> String {
+        guard !path.isEmpty else { throw ReportError("--out: the output directory is an empty path") }
+        var current = URL(fileURLWithPath: path).standardizedFileURL.path
+        for _ in 0..<40 {
+            var info = stat()
+            guard lstat(current, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK else {
+                // Resolve links in the parent too, so that the parent is the real folder.
+                let url = URL(fileURLWithPath: current)
+                let parent = url.deletingLastPathComponent().resolvingSymlinksInPath().path
+                return parent == "/" ? "/" + url.lastPathComponent : parent + "/" + url.lastPathComponent
+            }
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: current) else { break }
+            current = URL(fileURLWithPath: target, relativeTo: URL(fileURLWithPath: current).deletingLastPathComponent())
+                .standardizedFileURL.path
+        }
+        throw ReportError("\(Message.quoted(path)): too many levels of symbolic links")
+    }
+
+    /// Refuses a folder the run does not own. `shown` is the path as the user typed it.
+    static func checkReplaceable(_ resolved: String, shown: String) throws {
+        let fm = FileManager.default
+        let cwd = URL(fileURLWithPath: fm.currentDirectoryPath).resolvingSymlinksInPath().path
+        if cwd == resolved || cwd.hasPrefix(resolved.hasSuffix("/") ? resolved : resolved + "/") {
+            throw ReportError("--out \(Message.quoted(shown)): is the current directory or holds it; a run replaces its output folder whole, so choose a folder of its own (for example --out report)")
+        }
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: resolved, isDirectory: &isDirectory) else { return }
+        guard isDirectory.boolValue else {
+            throw ReportError("--out \(Message.quoted(shown)): exists and is not a folder; nothing was changed")
+        }
+        let entries = (try? fm.contentsOfDirectory(atPath: resolved)) ?? []
+        if entries.isEmpty || isReport(resolved, entries: entries) { return }
+        throw ReportError("--out \(Message.quoted(shown)): is a folder that mle-report did not write (it holds \(entries.count) entr\(entries.count == 1 ? "y" : "ies"), such as \(Message.quoted(entries.sorted()[0]))); a run replaces its output folder whole, so it only replaces an empty folder or an earlier report. Nothing was changed")
+    }
+
+    static func isReport(_ path: String, entries: [String]) -> Bool {
+        if let marker = FileManager.default.contents(atPath: path + "/" + markerName) {
+            return String(decoding: marker, as: UTF8.self) == markerContents
+        }
+        // A report written before the marker existed: only report entries, and a report.json
+        // that names this generator.
+        guard Set(entries).isSubset(of: reportEntries),
+              let data = FileManager.default.contents(atPath: path + "/report.json"),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let generator = object["generator"] as? String else { return false }
+        return generator.hasPrefix("mle-report ")
+    }
+
+    static func replace(_ directory: String, with files: [String: [UInt8]]) throws {
+        let target = try resolve(directory)
+        let url = URL(fileURLWithPath: target)
+        let parent = url.deletingLastPathComponent().path
+        let name = url.lastPathComponent
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ReportError("--out \(Message.quoted(directory)): the folder that would hold it, \(Message.quoted(parent)), does not exist")
+        }
+        let lock = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard lock >= 0 else { throw ReportError("\(Message.quoted(parent)): cannot open the folder (\(String(cString: strerror(errno))))") }
+        defer { close(lock) }
+        while flock(lock, LOCK_EX) != 0 && errno == EINTR {}
+        try checkReplaceable(target, shown: directory)
+        cleanLeftovers(parent: parent, name: name, target: target)
+
+        let pid = getpid()
+        let staging = parent + "/.\(name).new-\(pid)"
+        do {
+            try write(files, into: staging)
+        } catch {
+            removeTree(staging)
+            throw ReportError("--out \(Message.quoted(directory)): cannot write the report: \(error); the previous report is untouched")
+        }
+        if FileManager.default.fileExists(atPath: target) {
+            if exchange(staging, target) {
+                // The staging folder now holds the previous report.
+                removeTree(staging)
+            } else {
+                let previous = parent + "/.\(name).old-\(pid)"
+                guard rename(target, previous) == 0 else {
+                    let reason = String(cString: strerror(errno))
+                    removeTree(staging)
+                    throw ReportError("--out \(Message.quoted(directory)): cannot replace the report (\(reason)); the previous report is untouched")
+                }
+                guard rename(staging, target) == 0 else {
+                    let reason = String(cString: strerror(errno))
+                    _ = rename(previous, target)
+                    removeTree(staging)
+                    throw ReportError("--out \(Message.quoted(directory)): cannot replace the report (\(reason)); the previous report is untouched")
+                }
+                removeTree(previous)
+            }
+        } else if rename(staging, target) != 0 {
+            let reason = String(cString: strerror(errno))
+            removeTree(staging)
+            throw ReportError("--out \(Message.quoted(directory)): cannot create the report (\(reason))")
+        }
+        fsyncPath(parent)
+    }
+
+    /// Removes what runs killed on this parent left behind: staging folders, and old reports
+    /// (restored when the report itself went missing between two renames).
+    static func cleanLeftovers(parent: String, name: String, target: String) {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
+        for entry in entries.sorted() {
+            for kind in ["new", "old"] {
+                let prefix = ".\(name).\(kind)-"
+                guard entry.hasPrefix(prefix), !entry.dropFirst(prefix.count).isEmpty,
+                      entry.dropFirst(prefix.count).allSatisfy(\.isNumber) else { continue }
+                let path = parent + "/" + entry
+                if kind == "old" && !FileManager.default.fileExists(atPath: target) && rename(path, target) == 0 { continue }
+                removeTree(path)
+            }
+        }
+    }
+
+    typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+
+    /// Swaps two paths atomically with Linux's `renameat2(…, RENAME_EXCHANGE)`, looked up at
+    /// run time (Swift's Glibc module does not declare it). False when it is not available.
+    static func exchange(_ a: String, _ b: String) -> Bool {
+        #if os(Linux)
+        guard let symbol = dlsym(nil, "renameat2") else { return false }
+        let renameat2 = unsafeBitCast(symbol, to: RenameAt2.self)
+        let exchangeFlag: UInt32 = 2   // RENAME_EXCHANGE
+        return renameat2(AT_FDCWD, a, AT_FDCWD, b, exchangeFlag) == 0
+        #else
+        return false
+        #endif
+    }
+
+    /// Writes the files into a new folder `root`, fsyncing every file and folder.
+    static func write(_ files: [String: [UInt8]], into root: String) throws {
+        var folders = [root]
+        guard mkdir(root, 0o755) == 0 else { throw SystemError(root, errno) }
+        for path in files.keys.sorted() {
+            let full = root + "/" + path
+            var prefix = root
+            for part in path.split(separator: "/").dropLast() {
+                prefix += "/" + part
+                if !folders.contains(prefix) {
+                    guard mkdir(prefix, 0o755) == 0 else { throw SystemError(prefix, errno) }
+                    folders.append(prefix)
+                }
+            }
+            let fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw SystemError(full, errno) }
+            defer { close(fd) }
+            let bytes = files[path]!
+            var written = 0
+            while written < bytes.count {
+                let n = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+                if n < 0 { if errno == EINTR { continue }; throw SystemError(full, errno) }
+                written += n
+            }
+            guard fsync(fd) == 0 else { throw SystemError(full, errno) }
+        }
+        for folder in folders.reversed() { fsyncPath(folder) }
+    }
+
+    static func fsyncPath(_ path: String) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd >= 0 { _ = fsync(fd); close(fd) }
+    }
+
+    /// Deletes a folder tree, first making its folders writable (a report may have been made
+    /// read-only by hand).
+    static func removeTree(_ path: String) {
+        let fm = FileManager.default
+        if let enumerator = fm.enumerator(atPath: path) {
+            _ = chmod(path, 0o755)
+            while let entry = enumerator.nextObject() as? String {
+                var isDirectory: ObjCBool = false
+                if fm.fileExists(atPath: path + "/" + entry, isDirectory: &isDirectory), isDirectory.boolValue {
+                    _ = chmod(path + "/" + entry, 0o755)
+                }
+            }
+        }
+        try? fm.removeItem(atPath: path)
+    }
+
+    struct SystemError: Error, CustomStringConvertible {
+        var path: String
+        var code: Int32
+        init(_ path: String, _ code: Int32) { self.path = path; self.code = code }
+        var description: String { "\(Message.quoted(path)): \(String(cString: strerror(code)))" }
     }
 }

@@ -28,6 +28,11 @@ public enum ReportRunner {
             }
         }
         let loader = TemplateLoader(userDirectory: options.templatesDirectory, defaultDirectory: defaultTemplates)
+        // Refuse a folder the run may not replace before doing any work (checked again, under
+        // the lock, when the report is swapped in).
+        if !options.check {
+            try OutputDirectory.checkReplaceable(try OutputDirectory.resolve(options.outputDirectory), shown: options.outputDirectory)
+        }
 
         // 1. Data and fits.
         progress("fitting")
