@@ -109,9 +109,11 @@ public struct Dataset: Sendable {
         if bare.hasPrefix("nan") || bare.hasPrefix("inf") {
             throw DataError.nonFinite(at, column: column, text: raw)
         }
+        // Only the characters of a decimal number: Double(String) would stop at a NUL byte and
+        // read "2\0garbage" as 2, and accepts hexadecimal.
         guard bare.first.map({ $0.isASCII && ($0.isNumber || $0 == ".") }) == true,
               !bare.hasPrefix("0x"),
-              text.allSatisfy({ $0.isASCII }),
+              text.unicodeScalars.allSatisfy({ "0123456789.eE+-".unicodeScalars.contains($0) }),
               let value = Double(text) else {
             throw DataError.notANumber(at, column: column, text: raw)
         }

@@ -39,6 +39,16 @@ struct TeXParser {
     let chars: [Character]
     var i = 0
     let display: Bool
+    /// Nesting of lists and atoms under way. Every nested construct (braces, arguments,
+    /// scripts, fences, environments) passes through `parseList` or `parseAtom`, so bounding
+    /// this bounds the recursion: hostile input gets an error, not a stack overflow.
+    var depth = 0
+    static let maxDepth = 200
+
+    mutating func enter() throws {
+        depth += 1
+        if depth > TeXParser.maxDepth { throw fail("the formula nests more than \(TeXParser.maxDepth / 2) levels deep") }
+    }
 
     init(_ tex: String, display: Bool) {
         chars = Array(tex)
@@ -74,6 +84,8 @@ struct TeXParser {
 
     /// Items until end of input, a closing brace, or one of the stop commands or characters.
     mutating func parseList(stopAt stops: Set<String>) throws -> [String] {
+        try enter()
+        defer { depth -= 1 }
         var items: [String] = []
         while true {
             skipSpace()
@@ -167,6 +179,8 @@ struct TeXParser {
     }
 
     mutating func parseAtom() throws -> (String, Kind) {
+        try enter()
+        defer { depth -= 1 }
         skipSpace()
         guard i < chars.count else { throw fail("unexpected end of formula") }
         let c = chars[i]

@@ -119,3 +119,15 @@ extension String {
 
     var endsWithNewline: Bool { unicodeScalars.last == "\n" }
 }
+
+extension Node {
+    /// Where the node's tag stands in its template (nil for plain text).
+    var position: Position? {
+        switch self {
+        case .text: return nil
+        case let .variable(_, _, at), let .partial(_, _, _, at), let .parent(_, _, _, _, at): return at
+        case let .section(s): return s.at
+        case let .block(b): return b.at
+        }
+    }
+}

@@ -162,10 +162,18 @@ struct Parser {
         markStandalone(&tokens)
         var index = 0
         var previousText = ""
-        return try build(&index, &tokens, closing: nil, previousText: &previousText)
+        return try build(&index, &tokens, closing: nil, previousText: &previousText, depth: 0)
     }
 
-    private func build(_ index: inout Int, _ tokens: inout [Token], closing: Token?, previousText: inout String) throws -> [Node] {
+    /// Sections, blocks and parents may nest this deep in one template; deeper nesting is an
+    /// error at the opening tag rather than a stack overflow.
+    static let maxNesting = 100
+
+    private func build(_ index: inout Int, _ tokens: inout [Token], closing: Token?, previousText: inout String,
+                       depth: Int) throws -> [Node] {
+        if depth > Parser.maxNesting, let opener = closing {
+            throw error("sections nest more than \(Parser.maxNesting) deep", opener.at)
+        }
         var nodes: [Node] = []
         while index < tokens.count {
             let token = tokens[index]
@@ -184,7 +192,7 @@ struct Parser {
                 nodes.append(.partial(name: token.text, indent: token.indent, standalone: token.standalone, at: token.at))
             case "#", "^", "$", "<":
                 let lineIndent = token.precededByWhitespaceOnly ? leadingWhitespaceOfLastLine(previousText) : ""
-                let children = try build(&index, &tokens, closing: token, previousText: &previousText)
+                let children = try build(&index, &tokens, closing: token, previousText: &previousText, depth: depth + 1)
                 let end = tokens[index - 1]
                 switch token.sigil! {
                 case "$":

@@ -43,6 +43,15 @@ public final class Renderer {
     public var escape: (String) -> String = Renderer.escapeHTML
     private var cache: [String: Template] = [:]
     private var depth = 0
+    /// The budget of one render: nodes visited, bytes written and nesting (sections inside
+    /// partials inside sections…). A template that would exceed it (40 nested loops over a
+    /// list, partials that expand each other a billion times) ends with an error instead of
+    /// running for hours or filling the memory.
+    public var maxSteps = 2_000_000
+    public var maxOutputBytes = 64 << 20
+    public static let maxRenderDepth = 300
+    private var steps = 0
+    private var renderDepth = 0
 
     public init(loader: PartialLoader = DictionaryLoader([:]), strictness: Strictness = .strict) {
         self.loader = loader
@@ -51,6 +60,8 @@ public final class Renderer {
 
     /// Renders a template with `data` as the bottom of the context stack.
     public func render(_ template: Template, _ data: MustacheValue) throws -> String {
+        steps = 0
+        renderDepth = 0
         var out = ""
         try render(template.nodes, template: template.name, stack: [data], overrides: [:], into: &out)
         return out
@@ -122,7 +133,17 @@ public final class Renderer {
 
     private func render(_ nodes: [Node], template: String, stack: [MustacheValue],
                         overrides: [String: [Node]], into out: inout String) throws {
+        renderDepth += 1
+        defer { renderDepth -= 1 }
         for node in nodes {
+            steps += 1
+            if steps > maxSteps || out.utf8.count > maxOutputBytes || renderDepth > Renderer.maxRenderDepth {
+                let at = node.position ?? Position(line: 1, column: 1)
+                let what = renderDepth > Renderer.maxRenderDepth ? "nests more than \(Renderer.maxRenderDepth) sections and partials deep"
+                    : steps > maxSteps ? "needs more than \(maxSteps) steps to expand" : "expands to more than \(maxOutputBytes >> 20) MiB"
+                throw MustacheError(template: template, line: at.line, column: at.column,
+                                    message: "the template \(what); is a loop or a partial repeated far more than intended?")
+            }
             switch node {
             case let .text(text):
                 out += text

@@ -291,16 +291,27 @@ public enum MarkerShape: Sendable {
 /// Escapes text for Pango markup (and XML generally).
 public func markupEscaped(_ text: String) -> String {
     var out = ""
-    out.reserveCapacity(text.count)
-    for ch in text {
-        switch ch {
+    out.reserveCapacity(text.utf8.count)
+    for scalar in text.unicodeScalars {
+        switch scalar {
         case "&": out += "&amp;"
         case "<": out += "&lt;"
         case ">": out += "&gt;"
         case "\"": out += "&quot;"
         case "'": out += "&#39;"
-        default: out.append(ch)
+        default:
+            // Characters XML forbids (C0 controls other than tab and line breaks, U+FFFE,
+            // U+FFFF) would make the SVG ill-formed and Pango's markup unparsable.
+            out.unicodeScalars.append(isForbiddenInXML(scalar) ? "\u{FFFD}" : scalar)
         }
     }
     return out
+}
+
+/// Whether XML 1.0 forbids the scalar in a document: C0 controls other than tab, line feed
+/// and carriage return, and the noncharacters U+FFFE and U+FFFF. (Lone surrogates cannot occur
+/// in a Swift string.)
+public func isForbiddenInXML(_ scalar: Unicode.Scalar) -> Bool {
+    let v = scalar.value
+    return (v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D) || v == 0xFFFE || v == 0xFFFF
 }

@@ -69,18 +69,27 @@ public struct ModelAnalysis {
         func fileRow(_ k: Int) -> Int { keptRows.isEmpty ? k : keptRows[k] }
         func located(_ error: FitError) -> ReportError {
             if case let .labelNotBinary(row, _) = error, let at = dataset.location(row: fileRow(row), column: request.y) {
-                return ReportError("\(at): column \"\(request.y)\": \(error)")
+                return ReportError("\(at): column \(Message.quoted(request.y)): \(error)")
             }
-            return ReportError("\(dataset.source): \(request.kind.rawValue) model of \(request.y) on \(request.x): \(error)")
+            return ReportError("\(dataset.source): \(request.kind.rawValue) model of \(Message.quoted(request.y)) on \(Message.quoted(request.x)): \(error)")
         }
         // Values this large overflow the sums of squares; refuse them with a message instead
         // of reporting infinities.
         let limit = 1e150
         if let bad = (x.firstIndex { abs($0) > limit }) {
-            throw ReportError("\(dataset.location(row: fileRow(bad), column: request.x).map(String.init(describing:)) ?? dataset.source): column \"\(request.x)\": |value| above 1e150 cannot be fitted without overflow; rescale the column")
+            throw ReportError("\(dataset.location(row: fileRow(bad), column: request.x).map(String.init(describing:)) ?? dataset.source): column \(Message.quoted(request.x)): |value| above 1e150 cannot be fitted without overflow; rescale the column")
         }
         if let bad = (y.firstIndex { abs($0) > limit }) {
-            throw ReportError("\(dataset.location(row: fileRow(bad), column: request.y).map(String.init(describing:)) ?? dataset.source): column \"\(request.y)\": |value| above 1e150 cannot be fitted without overflow; rescale the column")
+            throw ReportError("\(dataset.location(row: fileRow(bad), column: request.y).map(String.init(describing:)) ?? dataset.source): column \(Message.quoted(request.y)): |value| above 1e150 cannot be fitted without overflow; rescale the column")
+        }
+        // Spreads this small underflow the sums of squares to zero, which would read as "x is
+        // constant" or "the points lie on a line": refuse them as what they are, a range problem.
+        for (values, column) in [(x, request.x), (y, request.y)] where !values.isEmpty {
+            let mean = values.reduce(0, +) / Double(values.count)
+            let spread = values.reduce(0) { max($0, abs($1 - mean)) }
+            if spread > 0 && spread < 1e-150 {
+                throw ReportError("\(dataset.source): column \(Message.quoted(column)): its values differ by at most \(NumberFormat.plain(spread, 3)), too little to square without underflow; rescale the column (for example multiply it by 1e150)")
+            }
         }
         var analysis = try fitted(request, x: x, y: y, dataset: dataset, name: name, located: located)
         analysis.droppedRows = keptRows.isEmpty ? 0 : dataset.rowCount - keptRows.count

@@ -65,7 +65,7 @@ public enum ReportRunner {
         var warnings: [String] = []
         for m in analyses {
             if m.droppedRows > 0 {
-                warnings.append("\(m.name): left out \(m.droppedRows) of \(m.droppedRows + m.n) rows of \(m.source) with a missing \(m.request.x) or \(m.request.y) (--drop-missing)")
+                warnings.append("\(m.name): left out \(m.droppedRows) of \(m.droppedRows + m.n) rows of \(Message.quoted(m.source)) with a missing \(Message.quoted(m.request.x)) or \(Message.quoted(m.request.y)) (--drop-missing)")
             }
             let d = m.descent
             if !d.arrived(d.standardised) {
@@ -134,7 +134,10 @@ public enum ReportRunner {
         let renderer = Renderer(loader: loader, strictness: .strict)
         // User text (column names, titles, file names) must stay text: besides HTML's
         // characters, escape the two that the TeX pass after rendering would read as math.
-        renderer.escape = { text in
+        renderer.escape = { raw in
+            // Characters XML forbids never reach the page (inline SVG is XML; HTML calls them errors).
+            let text = raw.unicodeScalars.contains(where: isForbiddenInXML)
+                ? String(String.UnicodeScalarView(raw.unicodeScalars.map { isForbiddenInXML($0) ? "\u{FFFD}" : $0 })) : raw
             var out = Renderer.escapeHTML(text)
             if out.contains("$") || out.contains("\\") {
                 out = out.replacingOccurrences(of: "$", with: "&#36;").replacingOccurrences(of: "\\", with: "&#92;")
@@ -146,7 +149,9 @@ public enum ReportRunner {
             html = try renderer.render(named: "report", context)
         } catch let error as MustacheError {
             let path = loader.path(of: error.template) ?? error.template
-            throw ReportError("\(path):\(error.line):\(error.column): \(error.message)")
+            var described = error
+            described.template = path
+            throw ReportError(described.description)
         }
         files.add("index.html", try MathInHTML.typeset(html, source: "index.html (rendered from report.mustache)"))
         if !options.singleFile { files.add("assets/style.css", css) }

@@ -11,7 +11,8 @@ enum Summary {
         case .linear: family = "Gaussian (least squares)"
         case .logistic: family = "Bernoulli (logistic)"
         }
-        lines.append("== \(m.name): \(m.request.y) ~ \(m.request.x), \(family), n = \(m.n)")
+        // Column names are user text: escaped so that no byte of them can drive the terminal.
+        lines.append("== \(m.name): \(Message.escaped(m.request.y)) ~ \(Message.escaped(m.request.x)), \(family), n = \(m.n)")
         let statName: String
         switch m.fit { case .linear: statName = "t"; case .logistic: statName = "z" }
         lines.append(pad("", 10) + pad("estimate", 14) + pad("std.err", 13) + pad(statName, 9) + pad("p", 10)

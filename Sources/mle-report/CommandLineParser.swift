@@ -1,5 +1,6 @@
 import Foundation
 import Plot
+import Likelihood
 import Report
 
 /// A usage error: printed with a hint to `--help`, exit code 2.
@@ -9,6 +10,10 @@ struct UsageError: Error, CustomStringConvertible {
 }
 
 enum CommandLineParser {
+    /// The pixel budget of one PNG figure: 16 megapixels (4000 × 4000 points at scale 1,
+    /// 2000 × 2000 at the default scale 2).
+    static let maxPixels = 16e6
+
     static let help = """
     mle-report: a report that derives least squares and cross-entropy from maximum likelihood,
     and checks the derivations numerically on built-in or your own data.
@@ -98,7 +103,7 @@ enum CommandLineParser {
             case "--single-file": options.singleFile = true
             case "--figure-size":
                 let text = try value(flag, inline: inline)
-                let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false).map { Double($0) }
+                let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false).map { decimal(String($0)) }
                 guard parts.count == 2, let w = parts[0], let h = parts[1], w >= 320, h >= 240, w <= 4000, h <= 4000 else {
                     throw UsageError(message: "--figure-size: expected WxH in points from 320x240 (the smallest at which every label stays legible) to 4000x4000, got \"\(text)\"")
                 }
@@ -106,13 +111,15 @@ enum CommandLineParser {
                 options.figureHeight = h
             case "--scale":
                 let text = try value(flag, inline: inline)
-                guard let s = Double(text), s >= 0.5, s <= 8 else {
+                guard let s = decimal(text), s >= 0.5, s <= 8 else {
                     throw UsageError(message: "--scale: expected a number from 0.5 to 8, got \"\(text)\"")
                 }
                 options.scale = s
             case "--seed":
                 let text = try value(flag, inline: inline)
-                guard let s = UInt64(text) else { throw UsageError(message: "--seed: expected a whole number, got \"\(text)\"") }
+                guard !text.isEmpty, text.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) }), let s = UInt64(text) else {
+                    throw UsageError(message: "--seed: expected a whole number from 0 to 18446744073709551615, got \(Message.quoted(text))")
+                }
                 options.seed = s
             case "--check": options.check = true
             case "--quiet", "-q": options.quiet = true
@@ -125,6 +132,13 @@ enum CommandLineParser {
         }
         if options.singleFile && formatGiven {
             throw UsageError(message: "--single-file writes only index.html (with the figures inlined as SVG) and report.json; drop --format, or drop --single-file to get figure files")
+        }
+        // Every figure is rendered in memory at once per format: keep each under a budget of
+        // pixels so that no size and scale can take minutes and gigabytes.
+        let pixels = (options.figureWidth * options.scale) * (options.figureHeight * options.scale)
+        if pixels > CommandLineParser.maxPixels {
+            let most = (CommandLineParser.maxPixels / (options.figureWidth * options.figureHeight)).squareRoot()
+            throw UsageError(message: "--figure-size \(Int(options.figureWidth))x\(Int(options.figureHeight)) at --scale \(options.scale) makes figures of \(Int(options.figureWidth * options.scale))×\(Int(options.figureHeight * options.scale)) pixels; the most is \(Int(CommandLineParser.maxPixels / 1e6)) megapixels (at this size, --scale \(String(format: "%.2f", floor(most * 100) / 100)) or less)")
         }
         if !options.singleFile && !options.formats.contains(.png) && !options.formats.contains(.svg) {
             throw UsageError(message: "--format \(options.formats.map(\.rawValue).joined(separator: ",")): the page shows its figures as PNG or SVG, which browsers display; add one (for example --format pdf,svg)")
@@ -142,6 +156,14 @@ enum CommandLineParser {
             if let models { options.models = models.map { ModelRequest(kind: $0, dataPath: nil, x: "x", y: "y") } }
         }
         return options
+    }
+
+    /// A plain decimal number ("2", "1.5"): no sign, exponent, hexadecimal, "inf" or "nan".
+    static func decimal(_ text: String) -> Double? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), !parts[0].isEmpty, parts.allSatisfy({ !$0.isEmpty || parts.count == 1 }),
+              text.unicodeScalars.allSatisfy({ ("0"..."9").contains($0) || $0 == "." }) else { return nil }
+        return Double(text)
     }
 
     static func parseModels(_ text: String, flag: String) throws -> [ModelKind] {

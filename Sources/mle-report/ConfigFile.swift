@@ -27,10 +27,14 @@ enum ConfigFile {
             options.title = t
         }
         if let seed = object["seed"] {
-            guard let n = seed as? NSNumber, let s = UInt64(exactly: n.doubleValue) else {
-                throw ReportError("\(path): seed: expected a whole number ≥ 0")
+            // Exactly as written: an integer literal (not a boolean, not 7.0 or 1e3, which
+            // pass through a Double and can lose digits above 2⁵³).
+            let type = (seed as? NSNumber).map { String(cString: $0.objCType) } ?? ""
+            guard !(seed is Bool), let n = seed as? NSNumber, ["q", "Q", "i", "l", "s", "L", "I", "S"].contains(type),
+                  type == "Q" || n.int64Value >= 0 else {
+                throw ReportError("\(path): seed: expected a whole number from 0 to 18446744073709551615, written without a decimal point or exponent")
             }
-            options.seed = s
+            options.seed = type == "Q" ? n.uint64Value : UInt64(n.int64Value)
         }
         guard let list = object["models"] as? [Any], !list.isEmpty else {
             throw ReportError("\(path): models: expected a non-empty array of models")

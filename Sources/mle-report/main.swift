@@ -1,4 +1,5 @@
 import Foundation
+import Likelihood
 import Report
 
 // The executable: parse arguments, run, print errors once, choose the exit code.
@@ -6,9 +7,22 @@ import Report
 setvbuf(stdout, nil, _IOLBF, 0)
 let arguments = Array(CommandLine.arguments.dropFirst())
 
+/// Prints an error as one line: whatever a message quotes, no byte of it can break the line
+/// or drive the terminal, and it stops at 2,000 characters.
 func fail(_ message: String, code: Int32) -> Never {
-    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    FileHandle.standardError.write(Data("error: \(oneLine(message))\n".utf8))
     exit(code)
+}
+
+func oneLine(_ text: String, limit: Int = 2000) -> String {
+    var out = ""
+    var count = 0
+    for scalar in text.unicodeScalars {
+        if count == limit { out += "…"; break }
+        if Message.isUnsafe(scalar) { out += "\\u{\(String(scalar.value, radix: 16))}" } else { out.unicodeScalars.append(scalar) }
+        count += 1
+    }
+    return out
 }
 
 let options: ReportOptions
@@ -16,7 +30,7 @@ do {
     guard let parsed = try CommandLineParser.parse(arguments) else { exit(0) }
     options = parsed
 } catch let error as UsageError {
-    FileHandle.standardError.write(Data("error: \(error.message)\nTry 'mle-report --help' for the options.\n".utf8))
+    FileHandle.standardError.write(Data("error: \(oneLine(error.message))\nTry 'mle-report --help' for the options.\n".utf8))
     exit(2)
 } catch {
     fail("\(error)", code: 1)
@@ -28,7 +42,7 @@ do {
     let outcome = try ReportRunner.run(options) { step in
         if showProgress { FileHandle.standardError.write(Data("mle-report: \(step)…\n".utf8)) }
     }
-    for warning in outcome.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+    for warning in outcome.warnings { FileHandle.standardError.write(Data("warning: \(oneLine(warning))\n".utf8)) }
     if let differences = outcome.differences {
         if differences.isEmpty {
             if !options.quiet { print("\(options.outputDirectory) is up to date (\(outcome.files.count) files)") }
@@ -37,9 +51,10 @@ do {
         let command = options.regenerateCommand.map(ReportRunner.shellQuoted).joined(separator: " ")
         let parent = URL(fileURLWithPath: options.outputParent).path
         let place = parent == FileManager.default.currentDirectoryPath ? "" : " (in \(ReportRunner.shellQuoted(parent)))"
-        var message = "\(options.outputDirectory) is stale: \(differences.count) file\(differences.count == 1 ? "" : "s") would change; regenerate it with: \(command)\(place)"
-        for d in differences { message += "\n  \(d)" }
-        fail(message, code: 1)
+        let message = "\(options.outputDirectory) is stale: \(differences.count) file\(differences.count == 1 ? "" : "s") would change; regenerate it with: \(command)\(place)"
+        FileHandle.standardError.write(Data("error: \(oneLine(message))\n".utf8))
+        for d in differences { FileHandle.standardError.write(Data("  \(oneLine(d))\n".utf8)) }
+        exit(1)
     }
     if !options.quiet {
         print(outcome.summaries.joined(separator: "\n\n"))

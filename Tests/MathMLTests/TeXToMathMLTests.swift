@@ -69,3 +69,18 @@ final class TeXToMathMLTests: XCTestCase {
         XCTAssertEqual(try body("a < b"), "<mrow><mi>a</mi><mo>&lt;</mo><mi>b</mi></mrow>")
     }
 }
+
+final class TeXLimitTests: XCTestCase {
+    func testDeepNestingIsAnErrorNotAStackOverflow() {
+        for tex in [String(repeating: "{", count: 20_000) + "x" + String(repeating: "}", count: 20_000),
+                    String(repeating: "\\frac{", count: 5_000) + "1",
+                    String(repeating: "\\sqrt{", count: 5_000) + "1",
+                    String(repeating: "x^{", count: 5_000) + "1"] {
+            XCTAssertThrowsError(try TeXToMathML.convert(tex, display: true)) { error in
+                XCTAssertEqual((error as? TeXError)?.message, "the formula nests more than 100 levels deep")
+            }
+        }
+        let ok = String(repeating: "{", count: 40) + "x" + String(repeating: "}", count: 40)
+        XCTAssertNoThrow(try TeXToMathML.convert(ok, display: false))
+    }
+}

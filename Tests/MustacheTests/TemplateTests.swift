@@ -57,3 +57,34 @@ final class TemplateTests: XCTestCase {
         XCTAssertThrowsError(try render("{{>a}}", [:], partials: ["a": "{{>a}}"]))
     }
 }
+
+/// Hostile templates end with located errors instead of a stack overflow or a runaway.
+final class TemplateLimitTests: XCTestCase {
+    func testDeepNestingIsAnErrorAtTheTagThatGoesTooDeep() {
+        let text = String(repeating: "{{#a}}", count: 20_000) + String(repeating: "{{/a}}", count: 20_000)
+        XCTAssertThrowsError(try Template(name: "deep", text: text)) { error in
+            let e = error as! MustacheError
+            XCTAssertEqual(e.line, 1)
+            XCTAssertEqual(e.column, 1 + 6 * 100, "the 101st opening tag")
+            XCTAssertEqual(e.message, "sections nest more than 100 deep")
+        }
+        // 100 levels are fine.
+        let ok = String(repeating: "{{#a}}", count: 100) + "x" + String(repeating: "{{/a}}", count: 100)
+        XCTAssertEqual(try Renderer().render(Template(name: "ok", text: ok), ["a": true]), "x")
+    }
+
+    func testExpansionHasABudget() throws {
+        let renderer = Renderer(strictness: .lenient)
+        renderer.maxSteps = 10_000
+        let loops = String(repeating: "{{#l}}", count: 20) + "x" + String(repeating: "{{/l}}", count: 20)
+        XCTAssertThrowsError(try renderer.render(Template(name: "bomb", text: loops), ["l": [1, 2]])) { error in
+            XCTAssertTrue((error as! MustacheError).message.hasPrefix("the template needs more than 10000 steps"))
+        }
+        renderer.maxSteps = 2_000_000
+        renderer.maxOutputBytes = 1 << 20
+        let wide = "{{#l}}" + String(repeating: "y", count: 4096) + "{{/l}}"
+        XCTAssertThrowsError(try renderer.render(Template(name: "wide", text: wide), ["l": .array(Array(repeating: 1, count: 1000))])) { error in
+            XCTAssertTrue((error as! MustacheError).message.contains("expands to more than 1 MiB"))
+        }
+    }
+}

@@ -207,7 +207,7 @@ final class RealDataTests: XCTestCase {
         XCTAssertEqual(r.stderr, "error: na.csv:5:1: column \"a\": empty field (a missing value; --drop-missing leaves such rows out)\n")
         r = try run(["--data", data, "--x", "a", "--y", "b", "--out", "N", "--drop-missing"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(r.stderr.contains("warning: linear: left out 2 of 6 rows of na.csv"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("warning: linear: left out 2 of 6 rows of \"na.csv\""), r.stderr)
         let model = (try json("N/report.json")["models"] as! [[String: Any]])[0]
         XCTAssertEqual(model["n"] as? Int, 4)
         XCTAssertEqual(model["dropped_rows"] as? Int, 2)
