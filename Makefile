@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RELEASE_BIN := .build/release
 
-.PHONY: report test bench deps clean
+.PHONY: report test bench deps clean fuzz
 
 deps:
 	@./scripts/install-deps.sh
@@ -27,3 +27,16 @@ bench: deps
 
 clean:
 	rm -rf .build
+
+## Fuzzes the CSV, config, Mustache and TeX parsers with libFuzzer, FUZZ_SECONDS each
+## (default 60). New inputs go to .build/fuzz-corpus; crashes to Fuzz/crashes/<target>-…,
+## which `make test` replays (commit them once fixed).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	$(SWIFT) build -c release --product mle-fuzz --build-path .build/fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
+	@for t in csv config mustache tex; do \
+	  mkdir -p .build/fuzz-corpus/$$t; \
+	  echo "== $$t ($(FUZZ_SECONDS) s)"; \
+	  MLE_FUZZ_TARGET=$$t .build/fuzz/release/mle-fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 \
+	    -artifact_prefix=Fuzz/crashes/$$t- .build/fuzz-corpus/$$t Fuzz/corpus/$$t || exit 1; \
+	done

@@ -26,6 +26,9 @@ let package = Package(
         .target(name: "Plot", dependencies: ["CCairo", "CPango", "CPNG"]),
         .target(name: "Report", dependencies: ["Likelihood", "Plot", "Mustache", "MathML"]),
         .executableTarget(name: "mle-report", dependencies: ["Report", "Likelihood"]),
+        // The parsers as functions of bytes, for libFuzzer (`make fuzz`) and the corpus replay.
+        .target(name: "FuzzTargets", dependencies: ["Likelihood", "Report", "Mustache", "MathML"]),
+        .executableTarget(name: "mle-fuzz", dependencies: ["FuzzTargets"], path: "Fuzz/mle-fuzz"),
         .executableTarget(name: "mle-bench", dependencies: ["Report", "Likelihood", "Plot"],
                           path: "Benchmarks/mle-bench",
                           exclude: []),
@@ -35,5 +38,6 @@ let package = Package(
         .testTarget(name: "MustacheTests", dependencies: ["Mustache"]),
         .testTarget(name: "MathMLTests", dependencies: ["MathML"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Likelihood", "mle-report"]),
+        .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzTargets"]),
     ]
 )

@@ -122,7 +122,7 @@ final class EndToEndTests: XCTestCase {
             ("x,y\n1,2\n3,abc\n", "error: bad.csv:3:3: column \"y\": \"abc\" is not a number"),
             ("x,y\n1,2\n3\n", "error: bad.csv:3:2: row has 1 field, but the header has 2"),
             ("", "error: bad.csv: the file is empty; a header row naming the columns is required"),
-            ("x,y\n1,1\n2,3\n3,5\n", "error: bad.csv: linear model of y on x: the points lie exactly on a line"),
+            ("x,y\n1,1\n2,3\n3,5\n", "error: bad.csv: linear model of \"y\" on \"x\": the points lie exactly on a line"),
         ]
         for (content, expected) in cases {
             _ = write("bad.csv", content)
@@ -154,7 +154,7 @@ final class EndToEndTests: XCTestCase {
     func testSingleFileAndTemplateOverrides() throws {
         let single = try run(["--single-file", "--out", "S", "-q"])
         XCTAssertEqual(single.status, 0, single.stderr)
-        XCTAssertEqual(Set(snapshot("S").keys), ["index.html", "report.json"])
+        XCTAssertEqual(Set(snapshot("S").keys), ["index.html", "report.json", ".mle-report"])
         let page = text("S/index.html")
         XCTAssertTrue(page.contains("<svg"))
         XCTAssertFalse(page.contains("src=\"figures/"))

@@ -1,16 +1,22 @@
 import Foundation
-import Report
+import Likelihood
 
 /// `--config FILE`: a JSON object listing the models of one report.
 ///
 ///     {"title": "…", "seed": 7, "models": [{"data": "a.csv", "x": "dose", "y": "died", "model": "logistic"}]}
 ///
 /// Data paths are relative to the config file. Errors name the file and the field.
-enum ConfigFile {
-    static func apply(_ path: String, to options: inout ReportOptions) throws {
+public enum ConfigFile {
+    /// Reads the config file at `path` into `options`.
+    public static func apply(_ path: String, to options: inout ReportOptions) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ReportError("\(path): cannot read the config file")
+            throw ReportError("\(Message.quoted(path)): cannot read the config file")
         }
+        try apply(data, path: path, to: &options)
+    }
+
+    /// Reads config text (`path` names it in messages and anchors its relative data paths).
+    public static func apply(_ data: Data, path: String, to options: inout ReportOptions) throws {
         let root: Any
         do {
             root = try JSONSerialization.jsonObject(with: data)
@@ -20,7 +26,7 @@ enum ConfigFile {
         guard let object = root as? [String: Any] else { throw ReportError("\(path): expected a JSON object at the top") }
         let known: Set<String> = ["title", "seed", "models"]
         for key in object.keys.sorted() where !known.contains(key) {
-            throw ReportError("\(path): \(key): unknown field (known: models, seed, title)")
+            throw ReportError("\(path): \(Message.quoted(key)): unknown field (known: models, seed, title)")
         }
         if let title = object["title"] {
             guard let t = title as? String else { throw ReportError("\(path): title: expected a string") }
@@ -45,7 +51,7 @@ enum ConfigFile {
             let field = "models[\(k)]"
             guard let m = item as? [String: Any] else { throw ReportError("\(path): \(field): expected an object") }
             for key in m.keys.sorted() where !["data", "x", "y", "model", "name"].contains(key) {
-                throw ReportError("\(path): \(field).\(key): unknown field (known: data, x, y, model, name)")
+                throw ReportError("\(path): \(field).\(Message.quoted(key)): unknown field (known: data, x, y, model, name)")
             }
             func string(_ key: String, default value: String?) throws -> String? {
                 guard let v = m[key] else { return value }

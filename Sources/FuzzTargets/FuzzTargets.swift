@@ -1,0 +1,97 @@
+import Foundation
+import Likelihood
+import MathML
+import Mustache
+import Report
+
+/// The parsers that read user input, each as a function of raw bytes, for libFuzzer
+/// (`make fuzz`) and for the replay of the seed corpus and of every crash found
+/// (`FuzzReplayTests`, in `make test`).
+///
+/// Each function must return normally on any input. Besides not crashing, each checks the
+/// contract of its errors: one line, no control characters, bounded length.
+public enum FuzzTargets {
+    public static let names = ["csv", "config", "mustache", "tex"]
+
+    public static func run(_ target: String, _ bytes: [UInt8]) {
+        switch target {
+        case "csv": csv(bytes)
+        case "config": config(bytes)
+        case "mustache": mustache(bytes)
+        case "tex": tex(bytes)
+        default: fatalError("unknown fuzz target \(target); use one of \(names)")
+        }
+    }
+
+    /// An error message as the tool prints it must stay on one line and stay short.
+    static func checkMessage(_ error: Error) {
+        let text = "\(error)"
+        precondition(!text.unicodeScalars.contains { $0.value < 0x20 }, "a control character in an error: \(text.debugDescription)")
+        precondition(text.utf8.count < 4096, "an error of \(text.utf8.count) bytes")
+    }
+
+    /// The CSV reader, then every column as numbers and the first two with missing rows dropped.
+    public static func csv(_ bytes: [UInt8]) {
+        do {
+            let data = try CSVReader.parse(bytes, source: "fuzz.csv")
+            for name in data.columnNames {
+                do { _ = try data.numbers(name) } catch { checkMessage(error) }
+            }
+            if data.columnNames.count >= 2 {
+                do {
+                    let (x, y, _) = try data.pairedNumbers(data.columnNames[0], data.columnNames[1], dropMissing: true)
+                    precondition(x.count == y.count)
+                    precondition(x.allSatisfy(\.isFinite) && y.allSatisfy(\.isFinite))
+                } catch { checkMessage(error) }
+            }
+        } catch {
+            checkMessage(error)
+        }
+    }
+
+    /// The `--config` reader.
+    public static func config(_ bytes: [UInt8]) {
+        var options = ReportOptions()
+        do { try ConfigFile.apply(Data(bytes), path: "fuzz.json", to: &options) } catch { checkMessage(error) }
+    }
+
+    /// The Mustache parser and renderer: the input is the template and also its own partial
+    /// `p` and parent `l`, rendered strictly and leniently against a small nested context,
+    /// under a small budget.
+    public static func mustache(_ bytes: [UInt8]) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        let context: MustacheValue = ["a": true, "b": "<b>", "n": 3, "list": [["x": 1], ["x": 2]], "o": ["p": ["q": "deep"]]]
+        for strictness in [Strictness.strict, .lenient] {
+            let renderer = Renderer(loader: DictionaryLoader(["p": text, "l": text]), strictness: strictness)
+            renderer.maxSteps = 200_000
+            renderer.maxOutputBytes = 1 << 20
+            do { _ = try renderer.render(Template(name: "fuzz", text: text), context) } catch { checkMessage(error) }
+        }
+    }
+
+    /// The TeX to MathML converter, inline and display.
+    public static func tex(_ bytes: [UInt8]) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        for display in [false, true] {
+            do { _ = try TeXToMathML.convert(text, display: display) } catch { checkMessage(error) }
+        }
+    }
+
+    /// Runs every file under `paths` (files or folders) through `target`; returns the count.
+    @discardableResult
+    public static func replay(_ target: String, paths: [String]) -> Int {
+        var count = 0
+        let fm = FileManager.default
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
+            let files = isDirectory.boolValue ? ((try? fm.contentsOfDirectory(atPath: path)) ?? []).sorted().map { path + "/" + $0 } : [path]
+            for file in files {
+                guard let data = fm.contents(atPath: file) else { continue }
+                run(target, Array(data))
+                count += 1
+            }
+        }
+        return count
+    }
+}
