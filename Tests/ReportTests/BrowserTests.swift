@@ -25,7 +25,7 @@ final class BrowserTests: XCTestCase {
         guard let browser = Self.chromium() else {
             throw XCTSkip("no Chromium on PATH; `make test` installs it (scripts/install-deps.sh --browser)")
         }
-        let binary = EndToEndTests.binary.path
+        let binary = CLITestCase.binary.path
         guard FileManager.default.isExecutableFile(atPath: binary) else { throw XCTSkip("mle-report is not built") }
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("mle-browser-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)

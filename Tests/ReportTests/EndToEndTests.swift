@@ -2,59 +2,7 @@ import Foundation
 import XCTest
 
 /// Runs the built `mle-report` executable as a user would.
-final class EndToEndTests: XCTestCase {
-    /// The executable under test: `MLE_REPORT_BINARY` when set (`make test` points it at the
-    /// release build it has just made, which runs the real-data corpus several times faster),
-    /// else the one built beside the tests.
-    static var binary: URL {
-        if let path = ProcessInfo.processInfo.environment["MLE_REPORT_BINARY"], !path.isEmpty {
-            return URL(fileURLWithPath: path)
-        }
-        return URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-            .appendingPathComponent("mle-report")
-    }
-
-    var work: URL!
-
-    override func setUpWithError() throws {
-        work = FileManager.default.temporaryDirectory.appendingPathComponent("mle-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
-            throw XCTSkip("mle-report is not built beside the tests at \(Self.binary.path)")
-        }
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: work)
-    }
-
-    @discardableResult
-    func run(_ arguments: [String]) throws -> ProcessRunner.Result {
-        try ProcessRunner.run(Self.binary, arguments, in: work)
-    }
-
-    func write(_ name: String, _ text: String) -> String {
-        FileManager.default.createFile(atPath: work.appendingPathComponent(name).path, contents: Data(text.utf8))
-        return name
-    }
-
-    func snapshot(_ dir: String) -> [String: Data] {
-        var files: [String: Data] = [:]
-        let root = work.appendingPathComponent(dir).path
-        if let e = FileManager.default.enumerator(atPath: root) {
-            while let path = e.nextObject() as? String {
-                var isDir: ObjCBool = false
-                FileManager.default.fileExists(atPath: root + "/" + path, isDirectory: &isDir)
-                if !isDir.boolValue { files[path] = FileManager.default.contents(atPath: root + "/" + path) }
-            }
-        }
-        return files
-    }
-
-    func text(_ path: String) -> String {
-        String(decoding: FileManager.default.contents(atPath: work.appendingPathComponent(path).path) ?? Data(), as: UTF8.self)
-    }
-
+final class EndToEndTests: CLITestCase {
     func testDefaultRunIsCompleteDeterministicAndCheckable() throws {
         let first = try run(["--out", "A"])
         XCTAssertEqual(first.status, 0, first.stderr)

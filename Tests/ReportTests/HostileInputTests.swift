@@ -6,29 +6,7 @@ import XCTest
 
 /// Inputs built to crash, hang, forge or fool the tool: each gets a correct result or one
 /// clear `error:` line with exit 1 (2 for usage), fast.
-final class HostileInputTests: XCTestCase {
-    var work: URL!
-
-    override func setUpWithError() throws {
-        work = FileManager.default.temporaryDirectory.appendingPathComponent("mle-hostile-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        guard FileManager.default.isExecutableFile(atPath: EndToEndTests.binary.path) else { throw XCTSkip("mle-report is not built") }
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: work) }
-
-    @discardableResult
-    func run(_ arguments: [String]) throws -> ProcessRunner.Result {
-        try ProcessRunner.run(EndToEndTests.binary, arguments, in: work)
-    }
-
-    func write(_ name: String, _ bytes: [UInt8]) -> String {
-        FileManager.default.createFile(atPath: work.appendingPathComponent(name).path, contents: Data(bytes))
-        return name
-    }
-
-    func write(_ name: String, _ text: String) -> String { write(name, Array(text.utf8)) }
-
+final class HostileInputTests: CLITestCase {
     /// One `error:` line, nothing else on stderr, and the exit code.
     func assertOneErrorLine(_ r: ProcessRunner.Result, status: Int32, contains: String, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(r.status, status, r.stderr, file: file, line: line)

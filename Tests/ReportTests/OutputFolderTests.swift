@@ -3,27 +3,12 @@ import XCTest
 
 /// The output folder is the tool's or untouched: ownership, one-step swaps, locking, leftovers
 /// of killed runs, symbolic links.
-final class OutputFolderTests: XCTestCase {
-    var work: URL!
-    let fm = FileManager.default
-
-    override func setUpWithError() throws {
-        work = fm.temporaryDirectory.appendingPathComponent("mle-out-\(UUID().uuidString)")
-        try fm.createDirectory(at: work, withIntermediateDirectories: true)
-        guard fm.isExecutableFile(atPath: EndToEndTests.binary.path) else { throw XCTSkip("mle-report is not built") }
-    }
-
+final class OutputFolderTests: CLITestCase {
     override func tearDownWithError() throws {
+        // Reports made read-only by a test must be writable again to be removed.
         _ = try? ProcessRunner.run(URL(fileURLWithPath: "/bin/chmod"), ["-R", "u+w", work.path])
-        try? fm.removeItem(at: work)
+        try super.tearDownWithError()
     }
-
-    @discardableResult
-    func run(_ arguments: [String], in directory: URL? = nil) throws -> ProcessRunner.Result {
-        try ProcessRunner.run(EndToEndTests.binary, arguments, in: directory ?? work)
-    }
-
-    func path(_ name: String) -> String { work.appendingPathComponent(name).path }
 
     /// Everything below a folder, with file contents, for "nothing changed" comparisons.
     func tree(_ name: String) -> [String: Data] {
@@ -147,7 +132,7 @@ final class OutputFolderTests: XCTestCase {
         XCTAssertEqual(try run(["--out", "K", "--quiet"]).status, 0)
         for k in 0..<12 {
             let p = Process()
-            p.executableURL = EndToEndTests.binary
+            p.executableURL = Self.binary
             p.arguments = ["--out", "K", "--quiet", "--seed", String(100 + k)]
             p.currentDirectoryURL = work
             p.standardOutput = FileHandle.nullDevice

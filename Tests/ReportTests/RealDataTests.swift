@@ -3,39 +3,9 @@ import XCTest
 
 /// The report on the real-data corpus (Tests/Corpus) and on adversarial data: every number
 /// agrees with an independent reference and every sentence about the data is true for it.
-final class RealDataTests: XCTestCase {
+final class RealDataTests: CLITestCase {
     static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Corpus")
-
-    var work: URL!
-
-    override func setUpWithError() throws {
-        work = FileManager.default.temporaryDirectory.appendingPathComponent("mle-real-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        guard FileManager.default.isExecutableFile(atPath: EndToEndTests.binary.path) else {
-            throw XCTSkip("mle-report is not built beside the tests")
-        }
-    }
-
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: work) }
-
-    @discardableResult
-    func run(_ arguments: [String]) throws -> ProcessRunner.Result {
-        try ProcessRunner.run(EndToEndTests.binary, arguments, in: work)
-    }
-
-    func write(_ name: String, _ text: String) -> String {
-        FileManager.default.createFile(atPath: work.appendingPathComponent(name).path, contents: Data(text.utf8))
-        return name
-    }
-
-    func text(_ path: String) -> String {
-        String(decoding: FileManager.default.contents(atPath: work.appendingPathComponent(path).path) ?? Data(), as: UTF8.self)
-    }
-
-    func json(_ path: String) throws -> [String: Any] {
-        try JSONSerialization.jsonObject(with: Data(contentsOf: work.appendingPathComponent(path))) as! [String: Any]
-    }
 
     /// Runs every corpus config and compares report.json with statsmodels (reference.json):
     /// estimates and log-likelihoods to 1e-8 relative (both sides solve to about 1e-12; the
