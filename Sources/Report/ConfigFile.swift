@@ -21,7 +21,9 @@ public enum ConfigFile {
         do {
             root = try JSONSerialization.jsonObject(with: data)
         } catch {
-            throw ReportError("\(path): not valid JSON (\((error as NSError).userInfo["NSDebugDescription"] ?? "parse error"))")
+            // The parser's own description can hold line breaks and quoted input: keep it on one line.
+            let reason = (error as NSError).userInfo["NSDebugDescription"].map { "\($0)" } ?? "parse error"
+            throw ReportError("\(path): not valid JSON (\(Message.escaped(reason, limit: 200)))")
         }
         guard let object = root as? [String: Any] else { throw ReportError("\(path): expected a JSON object at the top") }
         let known: Set<String> = ["title", "seed", "models"]
