@@ -12,6 +12,15 @@ public struct Descent {
     public var mle: Parameters
     /// The conventional standard errors of (ŵ, b̂), the unit in which distances are told.
     public var standardErrors: (w: Double, b: Double)
+    /// The exact MLE when `mle` is the minimum of an approximation (binned data); nil when
+    /// the descents ran on the exact loss.
+    public var exactMLE: Parameters? = nil
+
+    public init(raw: OptimizerPath, standardised: OptimizerPath, hessian: SymmetricMatrix2, standardisation: Standardisation,
+                mle: Parameters, standardErrors: (w: Double, b: Double)) {
+        self.raw = raw; self.standardised = standardised; self.hessian = hessian
+        self.standardisation = standardisation; self.mle = mle; self.standardErrors = standardErrors
+    }
 
     /// A descent has arrived when its end lies within this many standard errors of the MLE
     /// in both coordinates (or agrees with it to 1e-10 relative, whichever is looser).

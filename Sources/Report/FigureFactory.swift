@@ -28,6 +28,64 @@ enum FigureFactory {
 
     static func s(_ v: Double, _ digits: Int = 3) -> String { NumberFormat.significant(v, digits) }
 
+    /// Above this many points a scatter becomes a density layer.
+    static let densityThreshold = 4000
+    /// How many points keep their residual segment (or jittered marker) then, and the seed
+    /// that picks them.
+    static let residualSample = 400
+    static let sampleSeed: UInt64 = 7
+
+    /// `count` of the points, chosen by a seeded generator (the same every run), in their order.
+    static func sample(_ points: [Point], count: Int) -> [Point] {
+        guard points.count > count else { return points }
+        var random = RandomGenerator(seed: sampleSeed)
+        // Selection sampling (Knuth's algorithm S): each point is kept with the probability
+        // that leaves exactly `count` in all.
+        var chosen: [Point] = []
+        chosen.reserveCapacity(count)
+        var needed = count
+        for (k, p) in points.enumerated() where needed > 0 {
+            if random.nextUniform() * Double(points.count - k) < Double(needed) { chosen.append(p); needed -= 1 }
+        }
+        return chosen
+    }
+
+    /// The labels as two strips of counts per cell of x (240 cells), zeros below 0 and ones
+    /// above 1, on one log colour scale with a colorbar that says so.
+    static func addStrips(to f: inout Figure, _ m: ModelAnalysis, lo: Double, hi: Double) {
+        let nx = 240
+        let dx = hi > lo ? (hi - lo) / Double(nx) : 1
+        var counts = [[Double]](repeating: [Double](repeating: 0, count: nx), count: 2)
+        for (x, y) in zip(m.x, m.y) { counts[y == 1 ? 1 : 0][min(nx - 1, max(0, Int((x - lo) / dx)))] += 1 }
+        let top = max(1, counts.flatMap { $0 }.max() ?? 1)
+        let xs = (0..<nx).map { lo + (Double($0) + 0.5) * dx }
+        for (label, rows) in [(0, [-0.045, -0.015]), (1, [1.015, 1.045])] {
+            let values = counts[label].map { $0 > 0 ? log10($0) : .nan }
+            f.marks.insert(.heatmap(Heatmap(x: xs, y: rows, values: values + values, range: (0, max(log10(top), 1e-9)))), at: 0)
+        }
+        f.colorbar = Colorbar(range: (0, max(log10(top), 1e-9)), label: "log₁₀ labels per cell of <i>x</i>")
+    }
+
+    /// Adds the points as counts per cell on a 240 × 180 grid over their range (or over
+    /// `yRange` when given), coloured on a log scale, with a colorbar that says so.
+    static func addDensity(to f: inout Figure, points: [Point], yRange: (Double, Double)?) {
+        let xs = points.map(\.x), ys = points.map(\.y)
+        let (x0, x1) = (xs.min()!, xs.max()!)
+        let (y0, y1) = yRange ?? (ys.min()!, ys.max()!)
+        let nx = 240, ny = 180
+        let dx = x1 > x0 ? (x1 - x0) / Double(nx) : 1, dy = y1 > y0 ? (y1 - y0) / Double(ny) : 1
+        var counts = [Double](repeating: 0, count: nx * ny)
+        for p in points {
+            let i = min(nx - 1, max(0, Int((p.x - x0) / dx))), j = min(ny - 1, max(0, Int((p.y - y0) / dy)))
+            counts[j * nx + i] += 1
+        }
+        let top = max(1, counts.max() ?? 1)
+        let values = counts.map { $0 > 0 ? log10($0) : .nan }
+        let centres = { (lo: Double, step: Double, n: Int) in (0..<n).map { lo + (Double($0) + 0.5) * step } }
+        f.marks.insert(.heatmap(Heatmap(x: centres(x0, dx, nx), y: centres(y0, dy, ny), values: values, range: (0, max(log10(top), 1e-9)))), at: 0)
+        f.colorbar = Colorbar(range: (0, max(log10(top), 1e-9)), label: "log₁₀ points per cell")
+    }
+
     /// `w·x + b` as "1.59 x − 0.202": the sign of b goes in the operator. With `markup`, x is
     /// set in italics for Pango; without, it is plain text for alt texts.
     static func linearForm(_ w: Double, _ b: Double, digits: Int = 3, markup: Bool) -> String {
@@ -57,22 +115,34 @@ enum FigureFactory {
             f.title = "Least-squares line = Gaussian MLE"
             f.marks.append(.band(x: xs, lower: line.map { $0 - 2 * sigma }, upper: line.map { $0 + 2 * sigma },
                                  color: Palette.vermillion.withAlpha(0.13), label: "±2σ̂ predictive band"))
-            for (k, p) in points.enumerated() {
+            let dense = m.n > FigureFactory.densityThreshold
+            // Above the threshold the points become a density layer and the residuals a seeded
+            // sample: a figure of a million markers says less and weighs hundreds of megabytes.
+            let shown = dense ? sample(points, count: FigureFactory.residualSample) : points
+            for (k, p) in shown.enumerated() {
                 let fitted = fit.w.estimate * p.x + fit.b.estimate
                 f.marks.append(.line(points: [p, Point(p.x, fitted)], color: Color(hex: 0x999999), width: 0.8, dash: [],
-                                     label: k == 0 ? "residuals" : nil))
+                                     label: k == 0 ? (dense ? "residuals of \(shown.count) random points" : "residuals") : nil))
             }
             f.marks.append(.line(points: zip(xs, line).map { Point($0, $1) }, color: Palette.vermillion, width: 2, dash: [],
                                  label: "ŷ = \(linearForm(fit.w.estimate, fit.b.estimate, markup: true))"))
-            f.marks.append(.scatter(points: points, color: Palette.blue, size: 6, shape: .circle, edge: .white,
-                                    label: "data (<i>n</i> = \(m.n))"))
+            if dense {
+                addDensity(to: &f, points: points, yRange: nil)
+            } else {
+                f.marks.append(.scatter(points: points, color: Palette.blue, size: 6, shape: .circle, edge: .white,
+                                        label: "data (<i>n</i> = \(m.n))"))
+            }
             f.accessibleTitle = "\(m.name): data and the maximum-likelihood line"
             let inside = points.filter { abs($0.y - fit.w.estimate * $0.x - fit.b.estimate) <= 2 * sigma }.count
-            let alt = "Scatter plot of \(m.request.y) against \(m.request.x) for \(m.n) points, with the maximum-likelihood line "
-                + "y = \(linearForm(fit.w.estimate, fit.b.estimate, digits: 4, markup: false)), grey residual segments from each "
-                + "point to the line, and a shaded band of ±2σ̂ = ±\(s(2 * sigma)) around it that holds \(inside) of the \(m.n) points."
+            let alt = (dense ? "Density of \(m.n) points of \(m.request.y) against \(m.request.x), shown as counts per cell, " : "Scatter plot of \(m.request.y) against \(m.request.x) for \(m.n) points, ")
+                + "with the maximum-likelihood line "
+                + "y = \(linearForm(fit.w.estimate, fit.b.estimate, digits: 4, markup: false)), grey residual segments from \(dense ? "\(shown.count) randomly chosen points" : "each point") "
+                + "to the line, and a shaded band of ±2σ̂ = ±\(s(2 * sigma)) around it that holds \(inside) of the \(m.n) points."
+            let residuals = dense
+                ? "Grey segments are the residuals, whose squares the fit minimises, of \(shown.count) points drawn at random (seed \(FigureFactory.sampleSeed)) from the \(Narrative.count(m.n)); the colours count the points in each cell"
+                : "Grey segments are the residuals whose squares the fit minimises"
             return ReportFigure(name: "\(m.name)-fit", figure: f,
-                                caption: "The data with the fitted line. Grey segments are the residuals whose squares the fit minimises; the band is ±2σ̂ with σ̂² = RSS/n = \(s(fit.sigma2MLE, 4)).",
+                                caption: "The data with the fitted line. \(residuals); the band is ±2σ̂ with σ̂² = RSS/n = \(s(fit.sigma2MLE, 4)).",
                                 altText: alt)
         case let .logistic(fit):
             f.title = "Logistic fit: P(<i>y</i> = 1 | <i>x</i>) = σ(<i>wx</i> + <i>b</i>)"
@@ -87,10 +157,15 @@ enum FigureFactory {
             }
             f.marks.append(.line(points: zip(xs, curve).map { Point($0, $1) }, color: Palette.vermillion, width: 2, dash: [],
                                  label: "fitted σ(\(linearForm(fit.w.estimate, fit.b.estimate, markup: true)))"))
-            var jitter = RandomGenerator(seed: 99)
-            let jittered = points.map { Point($0.x, $0.y + ($0.y == 1 ? -1 : 1) * 0.035 * jitter.nextUniform()) }
-            f.marks.append(.scatter(points: jittered, color: Palette.blue.withAlpha(0.55), size: 5, shape: .circle, edge: nil,
-                                    label: "labels (jittered, <i>n</i> = \(m.n))"))
+            if m.n > FigureFactory.densityThreshold {
+                // Many labels: a strip of counts per cell of x for each class, just outside 0 and 1.
+                addStrips(to: &f, m, lo: lo, hi: hi)
+            } else {
+                var jitter = RandomGenerator(seed: 99)
+                let jittered = points.map { Point($0.x, $0.y + ($0.y == 1 ? -1 : 1) * 0.035 * jitter.nextUniform()) }
+                f.marks.append(.scatter(points: jittered, color: Palette.blue.withAlpha(0.55), size: 5, shape: .circle, edge: nil,
+                                        label: "labels (jittered, <i>n</i> = \(m.n))"))
+            }
             let bins = binnedProportions(m, lo: lo, hi: hi)
             f.marks.append(.errorBars(points: bins.map { Point($0.x, $0.p) }, lower: bins.map(\.low), upper: bins.map(\.high),
                                       color: Palette.green, label: nil))
@@ -179,7 +254,7 @@ enum FigureFactory {
         switch m.inference {
         case let .linear(region):
             f.title = "Gaussian profile log-likelihood (σ² maximised out)"
-            what = "log <i>L</i><sub>p</sub>(<i>w</i>, <i>b</i>) − log <i>L̂</i>"
+            what = "log <i>L</i>ₚ(<i>w</i>, <i>b</i>) − log <i>L̂</i>ₚ"
             regionText = "the exact 95 % joint confidence region (F with 2 and \(m.n - 2) degrees of freedom, σ² unknown)"
             caption = "The profile log-likelihood of every line (w, b), with σ² set to its best value RSS(w, b)/n for that line, "
                 + "relative to its maximum. The white ellipse is the exact 95 % joint confidence region for (w, b): the lines whose "

@@ -23,8 +23,11 @@ public struct ModelAnalysis {
     public var newton: [Parameters]
     /// The joint confidence region and likelihood-based intervals.
     public var inference: Inference
-    /// The logistic data, grouped by distinct x when that is cheaper (nil for the linear model).
+    /// The logistic data the surfaces, paths and intervals are evaluated on: grouped by
+    /// distinct x when that is exact and cheaper, binned at large n (nil for the linear model).
     public var logisticData: LogisticData? = nil
+    /// The maximum of the log-likelihood on `logisticData` (the exact one unless binned).
+    public var surfaceMaximum: Double? = nil
     /// Rows left out by `--drop-missing`.
     public var droppedRows = 0
 
@@ -120,14 +123,26 @@ public struct ModelAnalysis {
                 let information = fit.covarianceMatrix.inverse
                 let hessian = SymmetricMatrix2(a: information.a / Double(fit.n), c: information.c / Double(fit.n),
                                                d: information.d / Double(fit.n))
-                let descent = Descent(raw: GradientDescent.logistic(data, standardised: false),
-                                      standardised: GradientDescent.logistic(data, standardised: true),
+                // Large data with continuous x: the paths, intervals and surfaces use bins (the
+                // fit above used every row). Their reference point is the binned loss's own
+                // minimum, so "arrived" still means what it says.
+                let surface = data.counts == nil && x.count > LogisticData.binningThreshold ? LogisticData.binned(x: x, y: y) : data
+                let surfaceFit = surface.isApproximate ? LogisticBernoulliModel.fit(surface) : fit
+                var descent = Descent(raw: GradientDescent.logistic(surface, standardised: false),
+                                      standardised: GradientDescent.logistic(surface, standardised: true),
                                       hessian: hessian, standardisation: z,
-                                      mle: Parameters(w: fit.w.estimate, b: fit.b.estimate),
+                                      mle: Parameters(w: surfaceFit.w.estimate, b: surfaceFit.b.estimate),
                                       standardErrors: (fit.w.standardError, fit.b.standardError))
-                return ModelAnalysis(name: name, kind: .logistic, request: request, source: dataset.source, x: x, y: y,
-                                     fit: .logistic(fit), descent: descent, newton: fit.path,
-                                     inference: .logistic(LogisticInference(fit, data: data)), logisticData: data)
+                descent.exactMLE = Parameters(w: fit.w.estimate, b: fit.b.estimate)
+                var inference = LogisticInference(surfaceFit, data: surface)
+                // The test of w = 0 is always exact: both log-likelihoods come from every row.
+                inference.likelihoodRatioStatistic = max(0, 2 * (fit.logLikelihood - fit.nullLogLikelihood))
+                inference.likelihoodRatioPValue = Distributions.chiSquared1Survival(inference.likelihoodRatioStatistic)
+                var analysis = ModelAnalysis(name: name, kind: .logistic, request: request, source: dataset.source, x: x, y: y,
+                                             fit: .logistic(fit), descent: descent, newton: fit.path,
+                                             inference: .logistic(inference), logisticData: surface)
+                analysis.surfaceMaximum = surfaceFit.logLikelihood
+                return analysis
             }
         } catch let error as FitError {
             throw located(error)
@@ -207,7 +222,7 @@ public struct ModelAnalysis {
         let resolution = gridResolution
         let r = likelihoodRanges()
         let ws = SurfaceGrid.axis(r.w.0, r.w.1, count: resolution), bs = SurfaceGrid.axis(r.b.0, r.b.1, count: resolution)
-        let top = logLikelihood
+        let top = surfaceMaximum ?? logLikelihood
         switch fit {
         case let .linear(f):
             return SurfaceGrid(w: ws, b: bs) {

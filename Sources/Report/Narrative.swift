@@ -113,4 +113,14 @@ enum Narrative {
         }
         return ("Here it is nearly so: \(intervals), which differ by \(percent(mismatch)) of the interval's width, and \(tests). The Wald standard errors in the table are a fair summary.", true)
     }
+
+    /// What is approximated at large n, with its bound; nil when everything is exact.
+    static func approximation(_ m: ModelAnalysis) -> String? {
+        guard let data = m.logisticData, data.isApproximate, let exact = m.descent.exactMLE else { return nil }
+        let window = m.likelihoodRanges()
+        let bound = data.errorBound(slope: max(abs(window.w.0), abs(window.w.1)))
+        return "With n = \(count(m.n)) rows and a continuous x, the figures, the gradient-descent paths and the profile-likelihood intervals use the data binned by class into \(count(data.x.count)) bins of x (count and mean x in each): "
+            + "there the log-likelihood is within \(s(bound, 2)) of its exact value everywhere in the likelihood figure, and never above it. "
+            + "The estimates, standard errors, log-likelihoods and the likelihood-ratio test use every row; the binned loss's minimum lies \(s(m.descent.distance(exact), 2)) standard errors from the exact MLE."
+    }
 }

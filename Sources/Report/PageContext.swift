@@ -38,12 +38,21 @@ enum PageContext {
         }
         let d = m.descent
         func descentChecks(_ reference: String) {
+            // On binned data the descents aim at the binned loss's minimum (found by Newton);
+            // a last row says how far that lies from the exact MLE.
+            let target = d.exactMLE == nil ? reference : "binned loss's minimum (Newton on the bins)"
+            let symbols = d.exactMLE == nil ? ("ŵ", "b̂") : ("ŵ (bins)", "b̂ (bins)")
             for (path, label) in [(d.raw, "gradient descent on x"), (d.standardised, "gradient descent on standardised x, mapped back,")] {
                 let arrived = d.arrived(path)
-                check("\(label) ends at the \(reference) slope", "w after \(Narrative.count(path.iterations)) steps", "ŵ",
-                      path.end.w, m.w, passes: arrived, failure: "did not arrive")
-                check("… and intercept", "b after \(Narrative.count(path.iterations)) steps", "b̂",
-                      path.end.b, m.b, passes: arrived, failure: "did not arrive")
+                check("\(label) ends at the \(target) slope", "w after \(Narrative.count(path.iterations)) steps", symbols.0,
+                      path.end.w, d.mle.w, passes: arrived, failure: "did not arrive")
+                check("… and intercept", "b after \(Narrative.count(path.iterations)) steps", symbols.1,
+                      path.end.b, d.mle.b, passes: arrived, failure: "did not arrive")
+            }
+            if let exact = d.exactMLE {
+                let offset = d.distance(exact)
+                check("the binned loss's minimum lies within 0.01 standard errors of the exact MLE (here \(NumberFormat.significant(offset, 2)))",
+                      "ŵ (bins)", "ŵ (every row)", d.mle.w, exact.w, passes: offset <= 0.01, failure: "too far")
             }
         }
         var tex: [String: MustacheValue] = [
@@ -103,6 +112,7 @@ enum PageContext {
                      "waldLow": f(fit.b.lower, 4), "waldHigh": f(fit.b.upper, 4)],
                 ]
             }
+            if let text = Narrative.approximation(m) { o["approximation"] = .string(text) }
             if let shape = Narrative.logisticShape(m) {
                 o["surfaceText"] = .string(shape.sentence)
                 o["waldTrustworthy"] = .bool(shape.waldTrustworthy)

@@ -53,6 +53,15 @@ enum ReportJSON {
                     o["confidence_region"] = .object(["kind": .string("likelihood-ratio"), "confidence": .number(r.confidence),
                                                       "log_likelihood_level": .number(r.regionLevel)])
                 }
+                if let data = m.logisticData, data.isApproximate {
+                    let window = m.likelihoodRanges()
+                    o["approximation"] = .object([
+                        "applies_to": .array(["figures", "gradient_descent", "w_profile_interval", "b_profile_interval", "confidence_region"].map(JSON.string)),
+                        "method": .string("x binned by class; each bin holds its count and mean x"),
+                        "groups": .int(data.x.count),
+                        "max_log_likelihood_error": .number(data.errorBound(slope: max(abs(window.w.0), abs(window.w.1)))),
+                    ])
+                }
             }
             models.append(.object(o))
         }
