@@ -112,7 +112,7 @@ enum PageContext {
                      "waldLow": f(fit.b.lower, 4), "waldHigh": f(fit.b.upper, 4)],
                 ]
             }
-            if let text = Narrative.approximation(m) { o["approximation"] = .string(text) }
+            o["approximation"] = Narrative.approximation(m).map(MustacheValue.string) ?? .bool(false)
             if let shape = Narrative.logisticShape(m) {
                 o["surfaceText"] = .string(shape.sentence)
                 o["waldTrustworthy"] = .bool(shape.waldTrustworthy)
