@@ -62,7 +62,7 @@ extension LogisticData {
     /// on these bins (their means carry the class sums). Only `Σ softplus(w xᵢ + b)` is
     /// approximated, by `Σ m·softplus(w x̄ + b)` per bin; since softplus'' = p(1 − p) ≤ ¼, the
     /// error is at most `w²/8 · S` with `S` the within-bin sum of squares of x (`withinSumOfSquares`),
-    /// and the binned value is never above the exact one.
+    /// and the binned value is never above the exact one (softplus is convex: Jensen), so the binned log-likelihood is never below the exact one.
     public static func binned(x: [Double], y: [Double], bins: Int = 4096) -> LogisticData {
         let lo = x.min() ?? 0, hi = x.max() ?? 1
         let width = hi > lo ? (hi - lo) / Double(bins) : 1

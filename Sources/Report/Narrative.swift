@@ -120,7 +120,7 @@ enum Narrative {
         let window = m.likelihoodRanges()
         let bound = data.errorBound(slope: max(abs(window.w.0), abs(window.w.1)))
         return "With n = \(count(m.n)) rows and a continuous x, the figures, the gradient-descent paths and the profile-likelihood intervals use the data binned by class into \(count(data.x.count)) bins of x (count and mean x in each): "
-            + "there the log-likelihood is within \(s(bound, 2)) of its exact value everywhere in the likelihood figure, and never above it. "
+            + "there the log-likelihood is within \(s(bound, 2)) of its exact value everywhere in the likelihood figure, and never below it. "
             + "The estimates, standard errors, log-likelihoods and the likelihood-ratio test use every row; the binned loss's minimum lies \(s(m.descent.distance(exact), 2)) standard errors from the exact MLE."
     }
 }
