@@ -15,6 +15,10 @@ public struct Dataset: Sendable {
     private let lines: [[Int32]]        // per column, per row: line of the cell
     private let columns: [[Int32]]      // per column, per row: character column of the cell
     private let numeric: [[Double]?]    // columns given directly as numbers
+    /// Rows of numeric columns that held a missing marker (NaN in `numeric`).
+    private let missingRows: [String: [Int]]
+    /// The same file read by the position-keeping parser, for messages (streamed data sets).
+    private let slowPath: (@Sendable () -> Dataset?)?
 
     /// A data set read from text (see `CSVReader`).
     init(source: String, columnNames: [String], cells: [[String]], lines: [[Int32]], columns: [[Int32]]) {
@@ -25,6 +29,28 @@ public struct Dataset: Sendable {
         self.columns = columns
         self.rowCount = cells.first?.count ?? 0
         self.numeric = Array(repeating: nil, count: columnNames.count)
+        self.missingRows = [:]
+        self.slowPath = nil
+    }
+
+    /// A data set streamed by `ColumnReader`: only the named columns, as numbers (NaN where
+    /// `missingRows` lists a missing marker). Positions and the text of cells come from
+    /// `slowPath`, which reads the file again, when a message needs them.
+    init(source: String, columnNames: [String], numericColumns: [(String, [Double])], missingRows: [String: [Int]],
+         rowCount: Int, slowPath: @escaping @Sendable () -> Dataset?) {
+        self.source = source
+        self.columnNames = columnNames
+        self.rowCount = rowCount
+        var numeric = [[Double]?](repeating: nil, count: columnNames.count)
+        for (name, values) in numericColumns {
+            if let k = columnNames.firstIndex(of: name) { numeric[k] = values }
+        }
+        self.numeric = numeric
+        self.missingRows = missingRows
+        self.slowPath = slowPath
+        self.cells = []
+        self.lines = []
+        self.columns = []
     }
 
     /// A data set made of numeric columns (built-in data or tests).
@@ -36,12 +62,14 @@ public struct Dataset: Sendable {
         self.cells = []
         self.lines = []
         self.columns = []
+        self.missingRows = [:]
+        self.slowPath = nil
     }
 
     /// The position of the cell in `row` of `column` in the source file, if the data came from one.
     public func location(row: Int, column: String) -> SourceLocation? {
         guard let index = columnNames.firstIndex(of: column), index < lines.count, row < lines[index].count else {
-            return nil
+            return slowPath?()?.location(row: row, column: column)
         }
         return location(row: row, columnIndex: index)
     }
@@ -57,7 +85,14 @@ public struct Dataset: Sendable {
         guard let index = columnNames.firstIndex(of: name) else {
             throw DataError.missingColumn(file: source, name: name, available: columnNames)
         }
-        if let values = numeric[index] { return values }
+        if let values = numeric[index] {
+            if let first = missingRows[name]?.first {
+                // Let the full parser produce the located message for that cell.
+                if let full = slowPath?() { _ = try full.numbers(name) }
+                throw DataError.unreadable(file: source, reason: "row \(first + 1) of column \(quoted(name)) holds a missing value, but the file could not be read again to locate it")
+            }
+            return values
+        }
         let texts = cells[index]
         var values = [Double]()
         values.reserveCapacity(texts.count)
@@ -65,6 +100,18 @@ public struct Dataset: Sendable {
             values.append(try Dataset.parseNumber(text, at: location(row: row, columnIndex: index), column: name))
         }
         return values
+    }
+
+    /// Throws the located error of the first cell of `name` that is neither a number nor a
+    /// missing marker (the streaming reader's test; missing values are judged later).
+    func checkNumbersOrMissing(_ name: String) throws {
+        guard let index = columnNames.firstIndex(of: name) else {
+            throw DataError.missingColumn(file: source, name: name, available: columnNames)
+        }
+        guard numeric[index] == nil else { return }
+        for (row, text) in cells[index].enumerated() where !Dataset.isMissingMarker(text) {
+            _ = try Dataset.parseNumber(text, at: location(row: row, columnIndex: index), column: name)
+        }
     }
 
     /// Texts that stand for a missing value: empty, or NA, N/A, NaN, null (any case), as R's
@@ -79,6 +126,15 @@ public struct Dataset: Sendable {
     /// - Returns: the kept values, and the file row of each kept value when any were dropped
     ///   (empty when none were, so that row k is row k).
     public func pairedNumbers(_ xName: String, _ yName: String, dropMissing: Bool) throws -> (x: [Double], y: [Double], keptRows: [Int]) {
+        if dropMissing, cells.isEmpty, let xs = columnNames.firstIndex(of: xName).flatMap({ numeric[$0] }),
+           let ys = columnNames.firstIndex(of: yName).flatMap({ numeric[$0] }) {
+            // Streamed columns: missing markers are NaN already.
+            var x: [Double] = [], y: [Double] = [], kept: [Int] = []
+            for row in 0..<min(xs.count, ys.count) where !xs[row].isNaN && !ys[row].isNaN {
+                x.append(xs[row]); y.append(ys[row]); kept.append(row)
+            }
+            return (x, y, kept.count == xs.count ? [] : kept)
+        }
         guard dropMissing, !cells.isEmpty else { return (try numbers(xName), try numbers(yName), []) }
         guard let xi = columnNames.firstIndex(of: xName) else {
             throw DataError.missingColumn(file: source, name: xName, available: columnNames)

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Likelihood
 import Mustache
@@ -43,11 +44,12 @@ public enum ReportRunner {
         for request in options.models {
             let dataset: Dataset
             if let path = request.dataPath, datasets[path] == nil {
-                // One read per file: the bytes parsed are the bytes whose checksum the page shows.
-                let bytes = try CSVReader.contents(path: path)
-                dataset = try CSVReader.parse(bytes, source: path)
+                // One read per file, of the columns its models use: the bytes parsed are the
+                // bytes whose checksum the page shows.
+                let (read, digest) = try readCSV(path, columns: columns(of: path, in: options.models), progress: progress)
+                dataset = read
                 datasets[path] = dataset
-                inputs.append(["name": .string(ReportOptions.path(path, relativeTo: options.outputParent)), "sha256": .string(SHA256.hex(bytes)),
+                inputs.append(["name": .string(ReportOptions.path(path, relativeTo: options.outputParent)), "sha256": .string(digest),
                                "rows": .number(Double(dataset.rowCount))])
             } else {
                 dataset = try loadDataset(request, options: options, cache: datasets)
@@ -167,13 +169,50 @@ public enum ReportRunner {
                        files: files.files.keys.sorted())
     }
 
+    /// The columns the models read from `path`, in order of first use.
+    static func columns(of path: String, in models: [ModelRequest]) -> [String] {
+        var out: [String] = []
+        for m in models where m.dataPath == path {
+            for c in [m.x, m.y] where !out.contains(c) { out.append(c) }
+        }
+        return out
+    }
+
+    /// Streams a CSV file: its `columns` as numbers and the SHA-256 of its bytes, hashed on a
+    /// second thread while the first parses (at most four blocks wait for the hasher).
+    static func readCSV(_ path: String, columns: [String], progress: (String) -> Void) throws -> (Dataset, String) {
+        let hashing = DispatchQueue(label: "mle-report.sha256")
+        let room = DispatchSemaphore(value: 4)
+        final class Box: @unchecked Sendable { var hasher = SHA256() }
+        let box = Box()
+        let shown = Message.escaped(path)
+        var lastPercent = -1
+        let dataset = try ColumnReader.read(path: path, source: path, columns: columns, onBytes: { block in
+            let copy = [UInt8](block)
+            room.wait()
+            hashing.async {
+                copy.withUnsafeBytes { box.hasher.update($0) }
+                room.signal()
+            }
+        }, progress: { done, total in
+            guard total > 0 else { return }
+            let percent = min(100, done * 100 / total)
+            if percent != lastPercent {
+                lastPercent = percent
+                progress("reading \(shown): \(percent) % (\(done >> 20) of \(total >> 20) MiB)")
+            }
+        })
+        let digest = hashing.sync { box.hasher.hex() }
+        return (dataset, digest)
+    }
+
     /// The data set of a request: the cached or freshly read CSV file, or the built-in data.
     static func loadDataset(_ request: ModelRequest, options: ReportOptions, cache: [String: Dataset]) throws -> Dataset {
         guard let path = request.dataPath else {
             return request.kind == .linear ? BuiltinData.linear(seed: options.seed)
                                            : BuiltinData.logistic(seed: options.seed &+ 1)
         }
-        return try cache[path] ?? CSVReader.read(path: path)
+        return try cache[path] ?? ColumnReader.read(path: path, source: path, columns: [request.x, request.y])
     }
 
     /// Fits the requested models and renders all their figures in every requested format,

@@ -1,0 +1,252 @@
+import Foundation
+
+/// Reads the named columns of a CSV file straight into `[Double]`, streaming.
+///
+/// The file is read in blocks of 8 MiB; only the columns asked for are converted (with
+/// `DecimalParser`), and no text or position is kept per cell, so memory is the columns
+/// plus two blocks whatever the file's size. Every other column is still checked for
+/// structure (quotes, field counts, UTF-8), so a file that `CSVReader.parse` would refuse is
+/// refused here too; an unused column may hold text. A defect is located — line, column and
+/// message exactly as `CSVReader.parse` reports it — by reading the file again with that
+/// slower, position-keeping parser, which only happens on the way to an error.
+///
+/// Missing values (`Dataset.isMissingMarker`) in the columns asked for become NaN and are
+/// listed by row, so `Dataset.pairedNumbers` can drop them or report the first one.
+public enum ColumnReader {
+    public static let blockSize = 8 << 20
+
+    /// - Parameters:
+    ///   - onBytes: called with every block of the file in order (to hash it as it streams).
+    ///   - progress: called after each block with the bytes read so far and the file's size.
+    public static func read(path: String, source: String, columns wanted: [String], blockSize: Int = ColumnReader.blockSize,
+                            onBytes: (UnsafeRawBufferPointer) -> Void = { _ in },
+                            progress: (Int, Int) -> Void = { _, _ in }) throws -> Dataset {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw DataError.unreadable(file: source, reason: "no such file")
+        }
+        guard !isDirectory.boolValue else { throw DataError.unreadable(file: source, reason: "it is a directory") }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw DataError.unreadable(file: source, reason: "permission denied or not a regular file")
+        }
+        defer { try? handle.close() }
+        let total = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+
+        var state = State(wanted: wanted)
+        var buffer: [UInt8] = []
+        var readSoFar = 0
+        var first = true
+        while true {
+            let block = handle.readData(ofLength: max(1, blockSize))
+            let final = block.isEmpty
+            if !final {
+                block.withUnsafeBytes(onBytes)
+                readSoFar += block.count
+                buffer.append(contentsOf: block)
+            }
+            if first {
+                // The byte-order mark is judged once three bytes are in (blocks may be tiny).
+                guard buffer.count >= 3 || final else { continue }
+                first = false
+                if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { buffer.removeFirst(3) }
+            }
+            let consumed: Int
+            do {
+                consumed = try buffer.withUnsafeBufferPointer { try state.consume($0, final: final) }
+            } catch is Located {
+                throw locate(path: path, source: source, wanted: wanted)
+            }
+            buffer.removeFirst(consumed)
+            progress(readSoFar, total)
+            if final { break }
+        }
+        guard let names = state.names else { throw DataError.emptyFile(file: source) }
+        guard state.rows > 0 else { throw DataError.noDataRows(file: source) }
+        for name in wanted where !names.contains(name) {
+            throw DataError.missingColumn(file: source, name: name, available: names)
+        }
+        return Dataset(source: source, columnNames: names, numericColumns: wanted.enumerated().map { ($0.element, state.values[$0.offset]) },
+                       missingRows: Dictionary(uniqueKeysWithValues: wanted.enumerated().map { ($0.element, state.missing[$0.offset]) }),
+                       rowCount: state.rows, slowPath: { slowParse(path: path, source: source) })
+    }
+
+    /// The file read again by the position-keeping parser (only on the way to a message).
+    static func slowParse(path: String, source: String) -> Dataset? {
+        guard let bytes = try? CSVReader.contents(path: path, name: source) else { return nil }
+        return try? CSVReader.parse(bytes, source: source)
+    }
+
+    /// Thrown inside the fast scan when something is wrong; the slow parser then says what
+    /// and where.
+    struct Located: Error {}
+
+    /// The error `CSVReader.parse` gives for this file and these columns.
+    static func locate(path: String, source: String, wanted: [String]) -> Error {
+        do {
+            let data = try CSVReader.parse(CSVReader.contents(path: path, name: source), source: source)
+            for name in wanted { try data.checkNumbersOrMissing(name) }
+        } catch {
+            return error
+        }
+        return DataError.unreadable(file: source, reason: "the fast reader and the full parser disagree about this file; please report it")
+    }
+
+    struct State {
+        let wanted: [String]
+        var names: [String]?
+        /// For each column of the file, the index in `wanted` (or -1).
+        var slot: [Int] = []
+        var values: [[Double]]
+        var missing: [[Int]]
+        var rows = 0
+        /// The wanted cells of the record being read, committed when it is complete (a record
+        /// cut by the end of a block is read again whole from the next one).
+        var pending: [(slot: Int, value: Double)] = []
+
+        init(wanted: [String]) {
+            self.wanted = wanted
+            values = Array(repeating: [], count: wanted.count)
+            missing = Array(repeating: [], count: wanted.count)
+        }
+
+        /// Consumes every complete record of `bytes` (all of them when `final`); returns how
+        /// many bytes it used.
+        mutating func consume(_ bytes: UnsafeBufferPointer<UInt8>, final: Bool) throws -> Int {
+            guard let base = bytes.baseAddress, bytes.count > 0 else { return 0 }
+            let used = try scan(base, bytes.count, final: final)
+            // UTF-8: only the bytes used, and only when one is above 0x7F, need the full check.
+            var high: UInt8 = 0
+            for b in UnsafeBufferPointer(start: base, count: used) { high |= b }
+            if high & 0x80 != 0 {
+                guard String(validating: UnsafeBufferPointer(start: base, count: used), as: UTF8.self) != nil else { throw Located() }
+            }
+            return used
+        }
+
+        mutating func scan(_ base: UnsafePointer<UInt8>, _ n: Int, final: Bool) throws -> Int {
+            var p = 0
+            if names == nil {
+                guard let end = try headerEnd(base, n, final: final) else { return 0 }
+                p = end
+            }
+            let fields = names!.count
+            while p < n {
+                let recordStart = p
+                // Blank line.
+                if base[p] == 0x0A || base[p] == 0x0D {
+                    if base[p] == 0x0D && p + 1 >= n && !final { return recordStart }
+                    p += (base[p] == 0x0D && p + 1 < n && base[p + 1] == 0x0A) ? 2 : 1
+                    continue
+                }
+                var field = 0
+                var complete = false
+                pending.removeAll(keepingCapacity: true)
+                while true {
+                    // One field: skip spaces, then quoted or plain.
+                    var q = p
+                    while q < n && (base[q] == 0x20 || base[q] == 0x09) { q += 1 }
+                    var contentStart = p, contentEnd = p
+                    var quotedText: [UInt8]? = nil
+                    if q < n && base[q] == 0x22 {
+                        var text: [UInt8] = []
+                        var k = q + 1
+                        var closed = false
+                        while k < n {
+                            if base[k] == 0x22 {
+                                if k + 1 < n && base[k + 1] == 0x22 { text.append(0x22); k += 2; continue }
+                                if k + 1 >= n && !final { break }
+                                closed = true; k += 1
+                                break
+                            }
+                            text.append(base[k]); k += 1
+                        }
+                        if !closed {
+                            if final { throw Located() }
+                            return recordStart
+                        }
+                        while k < n && (base[k] == 0x20 || base[k] == 0x09) { k += 1 }
+                        if k < n && base[k] != 0x2C && base[k] != 0x0A && base[k] != 0x0D { throw Located() }
+                        quotedText = text
+                        p = k
+                    } else {
+                        var k = p
+                        while k < n {
+                            let b = base[k]
+                            if b == 0x2C || b == 0x0A || b == 0x0D { break }
+                            if b == 0x22 { throw Located() }
+                            k += 1
+                        }
+                        contentStart = p; contentEnd = k
+                        p = k
+                    }
+                    if p >= n && !final { return recordStart }
+                    if field < fields, slot[field] >= 0 {
+                        let s = slot[field]
+                        let value: Double?
+                        if let text = quotedText {
+                            value = text.withUnsafeBufferPointer { number($0.baseAddress!, 0, $0.count, missingAt: s) }
+                        } else {
+                            value = number(base, contentStart, contentEnd, missingAt: s)
+                        }
+                        guard let v = value else { throw Located() }
+                        pending.append((s, v))
+                    }
+                    field += 1
+                    if p < n && base[p] == 0x2C { p += 1; continue }
+                    // End of record: newline or end of input.
+                    if p < n {
+                        if base[p] == 0x0D {
+                            if p + 1 >= n && !final { return recordStart }
+                            p += (p + 1 < n && base[p + 1] == 0x0A) ? 2 : 1
+                        } else {
+                            p += 1
+                        }
+                    }
+                    complete = true
+                    break
+                }
+                if complete {
+                    guard field == fields else { throw Located() }
+                    for (s, v) in pending {
+                        values[s].append(v)
+                        if v.isNaN { missing[s].append(rows) }
+                    }
+                    rows += 1
+                }
+            }
+            return p
+        }
+
+        /// A wanted cell: its number, or NaN for a missing marker (remembered by row), or nil.
+        func number(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, missingAt s: Int) -> Double? {
+            var a = start, b = end
+            while a < b && (base[a] == 0x20 || base[a] == 0x09) { a += 1 }
+            while b > a && (base[b - 1] == 0x20 || base[b - 1] == 0x09) { b -= 1 }
+            if let v = DecimalParser.parse(base + a, count: b - a), v.isFinite { return v }
+            let text = String(decoding: UnsafeBufferPointer(start: base + a, count: b - a), as: UTF8.self)
+            if Dataset.isMissingMarker(text) { return .nan }
+            return nil
+        }
+
+        /// Parses the header record with the full parser; returns where the data begin, or nil
+        /// when the block does not yet hold the whole header.
+        mutating func headerEnd(_ base: UnsafePointer<UInt8>, _ n: Int, final: Bool) throws -> Int? {
+            let bytes = Array(UnsafeBufferPointer(start: base, count: n))
+            var parser = CSVReader.Parser(bytes: bytes, index: 0, source: "")
+            while true {
+                let record: CSVReader.Record?
+                do { record = try parser.nextRecord() } catch { if final { throw Located() }; return nil }
+                guard let record else { return final ? n : nil }
+                // The record must end inside the block (or the input must be over).
+                if parser.index >= n && !final { return nil }
+                if record.fields.count == 1, record.fields[0].text.isEmpty, !record.fields[0].quoted { continue }
+                let fieldNames = record.fields.map { $0.text.trimmingSpaces() }
+                if fieldNames.contains(where: \.isEmpty) || Set(fieldNames).count != fieldNames.count { throw Located() }
+                if String(validating: UnsafeBufferPointer(start: base, count: parser.index), as: UTF8.self) == nil { throw Located() }
+                names = fieldNames
+                slot = fieldNames.map { wanted.firstIndex(of: $0) ?? -1 }
+                return parser.index
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import XCTest
+@testable import Likelihood
+
+/// The streaming column reader against the position-keeping parser, and the decimal parser
+/// against the standard library.
+final class StreamingReaderTests: XCTestCase {
+    struct LCG {
+        var state: UInt64
+        mutating func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 11 }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    }
+
+    func parsed(_ text: String) -> Double? {
+        Array(text.utf8).withUnsafeBufferPointer { DecimalParser.parse($0.baseAddress!, count: $0.count) }
+    }
+
+    /// Every accepted string converts to exactly the bits `Double(String)` gives.
+    func testDecimalParserAgreesBitForBitWithTheStandardLibrary() {
+        var random = LCG(state: 2026)
+        var checked = 0
+        let adversarial = ["9007199254740993", "9007199254740992.5", "2.2250738585072011e-308", "2.2250738585072014e-308",
+                           "4.9e-324", "2.4703282292062327e-324", "1e23", "8.98846567431158e307", "1.7976931348623157e308",
+                           "0.1", "0.30000000000000004", "123456789012345678901234567890", "-0", "+0.0", "1e-400", "1e400",
+                           "7.2057594037927933e16", "5e-324", "000000000000000000000000001.5", "1.0000000000000002",
+                           "9999999999999999999", "18446744073709551615", "0.000000000000000000000000000001"]
+        for text in adversarial {
+            XCTAssertEqual(parsed(text)?.bitPattern, Double(text)?.bitPattern, text)
+        }
+        for _ in 0..<400_000 {
+            var text = ""
+            if random.below(4) == 0 { text += random.below(2) == 0 ? "-" : "+" }
+            let digits = 1 + random.below(24)
+            let point = random.below(digits + 2)
+            for k in 0..<digits {
+                if k == point { text += "." }
+                text += String(random.below(10))
+            }
+            if random.below(3) == 0 { text += (random.below(2) == 0 ? "e" : "E") + String(random.below(700) - 350) }
+            XCTAssertEqual(parsed(text)?.bitPattern, Double(text)?.bitPattern, text)
+            checked += 1
+        }
+        // Not numbers: the grammar refuses what Double(String) would accept or misread.
+        for text in ["", "-", ".", "e5", "1e", "1e+", "0x10", "inf", "nan", "1.2.3", "1 2", "1\u{0}", "1_000", "١٢"] {
+            XCTAssertNil(parsed(text), text.debugDescription)
+        }
+        XCTAssertEqual(checked, 400_000)
+    }
+
+    func write(_ text: String) -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("stream-\(UUID().uuidString).csv").path
+        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        return path
+    }
+
+    /// Random files with quotes, line breaks inside quotes, CRLF, blank lines, a BOM, text in
+    /// unused columns and missing markers, read with blocks of 1 to 64 bytes, give exactly the
+    /// slow parser's numbers; the same files broken in one place give exactly its message.
+    func testStreamingReaderMatchesTheFullParserAtEveryBlockBoundary() throws {
+        var random = LCG(state: 7)
+        for trial in 0..<150 {
+            let rows = 1 + random.below(30)
+            let newline = random.below(3) == 0 ? "\r\n" : "\n"
+            var text = (random.below(4) == 0 ? "\u{FEFF}" : "") + "x,\"note, quoted\",y" + newline
+            for _ in 0..<rows {
+                let x = random.below(8) == 0 ? "NA" : String(Double(random.below(100000)) / 100)
+                let note: String
+                switch random.below(4) {
+                case 0: note = "\"two\nlines, \"\"quoted\"\"\""
+                case 1: note = "plain é text"
+                case 2: note = ""
+                default: note = "\"\""
+                }
+                let y = random.below(10) == 0 ? "" : " \(random.below(1000))e-2 "
+                text += "\(x),\(note),\(y)" + newline
+                if random.below(10) == 0 { text += newline }
+            }
+            let path = write(text)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let slow = try CSVReader.parse(Array(text.utf8), source: "t.csv")
+            for block in [1, 2, 3, 7, 64] {
+                let fast = try ColumnReader.read(path: path, source: "t.csv", columns: ["x", "y"], blockSize: block)
+                XCTAssertEqual(fast.rowCount, slow.rowCount, "trial \(trial), block \(block)")
+                let a = try fast.pairedNumbers("x", "y", dropMissing: true), b = try slow.pairedNumbers("x", "y", dropMissing: true)
+                XCTAssertEqual(a.x, b.x, "trial \(trial), block \(block)")
+                XCTAssertEqual(a.y, b.y)
+                XCTAssertEqual(a.keptRows, b.keptRows)
+            }
+            // Break it at a random byte and compare the messages.
+            var bytes = Array(text.utf8)
+            let at = random.below(bytes.count)
+            bytes[at] = [UInt8(ascii: "\""), UInt8(ascii: "q"), 0xFF, UInt8(ascii: ",")][random.below(4)]
+            let broken = String(decoding: bytes, as: UTF8.self) == String(bytes: bytes, encoding: .utf8) ? nil : bytes
+            let path2 = FileManager.default.temporaryDirectory.appendingPathComponent("stream-\(UUID().uuidString).csv").path
+            FileManager.default.createFile(atPath: path2, contents: Data(broken ?? bytes))
+            defer { try? FileManager.default.removeItem(atPath: path2) }
+            var slowMessage: String? = nil
+            do {
+                let d = try CSVReader.parse(broken ?? bytes, source: "t.csv")
+                for c in ["x", "y"] { try d.checkNumbersOrMissing(c) }
+            } catch { slowMessage = "\(error)" }
+            for block in [1, 5, 64] {
+                var fastMessage: String? = nil
+                do { _ = try ColumnReader.read(path: path2, source: "t.csv", columns: ["x", "y"], blockSize: block) } catch { fastMessage = "\(error)" }
+                XCTAssertEqual(fastMessage, slowMessage, "trial \(trial), block \(block), byte \(at)")
+            }
+        }
+    }
+
+    func testADefectInTheLastRowOrAnUnusedColumnIsFound() throws {
+        var text = "x,label,y\n"
+        for k in 0..<20_000 { text += "\(k),a,\(k % 7)\n" }
+        let ragged = write(text + "1,2\n")
+        defer { try? FileManager.default.removeItem(atPath: ragged) }
+        XCTAssertThrowsError(try ColumnReader.read(path: ragged, source: "r.csv", columns: ["x", "y"], blockSize: 4096)) {
+            XCTAssertEqual("\($0)", "r.csv:20002:4: row has 2 fields, but the header has 3")
+        }
+        // A quote inside an unquoted field of the unused text column is a defect of the file.
+        let quote = write(text + "5,a\"b,6\n")
+        defer { try? FileManager.default.removeItem(atPath: quote) }
+        XCTAssertThrowsError(try ColumnReader.read(path: quote, source: "q.csv", columns: ["x", "y"], blockSize: 4096)) {
+            XCTAssertEqual("\($0)", "q.csv:20002:4: '\"' inside an unquoted field; quote the whole field and double the quote")
+        }
+        let last = write(text + "5,a,6x\n")
+        defer { try? FileManager.default.removeItem(atPath: last) }
+        XCTAssertThrowsError(try ColumnReader.read(path: last, source: "l.csv", columns: ["x", "y"])) {
+            XCTAssertEqual("\($0)", "l.csv:20002:5: column \"y\": \"6x\" is not a number")
+        }
+    }
+}
