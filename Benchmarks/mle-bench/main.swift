@@ -26,9 +26,11 @@ func format(_ s: Double) -> String {
 }
 
 var reportBinary: String? = nil
+var largest = 10_000_000
 var args = CommandLine.arguments.dropFirst()
 while let a = args.popFirst() {
     if a == "--report-binary" { reportBinary = args.popFirst() }
+    if a == "--max-rows", let v = args.popFirst().flatMap({ Int($0) }) { largest = v }
 }
 
 print("# mle-report benchmarks\n")
@@ -89,5 +91,73 @@ if let binary = reportBinary {
     }
     try? FileManager.default.removeItem(atPath: out)
     print("Whole default run (`mle-report`, process start to exit): \(format(whole))")
+    try wholeJobs(binary: binary)
+}
+
+/// Writes a CSV of `n` rows: x, y = 2x + 1 + noise, a 0/1 label with log-odds (x − 50)/5, and
+/// an unused text column, with the digits a data export would have.
+func generateCSV(rows n: Int, path: String) throws {
+    FileManager.default.createFile(atPath: path, contents: nil)
+    let handle = FileHandle(forWritingAtPath: path)!
+    defer { try? handle.close() }
+    var random = RandomGenerator(seed: 42)
+    var chunk = "x,y,label,site\n"
+    for k in 0..<n {
+        let x = 50 + 15 * random.nextNormal()
+        let y = 2 * x + 1 + 5 * random.nextNormal()
+        let label = random.nextUniform() < 1 / (1 + exp(-(x - 50) / 5)) ? 1 : 0
+        chunk += String(format: "%.4f,%.4f,%d,s%d\n", x, y, label, k % 97)
+        if chunk.utf8.count > 1 << 20 { handle.write(Data(chunk.utf8)); chunk = "" }
+    }
+    handle.write(Data(chunk.utf8))
+}
+
+/// The whole report (both models, PNG + SVG) on generated CSVs of 10³ … 10⁷ rows, as a user
+/// runs it: wall time, peak memory of the process, the largest file written.
+func wholeJobs(binary: String) throws {
+    let dir = FileManager.default.currentDirectoryPath + "/Benchmarks/tmp"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    print("\n## The whole report on generated CSVs (both models, PNG + SVG)\n")
+    print("| rows | CSV | wall | peak memory | largest file | read rate |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    var n = 1_000
+    while n <= largest {
+        let csv = "\(dir)/rows-\(n).csv"
+        if !FileManager.default.fileExists(atPath: csv) { try generateCSV(rows: n, path: csv) }
+        let size = (try FileManager.default.attributesOfItem(atPath: csv)[.size] as? Int) ?? 0
+        let out = "\(dir)/out-\(n)"
+        var peak = 0
+        let wall = try best(n >= 1_000_000 ? 1 : 3) {
+            try? FileManager.default.removeItem(atPath: out)
+            var before = rusage()
+            getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &before)
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: binary)
+            p.arguments = ["--data", csv, "--x", "x", "--y", "label", "--model", "logistic", "--out", out, "--quiet"]
+            // Both models: the linear one on y, the logistic one on the label, in one config.
+            let config = "\(dir)/config-\(n).json"
+            try #"{"models": [{"data": "rows-\#(n).csv", "x": "x", "y": "y", "model": "linear"}, {"data": "rows-\#(n).csv", "x": "x", "y": "label", "model": "logistic"}]}"#
+                .write(toFile: config, atomically: true, encoding: .utf8)
+            p.arguments = ["--config", config, "--out", out, "--quiet"]
+            try p.run()
+            p.waitUntilExit()
+            var after = rusage()
+            getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &after)
+            peak = max(peak, after.ru_maxrss)
+        }
+        var biggest = 0
+        if let e = FileManager.default.enumerator(atPath: out) {
+            while let f = e.nextObject() as? String {
+                biggest = max(biggest, (try? FileManager.default.attributesOfItem(atPath: out + "/" + f)[.size] as? Int) ?? 0)
+            }
+        }
+        // The read alone: the streaming reader on the two columns the models use.
+        let read = try best(n >= 1_000_000 ? 1 : 3) { _ = try ColumnReader.read(path: csv, source: csv, columns: ["x", "y", "label"]) }
+        print(String(format: "| 10^%d | %.1f MB | %@ | %d MiB | %d KiB | %.0f MB/s |", Int(log10(Double(n))), Double(size) / 1e6, format(wall),
+                     peak / 1024, biggest / 1024, Double(size) / read / 1e6))
+        try? FileManager.default.removeItem(atPath: out)
+        n *= 10
+    }
+    print("\nPeak memory is the largest resident set of any report process so far (getrusage of children).")
 }
 if sink == 42 { print("") }

@@ -53,7 +53,7 @@ public struct LogisticData: Sendable {
 extension LogisticData {
     /// Rows above which the surfaces, paths and likelihood-ratio intervals of a logistic
     /// model with continuous x are evaluated on bins (the fit itself always uses every row).
-    public static let binningThreshold = 20_000
+    public static let binningThreshold = 5_000
 
     /// The data compressed into `bins` equal-width bins of x for each class, each holding its
     /// count and the mean x of its rows. One pass. - Complexity: O(n).
@@ -63,7 +63,9 @@ extension LogisticData {
     /// approximated, by `Σ m·softplus(w x̄ + b)` per bin; since softplus'' = p(1 − p) ≤ ¼, the
     /// error is at most `w²/8 · S` with `S` the within-bin sum of squares of x (`withinSumOfSquares`),
     /// and the binned value is never above the exact one (softplus is convex: Jensen), so the binned log-likelihood is never below the exact one.
-    public static func binned(x: [Double], y: [Double], bins: Int = 4096) -> LogisticData {
+    public static func binned(x: [Double], y: [Double], bins: Int? = nil) -> LogisticData {
+        // At least 16 rows per bin on average, between 256 and 4096 bins per class.
+        let bins = bins ?? min(4096, max(256, x.count / 16))
         let lo = x.min() ?? 0, hi = x.max() ?? 1
         let width = hi > lo ? (hi - lo) / Double(bins) : 1
         var count = [Double](repeating: 0, count: 2 * bins)

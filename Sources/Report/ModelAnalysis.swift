@@ -211,10 +211,13 @@ public struct ModelAnalysis {
         return r
     }
 
-    /// Grid resolution: 160 × 160, fewer for large logistic data sets (each logistic grid point
-    /// costs a pass over the data), keeping a grid near 4·10⁸ point evaluations.
+    /// Grid resolution: 320 × 320 for the linear model (O(1) per point); for the logistic one
+    /// 160 × 160, fewer when each point costs a pass over many rows or groups, keeping a grid
+    /// near 5·10⁷ evaluations (never below 60 × 60).
     var gridResolution: Int {
-        kind == .linear ? 320 : max(40, min(160, Int((4e8 / Double(max(n, 1))).squareRoot())))
+        guard kind == .logistic else { return 320 }
+        let groups = logisticData?.x.count ?? n
+        return max(60, min(160, Int((5e7 / Double(max(groups, 1))).squareRoot())))
     }
 
     /// log L − log L̂ (profile over σ² for the linear model) on the likelihood window.
