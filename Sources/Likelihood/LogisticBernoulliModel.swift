@@ -134,7 +134,26 @@ public enum LogisticBernoulliModel {
 
     /// `−log L(w, b)` from (possibly grouped) data. - Complexity: O(distinct x).
     public static func negativeLogLikelihood(_ theta: Parameters, _ data: LogisticData) -> Double {
-        evaluate(theta, data).nll
+        // The objective alone (surfaces evaluate it thousands of times): no gradient or Hessian.
+        data.x.withUnsafeBufferPointer { x in
+            data.ones.withUnsafeBufferPointer { y in
+                ParallelSum.reduce(count: x.count, zero: 0.0, { range in
+                    var total = 0.0
+                    if let counts = data.counts {
+                        for i in range {
+                            let eta = theta.w * x[i] + theta.b
+                            total += counts[i] * (max(eta, 0) + log1p(exp(-abs(eta)))) - y[i] * eta
+                        }
+                    } else {
+                        for i in range {
+                            let eta = theta.w * x[i] + theta.b
+                            total += max(eta, 0) + log1p(exp(-abs(eta))) - y[i] * eta
+                        }
+                    }
+                    return total
+                }, combine: +)
+            }
+        }
     }
 
     /// Mean cross-entropy `−log L / n` from (possibly grouped) data.

@@ -35,17 +35,18 @@ enum FigureFactory {
     static let residualSample = 400
     static let sampleSeed: UInt64 = 7
 
-    /// `count` of the points, chosen by a seeded generator (the same every run), in their order.
-    static func sample(_ points: [Point], count: Int) -> [Point] {
-        guard points.count > count else { return points }
+    /// `count` of the points (x[k], y[k]), chosen by a seeded generator (the same every run),
+    /// in their order.
+    static func sample(x: [Double], y: [Double], count: Int) -> [Point] {
+        guard x.count > count else { return zip(x, y).map { Point($0, $1) } }
         var random = RandomGenerator(seed: sampleSeed)
         // Selection sampling (Knuth's algorithm S): each point is kept with the probability
         // that leaves exactly `count` in all.
         var chosen: [Point] = []
         chosen.reserveCapacity(count)
         var needed = count
-        for (k, p) in points.enumerated() where needed > 0 {
-            if random.nextUniform() * Double(points.count - k) < Double(needed) { chosen.append(p); needed -= 1 }
+        for k in x.indices where needed > 0 {
+            if random.nextUniform() * Double(x.count - k) < Double(needed) { chosen.append(Point(x[k], y[k])); needed -= 1 }
         }
         return chosen
     }
@@ -68,15 +69,14 @@ enum FigureFactory {
 
     /// Adds the points as counts per cell on a 240 × 180 grid over their range (or over
     /// `yRange` when given), coloured on a log scale, with a colorbar that says so.
-    static func addDensity(to f: inout Figure, points: [Point], yRange: (Double, Double)?) {
-        let xs = points.map(\.x), ys = points.map(\.y)
+    static func addDensity(to f: inout Figure, x xs: [Double], y ys: [Double]) {
         let (x0, x1) = (xs.min()!, xs.max()!)
-        let (y0, y1) = yRange ?? (ys.min()!, ys.max()!)
+        let (y0, y1) = (ys.min()!, ys.max()!)
         let nx = 240, ny = 180
         let dx = x1 > x0 ? (x1 - x0) / Double(nx) : 1, dy = y1 > y0 ? (y1 - y0) / Double(ny) : 1
         var counts = [Double](repeating: 0, count: nx * ny)
-        for p in points {
-            let i = min(nx - 1, max(0, Int((p.x - x0) / dx))), j = min(ny - 1, max(0, Int((p.y - y0) / dy)))
+        for (x, y) in zip(xs, ys) {
+            let i = min(nx - 1, max(0, Int((x - x0) / dx))), j = min(ny - 1, max(0, Int((y - y0) / dy)))
             counts[j * nx + i] += 1
         }
         let top = max(1, counts.max() ?? 1)
@@ -107,7 +107,10 @@ enum FigureFactory {
         f.yLabel = yl
         let lo = m.x.min()!, hi = m.x.max()!
         let xs = SurfaceGrid.axis(lo, hi, count: 200)
-        let points = zip(m.x, m.y).map { Point($0, $1) }
+        let dense = m.n > FigureFactory.densityThreshold
+        // Every point as a mark only when there are few: a million markers say less than a
+        // density layer and weigh hundreds of megabytes.
+        let points = dense ? [] : zip(m.x, m.y).map { Point($0, $1) }
         switch m.fit {
         case let .linear(fit):
             let sigma = fit.sigma2MLE.squareRoot()
@@ -115,10 +118,8 @@ enum FigureFactory {
             f.title = "Least-squares line = Gaussian MLE"
             f.marks.append(.band(x: xs, lower: line.map { $0 - 2 * sigma }, upper: line.map { $0 + 2 * sigma },
                                  color: Palette.vermillion.withAlpha(0.13), label: "±2σ̂ predictive band"))
-            let dense = m.n > FigureFactory.densityThreshold
-            // Above the threshold the points become a density layer and the residuals a seeded
-            // sample: a figure of a million markers says less and weighs hundreds of megabytes.
-            let shown = dense ? sample(points, count: FigureFactory.residualSample) : points
+            // Above the threshold the residuals are a seeded sample.
+            let shown = dense ? sample(x: m.x, y: m.y, count: FigureFactory.residualSample) : points
             for (k, p) in shown.enumerated() {
                 let fitted = fit.w.estimate * p.x + fit.b.estimate
                 f.marks.append(.line(points: [p, Point(p.x, fitted)], color: Color(hex: 0x999999), width: 0.8, dash: [],
@@ -127,13 +128,14 @@ enum FigureFactory {
             f.marks.append(.line(points: zip(xs, line).map { Point($0, $1) }, color: Palette.vermillion, width: 2, dash: [],
                                  label: "ŷ = \(linearForm(fit.w.estimate, fit.b.estimate, markup: true))"))
             if dense {
-                addDensity(to: &f, points: points, yRange: nil)
+                addDensity(to: &f, x: m.x, y: m.y)
             } else {
                 f.marks.append(.scatter(points: points, color: Palette.blue, size: 6, shape: .circle, edge: .white,
                                         label: "data (<i>n</i> = \(m.n))"))
             }
             f.accessibleTitle = "\(m.name): data and the maximum-likelihood line"
-            let inside = points.filter { abs($0.y - fit.w.estimate * $0.x - fit.b.estimate) <= 2 * sigma }.count
+            var inside = 0
+            for (x, y) in zip(m.x, m.y) where abs(y - fit.w.estimate * x - fit.b.estimate) <= 2 * sigma { inside += 1 }
             let alt = (dense ? "Density of \(m.n) points of \(m.request.y) against \(m.request.x), shown as counts per cell, " : "Scatter plot of \(m.request.y) against \(m.request.x) for \(m.n) points, ")
                 + "with the maximum-likelihood line "
                 + "y = \(linearForm(fit.w.estimate, fit.b.estimate, digits: 4, markup: false)), grey residual segments from \(dense ? "\(shown.count) randomly chosen points" : "each point") "
@@ -176,12 +178,12 @@ enum FigureFactory {
                 let p = Numerics.sigmoid(fit.w.estimate * bin.x + fit.b.estimate)
                 return p >= bin.low && p <= bin.high
             }.count
-            let alt = "Binary labels of \(m.request.y) against \(m.request.x) for \(m.n) points (jittered vertically), the fitted curve "
+            let alt = "Binary labels of \(m.request.y) against \(m.request.x) for \(m.n) points (\(dense ? "as strips of counts per cell of x below 0 and above 1" : "jittered vertically")), the fitted curve "
                 + "P(y = 1) = σ(\(linearForm(fit.w.estimate, fit.b.estimate, digits: 4, markup: false))), which crosses one half at "
                 + "x = \(s(boundary)), and the observed proportion of ones in \(bins.count) bins of x with 95 % intervals; "
                 + "the curve passes through \(covered) of the \(bins.count) intervals."
             return ReportFigure(name: "\(m.name)-fit", figure: f,
-                                caption: "The labels (jittered so that overlapping points show) and the fitted probability. Diamonds are the share of ones in equal-width bins of x with 95 % Wilson intervals: where they follow the curve, the model is calibrated.",
+                                caption: "The labels (\(dense ? "as counts per cell of x, zeros below the axis and ones above it" : "jittered so that overlapping points show")) and the fitted probability. Diamonds are the share of ones in equal-width bins of x with 95 % Wilson intervals: where they follow the curve, the model is calibrated.",
                                 altText: alt)
         }
     }

@@ -83,9 +83,10 @@ enum PageContext {
             }
             // −log L by summing the Gaussian densities point by point.
             var direct = 0.0
+            let logNormaliser = 0.5 * log(2 * Double.pi * fit.sigma2MLE)
             for (xi, yi) in zip(m.x, m.y) {
                 let r = yi - fit.w.estimate * xi - fit.b.estimate
-                direct += 0.5 * log(2 * Double.pi * fit.sigma2MLE) + r * r / (2 * fit.sigma2MLE)
+                direct += logNormaliser + r * r / (2 * fit.sigma2MLE)
             }
             let n = Double(fit.n)
             check("−log L(ŵ, b̂) summed over the data, and the closed form n/2·log(2πσ̂²) + n/2",

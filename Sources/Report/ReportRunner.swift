@@ -36,7 +36,6 @@ public enum ReportRunner {
         }
 
         // 1. Data and fits.
-        progress("fitting")
         var datasets: [String: Dataset] = [:]
         var inputs: [MustacheValue] = []
         var analyses: [ModelAnalysis] = []
@@ -58,6 +57,7 @@ public enum ReportRunner {
             let count = (usedNames[base] ?? 0) + 1
             usedNames[base] = count
             let name = count == 1 ? base : "\(base)-\(count)"
+            progress("fitting \(name) (\(analyses.count + 1) of \(options.models.count))")
             var analysis = try ModelAnalysis.analyse(request, dataset: dataset, name: name, dropMissing: options.dropMissing)
             // Messages name the file as typed; the page and report.json name it as the
             // canonical command does, so that two spellings of one run give one report.
@@ -81,27 +81,36 @@ public enum ReportRunner {
         // 2. Figures.
         progress("drawing figures")
         var files = OutputFiles()
-        var figuresByModel: [[ReportFigure]] = []
-        var inlineSVG: [String: String] = [:]
-        for m in analyses {
-            let figures = FigureFactory.figures(for: m, options: options)
-            for fig in figures {
-                // A single-file page inlines SVG and writes no figure files.
-                for format in options.singleFile ? [ImageFormat.svg] : options.formats {
-                    let bytes = try fig.figure.render(format, scale: options.scale)
-                    if options.singleFile {
-                        if format == .svg {
-                            // Inline SVG: drop the XML declaration, which is not allowed inside HTML.
-                            var text = String(decoding: bytes, as: UTF8.self)
-                            if text.hasPrefix("<?xml"), let end = text.range(of: "?>") { text = String(text[end.upperBound...]) }
-                            inlineSVG[fig.name] = text.trimmingCharacters(in: .whitespacesAndNewlines)
-                        }
-                    } else {
-                        files.add("figures/\(fig.name).\(format.rawValue)", bytes)
-                    }
-                }
+        let figuresByModel = analyses.map { FigureFactory.figures(for: $0, options: options) }
+        // Every (figure, format) is drawn on its own Cairo surface, concurrently; the results
+        // land in fixed slots, so the output does not depend on the order they finish in.
+        let formats = options.singleFile ? [ImageFormat.svg] : options.formats
+        let jobs = figuresByModel.flatMap { $0 }.flatMap { fig in formats.map { (fig, $0) } }
+        var rendered = [Result<[UInt8], Error>](repeating: .success([]), count: jobs.count)
+        let lock = NSLock()
+        var done = 0
+        rendered.withUnsafeMutableBufferPointer { slots in
+            let base = slots.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: jobs.count) { k in
+                let (fig, format) = jobs[k]
+                base[k] = Result { try fig.figure.render(format, scale: options.scale) }
+                lock.lock()
+                done += 1
+                progress("drawing figures: \(done) of \(jobs.count) files (\(done * 100 / max(jobs.count, 1)) %)")
+                lock.unlock()
             }
-            figuresByModel.append(figures)
+        }
+        var inlineSVG: [String: String] = [:]
+        for (k, (fig, format)) in jobs.enumerated() {
+            let bytes = try rendered[k].get()
+            if options.singleFile {
+                // Inline SVG: drop the XML declaration, which is not allowed inside HTML.
+                var text = String(decoding: bytes, as: UTF8.self)
+                if text.hasPrefix("<?xml"), let end = text.range(of: "?>") { text = String(text[end.upperBound...]) }
+                inlineSVG[fig.name] = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            } else {
+                files.add("figures/\(fig.name).\(format.rawValue)", bytes)
+            }
         }
 
         // 3. report.json.
@@ -199,7 +208,8 @@ public enum ReportRunner {
             let percent = min(100, done * 100 / total)
             if percent != lastPercent {
                 lastPercent = percent
-                progress("reading \(shown): \(percent) % (\(done >> 20) of \(total >> 20) MiB)")
+                let size = { (b: Int) in total >= 1 << 20 ? "\(b >> 20)" : "\(b >> 10)" }
+                progress("reading \(shown): \(percent) % (\(size(done)) of \(size(total)) \(total >= 1 << 20 ? "MiB" : "KiB"))")
             }
         })
         let digest = hashing.sync { box.hasher.hex() }

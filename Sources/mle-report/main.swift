@@ -36,12 +36,13 @@ do {
     fail("\(error)", code: 1)
 }
 
-// --quiet silences stdout; progress on stderr is its own choice.
-let showProgress = options.progress || isatty(STDERR_FILENO) != 0
+// --quiet silences stdout; progress on stderr is its own choice. On a terminal it is one
+// line rewritten in place; otherwise (with --progress) one line per step, with the time.
+let progressLine = ProgressLine(enabled: options.progress || isatty(STDERR_FILENO) != 0,
+                                inPlace: isatty(STDERR_FILENO) != 0)
 do {
-    let outcome = try ReportRunner.run(options) { step in
-        if showProgress { FileHandle.standardError.write(Data("mle-report: \(step)…\n".utf8)) }
-    }
+    let outcome = try ReportRunner.run(options) { progressLine.show($0) }
+    progressLine.finish()
     for warning in outcome.warnings { FileHandle.standardError.write(Data("warning: \(oneLine(warning))\n".utf8)) }
     if let differences = outcome.differences {
         if differences.isEmpty {
@@ -61,5 +62,6 @@ do {
         print("\nwrote \(options.outputDirectory)/index.html and \(outcome.files.count - 1) other files")
     }
 } catch {
+    progressLine.finish()
     fail("\(error)", code: 1)
 }

@@ -1,0 +1,50 @@
+import Foundation
+
+/// Progress on stderr. On a terminal: one line, rewritten in place at most ten times a
+/// second, cleared at the end. Elsewhere (with --progress): a line per step with the time
+/// since the start; steps that only update a percentage are printed every 10 %.
+final class ProgressLine {
+    let enabled: Bool
+    let inPlace: Bool
+    private let start = Date()
+    private var lastDraw = Date.distantPast
+    private var lastStep = ""
+    private var lastTenth = -1
+    private var drawn = false
+
+    init(enabled: Bool, inPlace: Bool) {
+        self.enabled = enabled
+        self.inPlace = inPlace
+    }
+
+    func show(_ message: String) {
+        guard enabled else { return }
+        let line = oneLine(message, limit: 200)
+        if inPlace {
+            let now = Date()
+            guard now.timeIntervalSince(lastDraw) >= 0.1 || !message.contains("%") else { return }
+            lastDraw = now
+            FileHandle.standardError.write(Data("\r\u{1B}[Kmle-report: \(line)".utf8))
+            drawn = true
+            return
+        }
+        // The step is the message without its numbers ("reading a.csv: 40 % …" → "reading a.csv").
+        let step = String(line.prefix { $0 != ":" })
+        if let percent = line.split(separator: " ").first(where: { $0.allSatisfy(\.isNumber) }).flatMap({ Int($0) }),
+           line.contains("%") {
+            let tenth = percent / 10
+            if step == lastStep && tenth == lastTenth { return }
+            lastTenth = tenth
+        } else {
+            lastTenth = -1
+        }
+        lastStep = step
+        let elapsed = String(format: "%.2f", Date().timeIntervalSince(start))
+        FileHandle.standardError.write(Data("mle-report: [\(elapsed) s] \(line)\n".utf8))
+    }
+
+    func finish() {
+        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        drawn = false
+    }
+}
