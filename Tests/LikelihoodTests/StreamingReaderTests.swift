@@ -127,4 +127,30 @@ final class StreamingReaderTests: XCTestCase {
             XCTAssertEqual("\($0)", "l.csv:20002:5: column \"y\": \"6x\" is not a number")
         }
     }
+
+    /// Blocks of a megabyte and more are parsed in two halves at once: the split must respect
+    /// quoted line breaks, and the halves must join in order.
+    func testHalvesOfLargeBlocksJoinInOrder() throws {
+        var random = LCG(state: 11)
+        var text = "x,note,y\n"
+        var row = 0
+        while text.utf8.count < 3_000_000 {
+            let note = random.below(5) == 0 ? "\"a\nb,\"\"c\"\"\nd\"" : "n\(row)"
+            let y = random.below(50) == 0 ? "NA" : String(random.below(100_000))
+            text += "\(row),\(note),\(y)\n"
+            row += 1
+        }
+        let path = write(text)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let slow = try CSVReader.parse(Array(text.utf8), source: "t.csv")
+        let expected = try slow.pairedNumbers("x", "y", dropMissing: true)
+        for block in [1 << 20, (1 << 20) + 37, 3 << 20] {
+            let fast = try ColumnReader.read(path: path, source: "t.csv", columns: ["x", "y"], blockSize: block)
+            XCTAssertEqual(fast.rowCount, row)
+            let got = try fast.pairedNumbers("x", "y", dropMissing: true)
+            XCTAssertEqual(got.x, expected.x, "block \(block)")
+            XCTAssertEqual(got.y, expected.y)
+            XCTAssertEqual(got.keptRows, expected.keptRows)
+        }
+    }
 }
