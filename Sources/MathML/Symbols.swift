@@ -39,7 +39,8 @@ enum Symbols {
     /// no `mathvariant` for them). Letters with an older code point in Letterlike Symbols use it.
     static func styled(_ letter: Character, _ style: String) -> String? {
         guard let ascii = letter.asciiValue, letter.isUppercase || (style == "mathbb" && letter.isNumber) else { return nil }
-        let offset = UInt32(ascii - 65)
+        // Digits (mathbb only) sit below "A": the letter offset is taken for letters alone.
+        let offset = ascii >= 65 ? UInt32(ascii - 65) : 0
         switch style {
         case "mathcal":
             let special: [Character: String] = ["B": "ℬ", "E": "ℰ", "F": "ℱ", "H": "ℋ", "I": "ℐ", "L": "ℒ", "M": "ℳ", "R": "ℛ"]

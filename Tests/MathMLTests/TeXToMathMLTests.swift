@@ -84,3 +84,12 @@ final class TeXLimitTests: XCTestCase {
         XCTAssertNoThrow(try TeXToMathML.convert(ok, display: false))
     }
 }
+
+final class TeXFoundByFuzzingTests: XCTestCase {
+    /// `\mathbb{P0}` trapped on an arithmetic overflow (the letter offset was taken for the digit too).
+    func testDoubleStruckDigitsAfterLetters() throws {
+        let out = try TeXToMathML.convert("\\mathbb{P0}", display: false)
+        XCTAssertTrue(out.contains("<mi>ℙ</mi><mi>𝟘</mi>"), out)
+        XCTAssertThrowsError(try TeXToMathML.convert("\\mathcal{0}", display: false))
+    }
+}
