@@ -17,6 +17,10 @@ public struct LogisticData: Sendable {
     public var n: Int
     /// Σ (x − bin mean)² over the rows, when the data are binned (`binned`); 0 when exact.
     public var withinSumOfSquares = 0.0
+    /// Each bin's Σ (x − bin mean)², for the second-order term of the binned likelihood.
+    public var spread: [Double]? = nil
+    /// Σ |x − bin mean|³ over the rows, for the error bound of the binned likelihood.
+    public var absoluteCubes = 0.0
     /// Whether evaluations on these data approximate the full data's (binned) or equal them.
     public var isApproximate: Bool { withinSumOfSquares > 0 }
 
@@ -55,14 +59,17 @@ extension LogisticData {
     /// model with continuous x are evaluated on bins (the fit itself always uses every row).
     public static let binningThreshold = 5_000
 
-    /// The data compressed into `bins` equal-width bins of x for each class, each holding its
-    /// count and the mean x of its rows. One pass. - Complexity: O(n).
+    /// The data compressed into equal-width bins of x for each class, each holding its
+    /// count, the mean x of its rows and their sum of squares about it. Two passes.
+    /// - Complexity: O(n).
     ///
     /// The label term of the negative log-likelihood, `Σ yᵢ ηᵢ = w Σ_{y=1} xᵢ + b·k`, is exact
-    /// on these bins (their means carry the class sums). Only `Σ softplus(w xᵢ + b)` is
-    /// approximated, by `Σ m·softplus(w x̄ + b)` per bin; since softplus'' = p(1 − p) ≤ ¼, the
-    /// error is at most `w²/8 · S` with `S` the within-bin sum of squares of x (`withinSumOfSquares`),
-    /// and the binned value is never above the exact one (softplus is convex: Jensen), so the binned log-likelihood is never below the exact one.
+    /// on these bins (their means carry the class sums). The other term, `Σ softplus(w xᵢ + b)`,
+    /// is taken to second order about each bin's mean: `m·softplus(η̄) + ½ p̄(1 − p̄)·w²·S_bin`
+    /// (the first-order term vanishes about the mean). What is left is at most
+    /// `max|softplus‴| / 6 · |w|³ · Σ|xᵢ − x̄|³`, with `max|softplus‴| = 1/(6√3)` (`errorBound`).
+    /// Gradients and Hessians, used by the optimisers and the interval searches, keep the
+    /// first-order form (the bins' means alone).
     public static func binned(x: [Double], y: [Double], bins: Int? = nil) -> LogisticData {
         // At least 16 rows per bin on average, between 256 and 4096 bins per class.
         let bins = bins ?? min(4096, max(256, x.count / 16))
@@ -84,23 +91,32 @@ extension LogisticData {
             counts.append(count[slot])
             ones.append(slot >= bins ? count[slot] : 0)
         }
-        // Second pass over the rows for the within-bin sum of squares (centred, so exact).
-        var within = 0.0
+        // Second pass over the rows: each bin's sum of squares about its mean (centred, so
+        // exact), and the sum of absolute cubes for the error bound.
+        var spread = [Double](repeating: 0, count: means.count)
+        var within = 0.0, cubes = 0.0
         for (xi, yi) in zip(x, y) {
             let k = min(bins - 1, max(0, Int((xi - lo) / width)))
-            let d = xi - means[slotOf[(yi == 1 ? bins : 0) + k]]
+            let g = slotOf[(yi == 1 ? bins : 0) + k]
+            let d = xi - means[g]
+            spread[g] += d * d
             within += d * d
+            cubes += abs(d * d * d)
         }
         var data = LogisticData(x: [], y: [])
         data.x = means
         data.ones = ones
         data.counts = counts
+        data.spread = spread
         data.n = x.count
         data.withinSumOfSquares = within
+        data.absoluteCubes = cubes
         return data
     }
 
-    /// The largest error of the binned negative log-likelihood at slope `w`: `w²·S/8`
-    /// (0 for exact data).
-    public func errorBound(slope w: Double) -> Double { w * w * withinSumOfSquares / 8 }
+    /// The largest error of the binned negative log-likelihood at slope `w`:
+    /// `|w|³ · Σ|x − x̄|³ / (36√3)` (0 for exact data).
+    public func errorBound(slope w: Double) -> Double {
+        abs(w * w * w) * absoluteCubes / (36 * 3.0.squareRoot())
+    }
 }

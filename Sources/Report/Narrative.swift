@@ -119,8 +119,8 @@ enum Narrative {
         guard let data = m.logisticData, data.isApproximate, let exact = m.descent.exactMLE else { return nil }
         let window = m.likelihoodRanges()
         let bound = data.errorBound(slope: max(abs(window.w.0), abs(window.w.1)))
-        return "With n = \(count(m.n)) rows and a continuous x, the figures, the gradient-descent paths and the profile-likelihood intervals use the data binned by class into \(count(data.x.count)) bins of x (count and mean x in each): "
-            + "there the log-likelihood is within \(s(bound, 2)) of its exact value everywhere in the likelihood figure, and never below it. "
+        return "With n = \(count(m.n)) rows and a continuous x, the figures, the gradient-descent paths and the profile-likelihood intervals use the data binned by class into \(count(data.x.count)) bins of x (count, mean and spread of x in each; the likelihood taken to second order within each bin): "
+            + "there the log-likelihood is within \(s(bound, 2)) of its exact value everywhere in the likelihood figure. "
             + "The estimates, standard errors, log-likelihoods and the likelihood-ratio test use every row; the binned loss's minimum lies \(s(m.descent.distance(exact), 2)) standard errors from the exact MLE."
     }
 }

@@ -57,7 +57,7 @@ enum ReportJSON {
                     let window = m.likelihoodRanges()
                     o["approximation"] = .object([
                         "applies_to": .array(["figures", "gradient_descent", "w_profile_interval", "b_profile_interval", "confidence_region"].map(JSON.string)),
-                        "method": .string("x binned by class; each bin holds its count and mean x"),
+                        "method": .string("x binned by class; each bin holds its count, mean and sum of squares of x; softplus taken to second order within each bin"),
                         "groups": .int(data.x.count),
                         "max_log_likelihood_error": .number(data.errorBound(slope: max(abs(window.w.0), abs(window.w.1)))),
                     ])
