@@ -92,29 +92,11 @@ public enum LogisticBernoulliModel {
             data.ones.withUnsafeBufferPointer { y in
                 ParallelSum.reduce(count: x.count, zero: Evaluation(), { range in
                     var e = Evaluation()
-                    if let counts = data.counts, let spread = data.spread {
-                        // Binned: the second-order term ½ p(1 − p)·w²·S of each bin joins the
-                        // objective; the derivatives keep the first-order form.
-                        let w2 = theta.w * theta.w
-                        for i in range {
-                            let xi = x[i], m = counts[i], eta = theta.w * xi + theta.b
-                            let t = exp(-abs(eta))
-                            let p = eta >= 0 ? 1 / (1 + t) : t / (1 + t)
-                            let r = m * p - y[i]
-                            e.gw += r * xi
-                            e.gb += r
-                            if full {
-                                e.nll += m * (max(eta, 0) + log1p(t)) - y[i] * eta + 0.5 * p * (1 - p) * w2 * spread[i]
-                                let v = m * p * (1 - p)
-                                e.hww += v * xi * xi
-                                e.hwb += v * xi
-                                e.hbb += v
-                            }
-                        }
-                        return e
-                    }
                     if let counts = data.counts {
-                        // Grouped: m rows at x with k ones contribute m·softplus(η) − k·η.
+                        // Grouped: m rows at x with k ones contribute m·softplus(η) − k·η. Binned
+                        // groups add the second-order term ½ p(1 − p)·w²·S of their spread to the
+                        // objective; the derivatives keep the first-order form.
+                        let spread = data.spread ?? [], w2 = theta.w * theta.w
                         for i in range {
                             let xi = x[i], m = counts[i], eta = theta.w * xi + theta.b
                             let t = exp(-abs(eta))
@@ -124,6 +106,7 @@ public enum LogisticBernoulliModel {
                             e.gb += r
                             if full {
                                 e.nll += m * (max(eta, 0) + log1p(t)) - y[i] * eta
+                                if !spread.isEmpty { e.nll += 0.5 * p * (1 - p) * w2 * spread[i] }
                                 let v = m * p * (1 - p)
                                 e.hww += v * xi * xi
                                 e.hwb += v * xi
@@ -160,18 +143,16 @@ public enum LogisticBernoulliModel {
             data.ones.withUnsafeBufferPointer { y in
                 ParallelSum.reduce(count: x.count, zero: 0.0, { range in
                     var total = 0.0
-                    if let counts = data.counts, let spread = data.spread {
-                        let w2 = theta.w * theta.w
+                    if let counts = data.counts {
+                        let spread = data.spread ?? [], w2 = theta.w * theta.w
                         for i in range {
                             let eta = theta.w * x[i] + theta.b
                             let t = exp(-abs(eta))
-                            let p = eta >= 0 ? 1 / (1 + t) : t / (1 + t)
-                            total += counts[i] * (max(eta, 0) + log1p(t)) - y[i] * eta + 0.5 * p * (1 - p) * w2 * spread[i]
-                        }
-                    } else if let counts = data.counts {
-                        for i in range {
-                            let eta = theta.w * x[i] + theta.b
-                            total += counts[i] * (max(eta, 0) + log1p(exp(-abs(eta)))) - y[i] * eta
+                            total += counts[i] * (max(eta, 0) + log1p(t)) - y[i] * eta
+                            if !spread.isEmpty {
+                                let p = eta >= 0 ? 1 / (1 + t) : t / (1 + t)
+                                total += 0.5 * p * (1 - p) * w2 * spread[i]
+                            }
                         }
                     } else {
                         for i in range {
