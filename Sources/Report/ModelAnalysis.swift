@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Likelihood
 
@@ -128,13 +129,22 @@ public struct ModelAnalysis {
                 // minimum, so "arrived" still means what it says.
                 let surface = data.counts == nil && x.count > LogisticData.binningThreshold ? LogisticData.binned(x: x, y: y) : data
                 let surfaceFit = surface.isApproximate ? LogisticBernoulliModel.fit(surface) : fit
-                var descent = Descent(raw: GradientDescent.logistic(surface, standardised: false),
-                                      standardised: GradientDescent.logistic(surface, standardised: true),
+                // The plain descent, the standardised one and the likelihood-ratio inference are
+                // independent: run them at once (each writes only its own result).
+                var raw: OptimizerPath? = nil, standardised: OptimizerPath? = nil, traced: LogisticInference? = nil
+                DispatchQueue.concurrentPerform(iterations: 3) { k in
+                    switch k {
+                    case 0: raw = GradientDescent.logistic(surface, standardised: false)
+                    case 1: standardised = GradientDescent.logistic(surface, standardised: true)
+                    default: traced = LogisticInference(surfaceFit, data: surface)
+                    }
+                }
+                var descent = Descent(raw: raw!, standardised: standardised!,
                                       hessian: hessian, standardisation: z,
                                       mle: Parameters(w: surfaceFit.w.estimate, b: surfaceFit.b.estimate),
                                       standardErrors: (fit.w.standardError, fit.b.standardError))
                 descent.exactMLE = Parameters(w: fit.w.estimate, b: fit.b.estimate)
-                var inference = LogisticInference(surfaceFit, data: surface)
+                var inference = traced!
                 // The test of w = 0 is always exact: both log-likelihoods come from every row.
                 inference.likelihoodRatioStatistic = max(0, 2 * (fit.logLikelihood - fit.nullLogLikelihood))
                 inference.likelihoodRatioPValue = Distributions.chiSquared1Survival(inference.likelihoodRatioStatistic)
