@@ -354,6 +354,13 @@ enum FigureFactory {
                             altText: alt)
     }
 
+    /// How the contours look after standardising, from the condition numbers before and after.
+    static func roundness(_ after: Double, before: Double) -> String {
+        if after < 1.5 { return "the contours are circles (condition number \(s(after)))" }
+        if after < before / 2 { return "the contours are much rounder (condition number \(s(after)) against \(s(before)))" }
+        return "standardising does not make the contours rounder here (condition number \(s(after)) against \(s(before))): what stretches this loss is not the location or the scale of x"
+    }
+
     static func standardised(_ m: ModelAnalysis, aspect: Double) -> ReportFigure {
         let grid = m.lossGrid(standardised: true, aspect: aspect)
         let window = m.standardisedRanges(aspect: aspect)
@@ -378,7 +385,7 @@ enum FigureFactory {
             + (d.arrived(d.standardised) ? "reaches the minimum in \(Narrative.count(d.standardised.iterations)) step\(d.standardised.iterations == 1 ? "" : "s")."
                                          : "did not arrive: it stops after \(Narrative.count(d.standardised.iterations)) steps, having covered \(Narrative.percent(d.shareCovered(d.standardised))) of the way.")
         return ReportFigure(name: "\(m.name)-standardised", figure: f,
-                            caption: "The same \(lossName) over the standardised coordinates v = w·s and c = b + w·x̄ (s = \(s(z.scale, 4)), x̄ = \(s(z.mean, 4))): the contours are \(kappa < 1.5 ? "circles" : "much rounder"), and plain gradient descent with its step 1/L \(d.arrived(d.standardised) ? "arrives" : "still does not arrive").",
+                            caption: "The same \(lossName) over the standardised coordinates v = w·s and c = b + w·x̄ (s = \(s(z.scale, 4)), x̄ = \(s(z.mean, 4))): \(roundness(kappa, before: d.hessian.conditionNumber)), and plain gradient descent with its step 1/L \(d.arrived(d.standardised) ? "arrives" : "still does not arrive").",
                             altText: alt)
     }
 }

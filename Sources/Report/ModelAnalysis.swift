@@ -143,7 +143,7 @@ public struct ModelAnalysis {
                                       hessian: hessian, standardisation: z,
                                       mle: Parameters(w: surfaceFit.w.estimate, b: surfaceFit.b.estimate),
                                       standardErrors: (fit.w.standardError, fit.b.standardError))
-                descent.exactMLE = Parameters(w: fit.w.estimate, b: fit.b.estimate)
+                if surface.isApproximate { descent.exactMLE = Parameters(w: fit.w.estimate, b: fit.b.estimate) }
                 var inference = traced!
                 // The test of w = 0 is always exact: both log-likelihoods come from every row.
                 inference.likelihoodRatioStatistic = max(0, 2 * (fit.logLikelihood - fit.nullLogLikelihood))
