@@ -358,6 +358,9 @@ enum FigureFactory {
     static func roundness(_ after: Double, before: Double) -> String {
         if after < 1.5 { return "the contours are circles (condition number \(s(after)))" }
         if after < before / 2 { return "the contours are much rounder (condition number \(s(after)) against \(s(before)))" }
+        if after > 1.5 * before {
+            return "standardising makes the contours more elongated here (condition number \(s(after)) against \(s(before))): the original (w, b) were already the rounder coordinates for this loss"
+        }
         return "standardising does not make the contours rounder here (condition number \(s(after)) against \(s(before))): what stretches this loss is not the location or the scale of x"
     }
 
