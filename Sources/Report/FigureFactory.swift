@@ -13,17 +13,21 @@ public struct ReportFigure {
 
 /// Builds the three teaching figures of a model.
 enum FigureFactory {
-    static func figures(for m: ModelAnalysis, options: ReportOptions) -> [ReportFigure] {
+    /// The model's four figures in page order; a slot is nil when `--figures` leaves it out
+    /// (and then it is not computed at all).
+    static func figures(for m: ModelAnalysis, options: ReportOptions) -> [ReportFigure?] {
         // The plot area is the figure less about 110 pt of margins across and 90 pt down.
         let aspect = max(0.2, options.figureHeight - 90) / max(0.2, options.figureWidth - 110)
-        var list = [fit(m), likelihood(m), contours(m), standardised(m, aspect: aspect)]
-        for k in list.indices {
-            list[k].figure.width = options.figureWidth
-            list[k].figure.height = options.figureHeight
-            list[k].figure.idPrefix = list[k].name
-            list[k].figure.accessibleDescription = list[k].altText
+        let makers: [() -> ReportFigure] = [{ fit(m) }, { likelihood(m) }, { contours(m) }, { standardised(m, aspect: aspect) }]
+        return zip(ReportOptions.figureKinds, makers).map { kind, make in
+            guard options.wantsFigure("\(m.name)-\(kind)") else { return nil }
+            var figure = make()
+            figure.figure.width = options.figureWidth
+            figure.figure.height = options.figureHeight
+            figure.figure.idPrefix = figure.name
+            figure.figure.accessibleDescription = figure.altText
+            return figure
         }
-        return list
     }
 
     static func s(_ v: Double, _ digits: Int = 3) -> String { NumberFormat.significant(v, digits) }

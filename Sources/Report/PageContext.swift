@@ -7,7 +7,7 @@ import Plot
 enum PageContext {
     static func f(_ v: Double, _ digits: Int = 4) -> MustacheValue { .string(NumberFormat.significant(v, digits)) }
 
-    static func model(_ m: ModelAnalysis, figures: [ReportFigure], firstFigureNumber: Int, formats: [ImageFormat],
+    static func model(_ m: ModelAnalysis, figures: [ReportFigure?], firstFigureNumber: Int, formats: [ImageFormat],
                       inlineSVG: [String: String]?) -> MustacheValue {
         let c = m.coefficients
         func row(_ name: String, _ symbol: String, _ k: Coefficient) -> MustacheValue {
@@ -128,10 +128,15 @@ enum PageContext {
         o["checks"] = .array(checks)
         o["tex"] = .object(tex)
         o["allChecksPass"] = .bool(checks.allSatisfy { $0["passed"] == .bool(true) })
+        // One value per slot, false where --figures left the figure out, so that the templates'
+        // `figures.N` keep their meaning; numbers count only the figures shown.
         var figureValues: [MustacheValue] = []
-        for (k, fig) in figures.enumerated() {
+        var shown = 0
+        for slot in figures {
+            guard let fig = slot else { figureValues.append(.bool(false)); continue }
+            shown += 1
             var v: [String: MustacheValue] = [
-                "number": .number(Double(firstFigureNumber + k)), "name": .string(fig.name), "caption": .string(fig.caption),
+                "number": .number(Double(firstFigureNumber + shown - 1)), "name": .string(fig.name), "caption": .string(fig.caption),
                 "alt": .string(fig.altText), "svg": .string("figures/\(fig.name).svg"), "png": .string("figures/\(fig.name).png"),
                 "hasPNG": .bool(formats.contains(.png)), "hasSVG": .bool(formats.contains(.svg)), "hasPDF": .bool(formats.contains(.pdf)),
                 "pdf": .string("figures/\(fig.name).pdf"),

@@ -37,6 +37,10 @@ public struct ReportOptions: Sendable {
     public var progress = false
     /// Leave out rows whose used fields are missing (empty, NA, N/A, NaN, null).
     public var dropMissing = false
+    /// `--figures`: names or globs of the figures to make (nil: all).
+    public var figurePatterns: [String]?
+    /// `--no-page`: figures and report.json only.
+    public var noPage = false
     /// The config file the models came from, if any (`--config`).
     public var configPath: String?
     /// Whether `--title` was given on the command line (a config's own title is part of it).
@@ -48,6 +52,47 @@ public struct ReportOptions: Sendable {
 }
 
 extension ReportOptions {
+    /// The kinds of figure every model has, in page order.
+    public static let figureKinds = ["fit", "likelihood", "contours", "standardised"]
+
+    /// Each model's unique name: its config `name` or its kind, with "-2", "-3", … when repeated.
+    public var modelNames: [String] {
+        var used: [String: Int] = [:]
+        return models.map { request in
+            let base = request.name ?? request.kind.rawValue
+            let count = (used[base] ?? 0) + 1
+            used[base] = count
+            return count == 1 ? base : "\(base)-\(count)"
+        }
+    }
+
+    /// Every figure name this run can make, in page order.
+    public var figureNames: [String] {
+        modelNames.flatMap { name in ReportOptions.figureKinds.map { "\(name)-\($0)" } }
+    }
+
+    /// Whether `--figures` asks for the figure `name` (a name or a shell-style glob).
+    public func wantsFigure(_ name: String) -> Bool {
+        guard let patterns = figurePatterns else { return true }
+        return patterns.contains { ReportOptions.glob($0, matches: name) }
+    }
+
+    /// `*` (any run) and `?` (one character) matching, the rest literal.
+    public static func glob(_ pattern: String, matches name: String) -> Bool {
+        let p = Array(pattern), n = Array(name)
+        var memo = [[Bool?]](repeating: [Bool?](repeating: nil, count: n.count + 1), count: p.count + 1)
+        func match(_ i: Int, _ j: Int) -> Bool {
+            if let known = memo[i][j] { return known }
+            let result: Bool
+            if i == p.count { result = j == n.count }
+            else if p[i] == "*" { result = match(i + 1, j) || (j < n.count && match(i, j + 1)) }
+            else { result = j < n.count && (p[i] == "?" || p[i] == n[j]) && match(i + 1, j + 1) }
+            memo[i][j] = result
+            return result
+        }
+        return match(0, 0)
+    }
+
     /// The run's meaning as a command line, the same however it was typed: options in a fixed
     /// order, defaults left out, and every path made relative to `base` (the folder that holds
     /// the output directory) when it lies below it, else absolute. The page records it, so
@@ -67,6 +112,8 @@ extension ReportOptions {
         if dropMissing { out.append("--drop-missing") }
         if let templatesDirectory { out += ["--templates", path(templatesDirectory)] }
         if singleFile { out.append("--single-file") }
+        if let figurePatterns { out += ["--figures", figurePatterns.joined(separator: ",")] }
+        if noPage { out.append("--no-page") }
         if !singleFile && formats != defaults.formats { out += ["--format", formats.map(\.rawValue).joined(separator: ",")] }
         if figureWidth != defaults.figureWidth || figureHeight != defaults.figureHeight {
             out += ["--figure-size", "\(ReportOptions.number(figureWidth))x\(ReportOptions.number(figureHeight))"]

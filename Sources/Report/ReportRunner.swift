@@ -39,7 +39,6 @@ public enum ReportRunner {
         var datasets: [String: Dataset] = [:]
         var inputs: [MustacheValue] = []
         var analyses: [ModelAnalysis] = []
-        var usedNames: [String: Int] = [:]
         for request in options.models {
             let dataset: Dataset
             if let path = request.dataPath, datasets[path] == nil {
@@ -53,10 +52,7 @@ public enum ReportRunner {
             } else {
                 dataset = try loadDataset(request, options: options, cache: datasets)
             }
-            let base = request.name ?? request.kind.rawValue
-            let count = (usedNames[base] ?? 0) + 1
-            usedNames[base] = count
-            let name = count == 1 ? base : "\(base)-\(count)"
+            let name = options.modelNames[analyses.count]
             progress("fitting \(name) (\(analyses.count + 1) of \(options.models.count))")
             var analysis = try ModelAnalysis.analyse(request, dataset: dataset, name: name, dropMissing: options.dropMissing)
             // Messages name the file as typed; the page and report.json name it as the
@@ -81,7 +77,9 @@ public enum ReportRunner {
         // 2. Figures.
         progress("drawing figures")
         var files = OutputFiles()
-        let figuresByModel = analyses.map { FigureFactory.figures(for: $0, options: options) }
+        // Slots per model in page order; nil where --figures left a figure out.
+        let slotsByModel = analyses.map { FigureFactory.figures(for: $0, options: options) }
+        let figuresByModel = slotsByModel.map { $0.compactMap { $0 } }
         // Every (figure, format) is drawn on its own Cairo surface, concurrently; the results
         // land in fixed slots, so the output does not depend on the order they finish in.
         let formats = options.singleFile ? [ImageFormat.svg] : options.formats
@@ -120,11 +118,11 @@ public enum ReportRunner {
         progress("writing the page")
         var modelValues: [MustacheValue] = []
         var number = 1
-        for (m, figures) in zip(analyses, figuresByModel) {
-            modelValues.append(PageContext.model(m, figures: figures, firstFigureNumber: number,
+        for (m, slots) in zip(analyses, slotsByModel) {
+            modelValues.append(PageContext.model(m, figures: slots, firstFigureNumber: number,
                                                  formats: options.singleFile ? [] : options.formats,
                                                  inlineSVG: options.singleFile ? inlineSVG : nil))
-            number += figures.count
+            number += slots.compactMap { $0 }.count
         }
         let css = String(decoding: try loader.asset("style.css"), as: UTF8.self)
         let command = (["mle-report"] + options.canonicalArguments(relativeTo: options.outputParent)).map(shellQuoted).joined(separator: " ")
@@ -164,8 +162,10 @@ public enum ReportRunner {
             described.template = path
             throw ReportError(described.description)
         }
-        files.add("index.html", try MathInHTML.typeset(html, source: "index.html (rendered from report.mustache)"))
-        if !options.singleFile { files.add("assets/style.css", css) }
+        if !options.noPage {
+            files.add("index.html", try MathInHTML.typeset(html, source: "index.html (rendered from report.mustache)"))
+            if !options.singleFile { files.add("assets/style.css", css) }
+        }
 
         // 5. Write or compare.
         if options.check {
@@ -233,7 +233,7 @@ public enum ReportRunner {
         for (k, request) in options.models.enumerated() {
             let dataset = try loadDataset(request, options: options, cache: [:])
             let m = try ModelAnalysis.analyse(request, dataset: dataset, name: "\(request.kind.rawValue)-\(k)")
-            for fig in FigureFactory.figures(for: m, options: options) {
+            for fig in FigureFactory.figures(for: m, options: options).compactMap({ $0 }) {
                 for format in options.formats {
                     bytes += try fig.figure.render(format, scale: options.scale).count
                     files += 1

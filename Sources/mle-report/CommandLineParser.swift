@@ -34,6 +34,8 @@ enum CommandLineParser {
       --format LIST        figure formats among png, svg, pdf (default: png,svg); the page needs
                            png or svg among them
       --single-file        one self-contained index.html (SVG figures inlined) and report.json
+      --figures LIST       only these figures: names like linear-fit or globs like '*-contours'
+      --no-page            figures and report.json only, no index.html
       --figure-size WxH    figure size in points, from 320x240 to 4000x4000 (default: 640x480)
       --scale N            PNG pixels per point, from 0.5 to 8 (default: 2)
       --seed N             seed of the built-in data (default: 20261124)
@@ -51,7 +53,7 @@ enum CommandLineParser {
     static func parse(_ arguments: [String]) throws -> ReportOptions? {
         var options = ReportOptions()
         let flagsWithoutValue: Set<String> = ["--help", "-h", "--version", "--single-file", "--check", "--quiet", "-q", "--progress",
-                                              "--drop-missing"]
+                                              "--drop-missing", "--no-page"]
         var formatGiven = false
         var data: String? = nil, x: String? = nil, y: String? = nil, models: [ModelKind]? = nil, config: String? = nil
         var k = 0
@@ -101,6 +103,14 @@ enum CommandLineParser {
                 options.formats = ImageFormat.allCases.filter(formats.contains)
                 formatGiven = true
             case "--single-file": options.singleFile = true
+            case "--no-page": options.noPage = true
+            case "--figures":
+                let text = try value(flag, inline: inline)
+                let patterns = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard !patterns.contains(where: \.isEmpty) else {
+                    throw UsageError(message: "--figures: expected names or globs separated by commas, got \(Message.quoted(text))")
+                }
+                options.figurePatterns = patterns
             case "--figure-size":
                 let text = try value(flag, inline: inline)
                 let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false).map { decimal(String($0)) }
@@ -129,6 +139,15 @@ enum CommandLineParser {
                 throw UsageError(message: "unexpected argument \"\(flag)\" (options start with --)")
             }
             k += 1
+        }
+        if let patterns = options.figurePatterns {
+            let names = options.figureNames
+            for pattern in patterns where !names.contains(where: { ReportOptions.glob(pattern, matches: $0) }) {
+                throw UsageError(message: "--figures: \(Message.quoted(pattern)) names no figure of this report; the figures are \(names.joined(separator: ", "))")
+            }
+        }
+        if options.noPage && options.singleFile {
+            throw UsageError(message: "--no-page writes no page, so --single-file has nothing to do; give one of them")
         }
         if options.singleFile && formatGiven {
             throw UsageError(message: "--single-file writes only index.html (with the figures inlined as SVG) and report.json; drop --format, or drop --single-file to get figure files")

@@ -1,0 +1,48 @@
+import Foundation
+import Report
+import XCTest
+
+/// `--figures` and `--no-page`, for writers who need one figure and pipelines that need no page.
+final class FigureSelectionTests: CLITestCase {
+    func testOnlyTheChosenFiguresAreMadeAndShown() throws {
+        let r = try run(["--figures", "linear-fit,*-contours", "--out", "S", "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let files = Set(snapshot("S").keys.filter { $0.hasPrefix("figures/") })
+        XCTAssertEqual(files, ["figures/linear-fit.png", "figures/linear-fit.svg", "figures/linear-contours.png",
+                               "figures/linear-contours.svg", "figures/logistic-contours.png", "figures/logistic-contours.svg"])
+        let page = text("S/index.html")
+        XCTAssertEqual(page.components(separatedBy: "<figure id=").count - 1, 3)
+        XCTAssertTrue(page.contains("Figure 3."))
+        XCTAssertFalse(page.contains("Figure 4."), "numbers count only the figures shown")
+        XCTAssertFalse(page.contains("figures/linear-likelihood"))
+        // The same selection spelled differently is the same report.
+        XCTAssertEqual(try run(["--figures", "linear-fit,*-contours", "--out", "S", "--check"]).status, 0)
+    }
+
+    func testUnknownNamesListTheValidOnes() throws {
+        let r = try run(["--figures", "linear-fitt", "--out", "S"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.hasPrefix("error: --figures: \"linear-fitt\" names no figure of this report; the figures are linear-fit, linear-likelihood"), r.stderr)
+        XCTAssertEqual(try run(["--figures", "", "--out", "S"]).status, 2)
+        XCTAssertEqual(try run(["--no-page", "--single-file", "--out", "S"]).status, 2)
+    }
+
+    func testNoPageWritesFiguresAndReportJSONOnly() throws {
+        let r = try run(["--no-page", "--figures", "logistic-*", "--format", "svg", "--out", "P", "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(Set(snapshot("P").keys), [".mle-report", "report.json", "figures/logistic-fit.svg", "figures/logistic-likelihood.svg",
+                                                 "figures/logistic-contours.svg", "figures/logistic-standardised.svg"])
+        XCTAssertEqual(try run(["--no-page", "--figures", "logistic-*", "--format", "svg", "--out", "P", "--check"]).status, 0)
+        // A later run with a page replaces it: the folder is still the tool's.
+        XCTAssertEqual(try run(["--out", "P", "--quiet"]).status, 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path("P/index.html")))
+    }
+
+    func testGlobs() {
+        XCTAssertTrue(ReportOptions.glob("*-contours", matches: "linear-contours"))
+        XCTAssertTrue(ReportOptions.glob("linear-?it", matches: "linear-fit"))
+        XCTAssertFalse(ReportOptions.glob("linear-*", matches: "logistic-fit"))
+        XCTAssertTrue(ReportOptions.glob("*", matches: "x"))
+        XCTAssertFalse(ReportOptions.glob("fit", matches: "linear-fit"))
+    }
+}
