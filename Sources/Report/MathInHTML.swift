@@ -33,7 +33,10 @@ enum MathInHTML {
                 .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
                 .replacingOccurrences(of: "&amp;", with: "&")
             do {
-                out += try TeXToMathML.convert(decoded, display: display)
+                // A display formula scrolls inside its own box on narrow screens (a <math>
+                // element does not clip its overflow itself).
+                let math = try TeXToMathML.convert(decoded, display: display)
+                out += display ? "<div class=\"math-scroll\">\(math)</div>" : "<span class=\"math-inline\">\(math)</span>"
             } catch let error as TeXError {
                 let snippet = decoded.count > 60 ? String(decoded.prefix(60)) + "…" : decoded
                 throw ReportError("\(source):\(line): in formula \"\(snippet.replacingOccurrences(of: "\n", with: " "))\": \(error)")

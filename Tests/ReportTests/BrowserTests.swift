@@ -80,4 +80,44 @@ final class BrowserTests: XCTestCase {
                               report.appendingPathComponent("index.html").absoluteString])
         XCTAssertTrue(FileManager.default.fileExists(atPath: shot.path), "screenshot saved")
     }
+
+    /// At 360 px (a phone) nothing makes the page wider than the screen: display formulas and
+    /// tables scroll inside their own boxes; at 1400 px nothing overflows either.
+    func testNoHorizontalPageScrollOnNarrowOrWideScreens() throws {
+        guard let browser = Self.chromium() else { throw XCTSkip("no Chromium on PATH") }
+        let binary = CLITestCase.binary.path
+        guard FileManager.default.isExecutableFile(atPath: binary) else { throw XCTSkip("mle-report is not built") }
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("mle-width-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let report = work.appendingPathComponent("Output")
+        XCTAssertEqual(try run(binary, ["--out", report.path, "--quiet"]).status, 0)
+        let page = report.appendingPathComponent("index.html").absoluteString
+        let harness = """
+        <!DOCTYPE html><html><body><pre id="result">pending</pre>
+        <iframe id="narrow" src="\(page)" style="width:360px;height:800px"></iframe>
+        <iframe id="wide" src="\(page)" style="width:1400px;height:800px"></iframe>
+        <script>
+        let loaded = 0; const out = {};
+        for (const id of ['narrow', 'wide']) document.getElementById(id).addEventListener('load', () => { if (++loaded == 2) setTimeout(() => {
+          for (const id of ['narrow', 'wide']) {
+            const d = document.getElementById(id).contentDocument.documentElement;
+            out[id] = d.scrollWidth - d.clientWidth;
+          }
+          document.getElementById('result').textContent = 'RESULT ' + JSON.stringify(out);
+        }, 300); });
+        </script></body></html>
+        """
+        let harnessURL = work.appendingPathComponent("width.html")
+        try harness.write(to: harnessURL, atomically: true, encoding: .utf8)
+        let dump = try run(browser, ["--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files",
+                                     "--virtual-time-budget=10000", "--dump-dom", harnessURL.absoluteString])
+        guard let line = dump.out.split(separator: "\n").first(where: { $0.contains("RESULT {") }),
+              let json = line.range(of: "RESULT ").map({ String(line[$0.upperBound...]) })?.components(separatedBy: "</pre>").first,
+              let result = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Int] else {
+            return XCTFail("the harness reported nothing; Chromium said: \(dump.err.suffix(2000))")
+        }
+        XCTAssertEqual(result["narrow"], 0, "pixels the page is wider than a 360 px screen")
+        XCTAssertEqual(result["wide"], 0, "pixels the page is wider than a 1400 px screen")
+    }
 }
