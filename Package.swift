@@ -37,7 +37,7 @@ let package = Package(
         .testTarget(name: "PlotTests", dependencies: ["Plot", "CPNG"]),
         .testTarget(name: "MustacheTests", dependencies: ["Mustache"]),
         .testTarget(name: "MathMLTests", dependencies: ["MathML"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Likelihood", "mle-report"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Likelihood", "Plot", "mle-report"]),
         .testTarget(name: "FuzzReplayTests", dependencies: ["FuzzTargets"]),
     ]
 )

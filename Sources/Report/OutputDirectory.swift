@@ -22,13 +22,26 @@ struct OutputFiles {
 
     /// Paths that differ between these files and `directory` (symlinks followed): changed,
     /// missing, extra files and extra folders.
-    func differences(from directory: String) -> [String] {
+    ///
+    /// With a `tolerance`, figures are compared by what they show rather than by their bytes,
+    /// because another Cairo, Pango, FreeType or zlib writes other bytes for the same picture:
+    /// PNGs by their decoded pixels (the root-mean-square difference of the 0–255 channel
+    /// values must be at most the tolerance, and the sizes must match, as matplotlib's
+    /// `compare_images` does); SVGs by their text with every number rounded to 0.1; PDFs with
+    /// their producer and dates left out. The page, report.json and the stylesheet are always
+    /// compared byte for byte.
+    func differences(from directory: String, tolerance: Double? = nil) -> [String] {
         let root = (try? OutputDirectory.resolve(directory)) ?? directory
         let fm = FileManager.default
         var differing: [String] = []
         for path in files.keys.sorted() {
             guard let data = fm.contents(atPath: root + "/" + path) else { differing.append("\(path) (missing)"); continue }
-            if Array(data) != files[path]! { differing.append("\(path) (changed)") }
+            let expected = files[path]!, found = Array(data)
+            guard found != expected else { continue }
+            guard let tolerance, path.hasPrefix("figures/") else { differing.append("\(path) (changed)"); continue }
+            if let verdict = FigureComparison.compare(path: path, expected: expected, found: found, tolerance: tolerance) {
+                differing.append("\(path) (\(verdict))")
+            }
         }
         var folders = Set<String>()
         for path in files.keys {

@@ -41,6 +41,9 @@ public struct ReportOptions: Sendable {
     public var figurePatterns: [String]?
     /// `--no-page`: figures and report.json only.
     public var noPage = false
+    /// `--check-tolerance RMS`: compare figures by content rather than bytes (see
+    /// `OutputFiles.differences`); nil compares every byte.
+    public var checkTolerance: Double?
     /// The config file the models came from, if any (`--config`).
     public var configPath: String?
     /// Whether `--title` was given on the command line (a config's own title is part of it).

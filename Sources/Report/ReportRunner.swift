@@ -170,7 +170,8 @@ public enum ReportRunner {
         // 5. Write or compare.
         if options.check {
             return Outcome(summaries: analyses.map(Summary.text), warnings: warnings,
-                           differences: files.differences(from: options.outputDirectory), files: files.files.keys.sorted())
+                           differences: files.differences(from: options.outputDirectory, tolerance: options.checkTolerance),
+                           files: files.files.keys.sorted())
         }
         progress("replacing \(options.outputDirectory)")
         try files.replace(options.outputDirectory)

@@ -41,6 +41,9 @@ enum CommandLineParser {
       --seed N             seed of the built-in data (default: 20261124)
       --title TEXT         title of the page
       --check              render in memory, compare with DIR, exit 1 listing what differs
+      --check-tolerance R  --check, comparing PNG figures by decoded pixels (RMS of 0-255
+                           channels at most R), SVG with numbers rounded to 0.1, PDF without
+                           producer and dates; the page and report.json stay exact
       --quiet              no summary on stdout (warnings and errors still go to stderr)
       --progress           progress on stderr even when it is not a terminal (independent of --quiet)
       --help, --version
@@ -132,6 +135,13 @@ enum CommandLineParser {
                 }
                 options.seed = s
             case "--check": options.check = true
+            case "--check-tolerance":
+                let text = try value(flag, inline: inline)
+                guard let t = decimal(text), t <= 255 else {
+                    throw UsageError(message: "--check-tolerance: expected an RMS from 0 to 255 (for example 1), got \(Message.quoted(text))")
+                }
+                options.checkTolerance = t
+                options.check = true
             case "--quiet", "-q": options.quiet = true
             case "--progress": options.progress = true
             default:
