@@ -8,7 +8,7 @@ enum FigureComparison {
         if path.hasSuffix(".png") {
             guard let a = try? PNGCodec.decode(expected), let b = try? PNGCodec.decode(found) else { return "changed: not a readable PNG" }
             guard a.width == b.width, a.height == b.height else {
-                return "changed: \(b.width)×\(b.height) pixels against \(a.width)×\(a.height)"
+                return "changed: \(b.width)×\(b.height) pixels on disk, \(a.width)×\(a.height) now"
             }
             let rms = rootMeanSquare(a.rgba, b.rgba)
             return rms <= tolerance ? nil : "changed: RMS \(String(format: "%.3g", rms)) > \(String(format: "%g", tolerance))"

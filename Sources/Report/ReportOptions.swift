@@ -131,12 +131,17 @@ extension ReportOptions {
         v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)
     }
 
-    /// `p` relative to `base` when it lies below it, else absolute; both normalised.
-    static func path(_ p: String, relativeTo base: String) -> String {
-        let full = URL(fileURLWithPath: p).standardizedFileURL.path
-        let root = URL(fileURLWithPath: base).standardizedFileURL.path
-        let prefix = root.hasSuffix("/") ? root : root + "/"
-        return full.hasPrefix(prefix) ? String(full.dropFirst(prefix.count)) : full
+    /// `p` relative to `base` (with `..` where it lies beside or above it), so that a page
+    /// records the same command in every checkout; absolute only when the two share no folder
+    /// but the root. Both normalised.
+    public static func path(_ p: String, relativeTo base: String) -> String {
+        let full = URL(fileURLWithPath: p).standardizedFileURL.pathComponents
+        let root = URL(fileURLWithPath: base).standardizedFileURL.pathComponents
+        var common = 0
+        while common < min(full.count, root.count) && full[common] == root[common] { common += 1 }
+        guard common > 1 else { return URL(fileURLWithPath: p).standardizedFileURL.path }
+        let up = Array(repeating: "..", count: root.count - common)
+        return (up + full[common...]).joined(separator: "/")
     }
 
     /// The folder that holds the output directory, absolute.

@@ -45,4 +45,13 @@ final class FigureSelectionTests: CLITestCase {
         XCTAssertTrue(ReportOptions.glob("*", matches: "x"))
         XCTAssertFalse(ReportOptions.glob("fit", matches: "linear-fit"))
     }
+
+    /// Paths in the canonical command are relative to the folder that holds the report, with
+    /// `..` when needed, so that a committed page reads the same in every checkout.
+    func testCanonicalPathsAreRelativeToTheReportsFolder() {
+        XCTAssertEqual(ReportOptions.path("/repo/data/a.csv", relativeTo: "/repo"), "data/a.csv")
+        XCTAssertEqual(ReportOptions.path("/repo/models.json", relativeTo: "/repo/docs"), "../models.json")
+        XCTAssertEqual(ReportOptions.path("/repo/./data/../x.csv", relativeTo: "/repo/docs/site"), "../../x.csv")
+        XCTAssertEqual(ReportOptions.path("/tmp/x.csv", relativeTo: "/work/repo"), "/tmp/x.csv", "nothing shared but the root")
+    }
 }
