@@ -3,7 +3,7 @@
 # Debian/Ubuntu: apt-get (with sudo when not root). Elsewhere: prints what to install.
 set -euo pipefail
 
-apt_packages=(pkg-config libcairo2-dev libpango1.0-dev libpng-dev fonts-dejavu-core)
+apt_packages=(pkg-config libcairo2-dev libpango1.0-dev libpng-dev fonts-dejavu-core fonts-texgyre-math)
 missing=0
 # `--browser` (used by `make test`): headless Chromium too, for the real-browser test of the page.
 if [ "${1:-}" = "--browser" ]; then
@@ -18,6 +18,8 @@ fi
 if ! command -v fc-list >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -q "DejaVuSans.ttf"; then
   missing=1
 fi
+# The OpenType math font the page ships (TeX Gyre DejaVu Math, from fonts-texgyre-math).
+[ -f /usr/share/texmf/fonts/opentype/public/tex-gyre-math/texgyredejavu-math.otf ] || missing=1
 [ "$missing" = 0 ] && exit 0
 
 if command -v apt-get >/dev/null 2>&1; then
@@ -38,6 +40,7 @@ fi
 cat >&2 <<'MSG'
 error: mle-report needs Cairo, Pango, libpng, pkg-config and the DejaVu fonts.
   macOS (Homebrew): brew install pkg-config cairo pango libpng && brew install --cask font-dejavu
+  (and TeX Gyre DejaVu Math: set MLE_REPORT_MATH_FONT to its .otf file)
   (and for `make test`: brew install --cask chromium)
   Other systems: install the development packages of cairo, pango and libpng, and DejaVu Sans.
 MSG

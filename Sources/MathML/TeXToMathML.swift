@@ -1,3 +1,4 @@
+import Foundation
 /// Converts the TeX math used in teaching derivations to MathML Core.
 ///
 /// Supported: letters, numbers and operators; `^` and `_` (limits under and over `\sum`,
@@ -232,7 +233,17 @@ struct TeXParser {
         }
         if let width = Symbols.spaces[name] { return ("<mspace width=\"\(width)\"></mspace>", .ordinary) }
         if Symbols.functions.contains(name) {
-            return ("<mrow><mi mathvariant=\"normal\">\(name)</mi><mo>\u{2061}</mo></mrow>", .ordinary)
+            // TeX sets a thin space between an operator name and its argument (\log L), but
+            // none before an opening delimiter (\log(x)); MathML's function application adds
+            // neither by itself.
+            var k = i
+            while k < chars.count && chars[k].isWhitespace { k += 1 }
+            let rest = String(chars[k..<min(chars.count, k + 6)])
+            // (Before a sub- or superscript the space would land between the name and its
+            // script, so it is left out there.)
+            let opens = k < chars.count && ("([_^".contains(chars[k]) || rest.hasPrefix("\\left") || rest.hasPrefix("\\{"))
+            let space = opens || k >= chars.count ? "" : "<mspace width=\"0.1667em\"></mspace>"
+            return ("<mrow><mi mathvariant=\"normal\">\(name)</mi><mo>\u{2061}</mo>\(space)</mrow>", .ordinary)
         }
         if Symbols.limitFunctions.contains(name) {
             return ("<mo movablelimits=\"true\" form=\"prefix\">\(name)</mo>", .limitFunction)
@@ -289,7 +300,14 @@ struct TeXParser {
             let text = try rawGroup(for: name)
             return ("<mi mathvariant=\"bold\">\(escapeXML(text))</mi>", .ordinary)
         case "text", "textrm", "mbox":
-            return ("<mtext>\(escapeXML(try rawGroup(for: name)))</mtext>", .ordinary)
+            // Spaces at the ends of \text{…} are kept, as TeX keeps them (a browser would drop
+            // them at the edge of <mtext>).
+            let raw = try rawGroup(for: name)
+            let inner = raw.trimmingCharacters(in: .whitespaces)
+            let before = raw.first?.isWhitespace == true ? "<mspace width=\"0.3333em\"></mspace>" : ""
+            let after = raw.last?.isWhitespace == true && !inner.isEmpty ? "<mspace width=\"0.3333em\"></mspace>" : ""
+            let text = "<mtext>\(escapeXML(inner))</mtext>"
+            return (before.isEmpty && after.isEmpty ? text : "<mrow>\(before)\(text)\(after)</mrow>", .ordinary)
         case "displaystyle", "textstyle", "limits", "nolimits":
             return ("", .ordinary)
         case "left":

@@ -124,7 +124,13 @@ public enum ReportRunner {
                                                  inlineSVG: options.singleFile ? inlineSVG : nil))
             number += slots.compactMap { $0 }.count
         }
-        let css = String(decoding: try loader.asset("style.css"), as: UTF8.self)
+        var css = String(decoding: try loader.asset("style.css"), as: UTF8.self)
+        let mathFont = try MathFont.bytes()
+        if options.singleFile {
+            // One self-contained file: the font travels inside the stylesheet.
+            css = css.replacingOccurrences(of: "url(\"\(MathFont.fileName)\")",
+                                           with: "url(\"data:font/otf;base64,\(Data(mathFont).base64EncodedString())\")")
+        }
         let command = (["mle-report"] + options.canonicalArguments(relativeTo: options.outputParent)).map(shellQuoted).joined(separator: " ")
         let context: MustacheValue = [
             "title": .string(options.title),
@@ -164,7 +170,10 @@ public enum ReportRunner {
         }
         if !options.noPage {
             files.add("index.html", try MathInHTML.typeset(html, source: "index.html (rendered from report.mustache)"))
-            if !options.singleFile { files.add("assets/style.css", css) }
+            if !options.singleFile {
+                files.add("assets/style.css", css)
+                files.add("assets/\(MathFont.fileName)", mathFont)
+            }
         }
 
         // 5. Write or compare.

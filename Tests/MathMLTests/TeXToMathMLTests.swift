@@ -32,13 +32,15 @@ final class TeXToMathMLTests: XCTestCase {
         XCTAssertEqual(try body("\\mathbb{R}"), "<mi>ℝ</mi>")
         XCTAssertEqual(try body("\\bar x \\propto y \\sim z \\in A \\mid B \\le C"),
                        "<mrow><mover accent=\"true\"><mi>x</mi><mo stretchy=\"false\">¯</mo></mover><mo>∝</mo><mi>y</mi><mo>∼</mo><mi>z</mi><mo>∈</mo><mi>A</mi><mo>∣</mo><mi>B</mi><mo>≤</mo><mi>C</mi></mrow>")
-        XCTAssertEqual(try body("\\log x"), "<mrow><mrow><mi mathvariant=\"normal\">log</mi><mo>\u{2061}</mo></mrow><mi>x</mi></mrow>")
+        // A thin space after an operator name, as TeX sets it; none before a delimiter or a script.
+        XCTAssertEqual(try body("\\log x"), "<mrow><mrow><mi mathvariant=\"normal\">log</mi><mo>\u{2061}</mo><mspace width=\"0.1667em\"></mspace></mrow><mi>x</mi></mrow>")
+        XCTAssertEqual(try body("\\log(x)"), "<mrow><mrow><mi mathvariant=\"normal\">log</mi><mo>\u{2061}</mo></mrow><mo stretchy=\"false\">(</mo><mi>x</mi><mo stretchy=\"false\">)</mo></mrow>")
         // Every command yields one element, so it can be a fraction's part or a script's base.
         XCTAssertEqual(try body("\\frac{\\operatorname{RSS}}{n}"),
                        "<mfrac><mrow><mi mathvariant=\"normal\">RSS</mi><mo>\u{2061}</mo></mrow><mi>n</mi></mfrac>")
         XCTAssertEqual(try body("\\log_2 x"),
                        "<mrow><msub><mrow><mi mathvariant=\"normal\">log</mi><mo>\u{2061}</mo></mrow><mn>2</mn></msub><mi>x</mi></mrow>")
-        XCTAssertEqual(try body("\\text{if } a"), "<mrow><mtext>if </mtext><mi>a</mi></mrow>")
+        XCTAssertEqual(try body("\\text{if } a"), "<mrow><mrow><mtext>if</mtext><mspace width=\"0.3333em\"></mspace></mrow><mi>a</mi></mrow>")
     }
 
     func testFencesBracesAndAlignedDerivations() throws {

@@ -55,3 +55,22 @@ final class FigureSelectionTests: CLITestCase {
         XCTAssertEqual(ReportOptions.path("/tmp/x.csv", relativeTo: "/work/repo"), "/tmp/x.csv", "nothing shared but the root")
     }
 }
+
+/// The page ships its OpenType math font, so formulas look the same on every machine.
+final class MathFontTests: CLITestCase {
+    func testTheFontShipsWithAMATHTableAndSingleFileEmbedsIt() throws {
+        XCTAssertEqual(try run(["--out", "R", "--quiet"]).status, 0)
+        let font = [UInt8](try Data(contentsOf: work.appendingPathComponent("R/assets/math.otf")))
+        XCTAssertGreaterThan(font.count, 100_000)
+        // The OpenType table directory lists a MATH table (what browsers use to build
+        // fractions, radicals and accents).
+        let tables = Int(font[4]) << 8 | Int(font[5])
+        let tags = (0..<tables).map { String(decoding: font[(12 + 16 * $0)..<(16 + 16 * $0)], as: UTF8.self) }
+        XCTAssertTrue(tags.contains("MATH"), "\(tags)")
+        let css = text("R/assets/style.css")
+        XCTAssertTrue(css.contains(#"src: url("math.otf") format("opentype")"#))
+        XCTAssertTrue(css.contains(#"math { font-family: "Report Math", math;"#))
+        XCTAssertEqual(try run(["--single-file", "--out", "S", "--quiet"]).status, 0)
+        XCTAssertTrue(text("S/index.html").contains("url(\"data:font/otf;base64,"), "the single file carries the font")
+    }
+}
