@@ -44,6 +44,8 @@ public struct ReportOptions: Sendable {
     /// `--check-tolerance RMS`: compare figures by content rather than bytes (see
     /// `OutputFiles.differences`); nil compares every byte.
     public var checkTolerance: Double?
+    /// `--watch`: render again whenever an input changes.
+    public var watch = false
     /// The config file the models came from, if any (`--config`).
     public var configPath: String?
     /// Whether `--title` was given on the command line (a config's own title is part of it).

@@ -50,3 +50,8 @@ struct TemplateLoader: PartialLoader {
         return valid(compiled) ? compiled : nil
     }
 }
+
+/// Where the default templates are, for tools that watch them.
+public enum TemplateLoaderPaths {
+    public static var defaultDirectory: String? { TemplateLoader.defaultDirectory() }
+}

@@ -36,6 +36,7 @@ enum CommandLineParser {
       --single-file        one self-contained index.html (SVG figures inlined) and report.json
       --figures LIST       only these figures: names like linear-fit or globs like '*-contours'
       --no-page            figures and report.json only, no index.html
+      --watch              render again whenever a data file, the config or a template changes
       --figure-size WxH    figure size in points, from 320x240 to 4000x4000 (default: 640x480)
       --scale N            PNG pixels per point, from 0.5 to 8 (default: 2)
       --seed N             seed of the built-in data (default: 20261124)
@@ -56,7 +57,7 @@ enum CommandLineParser {
     static func parse(_ arguments: [String]) throws -> ReportOptions? {
         var options = ReportOptions()
         let flagsWithoutValue: Set<String> = ["--help", "-h", "--version", "--single-file", "--check", "--quiet", "-q", "--progress",
-                                              "--drop-missing", "--no-page"]
+                                              "--drop-missing", "--no-page", "--watch"]
         var formatGiven = false
         var data: String? = nil, x: String? = nil, y: String? = nil, models: [ModelKind]? = nil, config: String? = nil
         var k = 0
@@ -107,6 +108,7 @@ enum CommandLineParser {
                 formatGiven = true
             case "--single-file": options.singleFile = true
             case "--no-page": options.noPage = true
+            case "--watch": options.watch = true
             case "--figures":
                 let text = try value(flag, inline: inline)
                 let patterns = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -155,6 +157,9 @@ enum CommandLineParser {
             for pattern in patterns where !names.contains(where: { ReportOptions.glob(pattern, matches: $0) }) {
                 throw UsageError(message: "--figures: \(Message.quoted(pattern)) names no figure of this report; the figures are \(names.joined(separator: ", "))")
             }
+        }
+        if options.watch && options.check {
+            throw UsageError(message: "--watch renders the report again and again; --check compares it once: give one of them")
         }
         if options.noPage && options.singleFile {
             throw UsageError(message: "--no-page writes no page, so --single-file has nothing to do; give one of them")

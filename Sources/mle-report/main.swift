@@ -40,6 +40,21 @@ do {
 // line rewritten in place; otherwise (with --progress) one line per step, with the time.
 let progressLine = ProgressLine(enabled: options.progress || isatty(STDERR_FILENO) != 0,
                                 inPlace: isatty(STDERR_FILENO) != 0)
+
+if options.watch {
+    Watcher.run(options) {
+        do {
+            let outcome = try ReportRunner.run(options) { progressLine.show($0) }
+            progressLine.finish()
+            for warning in outcome.warnings { FileHandle.standardError.write(Data("warning: \(oneLine(warning))\n".utf8)) }
+            return true
+        } catch {
+            progressLine.finish()
+            FileHandle.standardError.write(Data("error: \(oneLine("\(error)"))\n".utf8))
+            return false
+        }
+    }
+}
 do {
     let outcome = try ReportRunner.run(options) { progressLine.show($0) }
     progressLine.finish()

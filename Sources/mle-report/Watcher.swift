@@ -1,0 +1,56 @@
+import Foundation
+import Report
+
+/// `--watch`: renders, then renders again whenever an input changes — a data file, the config,
+/// a template or asset (the user's and the defaults) — once changes have been quiet for a
+/// moment. One line per render with its time; a failed render prints its error and keeps the
+/// last good report (a failed run never touches the output folder).
+enum Watcher {
+    /// Every file whose change should trigger a render.
+    static func inputs(_ options: ReportOptions) -> [String] {
+        var paths = options.models.compactMap(\.dataPath)
+        if let config = options.configPath { paths.append(config) }
+        let folders = [options.templatesDirectory, TemplateLoaderPaths.defaultDirectory].compactMap { $0 }
+        for folder in folders {
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            paths += files.sorted().map { folder + "/" + $0 }
+        }
+        return Array(Set(paths)).sorted()
+    }
+
+    /// Modification times and sizes, so a change of either is seen.
+    static func stamp(_ paths: [String]) -> [String: String] {
+        var out: [String: String] = [:]
+        for path in paths {
+            var info = stat()
+            out[path] = stat(path, &info) == 0 ? "\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec):\(info.st_size)" : "missing"
+        }
+        return out
+    }
+
+    static func run(_ options: ReportOptions, render: () -> Bool) -> Never {
+        var last = stamp(inputs(options))
+        _ = timed(render)
+        FileHandle.standardError.write(Data("mle-report: watching \(inputs(options).count) files; Ctrl-C stops\n".utf8))
+        while true {
+            usleep(250_000)
+            var now = stamp(inputs(options))
+            guard now != last else { continue }
+            // Debounce: wait until nothing has changed for 200 ms (editors write in steps).
+            repeat {
+                last = now
+                usleep(200_000)
+                now = stamp(inputs(options))
+            } while now != last
+            _ = timed(render)
+        }
+    }
+
+    static func timed(_ render: () -> Bool) -> Bool {
+        let start = Date()
+        let ok = render()
+        let clock = ISO8601DateFormatter.string(from: Date(), timeZone: .current, formatOptions: [.withTime, .withColonSeparatorInTime])
+        FileHandle.standardError.write(Data("mle-report: [\(clock)] \(ok ? "rendered" : "render failed; the last good report stays") in \(String(format: "%.2f", Date().timeIntervalSince(start))) s\n".utf8))
+        return ok
+    }
+}
