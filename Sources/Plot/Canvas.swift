@@ -49,7 +49,11 @@ public final class Canvas {
     /// Family used for all text.
     public var fontFamily = "DejaVu Sans"
 
-    public init(width: Double, height: Double, format: ImageFormat, scale: Double = 2) {
+    /// The theme that resolves role colours and paints the paper.
+    public let theme: Theme
+
+    public init(width: Double, height: Double, format: ImageFormat, scale: Double = 2, theme: Theme = .light) {
+        self.theme = theme
         self.width = width
         self.height = height
         self.format = format
@@ -72,9 +76,11 @@ public final class Canvas {
         }
         cr = cairo_create(surface)
         if format == .png { cairo_scale(cr, scale, scale) }
-        // White background: figures are read on light and dark pages alike.
-        setColor(.white)
-        cairo_paint(cr)
+        // The theme's paper (none when transparent, for slides).
+        if !theme.transparent {
+            setColor(theme.background)
+            cairo_paint(cr)
+        }
     }
 
     deinit {
@@ -92,7 +98,10 @@ public final class Canvas {
 
     // MARK: Paths and paint
 
-    public func setColor(_ c: Color) { cairo_set_source_rgba(cr, c.red, c.green, c.blue, c.alpha) }
+    public func setColor(_ c: Color) {
+        let c = theme.resolve(c)
+        cairo_set_source_rgba(cr, c.red, c.green, c.blue, c.alpha)
+    }
 
     public func save() { cairo_save(cr) }
     public func restore() { cairo_restore(cr) }

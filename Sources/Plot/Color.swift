@@ -6,6 +6,23 @@ public struct Color: Equatable, Hashable, Sendable {
     public var green: Double
     public var blue: Double
     public var alpha: Double
+    /// A neutral colour named by its role, which the theme resolves when painting (nil: this
+    /// exact colour).
+    public var role: Role?
+
+    public enum Role: Sendable, Hashable { case ink, grid, edge, muted, reference, contour, legendFill, legendEdge }
+
+    /// The colour of `role` (its light value, until a theme resolves it). Its alpha is 1: a
+    /// `withAlpha` on it scales the theme's own alpha for the role.
+    public init(role: Role) {
+        self = Theme.light.resolve(Color(red: 0, green: 0, blue: 0, alpha: 1, role: role))
+        self.alpha = 1
+        self.role = role
+    }
+
+    init(red: Double, green: Double, blue: Double, alpha: Double, role: Role?) {
+        self.red = red; self.green = green; self.blue = blue; self.alpha = alpha; self.role = role
+    }
 
     public init(red: Double, green: Double, blue: Double, alpha: Double = 1) {
         self.red = red; self.green = green; self.blue = blue; self.alpha = alpha
@@ -17,7 +34,7 @@ public struct Color: Equatable, Hashable, Sendable {
                   blue: Double(hex & 0xFF) / 255, alpha: alpha)
     }
 
-    public func withAlpha(_ alpha: Double) -> Color { Color(red: red, green: green, blue: blue, alpha: alpha) }
+    public func withAlpha(_ alpha: Double) -> Color { Color(red: red, green: green, blue: blue, alpha: alpha, role: role) }
 
     /// Linear interpolation in sRGB, `t` in [0, 1].
     public func mixed(with other: Color, _ t: Double) -> Color {
@@ -43,9 +60,18 @@ public struct Color: Equatable, Hashable, Sendable {
 
     public static let white = Color(hex: 0xFFFFFF)
     public static let black = Color(hex: 0x000000)
-    /// Text and axes: a very dark grey, softer than black on white.
-    public static let ink = Color(hex: 0x222222)
-    public static let grid = Color(hex: 0xE5E5E5)
+    /// Text and axes (a very dark grey on light paper, a light grey on dark).
+    public static let ink = Color(role: .ink)
+    public static let grid = Color(role: .grid)
+    /// Marker outlines and path halos: the paper's colour.
+    public static let edge = Color(role: .edge)
+    /// Residual segments and other secondary lines.
+    public static let muted = Color(role: .muted)
+    /// Reference lines such as the decision boundary.
+    public static let reference = Color(role: .reference)
+    public static let contour = Color(role: .contour)
+    public static let legendFill = Color(role: .legendFill)
+    public static let legendEdge = Color(role: .legendEdge)
 }
 
 /// The Okabe–Ito palette: eight colours that stay distinct for the common forms of colour

@@ -19,6 +19,8 @@ public struct Figure {
     /// One data unit has the same length on both axes (circles stay circles): the shorter
     /// range is widened about its centre to fit the plot's shape.
     public var equalAspect = false
+    /// Light or dark paper and neutral colours.
+    public var theme: Theme = .light
     /// Plain-text name and description for the SVG `<title>`/`<desc>`.
     public var accessibleTitle = ""
     public var accessibleDescription = ""
@@ -56,7 +58,7 @@ public struct Figure {
 
     /// Renders the figure as a file of `format`; `scale` is the PNG pixel density.
     public func render(_ format: ImageFormat, scale: Double = 2) throws -> [UInt8] {
-        let canvas = Canvas(width: width, height: height, format: format, scale: scale)
+        let canvas = Canvas(width: width, height: height, format: format, scale: scale, theme: theme)
         draw(on: canvas)
         let bytes = try canvas.encoded()
         guard format == .svg else { return bytes }
@@ -266,7 +268,7 @@ public struct Figure {
             drawContours(set, canvas: canvas, layout: l, device: device, legendBox: legendBox)
         case let .path(points, color, _):
             let d = points.map(device)
-            canvas.stroke(d, Color.white.withAlpha(0.8), width: 3.2)
+            canvas.stroke(d, Color.edge.withAlpha(0.8), width: 3.2)
             canvas.stroke(d, color, width: 1.6)
             // Dots mark iterates, but not closer than 6 pt to the previous dot: near the end
             // gradient descent takes thousands of tiny steps that would merge into a smear.
@@ -276,9 +278,9 @@ public struct Figure {
                 canvas.marker(.circle, at: p, size: 3.4 * fontScale, fill: color, edge: nil)
                 last = p
             }
-            if let first = d.first { canvas.marker(.square, at: first, size: 7 * fontScale, fill: color, edge: .white) }
+            if let first = d.first { canvas.marker(.square, at: first, size: 7 * fontScale, fill: color, edge: .edge) }
         case let .point(p, shape, color, size, _):
-            canvas.marker(shape, at: device(p), size: size * fontScale, fill: color, edge: .white, edgeWidth: 1)
+            canvas.marker(shape, at: device(p), size: size * fontScale, fill: color, edge: .edge, edgeWidth: 1)
         }
     }
 
@@ -374,7 +376,7 @@ public struct Figure {
             case let .path(_, color, label?):
                 entries.append(.init(label: label, sample: .line(color, 1.6, [])))
             case let .point(_, shape, color, _, label?):
-                entries.append(.init(label: label, sample: .marker(shape, color, .white)))
+                entries.append(.init(label: label, sample: .marker(shape, color, .edge)))
             case let .contours(set):
                 if let label = set.highlightLegend {
                     entries.append(.init(label: label, sample: .line(set.highlightColor, set.width * 2, [])))

@@ -52,8 +52,8 @@ struct Legend {
     }
 
     func draw(in box: Rect, canvas: Canvas) {
-        canvas.fill(box, Color.white.withAlpha(0.88))
-        canvas.strokeRect(box, Color(hex: 0xBBBBBB), width: 0.6)
+        canvas.fill(box, .legendFill)
+        canvas.strokeRect(box, .legendEdge, width: 0.6)
         var y = box.minY + padding
         for entry in entries {
             let h = canvas.measure(entry.label, size: textSize).height

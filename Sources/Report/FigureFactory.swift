@@ -126,7 +126,7 @@ enum FigureFactory {
             let shown = dense ? sample(x: m.x, y: m.y, count: FigureFactory.residualSample) : points
             for (k, p) in shown.enumerated() {
                 let fitted = fit.w.estimate * p.x + fit.b.estimate
-                f.marks.append(.line(points: [p, Point(p.x, fitted)], color: Color(hex: 0x999999), width: 0.8, dash: [],
+                f.marks.append(.line(points: [p, Point(p.x, fitted)], color: .muted, width: 0.8, dash: [],
                                      label: k == 0 ? (dense ? "residuals of \(shown.count) random points" : "residuals") : nil))
             }
             f.marks.append(.line(points: zip(xs, line).map { Point($0, $1) }, color: Palette.vermillion, width: 2, dash: [],
@@ -134,7 +134,7 @@ enum FigureFactory {
             if dense {
                 addDensity(to: &f, x: m.x, y: m.y)
             } else {
-                f.marks.append(.scatter(points: points, color: Palette.blue, size: 6, shape: .circle, edge: .white,
+                f.marks.append(.scatter(points: points, color: Palette.blue, size: 6, shape: .circle, edge: .edge,
                                         label: "data (<i>n</i> = \(m.n))"))
             }
             f.accessibleTitle = "\(m.name): data and the maximum-likelihood line"
@@ -158,7 +158,7 @@ enum FigureFactory {
             f.yLimits = (-0.06, 1.06)
             let boundary = -fit.b.estimate / fit.w.estimate
             if boundary > lo && boundary < hi {
-                f.marks.append(.line(points: [Point(boundary, -0.06), Point(boundary, 1.06)], color: Color(hex: 0x888888),
+                f.marks.append(.line(points: [Point(boundary, -0.06), Point(boundary, 1.06)], color: .reference,
                                      width: 1, dash: [4, 3], label: "σ = ½ at <i>x</i> = \(s(boundary))"))
             }
             f.marks.append(.line(points: zip(xs, curve).map { Point($0, $1) }, color: Palette.vermillion, width: 2, dash: [],
@@ -176,7 +176,7 @@ enum FigureFactory {
             f.marks.append(.errorBars(points: bins.map { Point($0.x, $0.p) }, lower: bins.map(\.low), upper: bins.map(\.high),
                                       color: Palette.green, label: nil))
             f.marks.append(.scatter(points: bins.map { Point($0.x, $0.p) }, color: Palette.green, size: 7, shape: .diamond,
-                                    edge: .white, label: "observed share of 1s per bin (95 % Wilson)"))
+                                    edge: .edge, label: "observed share of 1s per bin (95 % Wilson)"))
             f.accessibleTitle = "\(m.name): labels and the fitted logistic curve"
             let covered = bins.filter { bin in
                 let p = Numerics.sigmoid(fit.w.estimate * bin.x + fit.b.estimate)
@@ -311,7 +311,7 @@ enum FigureFactory {
         let levels = (1...10).map { k in minimum + span * pow(0.5, Double(k)) }
         var lines: [ContourLine] = []
         for level in levels { lines += Contours.lines(x: grid.w, y: grid.b, values: grid.values, level: level) }
-        var set = ContourSet(lines: lines, color: Color(hex: 0x6B6B6B), width: 0.8)
+        var set = ContourSet(lines: lines, color: .contour, width: 0.8)
         set.label = LevelFormat.labeler(levels)
         return set
     }
