@@ -280,7 +280,7 @@ public final class Canvas {
         switch format {
         case .png:
             cairo_surface_flush(surface)
-            return try PNGCodec.encode(surface: surface, dpi: 72 * scale)
+            return try PNGCodec.encode(surface: surface, dpi: 72 * scale, alpha: theme.transparent)
         case .svg, .pdf:
             cairo_surface_finish(surface)
             let status = cairo_surface_status(surface)

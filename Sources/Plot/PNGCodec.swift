@@ -19,6 +19,45 @@ public enum PNGCodec {
 
     /// Encodes an opaque Cairo image surface as 8-bit RGB and adds a `pHYs` chunk with `dpi`.
     /// No `tIME` chunk is written, so identical pixels give identical files.
+    static func encode(surface: OpaquePointer, dpi: Double, alpha: Bool) throws -> [UInt8] {
+        guard alpha else { return try encode(surface: surface, dpi: dpi) }
+        let width = Int(cairo_image_surface_get_width(surface))
+        let height = Int(cairo_image_surface_get_height(surface))
+        let stride = Int(cairo_image_surface_get_stride(surface))
+        guard let data = cairo_image_surface_get_data(surface) else { throw PlotError.png("no pixel data") }
+        // Cairo's premultiplied ARGB words back to straight RGBA.
+        var rgba = [UInt8](repeating: 0, count: width * height * 4)
+        for y in 0..<height {
+            let row = (data + y * stride).withMemoryRebound(to: UInt32.self, capacity: width) { $0 }
+            for x in 0..<width {
+                let v = row[x], k = 4 * (y * width + x)
+                let a = (v >> 24) & 0xFF
+                func straight(_ c: UInt32) -> UInt8 { a == 0 ? 0 : UInt8(min(255, (c * 255 + a / 2) / a)) }
+                rgba[k] = straight((v >> 16) & 0xFF)
+                rgba[k + 1] = straight((v >> 8) & 0xFF)
+                rgba[k + 2] = straight(v & 0xFF)
+                rgba[k + 3] = UInt8(a)
+            }
+        }
+        var image = png_image()
+        image.version = UInt32(PNG_IMAGE_VERSION)
+        image.width = UInt32(width)
+        image.height = UInt32(height)
+        image.format = UInt32(PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA)
+        image.flags = UInt32(PNG_IMAGE_FLAG_FAST)
+        var size = 0
+        _ = rgba.withUnsafeBytes { png_image_write_to_memory(&image, nil, &size, 0, $0.baseAddress, Int32(width * 4), nil) }
+        guard size > 0 else { throw PlotError.png(message(image)) }
+        var out = [UInt8](repeating: 0, count: size)
+        let written = out.withUnsafeMutableBytes { dst in
+            rgba.withUnsafeBytes { png_image_write_to_memory(&image, dst.baseAddress, &size, 0, $0.baseAddress, Int32(width * 4), nil) }
+        }
+        png_image_free(&image)
+        guard written != 0 else { throw PlotError.png(message(image)) }
+        out.removeLast(out.count - size)
+        return insertPhysicalSize(into: out, dpi: dpi)
+    }
+
     static func encode(surface: OpaquePointer, dpi: Double) throws -> [UInt8] {
         let width = Int(cairo_image_surface_get_width(surface))
         let height = Int(cairo_image_surface_get_height(surface))

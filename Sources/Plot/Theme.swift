@@ -21,7 +21,7 @@ public struct Theme: Equatable, Sendable {
     public var transparent = false
 
     public static let light = Theme(name: "light", background: Color(hex: 0xFFFFFF), ink: Color(hex: 0x222222),
-                                    grid: Color(hex: 0xE5E5E5), edge: Color(hex: 0xFFFFFF), muted: Color(hex: 0x999999),
+                                    grid: Color(hex: 0xE5E5E5), edge: Color(hex: 0xFFFFFF), muted: Color(hex: 0x8C8C8C),
                                     reference: Color(hex: 0x888888), contour: Color(hex: 0x6B6B6B),
                                     legendFill: Color(hex: 0xFFFFFF, alpha: 0.88), legendEdge: Color(hex: 0xBBBBBB))
 

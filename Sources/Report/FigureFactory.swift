@@ -341,7 +341,7 @@ enum FigureFactory {
             f.marks.append(.path(points: m.newton.map { Point($0.w, $0.b) }, color: Palette.vermillion,
                                  label: "Newton–Raphson (\(m.newton.count - 1) steps)"))
         }
-        f.marks.append(.point(Point(m.w, m.b), shape: .star, color: Palette.orange, size: 13, label: "MLE"))
+        f.marks.append(.point(Point(m.w, m.b), shape: .star, color: .ink, size: 13, label: "MLE"))
         f.accessibleTitle = "\(m.name): \(lossName) contours with optimiser paths"
         var alt = "Contour lines of the \(lossName) over slope w and intercept b, nested around the minimum \(s(minimum, 4)) at "
             + "w = \(s(m.w, 4)), b = \(s(m.b, 4)). "
@@ -384,7 +384,7 @@ enum FigureFactory {
         f.marks.append(.path(points: d.standardised.points.map { Point($0.w, $0.b) }, color: Palette.green,
                              label: pathLabel("gradient descent on <i>z</i>", m, d.standardised)))
         let top = z.standardised(Parameters(w: m.w, b: m.b))
-        f.marks.append(.point(Point(top.w, top.b), shape: .star, color: Palette.orange, size: 13, label: "MLE"))
+        f.marks.append(.point(Point(top.w, top.b), shape: .star, color: .ink, size: 13, label: "MLE"))
         f.accessibleTitle = "\(m.name): \(lossName) contours on standardised x"
         let kappa = d.standardisedHessian.conditionNumber
         let alt = "Contour lines of the \(lossName) over v, the slope per standard deviation of x, and c, the value of the linear predictor at the mean of x, "

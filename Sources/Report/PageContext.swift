@@ -7,7 +7,7 @@ import Plot
 enum PageContext {
     static func f(_ v: Double, _ digits: Int = 4) -> MustacheValue { .string(NumberFormat.significant(v, digits)) }
 
-    static func model(_ m: ModelAnalysis, figures: [ReportFigure?], firstFigureNumber: Int, formats: [ImageFormat],
+    static func model(_ m: ModelAnalysis, figures: [ReportFigure?], firstFigureNumber: Int, formats: [ImageFormat], themes: [Theme],
                       inlineSVG: [String: String]?) -> MustacheValue {
         let c = m.coefficients
         func row(_ name: String, _ symbol: String, _ k: Coefficient) -> MustacheValue {
@@ -135,18 +135,26 @@ enum PageContext {
         for slot in figures {
             guard let fig = slot else { figureValues.append(.bool(false)); continue }
             shown += 1
+            // The primary rendering is the light one (the dark one alone with --theme dark);
+            // with both, the page offers the dark one to readers whose system is dark.
+            let primary = themes.first { $0.name == "light" } ?? themes[0]
+            let hasDark = themes.count > 1
+            func file(_ theme: Theme, _ ext: String) -> String { "figures/" + ReportOptions.fileName(fig.name, theme: theme, format: ext) }
             var v: [String: MustacheValue] = [
                 "number": .number(Double(firstFigureNumber + shown - 1)), "name": .string(fig.name), "caption": .string(fig.caption),
-                "alt": .string(fig.altText), "svg": .string("figures/\(fig.name).svg"), "png": .string("figures/\(fig.name).png"),
+                "alt": .string(fig.altText), "svg": .string(file(primary, "svg")), "png": .string(file(primary, "png")),
                 "hasPNG": .bool(formats.contains(.png)), "hasSVG": .bool(formats.contains(.svg)), "hasPDF": .bool(formats.contains(.pdf)),
-                "pdf": .string("figures/\(fig.name).pdf"),
+                "pdf": .string(file(primary, "pdf")),
+                "darkSVG": hasDark && formats.contains(.svg) ? .string(file(.dark, "svg")) : .bool(false),
+                "darkPNG": hasDark && !formats.contains(.svg) && formats.contains(.png) ? .string(file(.dark, "png")) : .bool(false),
                 // The <img> shows the PNG, or the SVG when no PNG was asked for (PDF alone
                 // leaves only the download link).
-                "img": formats.contains(.png) ? .string("figures/\(fig.name).png")
-                    : formats.contains(.svg) ? .string("figures/\(fig.name).svg") : .bool(false),
+                "img": formats.contains(.png) ? .string(file(primary, "png"))
+                    : formats.contains(.svg) ? .string(file(primary, "svg")) : .bool(false),
                 "width": .number(fig.figure.width.rounded()), "height": .number(fig.figure.height.rounded()),
             ]
-            v["inlineSVG"] = inlineSVG?[fig.name].map(MustacheValue.string) ?? .bool(false)
+            v["inlineSVG"] = inlineSVG?[ReportOptions.fileName(fig.name, theme: primary, format: "svg")].map(MustacheValue.string) ?? .bool(false)
+            v["inlineDarkSVG"] = hasDark ? (inlineSVG?[ReportOptions.fileName(fig.name, theme: .dark, format: "svg")].map(MustacheValue.string) ?? .bool(false)) : .bool(false)
             figureValues.append(.object(v))
         }
         o["figures"] = .array(figureValues)

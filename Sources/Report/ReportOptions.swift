@@ -46,6 +46,11 @@ public struct ReportOptions: Sendable {
     public var checkTolerance: Double?
     /// `--watch`: render again whenever an input changes.
     public var watch = false
+    /// `--theme`: the renderings of every figure (light, dark or both; the page serves the
+    /// dark ones to readers whose system is dark).
+    public var themes: [Theme] = [.light, .dark]
+    /// `--transparent`: no paper behind the figures (for slides).
+    public var transparent = false
     /// The config file the models came from, if any (`--config`).
     public var configPath: String?
     /// Whether `--title` was given on the command line (a config's own title is part of it).
@@ -69,6 +74,11 @@ extension ReportOptions {
             used[base] = count
             return count == 1 ? base : "\(base)-\(count)"
         }
+    }
+
+    /// The file name of a figure in a theme: `linear-fit.png`, `linear-fit.dark.png`.
+    public static func fileName(_ figure: String, theme: Theme, format: String) -> String {
+        theme.name == "dark" ? "\(figure).dark.\(format)" : "\(figure).\(format)"
     }
 
     /// Every figure name this run can make, in page order.
@@ -119,6 +129,10 @@ extension ReportOptions {
         if singleFile { out.append("--single-file") }
         if let figurePatterns { out += ["--figures", figurePatterns.joined(separator: ",")] }
         if noPage { out.append("--no-page") }
+        if themes.map(\.name) != defaults.themes.map(\.name) {
+            out += ["--theme", themes.count == 2 ? "both" : themes[0].name]
+        }
+        if transparent { out.append("--transparent") }
         if !singleFile && formats != defaults.formats { out += ["--format", formats.map(\.rawValue).joined(separator: ",")] }
         if figureWidth != defaults.figureWidth || figureHeight != defaults.figureHeight {
             out += ["--figure-size", "\(ReportOptions.number(figureWidth))x\(ReportOptions.number(figureHeight))"]

@@ -83,15 +83,24 @@ public enum ReportRunner {
         // Every (figure, format) is drawn on its own Cairo surface, concurrently; the results
         // land in fixed slots, so the output does not depend on the order they finish in.
         let formats = options.singleFile ? [ImageFormat.svg] : options.formats
-        let jobs = figuresByModel.flatMap { $0 }.flatMap { fig in formats.map { (fig, $0) } }
+        let themes = options.themes.map { theme -> Theme in
+            var t = theme
+            t.transparent = options.transparent
+            return t
+        }
+        let jobs = figuresByModel.flatMap { $0 }.flatMap { fig in themes.flatMap { theme in formats.map { (fig, theme, $0) } } }
         var rendered = [Result<[UInt8], Error>](repeating: .success([]), count: jobs.count)
         let lock = NSLock()
         var done = 0
         rendered.withUnsafeMutableBufferPointer { slots in
             let base = slots.baseAddress!
             DispatchQueue.concurrentPerform(iterations: jobs.count) { k in
-                let (fig, format) = jobs[k]
-                base[k] = Result { try fig.figure.render(format, scale: options.scale) }
+                let (fig, theme, format) = jobs[k]
+                var figure = fig.figure
+                figure.theme = theme
+                // Both renderings may be inlined in one page: their ids must differ.
+                if theme.name == "dark" { figure.idPrefix += "-dark" }
+                base[k] = Result { try figure.render(format, scale: options.scale) }
                 lock.lock()
                 done += 1
                 progress("drawing figures: \(done) of \(jobs.count) files (\(done * 100 / max(jobs.count, 1)) %)")
@@ -99,15 +108,16 @@ public enum ReportRunner {
             }
         }
         var inlineSVG: [String: String] = [:]
-        for (k, (fig, format)) in jobs.enumerated() {
+        for (k, (fig, theme, format)) in jobs.enumerated() {
             let bytes = try rendered[k].get()
+            let name = ReportOptions.fileName(fig.name, theme: theme, format: format.rawValue)
             if options.singleFile {
                 // Inline SVG: drop the XML declaration, which is not allowed inside HTML.
                 var text = String(decoding: bytes, as: UTF8.self)
                 if text.hasPrefix("<?xml"), let end = text.range(of: "?>") { text = String(text[end.upperBound...]) }
-                inlineSVG[fig.name] = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                inlineSVG[name] = text.trimmingCharacters(in: .whitespacesAndNewlines)
             } else {
-                files.add("figures/\(fig.name).\(format.rawValue)", bytes)
+                files.add("figures/\(name)", bytes)
             }
         }
 
@@ -120,7 +130,7 @@ public enum ReportRunner {
         var number = 1
         for (m, slots) in zip(analyses, slotsByModel) {
             modelValues.append(PageContext.model(m, figures: slots, firstFigureNumber: number,
-                                                 formats: options.singleFile ? [] : options.formats,
+                                                 formats: options.singleFile ? [] : options.formats, themes: options.themes,
                                                  inlineSVG: options.singleFile ? inlineSVG : nil))
             number += slots.compactMap { $0 }.count
         }

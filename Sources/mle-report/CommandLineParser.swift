@@ -37,6 +37,9 @@ enum CommandLineParser {
       --figures LIST       only these figures: names like linear-fit or globs like '*-contours'
       --no-page            figures and report.json only, no index.html
       --watch              render again whenever a data file, the config or a template changes
+      --theme T            light, dark or both (default both: the page shows the dark figures
+                           to readers whose system is dark; files say which: linear-fit.dark.png)
+      --transparent        no paper behind the figures (for slides)
       --figure-size WxH    figure size in points, from 320x240 to 4000x4000 (default: 640x480)
       --scale N            PNG pixels per point, from 0.5 to 8 (default: 2)
       --seed N             seed of the built-in data (default: 20261124)
@@ -57,7 +60,7 @@ enum CommandLineParser {
     static func parse(_ arguments: [String]) throws -> ReportOptions? {
         var options = ReportOptions()
         let flagsWithoutValue: Set<String> = ["--help", "-h", "--version", "--single-file", "--check", "--quiet", "-q", "--progress",
-                                              "--drop-missing", "--no-page", "--watch"]
+                                              "--drop-missing", "--no-page", "--watch", "--transparent"]
         var formatGiven = false
         var data: String? = nil, x: String? = nil, y: String? = nil, models: [ModelKind]? = nil, config: String? = nil
         var k = 0
@@ -109,6 +112,15 @@ enum CommandLineParser {
             case "--single-file": options.singleFile = true
             case "--no-page": options.noPage = true
             case "--watch": options.watch = true
+            case "--transparent": options.transparent = true
+            case "--theme":
+                let text = try value(flag, inline: inline)
+                switch text {
+                case "light": options.themes = [.light]
+                case "dark": options.themes = [.dark]
+                case "both": options.themes = [.light, .dark]
+                default: throw UsageError(message: "--theme: expected light, dark or both, got \(Message.quoted(text))")
+                }
             case "--figures":
                 let text = try value(flag, inline: inline)
                 let patterns = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }

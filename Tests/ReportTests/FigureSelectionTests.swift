@@ -5,7 +5,7 @@ import XCTest
 /// `--figures` and `--no-page`, for writers who need one figure and pipelines that need no page.
 final class FigureSelectionTests: CLITestCase {
     func testOnlyTheChosenFiguresAreMadeAndShown() throws {
-        let r = try run(["--figures", "linear-fit,*-contours", "--out", "S", "--quiet"])
+        let r = try run(["--figures", "linear-fit,*-contours", "--theme", "light", "--out", "S", "--quiet"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let files = Set(snapshot("S").keys.filter { $0.hasPrefix("figures/") })
         XCTAssertEqual(files, ["figures/linear-fit.png", "figures/linear-fit.svg", "figures/linear-contours.png",
@@ -16,7 +16,7 @@ final class FigureSelectionTests: CLITestCase {
         XCTAssertFalse(page.contains("Figure 4."), "numbers count only the figures shown")
         XCTAssertFalse(page.contains("figures/linear-likelihood"))
         // The same selection spelled differently is the same report.
-        XCTAssertEqual(try run(["--figures", "linear-fit,*-contours", "--out", "S", "--check"]).status, 0)
+        XCTAssertEqual(try run(["--theme", "light", "--figures", "linear-fit,*-contours", "--out", "S", "--check"]).status, 0)
     }
 
     func testUnknownNamesListTheValidOnes() throws {
@@ -28,11 +28,11 @@ final class FigureSelectionTests: CLITestCase {
     }
 
     func testNoPageWritesFiguresAndReportJSONOnly() throws {
-        let r = try run(["--no-page", "--figures", "logistic-*", "--format", "svg", "--out", "P", "--quiet"])
+        let r = try run(["--no-page", "--figures", "logistic-*", "--format", "svg", "--theme", "light", "--out", "P", "--quiet"])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(Set(snapshot("P").keys), [".mle-report", "report.json", "figures/logistic-fit.svg", "figures/logistic-likelihood.svg",
                                                  "figures/logistic-contours.svg", "figures/logistic-standardised.svg"])
-        XCTAssertEqual(try run(["--no-page", "--figures", "logistic-*", "--format", "svg", "--out", "P", "--check"]).status, 0)
+        XCTAssertEqual(try run(["--no-page", "--figures", "logistic-*", "--format", "svg", "--theme", "light", "--out", "P", "--check"]).status, 0)
         // A later run with a page replaces it: the folder is still the tool's.
         XCTAssertEqual(try run(["--out", "P", "--quiet"]).status, 0)
         XCTAssertTrue(FileManager.default.fileExists(atPath: path("P/index.html")))
