@@ -39,23 +39,8 @@ public enum PNGCodec {
                 rgba[k + 3] = UInt8(a)
             }
         }
-        var image = png_image()
-        image.version = UInt32(PNG_IMAGE_VERSION)
-        image.width = UInt32(width)
-        image.height = UInt32(height)
-        image.format = UInt32(PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA)
-        image.flags = UInt32(PNG_IMAGE_FLAG_FAST)
-        var size = 0
-        _ = rgba.withUnsafeBytes { png_image_write_to_memory(&image, nil, &size, 0, $0.baseAddress, Int32(width * 4), nil) }
-        guard size > 0 else { throw PlotError.png(message(image)) }
-        var out = [UInt8](repeating: 0, count: size)
-        let written = out.withUnsafeMutableBytes { dst in
-            rgba.withUnsafeBytes { png_image_write_to_memory(&image, dst.baseAddress, &size, 0, $0.baseAddress, Int32(width * 4), nil) }
-        }
-        png_image_free(&image)
-        guard written != 0 else { throw PlotError.png(message(image)) }
-        out.removeLast(out.count - size)
-        return insertPhysicalSize(into: out, dpi: dpi)
+        return try write(rgba, width: width, height: height, format: UInt32(PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA),
+                         channels: 4, dpi: dpi)
     }
 
     static func encode(surface: OpaquePointer, dpi: Double) throws -> [UInt8] {
@@ -80,23 +65,29 @@ public enum PNGCodec {
 
     /// Encodes 8-bit RGB pixels.
     public static func encode(rgb: [UInt8], width: Int, height: Int, dpi: Double) throws -> [UInt8] {
+        try write(rgb, width: width, height: height, format: UInt32(PNG_FORMAT_RGB), channels: 3, dpi: dpi)
+    }
+
+    /// Encodes 8-bit pixels of `channels` per pixel in libpng's `format`, with the pHYs chunk.
+    private static func write(_ pixels: [UInt8], width: Int, height: Int, format: UInt32, channels: Int, dpi: Double) throws -> [UInt8] {
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         image.width = UInt32(width)
         image.height = UInt32(height)
-        image.format = UInt32(PNG_FORMAT_RGB)
+        image.format = format
         // Faster filter and compression choices: figures are mostly flat colour, so the files
         // grow little while encoding takes a fraction of the time.
         image.flags = UInt32(PNG_IMAGE_FLAG_FAST)
+        let rowBytes = Int32(width * channels)
         var size = 0
-        let ok = rgb.withUnsafeBytes { raw in
-            png_image_write_to_memory(&image, nil, &size, 0, raw.baseAddress, Int32(width * 3), nil)
+        let ok = pixels.withUnsafeBytes { raw in
+            png_image_write_to_memory(&image, nil, &size, 0, raw.baseAddress, rowBytes, nil)
         }
         guard ok != 0, size > 0 else { throw PlotError.png(message(image)) }
         var out = [UInt8](repeating: 0, count: size)
         let written = out.withUnsafeMutableBytes { dst in
-            rgb.withUnsafeBytes { raw in
-                png_image_write_to_memory(&image, dst.baseAddress, &size, 0, raw.baseAddress, Int32(width * 3), nil)
+            pixels.withUnsafeBytes { raw in
+                png_image_write_to_memory(&image, dst.baseAddress, &size, 0, raw.baseAddress, rowBytes, nil)
             }
         }
         png_image_free(&image)
