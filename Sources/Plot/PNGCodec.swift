@@ -17,50 +17,36 @@ public enum PNGCodec {
         }
     }
 
-    /// Encodes an opaque Cairo image surface as 8-bit RGB and adds a `pHYs` chunk with `dpi`.
+    /// Encodes a Cairo image surface and adds a `pHYs` chunk with `dpi`: as 8-bit RGB when it
+    /// is opaque, as straight (not premultiplied) RGBA when `alpha` (transparent paper).
     /// No `tIME` chunk is written, so identical pixels give identical files.
     static func encode(surface: OpaquePointer, dpi: Double, alpha: Bool) throws -> [UInt8] {
-        guard alpha else { return try encode(surface: surface, dpi: dpi) }
         let width = Int(cairo_image_surface_get_width(surface))
         let height = Int(cairo_image_surface_get_height(surface))
         let stride = Int(cairo_image_surface_get_stride(surface))
         guard let data = cairo_image_surface_get_data(surface) else { throw PlotError.png("no pixel data") }
-        // Cairo's premultiplied ARGB words back to straight RGBA.
-        var rgba = [UInt8](repeating: 0, count: width * height * 4)
+        // Cairo stores premultiplied native-endian ARGB words. An opaque canvas has alpha 255
+        // everywhere, so its colour channels are straight already; otherwise they are divided
+        // back by alpha.
+        let channels = alpha ? 4 : 3
+        var pixels = [UInt8](repeating: 0, count: width * height * channels)
         for y in 0..<height {
             let row = (data + y * stride).withMemoryRebound(to: UInt32.self, capacity: width) { $0 }
             for x in 0..<width {
-                let v = row[x], k = 4 * (y * width + x)
+                let v = row[x], k = channels * (y * width + x)
                 let a = (v >> 24) & 0xFF
-                func straight(_ c: UInt32) -> UInt8 { a == 0 ? 0 : UInt8(min(255, (c * 255 + a / 2) / a)) }
-                rgba[k] = straight((v >> 16) & 0xFF)
-                rgba[k + 1] = straight((v >> 8) & 0xFF)
-                rgba[k + 2] = straight(v & 0xFF)
-                rgba[k + 3] = UInt8(a)
+                func straight(_ c: UInt32) -> UInt8 {
+                    guard alpha else { return UInt8(c) }
+                    return a == 0 ? 0 : UInt8(min(255, (c * 255 + a / 2) / a))
+                }
+                pixels[k] = straight((v >> 16) & 0xFF)
+                pixels[k + 1] = straight((v >> 8) & 0xFF)
+                pixels[k + 2] = straight(v & 0xFF)
+                if alpha { pixels[k + 3] = UInt8(a) }
             }
         }
-        return try write(rgba, width: width, height: height, format: UInt32(PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA),
-                         channels: 4, dpi: dpi)
-    }
-
-    static func encode(surface: OpaquePointer, dpi: Double) throws -> [UInt8] {
-        let width = Int(cairo_image_surface_get_width(surface))
-        let height = Int(cairo_image_surface_get_height(surface))
-        let stride = Int(cairo_image_surface_get_stride(surface))
-        guard let data = cairo_image_surface_get_data(surface) else { throw PlotError.png("no pixel data") }
-        // Cairo stores premultiplied native-endian ARGB words; the canvas is painted opaque
-        // first, so alpha is 255 everywhere and the colour channels are straight already.
-        var rgb = [UInt8](repeating: 0, count: width * height * 3)
-        for y in 0..<height {
-            let row = (data + y * stride).withMemoryRebound(to: UInt32.self, capacity: width) { $0 }
-            for x in 0..<width {
-                let v = row[x], k = 3 * (y * width + x)
-                rgb[k] = UInt8((v >> 16) & 0xFF)
-                rgb[k + 1] = UInt8((v >> 8) & 0xFF)
-                rgb[k + 2] = UInt8(v & 0xFF)
-            }
-        }
-        return try encode(rgb: rgb, width: width, height: height, dpi: dpi)
+        let format = alpha ? UInt32(PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA) : UInt32(PNG_FORMAT_RGB)
+        return try write(pixels, width: width, height: height, format: format, channels: channels, dpi: dpi)
     }
 
     /// Encodes 8-bit RGB pixels.
