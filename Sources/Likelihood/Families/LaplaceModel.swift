@@ -1,0 +1,249 @@
+import Foundation
+
+/// The fitted Laplace model `y = w·x + b + ε`, `ε ~ Laplace(0, s)`: least absolute deviations.
+public struct LaplaceFit: LineFit, Equatable {
+    public var n: Int
+    public var w: Coefficient
+    public var b: Coefficient
+    /// The MLE of the scale, ŝ = Σ|rᵢ| / n (the mean absolute error at the optimum).
+    public var scale: Double
+    /// Σ|yᵢ − ŵxᵢ − b̂|, the least sum of absolute deviations.
+    public var sumAbsoluteDeviations: Double
+    /// log L = −n·log(2ŝ) − n.
+    public var logLikelihood: Double
+    public var parameterCount: Int { LaplaceModel.parameterCount }
+    /// Pivot steps of the exact method (each a line through two data points).
+    public var iterations: Int
+    public var converged: Bool { true }
+    /// The 0-based rows the optimal line passes through.
+    public var support: [Int]
+    /// The exact method's iterates, each a line through two data points, ending at the optimum.
+    public var path: [Parameters]
+    /// The corners of the set of optimal lines, in order around it; one point when the
+    /// optimum is unique.
+    public var optimalSet: [Parameters]
+    public var isUnique: Bool { optimalSet.count <= 1 }
+    /// Covariance of (ŵ, b̂): ŝ²(XᵀX)⁻¹.
+    public var covariance: (ww: Double, wb: Double, bb: Double)
+
+    public func logDensity(x: Double, y: Double) -> Double {
+        -log(2 * scale) - abs(y - w.estimate * x - b.estimate) / scale
+    }
+
+    public static func == (a: LaplaceFit, b: LaplaceFit) -> Bool {
+        a.w == b.w && a.b == b.b && a.scale == b.scale && a.path == b.path && a.optimalSet == b.optimalSet
+    }
+}
+
+/// Maximum likelihood under Laplace noise.
+///
+/// For any scale s the negative log-likelihood `n·log(2s) + Σ|rᵢ|/s` is minimised over the
+/// line by the least-absolute-deviations line, so the MLE is that line and ŝ = mean |r|.
+/// The objective is convex and piecewise linear; an optimum always lies at a vertex, a line
+/// through two data points. Wesolowsky's direct descent (1981) finds it exactly: through a
+/// pivot point the best slope is a weighted median of the slopes to the other points (weights
+/// |xᵢ − x_pivot|); the line found passes through a second point, which becomes the next pivot,
+/// until no rotation about any point on the line improves the sum.
+public enum LaplaceModel {
+    public static let parameterCount = 3
+
+    public static func fit(x: [Double], y: [Double]) throws -> LaplaceFit {
+        guard x.count == y.count else { throw FitError.lengthMismatch(x: x.count, y: y.count) }
+        let n = x.count
+        guard n >= 3 else { throw FitError.tooFewPoints(n: n, needed: 3) }
+        let stats = SufficientStatistics(x: x, y: y)
+        let spread = (stats.sxx / Double(n)).squareRoot()
+        guard stats.sxx > 0, spread > 1e-12 * max(abs(stats.meanX), spread) else { throw FitError.constantPredictor }
+
+        // Start at the point nearest the least-squares line.
+        let ols = Parameters(w: stats.sxy / stats.sxx, b: stats.meanY - stats.sxy / stats.sxx * stats.meanX)
+        var pivot = 0
+        var nearest = Double.infinity
+        for i in 0..<n {
+            let r = abs(y[i] - ols.w * x[i] - ols.b)
+            if r < nearest { nearest = r; pivot = i }
+        }
+        var work = Workspace(capacity: n)
+        var line = ols
+        var best = Double.infinity
+        var path: [Parameters] = []
+        var support = [pivot]
+        var iterations = 0
+        var pending = [pivot]
+        var tried = Set<Int>()
+        while let p = pending.popLast(), iterations < 10_000 {
+            let (slope, other) = bestSlope(about: p, x: x, y: y, work: &work)
+            let candidate = Parameters(w: slope, b: y[p] - slope * x[p])
+            let sad = sumAbsolute(candidate, x: x, y: y)
+            // Only a strict improvement moves the line (ties would cycle).
+            if sad < best * (1 - 4e-16) || best == .infinity {
+                iterations += 1
+                best = sad; line = candidate; support = [p, other]
+                path.append(candidate)
+                pending = [other]
+                continue
+            }
+            if pending.isEmpty {
+                // Converged on the two support points: also try rotating about any other point
+                // the line passes through (needed only when three or more are collinear on it).
+                let extra = zeroResidualRows(line, x: x, y: y, limit: 16).filter { !support.contains($0) && !tried.contains($0) }
+                tried.formUnion(extra)
+                pending = extra
+            }
+        }
+        let s = best / Double(n)
+        guard s > 0, best > 1e-13 * (stats.syy * Double(n)).squareRoot() else { throw FitError.perfectFit }
+        let optimal = optimalSet(from: line, best: best, x: x, y: y, work: &work)
+        let vww = s * s / stats.sxx
+        let vbb = s * s * (1 / Double(n) + stats.meanX * stats.meanX / stats.sxx)
+        let vwb = -s * s * stats.meanX / stats.sxx
+        let z = Distributions.normalQuantile975
+        return LaplaceFit(n: n,
+                          w: Coefficient(estimate: line.w, standardError: vww.squareRoot(), quantile: z, pValue: Distributions.normalTwoSidedP),
+                          b: Coefficient(estimate: line.b, standardError: vbb.squareRoot(), quantile: z, pValue: Distributions.normalTwoSidedP),
+                          scale: s, sumAbsoluteDeviations: best,
+                          logLikelihood: -Double(n) * (log(2 * s) + 1),
+                          iterations: iterations, support: support.sorted(), path: path, optimalSet: optimal,
+                          covariance: (vww, vwb, vbb))
+    }
+
+    /// Σ|yᵢ − w xᵢ − b|, compensated. - Complexity: O(n).
+    public static func sumAbsolute(_ line: Parameters, x: [Double], y: [Double]) -> Double {
+        var total = 0.0, c = 0.0
+        for i in x.indices {
+            let term = abs(y[i] - line.w * x[i] - line.b) - c
+            let next = total + term
+            c = (next - total) - term
+            total = next
+        }
+        return total
+    }
+
+    /// The mean absolute error of a line. - Complexity: O(n).
+    public static func meanAbsoluteError(_ line: Parameters, x: [Double], y: [Double]) -> Double {
+        sumAbsolute(line, x: x, y: y) / Double(x.count)
+    }
+
+    static func zeroResidualRows(_ line: Parameters, x: [Double], y: [Double], limit: Int) -> [Int] {
+        var rows: [Int] = []
+        for i in x.indices {
+            let scale = max(abs(y[i]), abs(line.w * x[i]), abs(line.b), 1e-300)
+            if abs(y[i] - line.w * x[i] - line.b) <= 1e-12 * scale {
+                rows.append(i)
+                if rows.count >= limit { break }
+            }
+        }
+        return rows
+    }
+
+    /// Scratch arrays for the weighted-median selection, reused across pivots.
+    struct Workspace {
+        var slope: [Double]
+        var weight: [Double]
+        var row: [Int]
+        init(capacity: Int) {
+            slope = []; weight = []; row = []
+            slope.reserveCapacity(capacity); weight.reserveCapacity(capacity); row.reserveCapacity(capacity)
+        }
+    }
+
+    /// The slope of the best line through point `p` (a weighted median of the slopes to the
+    /// other points, weighted by their distance in x) and a row the line passes through.
+    /// - Complexity: O(n) expected (selection, not sorting).
+    static func bestSlope(about p: Int, x: [Double], y: [Double], work: inout Workspace) -> (Double, Int) {
+        work.slope.removeAll(keepingCapacity: true)
+        work.weight.removeAll(keepingCapacity: true)
+        work.row.removeAll(keepingCapacity: true)
+        var total = 0.0
+        for i in x.indices where x[i] != x[p] {
+            let dx = x[i] - x[p]
+            work.slope.append((y[i] - y[p]) / dx)
+            work.weight.append(abs(dx))
+            work.row.append(i)
+            total += abs(dx)
+        }
+        let k = weightedMedian(&work, target: total / 2)
+        return (work.slope[k], work.row[k])
+    }
+
+    /// The position (after partial reordering) of the smallest slope m with Σ_{slope ≤ m}
+    /// weight ≥ target: three-way quickselect on the parallel arrays.
+    static func weightedMedian(_ work: inout Workspace, target: Double) -> Int {
+        var lo = 0, hi = work.slope.count
+        var below = 0.0
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        while hi - lo > 1 {
+            // A pseudo-random pivot (fixed seed: the same choices every run).
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let pivot = work.slope[lo + Int((state >> 33) % UInt64(hi - lo))]
+            // Dutch-flag partition: [lo, lt) < pivot, [lt, i) == pivot, (gt, hi) > pivot.
+            var lt = lo, i = lo, gt = hi - 1
+            var wLess = 0.0, wEqual = 0.0
+            while i <= gt {
+                let v = work.slope[i]
+                if v < pivot {
+                    wLess += work.weight[i]
+                    work.slope.swapAt(lt, i); work.weight.swapAt(lt, i); work.row.swapAt(lt, i)
+                    lt += 1; i += 1
+                } else if v > pivot {
+                    work.slope.swapAt(gt, i); work.weight.swapAt(gt, i); work.row.swapAt(gt, i)
+                    gt -= 1
+                } else {
+                    wEqual += work.weight[i]
+                    i += 1
+                }
+            }
+            if below + wLess >= target && lt > lo {
+                hi = lt
+            } else if below + wLess + wEqual >= target || gt + 1 >= hi {
+                return lt
+            } else {
+                below += wLess + wEqual
+                lo = gt + 1
+            }
+        }
+        return lo
+    }
+
+    /// The corners of the set of optimal lines. From the optimal vertex, every rotation about a
+    /// point on the line along which the sum stays flat leads to another optimal vertex; a
+    /// breadth-first walk over them (at most 64) finds the polygon (or segment) of optima.
+    static func optimalSet(from start: Parameters, best: Double, x: [Double], y: [Double], work: inout Workspace) -> [Parameters] {
+        var found = [start]
+        var queue = [start]
+        let tolerance = 1e-11 * best
+        while let line = queue.popLast(), found.count < 64 {
+            for p in zeroResidualRows(line, x: x, y: y, limit: 8) {
+                // Slopes about p and their weights; flat to the right when the weight at or
+                // below the current slope is exactly half (and likewise to the left).
+                var less = 0.0, equal = 0.0, total = 0.0
+                var nextUp = Double.infinity, nextDown = -Double.infinity
+                var upRow = -1, downRow = -1
+                for i in x.indices where x[i] != x[p] {
+                    let dx = x[i] - x[p]
+                    let s = (y[i] - y[p]) / dx
+                    let wgt = abs(dx)
+                    total += wgt
+                    if abs(s - line.w) <= 1e-12 * max(abs(line.w), 1e-300) + 1e-300 { equal += wgt }
+                    else if s < line.w { less += wgt; if s > nextDown { nextDown = s; downRow = i } }
+                    else { if s < nextUp { nextUp = s; upRow = i } }
+                }
+                let greater = total - less - equal
+                var moves: [Double] = []
+                if upRow >= 0, abs((less + equal) - greater) <= 1e-11 * total { moves.append(nextUp) }
+                if downRow >= 0, abs(less - (equal + greater)) <= 1e-11 * total { moves.append(nextDown) }
+                for slope in moves {
+                    let candidate = Parameters(w: slope, b: y[p] - slope * x[p])
+                    guard abs(sumAbsolute(candidate, x: x, y: y) - best) <= tolerance else { continue }
+                    let known = found.contains { abs($0.w - candidate.w) <= 1e-12 * max(abs($0.w), 1e-300) && abs($0.b - candidate.b) <= 1e-12 * max(abs($0.b), 1) }
+                    if !known { found.append(candidate); queue.append(candidate) }
+                }
+            }
+        }
+        guard found.count > 2 else { return found.count == 2 ? found : [start] }
+        // Order the corners around their centre.
+        let cw = found.map(\.w).reduce(0, +) / Double(found.count), cb = found.map(\.b).reduce(0, +) / Double(found.count)
+        let sw = max(found.map { abs($0.w - cw) }.max()!, 1e-300), sb = max(found.map { abs($0.b - cb) }.max()!, 1e-300)
+        return found.sorted { atan2(($0.b - cb) / sb, ($0.w - cw) / sw) < atan2(($1.b - cb) / sb, ($1.w - cw) / sw) }
+    }
+}
