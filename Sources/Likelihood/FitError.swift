@@ -8,6 +8,9 @@ public enum FitError: Error, Equatable, CustomStringConvertible {
     case labelNotBinary(row: Int, value: Double)
     case singleClass(label: Int)
     case separation(Separation)
+    case notACount(row: Int, value: Double)
+    case allZeroCounts
+    case countsAtOneEnd(x: Double, atMaximum: Bool)
 
     public var description: String {
         switch self {
@@ -25,6 +28,12 @@ public enum FitError: Error, Equatable, CustomStringConvertible {
             return "every label is \(label): the likelihood keeps rising as the intercept goes to \(label == 1 ? "+" : "−")∞, so the MLE does not exist"
         case let .separation(s):
             return s.description
+        case let .notACount(_, value):
+            return "\(shortNumber(value)) is not a count (the Poisson model needs non-negative whole numbers)"
+        case .allZeroCounts:
+            return "every count is 0: the likelihood keeps rising as log μ goes to −∞, so the MLE does not exist"
+        case let .countsAtOneEnd(x, atMaximum):
+            return "every positive count is at x = \(shortNumber(x)), the \(atMaximum ? "largest" : "smallest") x: the likelihood keeps rising as w goes to \(atMaximum ? "+" : "−")∞, so the MLE does not exist"
         }
     }
 }

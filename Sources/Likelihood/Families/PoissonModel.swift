@@ -1,0 +1,169 @@
+import Foundation
+
+/// The fitted Poisson regression `y ~ Poisson(μ)`, `log μ = w·x + b`.
+public struct PoissonFit: LineFit, Equatable {
+    public var n: Int
+    public var w: Coefficient
+    public var b: Coefficient
+    /// Inverse Fisher information at the MLE.
+    public var covariance: (ww: Double, wb: Double, bb: Double)
+    public var logLikelihood: Double
+    /// log L of the intercept-only model, μ = ȳ.
+    public var nullLogLikelihood: Double
+    /// `2 Σ [yᵢ log(yᵢ/μᵢ) − (yᵢ − μᵢ)]` and the same for μ = ȳ.
+    public var deviance: Double
+    public var nullDeviance: Double
+    /// `Σ (yᵢ − μᵢ)² / μᵢ`.
+    public var pearsonChiSquared: Double
+    public var parameterCount: Int { PoissonModel.parameterCount }
+    public var iterations: Int
+    public var converged: Bool
+    /// Newton's iterates from the start.
+    public var path: [Parameters]
+    /// Σ log(yᵢ!), the constant of the log-likelihood.
+    public var logFactorials: Double
+
+    /// Pearson χ² / (n − 2): about 1 when the counts vary as much as Poisson says.
+    public var dispersion: Double { pearsonChiSquared / Double(n - 2) }
+    /// Likelihood-ratio test of w = 0: the drop in deviance, χ²₁.
+    public var likelihoodRatioStatistic: Double { max(0, nullDeviance - deviance) }
+    public var likelihoodRatioPValue: Double { Distributions.chiSquared1Survival(likelihoodRatioStatistic) }
+
+    public func logDensity(x: Double, y: Double) -> Double {
+        let eta = w.estimate * x + b.estimate
+        return y * eta - exp(eta) - lgamma(y + 1)
+    }
+
+    public func mean(at x: Double) -> Double { exp(w.estimate * x + b.estimate) }
+
+    public static func == (a: PoissonFit, b: PoissonFit) -> Bool {
+        a.w == b.w && a.b == b.b && a.logLikelihood == b.logLikelihood && a.path == b.path
+    }
+}
+
+/// Maximum likelihood for Poisson counts with a log link, by Newton–Raphson (for the
+/// canonical link it is the same as IRLS and Fisher scoring) with step-halving.
+public enum PoissonModel {
+    public static let parameterCount = 2
+    public static let maxIterations = 100
+    public static let tolerance = 1e-10
+
+    /// Rejects what has no Poisson MLE. Rows are 0-based.
+    public static func validate(x: [Double], y: [Double]) throws {
+        guard x.count == y.count else { throw FitError.lengthMismatch(x: x.count, y: y.count) }
+        for (i, v) in y.enumerated() where !(v >= 0 && v == v.rounded() && v < 1e15) {
+            throw FitError.notACount(row: i, value: v)
+        }
+        guard x.count >= 3 else { throw FitError.tooFewPoints(n: x.count, needed: 3) }
+        let lo = x.min()!, hi = x.max()!
+        guard hi > lo, (hi - lo) > 1e-12 * max(abs(lo), abs(hi)) else { throw FitError.constantPredictor }
+        guard y.contains(where: { $0 > 0 }) else { throw FitError.allZeroCounts }
+        // With every positive count at one x that is the smallest or largest, log μ can fall
+        // without bound on the other side: the likelihood rises forever as |w| grows.
+        var positiveX: Double? = nil, single = true
+        for (xi, yi) in zip(x, y) where yi > 0 {
+            if let p = positiveX, p != xi { single = false; break }
+            positiveX = xi
+        }
+        if single, let p = positiveX, p == lo || p == hi {
+            throw FitError.countsAtOneEnd(x: p, atMaximum: p == hi)
+        }
+    }
+
+    struct Evaluation { var ll: Double; var gw: Double; var gb: Double; var hww: Double; var hwb: Double; var hbb: Double }
+
+    /// log L without its constant, its gradient and the Fisher information. - Complexity: O(n).
+    static func evaluate(_ p: Parameters, x: [Double], y: [Double]) -> Evaluation {
+        var e = Evaluation(ll: 0, gw: 0, gb: 0, hww: 0, hwb: 0, hbb: 0)
+        for i in x.indices {
+            let eta = p.w * x[i] + p.b
+            let mu = exp(eta)
+            e.ll += y[i] * eta - mu
+            let r = y[i] - mu
+            e.gw += r * x[i]; e.gb += r
+            e.hww += mu * x[i] * x[i]; e.hwb += mu * x[i]; e.hbb += mu
+        }
+        return e
+    }
+
+    /// log L(w, b) with every constant. - Complexity: O(n).
+    public static func logLikelihood(_ p: Parameters, x: [Double], y: [Double], logFactorials: Double) -> Double {
+        evaluate(p, x: x, y: y).ll - logFactorials
+    }
+
+    public static func fit(x: [Double], y: [Double]) throws -> PoissonFit {
+        try validate(x: x, y: y)
+        let n = x.count
+        let total = y.reduce(0, +)
+        let meanY = total / Double(n)
+        // Start at the intercept-only MLE, with x centred so that the first steps are sane for
+        // uncentred x; the iterates are reported in the original (w, b).
+        let meanX = x.reduce(0, +) / Double(n)
+        var theta = Parameters(w: 0, b: log(meanY))
+        var current = evaluate(theta, x: x, y: y)
+        var path = [theta]
+        var iterations = 0, converged = false
+        while iterations < maxIterations {
+            // Newton in (w, c) with c = b + w·x̄ keeps the system well conditioned.
+            let a = current.hww - 2 * meanX * current.hwb + meanX * meanX * current.hbb
+            let c = current.hwb - meanX * current.hbb
+            let g0 = current.gw - meanX * current.gb
+            guard let (dw, dc) = Numerics.solveSymmetric2x2(a: a, c: c, d: current.hbb, r0: g0, r1: current.gb) else { break }
+            let db = dc - dw * meanX
+            iterations += 1
+            var t = 1.0
+            var accepted: (Parameters, Evaluation)? = nil
+            for _ in 0..<60 {
+                let trial = Parameters(w: theta.w + t * dw, b: theta.b + t * db)
+                let e = evaluate(trial, x: x, y: y)
+                if e.ll.isFinite && e.ll >= current.ll - 1e-12 * abs(current.ll) { accepted = (trial, e); break }
+                t /= 2
+            }
+            guard let (next, e) = accepted else { break }
+            let small = abs(next.w - theta.w) <= tolerance * (1 + abs(next.w)) && abs(next.b - theta.b) <= tolerance * (1 + abs(next.b))
+            theta = next; current = e
+            path.append(theta)
+            if small { converged = true; break }
+        }
+        let det = current.hww * current.hbb - current.hwb * current.hwb
+        let vww = current.hbb / det, vbb = current.hww / det, vwb = -current.hwb / det
+        var logFactorials = 0.0, deviance = 0.0, nullDeviance = 0.0, pearson = 0.0
+        for i in 0..<n {
+            let yi = y[i]
+            logFactorials += lgamma(yi + 1)
+            let mu = exp(theta.w * x[i] + theta.b)
+            let ylogy = { (m: Double) in yi > 0 ? yi * log(yi / m) : 0 }
+            deviance += 2 * (ylogy(mu) - (yi - mu))
+            nullDeviance += 2 * (ylogy(meanY) - (yi - meanY))
+            pearson += (yi - mu) * (yi - mu) / mu
+        }
+        let z = Distributions.normalQuantile975
+        return PoissonFit(n: n,
+                          w: Coefficient(estimate: theta.w, standardError: vww.squareRoot(), quantile: z, pValue: Distributions.normalTwoSidedP),
+                          b: Coefficient(estimate: theta.b, standardError: vbb.squareRoot(), quantile: z, pValue: Distributions.normalTwoSidedP),
+                          covariance: (vww, vwb, vbb),
+                          logLikelihood: current.ll - logFactorials,
+                          nullLogLikelihood: total * log(meanY) - total - logFactorials,
+                          deviance: deviance, nullDeviance: nullDeviance, pearsonChiSquared: pearson,
+                          iterations: iterations, converged: converged, path: path, logFactorials: logFactorials)
+    }
+
+    /// Expected frequency of each count 0…`maxCount` under the fit, Σᵢ P(Y = k | μᵢ), and the
+    /// observed frequencies (a rootogram's two sides). - Complexity: O(n · maxCount).
+    public static func frequencies(_ fit: PoissonFit, x: [Double], y: [Double], maxCount: Int) -> (observed: [Double], expected: [Double]) {
+        var observed = [Double](repeating: 0, count: maxCount + 1)
+        var expected = [Double](repeating: 0, count: maxCount + 1)
+        for (xi, yi) in zip(x, y) {
+            if Int(yi) <= maxCount { observed[Int(yi)] += 1 }
+            let mu = fit.mean(at: xi)
+            // P(Y = k) by the recurrence p_k = p_{k−1} μ / k, from p₀ = e^{−μ} (in logs when
+            // μ is large enough for e^{−μ} to underflow).
+            var logP = -mu
+            for k in 0...maxCount {
+                if k > 0 { logP += log(mu) - log(Double(k)) }
+                expected[k] += exp(logP)
+            }
+        }
+        return (observed, expected)
+    }
+}
