@@ -14,6 +14,11 @@ public struct OptimizerPath: Equatable, Sendable {
     /// The standardisation the descent ran in, or nil for the original (w, b).
     public var standardisation: Standardisation?
 
+    public init(points: [Parameters], iterations: Int, converged: Bool, learningRate: Double, standardisation: Standardisation?) {
+        self.points = points; self.iterations = iterations; self.converged = converged
+        self.learningRate = learningRate; self.standardisation = standardisation
+    }
+
     /// The recorded iterates mapped to the original (w, b).
     public var originalPoints: [Parameters] {
         guard let s = standardisation else { return points }

@@ -22,6 +22,11 @@ public struct SurfaceGrid: Equatable, Sendable {
         }
     }
 
+    public init(w: [Double], b: [Double], values: [Double]) {
+        precondition(values.count == w.count * b.count)
+        self.w = w; self.b = b; self.values = values
+    }
+
     /// Samples `f` on the grid, rows in parallel (each row is independent and written to its
     /// own slots, so the result does not depend on scheduling).
     public init(w: [Double], b: [Double], _ f: (Double, Double) -> Double) {

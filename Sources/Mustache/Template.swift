@@ -162,7 +162,21 @@ public final class Renderer {
                     try render(s.children, template: template, stack: stack + [value], overrides: overrides, into: &out)
                 }
             case let .partial(name, indent, _, at):
-                try include(name, indent: indent, arguments: [:], template: template, at: at, stack: stack,
+                var target = name
+                if name.hasPrefix("*") {
+                    // A dynamic name (the specification's optional module): the partial named by
+                    // the value of `name` in the context.
+                    let key = String(name.dropFirst().drop(while: { $0 == " " }))
+                    guard case let .string(resolved) = try resolve(key, stack, template: template, at: at) else {
+                        if strictness == .strict {
+                            throw MustacheError(template: template, line: at.line, column: at.column,
+                                                message: "the dynamic partial name \"\(key)\" is not a string")
+                        }
+                        continue
+                    }
+                    target = resolved
+                }
+                try include(target, indent: indent, arguments: [:], template: template, at: at, stack: stack,
                             overrides: overrides, into: &out)
             case let .parent(name, indent, _, arguments, at):
                 try include(name, indent: indent, arguments: arguments, template: template, at: at, stack: stack,

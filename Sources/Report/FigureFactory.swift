@@ -13,21 +13,25 @@ public struct ReportFigure {
 
 /// Builds the three teaching figures of a model.
 enum FigureFactory {
-    /// The model's four figures in page order; a slot is nil when `--figures` leaves it out
-    /// (and then it is not computed at all).
+    /// The model's figures in page order; a slot is nil when `--figures` leaves it out (and
+    /// then it is not computed at all).
     static func figures(for m: ModelAnalysis, options: ReportOptions) -> [ReportFigure?] {
         // The plot area is the figure less about 110 pt of margins across and 90 pt down.
         let aspect = max(0.2, options.figureHeight - 90) / max(0.2, options.figureWidth - 110)
-        let makers: [() -> ReportFigure] = [{ fit(m) }, { likelihood(m) }, { contours(m) }, { standardised(m, aspect: aspect) }]
-        return zip(ReportOptions.figureKinds, makers).map { kind, make in
+        return m.family.figureKinds.map { kind in
             guard options.wantsFigure("\(m.name)-\(kind)") else { return nil }
-            var figure = make()
-            figure.figure.width = options.figureWidth
-            figure.figure.height = options.figureHeight
-            figure.figure.idPrefix = figure.name
-            figure.figure.accessibleDescription = figure.altText
-            return figure
+            return finished(m.family.figure(kind, m, aspect: aspect), options: options)
         }
+    }
+
+    /// Sizes a figure as the options ask and gives it its ids and description.
+    static func finished(_ made: ReportFigure, options: ReportOptions) -> ReportFigure {
+        var figure = made
+        figure.figure.width = options.figureWidth
+        figure.figure.height = options.figureHeight
+        figure.figure.idPrefix = figure.name
+        figure.figure.accessibleDescription = figure.altText
+        return figure
     }
 
     static func s(_ v: Double, _ digits: Int = 3) -> String { NumberFormat.significant(v, digits) }
@@ -102,96 +106,6 @@ enum FigureFactory {
         (markupEscaped(m.request.x), markupEscaped(m.request.y))
     }
 
-    // MARK: Fit
-
-    static func fit(_ m: ModelAnalysis) -> ReportFigure {
-        var f = Figure()
-        let (xl, yl) = labels(m)
-        f.xLabel = xl
-        f.yLabel = yl
-        let lo = m.x.min()!, hi = m.x.max()!
-        let xs = SurfaceGrid.axis(lo, hi, count: 200)
-        let dense = m.n > FigureFactory.densityThreshold
-        // Every point as a mark only when there are few: a million markers say less than a
-        // density layer and weigh hundreds of megabytes.
-        let points = dense ? [] : zip(m.x, m.y).map { Point($0, $1) }
-        switch m.fit {
-        case let .linear(fit):
-            let sigma = fit.sigma2MLE.squareRoot()
-            let line = xs.map { fit.w.estimate * $0 + fit.b.estimate }
-            f.title = "Least-squares line = Gaussian MLE"
-            f.marks.append(.band(x: xs, lower: line.map { $0 - 2 * sigma }, upper: line.map { $0 + 2 * sigma },
-                                 color: Palette.vermillion.withAlpha(0.13), label: "±2σ̂ predictive band"))
-            // Above the threshold the residuals are a seeded sample.
-            let shown = dense ? sample(x: m.x, y: m.y, count: FigureFactory.residualSample) : points
-            for (k, p) in shown.enumerated() {
-                let fitted = fit.w.estimate * p.x + fit.b.estimate
-                f.marks.append(.line(points: [p, Point(p.x, fitted)], color: .muted, width: 0.8, dash: [],
-                                     label: k == 0 ? (dense ? "residuals of \(shown.count) random points" : "residuals") : nil))
-            }
-            f.marks.append(.line(points: zip(xs, line).map { Point($0, $1) }, color: Palette.vermillion, width: 2, dash: [],
-                                 label: "ŷ = \(linearForm(fit.w.estimate, fit.b.estimate, markup: true))"))
-            if dense {
-                addDensity(to: &f, x: m.x, y: m.y)
-            } else {
-                f.marks.append(.scatter(points: points, color: Palette.blue, size: 6, shape: .circle, edge: .edge,
-                                        label: "data (<i>n</i> = \(m.n))"))
-            }
-            f.accessibleTitle = "\(m.name): data and the maximum-likelihood line"
-            var inside = 0
-            for (x, y) in zip(m.x, m.y) where abs(y - fit.w.estimate * x - fit.b.estimate) <= 2 * sigma { inside += 1 }
-            let alt = (dense ? "Density of \(m.n) points of \(m.request.y) against \(m.request.x), shown as counts per cell, " : "Scatter plot of \(m.request.y) against \(m.request.x) for \(m.n) points, ")
-                + "with the maximum-likelihood line "
-                + "y = \(linearForm(fit.w.estimate, fit.b.estimate, digits: 4, markup: false)), grey residual segments from \(dense ? "\(shown.count) randomly chosen points" : "each point") "
-                + "to the line, and a shaded band of ±2σ̂ = ±\(s(2 * sigma)) around it that holds \(inside) of the \(m.n) points."
-            let residuals = dense
-                ? "Grey segments are the residuals, whose squares the fit minimises, of \(shown.count) points drawn at random (seed \(FigureFactory.sampleSeed)) from the \(Narrative.count(m.n)); the colours count the points in each cell"
-                : "Grey segments are the residuals whose squares the fit minimises"
-            return ReportFigure(name: "\(m.name)-fit", figure: f,
-                                caption: "The data with the fitted line. \(residuals); the band is ±2σ̂ with σ̂² = RSS/n = \(s(fit.sigma2MLE, 4)).",
-                                altText: alt)
-        case let .logistic(fit):
-            f.title = "Logistic fit: P(<i>y</i> = 1 | <i>x</i>) = σ(<i>wx</i> + <i>b</i>)"
-            // Labels are jittered off 0 and 1 so that ties show; observed proportions in bins
-            // show calibration.
-            let curve = xs.map { Numerics.sigmoid(fit.w.estimate * $0 + fit.b.estimate) }
-            f.yLimits = (-0.06, 1.06)
-            let boundary = -fit.b.estimate / fit.w.estimate
-            if boundary > lo && boundary < hi {
-                f.marks.append(.line(points: [Point(boundary, -0.06), Point(boundary, 1.06)], color: .reference,
-                                     width: 1, dash: [4, 3], label: "σ = ½ at <i>x</i> = \(s(boundary))"))
-            }
-            f.marks.append(.line(points: zip(xs, curve).map { Point($0, $1) }, color: Palette.vermillion, width: 2, dash: [],
-                                 label: "fitted σ(\(linearForm(fit.w.estimate, fit.b.estimate, markup: true)))"))
-            if m.n > FigureFactory.densityThreshold {
-                // Many labels: a strip of counts per cell of x for each class, just outside 0 and 1.
-                addStrips(to: &f, m, lo: lo, hi: hi)
-            } else {
-                var jitter = RandomGenerator(seed: 99)
-                let jittered = points.map { Point($0.x, $0.y + ($0.y == 1 ? -1 : 1) * 0.035 * jitter.nextUniform()) }
-                f.marks.append(.scatter(points: jittered, color: Palette.blue.withAlpha(0.55), size: 5, shape: .circle, edge: nil,
-                                        label: "labels (jittered, <i>n</i> = \(m.n))"))
-            }
-            let bins = binnedProportions(m, lo: lo, hi: hi)
-            f.marks.append(.errorBars(points: bins.map { Point($0.x, $0.p) }, lower: bins.map(\.low), upper: bins.map(\.high),
-                                      color: Palette.green, label: nil))
-            f.marks.append(.scatter(points: bins.map { Point($0.x, $0.p) }, color: Palette.green, size: 7, shape: .diamond,
-                                    edge: .edge, label: "observed share of 1s per bin (95 % Wilson)"))
-            f.accessibleTitle = "\(m.name): labels and the fitted logistic curve"
-            let covered = bins.filter { bin in
-                let p = Numerics.sigmoid(fit.w.estimate * bin.x + fit.b.estimate)
-                return p >= bin.low && p <= bin.high
-            }.count
-            let alt = "Binary labels of \(m.request.y) against \(m.request.x) for \(m.n) points (\(dense ? "as strips of counts per cell of x below 0 and above 1" : "jittered vertically")), the fitted curve "
-                + "P(y = 1) = σ(\(linearForm(fit.w.estimate, fit.b.estimate, digits: 4, markup: false))), which crosses one half at "
-                + "x = \(s(boundary)), and the observed proportion of ones in \(bins.count) bins of x with 95 % intervals; "
-                + "the curve passes through \(covered) of the \(bins.count) intervals."
-            return ReportFigure(name: "\(m.name)-fit", figure: f,
-                                caption: "The labels (\(dense ? "as counts per cell of x, zeros below the axis and ones above it" : "jittered so that overlapping points show")) and the fitted probability. Diamonds are the share of ones in equal-width bins of x with 95 % Wilson intervals: where they follow the curve, the model is calibrated.",
-                                altText: alt)
-        }
-    }
-
     struct Bin { var x: Double; var p: Double; var low: Double; var high: Double }
 
     /// Share of ones in equal-width bins of x (bins with fewer than 3 points are left out), with
@@ -218,8 +132,24 @@ enum FigureFactory {
 
     // MARK: Likelihood surface
 
-    static func likelihood(_ m: ModelAnalysis) -> ReportFigure {
-        let grid = m.relativeLogLikelihoodGrid()
+    /// What a family's likelihood figure shows besides the common heatmap, region and MLE.
+    struct LikelihoodSpec {
+        /// log L − log L̂ (or its profile) over `m.likelihoodRanges()`.
+        var grid: SurfaceGrid
+        var intervals: (w: (Double, Double), b: (Double, Double))
+        var intervalLabel: String
+        var title: String
+        /// The colorbar's label (Pango markup).
+        var what: String
+        /// The region in words, for the alt text.
+        var regionText: String
+        var caption: String
+        /// The correlation of ŵ and b̂, which tilts the region.
+        var correlation: Double
+    }
+
+    static func likelihood(_ m: ModelAnalysis, _ spec: LikelihoodSpec) -> ReportFigure {
+        let grid = spec.grid
         let depth = m.regionDepth
         // Colour ℓ − ℓ̂ from 0 down to four times the region's depth: the region takes the
         // bright upper quarter of the scale wherever the data put it; lower values share the
@@ -229,76 +159,35 @@ enum FigureFactory {
         f.xLabel = "slope <i>w</i>"
         f.yLabel = "intercept <i>b</i>"
         f.showsGrid = false
+        f.title = spec.title
         f.marks.append(.heatmap(Heatmap(x: grid.w, y: grid.b, values: grid.values, range: (floor, 0))))
-        let boundary = m.regionBoundary.map { Point($0.w, $0.b) }
+        let boundary = m.region.map { Point($0.w, $0.b) }
         f.marks.append(.line(points: boundary, color: .white, width: 2.2, dash: [], label: "95 % joint confidence region"))
-        let intervals: (w: (Double, Double), b: (Double, Double)), intervalLabel: String
-        switch m.inference {
-        case .linear:
-            let c = m.coefficients
-            intervals = ((c.w.lower, c.w.upper), (c.b.lower, c.b.upper))
-            intervalLabel = "95 % <i>t</i> intervals (table)"
-        case let .logistic(r):
-            intervals = ((r.profileW.lower, r.profileW.upper), (r.profileB.lower, r.profileB.upper))
-            intervalLabel = "95 % profile-likelihood intervals"
-        }
         let r = m.likelihoodRanges()
         let dash: [Double] = [4, 3]
         let intervalColor = Color.white.withAlpha(0.75)
-        for (k, v) in [intervals.w.0, intervals.w.1].enumerated() where v.isFinite {
+        for (k, v) in [spec.intervals.w.0, spec.intervals.w.1].enumerated() where v.isFinite {
             f.marks.append(.line(points: [Point(v, r.b.0), Point(v, r.b.1)], color: intervalColor, width: 1, dash: dash,
-                                 label: k == 0 ? intervalLabel : nil))
+                                 label: k == 0 ? spec.intervalLabel : nil))
         }
-        for v in [intervals.b.0, intervals.b.1] where v.isFinite {
+        for v in [spec.intervals.b.0, spec.intervals.b.1] where v.isFinite {
             f.marks.append(.line(points: [Point(r.w.0, v), Point(r.w.1, v)], color: intervalColor, width: 1, dash: dash, label: nil))
         }
         f.marks.append(.point(Point(m.w, m.b), shape: .star, color: Palette.vermillion, size: 13,
                               label: "MLE (ŵ, b̂) = (\(s(m.w)), \(s(m.b)))"))
         f.xLimits = r.w
         f.yLimits = r.b
-        let what: String, regionText: String, caption: String
-        switch m.inference {
-        case let .linear(region):
-            f.title = "Gaussian profile log-likelihood (σ² maximised out)"
-            what = "log <i>L</i>ₚ(<i>w</i>, <i>b</i>) − log <i>L̂</i>ₚ"
-            regionText = "the exact 95 % joint confidence region (F with 2 and \(m.n - 2) degrees of freedom, σ² unknown)"
-            caption = "The profile log-likelihood of every line (w, b), with σ² set to its best value RSS(w, b)/n for that line, "
-                + "relative to its maximum. The white ellipse is the exact 95 % joint confidence region for (w, b): the lines whose "
-                + "residual sum of squares is at most 1 + 2F/(n − 2) = \(s(1 + 2 * region.fQuantile / Double(m.n - 2), 4)) times the least one, "
-                + "F = F(0.95; 2, \(m.n - 2)) = \(s(region.fQuantile, 4)). It reaches √(2F) = \(s((2 * region.fQuantile).squareRoot(), 3)) standard errors along each axis, "
-                + "beyond the dashed 95 % t intervals of the table (t = \(s(m.coefficients.w.statistic == 0 ? 0 : (m.coefficients.w.upper - m.w) / m.coefficients.w.standardError, 3)) standard errors), because it covers both parameters at once."
-        case let .logistic(inference):
-            f.title = "Bernoulli log-likelihood"
-            what = "log <i>L</i>(<i>w</i>, <i>b</i>) − log <i>L̂</i>"
-            regionText = "the 95 % likelihood-ratio region"
-            var text = "The Bernoulli log-likelihood of every line (w, b), relative to its maximum. The white curve, "
-                + "χ²₂(0.95)/2 = \(s(depth, 4)) below the maximum, bounds the 95 % likelihood-ratio confidence region for (w, b); "
-                + "the dashed lines are the 95 % profile-likelihood intervals of each parameter alone "
-                + "(w: [\(s(inference.profileW.lower, 4)), \(s(inference.profileW.upper, 4))], b: [\(s(inference.profileB.lower, 4)), \(s(inference.profileB.upper, 4))])."
-            if let shape = Narrative.logisticShape(m), !shape.waldTrustworthy {
-                text += " The region is not an ellipse here, so the Wald intervals of the table are not to be trusted."
-            }
-            caption = text
-        }
         let clipped = grid.minimum < floor
-        f.colorbar = Colorbar(range: (floor, 0), label: what, marks: [(-depth, .white)])
+        f.colorbar = Colorbar(range: (floor, 0), label: spec.what, marks: [(-depth, .white)])
         f.accessibleTitle = "\(m.name): log-likelihood over slope and intercept"
-        let correlation: Double
-        switch m.fit {
-        case let .linear(fit):
-            let s = fit.statistics
-            correlation = -s.meanX / (s.sxx / Double(s.n) + s.meanX * s.meanX).squareRoot()
-        case let .logistic(fit):
-            correlation = fit.covariance.wb / (fit.covariance.ww * fit.covariance.bb).squareRoot()
-        }
-        let tilt = abs(correlation) > 0.3
-            ? "tilted because the estimates of w and b are correlated (correlation \(s(correlation, 2)))"
-            : "nearly aligned with the axes (the estimates of w and b have correlation \(s(correlation, 2)))"
+        let tilt = abs(spec.correlation) > 0.3
+            ? "tilted because the estimates of w and b are correlated (correlation \(s(spec.correlation, 2)))"
+            : "nearly aligned with the axes (the estimates of w and b have correlation \(s(spec.correlation, 2)))"
         let alt = "Heatmap of the log-likelihood relative to its maximum over slope w from \(s(r.w.0)) to \(s(r.w.1)) and intercept b from \(s(r.b.0)) to \(s(r.b.1)), "
             + "brightest at the maximum log L = \(s(m.logLikelihood, 5)) at w = \(s(m.w, 4)), b = \(s(m.b, 4)), marked by a star. "
-            + "A white curve \(s(depth, 3)) below the maximum encloses \(regionText), \(tilt); dashed lines mark the 95 % intervals of each parameter."
+            + "A white curve \(s(depth, 3)) below the maximum encloses \(spec.regionText), \(tilt); dashed lines mark the 95 % intervals of each parameter."
             + (clipped ? " Values more than \(s(-floor, 3)) below the maximum share the darkest colour." : "")
-        return ReportFigure(name: "\(m.name)-likelihood", figure: f, caption: caption, altText: alt)
+        return ReportFigure(name: "\(m.name)-likelihood", figure: f, caption: spec.caption, altText: alt)
     }
 
     // MARK: Loss contours
@@ -317,22 +206,20 @@ enum FigureFactory {
     }
 
     static func pathLabel(_ prefix: String, _ m: ModelAnalysis, _ path: OptimizerPath) -> String {
-        let outcome = m.descent.arrived(path) ? "arrived" : "did not arrive"
+        let outcome = m.descent!.arrived(path) ? "arrived" : "did not arrive"
         return "\(prefix) (\(Narrative.count(path.iterations)) step\(path.iterations == 1 ? "" : "s"), \(outcome))"
     }
 
-    static func contours(_ m: ModelAnalysis) -> ReportFigure {
-        let grid = m.lossGrid(standardised: false)
-        let minimum = m.lossAtMLE
+    /// The loss over the original (w, b) with both gradient descents and Newton's path.
+    static func contours(_ m: ModelAnalysis, grid: SurfaceGrid, minimum: Double, lossName: String, title: String) -> ReportFigure {
         var f = Figure()
         f.xLabel = "slope <i>w</i>"
         f.yLabel = "intercept <i>b</i>"
         f.xLimits = (grid.w.first!, grid.w.last!)
         f.yLimits = (grid.b.first!, grid.b.last!)
-        let lossName = Narrative.lossName(m)
-        f.title = m.kind == .linear ? "MSE contours: gradient descent on the raw scale" : "Cross-entropy contours: the optimisers on the raw scale"
+        f.title = title
         f.marks.append(.contours(lossContours(grid, minimum: minimum)))
-        let d = m.descent
+        let d = m.descent!
         f.marks.append(.path(points: d.raw.points.map { Point($0.w, $0.b) }, color: Palette.blue,
                              label: pathLabel("gradient descent on <i>x</i>", m, d.raw)))
         f.marks.append(.path(points: d.standardised.originalPoints.map { Point($0.w, $0.b) }, color: Palette.green,
@@ -368,19 +255,19 @@ enum FigureFactory {
         return "standardising does not make the contours rounder here (condition number \(s(after)) against \(s(before))): what stretches this loss is not the location or the scale of x"
     }
 
-    static func standardised(_ m: ModelAnalysis, aspect: Double) -> ReportFigure {
-        let grid = m.lossGrid(standardised: true, aspect: aspect)
+    /// The same loss over standardised (v, c) with the standardised descent.
+    static func standardised(_ m: ModelAnalysis, aspect: Double, grid: SurfaceGrid, minimum: Double, lossName: String,
+                             title: String) -> ReportFigure {
         let window = m.standardisedRanges(aspect: aspect)
-        let d = m.descent, z = d.standardisation
+        let d = m.descent!, z = d.standardisation
         var f = Figure()
         f.equalAspect = true
         f.xLabel = "slope per standard deviation of <i>x</i>, <i>v</i> = <i>w</i>·\(s(z.scale, 4))"
         f.yLabel = "value at the mean of <i>x</i>, <i>c</i>"
         f.xLimits = window.w
         f.yLimits = window.b
-        let lossName = Narrative.lossName(m)
-        f.title = m.kind == .linear ? "The same MSE after standardising x" : "The same cross-entropy after standardising x"
-        f.marks.append(.contours(lossContours(grid, minimum: m.lossAtMLE)))
+        f.title = title
+        f.marks.append(.contours(lossContours(grid, minimum: minimum)))
         f.marks.append(.path(points: d.standardised.points.map { Point($0.w, $0.b) }, color: Palette.green,
                              label: pathLabel("gradient descent on <i>z</i>", m, d.standardised)))
         let top = z.standardised(Parameters(w: m.w, b: m.b))

@@ -27,11 +27,11 @@ enum Narrative {
     static func point(_ p: Parameters) -> String { "(\(s(p.w, 4)), \(s(p.b, 4)))" }
 
     /// What gradient descent did on the original (w, b), and why.
-    static func rawDescent(_ m: ModelAnalysis) -> String {
-        let d = m.descent, path = d.raw
+    static func rawDescent(_ m: ModelAnalysis, lossName: String) -> String {
+        let d = m.descent!, path = d.raw
         let kappa = d.hessian.conditionNumber
         let mu = d.hessian.eigenvalues.0
-        var text = "The Hessian of the \(lossName(m)) at its minimum has condition number κ = \(s(kappa)): "
+        var text = "The Hessian of the \(lossName) at its minimum has condition number κ = \(s(kappa)): "
         if kappa < 10 {
             text += "the loss curves about equally in every direction, so the valley is round and the constant step η = \(s(path.learningRate, 4)) (1/L, the largest curvature) suits every direction. "
         } else {
@@ -60,13 +60,14 @@ enum Narrative {
         return "\(NumberFormat.fixed(share * 100, share >= 0.1 ? 0 : 1)) %"
     }
 
-    /// What gradient descent did on standardised x.
-    static func standardisedDescent(_ m: ModelAnalysis) -> String {
-        let d = m.descent, path = d.standardised, z = d.standardisation
+    /// What gradient descent did on standardised x; `effect` says what standardising does to
+    /// the loss when the family knows it exactly (else the condition numbers say it).
+    static func standardisedDescent(_ m: ModelAnalysis, effect: String?) -> String {
+        let d = m.descent!, path = d.standardised, z = d.standardisation
         let kappa = d.standardisedHessian.conditionNumber
         var text = "Standardising x, z = (x − \(s(z.mean, 4))) / \(s(z.scale, 4)), and descending on (v, c), the slope per standard deviation and the value at the mean of x, "
-        if m.kind == .linear {
-            text += "makes the Hessian 2·I (condition number 1): a round bowl, where the steepest direction points straight at the minimum and one step of η = 1/2 lands on it. "
+        if let effect {
+            text += effect
         } else {
             text += "brings the condition number at the minimum from \(s(d.hessian.conditionNumber)) to \(s(kappa)). "
         }
@@ -83,44 +84,26 @@ enum Narrative {
         v == 0 ? "0" : (v < 1e-12 ? "10⁻¹²" : s(v, 1))
     }
 
-    static func lossName(_ m: ModelAnalysis) -> String {
-        m.kind == .linear ? "mean squared error" : "mean cross-entropy"
-    }
-
-    /// Whether the logistic surface is close enough to quadratic for the Wald numbers, judged
-    /// by comparing the Wald and profile-likelihood intervals of w and the two tests of w = 0.
-    static func logisticShape(_ m: ModelAnalysis) -> (sentence: String, waldTrustworthy: Bool)? {
-        guard case let .logistic(inference) = m.inference, case let .logistic(fit) = m.fit else { return nil }
-        let wald = (fit.w.lower, fit.w.upper)
-        let profile = inference.profileW
-        let width = wald.1 - wald.0
-        let shift = max(abs(profile.lower - wald.0), abs(profile.upper - wald.1))
-        let mismatch = profile.lower.isFinite && profile.upper.isFinite ? shift / width : .infinity
-        let waldP = fit.w.pValue, lrP = inference.likelihoodRatioPValue
-        let disagree = (waldP < 0.05) != (lrP < 0.05)
-        let intervals = "the Wald interval for w is [\(s(wald.0, 4)), \(s(wald.1, 4))] and the profile-likelihood interval [\(s(profile.lower, 4)), \(s(profile.upper, 4))]"
-        let tests = "the Wald test of w = 0 gives p = \(NumberFormat.pValue(waldP)) and the likelihood-ratio test p = \(NumberFormat.pValue(lrP))"
-        if disagree || mismatch > 0.1 {
-            var text = "Here it is far from quadratic: \(intervals), and \(tests)."
-            if disagree {
-                text += " The two tests reach different conclusions at the 5 % level"
-                text += waldP > lrP ? "; the Wald statistic understates the evidence, as it does when the classes are close to separated (the Hauck–Donner effect), so trust the likelihood-ratio numbers."
-                                    : "; trust the likelihood-ratio numbers, which do not rest on the quadratic approximation."
-            } else {
-                text += " The ends differ by \(percent(min(mismatch, 9.99))) of the Wald interval's width: prefer the likelihood-ratio interval."
-            }
-            return (text, false)
+    /// What the residual checks say about the Gaussian assumption, from the numbers.
+    static func gaussianDiagnostics(_ d: ResidualDiagnostics, qq: ResidualDiagnostics.QQ, n: Int) -> String {
+        var parts: [String] = []
+        let tails = d.excessKurtosis > 1 ? "heavier tails than Gaussian noise (excess kurtosis \(s(d.excessKurtosis)), 0 for a normal)"
+            : d.excessKurtosis < -0.5 ? "lighter tails than Gaussian noise (excess kurtosis \(s(d.excessKurtosis)), 0 for a normal)"
+            : "tails close to Gaussian (excess kurtosis \(s(d.excessKurtosis)), 0 for a normal)"
+        let skew = abs(d.skewness) > 0.5 ? "a skewed shape (skewness \(s(d.skewness)))" : "a nearly symmetric shape (skewness \(s(d.skewness)))"
+        parts.append("The residuals have \(skew) and \(tails).")
+        if d.jarqueBeraP < 0.05 {
+            parts.append("The Jarque–Bera test rejects normal noise at the 5 % level (JB = \(s(d.jarqueBera, 4)), p = \(NumberFormat.pValue(d.jarqueBeraP)))\(d.excessKurtosis > 1 ? ": a heavy-tailed noise model (Laplace or Student-t below) may describe these data better, and its loss is less swayed by outliers than the MSE" : "").")
+        } else {
+            parts.append("The Jarque–Bera test finds no evidence against normal noise (JB = \(s(d.jarqueBera, 4)), p = \(NumberFormat.pValue(d.jarqueBeraP))).")
         }
-        return ("Here it is nearly so: \(intervals), which differ by \(percent(mismatch)) of the interval's width, and \(tests). The Wald standard errors in the table are a fair summary.", true)
-    }
-
-    /// What is approximated at large n, with its bound; nil when everything is exact.
-    static func approximation(_ m: ModelAnalysis) -> String? {
-        guard let data = m.logisticData, data.isApproximate, let exact = m.descent.exactMLE else { return nil }
-        let window = m.likelihoodRanges()
-        let bound = data.errorBound(slope: max(abs(window.w.0), abs(window.w.1)))
-        return "With n = \(count(m.n)) rows and a continuous x, the figures, the gradient-descent paths and the profile-likelihood intervals use the data binned by class into \(count(data.x.count)) bins of x (count, mean and spread of x in each; the likelihood taken to second order within each bin): "
-            + "there the log-likelihood is within \(s(bound, 2)) of its exact value everywhere in the likelihood figure. "
-            + "The estimates, standard errors, log-likelihoods and the likelihood-ratio test use every row; the binned loss's minimum lies \(s(m.descent.distance(exact), 2)) standard errors from the exact MLE."
+        if d.breuschPaganP < 0.05 {
+            parts.append("The Breusch–Pagan test finds the spread of the residuals changing with x (LM = \(s(d.breuschPagan, 4)), p = \(NumberFormat.pValue(d.breuschPaganP))): the noise is not of one variance, so the standard errors of the table are not to be trusted as they stand.")
+        } else {
+            parts.append("The Breusch–Pagan test finds no evidence that the spread changes with x (LM = \(s(d.breuschPagan, 4)), p = \(NumberFormat.pValue(d.breuschPaganP))).")
+        }
+        parts.append("In the Q–Q plot \(qq.outside) of the \(qq.observed.count) points plotted lie outside the 95 % envelope\(qq.outside == 0 ? "" : " (about \(max(1, Int((0.05 * Double(qq.observed.count)).rounded()))) would by chance, since the envelope holds each point only 95 % of the time)").")
+        if n < 30 { parts.append("With only \(n) points, none of these tests has much power.") }
+        return parts.joined(separator: " ")
     }
 }

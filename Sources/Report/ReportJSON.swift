@@ -21,48 +21,11 @@ enum ReportJSON {
                 "bic": .number(m.bic),
                 "converged": .bool(m.converged),
                 "iterations": .int(m.iterations),
-                "gradient_descent": gradientDescent(m),
+                "family": .string(m.family.jsonFamily),
+                "model": .string(m.kind.rawValue),
+                "aic_parameters": .int(m.fit.parameterCount),
             ]
-            switch m.fit {
-            case let .linear(f):
-                o["family"] = .string("gaussian")
-                o["method"] = .string("closed-form least squares (centred sums)")
-                o["sigma2_mle"] = .number(f.sigma2MLE)
-                o["sigma2_unbiased"] = .number(f.sigma2Unbiased)
-                o["r_squared"] = .number(f.rSquared)
-                o["mse"] = .number(f.sigma2MLE)
-                o["aic_parameters"] = .int(LinearGaussianModel.parameterCount)
-                if case let .linear(r) = m.inference {
-                    o["confidence_region"] = .object([
-                        "kind": .string("F"), "confidence": .number(r.confidence), "f_quantile": .number(r.fQuantile),
-                        "half_width_w": .number(r.halfWidthW), "half_width_b": .number(r.halfWidthB),
-                    ])
-                }
-            case let .logistic(f):
-                o["family"] = .string("bernoulli")
-                o["method"] = .string("Newton-Raphson with step-halving")
-                o["null_log_likelihood"] = .number(f.nullLogLikelihood)
-                o["pseudo_r_squared"] = .number(f.pseudoRSquared)
-                o["mean_cross_entropy"] = .number(-f.logLikelihood / Double(f.n))
-                o["aic_parameters"] = .int(LogisticBernoulliModel.parameterCount)
-                if case let .logistic(r) = m.inference {
-                    o["likelihood_ratio_test"] = .object(["statistic": .number(r.likelihoodRatioStatistic),
-                                                          "p_value": .number(r.likelihoodRatioPValue)])
-                    o["w_profile_interval"] = .array([.number(r.profileW.lower), .number(r.profileW.upper)])
-                    o["b_profile_interval"] = .array([.number(r.profileB.lower), .number(r.profileB.upper)])
-                    o["confidence_region"] = .object(["kind": .string("likelihood-ratio"), "confidence": .number(r.confidence),
-                                                      "log_likelihood_level": .number(r.regionLevel)])
-                }
-                if let data = m.logisticData, data.isApproximate {
-                    let window = m.likelihoodRanges()
-                    o["approximation"] = .object([
-                        "applies_to": .array(["figures", "gradient_descent", "w_profile_interval", "b_profile_interval", "confidence_region"].map(JSON.string)),
-                        "method": .string("x binned by class; each bin holds its count, mean and sum of squares of x; softplus taken to second order within each bin"),
-                        "groups": .int(data.x.count),
-                        "max_log_likelihood_error": .number(data.errorBound(slope: max(abs(window.w.0), abs(window.w.1)))),
-                    ])
-                }
-            }
+            m.family.json(m, &o)
             models.append(.object(o))
         }
         return JSON.object([
@@ -75,7 +38,7 @@ enum ReportJSON {
     /// The standardised descent (the one practitioners run) at the top, the original one
     /// nested, each with where it ended and whether it arrived.
     static func gradientDescent(_ m: ModelAnalysis) -> JSON {
-        let d = m.descent
+        let d = m.descent!
         func entry(_ path: OptimizerPath, _ hessian: SymmetricMatrix2) -> [String: JSON] {
             var o: [String: JSON] = [
                 "w": .number(path.end.w), "b": .number(path.end.b),

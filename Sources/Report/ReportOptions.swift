@@ -1,9 +1,24 @@
 import Foundation
 import Plot
 
-/// The two models the report knows.
-public enum ModelKind: String, CaseIterable, Sendable {
-    case linear, logistic
+/// A model family by the name users type (`--model`, config `model`); the names come from
+/// the registry of families (`Families.all`), so adding a family adds its name.
+public struct ModelKind: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+    public init?(rawValue: String) {
+        guard Families.names.contains(rawValue) else { return nil }
+        self.rawValue = rawValue
+    }
+    init(known: String) { rawValue = known }
+    public var description: String { rawValue }
+
+    public static let linear = ModelKind(known: "linear")
+    public static let logistic = ModelKind(known: "logistic")
+    public static let laplace = ModelKind(known: "laplace")
+    public static let studentT = ModelKind(known: "student-t")
+    public static let poisson = ModelKind(known: "poisson")
+    /// Every family, in page order.
+    public static var allCases: [ModelKind] { Families.names.map(ModelKind.init(known:)) }
 }
 
 /// One model to fit: which data and columns.
@@ -15,16 +30,30 @@ public struct ModelRequest: Equatable, Sendable {
     public var y: String
     /// The name the user gave the model (config `name`), used in headings and file names.
     public var name: String?
+    /// Student-t only: ν held at this value instead of estimated (`--nu`, config `nu`).
+    public var nu: Double?
 
-    public init(kind: ModelKind, dataPath: String?, x: String, y: String, name: String? = nil) {
-        self.kind = kind; self.dataPath = dataPath; self.x = x; self.y = y; self.name = name
+    public init(kind: ModelKind, dataPath: String?, x: String, y: String, name: String? = nil, nu: Double? = nil) {
+        self.kind = kind; self.dataPath = dataPath; self.x = x; self.y = y; self.name = name; self.nu = nu
     }
+}
+
+/// A data set whose noise models are compared: `dataPath` nil for the built-in data with
+/// outliers.
+public struct ComparisonRequest: Equatable, Sendable {
+    public var dataPath: String?
+    public var x: String
+    public var y: String
 }
 
 /// Everything a run needs, as parsed from the command line (and config file).
 public struct ReportOptions: Sendable {
     public var outputDirectory = "Output"
-    public var models: [ModelRequest] = ModelKind.allCases.map { ModelRequest(kind: $0, dataPath: nil, x: "x", y: "y") }
+    public var models: [ModelRequest] = [ModelKind.linear, .logistic].map { ModelRequest(kind: $0, dataPath: nil, x: "x", y: "y") }
+    /// The data sets whose noise models are compared (linear, Laplace and Student-t fitted to
+    /// each). Without --data or --config: the built-in data with outliers; otherwise one per
+    /// distinct (data, x, y) of the location-family models asked for (see `deriveComparisons`).
+    public var comparisons: [ComparisonRequest] = [ComparisonRequest(dataPath: nil, x: "x", y: "y")]
     public var title = "Where the losses come from: maximum likelihood, least squares and cross-entropy"
     public var templatesDirectory: String?
     public var formats: [ImageFormat] = [.png, .svg]

@@ -65,13 +65,7 @@ public enum ReportRunner {
             if m.droppedRows > 0 {
                 warnings.append("\(m.name): left out \(m.droppedRows) of \(m.droppedRows + m.n) rows of \(Message.quoted(m.source)) with a missing \(Message.quoted(m.request.x)) or \(Message.quoted(m.request.y)) (--drop-missing)")
             }
-            let d = m.descent
-            if !d.arrived(d.standardised) {
-                warnings.append("\(m.name): gradient descent on standardised x did not reach the MLE within \(GradientDescent.stepBudget) steps (it stopped \(NumberFormat.plain(d.distance(d.standardised.end), 3)) standard errors away); the page says so. The MLE itself is exact.")
-            }
-            if case let .logistic(f) = m.fit, !f.converged {
-                warnings.append("\(m.name): Newton–Raphson did not converge in \(f.iterations) iterations; the estimates may be inaccurate.")
-            }
+            warnings += m.family.warnings(m)
         }
 
         // 2. Figures.
@@ -146,8 +140,7 @@ public enum ReportRunner {
             "title": .string(options.title),
             "version": .string(version),
             "models": .array(modelValues),
-            "linear": .array(modelValues.filter { $0["isLinear"] == .bool(true) }),
-            "logistic": .array(modelValues.filter { $0["isLogistic"] == .bool(true) }),
+            "sections": .array(sections(models: analyses, values: modelValues)),
             "warnings": .array(warnings.map { ["text": .string($0)] }),
             "inputs": .array(inputs),
             "builtin": .bool(options.models.contains { $0.dataPath == nil }),
@@ -198,6 +191,30 @@ public enum ReportRunner {
                        files: files.files.keys.sorted())
     }
 
+    /// The numbered sections after the two general ones: each family's derivation (the
+    /// Gaussian and Bernoulli ones always, the others when a model uses them) followed by its
+    /// models, in the registry's order. Each renders with its own partial (`partial`).
+    static func sections(models: [ModelAnalysis], values: [MustacheValue]) -> [MustacheValue] {
+        var out: [MustacheValue] = []
+        var number = 3
+        for family in Families.all {
+            let mine = zip(models, values).filter { $0.0.kind == family.kind }.map(\.1)
+            guard !mine.isEmpty || Families.alwaysDerived.contains(family.kind.rawValue) else { continue }
+            let d = family.derivation
+            out.append(["partial": .string(d.partial), "id": .string(d.id), "title": .string(d.title), "number": .number(Double(number))])
+            number += 1
+            for value in mine {
+                guard case var .object(o) = value else { continue }
+                o["number"] = .number(Double(number))
+                o["id"] = o["name"]
+                o["title"] = .string("The \(o["name"].flatMap { if case let .string(t) = $0 { return t } else { return nil } } ?? "") model on the data")
+                out.append(.object(o))
+                number += 1
+            }
+        }
+        return out
+    }
+
     /// The columns the models read from `path`, in order of first use.
     static func columns(of path: String, in models: [ModelRequest]) -> [String] {
         var out: [String] = []
@@ -239,8 +256,7 @@ public enum ReportRunner {
     /// The data set of a request: the cached or freshly read CSV file, or the built-in data.
     static func loadDataset(_ request: ModelRequest, options: ReportOptions, cache: [String: Dataset]) throws -> Dataset {
         guard let path = request.dataPath else {
-            return request.kind == .linear ? BuiltinData.linear(seed: options.seed)
-                                           : BuiltinData.logistic(seed: options.seed &+ 1)
+            return Families.family(request.kind).builtinData(seed: options.seed)
         }
         return try cache[path] ?? ColumnReader.read(path: path, source: path, columns: [request.x, request.y])
     }

@@ -6,15 +6,10 @@ enum Summary {
         let p = { (v: Double) in NumberFormat.plain(v, 6) }
         func pad(_ s: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - s.count)) + s }
         var lines: [String] = []
-        let family: String
-        switch m.fit {
-        case .linear: family = "Gaussian (least squares)"
-        case .logistic: family = "Bernoulli (logistic)"
-        }
+        let family = m.family.summaryName
         // Column names are user text: escaped so that no byte of them can drive the terminal.
         lines.append("== \(m.name): \(Message.escaped(m.request.y)) ~ \(Message.escaped(m.request.x)), \(family), n = \(m.n)")
-        let statName: String
-        switch m.fit { case .linear: statName = "t"; case .logistic: statName = "z" }
+        let statName = m.family.statisticName
         lines.append(pad("", 10) + pad("estimate", 14) + pad("std.err", 13) + pad(statName, 9) + pad("p", 10)
                      + pad("[0.025", 13) + pad("0.975]", 13))
         let c = m.coefficients
@@ -24,18 +19,12 @@ enum Summary {
                          + pad(NumberFormat.pValue(k.pValue).replacingOccurrences(of: "< ", with: "<"), 10)
                          + pad(p(k.lower), 13) + pad(p(k.upper), 13))
         }
-        switch m.fit {
-        case let .linear(f):
-            lines.append("log-likelihood \(p(f.logLikelihood))  AIC \(p(f.aic))  BIC \(p(f.bic))  R² \(NumberFormat.plain(f.rSquared, 6))")
-            lines.append("σ̂² (MLE, RSS/n) \(p(f.sigma2MLE))  s² (RSS/(n−2)) \(p(f.sigma2Unbiased))  closed form, converged")
-        case let .logistic(f):
-            lines.append("log-likelihood \(p(f.logLikelihood))  null \(p(f.nullLogLikelihood))  AIC \(p(f.aic))  BIC \(p(f.bic))  pseudo-R² \(NumberFormat.plain(f.pseudoRSquared, 6))")
-            lines.append("Newton–Raphson: \(f.iterations) iterations, \(f.converged ? "converged" : "NOT converged")")
-        }
-        let d = m.descent
-        for (label, path) in [("gradient descent on x", d.raw), ("on standardised x", d.standardised)] {
-            let outcome = d.arrived(path) ? "arrived" : "did NOT arrive (\(NumberFormat.plain(d.distance(path.end), 3)) standard errors away)"
-            lines.append("\(label): \(path.iterations) steps of \(NumberFormat.plain(path.learningRate, 4)), \(outcome) at w = \(p(path.end.w)), b = \(p(path.end.b))")
+        lines += m.family.summary(m)
+        if let d = m.descent {
+            for (label, path) in [("gradient descent on x", d.raw), ("on standardised x", d.standardised)] {
+                let outcome = d.arrived(path) ? "arrived" : "did NOT arrive (\(NumberFormat.plain(d.distance(path.end), 3)) standard errors away)"
+                lines.append("\(label): \(path.iterations) steps of \(NumberFormat.plain(path.learningRate, 4)), \(outcome) at w = \(p(path.end.w)), b = \(p(path.end.b))")
+            }
         }
         return lines.joined(separator: "\n")
     }

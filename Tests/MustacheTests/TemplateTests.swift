@@ -38,6 +38,16 @@ final class TemplateTests: XCTestCase {
                        "<ul>\n  <li>a</li>\n  <li>b</li>\n</ul>\n")
     }
 
+    /// `{{>*name}}` (the specification's dynamic names): the partial named by a value, so
+    /// one loop can render each section with its own template.
+    func testDynamicPartialNames() throws {
+        let data: MustacheValue = ["sections": [["partial": "a", "v": 1], ["partial": "b", "v": 2]]]
+        XCTAssertEqual(try render("{{#sections}}{{>*partial}}{{/sections}}", data, partials: ["a": "A{{v}};", "b": "B{{v}};"]), "A1;B2;")
+        assertError("{{>*missing}}", "t:1:1: \"missing\" is not in the data given to the template")
+        assertError("{{>*n}}", "t:1:1: the dynamic partial name \"n\" is not a string", data: ["n": 3])
+        assertError("{{>*p}}", "t:1:1: no partial named \"zz\"", data: ["p": "zz"])
+    }
+
     func testStrictModeNamesTemplateLineAndColumn() {
         assertError("ok\n  {{missing}}", "t:2:3: \"missing\" is not in the data given to the template")
         assertError("{{>nope}}", "t:1:1: no partial named \"nope\"")

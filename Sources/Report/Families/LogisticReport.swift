@@ -1,0 +1,296 @@
+import Dispatch
+import Foundation
+import Likelihood
+import Mustache
+import Plot
+
+/// Bernoulli labels: cross-entropy, Newton's method, likelihood-ratio inference, both
+/// gradient descents and binned surfaces at large n.
+enum LogisticReport: FamilyReport {
+    static let kind = ModelKind.logistic
+    static let summaryName = "Bernoulli (logistic)"
+    static let jsonFamily = "bernoulli"
+    static let derivation = Derivation(partial: "derivation-bernoulli", id: "bernoulli", title: "Bernoulli labels give cross-entropy")
+    static let modelPartial = "model-logistic"
+    static let figureKinds = ["fit", "likelihood", "contours", "standardised"]
+    static let lossName = "mean cross-entropy"
+
+    struct Details {
+        var inference: LogisticInference
+        /// The data the surfaces, paths and intervals are evaluated on: grouped by distinct x
+        /// when that is exact and cheaper, binned at large n.
+        var data: LogisticData
+    }
+
+    static func builtinData(seed: UInt64) -> Dataset { BuiltinData.logistic(seed: seed &+ 1) }
+    static func fitted(_ m: ModelAnalysis) -> LogisticFit { m.fit as! LogisticFit }
+    static func details(_ m: ModelAnalysis) -> Details { m.details as! Details }
+
+    static func analyse(_ request: ModelRequest, x: [Double], y: [Double], name: String, source: String) throws -> ModelAnalysis {
+        try LogisticBernoulliModel.validate(x: x, y: y)
+        let data = LogisticData(x: x, y: y)
+        let fit = LogisticBernoulliModel.fit(data)
+        let z = Standardisation(SufficientStatistics(x: x, y: y))
+        // The Hessian of the mean cross-entropy at the MLE: the observed information / n.
+        let information = fit.covarianceMatrix.inverse
+        let hessian = SymmetricMatrix2(a: information.a / Double(fit.n), c: information.c / Double(fit.n),
+                                       d: information.d / Double(fit.n))
+        // Large data with continuous x: the paths, intervals and surfaces use bins (the fit
+        // above used every row). Their reference point is the binned loss's own minimum, so
+        // "arrived" still means what it says.
+        let surface = data.counts == nil && x.count > LogisticData.binningThreshold ? LogisticData.binned(x: x, y: y) : data
+        let surfaceFit = surface.isApproximate ? LogisticBernoulliModel.fit(surface) : fit
+        // The plain descent, the standardised one and the likelihood-ratio inference are
+        // independent: run them at once (each writes only its own result).
+        var raw: OptimizerPath? = nil, standardised: OptimizerPath? = nil, traced: LogisticInference? = nil
+        DispatchQueue.concurrentPerform(iterations: 3) { k in
+            switch k {
+            case 0: raw = GradientDescent.logistic(surface, standardised: false)
+            case 1: standardised = GradientDescent.logistic(surface, standardised: true)
+            default: traced = LogisticInference(surfaceFit, data: surface)
+            }
+        }
+        var descent = Descent(raw: raw!, standardised: standardised!, hessian: hessian, standardisation: z,
+                              mle: Parameters(w: surfaceFit.w.estimate, b: surfaceFit.b.estimate),
+                              standardErrors: (fit.w.standardError, fit.b.standardError))
+        if surface.isApproximate { descent.exactMLE = Parameters(w: fit.w.estimate, b: fit.b.estimate) }
+        var inference = traced!
+        // The test of w = 0 is always exact: both log-likelihoods come from every row.
+        inference.likelihoodRatioStatistic = max(0, 2 * (fit.logLikelihood - fit.nullLogLikelihood))
+        inference.likelihoodRatioPValue = Distributions.chiSquared1Survival(inference.likelihoodRatioStatistic)
+        var m = ModelAnalysis(family: self, name: name, request: request, source: source, x: x, y: y, fit: fit)
+        m.descent = descent
+        m.newton = fit.path
+        m.region = inference.region
+        m.regionDepth = surfaceFit.logLikelihood - inference.regionLevel
+        m.surfaceMaximum = surfaceFit.logLikelihood
+        m.details = Details(inference: inference, data: surface)
+        return m
+    }
+
+    /// Grid resolution: 160 × 160, fewer when each point costs a pass over many rows or
+    /// groups, keeping a grid near 5·10⁷ evaluations (never below 60 × 60).
+    static func gridResolution(_ m: ModelAnalysis) -> Int {
+        max(60, min(160, Int((5e7 / Double(max(details(m).data.x.count, 1))).squareRoot())))
+    }
+
+    static func loss(_ m: ModelAnalysis) -> (Parameters) -> Double {
+        let data = details(m).data
+        return { LogisticBernoulliModel.meanCrossEntropy($0, data) }
+    }
+
+    static func figure(_ kind: String, _ m: ModelAnalysis, aspect: Double) -> ReportFigure {
+        let minimum = fitted(m).logLikelihood / -Double(m.n)
+        switch kind {
+        case "fit": return fitFigure(m)
+        case "likelihood": return likelihoodFigure(m)
+        case "contours":
+            return FigureFactory.contours(m, grid: m.lossGrid(standardised: false, resolution: gridResolution(m), loss: loss(m)),
+                                          minimum: minimum, lossName: lossName, title: "Cross-entropy contours: the optimisers on the raw scale")
+        default:
+            return FigureFactory.standardised(m, aspect: aspect,
+                                              grid: m.lossGrid(standardised: true, aspect: aspect, resolution: gridResolution(m), loss: loss(m)),
+                                              minimum: minimum, lossName: lossName, title: "The same cross-entropy after standardising x")
+        }
+    }
+
+    static func s(_ v: Double, _ digits: Int = 3) -> String { NumberFormat.significant(v, digits) }
+
+    /// The labels as two strips of counts per cell of x (240 cells), zeros below 0 and ones
+    /// above 1, on one log colour scale with a colorbar that says so.
+    static func addStrips(to f: inout Figure, _ m: ModelAnalysis, lo: Double, hi: Double) {
+        let nx = 240
+        let dx = hi > lo ? (hi - lo) / Double(nx) : 1
+        var counts = [[Double]](repeating: [Double](repeating: 0, count: nx), count: 2)
+        for (x, y) in zip(m.x, m.y) { counts[y == 1 ? 1 : 0][min(nx - 1, max(0, Int((x - lo) / dx)))] += 1 }
+        let top = max(1, counts.flatMap { $0 }.max() ?? 1)
+        let xs = (0..<nx).map { lo + (Double($0) + 0.5) * dx }
+        for (label, rows) in [(0, [-0.045, -0.015]), (1, [1.015, 1.045])] {
+            let values = counts[label].map { $0 > 0 ? log10($0) : .nan }
+            f.marks.insert(.heatmap(Heatmap(x: xs, y: rows, values: values + values, range: (0, max(log10(top), 1e-9)))), at: 0)
+        }
+        f.colorbar = Colorbar(range: (0, max(log10(top), 1e-9)), label: "log₁₀ labels per cell of <i>x</i>")
+    }
+
+    static func fitFigure(_ m: ModelAnalysis) -> ReportFigure {
+        let fit = fitted(m)
+        var f = Figure()
+        let (xl, yl) = FigureFactory.labels(m)
+        f.xLabel = xl
+        f.yLabel = yl
+        let lo = m.x.min()!, hi = m.x.max()!
+        let xs = SurfaceGrid.axis(lo, hi, count: 200)
+        let dense = m.n > FigureFactory.densityThreshold
+        let points = dense ? [] : zip(m.x, m.y).map { Point($0, $1) }
+        f.title = "Logistic fit: P(<i>y</i> = 1 | <i>x</i>) = σ(<i>wx</i> + <i>b</i>)"
+        // Labels are jittered off 0 and 1 so that ties show; observed proportions in bins
+        // show calibration.
+        let curve = xs.map { Numerics.sigmoid(fit.w.estimate * $0 + fit.b.estimate) }
+        f.yLimits = (-0.06, 1.06)
+        let boundary = -fit.b.estimate / fit.w.estimate
+        if boundary > lo && boundary < hi {
+            f.marks.append(.line(points: [Point(boundary, -0.06), Point(boundary, 1.06)], color: .reference,
+                                 width: 1, dash: [4, 3], label: "σ = ½ at <i>x</i> = \(s(boundary))"))
+        }
+        f.marks.append(.line(points: zip(xs, curve).map { Point($0, $1) }, color: Palette.vermillion, width: 2, dash: [],
+                             label: "fitted σ(\(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, markup: true)))"))
+        if dense {
+            // Many labels: a strip of counts per cell of x for each class, just outside 0 and 1.
+            addStrips(to: &f, m, lo: lo, hi: hi)
+        } else {
+            var jitter = RandomGenerator(seed: 99)
+            let jittered = points.map { Point($0.x, $0.y + ($0.y == 1 ? -1 : 1) * 0.035 * jitter.nextUniform()) }
+            f.marks.append(.scatter(points: jittered, color: Palette.blue.withAlpha(0.55), size: 5, shape: .circle, edge: nil,
+                                    label: "labels (jittered, <i>n</i> = \(m.n))"))
+        }
+        let bins = FigureFactory.binnedProportions(m, lo: lo, hi: hi)
+        f.marks.append(.errorBars(points: bins.map { Point($0.x, $0.p) }, lower: bins.map(\.low), upper: bins.map(\.high),
+                                  color: Palette.green, label: nil))
+        f.marks.append(.scatter(points: bins.map { Point($0.x, $0.p) }, color: Palette.green, size: 7, shape: .diamond,
+                                edge: .edge, label: "observed share of 1s per bin (95 % Wilson)"))
+        f.accessibleTitle = "\(m.name): labels and the fitted logistic curve"
+        let covered = bins.filter { bin in
+            let p = Numerics.sigmoid(fit.w.estimate * bin.x + fit.b.estimate)
+            return p >= bin.low && p <= bin.high
+        }.count
+        let alt = "Binary labels of \(m.request.y) against \(m.request.x) for \(m.n) points (\(dense ? "as strips of counts per cell of x below 0 and above 1" : "jittered vertically")), the fitted curve "
+            + "P(y = 1) = σ(\(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, digits: 4, markup: false))), which crosses one half at "
+            + "x = \(s(boundary)), and the observed proportion of ones in \(bins.count) bins of x with 95 % intervals; "
+            + "the curve passes through \(covered) of the \(bins.count) intervals."
+        return ReportFigure(name: "\(m.name)-fit", figure: f,
+                            caption: "The labels (\(dense ? "as counts per cell of x, zeros below the axis and ones above it" : "jittered so that overlapping points show")) and the fitted probability. Diamonds are the share of ones in equal-width bins of x with 95 % Wilson intervals: where they follow the curve, the model is calibrated.",
+                            altText: alt)
+    }
+
+    static func likelihoodFigure(_ m: ModelAnalysis) -> ReportFigure {
+        let fit = fitted(m)
+        let inference = details(m).inference, data = details(m).data
+        let top = m.surfaceMaximum ?? fit.logLikelihood
+        let grid = ModelAnalysis.grid(m.likelihoodRanges(), resolution: gridResolution(m)) {
+            -LogisticBernoulliModel.negativeLogLikelihood(Parameters(w: $0, b: $1), data) - top
+        }
+        var caption = "The Bernoulli log-likelihood of every line (w, b), relative to its maximum. The white curve, "
+            + "χ²₂(0.95)/2 = \(s(m.regionDepth, 4)) below the maximum, bounds the 95 % likelihood-ratio confidence region for (w, b); "
+            + "the dashed lines are the 95 % profile-likelihood intervals of each parameter alone "
+            + "(w: [\(s(inference.profileW.lower, 4)), \(s(inference.profileW.upper, 4))], b: [\(s(inference.profileB.lower, 4)), \(s(inference.profileB.upper, 4))])."
+        if !shape(m).waldTrustworthy {
+            caption += " The region is not an ellipse here, so the Wald intervals of the table are not to be trusted."
+        }
+        return FigureFactory.likelihood(m, FigureFactory.LikelihoodSpec(
+            grid: grid, intervals: ((inference.profileW.lower, inference.profileW.upper), (inference.profileB.lower, inference.profileB.upper)),
+            intervalLabel: "95 % profile-likelihood intervals", title: "Bernoulli log-likelihood",
+            what: "log <i>L</i>(<i>w</i>, <i>b</i>) − log <i>L̂</i>", regionText: "the 95 % likelihood-ratio region", caption: caption,
+            correlation: fit.covariance.wb / (fit.covariance.ww * fit.covariance.bb).squareRoot()))
+    }
+
+    /// Whether the surface is close enough to quadratic for the Wald numbers, judged by
+    /// comparing the Wald and profile-likelihood intervals of w and the two tests of w = 0.
+    static func shape(_ m: ModelAnalysis) -> (sentence: String, waldTrustworthy: Bool) {
+        let fit = fitted(m), inference = details(m).inference
+        let wald = (fit.w.lower, fit.w.upper)
+        let profile = inference.profileW
+        let width = wald.1 - wald.0
+        let shift = max(abs(profile.lower - wald.0), abs(profile.upper - wald.1))
+        let mismatch = profile.lower.isFinite && profile.upper.isFinite ? shift / width : .infinity
+        let waldP = fit.w.pValue, lrP = inference.likelihoodRatioPValue
+        let disagree = (waldP < 0.05) != (lrP < 0.05)
+        let intervals = "the Wald interval for w is [\(s(wald.0, 4)), \(s(wald.1, 4))] and the profile-likelihood interval [\(s(profile.lower, 4)), \(s(profile.upper, 4))]"
+        let tests = "the Wald test of w = 0 gives p = \(NumberFormat.pValue(waldP)) and the likelihood-ratio test p = \(NumberFormat.pValue(lrP))"
+        if disagree || mismatch > 0.1 {
+            var text = "Here it is far from quadratic: \(intervals), and \(tests)."
+            if disagree {
+                text += " The two tests reach different conclusions at the 5 % level"
+                text += waldP > lrP ? "; the Wald statistic understates the evidence, as it does when the classes are close to separated (the Hauck–Donner effect), so trust the likelihood-ratio numbers."
+                                    : "; trust the likelihood-ratio numbers, which do not rest on the quadratic approximation."
+            } else {
+                text += " The ends differ by \(Narrative.percent(min(mismatch, 9.99))) of the Wald interval's width: prefer the likelihood-ratio interval."
+            }
+            return (text, false)
+        }
+        return ("Here it is nearly so: \(intervals), which differ by \(Narrative.percent(mismatch)) of the interval's width, and \(tests). The Wald standard errors in the table are a fair summary.", true)
+    }
+
+    /// What is approximated at large n, with its bound; nil when everything is exact.
+    static func approximation(_ m: ModelAnalysis) -> String? {
+        let data = details(m).data
+        guard data.isApproximate, let exact = m.descent?.exactMLE else { return nil }
+        let window = m.likelihoodRanges()
+        let bound = data.errorBound(slope: max(abs(window.w.0), abs(window.w.1)))
+        return "With n = \(Narrative.count(m.n)) rows and a continuous x, the figures, the gradient-descent paths and the profile-likelihood intervals use the data binned by class into \(Narrative.count(data.x.count)) bins of x (count, mean and spread of x in each; the likelihood taken to second order within each bin): "
+            + "there the log-likelihood is within \(s(bound, 2)) of its exact value everywhere in the likelihood figure. "
+            + "The estimates, standard errors, log-likelihoods and the likelihood-ratio test use every row; the binned loss's minimum lies \(s(m.descent!.distance(exact), 2)) standard errors from the exact MLE."
+    }
+
+    static func summary(_ m: ModelAnalysis) -> [String] {
+        let f = fitted(m)
+        let p = { (v: Double) in NumberFormat.plain(v, 6) }
+        return ["log-likelihood \(p(f.logLikelihood))  null \(p(f.nullLogLikelihood))  AIC \(p(f.aic))  BIC \(p(f.bic))  pseudo-R² \(NumberFormat.plain(f.pseudoRSquared, 6))",
+                "Newton–Raphson: \(f.iterations) iterations, \(f.converged ? "converged" : "NOT converged")"]
+    }
+
+    static func page(_ m: ModelAnalysis, _ page: inout ModelPage) {
+        let fit = fitted(m), inference = details(m).inference
+        let f = PageContext.f
+        page["aicNote"] = "AIC = 2k − 2 log L with k = 2 parameters (w and b; the Bernoulli model has no noise parameter)"
+        page["statisticsBefore"] = [["term": "null log-likelihood", "value": f(fit.nullLogLikelihood, 6)]]
+        page["statisticsAfter"] = [["term": "McFadden pseudo-$R^2$", "value": .string(NumberFormat.fixed(fit.pseudoRSquared, 4))],
+                                   ["term": "Newton iterations", "value": .string("\(fit.iterations), \(fit.converged ? "converged" : "<strong>not converged</strong>")")]]
+        page["nullLogL"] = f(fit.nullLogLikelihood, 6)
+        page["pseudoRSquared"] = .string(NumberFormat.fixed(fit.pseudoRSquared, 4))
+        page["meanCrossEntropy"] = f(-fit.logLikelihood / Double(fit.n), 6)
+        page.tex["meanCrossEntropy"] = .string(NumberFormat.tex(-fit.logLikelihood / Double(fit.n), 6))
+        page["ones"] = .number(m.y.reduce(0, +))
+        page["lrStatistic"] = f(inference.likelihoodRatioStatistic, 5)
+        page["lrP"] = .string(NumberFormat.pValue(inference.likelihoodRatioPValue))
+        page["waldP"] = .string(NumberFormat.pValue(fit.w.pValue))
+        page["profile"] = [
+            ["symbol": "w", "name": "slope", "low": f(inference.profileW.lower, 4), "high": f(inference.profileW.upper, 4),
+             "waldLow": f(fit.w.lower, 4), "waldHigh": f(fit.w.upper, 4)],
+            ["symbol": "b", "name": "intercept", "low": f(inference.profileB.lower, 4), "high": f(inference.profileB.upper, 4),
+             "waldLow": f(fit.b.lower, 4), "waldHigh": f(fit.b.upper, 4)],
+        ]
+        page["approximation"] = approximation(m).map(MustacheValue.string) ?? .bool(false)
+        let shape = shape(m)
+        page["surfaceText"] = .string(shape.sentence)
+        page["waldTrustworthy"] = .bool(shape.waldTrustworthy)
+        page["rawDescentText"] = .string(Narrative.rawDescent(m, lossName: lossName))
+        page["standardisedDescentText"] = .string(Narrative.standardisedDescent(m, effect: nil))
+        let theta = Parameters(w: fit.w.estimate, b: fit.b.estimate)
+        page.check("the mean binary cross-entropy is −log L / n", "−(1/n) Σ [yᵢ log pᵢ + (1 − yᵢ) log(1 − pᵢ)]", "−log L(ŵ, b̂) / n",
+                   LogisticBernoulliModel.meanCrossEntropy(theta, x: m.x, y: m.y), -fit.logLikelihood / Double(fit.n))
+        PageContext.descentChecks(m, &page, reference: "Newton")
+    }
+
+    static func json(_ m: ModelAnalysis, _ o: inout [String: JSON]) {
+        let f = fitted(m), r = details(m).inference
+        o["method"] = .string("Newton-Raphson with step-halving")
+        o["null_log_likelihood"] = .number(f.nullLogLikelihood)
+        o["pseudo_r_squared"] = .number(f.pseudoRSquared)
+        o["mean_cross_entropy"] = .number(-f.logLikelihood / Double(f.n))
+        o["gradient_descent"] = ReportJSON.gradientDescent(m)
+        o["likelihood_ratio_test"] = .object(["statistic": .number(r.likelihoodRatioStatistic), "p_value": .number(r.likelihoodRatioPValue)])
+        o["w_profile_interval"] = .array([.number(r.profileW.lower), .number(r.profileW.upper)])
+        o["b_profile_interval"] = .array([.number(r.profileB.lower), .number(r.profileB.upper)])
+        o["confidence_region"] = .object(["kind": .string("likelihood-ratio"), "confidence": .number(r.confidence),
+                                          "log_likelihood_level": .number(r.regionLevel)])
+        let data = details(m).data
+        if data.isApproximate {
+            let window = m.likelihoodRanges()
+            o["approximation"] = .object([
+                "applies_to": .array(["figures", "gradient_descent", "w_profile_interval", "b_profile_interval", "confidence_region"].map(JSON.string)),
+                "method": .string("x binned by class; each bin holds its count, mean and sum of squares of x; softplus taken to second order within each bin"),
+                "groups": .int(data.x.count),
+                "max_log_likelihood_error": .number(data.errorBound(slope: max(abs(window.w.0), abs(window.w.1)))),
+            ])
+        }
+    }
+
+    static func warnings(_ m: ModelAnalysis) -> [String] {
+        var out = PageContext.descentWarnings(m)
+        let f = fitted(m)
+        if !f.converged {
+            out.append("\(m.name): Newton–Raphson did not converge in \(f.iterations) iterations; the estimates may be inaccurate.")
+        }
+        return out
+    }
+}
