@@ -132,6 +132,14 @@ enum FigureFactory {
 
     // MARK: Likelihood surface
 
+    /// The boundary of {surface ≥ level} around `centre`, traced as a contour of a grid: the
+    /// longest contour line at that level (closed when the window holds the whole region).
+    static func regionBoundary(_ grid: SurfaceGrid, level: Double, around centre: Parameters) -> [Parameters] {
+        let lines = Contours.lines(x: grid.w, y: grid.b, values: grid.values, level: level)
+        guard let longest = lines.max(by: { $0.points.count < $1.points.count }) else { return [centre] }
+        return longest.points.map { Parameters(w: $0.x, b: $0.y) }
+    }
+
     /// What a family's likelihood figure shows besides the common heatmap, region and MLE.
     struct LikelihoodSpec {
         /// log L − log L̂ (or its profile) over `m.likelihoodRanges()`.

@@ -30,6 +30,9 @@ public struct ModelAnalysis {
     var details: Any? = nil
     /// Rows left out by `--drop-missing`.
     public var droppedRows = 0
+    /// What the fit itself found worth a warning (e.g. a Student-t fit that fell back to
+    /// Gaussian noise).
+    public var notes: [String] = []
 
     init(family: any FamilyReport.Type, name: String, request: ModelRequest, source: String, x: [Double], y: [Double], fit: any LineFit) {
         self.family = family; self.name = name; self.request = request; self.source = source

@@ -65,6 +65,7 @@ public enum ReportRunner {
             if m.droppedRows > 0 {
                 warnings.append("\(m.name): left out \(m.droppedRows) of \(m.droppedRows + m.n) rows of \(Message.quoted(m.source)) with a missing \(Message.quoted(m.request.x)) or \(Message.quoted(m.request.y)) (--drop-missing)")
             }
+            warnings += m.notes
             warnings += m.family.warnings(m)
         }
 

@@ -196,4 +196,18 @@ final class FamilyReferenceTests: XCTestCase {
         let fit = try LinearGaussianModel.fit(x: [0, 1, 2, 3, 4], y: [1, 2.5, 2, 4.5, 5])
         XCTAssertEqual(ResidualDiagnostics.qq(fit: fit, x: [0, 1, 2, 3, 4], y: [1, 2.5, 2, 4.5, 5]).theoretical[2], 0, accuracy: 1e-14)
     }
+
+    /// The exact grid of sums of absolute deviations (one pass per column) equals the sum
+    /// computed point by point, to 1e-12 relative, including b beyond every residual.
+    func testSumAbsoluteGridIsExact() throws {
+        let (x, y) = try Self.columns("engel.csv", "income", "foodexp")
+        let ws = SurfaceGrid.axis(0.3, 0.8, count: 7), bs = SurfaceGrid.axis(-400, 900, count: 9)
+        let grid = LaplaceModel.sumAbsoluteGrid(x: x, y: y, w: ws, b: bs)
+        for (i, w) in ws.enumerated() {
+            for (j, b) in bs.enumerated() {
+                let direct = LaplaceModel.sumAbsolute(Parameters(w: w, b: b), x: x, y: y)
+                XCTAssertEqual(grid[i, j], direct, accuracy: 1e-12 * direct, "w = \(w), b = \(b)")
+            }
+        }
+    }
 }

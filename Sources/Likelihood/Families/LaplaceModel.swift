@@ -18,7 +18,8 @@ public struct LaplaceFit: LineFit, Equatable {
     public var converged: Bool { true }
     /// The 0-based rows the optimal line passes through.
     public var support: [Int]
-    /// The exact method's iterates, each a line through two data points, ending at the optimum.
+    /// The exact method's iterates: the least-squares start, then lines through two data
+    /// points, ending at the optimum.
     public var path: [Parameters]
     /// The corners of the set of optimal lines, in order around it; one point when the
     /// optimum is unique.
@@ -67,7 +68,8 @@ public enum LaplaceModel {
         var work = Workspace(capacity: n)
         var line = ols
         var best = Double.infinity
-        var path: [Parameters] = []
+        // The path starts at the least-squares line, whose nearest point is the first pivot.
+        var path: [Parameters] = [ols]
         var support = [pivot]
         var iterations = 0
         var pending = [pivot]
@@ -315,7 +317,7 @@ extension LaplaceModel {
             }
             if loss < best.loss { best = (loss, Parameters(w: v, b: c)) }
             let norm = (gv * gv + gc * gc).squareRoot()
-            guard norm > 0 else { break }
+            guard norm > 0 else { return OptimizerPath(points: points, iterations: t, converged: true, learningRate: alpha0, standardisation: z) }
             let step = alpha0 / Double(t + 1).squareRoot()
             v -= step * gv / norm; c -= step * gc / norm
             points.append(Parameters(w: v, b: c))
@@ -323,6 +325,6 @@ extension LaplaceModel {
         // End on the best iterate (the usual report of a subgradient method).
         let finalLoss = sumAbsolute(z.original(Parameters(w: v, b: c)), x: x, y: y)
         if best.loss < finalLoss { points.append(best.point) }
-        return OptimizerPath(points: points, iterations: points.count - 1, converged: false, learningRate: alpha0, standardisation: z)
+        return OptimizerPath(points: points, iterations: steps, converged: false, learningRate: alpha0, standardisation: z)
     }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// The fitted Poisson regression `y ~ Poisson(μ)`, `log μ = w·x + b`.
@@ -165,5 +166,34 @@ public enum PoissonModel {
             }
         }
         return (observed, expected)
+    }
+}
+
+extension PoissonModel {
+    /// log L(w, b) − `top` on a grid, exactly, in O(n) per column of w: the log-likelihood is
+    /// w·Σyᵢxᵢ + b·Σyᵢ − e^b·Σ e^{w xᵢ} − Σ log yᵢ!, so one pass per w (Σ e^{w xᵢ} in
+    /// log-sum-exp form) serves every b.
+    public static func relativeLogLikelihoodGrid(x: [Double], y: [Double], w ws: [Double], b bs: [Double], fit: PoissonFit) -> SurfaceGrid {
+        var sxy = 0.0, sy = 0.0
+        for i in x.indices { sxy += y[i] * x[i]; sy += y[i] }
+        var logS = [Double](repeating: 0, count: ws.count)
+        logS.withUnsafeMutableBufferPointer { out in
+            let base = out.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: ws.count) { i in
+                let w = ws[i]
+                var top = -Double.infinity
+                for xk in x { top = max(top, w * xk) }
+                var sum = 0.0
+                for xk in x { sum += exp(w * xk - top) }
+                base[i] = top + log(sum)
+            }
+        }
+        var values = [Double](repeating: 0, count: ws.count * bs.count)
+        for (j, b) in bs.enumerated() {
+            for (i, w) in ws.enumerated() {
+                values[j * ws.count + i] = w * sxy + b * sy - exp(b + logS[i]) - fit.logFactorials - fit.logLikelihood
+            }
+        }
+        return SurfaceGrid(w: ws, b: bs, values: values)
     }
 }

@@ -22,6 +22,8 @@ public struct StudentTFit: LineFit {
     public var localMaxima: [StudentTModel.Optimum]
     /// ν reached its upper bound with the likelihood still rising: the data look Gaussian.
     public var nuAtUpperBound: Bool
+    /// Every start's search, in the order tried (least squares first).
+    public var searches: [StudentTModel.Optimum]
 
     public func logDensity(x: Double, y: Double) -> Double {
         let r = (y - w.estimate * x - b.estimate) / scale
@@ -49,7 +51,10 @@ public enum StudentTModel {
         public var nu: Double
         public var logLikelihood: Double
         public var iterations: Int
+        /// The search's iterates of the line from this start.
+        public var path: [Parameters]
     }
+
 
     /// The range ν is searched over; reaching the top means "Gaussian".
     public static let nuRange = (0.05, 1000.0)
@@ -68,8 +73,8 @@ public enum StudentTModel {
         let xc = x.map { $0 - mx }, yc = y.map { $0 - my }
         func centred(_ p: Parameters) -> Parameters { Parameters(w: p.w, b: p.b + p.w * mx - my) }
         let starts: [(String, Parameters, Double, Double)] = [
-            ("least squares", centred(Parameters(w: ls.w.estimate, b: ls.b.estimate)), ls.sigma2MLE.squareRoot(), fixedNu ?? 5),
-            ("least absolute deviations", centred(Parameters(w: lad.w.estimate, b: lad.b.estimate)), lad.scale, fixedNu ?? 1),
+            ("least-squares", centred(Parameters(w: ls.w.estimate, b: ls.b.estimate)), ls.sigma2MLE.squareRoot(), fixedNu ?? 5),
+            ("least-absolute-deviations", centred(Parameters(w: lad.w.estimate, b: lad.b.estimate)), lad.scale, fixedNu ?? 1),
         ]
         var results: [Search] = []
         for (name, line, s, nu) in starts {
@@ -88,6 +93,10 @@ public enum StudentTModel {
             if !same { maxima.append(r) }
         }
         func original(_ t: [Double]) -> Parameters { Parameters(w: t[0], b: t[1] + my - t[0] * mx) }
+        func optimum(_ r: Search) -> Optimum {
+            Optimum(start: r.start, line: original(r.theta), scale: exp(r.theta[2]), nu: fixedNu ?? exp(r.theta[3]),
+                    logLikelihood: r.ll, iterations: r.iterations, path: r.path.map(original))
+        }
         let vww = cov.ww, vwb = cov.wb - mx * cov.ww, vbb = cov.bb - 2 * mx * cov.wb + mx * mx * cov.ww
         let line = original(best.theta)
         let z = Distributions.normalQuantile975
@@ -98,9 +107,9 @@ public enum StudentTModel {
                            scale: exp(best.theta[2]), nu: nu, nuFixed: fixedNu != nil,
                            logLikelihood: best.ll, iterations: best.iterations, converged: best.converged,
                            path: best.path.map { original($0) }, covariance: (vww, vwb, vbb),
-                           localMaxima: maxima.map { Optimum(start: $0.start, line: original($0.theta), scale: exp($0.theta[2]),
-                                                             nu: exp($0.theta[3]), logLikelihood: $0.ll, iterations: $0.iterations) },
-                           nuAtUpperBound: fixedNu == nil && nu >= nuRange.1 * (1 - 1e-9))
+                           localMaxima: maxima.map { optimum($0) },
+                           nuAtUpperBound: fixedNu == nil && nu >= nuRange.1 * (1 - 1e-9),
+                           searches: results.map { optimum($0) })
     }
 
     /// log L(w, b) with s and ν held at given values (the surfaces). - Complexity: O(n).

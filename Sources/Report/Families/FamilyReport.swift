@@ -55,8 +55,9 @@ struct Derivation {
 
 /// The registry of families, in page order.
 enum Families {
-    static let all: [any FamilyReport.Type] = [LinearReport.self, LogisticReport.self]
-    static let names: [String] = ["linear", "logistic"]
+    static let all: [any FamilyReport.Type] = [LinearReport.self, LaplaceReport.self, StudentTReport.self,
+                                               LogisticReport.self, PoissonReport.self]
+    static var names: [String] { all.map { $0.kind.rawValue } }
 
     static func family(_ kind: ModelKind) -> any FamilyReport.Type {
         all.first { $0.kind == kind }!

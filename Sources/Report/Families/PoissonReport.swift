@@ -1,0 +1,210 @@
+import Foundation
+import Likelihood
+import Mustache
+import Plot
+
+/// Poisson counts with a log link: the Poisson deviance, Newton's method, and a rootogram
+/// that shows whether the counts vary as much as the model says.
+enum PoissonReport: FamilyReport {
+    static let kind = ModelKind.poisson
+    static let summaryName = "Poisson (log link)"
+    static let jsonFamily = "poisson"
+    static let derivation = Derivation(partial: "derivation-poisson", id: "poisson", title: "Poisson counts give the Poisson deviance")
+    static let modelPartial = "model-poisson"
+    static let figureKinds = ["fit", "likelihood", "rootogram"]
+
+    static func builtinData(seed: UInt64) -> Dataset { BuiltinData.counts(seed: seed) }
+    static func fitted(_ m: ModelAnalysis) -> PoissonFit { m.fit as! PoissonFit }
+
+    /// Grid columns for an exact surface (each costs a pass over the data).
+    static func resolution(n: Int) -> Int { max(60, min(240, 600_000_000 / max(n, 1))) }
+
+    static func analyse(_ request: ModelRequest, x: [Double], y: [Double], name: String, source: String) throws -> ModelAnalysis {
+        let fit = try PoissonModel.fit(x: x, y: y)
+        var m = ModelAnalysis(family: self, name: name, request: request, source: source, x: x, y: y, fit: fit)
+        m.newton = fit.path
+        let depth = Distributions.chiSquared2Quantile(0.95) / 2
+        let hw = (2 * depth * fit.covariance.ww).squareRoot(), hb = (2 * depth * fit.covariance.bb).squareRoot()
+        let box = ModelAnalysis.window(around: [Parameters(w: fit.w.estimate - 2 * hw, b: fit.b.estimate - 2 * hb),
+                                                Parameters(w: fit.w.estimate + 2 * hw, b: fit.b.estimate + 2 * hb)], padding: 0)
+        let r = min(160, resolution(n: x.count))
+        let coarse = PoissonModel.relativeLogLikelihoodGrid(x: x, y: y, w: SurfaceGrid.axis(box.w.0, box.w.1, count: r),
+                                                            b: SurfaceGrid.axis(box.b.0, box.b.1, count: r), fit: fit)
+        m.region = FigureFactory.regionBoundary(coarse, level: -depth, around: fit.line)
+        m.regionDepth = depth
+        return m
+    }
+
+    static func figure(_ kind: String, _ m: ModelAnalysis, aspect: Double) -> ReportFigure {
+        switch kind {
+        case "fit": return fitFigure(m)
+        case "likelihood": return likelihoodFigure(m)
+        default: return rootogram(m)
+        }
+    }
+
+    static func s(_ v: Double, _ digits: Int = 3) -> String { NumberFormat.significant(v, digits) }
+
+    static func fitFigure(_ m: ModelAnalysis) -> ReportFigure {
+        let fit = fitted(m)
+        var f = Figure()
+        let (xl, yl) = FigureFactory.labels(m)
+        f.xLabel = xl
+        f.yLabel = yl
+        f.title = "Poisson fit: E[<i>y</i> | <i>x</i>] = exp(<i>wx</i> + <i>b</i>)"
+        let lo = m.x.min()!, hi = m.x.max()!
+        let xs = SurfaceGrid.axis(lo, hi, count: 200)
+        let curve = xs.map { fit.mean(at: $0) }
+        if m.n > FigureFactory.densityThreshold {
+            FigureFactory.addDensity(to: &f, x: m.x, y: m.y)
+        } else {
+            f.marks.append(.scatter(points: zip(m.x, m.y).map { Point($0, $1) }, color: Palette.blue.withAlpha(0.5), size: 5, shape: .circle,
+                                    edge: nil, label: "counts (<i>n</i> = \(m.n))"))
+        }
+        // Mean count in 8 equal-width bins of x, ± 1.96 standard errors of the bin mean (from
+        // the bin's own spread, so overdispersion widens them).
+        var bins: [(x: Double, mean: Double, half: Double)] = []
+        let count = 8
+        var n = [Double](repeating: 0, count: count), sx = n, sy = n, syy = n
+        for (xi, yi) in zip(m.x, m.y) {
+            let k = min(count - 1, max(0, Int((xi - lo) / (hi - lo) * Double(count))))
+            n[k] += 1; sx[k] += xi; sy[k] += yi; syy[k] += yi * yi
+        }
+        for k in 0..<count where n[k] >= 3 {
+            let mean = sy[k] / n[k]
+            let variance = max(0, (syy[k] - n[k] * mean * mean) / (n[k] - 1))
+            bins.append((sx[k] / n[k], mean, 1.96 * (variance / n[k]).squareRoot()))
+        }
+        f.marks.append(.line(points: zip(xs, curve).map { Point($0, $1) }, color: Palette.vermillion, width: 2, dash: [],
+                             label: "fitted mean exp(\(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, markup: true)))"))
+        f.marks.append(.errorBars(points: bins.map { Point($0.x, $0.mean) }, lower: bins.map { $0.mean - $0.half }, upper: bins.map { $0.mean + $0.half },
+                                  color: Palette.green, label: nil))
+        f.marks.append(.scatter(points: bins.map { Point($0.x, $0.mean) }, color: Palette.green, size: 7, shape: .diamond, edge: .edge,
+                                label: "mean count per bin (±1.96 SE)"))
+        let covered = bins.filter { abs(fit.mean(at: $0.x) - $0.mean) <= $0.half }.count
+        f.accessibleTitle = "\(m.name): counts and the fitted Poisson mean"
+        let alt = "Counts of \(m.request.y) against \(m.request.x) for \(m.n) rows with the fitted mean exp(\(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, digits: 4, markup: false))) "
+            + "rising from \(s(fit.mean(at: lo))) to \(s(fit.mean(at: hi))), and the mean count in \(bins.count) bins of x; the curve passes within the intervals of \(covered) of them."
+        return ReportFigure(name: "\(m.name)-fit", figure: f,
+                            caption: "The counts and the fitted mean count. Diamonds are the mean count in equal-width bins of x with ±1.96 standard errors (from each bin's own spread): where they follow the curve, the log-linear mean fits.",
+                            altText: alt)
+    }
+
+    static func likelihoodFigure(_ m: ModelAnalysis) -> ReportFigure {
+        let fit = fitted(m)
+        let r = m.likelihoodRanges()
+        let k = resolution(n: m.n)
+        let grid = PoissonModel.relativeLogLikelihoodGrid(x: m.x, y: m.y, w: SurfaceGrid.axis(r.w.0, r.w.1, count: k),
+                                                          b: SurfaceGrid.axis(r.b.0, r.b.1, count: k), fit: fit)
+        return FigureFactory.likelihood(m, FigureFactory.LikelihoodSpec(
+            grid: grid, intervals: ((fit.w.lower, fit.w.upper), (fit.b.lower, fit.b.upper)),
+            intervalLabel: "95 % Wald intervals (table)", title: "Poisson log-likelihood",
+            what: "log <i>L</i>(<i>w</i>, <i>b</i>) − log <i>L̂</i>", regionText: "the 95 % likelihood-ratio region",
+            caption: "The Poisson log-likelihood of every line (w, b) of log μ, relative to its maximum, computed exactly (for each w one pass over the data gives Σ exp(w xᵢ), and then every b costs nothing). The white curve, χ²₂(0.95)/2 = \(s(m.regionDepth, 4)) below the maximum, bounds the 95 % likelihood-ratio region; the dashed lines are the Wald intervals of the table.",
+            correlation: fit.covariance.wb / (fit.covariance.ww * fit.covariance.bb).squareRoot()))
+    }
+
+    /// The largest count a rootogram shows: the largest observed, capped at 40 (rarer
+    /// counts are summed into the last bar).
+    static func rootogramTop(_ m: ModelAnalysis) -> Int { min(40, Int(m.y.max() ?? 0)) }
+
+    static func rootogram(_ m: ModelAnalysis) -> ReportFigure {
+        let fit = fitted(m)
+        let top = rootogramTop(m)
+        var (observed, expected) = PoissonModel.frequencies(fit, x: m.x, y: m.y, maxCount: top)
+        // Everything above the top goes into its bar.
+        let beyondObserved = Double(m.n) - observed.reduce(0, +), beyondExpected = Double(m.n) - expected.reduce(0, +)
+        observed[top] += beyondObserved; expected[top] += max(0, beyondExpected)
+        var f = Figure()
+        f.title = "Hanging rootogram of the counts"
+        f.xLabel = "count <i>k</i>"
+        f.yLabel = "√frequency"
+        for k in 0...top {
+            let e = expected[k].squareRoot(), o = observed[k].squareRoot()
+            f.marks.append(.band(x: [Double(k) - 0.4, Double(k) + 0.4], lower: [e - o, e - o], upper: [e, e],
+                                 color: Palette.blue.withAlpha(0.55), label: k == 0 ? "observed (hanging from the expected)" : nil))
+        }
+        f.marks.append(.line(points: (0...top).map { Point(Double($0), expected[$0].squareRoot()) }, color: Palette.vermillion, width: 2, dash: [],
+                             label: "expected under the fit"))
+        f.marks.append(.line(points: [Point(-0.6, 0), Point(Double(top) + 0.6, 0)], color: .reference, width: 1, dash: [4, 3], label: nil))
+        let zerosObserved = observed[0], zerosExpected = expected[0]
+        f.accessibleTitle = "\(m.name): hanging rootogram"
+        let misses = (0...top).filter { abs(expected[$0].squareRoot() - observed[$0].squareRoot()) > 1 }.count
+        let alt = "Bars of the square root of the observed frequency of each count from 0 to \(top)\(beyondObserved > 0 ? " (the last bar holds everything above)" : "") hang from the square root of the frequency the fit expects. "
+            + "The data have \(Int(zerosObserved)) zeros where the fit expects \(s(zerosExpected)); \(misses) of the \(top + 1) bars miss the axis by more than 1 on the square-root scale."
+        return ReportFigure(name: "\(m.name)-rootogram", figure: f,
+                            caption: "Each bar is the square root of how often a count occurs, hung from the square root of how often the fitted Poisson model expects it (Tukey's rootogram; square roots make the random wobble similar for rare and common counts). Bars that end below the dashed axis are counts the data have more of than the model; above it, fewer. The data have \(Int(zerosObserved)) zeros; the fit expects \(s(zerosExpected)).",
+                            altText: alt)
+    }
+
+    static func dispersionText(_ fit: PoissonFit) -> String {
+        let phi = fit.dispersion
+        let head = "Pearson χ²/(n − 2) = \(s(phi, 3))"
+        if phi > 1.5 {
+            return "\(head): the counts vary about \(s(phi, 2)) times as much as a Poisson variable with these means (overdispersion). The estimates are still consistent, but the standard errors in the table are too small by a factor of about √\(s(phi, 2)) = \(s(phi.squareRoot(), 2)); a negative binomial or quasi-Poisson model would widen them."
+        }
+        if phi < 0.67 {
+            return "\(head): the counts vary less than a Poisson variable would (underdispersion), so the standard errors in the table are conservative."
+        }
+        return "\(head), close to 1: the counts vary about as much as the Poisson model says."
+    }
+
+    static func summary(_ m: ModelAnalysis) -> [String] {
+        let f = fitted(m)
+        let p = { (v: Double) in NumberFormat.plain(v, 6) }
+        return ["log-likelihood \(p(f.logLikelihood))  AIC \(p(f.aic))  BIC \(p(f.bic))  deviance \(p(f.deviance)) (null \(p(f.nullDeviance)))  Pearson χ² \(p(f.pearsonChiSquared))",
+                "Newton–Raphson: \(f.iterations) iterations, \(f.converged ? "converged" : "NOT converged"); dispersion \(NumberFormat.plain(f.dispersion, 4))"]
+    }
+
+    static func page(_ m: ModelAnalysis, _ page: inout ModelPage) {
+        let fit = fitted(m)
+        let f = PageContext.f
+        page["aicNote"] = "AIC = 2k − 2 log L with k = 2 parameters (w and b), every constant (Σ log yᵢ!) included, as R's glm reports it"
+        page["statisticsBefore"] = [["term": "null log-likelihood", "value": f(fit.nullLogLikelihood, 6)]]
+        page["statisticsAfter"] = [["term": "deviance (null)", "value": .string("\(NumberFormat.significant(fit.deviance, 6)) (\(NumberFormat.significant(fit.nullDeviance, 6)))")],
+                                   ["term": "Pearson $\\chi^2$", "value": f(fit.pearsonChiSquared, 6)],
+                                   ["term": "Newton iterations", "value": .string("\(fit.iterations), \(fit.converged ? "converged" : "<strong>not converged</strong>")")]]
+        page["total"] = .number(m.y.reduce(0, +))
+        page["deviance"] = f(fit.deviance, 6)
+        page["nullDeviance"] = f(fit.nullDeviance, 6)
+        page["lrStatistic"] = f(fit.likelihoodRatioStatistic, 5)
+        page["lrP"] = .string(NumberFormat.pValue(fit.likelihoodRatioPValue))
+        page["dispersionText"] = .string(dispersionText(fit))
+        page.tex["meanDeviance"] = .string(NumberFormat.tex(fit.deviance / Double(fit.n), 6))
+        page["rate"] = .string("each unit of \(m.request.x) multiplies the expected count by e^ŵ = \(s(exp(fit.w.estimate), 4))")
+        page.check("log L(ŵ, b̂) summed point by point, and as Newton's last step computed it", "Σ log Pois(yᵢ; μ̂ᵢ)", "log L",
+                   fit.summedLogDensity(x: m.x, y: m.y), fit.logLikelihood)
+        var fittedTotal = 0.0, score = 0.0, scale = 0.0, saturated = 0.0
+        for (xi, yi) in zip(m.x, m.y) {
+            let mu = fit.mean(at: xi)
+            fittedTotal += mu
+            score += (yi - mu) * xi
+            scale += abs(yi * xi)
+            saturated += yi > 0 ? yi * log(yi) - yi - lgamma(yi + 1) : 0
+        }
+        let total = m.y.reduce(0, +)
+        page.check("the fitted means add up to the observed total (the intercept's score equation)", "Σ μ̂ᵢ", "Σ yᵢ", fittedTotal, total)
+        page.check("the slope's score equation holds: Σ (yᵢ − μ̂ᵢ) xᵢ = 0 (relative to Σ |yᵢ xᵢ|)", "|Σ (yᵢ − μ̂ᵢ) xᵢ| / Σ |yᵢ xᵢ|", "0",
+                   abs(score) / max(scale, 1e-300), 0, passes: abs(score) <= 1e-8 * max(scale, 1e-300))
+        page.check("the deviance is twice the log-likelihood gap to the saturated model (μᵢ = yᵢ)", "2 (log L_sat − log L̂)", "D",
+                   2 * (saturated - fit.logLikelihood), fit.deviance)
+    }
+
+    static func json(_ m: ModelAnalysis, _ o: inout [String: JSON]) {
+        let f = fitted(m)
+        o["method"] = .string("Newton-Raphson (= IRLS for the canonical log link) with step-halving")
+        o["null_log_likelihood"] = .number(f.nullLogLikelihood)
+        o["deviance"] = .number(f.deviance)
+        o["null_deviance"] = .number(f.nullDeviance)
+        o["pearson_chi2"] = .number(f.pearsonChiSquared)
+        o["dispersion"] = .number(f.dispersion)
+        o["mean_deviance"] = .number(f.deviance / Double(f.n))
+        o["likelihood_ratio_test"] = .object(["statistic": .number(f.likelihoodRatioStatistic), "p_value": .number(f.likelihoodRatioPValue)])
+        o["confidence_region"] = .object(["kind": .string("likelihood-ratio"), "confidence": .number(0.95)])
+    }
+
+    static func warnings(_ m: ModelAnalysis) -> [String] {
+        let f = fitted(m)
+        return f.converged ? [] : ["\(m.name): Newton–Raphson did not converge in \(f.iterations) iterations; the estimates may be inaccurate."]
+    }
+}

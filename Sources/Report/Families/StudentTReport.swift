@@ -1,0 +1,283 @@
+import Foundation
+import Likelihood
+import Mustache
+import Plot
+
+/// Student-t noise: a robust loss that is not convex, fitted by Newton's method on all its
+/// parameters from two starts, with the surface that shows where its basins are.
+enum StudentTReport: FamilyReport {
+    static let kind = ModelKind.studentT
+    static let summaryName = "Student-t (robust)"
+    static let jsonFamily = "student-t"
+    static let derivation = Derivation(partial: "derivation-student-t", id: "student-t", title: "Student-t noise gives a robust loss")
+    static let modelPartial = "model-student-t"
+    static let figureKinds = ["fit", "likelihood", "contours"]
+    static let isLocationFamily = true
+    static let lossName = "Student-t loss"
+
+    /// Above this many rows the surfaces are drawn from a seeded sample of this many (each
+    /// grid point costs a pass over the rows it uses); the fit always uses every row.
+    static let surfaceRows = 100_000
+
+    struct Details {
+        var surfaceX: [Double]
+        var surfaceY: [Double]
+        var sampled: Bool
+        /// The window of both surfaces: every start, every local maximum and the region.
+        var window: (w: (Double, Double), b: (Double, Double))
+        /// How many points have |r| > s√ν, where their loss bends down.
+        var beyondInflection: Int
+    }
+
+    static func builtinData(seed: UInt64) -> Dataset { BuiltinData.outliers(seed: seed) }
+    static func fitted(_ m: ModelAnalysis) -> StudentTFit { m.fit as! StudentTFit }
+    static func details(_ m: ModelAnalysis) -> Details { m.details as! Details }
+
+    static func analyse(_ request: ModelRequest, x: [Double], y: [Double], name: String, source: String) throws -> ModelAnalysis {
+        if let nu = request.nu, !(nu > 0 && nu.isFinite) {
+            throw ReportError("\(name): --nu \(nu): ν must be a positive number")
+        }
+        let fit = try StudentTModel.fit(x: x, y: y, nu: request.nu)
+        if fit.nuAtUpperBound {
+            // ν ran off: the data are no heavier-tailed than Gaussian noise. Say so, and report
+            // the Gaussian fit, whose numbers mean what they say.
+            var m = try LinearReport.analyse(request, x: x, y: y, name: name, source: source)
+            m.notes.append("\(name): the Student-t likelihood kept rising as ν grew to \(NumberFormat.plain(StudentTModel.nuRange.1, 4)) (the top of its range): these data have no heavier tails than Gaussian noise, so this section reports the Gaussian (least-squares) fit instead")
+            return m
+        }
+        var m = ModelAnalysis(family: self, name: name, request: request, source: source, x: x, y: y, fit: fit)
+        m.newton = fit.path
+        let sampled = x.count > surfaceRows
+        let points = sampled ? FigureFactory.sample(x: x, y: y, count: surfaceRows) : []
+        let sx = sampled ? points.map(\.x) : x, sy = sampled ? points.map(\.y) : y
+        // The 95 % region of (w, b) with s and ν held at their estimates, traced on a grid.
+        let depth = Distributions.chiSquared2Quantile(0.95) / 2
+        let c = 2 * depth
+        let hw = (c * fit.covariance.ww).squareRoot(), hb = (c * fit.covariance.bb).squareRoot()
+        let box = [Parameters(w: fit.w.estimate - 2 * hw, b: fit.b.estimate - 2 * hb), Parameters(w: fit.w.estimate + 2 * hw, b: fit.b.estimate + 2 * hb)]
+        let top = StudentTModel.logLikelihood(fit.line, scale: fit.scale, nu: fit.nu, x: sx, y: sy)
+        let resolution = gridResolution(rows: sx.count)
+        let coarse = ModelAnalysis.grid(ModelAnalysis.window(around: box, padding: 0), resolution: resolution) {
+            StudentTModel.logLikelihood(Parameters(w: $0, b: $1), scale: fit.scale, nu: fit.nu, x: sx, y: sy) - top
+        }
+        m.region = FigureFactory.regionBoundary(coarse, level: -depth, around: fit.line)
+        m.regionDepth = depth
+        let starts = fit.searches.flatMap { [$0.path.first!, $0.line] } + fit.localMaxima.map(\.line)
+        let window = ModelAnalysis.window(around: starts + m.region, padding: 0.15)
+        var beyond = 0
+        let knee = fit.scale * fit.nu.squareRoot()
+        for (xi, yi) in zip(x, y) where abs(yi - fit.w.estimate * xi - fit.b.estimate) > knee { beyond += 1 }
+        m.details = Details(surfaceX: sx, surfaceY: sy, sampled: sampled, window: window, beyondInflection: beyond)
+        return m
+    }
+
+    /// Keeps a grid near 4·10⁸ point evaluations (never below 60 × 60, never above 200 × 200).
+    static func gridResolution(rows: Int) -> Int {
+        max(60, min(200, Int((4e8 / Double(max(rows, 1))).squareRoot())))
+    }
+
+    static func figure(_ kind: String, _ m: ModelAnalysis, aspect: Double) -> ReportFigure {
+        switch kind {
+        case "fit": return fitFigure(m)
+        case "likelihood": return likelihoodFigure(m)
+        default: return contoursFigure(m)
+        }
+    }
+
+    static func s(_ v: Double, _ digits: Int = 3) -> String { NumberFormat.significant(v, digits) }
+
+    static func fitFigure(_ m: ModelAnalysis) -> ReportFigure {
+        let fit = fitted(m)
+        var f = Figure()
+        let (xl, yl) = FigureFactory.labels(m)
+        f.xLabel = xl
+        f.yLabel = yl
+        f.title = "Student-t line: outliers weigh less"
+        let lo = m.x.min()!, hi = m.x.max()!
+        let xs = SurfaceGrid.axis(lo, hi, count: 200)
+        let line = xs.map { fit.w.estimate * $0 + fit.b.estimate }
+        // The central 95 % of s·t_ν.
+        let half = fit.scale * Distributions.studentTQuantile(0.975, degreesOfFreedom: fit.nu)
+        f.marks.append(.band(x: xs, lower: line.map { $0 - half }, upper: line.map { $0 + half },
+                             color: Palette.vermillion.withAlpha(0.13), label: "95 % of the t noise"))
+        let dense = m.n > FigureFactory.densityThreshold
+        let shown = dense ? FigureFactory.sample(x: m.x, y: m.y, count: FigureFactory.residualSample) : zip(m.x, m.y).map { Point($0, $1) }
+        f.marks.append(.line(points: zip(xs, line).map { Point($0, $1) }, color: Palette.vermillion, width: 2, dash: [],
+                             label: "ŷ = \(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, markup: true))"))
+        if dense { FigureFactory.addDensity(to: &f, x: m.x, y: m.y) }
+        let heavy = shown.filter { fit.weight(x: $0.x, y: $0.y) >= 0.5 }
+        let light = shown.filter { fit.weight(x: $0.x, y: $0.y) < 0.5 }
+        let sampleNote = dense ? " (\(shown.count) random points)" : ""
+        f.marks.append(.scatter(points: heavy, color: Palette.blue, size: dense ? 4 : 6, shape: .circle, edge: .edge,
+                                label: "weight ≥ ½\(sampleNote)"))
+        if !light.isEmpty {
+            f.marks.append(.scatter(points: light, color: Palette.vermillion, size: dense ? 5 : 7, shape: .diamond, edge: .edge,
+                                    label: "weight &lt; ½: treated as outliers"))
+        }
+        let down = zip(m.x, m.y).filter { fit.weight(x: $0.0, y: $0.1) < 0.5 }.count
+        f.accessibleTitle = "\(m.name): data and the Student-t line"
+        let alt = "\(dense ? "Density of" : "Scatter plot of") \(m.n) points of \(m.request.y) against \(m.request.x) with the Student-t maximum-likelihood line "
+            + "y = \(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, digits: 4, markup: false)) (ν = \(s(fit.nu)), s = \(s(fit.scale))). "
+            + "\(down) of the \(m.n) points get a weight below one half and are marked as outliers."
+        return ReportFigure(name: "\(m.name)-fit", figure: f,
+                            caption: "The data with the Student-t line. Each point's weight in the fit is (ν + 1)/(ν + r²/s²): about 1 near the line, small far from it. "
+                                + "\(down) of the \(Narrative.count(m.n)) points weigh less than one half (diamonds\(dense ? ", among the \(shown.count) drawn" : "")); least squares would give them the full weight of any other point. The band holds the central 95 % of s·t_ν noise, ±\(s(half)).",
+                            altText: alt)
+    }
+
+    static func likelihoodFigure(_ m: ModelAnalysis) -> ReportFigure {
+        let fit = fitted(m), d = details(m)
+        let top = StudentTModel.logLikelihood(fit.line, scale: fit.scale, nu: fit.nu, x: d.surfaceX, y: d.surfaceY)
+        let grid = ModelAnalysis.grid(d.window, resolution: gridResolution(rows: d.surfaceX.count)) {
+            StudentTModel.logLikelihood(Parameters(w: $0, b: $1), scale: fit.scale, nu: fit.nu, x: d.surfaceX, y: d.surfaceY) - top
+        }
+        let floor = max(grid.minimum, -8 * m.regionDepth)
+        var f = Figure()
+        f.xLabel = "slope <i>w</i>"
+        f.yLabel = "intercept <i>b</i>"
+        f.showsGrid = false
+        f.title = "Student-t log-likelihood (s and ν at their estimates)"
+        f.xLimits = d.window.w
+        f.yLimits = d.window.b
+        f.marks.append(.heatmap(Heatmap(x: grid.w, y: grid.b, values: grid.values, range: (floor, 0))))
+        f.marks.append(.line(points: m.region.map { Point($0.w, $0.b) }, color: .white, width: 2.2, dash: [], label: "95 % region (s, ν held)"))
+        for (k, other) in fit.localMaxima.dropFirst().enumerated() {
+            f.marks.append(.point(Point(other.line.w, other.line.b), shape: .diamond, color: .white, size: 11,
+                                  label: k == 0 ? "another local maximum" : nil))
+        }
+        let ls = fit.searches.first!.path.first!
+        f.marks.append(.point(Point(ls.w, ls.b), shape: .square, color: Palette.blue, size: 10, label: "least-squares line"))
+        f.marks.append(.point(Point(m.w, m.b), shape: .star, color: Palette.vermillion, size: 13, label: "MLE (ŵ, b̂) = (\(s(m.w)), \(s(m.b)))"))
+        f.colorbar = Colorbar(range: (floor, 0), label: "log <i>L</i>(<i>w</i>, <i>b</i>) − log <i>L̂</i>", marks: [(-m.regionDepth, .white)])
+        f.accessibleTitle = "\(m.name): Student-t log-likelihood over slope and intercept"
+        let maxima = fit.localMaxima.count
+        let alt = "Heatmap of the Student-t log-likelihood with s = \(s(fit.scale)) and ν = \(s(fit.nu)) held at their estimates, over w from \(s(d.window.w.0)) to \(s(d.window.w.1)) and b from \(s(d.window.b.0)) to \(s(d.window.b.1)). "
+            + "The maximum is at w = \(s(m.w, 4)), b = \(s(m.b, 4)) (star); the least-squares line is marked by a square. "
+            + (maxima > 1 ? "The searches found \(maxima) separate local maxima." : "Both searches reached the same maximum.")
+        let caption = "The Student-t log-likelihood of every line, with s and ν held at their estimates, relative to its maximum"
+            + (d.sampled ? ", computed on \(Narrative.count(d.surfaceX.count)) rows drawn at random (seed \(FigureFactory.sampleSeed)) from the \(Narrative.count(m.n)); the fit used every row" : "")
+            + ". The white curve is the 95 % likelihood-ratio region with s and ν fixed (a little narrower than with them free). "
+            + "The window reaches the least-squares line (square), to show how far the outliers pull it. "
+            + (maxima > 1 ? "This surface has more than one peak: the searches from the least-squares and the least-absolute-deviations lines ended at different local maxima, and the report shows the higher."
+                          : "Both searches, from the least-squares and from the least-absolute-deviations line, climbed to the same peak.")
+        return ReportFigure(name: "\(m.name)-likelihood", figure: f, caption: caption, altText: alt)
+    }
+
+    static func contoursFigure(_ m: ModelAnalysis) -> ReportFigure {
+        let fit = fitted(m), d = details(m)
+        let grid = ModelAnalysis.grid(d.window, resolution: gridResolution(rows: d.surfaceX.count)) {
+            StudentTModel.meanLoss(Parameters(w: $0, b: $1), scale: fit.scale, nu: fit.nu, x: d.surfaceX, y: d.surfaceY)
+        }
+        let minimum = StudentTModel.meanLoss(fit.line, scale: fit.scale, nu: fit.nu, x: d.surfaceX, y: d.surfaceY)
+        var f = Figure()
+        f.xLabel = "slope <i>w</i>"
+        f.yLabel = "intercept <i>b</i>"
+        f.xLimits = d.window.w
+        f.yLimits = d.window.b
+        f.title = "Student-t loss contours and the searches"
+        f.marks.append(.contours(FigureFactory.lossContours(grid, minimum: minimum)))
+        let colors = [Palette.blue, Palette.green]
+        for (k, search) in fit.searches.enumerated() {
+            f.marks.append(.path(points: search.path.map { Point($0.w, $0.b) }, color: colors[k % 2],
+                                 label: "Newton from the \(search.start) line (\(search.iterations) steps)"))
+        }
+        f.marks.append(.point(Point(m.w, m.b), shape: .star, color: .ink, size: 13, label: "MLE"))
+        let minima = localMinima(grid)
+        f.accessibleTitle = "\(m.name): Student-t loss contours with the searches"
+        let alt = "Contour lines of the mean Student-t loss over w and b with s and ν at their estimates; the searches from the least-squares and least-absolute-deviations lines climb to "
+            + (fit.localMaxima.count > 1 ? "different optima" : "the same optimum") + " at w = \(s(m.w, 4)), b = \(s(m.b, 4)). The grid shows \(minima) local minim\(minima == 1 ? "um" : "a") in this window."
+        return ReportFigure(name: "\(m.name)-contours", figure: f,
+                            caption: "The mean loss (ν+1)/2 · log(1 + r²/(ν s²)) over (w, b), with s and ν at their estimates (levels halve their height above the minimum from ring to ring), and the paths of the two searches (each step also moves s and ν, which this plane does not show). "
+                                + "Far from the line a residual's loss grows only like its logarithm and bends down: \(d.beyondInflection) of the points lie beyond |r| = s√ν = \(s(fit.scale * fit.nu.squareRoot())), where their loss is concave, so the total need not be convex. "
+                                + (minima > 1 ? "On this grid it has \(minima) local minima." : "On this grid it has a single minimum."),
+                            altText: alt)
+    }
+
+    /// Grid points lower than all eight neighbours.
+    static func localMinima(_ g: SurfaceGrid) -> Int {
+        var count = 0
+        for j in 1..<(g.b.count - 1) {
+            for i in 1..<(g.w.count - 1) {
+                let v = g[i, j]
+                var lowest = true
+                for dj in -1...1 { for di in -1...1 where di != 0 || dj != 0 { if g[i + di, j + dj] <= v { lowest = false } } }
+                if lowest { count += 1 }
+            }
+        }
+        return count
+    }
+
+    /// The weighted least-squares line and scale that the final weights give: at the MLE they
+    /// reproduce it (the EM fixed point).
+    static func emFixedPoint(_ fit: StudentTFit, x: [Double], y: [Double]) -> (w: Double, b: Double, s2: Double) {
+        var sw = 0.0, sx = 0.0, sy = 0.0
+        let u = zip(x, y).map { fit.weight(x: $0.0, y: $0.1) }
+        for i in x.indices { sw += u[i]; sx += u[i] * x[i]; sy += u[i] * y[i] }
+        let mx = sx / sw, my = sy / sw
+        var sxx = 0.0, sxy = 0.0
+        for i in x.indices { sxx += u[i] * (x[i] - mx) * (x[i] - mx); sxy += u[i] * (x[i] - mx) * (y[i] - my) }
+        let w = sxy / sxx, b = my - w * mx
+        var ss = 0.0
+        for i in x.indices { let r = y[i] - w * x[i] - b; ss += u[i] * r * r }
+        return (w, b, ss / Double(x.count))
+    }
+
+    static func summary(_ m: ModelAnalysis) -> [String] {
+        let f = fitted(m)
+        let p = { (v: Double) in NumberFormat.plain(v, 6) }
+        return ["log-likelihood \(p(f.logLikelihood))  AIC \(p(f.aic))  BIC \(p(f.bic))  s \(p(f.scale))  ν \(p(f.nu))\(f.nuFixed ? " (fixed)" : "")",
+                "Newton from \(f.searches.count) starts: \(f.localMaxima.count == 1 ? "one maximum" : "\(f.localMaxima.count) different local maxima (the higher is reported)"), \(f.converged ? "converged" : "NOT converged")"]
+    }
+
+    static func page(_ m: ModelAnalysis, _ page: inout ModelPage) {
+        let fit = fitted(m), d = details(m)
+        let f = PageContext.f
+        page["aicNote"] = .string(fit.nuFixed ? "AIC = 2k − 2 log L with k = 3 parameters (w, b and s; ν = \(s(fit.nu, 4)) was given)"
+                                      : "AIC = 2k − 2 log L with k = 4 parameters (w, b, s and ν)")
+        page["statisticsAfter"] = [["term": "scale $\\hat s$", "value": f(fit.scale, 5)],
+                                   ["term": "degrees of freedom $\\hat\\nu$", "value": .string("\(NumberFormat.significant(fit.nu, 4))\(fit.nuFixed ? " (given)" : "")")],
+                                   ["term": "method", "value": .string("Newton from \(fit.searches.count) starts, \(fit.converged ? "converged" : "<strong>not converged</strong>")")]]
+        page.tex["scale"] = .string(NumberFormat.tex(fit.scale, 5))
+        page.tex["nu"] = .string(NumberFormat.tex(fit.nu, 4))
+        let down = zip(m.x, m.y).filter { fit.weight(x: $0.0, y: $0.1) < 0.5 }.count
+        var text = "The fit estimated ν = \(s(fit.nu, 4))\(fit.nuFixed ? " (given with --nu)" : ""): "
+        text += fit.nu < 2 ? "tails so heavy that the noise has no finite variance. "
+              : fit.nu < 10 ? "clearly heavier tails than Gaussian noise. "
+              : "tails only a little heavier than Gaussian noise (as ν grows, t noise becomes Gaussian). "
+        text += "\(down) of the \(Narrative.count(m.n)) points weigh less than one half in the fit."
+        page["nuText"] = .string(text)
+        let searches = fit.searches.map { "from the \($0.start) line Newton reached log L = \(s($0.logLikelihood, 8)) in \($0.iterations) steps" }.joined(separator: "; ")
+        page["searchText"] = .string(fit.localMaxima.count > 1
+            ? "The log-likelihood has more than one local maximum here: \(searches). The report shows the higher; no local search can prove that it is the highest of all."
+            : "\(searches.prefix(1).uppercased())\(searches.dropFirst()). Both starts end at the same maximum; with a non-convex loss that is evidence, not proof, that it is the global one.")
+        page["sampleText"] = d.sampled ? .string("The surfaces are drawn from \(Narrative.count(d.surfaceX.count)) rows drawn at random (seed \(FigureFactory.sampleSeed)); the estimates use every row.") : .bool(false)
+        page.check("log L(ŵ, b̂, ŝ, ν̂) summed point by point, and as the search computed it", "Σ log t(yᵢ; ŵxᵢ + b̂, ŝ, ν̂)", "log L",
+                   fit.summedLogDensity(x: m.x, y: m.y), fit.logLikelihood)
+        let em = emFixedPoint(fit, x: m.x, y: m.y)
+        page.check("the MLE is a fixed point of EM: weighted least squares with weights (ν+1)/(ν + rᵢ²/s²) gives back ŵ", "weighted least-squares slope", "ŵ",
+                   em.w, fit.w.estimate, passes: abs(em.w - fit.w.estimate) <= 1e-6 * fit.w.standardError + 1e-12 * abs(fit.w.estimate))
+        page.check("… and ŝ² = Σ uᵢ rᵢ² / n", "Σ uᵢ rᵢ² / n", "ŝ²", em.s2, fit.scale * fit.scale,
+                   passes: abs(em.s2 - fit.scale * fit.scale) <= 1e-6 * fit.scale * fit.scale)
+        page.check("the searches from both starts reach the same maximum", "log L from the least-squares start", "log L from the LAD start",
+                   fit.searches[0].logLikelihood, fit.searches.last!.logLikelihood,
+                   passes: fit.localMaxima.count == 1, failure: "different maxima")
+    }
+
+    static func json(_ m: ModelAnalysis, _ o: inout [String: JSON]) {
+        let f = fitted(m), d = details(m)
+        o["method"] = .string("Newton-Raphson on (w, b, log s, log nu) with exact derivatives, EM steps where the Hessian is not negative definite; starts: least squares, least absolute deviations")
+        o["scale"] = .number(f.scale)
+        o["nu"] = .number(f.nu)
+        o["nu_fixed"] = .bool(f.nuFixed)
+        o["down_weighted_points"] = .int(zip(m.x, m.y).filter { f.weight(x: $0.0, y: $0.1) < 0.5 }.count)
+        o["local_maxima"] = .array(f.localMaxima.map {
+            .object(["start": .string($0.start), "w": .number($0.line.w), "b": .number($0.line.b), "scale": .number($0.scale), "nu": .number($0.nu),
+                     "log_likelihood": .number($0.logLikelihood)])
+        })
+        o["confidence_region"] = .object(["kind": .string("likelihood-ratio with s and nu held at their estimates"), "confidence": .number(0.95)])
+        if d.sampled {
+            o["approximation"] = .object(["applies_to": .array(["figures", "confidence_region"].map(JSON.string)),
+                                          "method": .string("a seeded random sample of rows"), "rows": .int(d.surfaceX.count)])
+        }
+    }
+}
