@@ -52,8 +52,8 @@ public enum ConfigFile {
         for (k, item) in list.enumerated() {
             let field = "models[\(k)]"
             guard let m = item as? [String: Any] else { throw ReportError("\(path): \(field): expected an object") }
-            for key in m.keys.sorted() where !["data", "x", "y", "model", "name"].contains(key) {
-                throw ReportError("\(path): \(field).\(Message.quoted(key)): unknown field (known: data, x, y, model, name)")
+            for key in m.keys.sorted() where !["data", "x", "y", "model", "name", "nu"].contains(key) {
+                throw ReportError("\(path): \(field).\(Message.quoted(key)): unknown field (known: data, x, y, model, name, nu)")
             }
             func string(_ key: String, default value: String?) throws -> String? {
                 guard let v = m[key] else { return value }
@@ -61,7 +61,7 @@ public enum ConfigFile {
                 return s
             }
             guard let kindText = try string("model", default: nil), let kind = ModelKind(rawValue: kindText) else {
-                throw ReportError("\(path): \(field).model: expected \"linear\" or \"logistic\"")
+                throw ReportError("\(path): \(field).model: expected one of \(ModelKind.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))")
             }
             var dataPath = try string("data", default: nil)
             if let d = dataPath, !d.hasPrefix("/") { dataPath = base.appendingPathComponent(d).relativePathFromCurrent() }
@@ -76,8 +76,16 @@ public enum ConfigFile {
                     throw ReportError("\(path): \(field).name: \(String(reflecting: name)) names another model already")
                 }
             }
+            var nu: Double? = nil
+            if let value = m["nu"] {
+                guard kind == .studentT else { throw ReportError("\(path): \(field).nu: only a student-t model has ν") }
+                guard !(value is Bool), let number = value as? NSNumber, number.doubleValue > 0, number.doubleValue.isFinite else {
+                    throw ReportError("\(path): \(field).nu: expected a positive number")
+                }
+                nu = number.doubleValue
+            }
             requests.append(ModelRequest(kind: kind, dataPath: dataPath, x: try string("x", default: "x")!,
-                                         y: try string("y", default: "y")!, name: name))
+                                         y: try string("y", default: "y")!, name: name, nu: nu))
         }
         options.models = requests
     }

@@ -42,32 +42,37 @@ enum PageContext {
         var figureValues: [MustacheValue] = []
         var shown = 0
         for slot in figures {
-            guard let fig = slot else { figureValues.append(.bool(false)); continue }
-            shown += 1
-            // The primary rendering is the light one (the dark one alone with --theme dark);
-            // with both, the page offers the dark one to readers whose system is dark.
-            let primary = themes.first { $0.name == "light" } ?? themes[0]
-            let hasDark = themes.count > 1
-            func file(_ theme: Theme, _ ext: String) -> String { "figures/" + ReportOptions.fileName(fig.name, theme: theme, format: ext) }
-            var v: [String: MustacheValue] = [
-                "number": .number(Double(firstFigureNumber + shown - 1)), "name": .string(fig.name), "caption": .string(fig.caption),
-                "alt": .string(fig.altText), "svg": .string(file(primary, "svg")), "png": .string(file(primary, "png")),
-                "hasPNG": .bool(formats.contains(.png)), "hasSVG": .bool(formats.contains(.svg)), "hasPDF": .bool(formats.contains(.pdf)),
-                "pdf": .string(file(primary, "pdf")),
-                "darkSVG": hasDark && formats.contains(.svg) ? .string(file(.dark, "svg")) : .bool(false),
-                "darkPNG": hasDark && !formats.contains(.svg) && formats.contains(.png) ? .string(file(.dark, "png")) : .bool(false),
-                // The <img> shows the PNG, or the SVG when no PNG was asked for (PDF alone
-                // leaves only the download link).
-                "img": formats.contains(.png) ? .string(file(primary, "png"))
-                    : formats.contains(.svg) ? .string(file(primary, "svg")) : .bool(false),
-                "width": .number(fig.figure.width.rounded()), "height": .number(fig.figure.height.rounded()),
-            ]
-            v["inlineSVG"] = inlineSVG?[ReportOptions.fileName(fig.name, theme: primary, format: "svg")].map(MustacheValue.string) ?? .bool(false)
-            v["inlineDarkSVG"] = hasDark ? (inlineSVG?[ReportOptions.fileName(fig.name, theme: .dark, format: "svg")].map(MustacheValue.string) ?? .bool(false)) : .bool(false)
-            figureValues.append(.object(v))
+            figureValues.append(figureValue(slot, number: firstFigureNumber + shown, formats: formats, themes: themes, inlineSVG: inlineSVG))
+            if slot != nil { shown += 1 }
         }
         o["figures"] = .array(figureValues)
         return .object(o)
+    }
+
+    /// One figure's values for `figure.mustache`: false where `--figures` left it out.
+    static func figureValue(_ slot: ReportFigure?, number: Int, formats: [ImageFormat], themes: [Theme], inlineSVG: [String: String]?) -> MustacheValue {
+        guard let fig = slot else { return .bool(false) }
+        // The primary rendering is the light one (the dark one alone with --theme dark);
+        // with both, the page offers the dark one to readers whose system is dark.
+        let primary = themes.first { $0.name == "light" } ?? themes[0]
+        let hasDark = themes.count > 1
+        func file(_ theme: Theme, _ ext: String) -> String { "figures/" + ReportOptions.fileName(fig.name, theme: theme, format: ext) }
+        var v: [String: MustacheValue] = [
+            "number": .number(Double(number)), "name": .string(fig.name), "caption": .string(fig.caption),
+            "alt": .string(fig.altText), "svg": .string(file(primary, "svg")), "png": .string(file(primary, "png")),
+            "hasPNG": .bool(formats.contains(.png)), "hasSVG": .bool(formats.contains(.svg)), "hasPDF": .bool(formats.contains(.pdf)),
+            "pdf": .string(file(primary, "pdf")),
+            "darkSVG": hasDark && formats.contains(.svg) ? .string(file(.dark, "svg")) : .bool(false),
+            "darkPNG": hasDark && !formats.contains(.svg) && formats.contains(.png) ? .string(file(.dark, "png")) : .bool(false),
+            // The <img> shows the PNG, or the SVG when no PNG was asked for (PDF alone leaves
+            // only the download link).
+            "img": formats.contains(.png) ? .string(file(primary, "png"))
+                : formats.contains(.svg) ? .string(file(primary, "svg")) : .bool(false),
+            "width": .number(fig.figure.width.rounded()), "height": .number(fig.figure.height.rounded()),
+        ]
+        v["inlineSVG"] = inlineSVG?[ReportOptions.fileName(fig.name, theme: primary, format: "svg")].map(MustacheValue.string) ?? .bool(false)
+        v["inlineDarkSVG"] = hasDark ? (inlineSVG?[ReportOptions.fileName(fig.name, theme: .dark, format: "svg")].map(MustacheValue.string) ?? .bool(false)) : .bool(false)
+        return .object(v)
     }
 
     /// The checks that both gradient descents end at the MLE (at the binned loss's minimum on

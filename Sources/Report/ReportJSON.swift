@@ -2,7 +2,7 @@ import Likelihood
 
 /// `report.json` as DESIGN §4 specifies it.
 enum ReportJSON {
-    static func document(_ analyses: [ModelAnalysis], warnings: [String], version: String) -> String {
+    static func document(_ analyses: [ModelAnalysis], comparisons: [ComparisonAnalysis] = [], warnings: [String], version: String) -> String {
         var models: [JSON] = []
         for m in analyses {
             var o: [String: JSON] = [
@@ -31,6 +31,7 @@ enum ReportJSON {
         return JSON.object([
             "generator": .string("mle-report \(version)"),
             "models": .array(models),
+            "comparisons": .array(comparisons.map(Comparison.json)),
             "warnings": .array(warnings.map(JSON.string)),
         ]).serialized()
     }

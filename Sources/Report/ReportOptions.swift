@@ -50,10 +50,6 @@ public struct ComparisonRequest: Equatable, Sendable {
 public struct ReportOptions: Sendable {
     public var outputDirectory = "Output"
     public var models: [ModelRequest] = [ModelKind.linear, .logistic].map { ModelRequest(kind: $0, dataPath: nil, x: "x", y: "y") }
-    /// The data sets whose noise models are compared (linear, Laplace and Student-t fitted to
-    /// each). Without --data or --config: the built-in data with outliers; otherwise one per
-    /// distinct (data, x, y) of the location-family models asked for (see `deriveComparisons`).
-    public var comparisons: [ComparisonRequest] = [ComparisonRequest(dataPath: nil, x: "x", y: "y")]
     public var title = "Where the losses come from: maximum likelihood, least squares and cross-entropy"
     public var templatesDirectory: String?
     public var formats: [ImageFormat] = [.png, .svg]
@@ -91,8 +87,22 @@ public struct ReportOptions: Sendable {
 }
 
 extension ReportOptions {
-    /// The kinds of figure every model has, in page order.
-    public static let figureKinds = ["fit", "likelihood", "contours", "standardised"]
+    /// The data sets whose noise models are compared (Gaussian, Laplace and Student-t fitted
+    /// to each): one per distinct (data, x, y) among the models of those three families, the
+    /// built-in data with outliers when the model has no file.
+    public var comparisons: [ComparisonRequest] {
+        var out: [ComparisonRequest] = []
+        for m in models where Families.family(m.kind).isLocationFamily {
+            let c = ComparisonRequest(dataPath: m.dataPath, x: m.x, y: m.y)
+            if !out.contains(c) { out.append(c) }
+        }
+        return out
+    }
+
+    /// The comparison sections' names: "comparison", "comparison-2", …
+    public var comparisonNames: [String] {
+        comparisons.indices.map { $0 == 0 ? "comparison" : "comparison-\($0 + 1)" }
+    }
 
     /// Each model's unique name: its config `name` or its kind, with "-2", "-3", … when repeated.
     public var modelNames: [String] {
@@ -112,7 +122,8 @@ extension ReportOptions {
 
     /// Every figure name this run can make, in page order.
     public var figureNames: [String] {
-        modelNames.flatMap { name in ReportOptions.figureKinds.map { "\(name)-\($0)" } }
+        zip(modelNames, models).flatMap { name, m in Families.family(m.kind).figureKinds.map { "\(name)-\($0)" } }
+            + comparisonNames.map { "\($0)-fits" }
     }
 
     /// Whether `--figures` asks for the figure `name` (a name or a shell-style glob).
@@ -153,6 +164,7 @@ extension ReportOptions {
         } else if models.map(\.kind) != defaults.models.map(\.kind) {
             out += ["--model", models.map(\.kind.rawValue).joined(separator: ",")]
         }
+        if configPath == nil, let nu = models.compactMap(\.nu).first { out += ["--nu", ReportOptions.number(nu)] }
         if dropMissing { out.append("--drop-missing") }
         if let templatesDirectory { out += ["--templates", path(templatesDirectory)] }
         if singleFile { out.append("--single-file") }

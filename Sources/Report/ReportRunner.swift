@@ -60,6 +60,19 @@ public enum ReportRunner {
             if let path = request.dataPath { analysis.source = ReportOptions.path(path, relativeTo: options.outputParent) }
             analyses.append(analysis)
         }
+        var comparisons: [ComparisonAnalysis] = []
+        for (request, name) in zip(options.comparisons, options.comparisonNames) {
+            progress("comparing noise models (\(name))")
+            let dataset: Dataset
+            if let path = request.dataPath {
+                dataset = try datasets[path] ?? ColumnReader.read(path: path, source: path, columns: [request.x, request.y])
+            } else {
+                dataset = BuiltinData.outliers(seed: options.seed)
+            }
+            var c = try Comparison.analyse(request, dataset: dataset, name: name, dropMissing: options.dropMissing)
+            if let path = request.dataPath { c.source = ReportOptions.path(path, relativeTo: options.outputParent) }
+            comparisons.append(c)
+        }
         var warnings: [String] = []
         for m in analyses {
             if m.droppedRows > 0 {
@@ -74,7 +87,10 @@ public enum ReportRunner {
         var files = OutputFiles()
         // Slots per model in page order; nil where --figures left a figure out.
         let slotsByModel = analyses.map { FigureFactory.figures(for: $0, options: options) }
-        let figuresByModel = slotsByModel.map { $0.compactMap { $0 } }
+        let comparisonFigures: [ReportFigure?] = comparisons.map { c in
+            options.wantsFigure("\(c.name)-fits") ? FigureFactory.finished(Comparison.figure(c), options: options) : nil
+        }
+        let figuresByModel = slotsByModel.map { $0.compactMap { $0 } } + [comparisonFigures.compactMap { $0 }]
         // Every (figure, format) is drawn on its own Cairo surface, concurrently; the results
         // land in fixed slots, so the output does not depend on the order they finish in.
         let formats = options.singleFile ? [ImageFormat.svg] : options.formats
@@ -117,17 +133,36 @@ public enum ReportRunner {
         }
 
         // 3. report.json.
-        files.add("report.json", ReportJSON.document(analyses, warnings: warnings, version: version))
+        files.add("report.json", ReportJSON.document(analyses, comparisons: comparisons, warnings: warnings, version: version))
 
         // 4. The page.
         progress("writing the page")
-        var modelValues: [MustacheValue] = []
+        // Figures are numbered in page order: each family's models in the registry's order,
+        // the comparisons after the last family they compare.
+        enum PageItem { case model(Int), comparison(Int) }
+        var order: [PageItem] = []
+        let lastLocation = Families.all.lastIndex { $0.isLocationFamily }
+        for (index, family) in Families.all.enumerated() {
+            order += analyses.indices.filter { analyses[$0].kind == family.kind }.map(PageItem.model)
+            if index == lastLocation { order += comparisons.indices.map(PageItem.comparison) }
+        }
+        var modelValues = [MustacheValue](repeating: .null, count: analyses.count)
+        var comparisonValues = [MustacheValue](repeating: .null, count: comparisons.count)
         var number = 1
-        for (m, slots) in zip(analyses, slotsByModel) {
-            modelValues.append(PageContext.model(m, figures: slots, firstFigureNumber: number,
-                                                 formats: options.singleFile ? [] : options.formats, themes: options.themes,
-                                                 inlineSVG: options.singleFile ? inlineSVG : nil))
-            number += slots.compactMap { $0 }.count
+        let pageFormats = options.singleFile ? [] : options.formats
+        let inlined = options.singleFile ? inlineSVG : nil
+        for item in order {
+            switch item {
+            case let .model(k):
+                modelValues[k] = PageContext.model(analyses[k], figures: slotsByModel[k], firstFigureNumber: number,
+                                                   formats: pageFormats, themes: options.themes, inlineSVG: inlined)
+                number += slotsByModel[k].compactMap { $0 }.count
+            case let .comparison(k):
+                let value = PageContext.figureValue(comparisonFigures[k], number: number, formats: pageFormats,
+                                                    themes: options.themes, inlineSVG: inlined)
+                if comparisonFigures[k] != nil { number += 1 }
+                comparisonValues[k] = Comparison.page(comparisons[k], figure: comparisonFigures[k], figureValue: value, number: 0)
+            }
         }
         var css = String(decoding: try loader.asset("style.css"), as: UTF8.self)
         let mathFont = try MathFont.bytes()
@@ -141,7 +176,7 @@ public enum ReportRunner {
             "title": .string(options.title),
             "version": .string(version),
             "models": .array(modelValues),
-            "sections": .array(sections(models: analyses, values: modelValues)),
+            "sections": .array(sections(models: analyses, values: modelValues, comparisons: comparisonValues)),
             "warnings": .array(warnings.map { ["text": .string($0)] }),
             "inputs": .array(inputs),
             "builtin": .bool(options.models.contains { $0.dataPath == nil }),
@@ -182,25 +217,39 @@ public enum ReportRunner {
 
         // 5. Write or compare.
         if options.check {
-            return Outcome(summaries: analyses.map(Summary.text), warnings: warnings,
+            return Outcome(summaries: analyses.map(Summary.text) + comparisons.map(Comparison.summary), warnings: warnings,
                            differences: files.differences(from: options.outputDirectory, tolerance: options.checkTolerance),
                            files: files.files.keys.sorted())
         }
         progress("replacing \(options.outputDirectory)")
         try files.replace(options.outputDirectory)
-        return Outcome(summaries: analyses.map(Summary.text), warnings: warnings, differences: nil,
+        return Outcome(summaries: analyses.map(Summary.text) + comparisons.map(Comparison.summary), warnings: warnings, differences: nil,
                        files: files.files.keys.sorted())
     }
 
     /// The numbered sections after the two general ones: each family's derivation (the
     /// Gaussian and Bernoulli ones always, the others when a model uses them) followed by its
     /// models, in the registry's order. Each renders with its own partial (`partial`).
-    static func sections(models: [ModelAnalysis], values: [MustacheValue]) -> [MustacheValue] {
+    static func sections(models: [ModelAnalysis], values: [MustacheValue], comparisons: [MustacheValue]) -> [MustacheValue] {
         var out: [MustacheValue] = []
         var number = 3
-        for family in Families.all {
+        // The comparisons follow the last location family's models, whose derivations they need.
+        let lastLocation = Families.all.lastIndex { $0.isLocationFamily }
+        for (index, family) in Families.all.enumerated() {
             let mine = zip(models, values).filter { $0.0.kind == family.kind }.map(\.1)
-            guard !mine.isEmpty || Families.alwaysDerived.contains(family.kind.rawValue) else { continue }
+            let derived = !mine.isEmpty || Families.alwaysDerived.contains(family.kind.rawValue)
+                || (family.isLocationFamily && !comparisons.isEmpty)
+            defer {
+                if index == lastLocation {
+                    for value in comparisons {
+                        guard case var .object(o) = value else { continue }
+                        o["number"] = .number(Double(number))
+                        out.append(.object(o))
+                        number += 1
+                    }
+                }
+            }
+            guard derived else { continue }
             let d = family.derivation
             out.append(["partial": .string(d.partial), "id": .string(d.id), "title": .string(d.title), "number": .number(Double(number))])
             number += 1

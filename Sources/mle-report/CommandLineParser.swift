@@ -20,14 +20,21 @@ enum CommandLineParser {
 
     Usage:
       mle-report                               the default report (built-in data) into Output/
-      mle-report --data FILE.csv --x COL --y COL [--model linear|logistic|linear,logistic]
+      mle-report --data FILE.csv --x COL --y COL [--model MODEL[,MODEL…]]
       mle-report --config FILE.json
 
     Options:
       --out DIR            output directory (default: Output); replaced atomically
       --data FILE          CSV file with a header row (RFC 4180, UTF-8)
       --x COL, --y COL     predictor and response columns (default: x and y)
-      --model M            linear, logistic, or both separated by a comma (default with --data: linear)
+      --model LIST         noise models, separated by commas (default with --data: linear):
+                             linear     Gaussian noise, least squares
+                             laplace    Laplace noise, least absolute deviations
+                             student-t  Student-t noise, a robust loss
+                             logistic   Bernoulli labels (0/1), cross-entropy
+                             poisson    Poisson counts (0, 1, 2, …), log link
+                           any of linear, laplace, student-t adds a comparison of the three
+      --nu N               student-t: hold ν at N instead of estimating it
       --drop-missing       leave out rows whose x or y is empty, NA, N/A, NaN or null, and say how many
       --config FILE        JSON file listing several models (see the README)
       --templates DIR      your templates; any file missing there comes from the defaults
@@ -63,6 +70,7 @@ enum CommandLineParser {
                                               "--drop-missing", "--no-page", "--watch", "--transparent"]
         var formatGiven = false
         var data: String? = nil, x: String? = nil, y: String? = nil, models: [ModelKind]? = nil, config: String? = nil
+        var nu: Double? = nil
         var k = 0
         func value(_ flag: String, inline: String?) throws -> String {
             if let inline { return inline }
@@ -92,6 +100,12 @@ enum CommandLineParser {
             case "--x": x = try value(flag, inline: inline)
             case "--y": y = try value(flag, inline: inline)
             case "--model": models = try parseModels(try value(flag, inline: inline), flag: "--model")
+            case "--nu":
+                let text = try value(flag, inline: inline)
+                guard let v = decimal(text), v > 0 else {
+                    throw UsageError(message: "--nu \(text): expected a positive decimal number (the Student-t degrees of freedom)")
+                }
+                nu = v
             case "--config": config = try value(flag, inline: inline)
             case "--templates": options.templatesDirectory = try value(flag, inline: inline)
             case "--title":
@@ -164,12 +178,6 @@ enum CommandLineParser {
             }
             k += 1
         }
-        if let patterns = options.figurePatterns {
-            let names = options.figureNames
-            for pattern in patterns where !names.contains(where: { ReportOptions.glob(pattern, matches: $0) }) {
-                throw UsageError(message: "--figures: \(Message.quoted(pattern)) names no figure of this report; the figures are \(names.joined(separator: ", "))")
-            }
-        }
         if options.watch && options.check {
             throw UsageError(message: "--watch renders the report again and again; --check compares it once: give one of them")
         }
@@ -190,16 +198,26 @@ enum CommandLineParser {
             throw UsageError(message: "--format \(options.formats.map(\.rawValue).joined(separator: ",")): the page shows its figures as PNG or SVG, which browsers display; add one (for example --format pdf,svg)")
         }
         if let config {
-            guard data == nil, x == nil, y == nil, models == nil else {
-                throw UsageError(message: "--config lists its own data; do not combine it with --data, --x, --y or --model")
+            guard data == nil, x == nil, y == nil, models == nil, nu == nil else {
+                throw UsageError(message: "--config lists its own data; do not combine it with --data, --x, --y, --model or --nu (give a model \"nu\" in the config)")
             }
             try ConfigFile.apply(config, to: &options)
             options.configPath = config
         } else if let data {
-            options.models = (models ?? [.linear]).map { ModelRequest(kind: $0, dataPath: data, x: x ?? "x", y: y ?? "y") }
+            options.models = (models ?? [.linear]).map { ModelRequest(kind: $0, dataPath: data, x: x ?? "x", y: y ?? "y", nu: $0 == .studentT ? nu : nil) }
         } else {
             if x != nil || y != nil { throw UsageError(message: "--x and --y name columns of --data FILE; give the file too") }
-            if let models { options.models = models.map { ModelRequest(kind: $0, dataPath: nil, x: "x", y: "y") } }
+            if let models { options.models = models.map { ModelRequest(kind: $0, dataPath: nil, x: "x", y: "y", nu: $0 == .studentT ? nu : nil) } }
+        }
+        if nu != nil && !options.models.contains(where: { $0.kind == .studentT }) {
+            throw UsageError(message: "--nu sets the degrees of freedom of the student-t model; add student-t to --model")
+        }
+        // Figure names depend on the models, known only now.
+        if let patterns = options.figurePatterns {
+            let names = options.figureNames
+            for pattern in patterns where !names.contains(where: { ReportOptions.glob(pattern, matches: $0) }) {
+                throw UsageError(message: "--figures: \(Message.quoted(pattern)) names no figure of this report; the figures are \(names.joined(separator: ", "))")
+            }
         }
         return options
     }
@@ -216,7 +234,7 @@ enum CommandLineParser {
         var kinds: [ModelKind] = []
         for part in text.split(separator: ",", omittingEmptySubsequences: false) {
             guard let kind = ModelKind(rawValue: part.trimmingCharacters(in: .whitespaces).lowercased()) else {
-                throw UsageError(message: "\(flag): unknown model \"\(part)\" (use linear or logistic)")
+                throw UsageError(message: "\(flag): unknown model \"\(part)\" (known: \(ModelKind.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             if !kinds.contains(kind) { kinds.append(kind) }
         }

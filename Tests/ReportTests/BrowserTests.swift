@@ -62,7 +62,7 @@ final class BrowserTests: XCTestCase {
               let result = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
             return XCTFail("the harness reported nothing; Chromium said: \(dump.err.suffix(2000))")
         }
-        XCTAssertEqual(result["images"] as? Int, 8, "eight figures on the default page (four per model)")
+        XCTAssertEqual(result["images"] as? Int, 11, "eleven figures on the default page (six linear, four logistic, one comparison)")
         XCTAssertEqual((result["broken"] as? [Any])?.count, 0, "every figure loaded: \(result)")
         XCTAssertGreaterThan(result["math"] as? Int ?? 0, 50, "formulas became MathML")
         XCTAssertEqual(result["merror"] as? Int, 0)

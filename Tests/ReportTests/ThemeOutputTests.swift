@@ -8,7 +8,7 @@ final class ThemeOutputTests: CLITestCase {
     func testBothThemesByDefaultWithPictureSources() throws {
         XCTAssertEqual(try run(["--out", "B", "--quiet"]).status, 0)
         let figures = Set(snapshot("B").keys.filter { $0.hasPrefix("figures/") })
-        XCTAssertEqual(figures.count, 32, "8 figures × PNG and SVG × light and dark")
+        XCTAssertEqual(figures.count, 44, "11 figures × PNG and SVG × light and dark")
         XCTAssertTrue(figures.contains("figures/linear-fit.dark.png"))
         let page = text("B/index.html")
         XCTAssertTrue(page.contains(#"<source srcset="figures/linear-fit.dark.svg" media="(prefers-color-scheme: dark)" type="image/svg+xml">"#))
