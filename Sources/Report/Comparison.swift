@@ -48,7 +48,8 @@ enum Comparison {
         }
         attempt(.linear, "Gaussian", "mean squared error") { try LinearGaussianModel.fit(x: x, y: y) }
         attempt(.laplace, "Laplace", "mean absolute error") { try LaplaceModel.fit(x: x, y: y) }
-        attempt(.studentT, "Student-t", "Student-t loss") { try StudentTModel.fit(x: x, y: y) }
+        let lad = rows.first { $0.kind == .laplace }?.fit as? LaplaceFit
+        attempt(.studentT, "Student-t", "Student-t loss") { try StudentTModel.fit(x: x, y: y, lad: lad) }
         if let k = rows.firstIndex(where: { $0.kind == .studentT }), let t = rows[k].fit as? StudentTFit {
             rows[k].loss = "Student-t loss, ν̂ = \(s(t.nu))"
             if t.nuAtUpperBound { rows[k].note = "ν̂ ran to the top of its range (\(s(StudentTModel.nuRange.1))): no heavier tails than Gaussian" }

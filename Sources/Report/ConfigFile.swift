@@ -26,9 +26,15 @@ public enum ConfigFile {
             throw ReportError("\(path): not valid JSON (\(Message.escaped(reason, limit: 200)))")
         }
         guard let object = root as? [String: Any] else { throw ReportError("\(path): expected a JSON object at the top") }
-        let known: Set<String> = ["title", "seed", "models"]
+        let known: Set<String> = ["title", "seed", "models", "compare"]
         for key in object.keys.sorted() where !known.contains(key) {
-            throw ReportError("\(path): \(Message.quoted(key)): unknown field (known: models, seed, title)")
+            throw ReportError("\(path): \(Message.quoted(key)): unknown field (known: compare, models, seed, title)")
+        }
+        if let compare = object["compare"] {
+            guard let flag = compare as? Bool, String(cString: (compare as! NSNumber).objCType) == "c" else {
+                throw ReportError("\(path): compare: expected true or false")
+            }
+            options.compare = flag
         }
         if let title = object["title"] {
             guard let t = title as? String else { throw ReportError("\(path): title: expected a string") }

@@ -64,6 +64,8 @@ public struct ReportOptions: Sendable {
     public var dropMissing = false
     /// `--figures`: names or globs of the figures to make (nil: all).
     public var figurePatterns: [String]?
+    /// `--no-compare` (config `"compare": false`): no comparison of noise models.
+    public var compare = true
     /// `--no-page`: figures and report.json only.
     public var noPage = false
     /// `--check-tolerance RMS`: compare figures by content rather than bytes (see
@@ -92,6 +94,7 @@ extension ReportOptions {
     /// built-in data with outliers when the model has no file.
     public var comparisons: [ComparisonRequest] {
         var out: [ComparisonRequest] = []
+        guard compare else { return out }
         for m in models where Families.family(m.kind).isLocationFamily {
             let c = ComparisonRequest(dataPath: m.dataPath, x: m.x, y: m.y)
             if !out.contains(c) { out.append(c) }
@@ -170,6 +173,7 @@ extension ReportOptions {
         if singleFile { out.append("--single-file") }
         if let figurePatterns { out += ["--figures", figurePatterns.joined(separator: ",")] }
         if noPage { out.append("--no-page") }
+        if !compare && configPath == nil { out.append("--no-compare") }
         if themes.map(\.name) != defaults.themes.map(\.name) {
             out += ["--theme", themes.count == 2 ? "both" : themes[0].name]
         }

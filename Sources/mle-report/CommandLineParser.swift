@@ -34,6 +34,7 @@ enum CommandLineParser {
                              logistic   Bernoulli labels (0/1), cross-entropy
                              poisson    Poisson counts (0, 1, 2, …), log link
                            any of linear, laplace, student-t adds a comparison of the three
+      --no-compare         leave the comparison of noise models out (it fits all three)
       --nu N               student-t: hold ν at N instead of estimating it
       --drop-missing       leave out rows whose x or y is empty, NA, N/A, NaN or null, and say how many
       --config FILE        JSON file listing several models (see the README)
@@ -67,7 +68,7 @@ enum CommandLineParser {
     static func parse(_ arguments: [String]) throws -> ReportOptions? {
         var options = ReportOptions()
         let flagsWithoutValue: Set<String> = ["--help", "-h", "--version", "--single-file", "--check", "--quiet", "-q", "--progress",
-                                              "--drop-missing", "--no-page", "--watch", "--transparent"]
+                                              "--drop-missing", "--no-page", "--watch", "--transparent", "--no-compare"]
         var formatGiven = false
         var data: String? = nil, x: String? = nil, y: String? = nil, models: [ModelKind]? = nil, config: String? = nil
         var nu: Double? = nil
@@ -112,6 +113,7 @@ enum CommandLineParser {
                 options.title = try value(flag, inline: inline)
                 options.titleFromCommandLine = true
             case "--drop-missing": options.dropMissing = true
+            case "--no-compare": options.compare = false
             case "--format":
                 let text = try value(flag, inline: inline)
                 var formats: [ImageFormat] = []

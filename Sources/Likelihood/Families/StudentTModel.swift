@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// The fitted Student-t model `y = w·x + b + s·ε`, `ε ~ t_ν`: a heavy-tailed noise whose
@@ -63,12 +64,14 @@ public enum StudentTModel {
         lgamma((nu + 1) / 2) - lgamma(nu / 2) - 0.5 * log(nu * Double.pi)
     }
 
-    public static func fit(x: [Double], y: [Double], nu fixedNu: Double? = nil) throws -> StudentTFit {
+    /// - Parameter lad: the least-absolute-deviations fit of the same data, when the caller
+    ///   has it (one of the two starts).
+    public static func fit(x: [Double], y: [Double], nu fixedNu: Double? = nil, lad known: LaplaceFit? = nil) throws -> StudentTFit {
         guard x.count == y.count else { throw FitError.lengthMismatch(x: x.count, y: y.count) }
         let n = x.count
         guard n >= 4 || (fixedNu != nil && n >= 3) else { throw FitError.tooFewPoints(n: n, needed: fixedNu == nil ? 4 : 3) }
         let ls = try LinearGaussianModel.fit(x: x, y: y)
-        let lad = try LaplaceModel.fit(x: x, y: y)
+        let lad = try known ?? LaplaceModel.fit(x: x, y: y)
         let mx = ls.statistics.meanX, my = ls.statistics.meanY
         let xc = x.map { $0 - mx }, yc = y.map { $0 - my }
         func centred(_ p: Parameters) -> Parameters { Parameters(w: p.w, b: p.b + p.w * mx - my) }
@@ -154,27 +157,43 @@ public enum StudentTModel {
             let (w, c, lambda, tau) = (t[0], t[1], t[2], t[3])
             let s2 = exp(2 * lambda), nu = exp(tau)
             let n = Double(xc.count)
-            var sumLog = 0.0
-            var gw = 0.0, gc = 0.0, gl = 0.0, gnu = 0.0
-            var hww = 0.0, hwc = 0.0, hcc = 0.0, hwl = 0.0, hcl = 0.0, hll = 0.0, hwn = 0.0, hcn = 0.0, hln = 0.0, hnn = 0.0
-            for i in xc.indices {
-                let r = yc[i] - w * xc[i] - c
-                let q = r * r / s2
-                let a = nu + q
-                sumLog += log1p(q / nu)
-                guard derivatives else { continue }
-                let u = (nu + 1) / a
-                let x = xc[i]
-                gw += u * r * x; gc += u * r; gl += u * q
-                gnu += q / (nu * a)
-                let k = u * (2 * q / a - 1)
-                hww += k * x * x; hwc += k * x; hcc += k
-                let m = 2 * u * (q / a - 1)
-                hwl += m * r * x; hcl += m * r; hll += m * q
-                let d = (q - 1) / (a * a)
-                hwn += r * x * d; hcn += r * d; hln += q * d
-                hnn += q / (nu * a) - (nu + 1) / 2 * q * (2 * nu + q) / (nu * nu * a * a)
+            // The 15 sums, over fixed blocks of rows merged in order: the same result whatever
+            // the number of cores, and both cores busy at large n.
+            let block = 1 << 16
+            let blocks = max(1, (xc.count + block - 1) / block)
+            var partial = [Double](repeating: 0, count: blocks * 15)
+            partial.withUnsafeMutableBufferPointer { out in
+                let base = out.baseAddress!
+                let body = { (k: Int) in
+                    var t = [Double](repeating: 0, count: 15)
+                    for i in (k * block)..<min(xc.count, (k + 1) * block) {
+                        let r = yc[i] - w * xc[i] - c
+                        let q = r * r / s2
+                        let a = nu + q
+                        t[0] += log1p(q / nu)
+                        guard derivatives else { continue }
+                        let u = (nu + 1) / a
+                        let x = xc[i]
+                        t[1] += u * r * x; t[2] += u * r; t[3] += u * q
+                        t[4] += q / (nu * a)
+                        let kk = u * (2 * q / a - 1)
+                        t[5] += kk * x * x; t[6] += kk * x; t[7] += kk
+                        let m = 2 * u * (q / a - 1)
+                        t[8] += m * r * x; t[9] += m * r; t[10] += m * q
+                        let d = (q - 1) / (a * a)
+                        t[11] += r * x * d; t[12] += r * d; t[13] += q * d
+                        t[14] += q / (nu * a) - (nu + 1) / 2 * q * (2 * nu + q) / (nu * nu * a * a)
+                    }
+                    for j in 0..<15 { base[k * 15 + j] = t[j] }
+                }
+                if blocks == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: blocks, execute: body) }
             }
+            var sums = [Double](repeating: 0, count: 15)
+            for k in 0..<blocks { for j in 0..<15 { sums[j] += partial[k * 15 + j] } }
+            let sumLog = sums[0]
+            let (gw, gc, gl, gnu) = (sums[1], sums[2], sums[3], sums[4])
+            let (hww, hwc, hcc, hwl, hcl, hll) = (sums[5], sums[6], sums[7], sums[8], sums[9], sums[10])
+            let (hwn, hcn, hln, hnn) = (sums[11], sums[12], sums[13], sums[14])
             let ll = n * (StudentTModel.logNormaliser(nu) - lambda) - (nu + 1) / 2 * sumLog
             guard derivatives else { return (ll, [], []) }
             let dNu = n / 2 * (digamma((nu + 1) / 2) - digamma(nu / 2) - 1 / nu) - sumLog / 2 + (nu + 1) / 2 * gnu
