@@ -28,7 +28,7 @@ def read(name):
     a = np.array(rows)
     return {c: a[:, k] for k, c in enumerate(head)}
 
-LAPLACE = [("engel.csv", "income", "foodexp"), ("stackloss.csv", "AIRFLOW", "STACKLOSS"),
+LAPLACE = [("engel.csv", "income", "foodexp"), ("stackloss.csv", "AIRFLOW", "STACKLOSS"), ("randhie.csv", "lncoins", "mdvis"),
            ("statecrime.csv", "poverty", "murder"), ("nile.csv", "year", "volume")]
 STUDENT = [("stackloss.csv", "AIRFLOW", "STACKLOSS"), ("statecrime.csv", "poverty", "murder"),
            ("engel.csv", "income", "foodexp")]

@@ -60,7 +60,7 @@ public enum StudentTModel {
     /// The range ν is searched over; reaching the top means "Gaussian".
     public static let nuRange = (0.05, 1000.0)
 
-    static func logNormaliser(_ nu: Double) -> Double {
+    public static func logNormaliser(_ nu: Double) -> Double {
         lgamma((nu + 1) / 2) - lgamma(nu / 2) - 0.5 * log(nu * Double.pi)
     }
 

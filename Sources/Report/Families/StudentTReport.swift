@@ -17,7 +17,7 @@ enum StudentTReport: FamilyReport {
 
     /// Above this many rows the surfaces are drawn from a seeded sample of this many (each
     /// grid point costs a pass over the rows it uses); the fit always uses every row.
-    static let surfaceRows = 100_000
+    static let surfaceRows = 20_000
 
     struct Details {
         var surfaceX: [Double]
@@ -27,6 +27,12 @@ enum StudentTReport: FamilyReport {
         var window: (w: (Double, Double), b: (Double, Double))
         /// How many points have |r| > s√ν, where their loss bends down.
         var beyondInflection: Int
+        /// log L(w, b | ŝ, ν̂) − its maximum over `window`: one grid serves the region, the
+        /// likelihood figure and (as a mean loss) the contours.
+        var grid: SurfaceGrid
+        /// rows·(log normaliser − log ŝ) − max log L on the surface rows: the mean loss at a
+        /// grid value g is (constant − g)/rows.
+        var constant: Double
     }
 
     static func builtinData(seed: UInt64) -> Dataset { BuiltinData.outliers(seed: seed) }
@@ -56,24 +62,26 @@ enum StudentTReport: FamilyReport {
         let hw = (c * fit.covariance.ww).squareRoot(), hb = (c * fit.covariance.bb).squareRoot()
         let box = [Parameters(w: fit.w.estimate - 2 * hw, b: fit.b.estimate - 2 * hb), Parameters(w: fit.w.estimate + 2 * hw, b: fit.b.estimate + 2 * hb)]
         let top = StudentTModel.logLikelihood(fit.line, scale: fit.scale, nu: fit.nu, x: sx, y: sy)
-        let resolution = gridResolution(rows: sx.count)
-        let coarse = ModelAnalysis.grid(ModelAnalysis.window(around: box, padding: 0), resolution: resolution) {
+        // One window for all three surfaces: the Wald box, both starts and every maximum.
+        let starts = fit.searches.flatMap { [$0.path.first!, $0.line] } + fit.localMaxima.map(\.line)
+        let window = ModelAnalysis.window(around: starts + box, padding: 0.15)
+        let grid = ModelAnalysis.grid(window, resolution: gridResolution(rows: sx.count)) {
             StudentTModel.logLikelihood(Parameters(w: $0, b: $1), scale: fit.scale, nu: fit.nu, x: sx, y: sy) - top
         }
-        m.region = FigureFactory.regionBoundary(coarse, level: -depth, around: fit.line)
+        m.region = FigureFactory.regionBoundary(grid, level: -depth, around: fit.line)
         m.regionDepth = depth
-        let starts = fit.searches.flatMap { [$0.path.first!, $0.line] } + fit.localMaxima.map(\.line)
-        let window = ModelAnalysis.window(around: starts + m.region, padding: 0.15)
         var beyond = 0
         let knee = fit.scale * fit.nu.squareRoot()
         for (xi, yi) in zip(x, y) where abs(yi - fit.w.estimate * xi - fit.b.estimate) > knee { beyond += 1 }
-        m.details = Details(surfaceX: sx, surfaceY: sy, sampled: sampled, window: window, beyondInflection: beyond)
+        let constant = Double(sx.count) * (StudentTModel.logNormaliser(fit.nu) - log(fit.scale))
+        m.details = Details(surfaceX: sx, surfaceY: sy, sampled: sampled, window: window, beyondInflection: beyond, grid: grid,
+                            constant: constant - top)
         return m
     }
 
-    /// Keeps a grid near 4·10⁸ point evaluations (never below 60 × 60, never above 200 × 200).
+    /// Keeps the grid near 10⁸ point evaluations (never below 60 × 60, never above 200 × 200).
     static func gridResolution(rows: Int) -> Int {
-        max(60, min(200, Int((4e8 / Double(max(rows, 1))).squareRoot())))
+        max(60, min(200, Int((1e8 / Double(max(rows, 1))).squareRoot())))
     }
 
     static func figure(_ kind: String, _ m: ModelAnalysis, aspect: Double) -> ReportFigure {
@@ -127,10 +135,7 @@ enum StudentTReport: FamilyReport {
 
     static func likelihoodFigure(_ m: ModelAnalysis) -> ReportFigure {
         let fit = fitted(m), d = details(m)
-        let top = StudentTModel.logLikelihood(fit.line, scale: fit.scale, nu: fit.nu, x: d.surfaceX, y: d.surfaceY)
-        let grid = ModelAnalysis.grid(d.window, resolution: gridResolution(rows: d.surfaceX.count)) {
-            StudentTModel.logLikelihood(Parameters(w: $0, b: $1), scale: fit.scale, nu: fit.nu, x: d.surfaceX, y: d.surfaceY) - top
-        }
+        let grid = d.grid
         let floor = max(grid.minimum, -8 * m.regionDepth)
         var f = Figure()
         f.xLabel = "slope <i>w</i>"
@@ -143,7 +148,7 @@ enum StudentTReport: FamilyReport {
         f.marks.append(.line(points: m.region.map { Point($0.w, $0.b) }, color: .white, width: 2.2, dash: [], label: "95 % region (s, ν held)"))
         for (k, other) in fit.localMaxima.dropFirst().enumerated() {
             f.marks.append(.point(Point(other.line.w, other.line.b), shape: .diamond, color: .white, size: 11,
-                                  label: k == 0 ? "another local maximum" : nil))
+                                  label: k == 0 ? "another local maximum (its own s, ν)" : nil))
         }
         let ls = fit.searches.first!.path.first!
         f.marks.append(.point(Point(ls.w, ls.b), shape: .square, color: Palette.blue, size: 10, label: "least-squares line"))
@@ -158,16 +163,19 @@ enum StudentTReport: FamilyReport {
             + (d.sampled ? ", computed on \(Narrative.count(d.surfaceX.count)) rows drawn at random (seed \(FigureFactory.sampleSeed)) from the \(Narrative.count(m.n)); the fit used every row" : "")
             + ". The white curve is the 95 % likelihood-ratio region with s and ν fixed (a little narrower than with them free). "
             + "The window reaches the least-squares line (square), to show how far the outliers pull it. "
-            + (maxima > 1 ? "This surface has more than one peak: the searches from the least-squares and the least-absolute-deviations lines ended at different local maxima, and the report shows the higher."
+            + (maxima > 1 ? "The likelihood has more than one peak: the searches from the least-squares and the least-absolute-deviations lines ended at different local maxima ("
+                              + fit.localMaxima.map { "log L = \(s($0.logLikelihood, 7)) with s = \(s($0.scale)), ν = \(s($0.nu))" }.joined(separator: "; ")
+                              + "), and the report shows the higher. This slice holds s and ν at the higher one's values, so the other (diamond), which has its own, need not be a peak on it."
                           : "Both searches, from the least-squares and from the least-absolute-deviations line, climbed to the same peak.")
         return ReportFigure(name: "\(m.name)-likelihood", figure: f, caption: caption, altText: alt)
     }
 
     static func contoursFigure(_ m: ModelAnalysis) -> ReportFigure {
         let fit = fitted(m), d = details(m)
-        let grid = ModelAnalysis.grid(d.window, resolution: gridResolution(rows: d.surfaceX.count)) {
-            StudentTModel.meanLoss(Parameters(w: $0, b: $1), scale: fit.scale, nu: fit.nu, x: d.surfaceX, y: d.surfaceY)
-        }
+        // The mean loss from the log-likelihood grid: (constant − log L)/rows.
+        var grid = d.grid
+        let rows = Double(d.surfaceX.count)
+        grid.values = grid.values.map { (d.constant - $0) / rows }
         let minimum = StudentTModel.meanLoss(fit.line, scale: fit.scale, nu: fit.nu, x: d.surfaceX, y: d.surfaceY)
         var f = Figure()
         f.xLabel = "slope <i>w</i>"
@@ -258,9 +266,16 @@ enum StudentTReport: FamilyReport {
                    em.w, fit.w.estimate, passes: abs(em.w - fit.w.estimate) <= 1e-6 * fit.w.standardError + 1e-12 * abs(fit.w.estimate))
         page.check("… and ŝ² = Σ uᵢ rᵢ² / n", "Σ uᵢ rᵢ² / n", "ŝ²", em.s2, fit.scale * fit.scale,
                    passes: abs(em.s2 - fit.scale * fit.scale) <= 1e-6 * fit.scale * fit.scale)
-        page.check("the searches from both starts reach the same maximum", "log L from the least-squares start", "log L from the LAD start",
-                   fit.searches[0].logLikelihood, fit.searches.last!.logLikelihood,
-                   passes: fit.localMaxima.count == 1, failure: "different maxima")
+    }
+
+    static func warnings(_ m: ModelAnalysis) -> [String] {
+        let f = fitted(m)
+        var out: [String] = []
+        if f.localMaxima.count > 1 {
+            out.append("\(m.name): the Student-t likelihood has \(f.localMaxima.count) local maxima from the starts tried (log L \(f.localMaxima.map { NumberFormat.plain($0.logLikelihood, 8) }.joined(separator: " and "))); the page reports the higher")
+        }
+        if !f.converged { out.append("\(m.name): Newton's method did not converge; the estimates may be inaccurate.") }
+        return out
     }
 
     static func json(_ m: ModelAnalysis, _ o: inout [String: JSON]) {
