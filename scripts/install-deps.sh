@@ -3,7 +3,7 @@
 # Debian/Ubuntu: apt-get (with sudo when not root). Elsewhere: prints what to install.
 set -euo pipefail
 
-apt_packages=(pkg-config libcairo2-dev libpango1.0-dev libpng-dev fonts-dejavu-core fonts-texgyre-math)
+apt_packages=(pkg-config libcairo2-dev libpango1.0-dev libpng-dev libssl-dev fonts-dejavu-core fonts-texgyre-math)
 missing=0
 # `--browser` (used by `make test`): headless Chromium too, for the real-browser test of the page.
 if [ "${1:-}" = "--browser" ]; then
@@ -13,7 +13,7 @@ fi
 if ! command -v pkg-config >/dev/null 2>&1; then
   missing=1
 else
-  pkg-config --exists cairo pangocairo libpng || missing=1
+  pkg-config --exists cairo pangocairo libpng libcrypto || missing=1
 fi
 if ! command -v fc-list >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -q "DejaVuSans.ttf"; then
   missing=1
@@ -38,10 +38,10 @@ if command -v apt-get >/dev/null 2>&1; then
 fi
 
 cat >&2 <<'MSG'
-error: mle-report needs Cairo, Pango, libpng, pkg-config and the DejaVu fonts.
-  macOS (Homebrew): brew install pkg-config cairo pango libpng && brew install --cask font-dejavu
+error: mle-report needs Cairo, Pango, libpng, OpenSSL (libcrypto), pkg-config and the DejaVu fonts.
+  macOS (Homebrew): brew install pkg-config cairo pango libpng openssl@3 && brew install --cask font-dejavu
   (and TeX Gyre DejaVu Math: set MLE_REPORT_MATH_FONT to its .otf file)
   (and for `make test`: brew install --cask chromium)
-  Other systems: install the development packages of cairo, pango and libpng, and DejaVu Sans.
+  Other systems: install the development packages of cairo, pango, libpng and OpenSSL, and DejaVu Sans.
 MSG
 exit 1

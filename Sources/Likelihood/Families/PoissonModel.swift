@@ -157,12 +157,21 @@ public enum PoissonModel {
         for (xi, yi) in zip(x, y) {
             if Int(yi) <= maxCount { observed[Int(yi)] += 1 }
             let mu = fit.mean(at: xi)
-            // P(Y = k) by the recurrence p_k = p_{k−1} μ / k, from p₀ = e^{−μ} (in logs when
-            // μ is large enough for e^{−μ} to underflow).
-            var logP = -mu
-            for k in 0...maxCount {
-                if k > 0 { logP += log(mu) - log(Double(k)) }
-                expected[k] += exp(logP)
+            // P(Y = k) by the recurrence p_k = p_{k−1} μ / k from p₀ = e^{−μ}; in logs when
+            // e^{−μ} would underflow.
+            if mu < 600 {
+                var p = exp(-mu)
+                for k in 0...maxCount {
+                    if k > 0 { p *= mu / Double(k) }
+                    expected[k] += p
+                }
+            } else {
+                var logP = -mu
+                let logMu = log(mu)
+                for k in 0...maxCount {
+                    if k > 0 { logP += logMu - log(Double(k)) }
+                    expected[k] += exp(logP)
+                }
             }
         }
         return (observed, expected)
@@ -176,13 +185,13 @@ extension PoissonModel {
     public static func relativeLogLikelihoodGrid(x: [Double], y: [Double], w ws: [Double], b bs: [Double], fit: PoissonFit) -> SurfaceGrid {
         var sxy = 0.0, sy = 0.0
         for i in x.indices { sxy += y[i] * x[i]; sy += y[i] }
+        let lo = x.min() ?? 0, hi = x.max() ?? 0
         var logS = [Double](repeating: 0, count: ws.count)
         logS.withUnsafeMutableBufferPointer { out in
             let base = out.baseAddress!
             DispatchQueue.concurrentPerform(iterations: ws.count) { i in
                 let w = ws[i]
-                var top = -Double.infinity
-                for xk in x { top = max(top, w * xk) }
+                let top = max(w * lo, w * hi)
                 var sum = 0.0
                 for xk in x { sum += exp(w * xk - top) }
                 base[i] = top + log(sum)

@@ -32,7 +32,7 @@ enum LaplaceReport: FamilyReport {
     static func budget(n: Int) -> Int { n <= 100_000 ? 2000 : max(20, 200_000_000 / n) }
 
     /// Grid columns for an exact surface: each costs a pass over the data.
-    static func resolution(n: Int) -> Int { max(60, min(240, 600_000_000 / max(n, 1))) }
+    static func resolution(n: Int) -> Int { max(60, min(240, 120_000_000 / max(n, 1))) }
 
     static func analyse(_ request: ModelRequest, x: [Double], y: [Double], name: String, source: String) throws -> ModelAnalysis {
         let fit = try LaplaceModel.fit(x: x, y: y)
@@ -46,7 +46,7 @@ enum LaplaceReport: FamilyReport {
         let hw = (c * fit.covariance.ww).squareRoot(), hb = (c * fit.covariance.bb).squareRoot()
         let corners = fit.optimalSet + [Parameters(w: fit.w.estimate - 3 * hw, b: fit.b.estimate - 3 * hb),
                                         Parameters(w: fit.w.estimate + 3 * hw, b: fit.b.estimate + 3 * hb)]
-        let coarse = relativeProfile(m, window: ModelAnalysis.window(around: corners, padding: 0), resolution: min(160, resolution(n: m.n)))
+        let coarse = relativeProfile(m, window: ModelAnalysis.window(around: corners, padding: 0), resolution: min(120, resolution(n: m.n)))
         m.region = FigureFactory.regionBoundary(coarse, level: -depth, around: fit.line)
         m.regionDepth = depth
         let z = Standardisation(SufficientStatistics(x: x, y: y))

@@ -17,7 +17,7 @@ enum PoissonReport: FamilyReport {
     static func fitted(_ m: ModelAnalysis) -> PoissonFit { m.fit as! PoissonFit }
 
     /// Grid columns for an exact surface (each costs a pass over the data).
-    static func resolution(n: Int) -> Int { max(60, min(240, 600_000_000 / max(n, 1))) }
+    static func resolution(n: Int) -> Int { max(60, min(240, 120_000_000 / max(n, 1))) }
 
     static func analyse(_ request: ModelRequest, x: [Double], y: [Double], name: String, source: String) throws -> ModelAnalysis {
         let fit = try PoissonModel.fit(x: x, y: y)
@@ -27,7 +27,7 @@ enum PoissonReport: FamilyReport {
         let hw = (2 * depth * fit.covariance.ww).squareRoot(), hb = (2 * depth * fit.covariance.bb).squareRoot()
         let box = ModelAnalysis.window(around: [Parameters(w: fit.w.estimate - 2 * hw, b: fit.b.estimate - 2 * hb),
                                                 Parameters(w: fit.w.estimate + 2 * hw, b: fit.b.estimate + 2 * hb)], padding: 0)
-        let r = min(160, resolution(n: x.count))
+        let r = min(120, resolution(n: x.count))
         let coarse = PoissonModel.relativeLogLikelihoodGrid(x: x, y: y, w: SurfaceGrid.axis(box.w.0, box.w.1, count: r),
                                                             b: SurfaceGrid.axis(box.b.0, box.b.1, count: r), fit: fit)
         m.region = FigureFactory.regionBoundary(coarse, level: -depth, around: fit.line)
