@@ -169,8 +169,8 @@ func wholeJobs(binary: String) throws {
     let dir = FileManager.default.currentDirectoryPath + "/Benchmarks/tmp"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     print("\n## The whole report on generated CSVs (both models, PNG + SVG)\n")
-    print("| rows | CSV | wall | peak memory | largest file | read rate |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    print("| rows | CSV | wall | peak memory | largest file | read rate | wall with the noise comparison | its peak memory |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     var n = 1_000
     while n <= largest {
         let csv = "\(dir)/rows-\(n).csv"
@@ -178,8 +178,10 @@ func wholeJobs(binary: String) throws {
         let size = (try FileManager.default.attributesOfItem(atPath: csv)[.size] as? Int) ?? 0
         let out = "\(dir)/out-\(n)"
         let config = "\(dir)/config-\(n).json"
-        try #"{"models": [{"data": "rows-\#(n).csv", "x": "x", "y": "y", "model": "linear"}, {"data": "rows-\#(n).csv", "x": "x", "y": "label", "model": "logistic"}]}"#
-            .write(toFile: config, atomically: true, encoding: .utf8)
+        let models = #"[{"data": "rows-\#(n).csv", "x": "x", "y": "y", "model": "linear"}, {"data": "rows-\#(n).csv", "x": "x", "y": "label", "model": "logistic"}]"#
+        try #"{"compare": false, "models": \#(models)}"#.write(toFile: config, atomically: true, encoding: .utf8)
+        let compared = "\(dir)/config-compare-\(n).json"
+        try #"{"models": \#(models)}"#.write(toFile: compared, atomically: true, encoding: .utf8)
         var peak = 0
         var wall = Double.infinity
         for _ in 0..<(n >= 1_000_000 ? 1 : 3) {
@@ -188,6 +190,8 @@ func wholeJobs(binary: String) throws {
             wall = min(wall, time)
             peak = max(peak, rss)
         }
+        try? FileManager.default.removeItem(atPath: out)
+        let (withComparison, comparisonPeak) = measure(binary, ["--config", compared, "--out", out, "--quiet"])
         var biggest = 0
         if let e = FileManager.default.enumerator(atPath: out) {
             while let f = e.nextObject() as? String {
@@ -196,8 +200,8 @@ func wholeJobs(binary: String) throws {
         }
         // The read alone: the streaming reader on the two columns the models use.
         let read = try best(n >= 1_000_000 ? 1 : 3) { _ = try ColumnReader.read(path: csv, source: csv, columns: ["x", "y", "label"]) }
-        print(String(format: "| 10^%d | %.1f MB | %@ | %d MiB | %d KiB | %.0f MB/s |", Int(log10(Double(n))), Double(size) / 1e6, format(wall),
-                     peak >> 20, biggest / 1024, Double(size) / read / 1e6))
+        print(String(format: "| 10^%d | %.1f MB | %@ | %d MiB | %d KiB | %.0f MB/s | %@ | %d MiB |", Int(log10(Double(n))), Double(size) / 1e6, format(wall),
+                     peak >> 20, biggest / 1024, Double(size) / read / 1e6, format(withComparison), comparisonPeak >> 20))
         try? FileManager.default.removeItem(atPath: out)
         n *= 10
     }

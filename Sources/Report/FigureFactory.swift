@@ -59,22 +59,6 @@ enum FigureFactory {
         return chosen
     }
 
-    /// The labels as two strips of counts per cell of x (240 cells), zeros below 0 and ones
-    /// above 1, on one log colour scale with a colorbar that says so.
-    static func addStrips(to f: inout Figure, _ m: ModelAnalysis, lo: Double, hi: Double) {
-        let nx = 240
-        let dx = hi > lo ? (hi - lo) / Double(nx) : 1
-        var counts = [[Double]](repeating: [Double](repeating: 0, count: nx), count: 2)
-        for (x, y) in zip(m.x, m.y) { counts[y == 1 ? 1 : 0][min(nx - 1, max(0, Int((x - lo) / dx)))] += 1 }
-        let top = max(1, counts.flatMap { $0 }.max() ?? 1)
-        let xs = (0..<nx).map { lo + (Double($0) + 0.5) * dx }
-        for (label, rows) in [(0, [-0.045, -0.015]), (1, [1.015, 1.045])] {
-            let values = counts[label].map { $0 > 0 ? log10($0) : .nan }
-            f.marks.insert(.heatmap(Heatmap(x: xs, y: rows, values: values + values, range: (0, max(log10(top), 1e-9)))), at: 0)
-        }
-        f.colorbar = Colorbar(range: (0, max(log10(top), 1e-9)), label: "log₁₀ labels per cell of <i>x</i>")
-    }
-
     /// Adds the points as counts per cell on a 240 × 180 grid over their range (or over
     /// `yRange` when given), coloured on a log scale, with a colorbar that says so.
     static func addDensity(to f: inout Figure, x xs: [Double], y ys: [Double]) {
@@ -99,6 +83,16 @@ enum FigureFactory {
     static func linearForm(_ w: Double, _ b: Double, digits: Int = 3, markup: Bool) -> String {
         let x = markup ? "<i>x</i>" : "x"
         return "\(s(w, digits)) \(x) \(b < 0 ? "−" : "+") \(s(abs(b), digits))"
+    }
+
+    /// A figure of the data in the model's columns, titled, with the x range and 200 points
+    /// across it for drawing a fitted line or curve.
+    static func dataFigure(_ m: ModelAnalysis, title: String) -> (figure: Figure, lo: Double, hi: Double, xs: [Double]) {
+        var f = Figure()
+        (f.xLabel, f.yLabel) = labels(m)
+        f.title = title
+        let lo = m.x.min()!, hi = m.x.max()!
+        return (f, lo, hi, SurfaceGrid.axis(lo, hi, count: 200))
     }
 
     /// The column names for axis labels, escaped for Pango markup.

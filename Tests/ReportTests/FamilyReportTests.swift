@@ -117,7 +117,7 @@ final class FamilyReportTests: CLITestCase {
         let comparison = (report["comparisons"] as! [[String: Any]])[0]
         XCTAssertEqual(comparison["n"] as? Int, 60)
         let models = comparison["models"] as! [[String: Any]]
-        XCTAssertEqual(models.map { $0["family"] as! String }, ["gaussian", "laplace", "student-t"])
+        XCTAssertEqual(models.map { $0["family"] as! String }, ["gaussian", "laplace", "student_t"])
         let best = models.min { ($0["aic"] as! Double) < ($1["aic"] as! Double) }!
         XCTAssertEqual(comparison["best_by_aic"] as? String, best["family"] as? String)
         XCTAssertNotEqual(best["family"] as? String, "gaussian", "the outliers make a heavy-tailed noise win")

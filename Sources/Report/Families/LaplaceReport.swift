@@ -109,13 +109,7 @@ enum LaplaceReport: FamilyReport {
 
     static func fitFigure(_ m: ModelAnalysis) -> ReportFigure {
         let fit = fitted(m)
-        var f = Figure()
-        let (xl, yl) = FigureFactory.labels(m)
-        f.xLabel = xl
-        f.yLabel = yl
-        f.title = "Least-absolute-deviations line = Laplace MLE"
-        let lo = m.x.min()!, hi = m.x.max()!
-        let xs = SurfaceGrid.axis(lo, hi, count: 200)
+        var (f, lo, hi, xs) = FigureFactory.dataFigure(m, title: "Least-absolute-deviations line = Laplace MLE")
         let line = xs.map { fit.w.estimate * $0 + fit.b.estimate }
         // 95 % of Laplace(0, s) noise lies within ±s·ln 20.
         let half = fit.scale * log(20)

@@ -69,19 +69,13 @@ enum LinearReport: FamilyReport {
 
     static func fitFigure(_ m: ModelAnalysis) -> ReportFigure {
         let fit = fitted(m)
-        var f = Figure()
-        let (xl, yl) = FigureFactory.labels(m)
-        f.xLabel = xl
-        f.yLabel = yl
-        let lo = m.x.min()!, hi = m.x.max()!
-        let xs = SurfaceGrid.axis(lo, hi, count: 200)
+        var (f, lo, hi, xs) = FigureFactory.dataFigure(m, title: "Least-squares line = Gaussian MLE")
         let dense = m.n > FigureFactory.densityThreshold
         // Every point as a mark only when there are few: a million markers say less than a
         // density layer and weigh hundreds of megabytes.
         let points = dense ? [] : zip(m.x, m.y).map { Point($0, $1) }
         let sigma = fit.sigma2MLE.squareRoot()
         let line = xs.map { fit.w.estimate * $0 + fit.b.estimate }
-        f.title = "Least-squares line = Gaussian MLE"
         f.marks.append(.band(x: xs, lower: line.map { $0 - 2 * sigma }, upper: line.map { $0 + 2 * sigma },
                              color: Palette.vermillion.withAlpha(0.13), label: "±2σ̂ predictive band"))
         // Above the threshold the residuals are a seeded sample.

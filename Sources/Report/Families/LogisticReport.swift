@@ -114,15 +114,9 @@ enum LogisticReport: FamilyReport {
 
     static func fitFigure(_ m: ModelAnalysis) -> ReportFigure {
         let fit = fitted(m)
-        var f = Figure()
-        let (xl, yl) = FigureFactory.labels(m)
-        f.xLabel = xl
-        f.yLabel = yl
-        let lo = m.x.min()!, hi = m.x.max()!
-        let xs = SurfaceGrid.axis(lo, hi, count: 200)
+        var (f, lo, hi, xs) = FigureFactory.dataFigure(m, title: "Logistic fit: P(<i>y</i> = 1 | <i>x</i>) = σ(<i>wx</i> + <i>b</i>)")
         let dense = m.n > FigureFactory.densityThreshold
         let points = dense ? [] : zip(m.x, m.y).map { Point($0, $1) }
-        f.title = "Logistic fit: P(<i>y</i> = 1 | <i>x</i>) = σ(<i>wx</i> + <i>b</i>)"
         // Labels are jittered off 0 and 1 so that ties show; observed proportions in bins
         // show calibration.
         let curve = xs.map { Numerics.sigmoid(fit.w.estimate * $0 + fit.b.estimate) }

@@ -47,13 +47,7 @@ enum PoissonReport: FamilyReport {
 
     static func fitFigure(_ m: ModelAnalysis) -> ReportFigure {
         let fit = fitted(m)
-        var f = Figure()
-        let (xl, yl) = FigureFactory.labels(m)
-        f.xLabel = xl
-        f.yLabel = yl
-        f.title = "Poisson fit: E[<i>y</i> | <i>x</i>] = exp(<i>wx</i> + <i>b</i>)"
-        let lo = m.x.min()!, hi = m.x.max()!
-        let xs = SurfaceGrid.axis(lo, hi, count: 200)
+        var (f, lo, hi, xs) = FigureFactory.dataFigure(m, title: "Poisson fit: E[<i>y</i> | <i>x</i>] = exp(<i>wx</i> + <i>b</i>)")
         let curve = xs.map { fit.mean(at: $0) }
         if m.n > FigureFactory.densityThreshold {
             FigureFactory.addDensity(to: &f, x: m.x, y: m.y)

@@ -8,7 +8,7 @@ import Plot
 enum StudentTReport: FamilyReport {
     static let kind = ModelKind.studentT
     static let summaryName = "Student-t (robust)"
-    static let jsonFamily = "student-t"
+    static let jsonFamily = "student_t"
     static let derivation = Derivation(partial: "derivation-student-t", id: "student-t", title: "Student-t noise gives a robust loss")
     static let modelPartial = "model-student-t"
     static let figureKinds = ["fit", "likelihood", "contours"]
@@ -96,13 +96,7 @@ enum StudentTReport: FamilyReport {
 
     static func fitFigure(_ m: ModelAnalysis) -> ReportFigure {
         let fit = fitted(m)
-        var f = Figure()
-        let (xl, yl) = FigureFactory.labels(m)
-        f.xLabel = xl
-        f.yLabel = yl
-        f.title = "Student-t line: outliers weigh less"
-        let lo = m.x.min()!, hi = m.x.max()!
-        let xs = SurfaceGrid.axis(lo, hi, count: 200)
+        var (f, lo, hi, xs) = FigureFactory.dataFigure(m, title: "Student-t line: outliers weigh less")
         let line = xs.map { fit.w.estimate * $0 + fit.b.estimate }
         // The central 95 % of s·t_ν.
         let half = fit.scale * Distributions.studentTQuantile(0.975, degreesOfFreedom: fit.nu)
