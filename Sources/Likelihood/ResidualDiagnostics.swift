@@ -79,8 +79,10 @@ public struct ResidualDiagnostics: Sendable {
             let r = y[i] - fit.w.estimate * x[i] - fit.b.estimate
             studentised[i] = r / (s * max(1e-12, 1 - leverage(x[i])).squareRoot())
         }
-        studentised.sort()
         let ranks: [Int] = n <= maxPoints ? Array(0..<n) : (0..<maxPoints).map { Int((Double($0) + 0.5) / Double(maxPoints) * Double(n)) }
+        // Only the plotted order statistics are needed: select them (O(n log k)) rather than
+        // sort all n.
+        if n <= maxPoints { studentised.sort() } else { select(&studentised, ranks: ranks) }
         let positions = ranks.map { (Double($0 + 1) - 0.375) / (Double(n) + 0.25) }
         let theoretical = positions.map { -Distributions.normalQuantileUpper($0) }
         var lower: [Double], upper: [Double]
@@ -119,5 +121,35 @@ public struct ResidualDiagnostics: Sendable {
         let outside = zip(observed, zip(lower, upper)).filter { $0 < $1.0 || $0 > $1.1 }.count
         return QQ(theoretical: theoretical, observed: observed, lower: lower, upper: upper, simulated: simulated,
                   simulations: simulated ? simulations : 0, outside: outside)
+    }
+
+    /// Rearranges `values` so that each position in `ranks` (increasing) holds the value a
+    /// full sort would put there: quickselect on the middle rank, then the same on each side
+    /// with the ranks that fall there. - Complexity: O(n log ranks.count) expected.
+    static func select(_ values: inout [Double], ranks: [Int]) {
+        values.withUnsafeMutableBufferPointer { a in
+            var stack: [(lo: Int, hi: Int, r0: Int, r1: Int)] = [(0, a.count - 1, 0, ranks.count - 1)]
+            while let (lo0, hi0, r0, r1) = stack.popLast() {
+                guard r0 <= r1, lo0 < hi0 else { continue }
+                let mid = (r0 + r1) / 2
+                let k = ranks[mid]
+                var lo = lo0, hi = hi0
+                // Quickselect position k within [lo, hi].
+                while lo < hi {
+                    let m = lo + (hi - lo) / 2
+                    // Median of three as the pivot.
+                    let p = Swift.max(Swift.min(a[lo], a[m]), Swift.min(Swift.max(a[lo], a[m]), a[hi]))
+                    var i = lo, j = hi
+                    while i <= j {
+                        while a[i] < p { i += 1 }
+                        while a[j] > p { j -= 1 }
+                        if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
+                    }
+                    if k <= j { hi = j } else if k >= i { lo = i } else { break }
+                }
+                stack.append((lo0, k - 1, r0, mid - 1))
+                stack.append((k + 1, hi0, mid + 1, r1))
+            }
+        }
     }
 }

@@ -38,8 +38,8 @@ public enum ReportRunner {
         // 1. Data and fits.
         var datasets: [String: Dataset] = [:]
         var inputs: [MustacheValue] = []
-        var analyses: [ModelAnalysis] = []
-        for request in options.models {
+        var fits: [(ModelRequest, Dataset, String)] = []
+        for (k, request) in options.models.enumerated() {
             let dataset: Dataset
             if let path = request.dataPath, datasets[path] == nil {
                 // One read per file, of the columns its models use: the bytes parsed are the
@@ -52,27 +52,47 @@ public enum ReportRunner {
             } else {
                 dataset = try loadDataset(request, options: options, cache: datasets)
             }
-            let name = options.modelNames[analyses.count]
-            progress("fitting \(name) (\(analyses.count + 1) of \(options.models.count))")
-            var analysis = try ModelAnalysis.analyse(request, dataset: dataset, name: name, dropMissing: options.dropMissing)
-            // Messages name the file as typed; the page and report.json name it as the
-            // canonical command does, so that two spellings of one run give one report.
-            if let path = request.dataPath { analysis.source = ReportOptions.path(path, relativeTo: options.outputParent) }
-            analyses.append(analysis)
+            fits.append((request, dataset, options.modelNames[k]))
         }
-        var comparisons: [ComparisonAnalysis] = []
+        var comparisonJobs: [(ComparisonRequest, Dataset, String)] = []
         for (request, name) in zip(options.comparisons, options.comparisonNames) {
-            progress("comparing noise models (\(name))")
             let dataset: Dataset
             if let path = request.dataPath {
                 dataset = try datasets[path] ?? ColumnReader.read(path: path, source: path, columns: [request.x, request.y])
             } else {
                 dataset = BuiltinData.outliers(seed: options.seed)
             }
-            var c = try Comparison.analyse(request, dataset: dataset, name: name, dropMissing: options.dropMissing)
-            if let path = request.dataPath { c.source = ReportOptions.path(path, relativeTo: options.outputParent) }
-            comparisons.append(c)
+            comparisonJobs.append((request, dataset, name))
         }
+        // The fits are independent: all at once, each into its own slot; the first error in
+        // page order is the one reported.
+        progress("fitting \(fits.count) model\(fits.count == 1 ? "" : "s")\(comparisonJobs.isEmpty ? "" : " and comparing noise models")")
+        var fitted = [Result<ModelAnalysis, Error>?](repeating: nil, count: fits.count)
+        var compared = [Result<ComparisonAnalysis, Error>?](repeating: nil, count: comparisonJobs.count)
+        let slots = NSLock()
+        DispatchQueue.concurrentPerform(iterations: fits.count + comparisonJobs.count) { k in
+            if k < fits.count {
+                let (request, dataset, name) = fits[k]
+                let result = Result { () throws -> ModelAnalysis in
+                    var analysis = try ModelAnalysis.analyse(request, dataset: dataset, name: name, dropMissing: options.dropMissing)
+                    // Messages name the file as typed; the page and report.json name it as the
+                    // canonical command does, so that two spellings of one run give one report.
+                    if let path = request.dataPath { analysis.source = ReportOptions.path(path, relativeTo: options.outputParent) }
+                    return analysis
+                }
+                slots.lock(); fitted[k] = result; slots.unlock()
+            } else {
+                let (request, dataset, name) = comparisonJobs[k - fits.count]
+                let result = Result { () throws -> ComparisonAnalysis in
+                    var c = try Comparison.analyse(request, dataset: dataset, name: name, dropMissing: options.dropMissing)
+                    if let path = request.dataPath { c.source = ReportOptions.path(path, relativeTo: options.outputParent) }
+                    return c
+                }
+                slots.lock(); compared[k - fits.count] = result; slots.unlock()
+            }
+        }
+        let analyses = try fitted.map { try $0!.get() }
+        let comparisons = try compared.map { try $0!.get() }
         var warnings: [String] = []
         for m in analyses {
             if m.droppedRows > 0 {

@@ -210,4 +210,17 @@ final class FamilyReferenceTests: XCTestCase {
             }
         }
     }
+
+    /// Selecting order statistics gives exactly what sorting does, ties and duplicates included.
+    func testSelectingOrderStatisticsMatchesSorting() {
+        var random = RandomGenerator(seed: 3)
+        for n in [1, 2, 10, 1_000, 20_001] {
+            var values = (0..<n).map { _ in (random.nextUniform() * 50).rounded() }
+            let sorted = values.sorted()
+            let ranks = Array(Set((0..<min(n, 37)).map { $0 * n / 37 })).sorted()
+            ResidualDiagnostics.select(&values, ranks: ranks)
+            for r in ranks { XCTAssertEqual(values[r], sorted[r], "n = \(n), rank \(r)") }
+            XCTAssertEqual(values.sorted(), sorted)
+        }
+    }
 }

@@ -167,4 +167,26 @@ final class FamilyReportTests: CLITestCase {
         XCTAssertEqual(r.status, 2)
         XCTAssertTrue(r.stderr.contains("known: linear, laplace, student-t, logistic, poisson"), r.stderr)
     }
+
+    /// Points at the corners of a rectangle and its centre: a whole polygon of lines minimises
+    /// the sum of absolute deviations. The page says so and names the corners, report.json
+    /// lists them, and both surfaces draw the set.
+    func testLaplaceSaysWhenTheOptimumIsNotUnique() throws {
+        let data = write("square.csv", "x,y\n0,0\n0,2\n1,0\n1,2\n0.5,1\n")
+        let r = try run(["--data", data, "--model", "laplace", "--no-compare", "--out", "sq", "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let m = try model("sq")
+        XCTAssertEqual(m["unique"] as? Bool, false)
+        let corners = m["optimal_set"] as! [[Double]]
+        XCTAssertGreaterThanOrEqual(corners.count, 2)
+        XCTAssertTrue(corners.contains { abs($0[0] - 2) < 1e-12 && abs($0[1]) < 1e-12 }, "\(corners)")
+        XCTAssertEqual(m["sum_absolute_deviations"] as! Double, 4, accuracy: 1e-12)
+        let page = text("sq/index.html")
+        XCTAssertTrue(page.contains("The optimum is not unique: every line in the"), "the page says so")
+        XCTAssertFalse(page.contains("The optimum is unique"))
+        // The figures' descriptions (their SVG <desc>, the page's alt text) name the set too.
+        XCTAssertTrue(text("sq/figures/laplace-contours.svg").contains("marks every optimal line"))
+        XCTAssertTrue(text("sq/figures/laplace-likelihood.svg").contains("marks every optimal line"))
+        XCTAssertNil(try json("sq/report.json")["comparisons"].flatMap { ($0 as! [Any]).first }, "--no-compare leaves the comparison out")
+    }
 }

@@ -155,8 +155,17 @@ enum LaplaceReport: FamilyReport {
             intervalLabel: "95 % intervals (table)", title: "Laplace profile log-likelihood (s maximised out)",
             what: "log <i>L</i>ₚ(<i>w</i>, <i>b</i>) − log <i>L̂</i>ₚ", regionText: "the 95 % likelihood-ratio region", caption: caption,
             correlation: corr))
-        if !fit.isUnique { addOptimalSet(&figure.figure, fit) }
+        if !fit.isUnique {
+            addOptimalSet(&figure.figure, fit)
+            figure.altText += " " + optimalSetText(fit)
+        }
         return figure
+    }
+
+    /// The set of optimal lines in words, for alt texts.
+    static func optimalSetText(_ fit: LaplaceFit) -> String {
+        "The optimum is not unique: a black \(fit.optimalSet.count == 2 ? "segment" : "polygon") with corners "
+            + fit.optimalSet.map { "(\(s($0.w, 4)), \(s($0.b, 4)))" }.joined(separator: ", ") + " marks every optimal line."
     }
 
     static func addOptimalSet(_ f: inout Figure, _ fit: LaplaceFit) {
@@ -190,6 +199,7 @@ enum LaplaceReport: FamilyReport {
         let alt = "Contour lines of the mean absolute error over slope w and intercept b, polygons around the minimum \(s(fit.scale, 4)) at w = \(s(m.w, 4)), b = \(s(m.b, 4)). "
             + "Subgradient descent from (0, 0) with a shrinking step ends \(s(distance, 2)) standard errors from the optimum after \(Narrative.count(path.iterations)) steps; "
             + "the weighted-median descent reaches it exactly in \(fit.iterations) pivot\(fit.iterations == 1 ? "" : "s")."
+            + (fit.isUnique ? "" : " " + optimalSetText(fit))
         return ReportFigure(name: "\(m.name)-contours", figure: f,
                             caption: "The mean absolute error over (w, b) (levels halve their height above the minimum from ring to ring). Its contours have corners: the loss is piecewise linear, with a kink wherever a residual changes sign, so the gradient jumps and plain gradient descent has no step that works. "
                                 + "Subgradient descent with a step shrinking as 1/√t (green, on standardised x, mapped back) zig-zags and \(arrived(fit, path) ? "arrives" : "does not arrive: after \(Narrative.count(path.iterations)) steps its best point is \(s(distance, 2)) standard errors away"). "
