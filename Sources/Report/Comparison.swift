@@ -131,7 +131,7 @@ enum Comparison {
         let lines = c.fitted.map { "\($0.noise) y = \(FigureFactory.linearForm($0.fit!.w.estimate, $0.fit!.b.estimate, digits: 4, markup: false))" }.joined(separator: "; ")
         let alt = "\(c.n) points of \(c.request.y) against \(c.request.x) with the maximum-likelihood lines of three noise models: \(lines)."
         return ReportFigure(name: "\(c.name)-fits", figure: f,
-                            caption: "The maximum-likelihood line under each noise model. Squared residuals let far points dominate the Gaussian fit; absolute residuals (Laplace) and logarithmic ones (Student-t) let them count less. \(verdict(c))",
+                            caption: "The maximum-likelihood line under each noise model, with its AIC. Squared residuals let far points dominate the Gaussian fit; absolute residuals (Laplace) and logarithmic ones (Student-t) let them count less.",
                             altText: alt)
     }
 
