@@ -192,11 +192,12 @@ public enum ReportRunner {
                                            with: "url(\"data:font/otf;base64,\(Data(mathFont).base64EncodedString())\")")
         }
         let command = (["mle-report"] + options.canonicalArguments(relativeTo: options.outputParent)).map(shellQuoted).joined(separator: " ")
-        let context: MustacheValue = [
+        var context: MustacheValue = [
             "title": .string(options.title),
             "version": .string(version),
             "models": .array(modelValues),
             "sections": .array(sections(models: analyses, values: modelValues, comparisons: comparisonValues)),
+
             "warnings": .array(warnings.map { ["text": .string($0)] }),
             "inputs": .array(inputs),
             "builtin": .bool(options.models.contains { $0.dataPath == nil }),
@@ -205,6 +206,14 @@ public enum ReportRunner {
             "singleFile": .bool(options.singleFile),
             "inlineCSS": .string(css),
         ]
+        // Each family's models under its name too (`{{#linear}}…{{/linear}}`), as templates
+        // written before `sections` expect.
+        if case var .object(values) = context {
+            for family in Families.all {
+                values[family.kind.rawValue] = .array(zip(analyses, modelValues).filter { $0.0.kind == family.kind }.map(\.1))
+            }
+            context = .object(values)
+        }
         let renderer = Renderer(loader: loader, strictness: .strict)
         // User text (column names, titles, file names) must stay text: besides HTML's
         // characters, escape the two that the TeX pass after rendering would read as math.
