@@ -93,7 +93,7 @@ enum Narrative {
         let skew = abs(d.skewness) > 0.5 ? "a skewed shape (skewness \(s(d.skewness)))" : "a nearly symmetric shape (skewness \(s(d.skewness)))"
         parts.append("The residuals have \(skew) and \(tails).")
         if d.jarqueBeraP < 0.05 {
-            parts.append("The Jarque–Bera test rejects normal noise at the 5 % level (JB = \(s(d.jarqueBera, 4)), p = \(NumberFormat.pValue(d.jarqueBeraP)))\(d.excessKurtosis > 1 ? ": a heavy-tailed noise model (Laplace or Student-t below) may describe these data better, and its loss is less swayed by outliers than the MSE" : "").")
+            parts.append("The Jarque–Bera test rejects normal noise at the 5 % level (JB = \(s(d.jarqueBera, 4)), p = \(NumberFormat.pValue(d.jarqueBeraP)))\(d.excessKurtosis > 1 ? ": a heavy-tailed noise model (Laplace or Student-t) may describe these data better, and its loss is less swayed by outliers than the MSE" : "").")
         } else {
             parts.append("The Jarque–Bera test finds no evidence against normal noise (JB = \(s(d.jarqueBera, 4)), p = \(NumberFormat.pValue(d.jarqueBeraP))).")
         }
