@@ -209,6 +209,14 @@ final class FamilyReferenceTests: XCTestCase {
                 XCTAssertEqual(grid[i, j], direct, accuracy: 1e-12 * direct, "w = \(w), b = \(b)")
             }
         }
+        // Residuals exactly on the grid's values of b, below and above it.
+        let xs = [0.0, 1, 2, 3, 4, 5], ys = [0.0, 1, 2, 7, -3, 2]
+        let exact = LaplaceModel.sumAbsoluteGrid(x: xs, y: ys, w: [0, 0.5], b: [0, 1, 2])
+        for (i, w) in [0.0, 0.5].enumerated() {
+            for (j, b) in [0.0, 1, 2].enumerated() {
+                XCTAssertEqual(exact[i, j], LaplaceModel.sumAbsolute(Parameters(w: w, b: b), x: xs, y: ys), accuracy: 1e-12, "w = \(w), b = \(b)")
+            }
+        }
     }
 
     /// Selecting order statistics gives exactly what sorting does, ties and duplicates included.

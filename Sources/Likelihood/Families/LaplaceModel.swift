@@ -18,9 +18,11 @@ public struct LaplaceFit: LineFit, Equatable {
     public var converged: Bool { true }
     /// The 0-based rows the optimal line passes through.
     public var support: [Int]
-    /// The exact method's iterates: the least-squares start, then lines through two data
-    /// points, ending at the optimum.
+    /// The exact method's iterates: the start line, then lines through two data points,
+    /// ending at the optimum.
     public var path: [Parameters]
+    /// Where the exact method started, in words.
+    public var start: String
     /// The corners of the set of optimal lines, in order around it; one point when the
     /// optimum is unique.
     public var optimalSet: [Parameters]
@@ -48,6 +50,10 @@ public struct LaplaceFit: LineFit, Equatable {
 /// until no rotation about any point on the line improves the sum.
 public enum LaplaceModel {
     public static let parameterCount = 3
+    /// Above this many rows the descent starts from the exact fit of a seeded sample of
+    /// `sampleSize` rows.
+    public static let sampleThreshold = 50_000
+    public static let sampleSize = 20_000
 
     public static func fit(x: [Double], y: [Double]) throws -> LaplaceFit {
         guard x.count == y.count else { throw FitError.lengthMismatch(x: x.count, y: y.count) }
@@ -57,19 +63,35 @@ public enum LaplaceModel {
         let spread = (stats.sxx / Double(n)).squareRoot()
         guard stats.sxx > 0, spread > 1e-12 * max(abs(stats.meanX), spread) else { throw FitError.constantPredictor }
 
-        // Start at the point nearest the least-squares line.
-        let ols = Parameters(w: stats.sxy / stats.sxx, b: stats.meanY - stats.sxy / stats.sxx * stats.meanX)
+        // Start at the point nearest the least-squares line, or, on large data, nearest the
+        // exact LAD line of a seeded sample (the descent from there takes fewer pivots, each
+        // a pass over every row; the result is exact either way).
+        var start = Parameters(w: stats.sxy / stats.sxx, b: stats.meanY - stats.sxy / stats.sxx * stats.meanX)
+        var startName = "the least-squares line"
+        if n > sampleThreshold {
+            var random = RandomGenerator(seed: 17)
+            var sx: [Double] = [], sy: [Double] = []
+            sx.reserveCapacity(sampleSize); sy.reserveCapacity(sampleSize)
+            var needed = sampleSize
+            for k in 0..<n where needed > 0 {
+                if random.nextUniform() * Double(n - k) < Double(needed) { sx.append(x[k]); sy.append(y[k]); needed -= 1 }
+            }
+            if let sampled = try? fit(x: sx, y: sy) {
+                start = sampled.line
+                startName = "the least-absolute-deviations line of \(sampleSize) rows drawn at random"
+            }
+        }
         var pivot = 0
         var nearest = Double.infinity
         for i in 0..<n {
-            let r = abs(y[i] - ols.w * x[i] - ols.b)
+            let r = abs(y[i] - start.w * x[i] - start.b)
             if r < nearest { nearest = r; pivot = i }
         }
         var work = Workspace(capacity: n)
-        var line = ols
+        var line = start
         var best = Double.infinity
-        // The path starts at the least-squares line, whose nearest point is the first pivot.
-        var path: [Parameters] = [ols]
+        // The path starts at the start line, whose nearest point is the first pivot.
+        var path: [Parameters] = [start]
         var support = [pivot]
         var iterations = 0
         var pending = [pivot]
@@ -106,7 +128,7 @@ public enum LaplaceModel {
                           b: Coefficient(estimate: line.b, standardError: vbb.squareRoot(), quantile: z, pValue: Distributions.normalTwoSidedP),
                           scale: s, sumAbsoluteDeviations: best,
                           logLikelihood: -Double(n) * (log(2 * s) + 1),
-                          iterations: iterations, support: support.sorted(), path: path, optimalSet: optimal,
+                          iterations: iterations, support: support.sorted(), path: path, start: startName, optimalSet: optimal,
                           covariance: (vww, vwb, vbb))
     }
 
@@ -267,17 +289,53 @@ extension LaplaceModel {
                 let w = ws[i]
                 // Cell k holds the z in (b_k, b_{k+1}]; cell 0 everything up to b_0, the last
                 // everything above the top. Sums are kept relative to b_0 for accuracy.
+                // Four interleaved copies of the cells' counts and sums, merged after the pass:
+                // consecutive rows often share a cell, and one copy would make each update wait
+                // for the previous one.
+                let lanes = 4
+                var counts = [Double](repeating: 0, count: lanes * (nb + 1))
+                var sums = [Double](repeating: 0, count: lanes * (nb + 1))
+                var totals = (0.0, 0.0, 0.0, 0.0)
+                let inverse = 1 / step, top = Double(nb - 1)
+                counts.withUnsafeMutableBufferPointer { c in
+                    sums.withUnsafeMutableBufferPointer { t in
+                        x.withUnsafeBufferPointer { xs in
+                            y.withUnsafeBufferPointer { ys in
+                                @inline(__always) func cell(_ z: Double) -> Int {
+                                    // Cell ⌊position⌋ + 1 holds b_{cell−1} < z ≤ b_cell, cell 0 everything
+                                    // below b_0 and cell nb everything above the top (a z exactly on a grid
+                                    // value may land one cell up, where |z − b| = 0 anyway). Clamped without
+                                    // branches: on a narrow window most rows fall outside it, on either side
+                                    // at random.
+                                    Int(Swift.min(Swift.max(z * inverse, -1), top).rounded(.down)) + 1
+                                }
+                                var k = 0
+                                let m = xs.count
+                                while k + 4 <= m {
+                                    let z0 = ys[k] - w * xs[k] - b0, z1 = ys[k + 1] - w * xs[k + 1] - b0
+                                    let z2 = ys[k + 2] - w * xs[k + 2] - b0, z3 = ys[k + 3] - w * xs[k + 3] - b0
+                                    let c0 = cell(z0) * lanes, c1 = cell(z1) * lanes + 1, c2 = cell(z2) * lanes + 2, c3 = cell(z3) * lanes + 3
+                                    c[c0] += 1; t[c0] += z0; c[c1] += 1; t[c1] += z1
+                                    c[c2] += 1; t[c2] += z2; c[c3] += 1; t[c3] += z3
+                                    totals.0 += z0; totals.1 += z1; totals.2 += z2; totals.3 += z3
+                                    k += 4
+                                }
+                                while k < m {
+                                    let z = ys[k] - w * xs[k] - b0
+                                    let ck = cell(z) * lanes
+                                    c[ck] += 1; t[ck] += z; totals.0 += z
+                                    k += 1
+                                }
+                            }
+                        }
+                    }
+                }
                 var count = [Double](repeating: 0, count: nb + 1)
                 var sum = [Double](repeating: 0, count: nb + 1)
-                var total = 0.0
-                for k in x.indices {
-                    let z = y[k] - w * x[k] - b0
-                    let position = z / step
-                    let cell = position <= 0 ? 0 : (position >= Double(nb - 1) ? nb : Int(position.rounded(.up)))
-                    count[cell] += 1
-                    sum[cell] += z
-                    total += z
+                for j in 0...nb {
+                    for lane in 0..<lanes { count[j] += counts[j * lanes + lane]; sum[j] += sums[j * lanes + lane] }
                 }
+                let total = (totals.0 + totals.1) + (totals.2 + totals.3)
                 // Sweep b upward: below = the z at or below b_j.
                 var belowCount = 0.0, belowSum = 0.0
                 let n = Double(x.count)

@@ -192,7 +192,7 @@ enum LaplaceReport: FamilyReport {
         f.marks.append(.path(points: path.originalPoints.map { Point($0.w, $0.b) }, color: Palette.green,
                              label: "subgradient descent (\(Narrative.count(path.iterations)) steps, \(arrived(fit, path) ? "arrived" : "did not arrive"))"))
         f.marks.append(.path(points: fit.path.map { Point($0.w, $0.b) }, color: Palette.vermillion,
-                             label: "weighted-median descent from the least-squares line (\(fit.iterations) pivot\(fit.iterations == 1 ? "" : "s"), exact)"))
+                             label: "weighted-median descent (\(fit.iterations) pivot\(fit.iterations == 1 ? "" : "s"), exact)"))
         if !fit.isUnique { addOptimalSet(&f, fit) }
         f.marks.append(.point(Point(m.w, m.b), shape: .star, color: .ink, size: 13, label: "MLE"))
         f.accessibleTitle = "\(m.name): mean absolute error contours with the subgradient and exact paths"
@@ -203,7 +203,7 @@ enum LaplaceReport: FamilyReport {
         return ReportFigure(name: "\(m.name)-contours", figure: f,
                             caption: "The mean absolute error over (w, b) (levels halve their height above the minimum from ring to ring). Its contours have corners: the loss is piecewise linear, with a kink wherever a residual changes sign, so the gradient jumps and plain gradient descent has no step that works. "
                                 + "Subgradient descent with a step shrinking as 1/√t (green, on standardised x, mapped back) zig-zags and \(arrived(fit, path) ? "arrives" : "does not arrive: after \(Narrative.count(path.iterations)) steps its best point is \(s(distance, 2)) standard errors away"). "
-                                + "The exact method (red) moves from one line through two data points to a better one and stops at the optimum.",
+                                + "The exact method (red), from \(fit.start), moves from one line through two data points to a better one and stops at the optimum.",
                             altText: alt)
     }
 
