@@ -143,14 +143,18 @@ public enum LaplaceModel {
         return rows
     }
 
-    /// Scratch arrays for the weighted-median selection, reused across pivots.
+    /// A slope to another point and its weight, the distance in x.
+    struct Pair {
+        var slope: Double
+        var weight: Double
+    }
+
+    /// Scratch space for the weighted-median selection, reused across pivots.
     struct Workspace {
-        var slope: [Double]
-        var weight: [Double]
-        var row: [Int]
+        var pairs: [Pair]
         init(capacity: Int) {
-            slope = []; weight = []; row = []
-            slope.reserveCapacity(capacity); weight.reserveCapacity(capacity); row.reserveCapacity(capacity)
+            pairs = []
+            pairs.reserveCapacity(capacity)
         }
     }
 
@@ -158,58 +162,58 @@ public enum LaplaceModel {
     /// other points, weighted by their distance in x) and a row the line passes through.
     /// - Complexity: O(n) expected (selection, not sorting).
     static func bestSlope(about p: Int, x: [Double], y: [Double], work: inout Workspace) -> (Double, Int) {
-        work.slope.removeAll(keepingCapacity: true)
-        work.weight.removeAll(keepingCapacity: true)
-        work.row.removeAll(keepingCapacity: true)
+        work.pairs.removeAll(keepingCapacity: true)
         var total = 0.0
-        for i in x.indices where x[i] != x[p] {
-            let dx = x[i] - x[p]
-            work.slope.append((y[i] - y[p]) / dx)
-            work.weight.append(abs(dx))
-            work.row.append(i)
+        let xp = x[p], yp = y[p]
+        for i in x.indices where x[i] != xp {
+            let dx = x[i] - xp
+            work.pairs.append(Pair(slope: (y[i] - yp) / dx, weight: abs(dx)))
             total += abs(dx)
         }
-        let k = weightedMedian(&work, target: total / 2)
-        return (work.slope[k], work.row[k])
+        let median = weightedMedian(&work.pairs, target: total / 2)
+        // The row it came from: the same arithmetic gives the same slope.
+        for i in x.indices where x[i] != xp && (y[i] - yp) / (x[i] - xp) == median { return (median, i) }
+        return (median, p)
     }
 
-    /// The position (after partial reordering) of the smallest slope m with Σ_{slope ≤ m}
-    /// weight ≥ target: three-way quickselect on the parallel arrays.
-    static func weightedMedian(_ work: inout Workspace, target: Double) -> Int {
-        var lo = 0, hi = work.slope.count
-        var below = 0.0
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        while hi - lo > 1 {
-            // A pseudo-random pivot (fixed seed: the same choices every run).
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            let pivot = work.slope[lo + Int((state >> 33) % UInt64(hi - lo))]
-            // Dutch-flag partition: [lo, lt) < pivot, [lt, i) == pivot, (gt, hi) > pivot.
-            var lt = lo, i = lo, gt = hi - 1
-            var wLess = 0.0, wEqual = 0.0
-            while i <= gt {
-                let v = work.slope[i]
-                if v < pivot {
-                    wLess += work.weight[i]
-                    work.slope.swapAt(lt, i); work.weight.swapAt(lt, i); work.row.swapAt(lt, i)
-                    lt += 1; i += 1
-                } else if v > pivot {
-                    work.slope.swapAt(gt, i); work.weight.swapAt(gt, i); work.row.swapAt(gt, i)
-                    gt -= 1
+    /// The smallest slope m with Σ_{slope ≤ m} weight ≥ target: three-way quickselect.
+    static func weightedMedian(_ pairs: inout [Pair], target: Double) -> Double {
+        pairs.withUnsafeMutableBufferPointer { a in
+            var lo = 0, hi = a.count
+            var below = 0.0
+            var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+            while hi - lo > 1 {
+                // A pseudo-random pivot (fixed seed: the same choices every run).
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                let pivot = a[lo + Int((state >> 33) % UInt64(hi - lo))].slope
+                // Dutch-flag partition: [lo, lt) < pivot, [lt, i) == pivot, (gt, hi) > pivot.
+                var lt = lo, i = lo, gt = hi - 1
+                var wLess = 0.0, wEqual = 0.0
+                while i <= gt {
+                    let v = a[i].slope
+                    if v < pivot {
+                        wLess += a[i].weight
+                        a.swapAt(lt, i)
+                        lt += 1; i += 1
+                    } else if v > pivot {
+                        a.swapAt(gt, i)
+                        gt -= 1
+                    } else {
+                        wEqual += a[i].weight
+                        i += 1
+                    }
+                }
+                if below + wLess >= target && lt > lo {
+                    hi = lt
+                } else if below + wLess + wEqual >= target || gt + 1 >= hi {
+                    return a[lt].slope
                 } else {
-                    wEqual += work.weight[i]
-                    i += 1
+                    below += wLess + wEqual
+                    lo = gt + 1
                 }
             }
-            if below + wLess >= target && lt > lo {
-                hi = lt
-            } else if below + wLess + wEqual >= target || gt + 1 >= hi {
-                return lt
-            } else {
-                below += wLess + wEqual
-                lo = gt + 1
-            }
+            return a[lo].slope
         }
-        return lo
     }
 
     /// The corners of the set of optimal lines. From the optimal vertex, every rotation about a
