@@ -7,27 +7,44 @@ enum SVGDocument {
     /// so the same figure drawn twice would differ; after this it does not, and several figures
     /// can be inlined in one page without clashing ids.
     static func stabilizeIDs(_ svg: String, prefix: String) -> String {
-        let pattern = try! NSRegularExpression(pattern: ##"(id="|href="#|url\(#)([^")]+)"##)
-        let ns = svg as NSString
-        let matches = pattern.matches(in: svg, range: NSRange(location: 0, length: ns.length))
-        var names: [String: String] = [:]
-        for match in matches {
-            let kind = ns.substring(with: match.range(at: 1))
-            let name = ns.substring(with: match.range(at: 2))
-            if kind == "id=\"" && names[name] == nil { names[name] = "\(prefix)-\(names.count + 1)" }
+        // References are `id="NAME"`, `href="#NAME"` and `url(#NAME)`, found anywhere in the
+        // text (as in `xlink:href`), left to right without overlap; NAME runs to the next `"`
+        // or `)` and is not empty. Scanned as bytes: the names are ASCII, the rest is copied.
+        let bytes = Array(svg.utf8)
+        let openers: [[UInt8]] = [Array(#"id=""#.utf8), Array(##"href="#"##.utf8), Array("url(#".utf8)]
+        /// (opener index, name start, name end) of every reference.
+        var found: [(Int, Int, Int)] = []
+        var i = 0
+        let n = bytes.count
+        scan: while i < n {
+            for (k, opener) in openers.enumerated() where bytes[i] == opener[0] && i + opener.count < n {
+                var matches = true
+                for (j, b) in opener.enumerated() where bytes[i + j] != b { matches = false; break }
+                guard matches else { continue }
+                let start = i + opener.count
+                var end = start
+                while end < n && bytes[end] != 0x22 && bytes[end] != 0x29 { end += 1 }
+                guard end > start else { continue }
+                found.append((k, start, end))
+                i = end
+                continue scan
+            }
+            i += 1
         }
-        var out = ""
-        out.reserveCapacity(svg.utf8.count)
+        var names: [ArraySlice<UInt8>: [UInt8]] = [:]
+        for (k, start, end) in found where k == 0 && names[bytes[start..<end]] == nil {
+            names[bytes[start..<end]] = Array("\(prefix)-\(names.count + 1)".utf8)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(n + n / 8)
         var last = 0
-        for match in matches {
-            let nameRange = match.range(at: 2)
-            out += ns.substring(with: NSRange(location: last, length: nameRange.location - last))
-            let name = ns.substring(with: nameRange)
-            out += names[name] ?? name
-            last = nameRange.location + nameRange.length
+        for (_, start, end) in found {
+            out += bytes[last..<start]
+            if let renamed = names[bytes[start..<end]] { out += renamed } else { out += bytes[start..<end] }
+            last = end
         }
-        out += ns.substring(from: last)
-        return out
+        out += bytes[last...]
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Adds an accessible name and description: `<title>` and `<desc>` as the first children
