@@ -78,7 +78,8 @@ struct ModelPage {
     /// 1e-9 relative (every derivation identity holds to rounding, about 1e-15).
     mutating func check(_ what: String, _ left: String, _ right: String, _ a: Double, _ b: Double, passes: Bool? = nil,
                         failure: String = "fails") {
-        let relative = abs(a - b) / max(abs(a), abs(b), 1e-300)
+        // Against an exact zero a relative difference means nothing: show the absolute one.
+        let relative = a == 0 || b == 0 ? abs(a - b) : abs(a - b) / max(abs(a), abs(b), 1e-300)
         let ok = passes ?? (relative <= 1e-9)
         checks.append(["what": .string(what), "left": .string(left), "right": .string(right),
                        "leftValue": .string(NumberFormat.significant(a, 12)),

@@ -131,6 +131,18 @@ enum PoissonReport: FamilyReport {
                             altText: alt)
     }
 
+    /// What the slope means for the mean count, per a round step of x large enough to show:
+    /// "each 10 000 of INCOME multiplies the expected count by e^(10⁴ ŵ) = 0.900".
+    static func rateText(_ w: Double, x: String) -> String {
+        guard w != 0, w.isFinite else { return "the expected count does not change with \(x)" }
+        let k = Int((log10(0.5 / abs(w))).rounded())
+        if k <= 0 { return "each unit of \(x) multiplies the expected count by e^ŵ = \(s(exp(w), 4))" }
+        guard k < 16 else { return "the expected count hardly changes with \(x) (e^ŵ = \(s(exp(w), 8)) per unit)" }
+        let step = pow(10, Double(k))
+        let shown = Narrative.count(Int(step))
+        return "each \(shown) of \(x) multiplies the expected count by e^(\(shown)·ŵ) = \(s(exp(step * w), 4)) (each unit by \(s(exp(w), 8)))"
+    }
+
     static func dispersionText(_ fit: PoissonFit) -> String {
         let phi = fit.dispersion
         let head = "Pearson χ²/(n − 2) = \(s(phi, 3))"
@@ -165,7 +177,7 @@ enum PoissonReport: FamilyReport {
         page["lrP"] = .string(NumberFormat.pValue(fit.likelihoodRatioPValue))
         page["dispersionText"] = .string(dispersionText(fit))
         page.tex["meanDeviance"] = .string(NumberFormat.tex(fit.deviance / Double(fit.n), 6))
-        page["rate"] = .string("each unit of \(m.request.x) multiplies the expected count by e^ŵ = \(s(exp(fit.w.estimate), 4))")
+        page["rate"] = .string(rateText(fit.w.estimate, x: m.request.x))
         page.check("log L(ŵ, b̂) summed point by point, and as Newton's last step computed it", "Σ log Pois(yᵢ; μ̂ᵢ)", "log L",
                    fit.summedLogDensity(x: m.x, y: m.y), fit.logLikelihood)
         var fittedTotal = 0.0, score = 0.0, scale = 0.0, saturated = 0.0
