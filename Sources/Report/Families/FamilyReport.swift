@@ -44,6 +44,8 @@ extension FamilyReport {
     static var isLocationFamily: Bool { false }
     static var statisticName: String { "z" }
     static func warnings(_ m: ModelAnalysis) -> [String] { [] }
+    /// A number for prose and captions, to `digits` significant digits.
+    static func s(_ v: Double, _ digits: Int = 3) -> String { NumberFormat.significant(v, digits) }
 }
 
 /// A derivation section of the page.

@@ -105,8 +105,6 @@ enum LaplaceReport: FamilyReport {
         }
     }
 
-    static func s(_ v: Double, _ digits: Int = 3) -> String { NumberFormat.significant(v, digits) }
-
     static func fitFigure(_ m: ModelAnalysis) -> ReportFigure {
         let fit = fitted(m)
         var (f, lo, hi, xs) = FigureFactory.dataFigure(m, title: "Least-absolute-deviations line = Laplace MLE")

@@ -65,8 +65,6 @@ enum LinearReport: FamilyReport {
         }
     }
 
-    static func s(_ v: Double, _ digits: Int = 3) -> String { NumberFormat.significant(v, digits) }
-
     static func fitFigure(_ m: ModelAnalysis) -> ReportFigure {
         let fit = fitted(m)
         var (f, lo, hi, xs) = FigureFactory.dataFigure(m, title: "Least-squares line = Gaussian MLE")

@@ -94,8 +94,6 @@ enum LogisticReport: FamilyReport {
         }
     }
 
-    static func s(_ v: Double, _ digits: Int = 3) -> String { NumberFormat.significant(v, digits) }
-
     /// The labels as two strips of counts per cell of x (240 cells), zeros below 0 and ones
     /// above 1, on one log colour scale with a colorbar that says so.
     static func addStrips(to f: inout Figure, _ m: ModelAnalysis, lo: Double, hi: Double) {

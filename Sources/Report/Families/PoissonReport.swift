@@ -43,8 +43,6 @@ enum PoissonReport: FamilyReport {
         }
     }
 
-    static func s(_ v: Double, _ digits: Int = 3) -> String { NumberFormat.significant(v, digits) }
-
     static func fitFigure(_ m: ModelAnalysis) -> ReportFigure {
         let fit = fitted(m)
         var (f, lo, hi, xs) = FigureFactory.dataFigure(m, title: "Poisson fit: E[<i>y</i> | <i>x</i>] = exp(<i>wx</i> + <i>b</i>)")
