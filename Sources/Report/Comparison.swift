@@ -36,7 +36,10 @@ enum Comparison {
 
     static func s(_ v: Double, _ digits: Int = 3) -> String { NumberFormat.significant(v, digits) }
 
-    static func analyse(_ request: ComparisonRequest, dataset: Dataset, name: String, dropMissing: Bool) throws -> ComparisonAnalysis {
+    /// - Parameter known: fits of these same points the run already made (a `laplace` or
+    ///   `student-t` model on the same data), used instead of fitting again.
+    static func analyse(_ request: ComparisonRequest, dataset: Dataset, name: String, dropMissing: Bool,
+                        known: [ModelKind: any LineFit] = [:]) throws -> ComparisonAnalysis {
         let (x, y, kept) = try dataset.pairedNumbers(request.x, request.y, dropMissing: dropMissing)
         var rows: [ComparisonAnalysis.Row] = []
         func attempt(_ kind: ModelKind, _ noise: String, _ loss: String, _ fit: () throws -> any LineFit) {
@@ -46,10 +49,10 @@ enum Comparison {
                 rows.append(.init(kind: kind, noise: noise, loss: loss, fit: nil, note: "not fitted: \(error)"))
             }
         }
-        attempt(.linear, "Gaussian", "mean squared error") { try LinearGaussianModel.fit(x: x, y: y) }
-        attempt(.laplace, "Laplace", "mean absolute error") { try LaplaceModel.fit(x: x, y: y) }
+        attempt(.linear, "Gaussian", "mean squared error") { try known[.linear] as? LinearFit ?? LinearGaussianModel.fit(x: x, y: y) }
+        attempt(.laplace, "Laplace", "mean absolute error") { try known[.laplace] as? LaplaceFit ?? LaplaceModel.fit(x: x, y: y) }
         let lad = rows.first { $0.kind == .laplace }?.fit as? LaplaceFit
-        attempt(.studentT, "Student-t", "Student-t loss") { try StudentTModel.fit(x: x, y: y, lad: lad) }
+        attempt(.studentT, "Student-t", "Student-t loss") { try known[.studentT] as? StudentTFit ?? StudentTModel.fit(x: x, y: y, lad: lad) }
         if let k = rows.firstIndex(where: { $0.kind == .studentT }), let t = rows[k].fit as? StudentTFit {
             rows[k].loss = "Student-t loss, ν̂ = \(s(t.nu))"
             if t.nuAtUpperBound { rows[k].note = "ν̂ ran to the top of its range (\(s(StudentTModel.nuRange.1))): no heavier tails than Gaussian" }

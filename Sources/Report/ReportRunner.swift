@@ -65,33 +65,48 @@ public enum ReportRunner {
             comparisonJobs.append((request, dataset, name))
         }
         // The fits are independent: all at once, each into its own slot; the first error in
-        // page order is the one reported.
+        // page order is the one reported. A comparison whose Laplace or Student-t fit a model
+        // of the run already makes (same data and columns, ν estimated) waits for it instead.
+        func reuses(_ c: ComparisonRequest) -> Bool {
+            options.models.contains { $0.dataPath == c.dataPath && $0.x == c.x && $0.y == c.y
+                && ($0.kind == .laplace || ($0.kind == .studentT && $0.nu == nil)) }
+        }
+        let early = comparisonJobs.indices.filter { !reuses(comparisonJobs[$0].0) }
+        let late = comparisonJobs.indices.filter { reuses(comparisonJobs[$0].0) }
         progress("fitting \(fits.count) model\(fits.count == 1 ? "" : "s")\(comparisonJobs.isEmpty ? "" : " and comparing noise models")")
         var fitted = [Result<ModelAnalysis, Error>?](repeating: nil, count: fits.count)
         var compared = [Result<ComparisonAnalysis, Error>?](repeating: nil, count: comparisonJobs.count)
         let slots = NSLock()
-        DispatchQueue.concurrentPerform(iterations: fits.count + comparisonJobs.count) { k in
-            if k < fits.count {
-                let (request, dataset, name) = fits[k]
-                let result = Result { () throws -> ModelAnalysis in
-                    var analysis = try ModelAnalysis.analyse(request, dataset: dataset, name: name, dropMissing: options.dropMissing)
-                    // Messages name the file as typed; the page and report.json name it as the
-                    // canonical command does, so that two spellings of one run give one report.
-                    if let path = request.dataPath { analysis.source = ReportOptions.path(path, relativeTo: options.outputParent) }
-                    return analysis
-                }
-                slots.lock(); fitted[k] = result; slots.unlock()
-            } else {
-                let (request, dataset, name) = comparisonJobs[k - fits.count]
-                let result = Result { () throws -> ComparisonAnalysis in
-                    var c = try Comparison.analyse(request, dataset: dataset, name: name, dropMissing: options.dropMissing)
-                    if let path = request.dataPath { c.source = ReportOptions.path(path, relativeTo: options.outputParent) }
-                    return c
-                }
-                slots.lock(); compared[k - fits.count] = result; slots.unlock()
+        func compare(_ j: Int, known: [ModelKind: any LineFit]) {
+            let (request, dataset, name) = comparisonJobs[j]
+            let result = Result { () throws -> ComparisonAnalysis in
+                var c = try Comparison.analyse(request, dataset: dataset, name: name, dropMissing: options.dropMissing, known: known)
+                if let path = request.dataPath { c.source = ReportOptions.path(path, relativeTo: options.outputParent) }
+                return c
             }
+            slots.lock(); compared[j] = result; slots.unlock()
+        }
+        DispatchQueue.concurrentPerform(iterations: fits.count + early.count) { k in
+            guard k < fits.count else { return compare(early[k - fits.count], known: [:]) }
+            let (request, dataset, name) = fits[k]
+            let result = Result { () throws -> ModelAnalysis in
+                var analysis = try ModelAnalysis.analyse(request, dataset: dataset, name: name, dropMissing: options.dropMissing)
+                // Messages name the file as typed; the page and report.json name it as the
+                // canonical command does, so that two spellings of one run give one report.
+                if let path = request.dataPath { analysis.source = ReportOptions.path(path, relativeTo: options.outputParent) }
+                return analysis
+            }
+            slots.lock(); fitted[k] = result; slots.unlock()
         }
         let analyses = try fitted.map { try $0!.get() }
+        DispatchQueue.concurrentPerform(iterations: late.count) { k in
+            let c = comparisonJobs[late[k]].0
+            var known: [ModelKind: any LineFit] = [:]
+            for m in analyses where m.request.dataPath == c.dataPath && m.request.x == c.x && m.request.y == c.y && m.request.nu == nil {
+                known[m.kind] = m.fit
+            }
+            compare(late[k], known: known)
+        }
         let comparisons = try compared.map { try $0!.get() }
         var warnings: [String] = []
         for m in analyses {
