@@ -165,7 +165,27 @@ func generateCSV(rows n: Int, path: String) throws {
 
 /// The whole report (both models, PNG + SVG) on generated CSVs of 10³ … 10⁷ rows, as a user
 /// runs it: wall time, peak memory of the process, the largest file written.
+/// How far the 10⁷-row report's estimates lie from statsmodels' on the same CSV
+/// (Benchmarks/reference-1e7.json, written by make_reference_1e7.py), relative.
+func referenceAgreement(report: String, reference: String) -> String? {
+    guard let r = try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: report))) as? [String: Any],
+          let ref = try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: reference))) as? [String: Any],
+          let models = r["models"] as? [[String: Any]] else { return nil }
+    var parts: [String] = []
+    for m in models {
+        let family = m["family"] as? String == "gaussian" ? "linear" : "logistic"
+        guard let values = ref[family] as? [String: Double] else { continue }
+        let cells = ["w", "b", "log_likelihood"].map { key -> String in
+            let a = m[key] as? Double ?? .nan, b = values[key] ?? .nan
+            return String(format: "%@ %.1e", key, abs(a - b) / abs(b))
+        }
+        parts.append("\(family) " + cells.joined(separator: ", ") + (family == "linear" ? " (target 1e-9)" : " (target 1e-7)"))
+    }
+    return "Estimates at 10^7 rows against statsmodels on the same CSV (Benchmarks/reference-1e7.json), relative: " + parts.joined(separator: "; ") + "."
+}
+
 func wholeJobs(binary: String) throws {
+    var agreement: String? = nil
     let dir = FileManager.default.currentDirectoryPath + "/Benchmarks/tmp"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     print("\n## The whole report on generated CSVs (both models, PNG + SVG)\n")
@@ -202,9 +222,11 @@ func wholeJobs(binary: String) throws {
         let read = try best(n >= 1_000_000 ? 1 : 3) { _ = try ColumnReader.read(path: csv, source: csv, columns: ["x", "y", "label"]) }
         print(String(format: "| 10^%d | %.1f MB | %@ | %d MiB | %d KiB | %.0f MB/s | %@ | %d MiB |", Int(log10(Double(n))), Double(size) / 1e6, format(wall),
                      peak >> 20, biggest / 1024, Double(size) / read / 1e6, format(withComparison), comparisonPeak >> 20))
+        if n == 10_000_000 { agreement = referenceAgreement(report: "\(out)/report.json", reference: "\(dir)/../reference-1e7.json") }
         try? FileManager.default.removeItem(atPath: out)
         n *= 10
     }
     print("\nPeak memory is the report process's largest resident set (wait4's rusage of that child alone).")
+    if let agreement { print("\n" + agreement) }
 }
 if sink == 42 { print("") }
