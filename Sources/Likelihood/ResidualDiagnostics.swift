@@ -82,7 +82,8 @@ public struct ResidualDiagnostics: Sendable {
         let ranks: [Int] = n <= maxPoints ? Array(0..<n) : (0..<maxPoints).map { Int((Double($0) + 0.5) / Double(maxPoints) * Double(n)) }
         // Only the plotted order statistics are needed: select them (O(n log k)) rather than
         // sort all n.
-        if n <= maxPoints { studentised.sort() } else { select(&studentised, ranks: ranks) }
+        if n <= maxPoints { studentised.sort() }
+        let selected = n <= maxPoints ? ranks.map { studentised[$0] } : orderStatistics(studentised, ranks: ranks)
         let positions = ranks.map { (Double($0 + 1) - 0.375) / (Double(n) + 0.25) }
         let theoretical = positions.map { -Distributions.normalQuantileUpper($0) }
         var lower: [Double], upper: [Double]
@@ -117,39 +118,43 @@ public struct ResidualDiagnostics: Sendable {
                 lower.append(q - half); upper.append(q + half)
             }
         }
-        let observed = ranks.map { studentised[$0] }
+        let observed = selected
         let outside = zip(observed, zip(lower, upper)).filter { $0 < $1.0 || $0 > $1.1 }.count
         return QQ(theoretical: theoretical, observed: observed, lower: lower, upper: upper, simulated: simulated,
                   simulations: simulated ? simulations : 0, outside: outside)
     }
 
-    /// Rearranges `values` so that each position in `ranks` (increasing) holds the value a
-    /// full sort would put there: quickselect on the middle rank, then the same on each side
-    /// with the ranks that fall there. - Complexity: O(n log ranks.count) expected.
-    static func select(_ values: inout [Double], ranks: [Int]) {
-        values.withUnsafeMutableBufferPointer { a in
-            var stack: [(lo: Int, hi: Int, r0: Int, r1: Int)] = [(0, a.count - 1, 0, ranks.count - 1)]
-            while let (lo0, hi0, r0, r1) = stack.popLast() {
-                guard r0 <= r1, lo0 < hi0 else { continue }
-                let mid = (r0 + r1) / 2
-                let k = ranks[mid]
-                var lo = lo0, hi = hi0
-                // Quickselect position k within [lo, hi].
-                while lo < hi {
-                    let m = lo + (hi - lo) / 2
-                    // Median of three as the pivot.
-                    let p = Swift.max(Swift.min(a[lo], a[m]), Swift.min(Swift.max(a[lo], a[m]), a[hi]))
-                    var i = lo, j = hi
-                    while i <= j {
-                        while a[i] < p { i += 1 }
-                        while a[j] > p { j -= 1 }
-                        if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
-                    }
-                    if k <= j { hi = j } else if k >= i { lo = i } else { break }
-                }
-                stack.append((lo0, k - 1, r0, mid - 1))
-                stack.append((k + 1, hi0, mid + 1, r1))
-            }
+    /// The values a full sort would put at `ranks` (increasing), in three passes without
+    /// sorting: count the values in 65,536 equal cells of their range, find the cell of each
+    /// rank from the running counts, then collect only the values of those cells and sort
+    /// them (a few hundred values each). - Complexity: O(n + collected log collected).
+    static func orderStatistics(_ values: [Double], ranks: [Int]) -> [Double] {
+        guard let lo = values.min(), let hi = values.max(), hi > lo else { return ranks.map { _ in values.first ?? .nan } }
+        let cells = 1 << 16
+        let scale = Double(cells) / (hi - lo)
+        @inline(__always) func cell(_ v: Double) -> Int { Swift.min(cells - 1, Int((v - lo) * scale)) }
+        var counts = [Int](repeating: 0, count: cells)
+        for v in values { counts[cell(v)] += 1 }
+        // The cell of each rank and the rank of that cell's first value.
+        var wanted: [Int: (first: Int, slot: Int)] = [:]
+        var cellOfRank: [Int] = []
+        var before = 0, c = 0
+        for r in ranks {
+            while before + counts[c] <= r { before += counts[c]; c += 1 }
+            if wanted[c] == nil { wanted[c] = (before, wanted.count) }
+            cellOfRank.append(c)
+        }
+        var slotOfCell = [Int](repeating: -1, count: cells)
+        for (cellIndex, entry) in wanted { slotOfCell[cellIndex] = entry.slot }
+        var buckets = [[Double]](repeating: [], count: wanted.count)
+        for v in values {
+            let slot = slotOfCell[cell(v)]
+            if slot >= 0 { buckets[slot].append(v) }
+        }
+        for k in buckets.indices { buckets[k].sort() }
+        return zip(ranks, cellOfRank).map { r, c in
+            let entry = wanted[c]!
+            return buckets[entry.slot][r - entry.first]
         }
     }
 }
