@@ -168,7 +168,7 @@ public enum LogisticBernoulliModel {
 
     /// Mean cross-entropy `−log L / n` from (possibly grouped) data.
     public static func meanCrossEntropy(_ theta: Parameters, _ data: LogisticData) -> Double {
-        evaluate(theta, data).nll / Double(data.n)
+        negativeLogLikelihood(theta, data) / Double(data.n)
     }
 
     /// `−log L(w, b) = Σ softplus(w xᵢ + b) − yᵢ (w xᵢ + b)`. - Complexity: O(n).
