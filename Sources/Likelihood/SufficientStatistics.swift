@@ -22,6 +22,13 @@ public struct SufficientStatistics: Equatable, Sendable {
 
     public static let empty = SufficientStatistics(n: 0, meanX: 0, meanY: 0, sxx: 0, sxy: 0, syy: 0)
 
+    /// Whether x varies enough to fit a slope: its spread is more than 1e-12 of its size
+    /// (below that, rounding leaves every slope fitting alike).
+    public var xVaries: Bool {
+        let spread = (sxx / Double(n)).squareRoot()
+        return sxx > 0 && spread > 1e-12 * max(abs(meanX), spread)
+    }
+
     public init(n: Int, meanX: Double, meanY: Double, sxx: Double, sxy: Double, syy: Double) {
         self.n = n; self.meanX = meanX; self.meanY = meanY
         self.sxx = sxx; self.sxy = sxy; self.syy = syy

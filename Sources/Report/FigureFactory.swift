@@ -95,6 +95,35 @@ enum FigureFactory {
         return (f, lo, hi, SurfaceGrid.axis(lo, hi, count: 200))
     }
 
+    /// The fitted line over the data, in drawing order: a band of ±`half` around it, the
+    /// residual segments (of a seeded sample above the density threshold), the line, and the
+    /// points (or their density). Returns how many residuals are drawn and how many points lie
+    /// inside the band.
+    static func addLineFit(to f: inout Figure, _ m: ModelAnalysis, xs: [Double], half: Double, bandLabel: String) -> (shown: Int, inside: Int) {
+        let w = m.w, b = m.b
+        let line = xs.map { w * $0 + b }
+        f.marks.append(.band(x: xs, lower: line.map { $0 - half }, upper: line.map { $0 + half },
+                             color: Palette.vermillion.withAlpha(0.13), label: bandLabel))
+        // Every point as a mark only when there are few: a million markers say less than a
+        // density layer and weigh hundreds of megabytes.
+        let dense = m.n > densityThreshold
+        let shown = dense ? sample(x: m.x, y: m.y, count: residualSample) : zip(m.x, m.y).map { Point($0, $1) }
+        for (k, p) in shown.enumerated() {
+            f.marks.append(.line(points: [p, Point(p.x, w * p.x + b)], color: .muted, width: 0.8, dash: [],
+                                 label: k == 0 ? (dense ? "residuals of \(shown.count) random points" : "residuals") : nil))
+        }
+        f.marks.append(.line(points: zip(xs, line).map { Point($0, $1) }, color: Palette.vermillion, width: 2, dash: [],
+                             label: "ŷ = \(linearForm(w, b, markup: true))"))
+        if dense {
+            addDensity(to: &f, x: m.x, y: m.y)
+        } else {
+            f.marks.append(.scatter(points: shown, color: Palette.blue, size: 6, shape: .circle, edge: .edge, label: "data (<i>n</i> = \(m.n))"))
+        }
+        var inside = 0
+        for (x, y) in zip(m.x, m.y) where abs(y - w * x - b) <= half { inside += 1 }
+        return (shown.count, inside)
+    }
+
     /// The column names for axis labels, escaped for Pango markup.
     static func labels(_ m: ModelAnalysis) -> (x: String, y: String) {
         (markupEscaped(m.request.x), markupEscaped(m.request.y))

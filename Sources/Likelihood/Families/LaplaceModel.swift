@@ -56,8 +56,7 @@ public enum LaplaceModel {
         let n = x.count
         guard n >= 3 else { throw FitError.tooFewPoints(n: n, needed: 3) }
         let stats = SufficientStatistics(x: x, y: y)
-        let spread = (stats.sxx / Double(n)).squareRoot()
-        guard stats.sxx > 0, spread > 1e-12 * max(abs(stats.meanX), spread) else { throw FitError.constantPredictor }
+        guard stats.xVaries else { throw FitError.constantPredictor }
 
         // Start at the point nearest the least-squares line. (Starting nearer, from the exact
         // fit of a sample, was tried: at 10⁷ rows it saved no pivots.)

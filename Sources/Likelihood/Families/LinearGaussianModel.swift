@@ -41,9 +41,7 @@ public enum LinearGaussianModel {
     /// Fits the model from its sufficient statistics. - Complexity: O(1).
     public static func fit(_ s: SufficientStatistics) throws -> LinearFit {
         guard s.n >= 3 else { throw FitError.tooFewPoints(n: s.n, needed: 3) }
-        let spreadX = s.sxx / Double(s.n)
-        let scaleX = max(abs(s.meanX), spreadX.squareRoot())
-        guard s.sxx > 0, spreadX.squareRoot() > 1e-12 * scaleX else { throw FitError.constantPredictor }
+        guard s.xVaries else { throw FitError.constantPredictor }
         let slope = s.sxy / s.sxx
         let intercept = s.meanY - slope * s.meanX
         let rss = max(0, s.syy - slope * s.sxy)

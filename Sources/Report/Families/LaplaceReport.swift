@@ -107,30 +107,14 @@ enum LaplaceReport: FamilyReport {
 
     static func fitFigure(_ m: ModelAnalysis) -> ReportFigure {
         let fit = fitted(m)
-        var (f, lo, hi, xs) = FigureFactory.dataFigure(m, title: "Least-absolute-deviations line = Laplace MLE")
-        let line = xs.map { fit.w.estimate * $0 + fit.b.estimate }
+        var (f, _, _, xs) = FigureFactory.dataFigure(m, title: "Least-absolute-deviations line = Laplace MLE")
         // 95 % of Laplace(0, s) noise lies within ±s·ln 20.
         let half = fit.scale * log(20)
-        f.marks.append(.band(x: xs, lower: line.map { $0 - half }, upper: line.map { $0 + half },
-                             color: Palette.vermillion.withAlpha(0.13), label: "95 % of Laplace noise: ±ŝ·ln 20"))
         let dense = m.n > FigureFactory.densityThreshold
-        let shown = dense ? FigureFactory.sample(x: m.x, y: m.y, count: FigureFactory.residualSample) : zip(m.x, m.y).map { Point($0, $1) }
-        for (k, p) in shown.enumerated() {
-            f.marks.append(.line(points: [p, Point(p.x, fit.w.estimate * p.x + fit.b.estimate)], color: .muted, width: 0.8, dash: [],
-                                 label: k == 0 ? (dense ? "residuals of \(shown.count) random points" : "residuals") : nil))
-        }
-        f.marks.append(.line(points: zip(xs, line).map { Point($0, $1) }, color: Palette.vermillion, width: 2, dash: [],
-                             label: "ŷ = \(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, markup: true))"))
-        if dense {
-            FigureFactory.addDensity(to: &f, x: m.x, y: m.y)
-        } else {
-            f.marks.append(.scatter(points: shown, color: Palette.blue, size: 6, shape: .circle, edge: .edge, label: "data (<i>n</i> = \(m.n))"))
-        }
+        let (_, inside) = FigureFactory.addLineFit(to: &f, m, xs: xs, half: half, bandLabel: "95 % of Laplace noise: ±ŝ·ln 20")
         let support = fit.support.map { Point(m.x[$0], m.y[$0]) }
         f.marks.append(.scatter(points: support, color: .ink, size: 11, shape: .diamond, edge: nil, label: "the two points the line passes through"))
         f.accessibleTitle = "\(m.name): data and the least-absolute-deviations line"
-        var inside = 0
-        for (x, y) in zip(m.x, m.y) where abs(y - fit.w.estimate * x - fit.b.estimate) <= half { inside += 1 }
         let alt = "\(dense ? "Density of" : "Scatter plot of") \(m.n) points of \(m.request.y) against \(m.request.x) with the least-absolute-deviations line "
             + "y = \(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, digits: 4, markup: false)), which passes through the data points "
             + support.map { "(\(s($0.x, 4)), \(s($0.y, 4)))" }.joined(separator: " and ")

@@ -67,39 +67,17 @@ enum LinearReport: FamilyReport {
 
     static func fitFigure(_ m: ModelAnalysis) -> ReportFigure {
         let fit = fitted(m)
-        var (f, lo, hi, xs) = FigureFactory.dataFigure(m, title: "Least-squares line = Gaussian MLE")
+        var (f, _, _, xs) = FigureFactory.dataFigure(m, title: "Least-squares line = Gaussian MLE")
         let dense = m.n > FigureFactory.densityThreshold
-        // Every point as a mark only when there are few: a million markers say less than a
-        // density layer and weigh hundreds of megabytes.
-        let points = dense ? [] : zip(m.x, m.y).map { Point($0, $1) }
         let sigma = fit.sigma2MLE.squareRoot()
-        let line = xs.map { fit.w.estimate * $0 + fit.b.estimate }
-        f.marks.append(.band(x: xs, lower: line.map { $0 - 2 * sigma }, upper: line.map { $0 + 2 * sigma },
-                             color: Palette.vermillion.withAlpha(0.13), label: "±2σ̂ predictive band"))
-        // Above the threshold the residuals are a seeded sample.
-        let shown = dense ? FigureFactory.sample(x: m.x, y: m.y, count: FigureFactory.residualSample) : points
-        for (k, p) in shown.enumerated() {
-            let fitted = fit.w.estimate * p.x + fit.b.estimate
-            f.marks.append(.line(points: [p, Point(p.x, fitted)], color: .muted, width: 0.8, dash: [],
-                                 label: k == 0 ? (dense ? "residuals of \(shown.count) random points" : "residuals") : nil))
-        }
-        f.marks.append(.line(points: zip(xs, line).map { Point($0, $1) }, color: Palette.vermillion, width: 2, dash: [],
-                             label: "ŷ = \(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, markup: true))"))
-        if dense {
-            FigureFactory.addDensity(to: &f, x: m.x, y: m.y)
-        } else {
-            f.marks.append(.scatter(points: points, color: Palette.blue, size: 6, shape: .circle, edge: .edge,
-                                    label: "data (<i>n</i> = \(m.n))"))
-        }
+        let (shownCount, inside) = FigureFactory.addLineFit(to: &f, m, xs: xs, half: 2 * sigma, bandLabel: "±2σ̂ predictive band")
         f.accessibleTitle = "\(m.name): data and the maximum-likelihood line"
-        var inside = 0
-        for (x, y) in zip(m.x, m.y) where abs(y - fit.w.estimate * x - fit.b.estimate) <= 2 * sigma { inside += 1 }
         let alt = (dense ? "Density of \(m.n) points of \(m.request.y) against \(m.request.x), shown as counts per cell, " : "Scatter plot of \(m.request.y) against \(m.request.x) for \(m.n) points, ")
             + "with the maximum-likelihood line "
-            + "y = \(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, digits: 4, markup: false)), grey residual segments from \(dense ? "\(shown.count) randomly chosen points" : "each point") "
+            + "y = \(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, digits: 4, markup: false)), grey residual segments from \(dense ? "\(shownCount) randomly chosen points" : "each point") "
             + "to the line, and a shaded band of ±2σ̂ = ±\(s(2 * sigma)) around it that holds \(inside) of the \(m.n) points."
         let residuals = dense
-            ? "Grey segments are the residuals, whose squares the fit minimises, of \(shown.count) points drawn at random (seed \(FigureFactory.sampleSeed)) from the \(Narrative.count(m.n)); the colours count the points in each cell"
+            ? "Grey segments are the residuals, whose squares the fit minimises, of \(shownCount) points drawn at random (seed \(FigureFactory.sampleSeed)) from the \(Narrative.count(m.n)); the colours count the points in each cell"
             : "Grey segments are the residuals whose squares the fit minimises"
         return ReportFigure(name: "\(m.name)-fit", figure: f,
                             caption: "The data with the fitted line. \(residuals); the band is ±2σ̂ with σ̂² = RSS/n = \(s(fit.sigma2MLE, 4)).",

@@ -27,6 +27,8 @@ enum StudentTReport: FamilyReport {
         var window: (w: (Double, Double), b: (Double, Double))
         /// How many points have |r| > s√ν, where their loss bends down.
         var beyondInflection: Int
+        /// How many points weigh less than one half in the fit.
+        var downWeighted: Int
         /// log L(w, b | ŝ, ν̂) − its maximum over `window`: one grid serves the region, the
         /// likelihood figure and (as a mean loss) the contours.
         var grid: SurfaceGrid
@@ -70,11 +72,14 @@ enum StudentTReport: FamilyReport {
         }
         m.region = FigureFactory.regionBoundary(grid, level: -depth, around: fit.line)
         m.regionDepth = depth
-        var beyond = 0
+        var beyond = 0, down = 0
         let knee = fit.scale * fit.nu.squareRoot()
-        for (xi, yi) in zip(x, y) where abs(yi - fit.w.estimate * xi - fit.b.estimate) > knee { beyond += 1 }
+        for (xi, yi) in zip(x, y) {
+            if abs(yi - fit.w.estimate * xi - fit.b.estimate) > knee { beyond += 1 }
+            if fit.weight(x: xi, y: yi) < 0.5 { down += 1 }
+        }
         let constant = Double(sx.count) * (StudentTModel.logNormaliser(fit.nu) - log(fit.scale))
-        m.details = Details(surfaceX: sx, surfaceY: sy, sampled: sampled, window: window, beyondInflection: beyond, grid: grid,
+        m.details = Details(surfaceX: sx, surfaceY: sy, sampled: sampled, window: window, beyondInflection: beyond, downWeighted: down, grid: grid,
                             constant: constant - top)
         return m
     }
@@ -94,7 +99,7 @@ enum StudentTReport: FamilyReport {
 
     static func fitFigure(_ m: ModelAnalysis) -> ReportFigure {
         let fit = fitted(m)
-        var (f, lo, hi, xs) = FigureFactory.dataFigure(m, title: "Student-t line: outliers weigh less")
+        var (f, _, _, xs) = FigureFactory.dataFigure(m, title: "Student-t line: outliers weigh less")
         let line = xs.map { fit.w.estimate * $0 + fit.b.estimate }
         // The central 95 % of s·t_ν.
         let half = fit.scale * Distributions.studentTQuantile(0.975, degreesOfFreedom: fit.nu)
@@ -114,7 +119,7 @@ enum StudentTReport: FamilyReport {
             f.marks.append(.scatter(points: light, color: Palette.vermillion, size: dense ? 5 : 7, shape: .diamond, edge: .edge,
                                     label: "weight &lt; ½: treated as outliers"))
         }
-        let down = zip(m.x, m.y).filter { fit.weight(x: $0.0, y: $0.1) < 0.5 }.count
+        let down = details(m).downWeighted
         f.accessibleTitle = "\(m.name): data and the Student-t line"
         let alt = "\(dense ? "Density of" : "Scatter plot of") \(m.n) points of \(m.request.y) against \(m.request.x) with the Student-t maximum-likelihood line "
             + "y = \(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, digits: 4, markup: false)) (ν = \(s(fit.nu)), s = \(s(fit.scale))). "
@@ -239,7 +244,7 @@ enum StudentTReport: FamilyReport {
                                    ["term": "method", "value": .string("Newton from \(fit.searches.count) starts, \(fit.converged ? "converged" : "<strong>not converged</strong>")")]]
         page.tex["scale"] = .string(NumberFormat.tex(fit.scale, 5))
         page.tex["nu"] = .string(NumberFormat.tex(fit.nu, 4))
-        let down = zip(m.x, m.y).filter { fit.weight(x: $0.0, y: $0.1) < 0.5 }.count
+        let down = details(m).downWeighted
         var text = "The fit estimated ν = \(s(fit.nu, 4))\(fit.nuFixed ? " (given with --nu)" : ""): "
         text += fit.nu < 2 ? "tails so heavy that the noise has no finite variance. "
               : fit.nu < 10 ? "clearly heavier tails than Gaussian noise. "
@@ -276,7 +281,7 @@ enum StudentTReport: FamilyReport {
         o["scale"] = .number(f.scale)
         o["nu"] = .number(f.nu)
         o["nu_fixed"] = .bool(f.nuFixed)
-        o["down_weighted_points"] = .int(zip(m.x, m.y).filter { f.weight(x: $0.0, y: $0.1) < 0.5 }.count)
+        o["down_weighted_points"] = .int(d.downWeighted)
         o["local_maxima"] = .array(f.localMaxima.map {
             .object(["start": .string($0.start), "w": .number($0.line.w), "b": .number($0.line.b), "scale": .number($0.scale), "nu": .number($0.nu),
                      "log_likelihood": .number($0.logLikelihood)])
