@@ -123,7 +123,7 @@ enum Comparison {
             f.marks.append(.scatter(points: zip(c.x, c.y).map { Point($0, $1) }, color: .muted, size: 5, shape: .circle, edge: nil,
                                     label: "data (<i>n</i> = \(c.n))"))
         }
-        let styles: [ModelKind: (Color, [Double])] = [.linear: (Palette.blue, [6, 3]), .laplace: (Palette.vermillion, []), .studentT: (Palette.green, [2, 2])]
+        let styles: [ModelKind: (Color, [Double])] = [.linear: (Palette.blue, [6, 3]), .laplace: (Palette.vermillion, []), .studentT: (Palette.green, [2, 5])]
         for row in c.fitted {
             let fit = row.fit!
             let (color, dash) = styles[row.kind]!
