@@ -49,7 +49,6 @@ public struct ModelAnalysis {
     public var iterations: Int { fit.iterations }
     public var converged: Bool { fit.converged }
     public var coefficients: (w: Coefficient, b: Coefficient) { (fit.w, fit.b) }
-    public var mle: Parameters { Parameters(w: w, b: b) }
 
     /// Fits the requested model to the data set, turning fit errors into located messages.
     static func analyse(_ request: ModelRequest, dataset: Dataset, name: String, dropMissing: Bool = false) throws -> ModelAnalysis {

@@ -211,8 +211,6 @@ enum LaplaceReport: FamilyReport {
         page["aicNote"] = "AIC = 2k − 2 log L with k = 3 parameters (w, b and the scale s)"
         page["statisticsAfter"] = [["term": "mean absolute error $\\hat s$", "value": f(fit.scale, 6)],
                                    ["term": "method", "value": .string("exact (\(fit.iterations) pivot\(fit.iterations == 1 ? "" : "s"))")]]
-        page["scale"] = f(fit.scale, 5)
-        page["sad"] = f(fit.sumAbsoluteDeviations, 6)
         page.tex["scale"] = .string(NumberFormat.tex(fit.scale, 5))
         page.tex["scaleHalf"] = .string(NumberFormat.tex(fit.scale * log(20), 4))
         let rows = fit.support.map { "row \(Narrative.count($0 + 1)) (x = \(s(m.x[$0], 5)), y = \(s(m.y[$0], 5)))" }
@@ -223,12 +221,10 @@ enum LaplaceReport: FamilyReport {
             let corners = fit.optimalSet.map { "(\(s($0.w, 4)), \(s($0.b, 4)))" }.joined(separator: ", ")
             page["uniquenessText"] = .string("The optimum is not unique: every line in the \(fit.optimalSet.count == 2 ? "segment" : "polygon") with corners \(corners) in (w, b) has the same sum of absolute deviations, \(s(fit.sumAbsoluteDeviations, 6)); the tool reports the corner it reached, and the figures draw the whole set. Any of them is a maximum-likelihood line.")
         }
-        page["isUnique"] = .bool(fit.isUnique)
         let sub = d.subgradient
         let distance = distanceInSE(fit, sub.end)
         page["subgradientText"] = .string("Subgradient descent from (0, 0), on standardised x, with the step \(s(sub.learningRate, 3))/√(t + 1) along the negative subgradient, "
             + (arrived(fit, sub) ? "arrived within \(Narrative.count(sub.iterations)) steps." : "did not arrive: after \(Narrative.count(sub.iterations)) steps\(d.budget < 2000 ? " (its budget at this n: each step is a pass over \(Narrative.count(m.n)) rows)" : "") its best point, (w, b) = \(Narrative.point(sub.end)), is \(s(distance, 2)) standard errors from the optimum. At a kink the subgradient does not shrink as the optimum nears, so only the shrinking step brings it closer, at a rate of about 1/√t."))
-        page["budget"] = .string(Narrative.count(d.budget))
         let n = Double(fit.n)
         page.check("−log L(ŵ, b̂, ŝ) summed over the data, and the closed form n·log(2ŝ) + n",
                    "−Σ log Laplace(yᵢ; ŵxᵢ + b̂, ŝ)", "n·log(2ŝ) + n", -fit.summedLogDensity(x: m.x, y: m.y), n * log(2 * fit.scale) + n)
