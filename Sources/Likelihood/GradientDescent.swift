@@ -115,6 +115,11 @@ public enum GradientDescent {
                                 maxIterations: Int = stepBudget) -> OptimizerPath {
         let n = Double(data.n)
         let counts = data.counts ?? []
+        // Binned data (large n) are only drawn: σ from the table there; exact otherwise.
+        func gradient(_ p: Parameters, _ d: LogisticData) -> (Double, Double) {
+            d.isApproximate ? LogisticBernoulliModel.surfaceMeanCrossEntropyGradient(p, d)
+                            : LogisticBernoulliModel.meanCrossEntropyGradient(p, d)
+        }
         func weight(_ i: Int) -> Double { counts.isEmpty ? 1 : counts[i] }
         var sx = 0.0
         for i in data.x.indices { sx += weight(i) * data.x[i] }
@@ -127,12 +132,12 @@ public enum GradientDescent {
             zs.x = data.x.map { ($0 - z.mean) / z.scale }
             let L = logisticCurvatureBound(meanX: 0, meanX2: 1)
             return run(start: Parameters(w: 0, b: 0), learningRate: 1 / L, maxIterations: maxIterations, standardisation: z) {
-                LogisticBernoulliModel.meanCrossEntropyGradient($0, zs)
+                gradient($0, zs)
             }
         }
         let L = logisticCurvatureBound(meanX: mean, meanX2: sxx / n + mean * mean)
         return run(start: Parameters(w: 0, b: 0), learningRate: 1 / L, maxIterations: maxIterations, standardisation: nil) {
-            LogisticBernoulliModel.meanCrossEntropyGradient($0, data)
+            gradient($0, data)
         }
     }
 }

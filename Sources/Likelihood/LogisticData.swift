@@ -119,4 +119,12 @@ extension LogisticData {
     public func errorBound(slope w: Double) -> Double {
         abs(w * w * w) * absoluteCubes / (36 * 3.0.squareRoot())
     }
+
+    /// The largest error of a sampled surface (`surfaceNegativeLogLikelihood`) at slope `w`
+    /// against the exact negative log-likelihood of every row: the binning's `errorBound`
+    /// plus the softplus table's error on each evaluated term and on the curvature term.
+    public func surfaceErrorBound(slope w: Double) -> Double {
+        errorBound(slope: w) + Double(x.count) * SoftplusTable.valueError
+            + 0.5 * w * w * withinSumOfSquares * SoftplusTable.curvatureError
+    }
 }

@@ -136,13 +136,13 @@ public struct LogisticInference: Equatable, Sendable {
             let d = Parameters(w: l11 * cos(phi), b: l21 * cos(phi) + l22 * sin(phi))
             var t = guess
             for _ in 0..<100 {
-                let e = logLikelihood(Parameters(w: mle.w + t * d.w, b: mle.b + t * d.b), data)
+                let e = LogisticBernoulliModel.surfaceEvaluate(Parameters(w: mle.w + t * d.w, b: mle.b + t * d.b), data)
                 let g = -e.nll - level
                 let slope = -(e.gw * d.w + e.gb * d.b)
                 guard slope < 0, slope.isFinite else { t *= 2; continue }
                 var next = t - g / slope
                 if next <= 0 { next = t / 2 }
-                let done = abs(next - t) <= 1e-12 * t
+                let done = abs(next - t) <= 1e-9 * t   // far below a pixel of any figure
                 t = next
                 if done { break }
             }

@@ -29,20 +29,33 @@ public enum PNGCodec {
         // everywhere, so its colour channels are straight already; otherwise they are divided
         // back by alpha.
         let channels = alpha ? 4 : 3
-        var pixels = [UInt8](repeating: 0, count: width * height * channels)
-        for y in 0..<height {
-            let row = (data + y * stride).withMemoryRebound(to: UInt32.self, capacity: width) { $0 }
-            for x in 0..<width {
-                let v = row[x], k = channels * (y * width + x)
-                let a = (v >> 24) & 0xFF
-                func straight(_ c: UInt32) -> UInt8 {
-                    guard alpha else { return UInt8(c) }
-                    return a == 0 ? 0 : UInt8(min(255, (c * 255 + a / 2) / a))
+        let pixels = [UInt8](unsafeUninitializedCapacity: width * height * channels) { out, count in
+            count = width * height * channels
+            for y in 0..<height {
+                let row = UnsafeRawPointer(data + y * stride).assumingMemoryBound(to: UInt32.self)
+                var k = channels * y * width
+                if !alpha {
+                    for x in 0..<width {
+                        let v = row[x]
+                        out[k] = UInt8(truncatingIfNeeded: v >> 16)
+                        out[k + 1] = UInt8(truncatingIfNeeded: v >> 8)
+                        out[k + 2] = UInt8(truncatingIfNeeded: v)
+                        k += 3
+                    }
+                    continue
                 }
-                pixels[k] = straight((v >> 16) & 0xFF)
-                pixels[k + 1] = straight((v >> 8) & 0xFF)
-                pixels[k + 2] = straight(v & 0xFF)
-                if alpha { pixels[k + 3] = UInt8(a) }
+                for x in 0..<width {
+                    let v = row[x]
+                    let a = (v >> 24) & 0xFF
+                    func straight(_ c: UInt32) -> UInt8 {
+                        a == 0 ? 0 : UInt8(min(255, (c * 255 + a / 2) / a))
+                    }
+                    out[k] = straight((v >> 16) & 0xFF)
+                    out[k + 1] = straight((v >> 8) & 0xFF)
+                    out[k + 2] = straight(v & 0xFF)
+                    out[k + 3] = UInt8(a)
+                    k += 4
+                }
             }
         }
         let format = alpha ? UInt32(PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA) : UInt32(PNG_FORMAT_RGB)
@@ -65,16 +78,26 @@ public enum PNGCodec {
         // grow little while encoding takes a fraction of the time.
         image.flags = UInt32(PNG_IMAGE_FLAG_FAST)
         let rowBytes = Int32(width * channels)
+        // One compression pass into a buffer sized by zlib's bound on the filtered rows
+        // (libpng's PNG_IMAGE_COMPRESSED_SIZE_MAX, a macro Swift cannot import) plus room for
+        // the chunk headers. Asking libpng for the size first would compress everything twice.
+        let filtered = (width * channels + 1) * height
+        var capacity = filtered + (filtered + 7) / 8 + (filtered + 63) / 64 + 11 + 12 * (filtered / 4096 + 1) + 4096
+        var out = [UInt8]()
         var size = 0
-        let ok = pixels.withUnsafeBytes { raw in
-            png_image_write_to_memory(&image, nil, &size, 0, raw.baseAddress, rowBytes, nil)
-        }
-        guard ok != 0, size > 0 else { throw PlotError.png(message(image)) }
-        var out = [UInt8](repeating: 0, count: size)
-        let written = out.withUnsafeMutableBytes { dst in
-            pixels.withUnsafeBytes { raw in
-                png_image_write_to_memory(&image, dst.baseAddress, &size, 0, raw.baseAddress, rowBytes, nil)
+        var written: Int32 = 0
+        for _ in 0..<2 {
+            // Uninitialised: libpng writes the first `size` bytes and nothing else is kept.
+            out = [UInt8](unsafeUninitializedCapacity: capacity) { _, count in count = capacity }
+            size = capacity
+            written = out.withUnsafeMutableBytes { dst in
+                pixels.withUnsafeBytes { raw in
+                    png_image_write_to_memory(&image, dst.baseAddress, &size, 0, raw.baseAddress, rowBytes, nil)
+                }
             }
+            // A false return with a larger size means only that the buffer was too small.
+            if written != 0 || size <= capacity { break }
+            capacity = size
         }
         png_image_free(&image)
         guard written != 0 else { throw PlotError.png(message(image)) }

@@ -16,12 +16,19 @@ enum FigureFactory {
     /// The model's figures in page order; a slot is nil when `--figures` leaves it out (and
     /// then it is not computed at all).
     static func figures(for m: ModelAnalysis, options: ReportOptions) -> [ReportFigure?] {
-        // The plot area is the figure less about 110 pt of margins across and 90 pt down.
-        let aspect = max(0.2, options.figureHeight - 90) / max(0.2, options.figureWidth - 110)
-        return m.family.figureKinds.map { kind in
-            guard options.wantsFigure("\(m.name)-\(kind)") else { return nil }
-            return finished(m.family.figure(kind, m, aspect: aspect), options: options)
-        }
+        m.family.figureKinds.map { figure($0, for: m, aspect: plotAspect(options), options: options) }
+    }
+
+    /// One figure of a model; nil when `--figures` leaves it out.
+    static func figure(_ kind: String, for m: ModelAnalysis, aspect: Double, options: ReportOptions) -> ReportFigure? {
+        guard options.wantsFigure("\(m.name)-\(kind)") else { return nil }
+        return finished(m.family.figure(kind, m, aspect: aspect), options: options)
+    }
+
+    /// The plot area's height over its width: the figure less about 110 pt of margins across
+    /// and 90 pt down.
+    static func plotAspect(_ options: ReportOptions) -> Double {
+        max(0.2, options.figureHeight - 90) / max(0.2, options.figureWidth - 110)
     }
 
     /// Sizes a figure as the options ask and gives it its ids and description.

@@ -156,4 +156,21 @@ extension ModelAnalysis {
             return loss(standardised ? z!.original(p) : p)
         }
     }
+
+    /// `lossGrid` for a loss evaluated a row of points at a time (`batch`).
+    func lossGrid(standardised: Bool, aspect: Double = 0.75, resolution: Int, batch: @escaping ([Parameters]) -> [Double]) -> SurfaceGrid {
+        var r = standardised ? standardisedRanges(aspect: aspect) : contourRanges()
+        if standardised {
+            let pw = 0.1 * (r.w.1 - r.w.0), pb = 0.1 * (r.b.1 - r.b.0)
+            r = ((r.w.0 - pw, r.w.1 + pw), (r.b.0 - pb, r.b.1 + pb))
+        }
+        let z = descent?.standardisation
+        let ws = SurfaceGrid.axis(r.w.0, r.w.1, count: resolution), bs = SurfaceGrid.axis(r.b.0, r.b.1, count: resolution)
+        return SurfaceGrid(w: ws, b: bs) { j in
+            batch(ws.map { w in
+                let p = Parameters(w: w, b: bs[j])
+                return standardised ? z!.original(p) : p
+            })
+        }
+    }
 }

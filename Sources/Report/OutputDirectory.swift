@@ -160,10 +160,12 @@ enum OutputDirectory {
             removeTree(staging)
             throw ReportError("--out \(Message.quoted(directory)): cannot write the report: \(error); the previous report is untouched")
         }
+        Timing.mark("new report written and synced")
         if FileManager.default.fileExists(atPath: target) {
             if exchange(staging, target) {
                 // The staging folder now holds the previous report.
                 removeTree(staging)
+                Timing.mark("previous report removed")
             } else {
                 let previous = parent + "/.\(name).old-\(pid)"
                 guard rename(target, previous) == 0 else {
@@ -218,9 +220,12 @@ enum OutputDirectory {
         #endif
     }
 
-    /// Writes the files into a new folder `root`, fsyncing every file and folder.
+    /// Writes the files into a new folder `root`, then makes every file and folder durable:
+    /// all the writes first, so that the kernel can flush them together, then one fsync each.
     static func write(_ files: [String: [UInt8]], into root: String) throws {
         var folders = [root]
+        var opened: [(path: String, fd: Int32)] = []
+        defer { for (_, fd) in opened { close(fd) } }
         guard mkdir(root, 0o755) == 0 else { throw SystemError(root, errno) }
         for path in files.keys.sorted() {
             let full = root + "/" + path
@@ -234,7 +239,7 @@ enum OutputDirectory {
             }
             let fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
             guard fd >= 0 else { throw SystemError(full, errno) }
-            defer { close(fd) }
+            opened.append((full, fd))
             let bytes = files[path]!
             var written = 0
             while written < bytes.count {
@@ -242,6 +247,8 @@ enum OutputDirectory {
                 if n < 0 { if errno == EINTR { continue }; throw SystemError(full, errno) }
                 written += n
             }
+        }
+        for (full, fd) in opened {
             guard fsync(fd) == 0 else { throw SystemError(full, errno) }
         }
         for folder in folders.reversed() { fsyncPath(folder) }
@@ -253,19 +260,35 @@ enum OutputDirectory {
     }
 
     /// Deletes a folder tree, first making its folders writable (a report may have been made
-    /// read-only by hand).
+    /// read-only by hand). Symbolic links inside it are removed, never followed.
     static func removeTree(_ path: String) {
-        let fm = FileManager.default
-        if let enumerator = fm.enumerator(atPath: path) {
-            _ = chmod(path, 0o755)
-            while let entry = enumerator.nextObject() as? String {
-                var isDirectory: ObjCBool = false
-                if fm.fileExists(atPath: path + "/" + entry, isDirectory: &isDirectory), isDirectory.boolValue {
-                    _ = chmod(path + "/" + entry, 0o755)
-                }
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { _ = unlink(path); return }
+        _ = fchmod(fd, 0o755)
+        removeContents(of: fd)
+        _ = rmdir(path)
+    }
+
+    /// Empties the folder open as `fd` (and closes it), depth first, through *at calls.
+    private static func removeContents(of fd: Int32) {
+        guard let dir = fdopendir(fd) else { close(fd); return }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
+            if name != "." && name != ".." { names.append(name) }
         }
-        try? fm.removeItem(atPath: path)
+        for name in names {
+            if unlinkat(fd, name, 0) == 0 { continue }
+            // A folder: open it without following links, make it writable, empty it, remove it.
+            let child = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard child >= 0 else { continue }
+            _ = fchmod(child, 0o755)
+            removeContents(of: child)
+            _ = unlinkat(fd, name, AT_REMOVEDIR)
+        }
     }
 
     struct SystemError: Error, CustomStringConvertible {

@@ -18,7 +18,12 @@ public enum ReportRunner {
         public var files: [String]
     }
 
-    public static func run(_ options: ReportOptions, progress: (String) -> Void = { _ in }) throws -> Outcome {
+    public static func run(_ options: ReportOptions, progress reportProgress: (String) -> Void = { _ in }) throws -> Outcome {
+        Timing.begin()
+        func progress(_ s: String) {
+            if !s.hasPrefix("drawing figures:") && !s.hasPrefix("reading ") { Timing.mark(s) }
+            reportProgress(s)
+        }
         guard let defaultTemplates = TemplateLoader.defaultDirectory() else {
             throw ReportError("cannot find the default templates (set MLE_REPORT_TEMPLATES to the Templates folder)")
         }
@@ -121,10 +126,28 @@ public enum ReportRunner {
         progress("drawing figures")
         var files = OutputFiles()
         // Slots per model in page order; nil where --figures left a figure out.
-        let slotsByModel = analyses.map { FigureFactory.figures(for: $0, options: options) }
-        let comparisonFigures: [ReportFigure?] = comparisons.map { c in
-            options.wantsFigure("\(c.name)-fits") ? FigureFactory.finished(Comparison.figure(c), options: options) : nil
+        // Every figure is built (its grids sampled) at once, each into its own slot.
+        let aspect = FigureFactory.plotAspect(options)
+        let builds: [(model: Int, kind: String)] = analyses.indices.flatMap { k in analyses[k].family.figureKinds.map { (k, $0) } }
+            + comparisons.indices.map { (-1 - $0, "fits") }
+        var built = [ReportFigure?](repeating: nil, count: builds.count)
+        built.withUnsafeMutableBufferPointer { slots in
+            let base = slots.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: builds.count) { k in
+                let (index, kind) = builds[k]
+                if index < 0 {
+                    let c = comparisons[-1 - index]
+                    if options.wantsFigure("\(c.name)-\(kind)") { base[k] = FigureFactory.finished(Comparison.figure(c), options: options) }
+                } else {
+                    base[k] = Timing.measure("figure \(analyses[index].name)-\(kind)") {
+                        FigureFactory.figure(kind, for: analyses[index], aspect: aspect, options: options)
+                    }
+                }
+            }
         }
+        let slotsByModel = analyses.indices.map { k in builds.indices.filter { builds[$0].model == k }.map { built[$0] } }
+        let comparisonFigures: [ReportFigure?] = comparisons.indices.map { c in built[builds.firstIndex { $0.model == -1 - c }!] }
+        Timing.mark("figures built")
         let figuresByModel = slotsByModel.map { $0.compactMap { $0 } } + [comparisonFigures.compactMap { $0 }]
         // Every (figure, format) is drawn on its own Cairo surface, concurrently; the results
         // land in fixed slots, so the output does not depend on the order they finish in.
@@ -167,6 +190,7 @@ public enum ReportRunner {
             }
         }
 
+        Timing.mark("figures rendered")
         // 3. report.json.
         files.add("report.json", ReportJSON.document(analyses, comparisons: comparisons, warnings: warnings, version: version))
 
@@ -267,6 +291,7 @@ public enum ReportRunner {
         }
         progress("replacing \(options.outputDirectory)")
         try files.replace(options.outputDirectory)
+        Timing.mark("done")
         return Outcome(summaries: analyses.map(Summary.text) + comparisons.map(Comparison.summary), warnings: warnings, differences: nil,
                        files: files.files.keys.sorted())
     }

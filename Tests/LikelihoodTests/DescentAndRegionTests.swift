@@ -166,4 +166,85 @@ final class BinnedLogisticTests: XCTestCase {
             XCTAssertLessThan(binned.errorBound(slope: w), w * w * binned.withinSumOfSquares / 8, "tighter than the first-order w²S/8")
         }
     }
+
+    /// The softplus table against libm on a dense sweep of z (every interval of the table is
+    /// hit many times, ends and midpoints included) and beyond its range: the value within
+    /// `valueError`, σ(z)σ(−z) and σ(−|z|) within `curvatureError`.
+    func testSoftplusTableIsWithinItsStatedBounds() {
+        var worstValue = 0.0, worstCurvature = 0.0, worstTail = 0.0
+        SoftplusTable.withTable { c in
+            var z = -45.0
+            while z <= 45 {
+                let exact = Numerics.softplus(z)
+                let sigma = Numerics.sigmoid(z)
+                let (value, curvature) = SoftplusTable.softplusAndCurvature(z, c)
+                let (same, tail) = SoftplusTable.softplusAndLowerTail(z, c)
+                XCTAssertEqual(value, same)
+                XCTAssertEqual(SoftplusTable.softplus(z, c), value)
+                worstValue = max(worstValue, abs(value - exact))
+                worstCurvature = max(worstCurvature, abs(curvature - sigma * (1 - sigma)))
+                worstTail = max(worstTail, abs(tail - Numerics.sigmoid(-abs(z))))
+                z += 1.0 / 1024 + 1e-7   // not a multiple of the table's step
+            }
+            XCTAssertEqual(SoftplusTable.softplus(.infinity, c), .infinity)
+            XCTAssertEqual(SoftplusTable.softplus(-.infinity, c), 0)
+        }
+        XCTAssertLessThanOrEqual(worstValue, SoftplusTable.valueError)
+        XCTAssertLessThanOrEqual(worstCurvature, SoftplusTable.curvatureError)
+        XCTAssertLessThanOrEqual(worstTail, SoftplusTable.curvatureError)
+        // The bounds are not loose by orders of magnitude (a table twice as coarse would fail).
+        XCTAssertGreaterThan(worstValue, SoftplusTable.valueError / 100)
+    }
+
+    /// Surfaces from the table: a row of points at once equals one point at a time, and both
+    /// are within the stated bound of the exact binned likelihood.
+    func testSurfaceLikelihoodMatchesExactWithinBound() {
+        var x: [Double] = [], y: [Double] = []
+        var state: UInt64 = 7
+        func uniform() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) / Double(1 << 53)
+        }
+        for _ in 0..<20_000 {
+            let xi = 50 + 10 * uniform()
+            x.append(xi)
+            y.append(uniform() < 1 / (1 + exp(-(xi - 55))) ? 1 : 0)
+        }
+        let binned = LogisticData.binned(x: x, y: y)
+        let points = (0..<40).map { Parameters(w: 0.5 + 0.02 * Double($0), b: -27.5 - 1.1 * Double($0)) }
+        let row = LogisticBernoulliModel.surfaceNegativeLogLikelihoods(points, binned)
+        for (p, value) in zip(points, row) {
+            XCTAssertEqual(value, LogisticBernoulliModel.surfaceNegativeLogLikelihood(p, binned), "one pass equals one point at a time")
+            let exact = LogisticBernoulliModel.negativeLogLikelihood(p, x: x, y: y)
+            XCTAssertLessThanOrEqual(abs(value - exact), binned.surfaceErrorBound(slope: p.w) + 1e-12 * abs(exact))
+        }
+    }
+
+    /// Newton continued from the binned fit on every row reaches the fit from (0, 0) to
+    /// within the stopping tolerance, and counts the binned steps in its path.
+    func testNewtonContinuedFromBinsMatchesNewtonFromZero() {
+        var x: [Double] = [], y: [Double] = []
+        var state: UInt64 = 11
+        func uniform() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) / Double(1 << 53)
+        }
+        for _ in 0..<30_000 {
+            let xi = 200 + 30 * uniform()
+            x.append(xi)
+            y.append(uniform() < 1 / (1 + exp(-(0.2 * xi - 43))) ? 1 : 0)
+        }
+        let data = LogisticData(x: x, y: y)
+        let fromZero = LogisticBernoulliModel.fit(data)
+        let binnedFit = LogisticBernoulliModel.fit(LogisticData.binned(x: x, y: y))
+        let continued = LogisticBernoulliModel.fit(data, continuing: binnedFit)
+        XCTAssertTrue(continued.converged)
+        XCTAssertEqual(continued.w.estimate, fromZero.w.estimate, accuracy: 1e-9 * abs(fromZero.w.estimate))
+        XCTAssertEqual(continued.b.estimate, fromZero.b.estimate, accuracy: 1e-9 * abs(fromZero.b.estimate))
+        XCTAssertEqual(continued.logLikelihood, fromZero.logLikelihood, accuracy: 1e-9)
+        XCTAssertEqual(continued.w.standardError, fromZero.w.standardError, accuracy: 1e-7 * fromZero.w.standardError)
+        XCTAssertEqual(continued.path.count, continued.iterations + 1)
+        XCTAssertGreaterThan(continued.iterations, binnedFit.iterations)
+        XCTAssertLessThanOrEqual(continued.iterations - binnedFit.iterations, 3, "a few steps on every row")
+    }
 }

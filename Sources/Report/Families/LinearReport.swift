@@ -147,10 +147,29 @@ enum LinearReport: FamilyReport {
         f.title = "Residuals against fitted values"
         f.xLabel = "fitted value ŷ"
         f.yLabel = "residual <i>y</i> − ŷ"
-        let fittedValues = m.x.map { fit.w.estimate * $0 + fit.b.estimate }
-        let residuals = zip(m.y, fittedValues).map { $0 - $1 }
-        let lo = fittedValues.min()!, hi = fittedValues.max()!
         let sigma = fit.sigma2MLE.squareRoot()
+        // One pass: fitted values, residuals, their range and the count outside ±2σ̂.
+        let n = m.n, w = fit.w.estimate, b = fit.b.estimate
+        var lo = Double.infinity, hi = -Double.infinity, outside = 0
+        var residuals = [Double]()
+        let fittedValues = [Double](unsafeUninitializedCapacity: n) { fv, count in
+            residuals = [Double](unsafeUninitializedCapacity: n) { r, rCount in
+                m.x.withUnsafeBufferPointer { x in
+                    m.y.withUnsafeBufferPointer { y in
+                        for i in 0..<n {
+                            let v = w * x[i] + b, e = y[i] - v
+                            fv[i] = v
+                            r[i] = e
+                            lo = min(lo, v)
+                            hi = max(hi, v)
+                            if abs(e) > 2 * sigma { outside += 1 }
+                        }
+                    }
+                }
+                rCount = n
+            }
+            count = n
+        }
         f.marks.append(.band(x: [lo, hi], lower: [-2 * sigma, -2 * sigma], upper: [2 * sigma, 2 * sigma],
                              color: Palette.vermillion.withAlpha(0.10), label: "±2σ̂"))
         f.marks.append(.line(points: [Point(lo, 0), Point(hi, 0)], color: .reference, width: 1, dash: [4, 3], label: nil))
@@ -162,7 +181,6 @@ enum LinearReport: FamilyReport {
         }
         let d = details(m).diagnostics
         f.accessibleTitle = "\(m.name): residuals against fitted values"
-        let outside = residuals.filter { abs($0) > 2 * sigma }.count
         let alt = "Residuals of the least-squares fit against the fitted values from \(s(lo)) to \(s(hi)), with a band of ±2σ̂ = ±\(s(2 * sigma)); "
             + "\(outside) of the \(m.n) residuals lie outside it. The Breusch–Pagan test of constant variance gives p = \(NumberFormat.pValue(d.breuschPaganP))."
         return ReportFigure(name: "\(m.name)-residuals", figure: f,

@@ -20,6 +20,8 @@ enum LogisticReport: FamilyReport {
         /// The data the surfaces, paths and intervals are evaluated on: grouped by distinct x
         /// when that is exact and cheaper, binned at large n.
         var data: LogisticData
+        /// Newton's steps taken on the bins before the steps on every row (0 when exact).
+        var binnedNewtonSteps = 0
     }
 
     static func builtinData(seed: UInt64) -> Dataset { BuiltinData.logistic(seed: seed &+ 1) }
@@ -29,17 +31,19 @@ enum LogisticReport: FamilyReport {
     static func analyse(_ request: ModelRequest, x: [Double], y: [Double], name: String, source: String) throws -> ModelAnalysis {
         try LogisticBernoulliModel.validate(x: x, y: y)
         let data = LogisticData(x: x, y: y)
-        let fit = LogisticBernoulliModel.fit(data)
+        // Large data with continuous x: the paths, intervals and surfaces use bins (the fit
+        // itself uses every row, continuing Newton's steps from the binned optimum). Their
+        // reference point is the binned loss's own minimum, so "arrived" still means what it says.
+        let surface = data.counts == nil && x.count > LogisticData.binningThreshold ? LogisticData.binned(x: x, y: y) : data
+        let binnedFit = surface.isApproximate ? LogisticBernoulliModel.fit(surface) : nil
+        let fit = LogisticBernoulliModel.fit(data, continuing: binnedFit)
+        Timing.mark("\(name): Newton–Raphson on every row done")
+        let surfaceFit = binnedFit ?? fit
         let z = Standardisation(SufficientStatistics(x: x, y: y))
         // The Hessian of the mean cross-entropy at the MLE: the observed information / n.
         let information = fit.covarianceMatrix.inverse
         let hessian = SymmetricMatrix2(a: information.a / Double(fit.n), c: information.c / Double(fit.n),
                                        d: information.d / Double(fit.n))
-        // Large data with continuous x: the paths, intervals and surfaces use bins (the fit
-        // above used every row). Their reference point is the binned loss's own minimum, so
-        // "arrived" still means what it says.
-        let surface = data.counts == nil && x.count > LogisticData.binningThreshold ? LogisticData.binned(x: x, y: y) : data
-        let surfaceFit = surface.isApproximate ? LogisticBernoulliModel.fit(surface) : fit
         // The plain descent, the standardised one and the likelihood-ratio inference are
         // independent: run them at once (each writes only its own result).
         var raw: OptimizerPath? = nil, standardised: OptimizerPath? = nil, traced: LogisticInference? = nil
@@ -50,6 +54,7 @@ enum LogisticReport: FamilyReport {
             default: traced = LogisticInference(surfaceFit, data: surface)
             }
         }
+        Timing.mark("\(name): descents and likelihood-ratio inference done")
         var descent = Descent(raw: raw!, standardised: standardised!, hessian: hessian, standardisation: z,
                               mle: Parameters(w: surfaceFit.w.estimate, b: surfaceFit.b.estimate),
                               standardErrors: (fit.w.standardError, fit.b.standardError))
@@ -64,7 +69,7 @@ enum LogisticReport: FamilyReport {
         m.region = inference.region
         m.regionDepth = surfaceFit.logLikelihood - inference.regionLevel
         m.surfaceMaximum = surfaceFit.logLikelihood
-        m.details = Details(inference: inference, data: surface)
+        m.details = Details(inference: inference, data: surface, binnedNewtonSteps: binnedFit?.iterations ?? 0)
         return m
     }
 
@@ -74,9 +79,11 @@ enum LogisticReport: FamilyReport {
         max(60, min(160, Int((5e7 / Double(max(details(m).data.x.count, 1))).squareRoot())))
     }
 
-    static func loss(_ m: ModelAnalysis) -> (Parameters) -> Double {
+    /// The mean cross-entropy at a row of grid points at once.
+    static func loss(_ m: ModelAnalysis) -> ([Parameters]) -> [Double] {
         let data = details(m).data
-        return { LogisticBernoulliModel.meanCrossEntropy($0, data) }
+        let n = Double(data.n)
+        return { LogisticBernoulliModel.surfaceNegativeLogLikelihoods($0, data).map { $0 / n } }
     }
 
     static func figure(_ kind: String, _ m: ModelAnalysis, aspect: Double) -> ReportFigure {
@@ -85,11 +92,11 @@ enum LogisticReport: FamilyReport {
         case "fit": return fitFigure(m)
         case "likelihood": return likelihoodFigure(m)
         case "contours":
-            return FigureFactory.contours(m, grid: m.lossGrid(standardised: false, resolution: gridResolution(m), loss: loss(m)),
+            return FigureFactory.contours(m, grid: m.lossGrid(standardised: false, resolution: gridResolution(m), batch: loss(m)),
                                           minimum: minimum, lossName: lossName, title: "Cross-entropy contours: the optimisers on the raw scale")
         default:
             return FigureFactory.standardised(m, aspect: aspect,
-                                              grid: m.lossGrid(standardised: true, aspect: aspect, resolution: gridResolution(m), loss: loss(m)),
+                                              grid: m.lossGrid(standardised: true, aspect: aspect, resolution: gridResolution(m), batch: loss(m)),
                                               minimum: minimum, lossName: lossName, title: "The same cross-entropy after standardising x")
         }
     }
@@ -158,8 +165,10 @@ enum LogisticReport: FamilyReport {
         let fit = fitted(m)
         let inference = details(m).inference, data = details(m).data
         let top = m.surfaceMaximum ?? fit.logLikelihood
-        let grid = ModelAnalysis.grid(m.likelihoodRanges(), resolution: gridResolution(m)) {
-            -LogisticBernoulliModel.negativeLogLikelihood(Parameters(w: $0, b: $1), data) - top
+        let r = m.likelihoodRanges(), resolution = gridResolution(m)
+        let ws = SurfaceGrid.axis(r.w.0, r.w.1, count: resolution), bs = SurfaceGrid.axis(r.b.0, r.b.1, count: resolution)
+        let grid = SurfaceGrid(w: ws, b: bs) { j in
+            LogisticBernoulliModel.surfaceNegativeLogLikelihoods(ws.map { Parameters(w: $0, b: bs[j]) }, data).map { -$0 - top }
         }
         var caption = "The Bernoulli log-likelihood of every line (w, b), relative to its maximum. The white curve, "
             + "χ²₂(0.95)/2 = \(s(m.regionDepth, 4)) below the maximum, bounds the 95 % likelihood-ratio confidence region for (w, b); "
@@ -207,10 +216,11 @@ enum LogisticReport: FamilyReport {
         let data = details(m).data
         guard data.isApproximate, let exact = m.descent?.exactMLE else { return nil }
         let window = m.likelihoodRanges()
-        let bound = data.errorBound(slope: max(abs(window.w.0), abs(window.w.1)))
+        let bound = data.surfaceErrorBound(slope: max(abs(window.w.0), abs(window.w.1)))
         return "With n = \(Narrative.count(m.n)) rows and a continuous x, the figures, the gradient-descent paths and the profile-likelihood intervals use the data binned by class into \(Narrative.count(data.x.count)) bins of x (count, mean and spread of x in each; the likelihood taken to second order within each bin): "
             + "there the log-likelihood is within \(s(bound, 2)) of its exact value everywhere in the likelihood figure. "
-            + "The estimates, standard errors, log-likelihoods and the likelihood-ratio test use every row; the binned loss's minimum lies \(s(m.descent!.distance(exact), 2)) standard errors from the exact MLE."
+            + "The estimates, standard errors, log-likelihoods and the likelihood-ratio test use every row: Newton–Raphson takes its first \(details(m).binnedNewtonSteps) steps on the bins and its last \(fitted(m).iterations - details(m).binnedNewtonSteps) on every row. "
+            + "The binned loss's minimum lies \(s(m.descent!.distance(exact), 2)) standard errors from the exact MLE."
     }
 
     static func summary(_ m: ModelAnalysis) -> [String] {
@@ -270,9 +280,10 @@ enum LogisticReport: FamilyReport {
             let window = m.likelihoodRanges()
             o["approximation"] = .object([
                 "applies_to": .array(["figures", "gradient_descent", "w_profile_interval", "b_profile_interval", "confidence_region"].map(JSON.string)),
-                "method": .string("x binned by class; each bin holds its count, mean and sum of squares of x; softplus taken to second order within each bin"),
+                "method": .string("x binned by class; each bin holds its count, mean and sum of squares of x; softplus taken to second order within each bin; the figures' grids evaluate softplus from a cubic table (error under 7.6e-14 per bin)"),
                 "groups": .int(data.x.count),
-                "max_log_likelihood_error": .number(data.errorBound(slope: max(abs(window.w.0), abs(window.w.1)))),
+                "newton_steps_on_bins": .int(details(m).binnedNewtonSteps),
+                "max_log_likelihood_error": .number(data.surfaceErrorBound(slope: max(abs(window.w.0), abs(window.w.1)))),
             ])
         }
     }
