@@ -57,19 +57,12 @@ public enum SoftplusTable {
         return max(z, 0) + (p[0] + f * (p[1] + f * (p[2] + f * p[3])))
     }
 
-    /// `softplus(z)` and `σ(z)σ(−z)` (the curvature of softplus) from the table `c`.
+    /// `softplus(z)` and `σ(z)σ(−z)` (the curvature of softplus) from the table `c`:
+    /// `σ(z)σ(−z) = l(1 − l)` with `l = σ(−|z|)`.
     @inline(__always)
     public static func softplusAndCurvature(_ z: Double, _ c: UnsafePointer<Double>) -> (Double, Double) {
-        let t = abs(z)
-        guard t < limit else { return (max(z, 0), t.isFinite ? exp(-t) : 0) }
-        let u = t * stepsPerUnit
-        let k = Int(u)
-        let f = u - Double(k)
-        let p = c + 4 * k
-        let value = p[0] + f * (p[1] + f * (p[2] + f * p[3]))
-        // g′(t) = −σ(−t) from the cubic's derivative; σ(t)σ(−t) = −g′(1 + g′).
-        let slope = (p[1] + f * (2 * p[2] + f * 3 * p[3])) * stepsPerUnit
-        return (max(z, 0) + value, -slope * (1 + slope))
+        let (value, lower) = softplusAndLowerTail(z, c)
+        return (value, lower * (1 - lower))
     }
 
     /// `softplus(z)` and `σ(−|z|)` from the table `c`; `σ(−|z|) = −g′(|z|)` comes from the

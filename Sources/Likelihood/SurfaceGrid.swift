@@ -30,16 +30,7 @@ public struct SurfaceGrid: Equatable, Sendable {
     /// Samples `f` on the grid, rows in parallel (each row is independent and written to its
     /// own slots, so the result does not depend on scheduling).
     public init(w: [Double], b: [Double], _ f: (Double, Double) -> Double) {
-        self.w = w
-        self.b = b
-        var values = [Double](repeating: 0, count: w.count * b.count)
-        values.withUnsafeMutableBufferPointer { out in
-            let base = out.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: b.count) { j in
-                for i in 0..<w.count { base[j * w.count + i] = f(w[i], b[j]) }
-            }
-        }
-        self.values = values
+        self.init(w: w, b: b, rows: { j in w.map { f($0, b[j]) } })
     }
 
     /// Samples a whole row at a time: `row(j)` gives the values at (w[0…], b[j]). For

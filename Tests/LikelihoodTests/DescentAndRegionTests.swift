@@ -145,11 +145,7 @@ final class BinnedLogisticTests: XCTestCase {
     /// sum on 50,000 rows.
     func testBinnedLikelihoodIsWithinItsStatedBound() {
         var x: [Double] = [], y: [Double] = []
-        var state: UInt64 = 99
-        func uniform() -> Double {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Double(state >> 11) / Double(1 << 53)
-        }
+        let uniform = BinnedLogisticTests.uniformGenerator(seed: 99)
         for _ in 0..<50_000 {
             let xi = 1000 + 40 * uniform()
             x.append(xi)
@@ -200,11 +196,7 @@ final class BinnedLogisticTests: XCTestCase {
     /// are within the stated bound of the exact binned likelihood.
     func testSurfaceLikelihoodMatchesExactWithinBound() {
         var x: [Double] = [], y: [Double] = []
-        var state: UInt64 = 7
-        func uniform() -> Double {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Double(state >> 11) / Double(1 << 53)
-        }
+        let uniform = BinnedLogisticTests.uniformGenerator(seed: 7)
         for _ in 0..<20_000 {
             let xi = 50 + 10 * uniform()
             x.append(xi)
@@ -224,11 +216,7 @@ final class BinnedLogisticTests: XCTestCase {
     /// within the stopping tolerance, and counts the binned steps in its path.
     func testNewtonContinuedFromBinsMatchesNewtonFromZero() {
         var x: [Double] = [], y: [Double] = []
-        var state: UInt64 = 11
-        func uniform() -> Double {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Double(state >> 11) / Double(1 << 53)
-        }
+        let uniform = BinnedLogisticTests.uniformGenerator(seed: 11)
         for _ in 0..<30_000 {
             let xi = 200 + 30 * uniform()
             x.append(xi)
@@ -246,5 +234,14 @@ final class BinnedLogisticTests: XCTestCase {
         XCTAssertEqual(continued.path.count, continued.iterations + 1)
         XCTAssertGreaterThan(continued.iterations, binnedFit.iterations)
         XCTAssertLessThanOrEqual(continued.iterations - binnedFit.iterations, 3, "a few steps on every row")
+    }
+
+    /// A seeded uniform generator on [0, 1) (64-bit LCG, top 53 bits).
+    static func uniformGenerator(seed: UInt64) -> () -> Double {
+        var state = seed
+        return {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) / Double(1 << 53)
+        }
     }
 }
