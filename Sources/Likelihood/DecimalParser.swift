@@ -18,6 +18,15 @@ public enum DecimalParser {
     /// Parses `count` bytes at `start`; nil when they are not a number of the grammar above.
     @inlinable
     public static func parse(_ start: UnsafePointer<UInt8>, count: Int) -> Double? {
+        guard let (value, used) = parsePrefix(start, limit: count), used == count else { return nil }
+        return value
+    }
+
+    /// The number at the start of the `limit` bytes at `start`, read as far as the grammar
+    /// goes, and how many bytes it took; nil when none starts there (or an exponent marker
+    /// has no digits). A reader that finds a separator right after it has the whole field.
+    @inlinable
+    public static func parsePrefix(_ start: UnsafePointer<UInt8>, limit count: Int) -> (Double, Int)? {
         var i = 0
         var negative = false
         if i < count && (start[i] == UInt8(ascii: "-") || start[i] == UInt8(ascii: "+")) {
@@ -75,14 +84,14 @@ public enum DecimalParser {
             guard any else { return nil }
             if exponentNegative { exponent = -exponent }
         }
-        guard i == count else { return nil }
         let power = exponent + dropped - fraction
         if !truncated && mantissa <= 1 << 53 && power >= -22 && power <= 22 {
             var value = Double(mantissa)
             value = power < 0 ? value / powers[-power] : value * powers[power]
-            return negative ? -value : value
+            return (negative ? -value : value, i)
         }
         // Slow but correctly rounded: the standard library's conversion of the same text.
-        return Double(String(decoding: UnsafeBufferPointer(start: start, count: count), as: UTF8.self))
+        guard let value = Double(String(decoding: UnsafeBufferPointer(start: start, count: i), as: UTF8.self)) else { return nil }
+        return (value, i)
     }
 }

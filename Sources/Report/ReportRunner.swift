@@ -368,7 +368,9 @@ public enum ReportRunner {
                 progress("reading \(shown): \(percent) % (\(size(done)) of \(size(total)) \(total >= 1 << 20 ? "MiB" : "KiB"))")
             }
         })
+        Timing.mark("parsed \(shown)")
         let digest = hashing.sync { box.hasher.hex() }
+        Timing.mark("hashed \(shown)")
         return (dataset, digest)
     }
 

@@ -153,4 +153,38 @@ final class StreamingReaderTests: XCTestCase {
             XCTAssertEqual(got.keptRows, expected.keptRows)
         }
     }
+
+    /// Numbers the reader parses in the same pass that finds their end (a wanted field that
+    /// is a number right up to its separator), and near misses that must take the general
+    /// path, give exactly the full parser's numbers or message at every block size.
+    enum Either: Equatable { case numbers([UInt64], [UInt64]), message(String) }
+
+    func testNumbersReadInOnePassMatchTheFullParser() throws {
+        let fields = ["1e5", "+.5", "-0", "5.", "0.1e-3", "12345678901234567890123", "9007199254740993", "1E+2",
+                      "2.5e-400", "NA", "", "1e999", "1e", "1.5x", "-", ".", "1..2", "0x10", " 7", "8 ", "\"9\""]
+        for (k, field) in fields.enumerated() {
+            for newline in ["\n", "\r\n"] {
+                let text = "x,y" + newline + "1,\(field)" + newline + "\(field),2" + newline + "3,4"
+                let path = write(text)
+                defer { try? FileManager.default.removeItem(atPath: path) }
+                // The numbers' bit patterns, or the message.
+                var slow: Either
+                do {
+                    let d = try CSVReader.parse(Array(text.utf8), source: "n.csv")
+                    for c in ["x", "y"] { try d.checkNumbersOrMissing(c) }
+                    let p = try d.pairedNumbers("x", "y", dropMissing: true)
+                    slow = .numbers(p.x.map(\.bitPattern), p.y.map(\.bitPattern))
+                } catch { slow = .message("\(error)") }
+                for block in [1, 2, 3, 5, 64, ColumnReader.blockSize] {
+                    var fast: Either
+                    do {
+                        let d = try ColumnReader.read(path: path, source: "n.csv", columns: ["x", "y"], blockSize: block)
+                        let p = try d.pairedNumbers("x", "y", dropMissing: true)
+                        fast = .numbers(p.x.map(\.bitPattern), p.y.map(\.bitPattern))
+                    } catch { fast = .message("\(error)") }
+                    XCTAssertEqual(fast, slow, "field \(k) \(field), block \(block)")
+                }
+            }
+        }
+    }
 }
