@@ -130,6 +130,10 @@ public enum GradientDescent {
             let z = Standardisation(mean: mean, scale: (sxx / n).squareRoot())
             var zs = data
             zs.x = data.x.map { ($0 - z.mean) / z.scale }
+            // Bins keep their spread about their means in the new units too.
+            zs.spread = data.spread?.map { $0 / (z.scale * z.scale) }
+            zs.withinSumOfSquares = data.withinSumOfSquares / (z.scale * z.scale)
+            zs.absoluteCubes = data.absoluteCubes / (z.scale * z.scale * z.scale)
             let L = logisticCurvatureBound(meanX: 0, meanX2: 1)
             return run(start: Parameters(w: 0, b: 0), learningRate: 1 / L, maxIterations: maxIterations, standardisation: z) {
                 gradient($0, zs)

@@ -68,8 +68,8 @@ extension LogisticData {
     /// is taken to second order about each bin's mean: `m·softplus(η̄) + ½ p̄(1 − p̄)·w²·S_bin`
     /// (the first-order term vanishes about the mean). What is left is at most
     /// `max|softplus‴| / 6 · |w|³ · Σ|xᵢ − x̄|³`, with `max|softplus‴| = 1/(6√3)` (`errorBound`).
-    /// Gradients and Hessians, used by the optimisers and the interval searches, keep the
-    /// first-order form (the bins' means alone).
+    /// Gradients and Hessians, used by the optimisers and the interval searches, are those of
+    /// this same objective, second-order term included (`LogisticBernoulliModel.spreadTerm`).
     public static func binned(x: [Double], y: [Double], bins: Int? = nil) -> LogisticData {
         // At least 16 rows per bin on average, between 256 and 4096 bins per class.
         let bins = bins ?? min(4096, max(256, x.count / 16))

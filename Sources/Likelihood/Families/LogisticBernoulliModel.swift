@@ -115,9 +115,10 @@ public enum LogisticBernoulliModel {
                     var e = Evaluation()
                     if let counts = data.counts {
                         // Grouped: m rows at x with k ones contribute m·softplus(η) − k·η. Binned
-                        // groups add the second-order term ½ p(1 − p)·w²·S of their spread to the
-                        // objective; the derivatives keep the first-order form.
-                        let spread = data.spread ?? [], w2 = theta.w * theta.w
+                        // groups add the second-order term ½ p(1 − p)·w²·S of their spread
+                        // (`spreadTerm`), with its derivatives, so that Newton, the descents and
+                        // the interval searches all work on one objective.
+                        let spread = data.spread ?? []
                         for i in range {
                             let xi = x[i], m = counts[i], eta = theta.w * xi + theta.b
                             let t = exp(-abs(eta))
@@ -127,12 +128,12 @@ public enum LogisticBernoulliModel {
                             e.gb += r
                             if full {
                                 e.nll += m * (max(eta, 0) + log1p(t)) - y[i] * eta
-                                if !spread.isEmpty { e.nll += 0.5 * p * (1 - p) * w2 * spread[i] }
                                 let v = m * p * (1 - p)
                                 e.hww += v * xi * xi
                                 e.hwb += v * xi
                                 e.hbb += v
                             }
+                            if !spread.isEmpty { spreadTerm(&e, p: p, x: xi, w: theta.w, spread: spread[i], full: full) }
                         }
                         return e
                     }
@@ -154,6 +155,25 @@ public enum LogisticBernoulliModel {
                     return e
                 }, combine: +)
             }
+        }
+    }
+
+    /// Adds a bin's second-order term `T = ½ w² S v(η)`, `v = p(1 − p)`, `η = w x̄ + b`, and
+    /// its derivatives (`v′ = v(1 − 2p)`, `v″ = v(1 − 6v)`):
+    /// `∂T/∂b = ½w²S v′`, `∂T/∂w = wS v + ½w²S v′ x̄`,
+    /// `∂²T/∂b² = ½w²S v″`, `∂²T/∂w∂b = wS v′ + ½w²S v″ x̄`, `∂²T/∂w² = S v + 2wS v′ x̄ + ½w²S v″ x̄²`.
+    @inline(__always)
+    static func spreadTerm(_ e: inout Evaluation, p: Double, x: Double, w: Double, spread: Double, full: Bool) {
+        let v = p * (1 - p), dv = v * (1 - 2 * p)
+        let a = 0.5 * w * w * spread, ws = w * spread
+        e.gw += ws * v + a * dv * x
+        e.gb += a * dv
+        if full {
+            let ddv = v * (1 - 6 * v)
+            e.nll += a * v
+            e.hww += spread * v + 2 * ws * dv * x + a * ddv * x * x
+            e.hwb += ws * dv + a * ddv * x
+            e.hbb += a * ddv
         }
     }
 
@@ -245,10 +265,9 @@ public enum LogisticBernoulliModel {
                             let r = m * p - y[i]
                             e.gw += r * xi
                             e.gb += r
-                            if objective {
-                                e.nll += m * value - y[i] * eta
-                                if let spread { e.nll += half * p * (1 - p) * spread[i] }
-                            }
+                            if objective { e.nll += m * value - y[i] * eta }
+                            if let spread { spreadTerm(&e, p: p, x: xi, w: w, spread: spread[i], full: false) }
+                            if objective, let spread { e.nll += half * p * (1 - p) * spread[i] }
                         }
                         return e
                     }, combine: +)
