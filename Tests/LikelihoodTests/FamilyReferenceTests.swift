@@ -67,6 +67,43 @@ final class FamilyReferenceTests: XCTestCase {
 
     /// Hand-computed: y = 2x + 1 with one residual of +3 and one of −1 among five points; the
     /// line fits the other three exactly, ŝ = 4/5, SE(ŵ) = ŝ/√Sxx.
+    /// At 10⁵ rows and more a pivot's weighted median is bracketed from a sample first: the
+    /// slope and row are the same as the selection over every row, at pivots on and off the
+    /// optimum, with outliers and with ties in x; and the fit is optimal by its certificate.
+    func testBracketedSelectionMatchesSelectionOverEveryRow() throws {
+        var state: UInt64 = 3
+        func uniform() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) / Double(1 << 53)
+        }
+        var x: [Double] = [], y: [Double] = []
+        for k in 0..<120_000 {
+            let xi = k % 5 == 0 ? Double(k % 97) : 1000 * uniform()   // a fifth of x tied on 97 values
+            x.append(xi)
+            y.append(k % 13 == 0 ? 5000 * uniform() : 3 + 0.5 * xi + 20 * (uniform() - 0.5))
+        }
+        XCTAssertGreaterThanOrEqual(x.count, LaplaceModel.bracketThreshold)
+        var work = LaplaceModel.Workspace(capacity: x.count)
+        var bracketed = 0
+        for p in [0, 1, 5, 777, 50_001, 119_999] {
+            let plain = LaplaceModel.selectedSlope(about: p, x: x, y: y, work: &work)
+            if let fast = LaplaceModel.bracketedSlope(about: p, x: x, y: y, work: &work) {
+                bracketed += 1
+                XCTAssertEqual(fast.0.bitPattern, plain.0.bitPattern, "pivot \(p)")
+                XCTAssertEqual(fast.1, plain.1, "pivot \(p)")
+            }
+        }
+        XCTAssertGreaterThanOrEqual(bracketed, 5, "the bracket holds the median nearly always")
+        let fit = try LaplaceModel.fit(x: x, y: y)
+        XCTAssertEqual(fit.w.estimate, 0.5, accuracy: 0.01)
+        // No line through a pair of the optimum's support rows rotated about either does better.
+        for p in fit.support {
+            let (slope, _) = LaplaceModel.selectedSlope(about: p, x: x, y: y, work: &work)
+            let rotated = LaplaceModel.sumAbsolute(Parameters(w: slope, b: y[p] - slope * x[p]), x: x, y: y)
+            XCTAssertGreaterThanOrEqual(rotated, fit.sumAbsoluteDeviations * (1 - 1e-12))
+        }
+    }
+
     func testLaplaceHandComputed() throws {
         let x = [0.0, 1, 2, 3, 4], y = [1.0, 6, 5, 6, 9]
         let fit = try LaplaceModel.fit(x: x, y: y)

@@ -161,6 +161,12 @@ public enum LaplaceModel {
     /// other points, weighted by their distance in x) and a row the line passes through.
     /// - Complexity: O(n) expected (selection, not sorting).
     static func bestSlope(about p: Int, x: [Double], y: [Double], work: inout Workspace) -> (Double, Int) {
+        if x.count >= bracketThreshold, let found = bracketedSlope(about: p, x: x, y: y, work: &work) { return found }
+        return selectedSlope(about: p, x: x, y: y, work: &work)
+    }
+
+    /// `bestSlope` by selection over every row.
+    static func selectedSlope(about p: Int, x: [Double], y: [Double], work: inout Workspace) -> (Double, Int) {
         work.pairs.removeAll(keepingCapacity: true)
         var total = 0.0
         let xp = x[p], yp = y[p]
@@ -173,6 +179,58 @@ public enum LaplaceModel {
         // The row it came from: the same arithmetic gives the same slope.
         for i in x.indices where x[i] != xp && (y[i] - yp) / (x[i] - xp) == median { return (median, i) }
         return (median, p)
+    }
+
+    /// From this many rows a pivot's weighted median is first bracketed from a sample.
+    static let bracketThreshold = 1 << 16
+
+    /// `bestSlope` by selection with a bracket (as Floyd and Rivest select): the weighted
+    /// median of the slopes of an evenly spaced sample of 4,096 rows brackets the median's
+    /// share ± 3 %; one pass over every row sums the weight below the bracket and keeps only
+    /// the slopes inside it, and the selection runs on those. The result is the same median
+    /// and the same row as the selection over all rows; nil when the median fell outside the
+    /// bracket (the caller then selects over all rows).
+    static func bracketedSlope(about p: Int, x: [Double], y: [Double], work: inout Workspace) -> (Double, Int)? {
+        let n = x.count, xp = x[p], yp = y[p]
+        let stride = max(1, n / 4096)
+        var sample: [Pair] = []
+        sample.reserveCapacity(n / stride + 1)
+        var i = 0
+        while i < n {
+            if x[i] != xp { let dx = x[i] - xp; sample.append(Pair(slope: (y[i] - yp) / dx, weight: abs(dx))) }
+            i += stride
+        }
+        guard sample.count >= 64 else { return nil }
+        sample.sort { $0.slope < $1.slope }
+        let sampleTotal = sample.reduce(0) { $0 + $1.weight }
+        var lo = -Double.infinity, hi = Double.infinity, cumulative = 0.0
+        for pair in sample {
+            cumulative += pair.weight
+            if cumulative < 0.47 * sampleTotal { lo = pair.slope }
+            if cumulative >= 0.53 * sampleTotal { hi = pair.slope; break }
+        }
+        // One pass: the total weight, the weight below the bracket, and the pairs inside it
+        // (with their rows, in row order).
+        work.pairs.removeAll(keepingCapacity: true)
+        var rows: [Int] = []
+        var total = 0.0, below = 0.0
+        for i in x.indices where x[i] != xp {
+            let dx = x[i] - xp
+            let slope = (y[i] - yp) / dx
+            total += abs(dx)
+            if slope < lo {
+                below += abs(dx)
+            } else if slope <= hi {
+                work.pairs.append(Pair(slope: slope, weight: abs(dx)))
+                rows.append(i)
+            }
+        }
+        let inside = work.pairs.reduce(0) { $0 + $1.weight }
+        let target = total / 2
+        guard below < target, target <= below + inside, !work.pairs.isEmpty else { return nil }
+        let median = weightedMedian(&work.pairs, target: target - below)
+        for i in rows where (y[i] - yp) / (x[i] - xp) == median { return (median, i) }
+        return nil
     }
 
     /// The smallest slope m with Σ_{slope ≤ m} weight ≥ target: three-way quickselect.

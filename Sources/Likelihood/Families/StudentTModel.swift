@@ -165,25 +165,32 @@ public enum StudentTModel {
             partial.withUnsafeMutableBufferPointer { out in
                 let base = out.baseAddress!
                 let body = { (k: Int) in
-                    var t = [Double](repeating: 0, count: 15)
-                    for i in (k * block)..<min(xc.count, (k + 1) * block) {
-                        let r = yc[i] - w * xc[i] - c
-                        let q = r * r / s2
-                        let a = nu + q
-                        t[0] += log1p(q / nu)
-                        guard derivatives else { continue }
-                        let u = (nu + 1) / a
-                        let x = xc[i]
-                        t[1] += u * r * x; t[2] += u * r; t[3] += u * q
-                        t[4] += q / (nu * a)
-                        let kk = u * (2 * q / a - 1)
-                        t[5] += kk * x * x; t[6] += kk * x; t[7] += kk
-                        let m = 2 * u * (q / a - 1)
-                        t[8] += m * r * x; t[9] += m * r; t[10] += m * q
-                        let d = (q - 1) / (a * a)
-                        t[11] += r * x * d; t[12] += r * d; t[13] += q * d
-                        t[14] += q / (nu * a) - (nu + 1) / 2 * q * (2 * nu + q) / (nu * nu * a * a)
+                    // Scalars, not an array, so that the sums stay in registers.
+                    var t0 = 0.0, t1 = 0.0, t2 = 0.0, t3 = 0.0, t4 = 0.0, t5 = 0.0, t6 = 0.0, t7 = 0.0
+                    var t8 = 0.0, t9 = 0.0, t10 = 0.0, t11 = 0.0, t12 = 0.0, t13 = 0.0, t14 = 0.0
+                    xc.withUnsafeBufferPointer { xs in
+                        yc.withUnsafeBufferPointer { ys in
+                            for i in (k * block)..<min(xs.count, (k + 1) * block) {
+                                let r = ys[i] - w * xs[i] - c
+                                let q = r * r / s2
+                                let a = nu + q
+                                t0 += log1p(q / nu)
+                                guard derivatives else { continue }
+                                let u = (nu + 1) / a
+                                let x = xs[i]
+                                t1 += u * r * x; t2 += u * r; t3 += u * q
+                                t4 += q / (nu * a)
+                                let kk = u * (2 * q / a - 1)
+                                t5 += kk * x * x; t6 += kk * x; t7 += kk
+                                let m = 2 * u * (q / a - 1)
+                                t8 += m * r * x; t9 += m * r; t10 += m * q
+                                let d = (q - 1) / (a * a)
+                                t11 += r * x * d; t12 += r * d; t13 += q * d
+                                t14 += q / (nu * a) - (nu + 1) / 2 * q * (2 * nu + q) / (nu * nu * a * a)
+                            }
+                        }
                     }
+                    let t = [t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, t14]
                     for j in 0..<15 { base[k * 15 + j] = t[j] }
                 }
                 if blocks == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: blocks, execute: body) }
