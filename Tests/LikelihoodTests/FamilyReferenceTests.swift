@@ -189,6 +189,36 @@ final class FamilyReferenceTests: XCTestCase {
 
     /// Noise with lighter tails than any t (uniform): ν runs to the top of its range, and the
     /// fit says so.
+    /// Above `sampleRows` each search starts on evenly spaced rows and finishes on all of
+    /// them: the maxima are those of the searches on every row, to within their stopping rule.
+    func testStudentTFinishedOnEveryRowMatchesTheSearchOnEveryRow() throws {
+        var state: UInt64 = 21
+        func uniform() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) / Double(1 << 53)
+        }
+        var x: [Double] = [], y: [Double] = []
+        for k in 0..<60_000 {
+            let xi = 10 * uniform()
+            // t₃-like noise: a normal over the root of a scaled chi-square, and 1 in 15 gross outliers.
+            let z = (-2 * log(uniform())).squareRoot() * cos(2 * Double.pi * uniform())
+            let chi = -2 * (log(uniform()) + log(uniform()) + log(uniform())) / 2
+            x.append(xi)
+            y.append(1 + 2 * xi + (k % 15 == 0 ? 40 * uniform() : z / (chi / 3).squareRoot()))
+        }
+        let all = try StudentTModel.fit(x: x, y: y, sampleRows: Int.max)
+        let sampled = try StudentTModel.fit(x: x, y: y, sampleRows: 5_000)
+        XCTAssertEqual(sampled.searches.map { $0.sampleSteps > 0 }, [true, true])
+        XCTAssertEqual(all.searches.map(\.sampleSteps), [0, 0])
+        XCTAssertEqual(sampled.w.estimate, all.w.estimate, accuracy: 1e-7 * all.w.standardError)
+        XCTAssertEqual(sampled.b.estimate, all.b.estimate, accuracy: 1e-7 * all.b.standardError)
+        XCTAssertEqual(sampled.nu, all.nu, accuracy: 1e-6 * all.nu)
+        XCTAssertEqual(sampled.logLikelihood, all.logLikelihood, accuracy: 1e-8 * abs(all.logLikelihood))
+        XCTAssertEqual(sampled.w.standardError, all.w.standardError, accuracy: 1e-5 * all.w.standardError)
+        XCTAssertEqual(sampled.localMaxima.count, all.localMaxima.count)
+        XCTAssertLessThan(all.nu, 10, "heavy tails")
+    }
+
     func testStudentTOnGaussianDataReachesTheUpperBound() throws {
         var random = RandomGenerator(seed: 5)
         let x = (0..<400).map { Double($0) / 40 }

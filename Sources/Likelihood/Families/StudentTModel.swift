@@ -54,6 +54,18 @@ public enum StudentTModel {
         public var iterations: Int
         /// The search's iterates of the line from this start.
         public var path: [Parameters]
+        /// How many of the steps ran on `sampleRows` evenly spaced rows (0: all on every row).
+        public var sampleSteps = 0
+    }
+
+    /// Above this many rows each search takes its first steps on this many evenly spaced
+    /// rows (every k-th), then continues on every row from where they ended: the last steps,
+    /// and so the estimates, standard errors and log-likelihood, use every row.
+    public static let sampleRows = 200_000
+
+    /// The rows the first steps use at `n` rows (every k-th, k = ⌊n / sampleRows⌋).
+    public static func sampleSize(n: Int) -> Int {
+        n > sampleRows ? (n + n / sampleRows - 1) / (n / sampleRows) : n
     }
 
 
@@ -66,7 +78,10 @@ public enum StudentTModel {
 
     /// - Parameter lad: the least-absolute-deviations fit of the same data, when the caller
     ///   has it (one of the two starts).
-    public static func fit(x: [Double], y: [Double], nu fixedNu: Double? = nil, lad known: LaplaceFit? = nil) throws -> StudentTFit {
+    ///   - sampleRows: above this many rows the first steps run on evenly spaced rows
+    ///     (`StudentTModel.sampleRows`; tests vary it).
+    public static func fit(x: [Double], y: [Double], nu fixedNu: Double? = nil, lad known: LaplaceFit? = nil,
+                           sampleRows: Int = StudentTModel.sampleRows) throws -> StudentTFit {
         guard x.count == y.count else { throw FitError.lengthMismatch(x: x.count, y: y.count) }
         let n = x.count
         guard n >= 4 || (fixedNu != nil && n >= 3) else { throw FitError.tooFewPoints(n: n, needed: fixedNu == nil ? 4 : 3) }
@@ -80,9 +95,23 @@ public enum StudentTModel {
             ("least-absolute-deviations", centred(Parameters(w: lad.w.estimate, b: lad.b.estimate)), lad.scale, fixedNu ?? 1),
         ]
         var results: [Search] = []
+        let stride = n > sampleRows ? n / max(1, sampleRows) : 1
+        let sxc = stride > 1 ? Swift.stride(from: 0, to: n, by: stride).map { xc[$0] } : []
+        let syc = stride > 1 ? Swift.stride(from: 0, to: n, by: stride).map { yc[$0] } : []
         for (name, line, s, nu) in starts {
-            var search = Search(xc: xc, yc: yc, theta: [line.w, line.b, log(s), log(nu)], freeNu: fixedNu == nil)
+            var theta = [line.w, line.b, log(s), log(nu)]
+            var early = Search(xc: sxc, yc: syc, theta: theta, freeNu: fixedNu == nil)
+            if stride > 1 {
+                early.run()
+                if early.theta.allSatisfy(\.isFinite) { theta = early.theta }
+            }
+            var search = Search(xc: xc, yc: yc, theta: theta, freeNu: fixedNu == nil)
             search.run()
+            if stride > 1 {
+                search.path = early.path + search.path.dropFirst()
+                search.sampleSteps = early.iterations
+                search.iterations += early.iterations
+            }
             search.start = name
             results.append(search)
         }
@@ -98,7 +127,7 @@ public enum StudentTModel {
         func original(_ t: [Double]) -> Parameters { Parameters(w: t[0], b: t[1] + my - t[0] * mx) }
         func optimum(_ r: Search) -> Optimum {
             Optimum(start: r.start, line: original(r.theta), scale: exp(r.theta[2]), nu: fixedNu ?? exp(r.theta[3]),
-                    logLikelihood: r.ll, iterations: r.iterations, path: r.path.map(original))
+                    logLikelihood: r.ll, iterations: r.iterations, path: r.path.map(original), sampleSteps: r.sampleSteps)
         }
         let vww = cov.ww, vwb = cov.wb - mx * cov.ww, vbb = cov.bb - 2 * mx * cov.wb + mx * mx * cov.ww
         let line = original(best.theta)
@@ -143,6 +172,7 @@ public enum StudentTModel {
         var start = ""
         var ll = -Double.infinity
         var iterations = 0
+        var sampleSteps = 0
         var converged = false
         var path: [[Double]] = []
         var hessian = [[Double]](repeating: [Double](repeating: 0, count: 4), count: 4)

@@ -251,7 +251,10 @@ enum StudentTReport: FamilyReport {
               : "tails only a little heavier than Gaussian noise (as ν grows, t noise becomes Gaussian). "
         text += "\(down) of the \(Narrative.count(m.n)) points weigh less than one half in the fit."
         page["nuText"] = .string(text)
-        let searches = fit.searches.map { "from the \($0.start) line Newton reached log L = \(s($0.logLikelihood, 8)) in \($0.iterations) steps" }.joined(separator: "; ")
+        let searches = fit.searches.map {
+            "from the \($0.start) line Newton reached log L = \(s($0.logLikelihood, 8)) in \($0.iterations) steps"
+                + ($0.sampleSteps > 0 ? " (the first \($0.sampleSteps) on \(Narrative.count(StudentTModel.sampleSize(n: m.n))) evenly spaced rows, the last \($0.iterations - $0.sampleSteps) on every row)" : "")
+        }.joined(separator: "; ")
         page["searchText"] = .string(fit.localMaxima.count > 1
             ? "The log-likelihood has more than one local maximum here: \(searches). The report shows the higher; no local search can prove that it is the highest of all."
             : "\(searches.prefix(1).uppercased())\(searches.dropFirst()). Both starts end at the same maximum; with a non-convex loss that is evidence, not proof, that it is the global one.")
@@ -287,6 +290,11 @@ enum StudentTReport: FamilyReport {
                      "log_likelihood": .number($0.logLikelihood)])
         })
         o["confidence_region"] = .object(["kind": .string("likelihood-ratio with s and nu held at their estimates"), "confidence": .number(0.95)])
+        if m.n > StudentTModel.sampleRows {
+            // The first Newton steps of each start ran on evenly spaced rows; the last on all.
+            o["newton_steps_on_sample"] = .object(["rows": .int(StudentTModel.sampleSize(n: m.n)),
+                                                   "steps": .array(f.searches.map { .int($0.sampleSteps) })])
+        }
         if d.sampled {
             o["approximation"] = .object(["applies_to": .array(["figures", "confidence_region"].map(JSON.string)),
                                           "method": .string("a seeded random sample of rows"), "rows": .int(d.surfaceX.count)])
