@@ -71,11 +71,7 @@ final class FamilyReferenceTests: XCTestCase {
     /// slope and row are the same as the selection over every row, at pivots on and off the
     /// optimum, with outliers and with ties in x; and the fit is optimal by its certificate.
     func testBracketedSelectionMatchesSelectionOverEveryRow() throws {
-        var state: UInt64 = 3
-        func uniform() -> Double {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Double(state >> 11) / Double(1 << 53)
-        }
+        let uniform = BinnedLogisticTests.uniformGenerator(seed: 3)
         var x: [Double] = [], y: [Double] = []
         for k in 0..<120_000 {
             let xi = k % 5 == 0 ? Double(k % 97) : 1000 * uniform()   // a fifth of x tied on 97 values
@@ -192,11 +188,7 @@ final class FamilyReferenceTests: XCTestCase {
     /// Above `sampleRows` each search starts on evenly spaced rows and finishes on all of
     /// them: the maxima are those of the searches on every row, to within their stopping rule.
     func testStudentTFinishedOnEveryRowMatchesTheSearchOnEveryRow() throws {
-        var state: UInt64 = 21
-        func uniform() -> Double {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Double(state >> 11) / Double(1 << 53)
-        }
+        let uniform = BinnedLogisticTests.uniformGenerator(seed: 21)
         var x: [Double] = [], y: [Double] = []
         for k in 0..<60_000 {
             let xi = 10 * uniform()
