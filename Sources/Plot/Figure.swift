@@ -89,7 +89,7 @@ public struct Figure {
         var exactX: (Double, Double)? = nil, exactY: (Double, Double)? = nil
         for mark in marks {
             switch mark {
-            case let .scatter(points, _, _, _, _, _), let .line(points, _, _, _, _), let .path(points, _, _):
+            case let .scatter(points, _, _, _, _, _), let .line(points, _, _, _, _), let .path(points, _, _, _):
                 xs += points.map(\.x); ys += points.map(\.y)
             case let .band(x, lower, upper, _, _):
                 xs += x; ys += lower + upper
@@ -266,16 +266,20 @@ public struct Figure {
             }
         case let .contours(set):
             drawContours(set, canvas: canvas, layout: l, device: device, legendBox: legendBox)
-        case let .path(points, color, _):
+        case let .path(points, color, _, broad):
             let d = points.map(device)
-            canvas.stroke(d, Color.edge.withAlpha(0.8), width: 3.2)
-            canvas.stroke(d, color, width: 1.6)
+            canvas.stroke(d, Color.edge.withAlpha(0.8), width: broad ? 6.4 : 3.2)
+            canvas.stroke(d, color, width: broad ? 4.8 : 1.6)
             // Dots mark iterates, but not closer than 6 pt to the previous dot: near the end
             // gradient descent takes thousands of tiny steps that would merge into a smear.
             var last = d.first
             for p in d.dropFirst().dropLast() {
                 if let l = last, hypot(p.x - l.x, p.y - l.y) < 6 { continue }
-                canvas.marker(.circle, at: p, size: 3.4 * fontScale, fill: color, edge: nil)
+                if broad {
+                    canvas.marker(.circle, at: p, size: 7.5 * fontScale, fill: color, edge: .edge)
+                } else {
+                    canvas.marker(.circle, at: p, size: 3.4 * fontScale, fill: color, edge: nil)
+                }
                 last = p
             }
             if let first = d.first { canvas.marker(.square, at: first, size: 7 * fontScale, fill: color, edge: .edge) }
@@ -315,7 +319,7 @@ public struct Figure {
                 case let .point(p, _, _, size, _):
                     let d = device(p)
                     obstacles.append(Rect(x: d.x - size, y: d.y - size, width: 2 * size, height: 2 * size))
-                case let .path(points, _, _):
+                case let .path(points, _, _, _):
                     obstacleLines.append(points.map(device))
                 default: break
                 }
@@ -373,8 +377,8 @@ public struct Figure {
                 entries.append(.init(label: label, sample: .errorBar(color)))
             case let .rug(_, _, color, label?):
                 entries.append(.init(label: label, sample: .line(color, 0.7, [])))
-            case let .path(_, color, label?):
-                entries.append(.init(label: label, sample: .line(color, 1.6, [])))
+            case let .path(_, color, label?, broad):
+                entries.append(.init(label: label, sample: .line(color, broad ? 4.8 : 1.6, [])))
             case let .point(_, shape, color, _, label?):
                 entries.append(.init(label: label, sample: .marker(shape, color, .edge)))
             case let .contours(set):
@@ -420,7 +424,7 @@ public struct Figure {
                 add(p.map(device), 1)
             case let .line(p, _, _, dash, _):
                 add(densified(p.map(device)), dash.isEmpty ? 0.2 : 0.02)
-            case let .path(p, _, _):
+            case let .path(p, _, _, _):
                 add(densified(p.map(device)), 1)
                 if let first = p.first { add([device(first)], 20) }
             case let .band(x, lower, upper, _, _):

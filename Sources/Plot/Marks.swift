@@ -45,7 +45,9 @@ public enum Mark {
     case heatmap(Heatmap)
     case contours(ContourSet)
     /// An optimiser path: a polyline with small dots at the iterates and a marker at its start.
-    case path(points: [Point], color: Color, label: String?)
+    /// `broad` draws it three times as wide, so that a thin path drawn over it where the two
+    /// coincide leaves it showing on both sides.
+    case path(points: [Point], color: Color, label: String?, broad: Bool = false)
     /// One emphasised point, such as the MLE.
     case point(Point, shape: MarkerShape, color: Color, size: Double, label: String?)
 }

@@ -258,14 +258,16 @@ enum FigureFactory {
         f.title = title
         f.marks.append(.contours(lossContours(grid, minimum: minimum)))
         let d = m.descent!
+        // Newton's path first and broad: the descents often run along it (the standardised one
+        // mapped back nearly always does), and drawn thin on top they leave it visible.
+        if !m.newton.isEmpty {
+            f.marks.append(.path(points: m.newton.map { Point($0.w, $0.b) }, color: Palette.vermillion,
+                                 label: "Newton–Raphson (\(m.newton.count - 1) steps)", broad: true))
+        }
         f.marks.append(.path(points: d.raw.points.map { Point($0.w, $0.b) }, color: Palette.blue,
                              label: pathLabel("gradient descent on <i>x</i>", m, d.raw)))
         f.marks.append(.path(points: d.standardised.originalPoints.map { Point($0.w, $0.b) }, color: Palette.green,
                              label: pathLabel("on standardised <i>x</i>, mapped back", m, d.standardised)))
-        if !m.newton.isEmpty {
-            f.marks.append(.path(points: m.newton.map { Point($0.w, $0.b) }, color: Palette.vermillion,
-                                 label: "Newton–Raphson (\(m.newton.count - 1) steps)"))
-        }
         f.marks.append(.point(Point(m.w, m.b), shape: .star, color: .ink, size: 13, label: "MLE"))
         f.accessibleTitle = "\(m.name): \(lossName) contours with optimiser paths"
         var alt = "Contour lines of the \(lossName) over slope w and intercept b, nested around the minimum \(s(minimum, 4)) at "

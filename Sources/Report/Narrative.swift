@@ -13,6 +13,9 @@ enum Narrative {
         return contraction > 0 ? log(1e6) / contraction : .infinity
     }
 
+    /// "1 step", "8 steps".
+    static func steps(_ k: Int) -> String { k == 1 ? "step" : "\(count(k)) steps" }
+
     static func count(_ k: Int) -> String {
         let digits = String(k)
         guard k >= 10_000 else { return digits }

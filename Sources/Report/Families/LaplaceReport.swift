@@ -171,10 +171,11 @@ enum LaplaceReport: FamilyReport {
         f.title = "MAE contours: subgradient steps and the exact method"
         f.marks.append(.contours(FigureFactory.lossContours(grid, minimum: fit.scale)))
         let distance = distanceInSE(fit, path.end)
+        // The exact path first and broad, so that the subgradient steps along it stay visible.
+        f.marks.append(.path(points: fit.path.map { Point($0.w, $0.b) }, color: Palette.vermillion,
+                             label: "weighted-median descent (\(fit.iterations) pivot\(fit.iterations == 1 ? "" : "s"), exact)", broad: true))
         f.marks.append(.path(points: path.originalPoints.map { Point($0.w, $0.b) }, color: Palette.green,
                              label: "subgradient descent (\(Narrative.count(path.iterations)) steps, \(arrived(fit, path) ? "arrived" : "did not arrive"))"))
-        f.marks.append(.path(points: fit.path.map { Point($0.w, $0.b) }, color: Palette.vermillion,
-                             label: "weighted-median descent (\(fit.iterations) pivot\(fit.iterations == 1 ? "" : "s"), exact)"))
         if !fit.isUnique { addOptimalSet(&f, fit) }
         f.marks.append(.point(Point(m.w, m.b), shape: .star, color: .ink, size: 13, label: "MLE"))
         f.accessibleTitle = "\(m.name): mean absolute error contours with the subgradient and exact paths"

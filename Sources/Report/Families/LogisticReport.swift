@@ -219,7 +219,7 @@ enum LogisticReport: FamilyReport {
         let bound = data.surfaceErrorBound(slope: max(abs(window.w.0), abs(window.w.1)))
         return "With n = \(Narrative.count(m.n)) rows and a continuous x, the figures, the gradient-descent paths and the profile-likelihood intervals use the data binned by class into \(Narrative.count(data.x.count)) bins of x (count, mean and spread of x in each; the likelihood taken to second order within each bin): "
             + "there the log-likelihood is within \(s(bound, 2)) of its exact value everywhere in the likelihood figure. "
-            + "The estimates, standard errors, log-likelihoods and the likelihood-ratio test use every row: Newton–Raphson takes its first \(details(m).binnedNewtonSteps) steps on the bins and its last \(fitted(m).iterations - details(m).binnedNewtonSteps) on every row. "
+            + "The estimates, standard errors, log-likelihoods and the likelihood-ratio test use every row: Newton–Raphson takes its first \(Narrative.steps(details(m).binnedNewtonSteps)) on the bins and its last \(Narrative.steps(fitted(m).iterations - details(m).binnedNewtonSteps)) on every row. "
             + "The binned loss's minimum lies \(s(m.descent!.distance(exact), 2)) standard errors from the exact MLE."
     }
 
