@@ -8,7 +8,7 @@ import Foundation
 /// (Hermite). Its error is at most `h⁴/384 · max|g⁗| = h⁴/3072 ≈ 7.6·10⁻¹⁴` per term
 /// (`|g⁗| = |σ(1−σ)(1−6σ+6σ²)| ≤ 1/8`), and the derivative of the same cubic gives
 /// `σ(t)σ(−t) = −g′(1 + g′)` to within `√3/216 · h³ · 1/8 ≈ 6·10⁻¹¹`. Beyond t = 40,
-/// `g(t) < 4.3·10⁻¹⁸`, which no longer changes `max(z, 0)` and is taken as 0.
+/// `g(t) < 4.3·10⁻¹⁸`: the table's far end stands for every larger t.
 ///
 /// Fits, standard errors, log-likelihoods and interval searches never use it: only the
 /// sampled surfaces and contours do (`LogisticBernoulliModel.surfaceNegativeLogLikelihood`).
@@ -44,16 +44,20 @@ public enum SoftplusTable {
         coefficients.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 
+    /// The table cell of `t = |z|` and the position in it. Without a branch: beyond the
+    /// table (and for NaN) the point is its far end, t = 40, where g and σ(−t) are below
+    /// 4.3·10⁻¹⁸, so the result is still within `valueError` and `curvatureError`.
+    @inline(__always)
+    static func cell(_ t: Double, _ c: UnsafePointer<Double>) -> (UnsafePointer<Double>, Double) {
+        let u = (t < limit ? t : limit) * stepsPerUnit
+        let k = Int(u)
+        return (c + 4 * k, u - Double(k))
+    }
+
     /// `softplus(z)` from the table `c` (see `withTable`).
     @inline(__always)
     public static func softplus(_ z: Double, _ c: UnsafePointer<Double>) -> Double {
-        let t = abs(z)
-        // NaN and infinities fall through to max(z, 0) as well.
-        guard t < limit else { return max(z, 0) }
-        let u = t * stepsPerUnit
-        let k = Int(u)
-        let f = u - Double(k)
-        let p = c + 4 * k
+        let (p, f) = cell(abs(z), c)
         return max(z, 0) + (p[0] + f * (p[1] + f * (p[2] + f * p[3])))
     }
 
@@ -69,12 +73,7 @@ public enum SoftplusTable {
     /// cubic's derivative, within `curvatureError`.
     @inline(__always)
     public static func softplusAndLowerTail(_ z: Double, _ c: UnsafePointer<Double>) -> (Double, Double) {
-        let t = abs(z)
-        guard t < limit else { return (max(z, 0), t.isFinite ? exp(-t) : 0) }
-        let u = t * stepsPerUnit
-        let k = Int(u)
-        let f = u - Double(k)
-        let p = c + 4 * k
+        let (p, f) = cell(abs(z), c)
         let value = p[0] + f * (p[1] + f * (p[2] + f * p[3]))
         let slope = (p[1] + f * (2 * p[2] + f * 3 * p[3])) * stepsPerUnit
         return (max(z, 0) + value, -slope)

@@ -8,9 +8,45 @@ public struct Heatmap: Sendable {
     public var colormap: Colormap
     /// Values mapped to the ends of the colormap; outside values are clamped.
     public var range: (Double, Double)
+    /// A sampled smooth surface (drawn interpolated between the samples) rather than counts
+    /// per cell (drawn as cells).
+    public var smooth: Bool
 
-    public init(x: [Double], y: [Double], values: [Double], colormap: Colormap = .viridis, range: (Double, Double)) {
-        self.x = x; self.y = y; self.values = values; self.colormap = colormap; self.range = range
+    public init(x: [Double], y: [Double], values: [Double], colormap: Colormap = .viridis, range: (Double, Double),
+                smooth: Bool = false) {
+        self.x = x; self.y = y; self.values = values; self.colormap = colormap; self.range = range; self.smooth = smooth
+    }
+
+    /// A smooth surface sampled on fewer than `minimumPixels` cells across is drawn from an
+    /// image that many times finer, its values interpolated bilinearly between the samples
+    /// (held constant in the half cell beyond the outer ones), so that a coarse grid does not
+    /// show as blocks. The image covers the same extent as the cells.
+    public static let minimumPixels = 240
+
+    /// The values to draw and their counts across and down.
+    func drawnValues() -> (values: [Double], nx: Int, ny: Int) {
+        let nx = x.count, ny = y.count
+        guard smooth, nx >= 2, ny >= 2, nx < Heatmap.minimumPixels || ny < Heatmap.minimumPixels else { return (values, nx, ny) }
+        let fx = (Heatmap.minimumPixels + nx - 1) / nx, fy = (Heatmap.minimumPixels + ny - 1) / ny
+        let mx = nx * fx, my = ny * fy
+        // Pixel centre k of m pixels over n cells lies at cell position (k + ½)/f − ½.
+        func weights(_ k: Int, _ f: Int, _ n: Int) -> (Int, Double) {
+            let position = min(max((Double(k) + 0.5) / Double(f) - 0.5, 0), Double(n - 1))
+            let lower = min(Int(position), n - 2)
+            return (lower, position - Double(lower))
+        }
+        let columns = (0..<mx).map { weights($0, fx, nx) }
+        var out = [Double](repeating: 0, count: mx * my)
+        for r in 0..<my {
+            let (j, ty) = weights(r, fy, ny)
+            for (c, (i, tx)) in columns.enumerated() {
+                let v00 = values[j * nx + i], v10 = values[j * nx + i + 1]
+                let v01 = values[(j + 1) * nx + i], v11 = values[(j + 1) * nx + i + 1]
+                let bottom = v00 + (v10 - v00) * tx, top = v01 + (v11 - v01) * tx
+                out[r * mx + c] = bottom + (top - bottom) * ty
+            }
+        }
+        return (out, mx, my)
     }
 }
 

@@ -198,7 +198,7 @@ enum FigureFactory {
         f.yLabel = "intercept <i>b</i>"
         f.showsGrid = false
         f.title = spec.title
-        f.marks.append(.heatmap(Heatmap(x: grid.w, y: grid.b, values: grid.values, range: (floor, 0))))
+        f.marks.append(.heatmap(Heatmap(x: grid.w, y: grid.b, values: grid.values, range: (floor, 0), smooth: true)))
         let boundary = m.region.map { Point($0.w, $0.b) }
         f.marks.append(.line(points: boundary, color: .white, width: 2.2, dash: [], label: "95 % joint confidence region"))
         let r = m.likelihoodRanges()

@@ -91,7 +91,14 @@ public enum ReportRunner {
             }
             slots.lock(); compared[j] = result; slots.unlock()
         }
-        DispatchQueue.concurrentPerform(iterations: fits.count + early.count) { k in
+        // Each model's figures are built (their grids sampled) as soon as its fit is done, so
+        // that they fill a core another model's fit leaves idle.
+        let aspect = FigureFactory.plotAspect(options)
+        var modelFigures = [[ReportFigure?]](repeating: [], count: fits.count)
+        // Each job on its own worker (not concurrentPerform: an apply nested inside another
+        // runs one iteration at a time, and every fit and grid below uses applies of its own).
+        let fitting = DispatchGroup()
+        func job(_ k: Int) {
             guard k < fits.count else { return compare(early[k - fits.count], known: [:]) }
             let (request, dataset, name) = fits[k]
             let result = Result { () throws -> ModelAnalysis in
@@ -101,8 +108,24 @@ public enum ReportRunner {
                 if let path = request.dataPath { analysis.source = ReportOptions.path(path, relativeTo: options.outputParent) }
                 return analysis
             }
-            slots.lock(); fitted[k] = result; slots.unlock()
+            var figures: [ReportFigure?] = []
+            if case let .success(m) = result {
+                Timing.mark("\(m.name): fitted")
+                let kinds = m.family.figureKinds
+                figures = [ReportFigure?](repeating: nil, count: kinds.count)
+                figures.withUnsafeMutableBufferPointer { out in
+                    let base = out.baseAddress!
+                    DispatchQueue.concurrentPerform(iterations: kinds.count) { j in
+                        base[j] = Timing.measure("figure \(m.name)-\(kinds[j])") {
+                            FigureFactory.figure(kinds[j], for: m, aspect: aspect, options: options)
+                        }
+                    }
+                }
+            }
+            slots.lock(); fitted[k] = result; modelFigures[k] = figures; slots.unlock()
         }
+        for k in 0..<(fits.count + early.count) { DispatchQueue.global().async(group: fitting) { job(k) } }
+        fitting.wait()
         let analyses = try fitted.map { try $0!.get() }
         DispatchQueue.concurrentPerform(iterations: late.count) { k in
             let c = comparisonJobs[late[k]].0
@@ -126,27 +149,15 @@ public enum ReportRunner {
         progress("drawing figures")
         var files = OutputFiles()
         // Slots per model in page order; nil where --figures left a figure out.
-        // Every figure is built (its grids sampled) at once, each into its own slot.
-        let aspect = FigureFactory.plotAspect(options)
-        let builds: [(model: Int, kind: String)] = analyses.indices.flatMap { k in analyses[k].family.figureKinds.map { (k, $0) } }
-            + comparisons.indices.map { (-1 - $0, "fits") }
-        var built = [ReportFigure?](repeating: nil, count: builds.count)
-        built.withUnsafeMutableBufferPointer { slots in
-            let base = slots.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: builds.count) { k in
-                let (index, kind) = builds[k]
-                if index < 0 {
-                    let c = comparisons[-1 - index]
-                    if options.wantsFigure("\(c.name)-\(kind)") { base[k] = FigureFactory.finished(Comparison.figure(c), options: options) }
-                } else {
-                    base[k] = Timing.measure("figure \(analyses[index].name)-\(kind)") {
-                        FigureFactory.figure(kind, for: analyses[index], aspect: aspect, options: options)
-                    }
-                }
+        let slotsByModel = modelFigures
+        var comparisonFigures = [ReportFigure?](repeating: nil, count: comparisons.count)
+        comparisonFigures.withUnsafeMutableBufferPointer { out in
+            let base = out.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: comparisons.count) { k in
+                let c = comparisons[k]
+                if options.wantsFigure("\(c.name)-fits") { base[k] = FigureFactory.finished(Comparison.figure(c), options: options) }
             }
         }
-        let slotsByModel = analyses.indices.map { k in builds.indices.filter { builds[$0].model == k }.map { built[$0] } }
-        let comparisonFigures: [ReportFigure?] = comparisons.indices.map { c in built[builds.firstIndex { $0.model == -1 - c }!] }
         Timing.mark("figures built")
         let figuresByModel = slotsByModel.map { $0.compactMap { $0 } } + [comparisonFigures.compactMap { $0 }]
         // Every (figure, format) is drawn on its own Cairo surface, concurrently; the results
@@ -169,7 +180,7 @@ public enum ReportRunner {
                 figure.theme = theme
                 // Both renderings may be inlined in one page: their ids must differ.
                 if theme.name == "dark" { figure.idPrefix += "-dark" }
-                base[k] = Result { try figure.render(format, scale: options.scale) }
+                base[k] = Timing.measure("render \(fig.name) \(theme.name) \(format.rawValue)") { Result { try figure.render(format, scale: options.scale) } }
                 lock.lock()
                 done += 1
                 progress("drawing figures: \(done) of \(jobs.count) files (\(done * 100 / max(jobs.count, 1)) %)")

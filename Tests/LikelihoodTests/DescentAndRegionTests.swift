@@ -183,7 +183,8 @@ final class BinnedLogisticTests: XCTestCase {
                 z += 1.0 / 1024 + 1e-7   // not a multiple of the table's step
             }
             XCTAssertEqual(SoftplusTable.softplus(.infinity, c), .infinity)
-            XCTAssertEqual(SoftplusTable.softplus(-.infinity, c), 0)
+            XCTAssertEqual(SoftplusTable.softplus(-.infinity, c), 0, accuracy: 4.3e-18)
+            XCTAssertEqual(SoftplusTable.softplus(.nan, c).isNaN, true)
         }
         XCTAssertLessThanOrEqual(worstValue, SoftplusTable.valueError)
         XCTAssertLessThanOrEqual(worstCurvature, SoftplusTable.curvatureError)

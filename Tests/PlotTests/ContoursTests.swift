@@ -74,4 +74,31 @@ final class ContoursTests: XCTestCase {
         let total = ContourLabeler.cumulativeLengths(circle).last!
         XCTAssertEqual(total - kept, placed[0].gap.upperBound - placed[0].gap.lowerBound, accuracy: 0.5)
     }
+
+    /// A smooth heatmap on a coarse grid is drawn from a finer image whose values interpolate
+    /// the samples bilinearly: exact for a plane inside the outer cell centres, constant in
+    /// the half cell beyond them; counts per cell (not smooth) and fine grids stay as given.
+    func testSmoothHeatmapsAreDrawnInterpolated() {
+        let x = (0..<50).map { Double($0) }, y = (0..<30).map { 2 * Double($0) }
+        let plane = { (a: Double, b: Double) in 3 + 0.5 * a - 0.25 * b }
+        let values = y.flatMap { b in x.map { a in plane(a, b) } }
+        let smooth = Heatmap(x: x, y: y, values: values, range: (0, 1), smooth: true)
+        let (drawn, mx, my) = smooth.drawnValues()
+        XCTAssertEqual(mx, 50 * 5)   // ⌈240/50⌉ = 5 pixels a cell
+        XCTAssertEqual(my, 30 * 8)   // ⌈240/30⌉ = 8
+        for r in stride(from: 0, to: my, by: 7) {
+            for c in stride(from: 0, to: mx, by: 11) {
+                // The pixel centre in data units, held inside the outer sample positions.
+                let a = min(max((Double(c) + 0.5) / 5 - 0.5, 0), 49)
+                let b = 2 * min(max((Double(r) + 0.5) / 8 - 0.5, 0), 29)
+                XCTAssertEqual(drawn[r * mx + c], plane(a, b), accuracy: 1e-12, "pixel (\(c), \(r))")
+            }
+        }
+        let counts = Heatmap(x: x, y: y, values: values, range: (0, 1))
+        XCTAssertEqual(counts.drawnValues().nx, 50)
+        let fine = Heatmap(x: (0..<300).map(Double.init), y: (0..<250).map(Double.init), values: [Double](repeating: 1, count: 75_000),
+                           range: (0, 1), smooth: true)
+        XCTAssertEqual(fine.drawnValues().nx, 300)
+        XCTAssertEqual(fine.drawnValues().ny, 250)
+    }
 }

@@ -28,11 +28,24 @@ extension LineFit {
     public var line: Parameters { Parameters(w: w.estimate, b: b.estimate) }
 
     /// Σ log p(yᵢ | xᵢ), point by point (an independent route to `logLikelihood`).
+    /// Kahan-summed within fixed segments of rows on all cores, and the segments' sums added
+    /// the same way in order (`ParallelSum`: the same value whatever the number of cores).
     public func summedLogDensity(x: [Double], y: [Double]) -> Double {
+        let n = min(x.count, y.count)
+        let parts = ParallelSum.reduce(count: n, zero: [Double](), { range -> [Double] in
+            var total = 0.0, compensation = 0.0
+            for i in range {
+                // Kahan summation: the check compares to 1e-9 relative at any n.
+                let term = logDensity(x: x[i], y: y[i]) - compensation
+                let next = total + term
+                compensation = (next - total) - term
+                total = next
+            }
+            return [total]
+        }, combine: +)
         var total = 0.0, compensation = 0.0
-        for (xi, yi) in zip(x, y) {
-            // Kahan summation: the check compares to 1e-9 relative at any n.
-            let term = logDensity(x: xi, y: yi) - compensation
+        for part in parts {
+            let term = part - compensation
             let next = total + term
             compensation = (next - total) - term
             total = next

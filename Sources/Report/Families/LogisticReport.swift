@@ -74,9 +74,11 @@ enum LogisticReport: FamilyReport {
     }
 
     /// Grid resolution: 160 × 160, fewer when each point costs a pass over many rows or
-    /// groups, keeping a grid near 5·10⁷ evaluations (never below 60 × 60).
-    static func gridResolution(_ m: ModelAnalysis) -> Int {
-        max(60, min(160, Int((5e7 / Double(max(details(m).data.x.count, 1))).squareRoot())))
+    /// groups, keeping a grid near `budget` evaluations (never below 60 × 60). 2·10⁷ serves
+    /// the heatmap (drawn interpolated between the samples, `Heatmap.smooth`) and the round
+    /// standardised contours; the raw contours' thin valley needs 5·10⁷.
+    static func gridResolution(_ m: ModelAnalysis, budget: Double = 2e7) -> Int {
+        max(60, min(160, Int((budget / Double(max(details(m).data.x.count, 1))).squareRoot())))
     }
 
     /// The mean cross-entropy at a row of grid points at once.
@@ -92,7 +94,7 @@ enum LogisticReport: FamilyReport {
         case "fit": return fitFigure(m)
         case "likelihood": return likelihoodFigure(m)
         case "contours":
-            return FigureFactory.contours(m, grid: m.lossGrid(standardised: false, resolution: gridResolution(m), batch: loss(m)),
+            return FigureFactory.contours(m, grid: m.lossGrid(standardised: false, resolution: gridResolution(m, budget: 5e7), batch: loss(m)),
                                           minimum: minimum, lossName: lossName, title: "Cross-entropy contours: the optimisers on the raw scale")
         default:
             return FigureFactory.standardised(m, aspect: aspect,

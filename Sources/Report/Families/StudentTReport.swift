@@ -141,7 +141,7 @@ enum StudentTReport: FamilyReport {
         f.title = "Student-t log-likelihood (s and ν at their estimates)"
         f.xLimits = d.window.w
         f.yLimits = d.window.b
-        f.marks.append(.heatmap(Heatmap(x: grid.w, y: grid.b, values: grid.values, range: (floor, 0))))
+        f.marks.append(.heatmap(Heatmap(x: grid.w, y: grid.b, values: grid.values, range: (floor, 0), smooth: true)))
         f.marks.append(.line(points: m.region.map { Point($0.w, $0.b) }, color: .white, width: 2.2, dash: [], label: "95 % region (s, ν held)"))
         for (k, other) in fit.localMaxima.dropFirst().enumerated() {
             f.marks.append(.point(Point(other.line.w, other.line.b), shape: .diamond, color: .white, size: 11,
