@@ -17,10 +17,11 @@ public enum ColumnReader {
     public static let blockSize = 8 << 20
 
     /// - Parameters:
-    ///   - onBytes: called with every block of the file in order (to hash it as it streams).
+    ///   - onBytes: called with every block of the file in order (to hash it as it streams;
+    ///     `Data` is shared, not copied, so another thread may keep it).
     ///   - progress: called after each block with the bytes read so far and the file's size.
     public static func read(path: String, source: String, columns wanted: [String], blockSize: Int = ColumnReader.blockSize,
-                            onBytes: (UnsafeRawBufferPointer) -> Void = { _ in },
+                            onBytes: (Data) -> Void = { _ in },
                             progress: (Int, Int) -> Void = { _, _ in }) throws -> Dataset {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -42,7 +43,7 @@ public enum ColumnReader {
             let block = handle.readData(ofLength: max(1, blockSize))
             let final = block.isEmpty
             if !final {
-                block.withUnsafeBytes(onBytes)
+                onBytes(block)
                 readSoFar += block.count
                 buffer.append(contentsOf: block)
             }

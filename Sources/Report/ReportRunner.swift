@@ -124,7 +124,14 @@ public enum ReportRunner {
             }
             slots.lock(); fitted[k] = result; modelFigures[k] = figures; slots.unlock()
         }
-        for k in 0..<(fits.count + early.count) { DispatchQueue.global().async(group: fitting) { job(k) } }
+        // Each job writes only its own slots (under the lock) and the wait orders it before
+        // the reads below, so handing it to other threads is safe.
+        final class Job: @unchecked Sendable {
+            let run: (Int) -> Void
+            init(_ run: @escaping (Int) -> Void) { self.run = run }
+        }
+        let work = Job(job)
+        for k in 0..<(fits.count + early.count) { DispatchQueue.global().async(group: fitting) { work.run(k) } }
         fitting.wait()
         let analyses = try fitted.map { try $0!.get() }
         DispatchQueue.concurrentPerform(iterations: late.count) { k in
@@ -364,10 +371,9 @@ public enum ReportRunner {
         let shown = Message.escaped(path)
         var lastPercent = -1
         let dataset = try ColumnReader.read(path: path, source: path, columns: columns, onBytes: { block in
-            let copy = [UInt8](block)
             room.wait()
             hashing.async {
-                copy.withUnsafeBytes { box.hasher.update($0) }
+                block.withUnsafeBytes { box.hasher.update($0) }
                 room.signal()
             }
         }, progress: { done, total in
