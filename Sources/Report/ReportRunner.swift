@@ -95,6 +95,7 @@ public enum ReportRunner {
         // that they fill a core another model's fit leaves idle.
         let aspect = FigureFactory.plotAspect(options)
         var modelFigures = [[ReportFigure?]](repeating: [], count: fits.count)
+        var fittedCount = 0
         // Each job on its own worker (not concurrentPerform: an apply nested inside another
         // runs one iteration at a time, and every fit and grid below uses applies of its own).
         let fitting = DispatchGroup()
@@ -111,6 +112,10 @@ public enum ReportRunner {
             var figures: [ReportFigure?] = []
             if case let .success(m) = result {
                 Timing.mark("\(m.name): fitted")
+                slots.lock()
+                fittedCount += 1
+                progress("fitted \(fittedCount) of \(fits.count) model\(fits.count == 1 ? "" : "s") (\(m.name)); building its figures")
+                slots.unlock()
                 let kinds = m.family.figureKinds
                 figures = [ReportFigure?](repeating: nil, count: kinds.count)
                 figures.withUnsafeMutableBufferPointer { out in
@@ -130,9 +135,12 @@ public enum ReportRunner {
             let run: (Int) -> Void
             init(_ run: @escaping (Int) -> Void) { self.run = run }
         }
-        let work = Job(job)
-        for k in 0..<(fits.count + early.count) { DispatchQueue.global().async(group: fitting) { work.run(k) } }
-        fitting.wait()
+        // The job outlives no call of `run`: every one has ended at the wait.
+        withoutActuallyEscaping(job) { job in
+            let work = Job(job)
+            for k in 0..<(fits.count + early.count) { DispatchQueue.global().async(group: fitting) { work.run(k) } }
+            fitting.wait()
+        }
         let analyses = try fitted.map { try $0!.get() }
         DispatchQueue.concurrentPerform(iterations: late.count) { k in
             let c = comparisonJobs[late[k]].0
