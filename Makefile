@@ -34,7 +34,7 @@ clean:
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	$(SWIFT) build -c release --product mle-fuzz --build-path .build/fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
-	@for t in csv config mustache tex; do \
+	@for t in csv stream config mustache tex; do \
 	  mkdir -p .build/fuzz-corpus/$$t; \
 	  echo "== $$t ($(FUZZ_SECONDS) s)"; \
 	  MLE_FUZZ_TARGET=$$t .build/fuzz/release/mle-fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 \

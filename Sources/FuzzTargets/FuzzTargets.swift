@@ -11,11 +11,12 @@ import Report
 /// Each function must return normally on any input. Besides not crashing, each checks the
 /// contract of its errors: one line, no control characters, bounded length.
 public enum FuzzTargets {
-    public static let names = ["csv", "config", "mustache", "tex"]
+    public static let names = ["csv", "stream", "config", "mustache", "tex"]
 
     public static func run(_ target: String, _ bytes: [UInt8]) {
         switch target {
         case "csv": csv(bytes)
+        case "stream": stream(bytes)
         case "config": config(bytes)
         case "mustache": mustache(bytes)
         case "tex": tex(bytes)
@@ -46,6 +47,33 @@ public enum FuzzTargets {
             }
         } catch {
             checkMessage(error)
+        }
+    }
+
+    /// The streaming reader that `--data` uses, against the full parser on the same bytes:
+    /// for the first two columns, the same numbers bit for bit (rows with a missing value
+    /// dropped) or the same message, with blocks of 7 bytes and of the default size.
+    public static func stream(_ bytes: [UInt8]) {
+        let path = NSTemporaryDirectory() + "mle-fuzz-stream-\(getpid()).csv"
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else { return }
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        func outcome(_ read: () throws -> Dataset, columns: [String]) -> String {
+            do {
+                let data = try read()
+                for c in columns { try data.checkNumbersOrMissing(c) }
+                let (x, y, kept) = try data.pairedNumbers(columns[0], columns[1], dropMissing: true)
+                return "\(x.map(\.bitPattern)) \(y.map(\.bitPattern)) \(kept) \(data.rowCount)"
+            } catch {
+                checkMessage(error)
+                return "error: \(error)"
+            }
+        }
+        guard let full = try? CSVReader.parse(bytes, source: "fuzz.csv"), full.columnNames.count >= 2 else { return }
+        let columns = Array(full.columnNames.prefix(2))
+        let expected = outcome({ full }, columns: columns)
+        for block in [7, ColumnReader.blockSize] {
+            let got = outcome({ try ColumnReader.read(path: path, source: "fuzz.csv", columns: columns, blockSize: block) }, columns: columns)
+            precondition(got == expected, "the streaming reader (blocks of \(block)) says \(got.prefix(300)), the full parser \(expected.prefix(300))")
         }
     }
 

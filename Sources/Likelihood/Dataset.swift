@@ -104,7 +104,7 @@ public struct Dataset: Sendable {
 
     /// Throws the located error of the first cell of `name` that is neither a number nor a
     /// missing marker (the streaming reader's test; missing values are judged later).
-    func checkNumbersOrMissing(_ name: String) throws {
+    public func checkNumbersOrMissing(_ name: String) throws {
         guard let index = columnNames.firstIndex(of: name) else {
             throw DataError.missingColumn(file: source, name: name, available: columnNames)
         }
