@@ -62,10 +62,12 @@ public enum ColumnReader {
             buffer.removeFirst(consumed)
             if !reserved && state.rows > 0 && consumed > 0 {
                 // Room for the whole file's rows at the first block's bytes per row (2 %
-                // over), so that the columns are not copied as they grow.
+                // over), so that the columns are not copied as they grow. At most 2²⁷ rows:
+                // a file whose first rows are much shorter than the rest must not reserve
+                // far more than it needs (past that, the columns grow as usual).
                 reserved = true
                 state.bytesPerRow = Double(consumed) / Double(state.rows)
-                let estimate = Int(min(Double(total) / state.bytesPerRow * 1.02, 1e10)) + 1024
+                let estimate = Int(min(Double(total) / state.bytesPerRow * 1.02, Double(1 << 27))) + 1024
                 for s in state.values.indices { state.values[s].reserveCapacity(estimate) }
             }
             progress(readSoFar, total)
