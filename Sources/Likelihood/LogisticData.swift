@@ -120,7 +120,7 @@ extension LogisticData {
         abs(w * w * w) * absoluteCubes / (36 * 3.0.squareRoot())
     }
 
-    /// The largest error of a sampled surface (`surfaceNegativeLogLikelihood`) at slope `w`
+    /// The largest error of a sampled surface (`surfaceNegativeLogLikelihoods`) at slope `w`
     /// against the exact negative log-likelihood of every row: the binning's `errorBound`
     /// plus the softplus table's error on each evaluated term and on the curvature term.
     public func surfaceErrorBound(slope w: Double) -> Double {

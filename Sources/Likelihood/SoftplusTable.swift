@@ -10,8 +10,9 @@ import Foundation
 /// `σ(t)σ(−t) = −g′(1 + g′)` to within `√3/216 · h³ · 1/8 ≈ 6·10⁻¹¹`. Beyond t = 40,
 /// `g(t) < 4.3·10⁻¹⁸`: the table's far end stands for every larger t.
 ///
-/// Fits, standard errors, log-likelihoods and interval searches never use it: only the
-/// sampled surfaces and contours do (`LogisticBernoulliModel.surfaceNegativeLogLikelihood`).
+/// Fits, standard errors, log-likelihoods and interval searches never use it: only what is
+/// drawn does (`LogisticBernoulliModel.surfaceNegativeLogLikelihoods` for the sampled
+/// surfaces, `surfaceEvaluate` for traced regions and descents on binned data).
 public enum SoftplusTable {
     public static let stepsPerUnit = 256.0
     public static let limit = 40.0

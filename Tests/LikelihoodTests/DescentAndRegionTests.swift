@@ -207,7 +207,7 @@ final class BinnedLogisticTests: XCTestCase {
         let points = (0..<40).map { Parameters(w: 0.5 + 0.02 * Double($0), b: -27.5 - 1.1 * Double($0)) }
         let row = LogisticBernoulliModel.surfaceNegativeLogLikelihoods(points, binned)
         for (p, value) in zip(points, row) {
-            XCTAssertEqual(value, LogisticBernoulliModel.surfaceNegativeLogLikelihood(p, binned), "one pass equals one point at a time")
+            XCTAssertEqual(value, LogisticBernoulliModel.surfaceNegativeLogLikelihoods([p], binned)[0], "one pass equals one point at a time")
             let exact = LogisticBernoulliModel.negativeLogLikelihood(p, x: x, y: y)
             XCTAssertLessThanOrEqual(abs(value - exact), binned.surfaceErrorBound(slope: p.w) + 1e-12 * abs(exact))
         }

@@ -207,44 +207,6 @@ public enum LogisticBernoulliModel {
         }
     }
 
-    /// `negativeLogLikelihood` for sampled surfaces and contours: softplus and its curvature
-    /// come from `SoftplusTable`, within `SoftplusTable.valueError` per row (or bin) and
-    /// `curvatureError` per unit of the second-order term (`LogisticData.surfaceErrorBound`).
-    /// Fits, intervals and reported log-likelihoods use the exact `negativeLogLikelihood`.
-    public static func surfaceNegativeLogLikelihood(_ theta: Parameters, _ data: LogisticData) -> Double {
-        SoftplusTable.withTable { c in
-            data.x.withUnsafeBufferPointer { x in
-                data.ones.withUnsafeBufferPointer { y in
-                    ParallelSum.reduce(count: x.count, zero: 0.0, { range in
-                        var total = 0.0
-                        let w = theta.w, b = theta.b
-                        if let counts = data.counts {
-                            if let spread = data.spread {
-                                let half = 0.5 * w * w
-                                for i in range {
-                                    let eta = w * x[i] + b
-                                    let (value, curvature) = SoftplusTable.softplusAndCurvature(eta, c)
-                                    total += counts[i] * value - y[i] * eta + half * curvature * spread[i]
-                                }
-                            } else {
-                                for i in range {
-                                    let eta = w * x[i] + b
-                                    total += counts[i] * SoftplusTable.softplus(eta, c) - y[i] * eta
-                                }
-                            }
-                        } else {
-                            for i in range {
-                                let eta = w * x[i] + b
-                                total += SoftplusTable.softplus(eta, c) - y[i] * eta
-                            }
-                        }
-                        return total
-                    }, combine: +)
-                }
-            }
-        }
-    }
-
     /// The objective and its gradient as `evaluate` gives them (Hessian left at 0), with
     /// softplus and σ from `SoftplusTable`: for what is only drawn (the traced confidence
     /// region, the gradient-descent paths), never for reported numbers. σ comes from the
@@ -276,9 +238,12 @@ public enum LogisticBernoulliModel {
         }
     }
 
-    /// `surfaceNegativeLogLikelihood` at many points in one pass over the data (a grid row):
-    /// each point's terms are added in the same order, so the values are the same as one
-    /// point at a time, while each row (or bin) is loaded once for all the points.
+    /// `negativeLogLikelihood` for sampled surfaces and contours, at many points in one pass
+    /// over the data (a grid row): softplus and its curvature come from `SoftplusTable`, within
+    /// `SoftplusTable.valueError` per row (or bin) and `curvatureError` per unit of the
+    /// second-order term (`LogisticData.surfaceErrorBound`). Each point's terms are added in
+    /// row order, so a point's value does not depend on the others in the batch. Fits,
+    /// intervals and reported log-likelihoods use the exact `negativeLogLikelihood`.
     public static func surfaceNegativeLogLikelihoods(_ points: [Parameters], _ data: LogisticData) -> [Double] {
         let k = points.count
         var total = [Double](repeating: 0, count: k)
@@ -316,11 +281,6 @@ public enum LogisticBernoulliModel {
             }
         }
         return total
-    }
-
-    /// Mean cross-entropy on a surface (`surfaceNegativeLogLikelihood / n`).
-    public static func surfaceMeanCrossEntropy(_ theta: Parameters, _ data: LogisticData) -> Double {
-        surfaceNegativeLogLikelihood(theta, data) / Double(data.n)
     }
 
     /// Mean cross-entropy `−log L / n` from (possibly grouped) data.
