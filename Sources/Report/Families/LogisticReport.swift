@@ -75,8 +75,9 @@ enum LogisticReport: FamilyReport {
 
     /// Grid resolution: 160 × 160, fewer when each point costs a pass over many rows or
     /// groups, keeping a grid near `budget` evaluations (never below 60 × 60). 2·10⁷ serves
-    /// the heatmap (drawn interpolated between the samples, `Heatmap.smooth`) and the round
-    /// standardised contours; the raw contours' thin valley needs 5·10⁷.
+    /// the heatmap (drawn interpolated between the samples, `Heatmap.smooth`); contours are
+    /// straight within a cell, so the round standardised ones take 3.5·10⁷ and the raw
+    /// contours' thin valley 5·10⁷.
     static func gridResolution(_ m: ModelAnalysis, budget: Double = 2e7) -> Int {
         max(60, min(160, Int((budget / Double(max(details(m).data.x.count, 1))).squareRoot())))
     }
@@ -98,7 +99,7 @@ enum LogisticReport: FamilyReport {
                                           minimum: minimum, lossName: lossName, title: "Cross-entropy contours: the optimisers on the raw scale")
         default:
             return FigureFactory.standardised(m, aspect: aspect,
-                                              grid: m.lossGrid(standardised: true, aspect: aspect, resolution: gridResolution(m), batch: loss(m)),
+                                              grid: m.lossGrid(standardised: true, aspect: aspect, resolution: gridResolution(m, budget: 3.5e7), batch: loss(m)),
                                               minimum: minimum, lossName: lossName, title: "The same cross-entropy after standardising x")
         }
     }
