@@ -54,13 +54,14 @@ public enum StudentTModel {
         public var iterations: Int
         /// The search's iterates of the line from this start.
         public var path: [Parameters]
-        /// How many of the steps ran on `sampleRows` evenly spaced rows (0: all on every row).
+        /// How many of the steps ran on evenly spaced rows (`sampleSize`; 0: all on every row).
         public var sampleSteps = 0
     }
 
-    /// Above this many rows each search takes its first steps on this many evenly spaced
-    /// rows (every k-th), then continues on every row from where they ended: the last steps,
-    /// and so the estimates, standard errors and log-likelihood, use every row.
+    /// Above this many rows each search takes its first steps on every k-th row,
+    /// k = ⌊n / sampleRows⌋ (between sampleRows and twice as many rows), then continues on
+    /// every row from where they ended: the last steps, and so the estimates, standard
+    /// errors and log-likelihood, use every row.
     public static let sampleRows = 200_000
 
     /// The rows the first steps use at `n` rows (every k-th, k = ⌊n / sampleRows⌋).
