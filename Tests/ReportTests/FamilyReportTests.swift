@@ -107,6 +107,33 @@ final class FamilyReportTests: CLITestCase {
         XCTAssertTrue((report["warnings"] as! [String]).contains { $0.contains("reports the Gaussian (least-squares) fit instead") })
     }
 
+    /// Above 20,000 rows the Student-t surfaces are a random sample's, and the page says what
+    /// that means: the sample's region is √(n/m) times wider than the data's (here
+    /// √(50,000/20,000) = 1.6) and its peak is near, not at, the MLE; the legend names the sample.
+    /// Above 200,000 rows would also sample the first Newton steps; 50,000 rows do not.
+    func testStudentTSaysItsSurfacesAreASample() throws {
+        var rows = "x,y\n"
+        var state: UInt64 = 17
+        for k in 0..<50_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let u = Double(state >> 11) / Double(1 << 53)
+            // Heavy tails: one point in ten far off the line.
+            let noise = k % 10 == 0 ? 40 * (u - 0.5) : (u - 0.5)
+            rows += "\(Double(k % 1000) / 100),\(1 + 2 * Double(k % 1000) / 100 + noise)\n"
+        }
+        let data = write("heavy.csv", rows)
+        let r = try run(["--data", data, "--model", "student-t", "--no-compare", "--out", "h", "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let page = text("h/index.html")
+        XCTAssertTrue(page.contains("its region is about 1.6 times wider than the data"), "the page states the sample's region width")
+        XCTAssertTrue(page.contains("near, not at, the MLE of every row"))
+        let svg = text("h/figures/student-t-likelihood.svg")
+        XCTAssertFalse(svg.isEmpty)
+        let m = try model("h")
+        XCTAssertEqual((m["approximation"] as? [String: Any])?["rows"] as? Int, 20_000)
+        XCTAssertNil(m["newton_steps_on_sample"], "50,000 rows are below the sample start's threshold")
+    }
+
     /// The default page compares the noise models on built-in data with outliers: the table,
     /// a computed verdict, the overlay figure, and report.json's comparisons, whose AICs equal
     /// the per-family fits of the same data.

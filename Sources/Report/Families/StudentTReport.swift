@@ -123,10 +123,10 @@ enum StudentTReport: FamilyReport {
         f.accessibleTitle = "\(m.name): data and the Student-t line"
         let alt = "\(dense ? "Density of" : "Scatter plot of") \(m.n) points of \(m.request.y) against \(m.request.x) with the Student-t maximum-likelihood line "
             + "y = \(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, digits: 4, markup: false)) (ν = \(s(fit.nu)), s = \(s(fit.scale))). "
-            + "\(down) of the \(m.n) points get a weight below one half and are marked as outliers."
+            + "\(Narrative.count(down)) of the \(Narrative.count(m.n)) points get a weight below one half and are marked as outliers."
         return ReportFigure(name: "\(m.name)-fit", figure: f,
                             caption: "The data with the Student-t line. Each point's weight in the fit is (ν + 1)/(ν + r²/s²): about 1 near the line, small far from it. "
-                                + "\(down) of the \(Narrative.count(m.n)) points weigh less than one half (diamonds\(dense ? ", among the \(shown.count) drawn" : "")); least squares would give them the full weight of any other point. The band holds the central 95 % of s·t_ν noise, ±\(s(half)).",
+                                + "\(Narrative.count(down)) of the \(Narrative.count(m.n)) points weigh less than one half (diamonds\(dense ? ", among the \(shown.count) drawn" : "")); least squares would give them the full weight of any other point. The band holds the central 95 % of s·t_ν noise, ±\(s(half)).",
                             altText: alt)
     }
 
@@ -142,7 +142,8 @@ enum StudentTReport: FamilyReport {
         f.xLimits = d.window.w
         f.yLimits = d.window.b
         f.marks.append(.heatmap(Heatmap(x: grid.w, y: grid.b, values: grid.values, range: (floor, 0), smooth: true)))
-        f.marks.append(.line(points: m.region.map { Point($0.w, $0.b) }, color: .white, width: 2.2, dash: [], label: "95 % region (s, ν held)"))
+        f.marks.append(.line(points: m.region.map { Point($0.w, $0.b) }, color: .white, width: 2.2, dash: [],
+                             label: d.sampled ? "95 % region of the \(Narrative.count(d.surfaceX.count))-row sample (s, ν held)" : "95 % region (s, ν held)"))
         for (k, other) in fit.localMaxima.dropFirst().enumerated() {
             f.marks.append(.point(Point(other.line.w, other.line.b), shape: .diamond, color: .white, size: 11,
                                   label: k == 0 ? "another local maximum (its own s, ν)" : nil))
@@ -154,11 +155,14 @@ enum StudentTReport: FamilyReport {
         f.accessibleTitle = "\(m.name): Student-t log-likelihood over slope and intercept"
         let maxima = fit.localMaxima.count
         let alt = "Heatmap of the Student-t log-likelihood with s = \(s(fit.scale)) and ν = \(s(fit.nu)) held at their estimates, over w from \(s(d.window.w.0)) to \(s(d.window.w.1)) and b from \(s(d.window.b.0)) to \(s(d.window.b.1)). "
-            + "The maximum is at w = \(s(m.w, 4)), b = \(s(m.b, 4)) (star); the least-squares line is marked by a square. "
+            + (d.sampled ? "The surface is that of \(Narrative.count(d.surfaceX.count)) rows drawn at random; the MLE from every row is at w = \(s(m.w, 4)), b = \(s(m.b, 4)) (star)"
+                         : "The maximum is at w = \(s(m.w, 4)), b = \(s(m.b, 4)) (star)")
+            + "; the least-squares line is marked by a square. "
             + (maxima > 1 ? "The searches found \(maxima) separate local maxima." : "Both searches reached the same maximum.")
         let caption = "The Student-t log-likelihood of every line, with s and ν held at their estimates, relative to its maximum"
             + (d.sampled ? ", computed on \(Narrative.count(d.surfaceX.count)) rows drawn at random (seed \(FigureFactory.sampleSeed)) from the \(Narrative.count(m.n)); the fit used every row" : "")
             + ". The white curve is the 95 % likelihood-ratio region with s and ν fixed (a little narrower than with them free). "
+            + (d.sampled ? "Surface and region are the sample's: it carries about \(Narrative.count(d.surfaceX.count)) / \(Narrative.count(m.n)) of the data's information, so its region is about \(s((Double(m.n) / Double(d.surfaceX.count)).squareRoot(), 2)) times wider than the data's and its peak lies near, not at, the MLE of every row (star). " : "")
             + "The window reaches the least-squares line (square), to show how far the outliers pull it. "
             + (maxima > 1 ? "The likelihood has more than one peak: the searches from the least-squares and the least-absolute-deviations lines ended at different local maxima ("
                               + fit.localMaxima.map { "log L = \(s($0.logLikelihood, 7)) with s = \(s($0.scale)), ν = \(s($0.nu))" }.joined(separator: "; ")
@@ -193,7 +197,8 @@ enum StudentTReport: FamilyReport {
             + (fit.localMaxima.count > 1 ? "different optima" : "the same optimum") + " at w = \(s(m.w, 4)), b = \(s(m.b, 4)). The grid shows \(minima) local minim\(minima == 1 ? "um" : "a") in this window."
         return ReportFigure(name: "\(m.name)-contours", figure: f,
                             caption: "The mean loss (ν+1)/2 · log(1 + r²/(ν s²)) over (w, b), with s and ν at their estimates (levels halve their height above the minimum from ring to ring), and the paths of the two searches (each step also moves s and ν, which this plane does not show). "
-                                + "Far from the line a residual's loss grows only like its logarithm and bends down: \(d.beyondInflection) of the points lie beyond |r| = s√ν = \(s(fit.scale * fit.nu.squareRoot())), where their loss is concave, so the total need not be convex. "
+                                + (d.sampled ? "The loss is that of \(Narrative.count(d.surfaceX.count)) rows drawn at random from the \(Narrative.count(m.n)), so its minimum lies near, not at, the MLE of every row (star). " : "")
+                                + "Far from the line a residual's loss grows only like its logarithm and bends down: \(Narrative.count(d.beyondInflection)) of the points lie beyond |r| = s√ν = \(s(fit.scale * fit.nu.squareRoot())), where their loss is concave, so the total need not be convex. "
                                 + (minima > 1 ? "On this grid it has \(minima) local minima." : "On this grid it has a single minimum."),
                             altText: alt)
     }
@@ -249,7 +254,7 @@ enum StudentTReport: FamilyReport {
         text += fit.nu < 2 ? "tails so heavy that the noise has no finite variance. "
               : fit.nu < 10 ? "clearly heavier tails than Gaussian noise. "
               : "tails only a little heavier than Gaussian noise (as ν grows, t noise becomes Gaussian). "
-        text += "\(down) of the \(Narrative.count(m.n)) points weigh less than one half in the fit."
+        text += "\(Narrative.count(down)) of the \(Narrative.count(m.n)) points weigh less than one half in the fit."
         page["nuText"] = .string(text)
         let searches = fit.searches.map {
             "from the \($0.start) line Newton reached log L = \(s($0.logLikelihood, 8)) in \($0.iterations) steps"
