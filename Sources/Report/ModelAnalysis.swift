@@ -138,6 +138,13 @@ public struct ModelAnalysis {
     static func grid(_ r: (w: (Double, Double), b: (Double, Double)), resolution: Int, _ f: (Double, Double) -> Double) -> SurfaceGrid {
         SurfaceGrid(w: SurfaceGrid.axis(r.w.0, r.w.1, count: resolution), b: SurfaceGrid.axis(r.b.0, r.b.1, count: resolution), f)
     }
+
+    /// `grid` for a function evaluated a row at a time: `row(ws, b)` gives the values at
+    /// (ws[i], b) for every i.
+    static func grid(_ r: (w: (Double, Double), b: (Double, Double)), resolution: Int, rows row: ([Double], Double) -> [Double]) -> SurfaceGrid {
+        let ws = SurfaceGrid.axis(r.w.0, r.w.1, count: resolution), bs = SurfaceGrid.axis(r.b.0, r.b.1, count: resolution)
+        return SurfaceGrid(w: ws, b: bs) { j in row(ws, bs[j]) }
+    }
 }
 
 extension ModelAnalysis {
@@ -145,30 +152,20 @@ extension ModelAnalysis {
     /// (`aspect`: the plot's height over its width), sampled 10 % beyond it on each side so
     /// that a slightly wider final axis is still covered.
     func lossGrid(standardised: Bool, aspect: Double = 0.75, resolution: Int, loss: (Parameters) -> Double) -> SurfaceGrid {
-        var r = standardised ? standardisedRanges(aspect: aspect) : contourRanges()
-        if standardised {
-            let pw = 0.1 * (r.w.1 - r.w.0), pb = 0.1 * (r.b.1 - r.b.0)
-            r = ((r.w.0 - pw, r.w.1 + pw), (r.b.0 - pb, r.b.1 + pb))
-        }
-        let z = descent?.standardisation
-        return ModelAnalysis.grid(r, resolution: resolution) { w, b in
-            let p = Parameters(w: w, b: b)
-            return loss(standardised ? z!.original(p) : p)
-        }
+        lossGrid(standardised: standardised, aspect: aspect, resolution: resolution, batch: { $0.map(loss) })
     }
 
     /// `lossGrid` for a loss evaluated a row of points at a time (`batch`).
-    func lossGrid(standardised: Bool, aspect: Double = 0.75, resolution: Int, batch: @escaping ([Parameters]) -> [Double]) -> SurfaceGrid {
+    func lossGrid(standardised: Bool, aspect: Double = 0.75, resolution: Int, batch: ([Parameters]) -> [Double]) -> SurfaceGrid {
         var r = standardised ? standardisedRanges(aspect: aspect) : contourRanges()
         if standardised {
             let pw = 0.1 * (r.w.1 - r.w.0), pb = 0.1 * (r.b.1 - r.b.0)
             r = ((r.w.0 - pw, r.w.1 + pw), (r.b.0 - pb, r.b.1 + pb))
         }
         let z = descent?.standardisation
-        let ws = SurfaceGrid.axis(r.w.0, r.w.1, count: resolution), bs = SurfaceGrid.axis(r.b.0, r.b.1, count: resolution)
-        return SurfaceGrid(w: ws, b: bs) { j in
+        return ModelAnalysis.grid(r, resolution: resolution) { ws, b in
             batch(ws.map { w in
-                let p = Parameters(w: w, b: bs[j])
+                let p = Parameters(w: w, b: b)
                 return standardised ? z!.original(p) : p
             })
         }

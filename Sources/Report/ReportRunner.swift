@@ -164,7 +164,6 @@ public enum ReportRunner {
         progress("drawing figures")
         var files = OutputFiles()
         // Slots per model in page order; nil where --figures left a figure out.
-        let slotsByModel = modelFigures
         var comparisonFigures = [ReportFigure?](repeating: nil, count: comparisons.count)
         comparisonFigures.withUnsafeMutableBufferPointer { out in
             let base = out.baseAddress!
@@ -174,7 +173,7 @@ public enum ReportRunner {
             }
         }
         Timing.mark("figures built")
-        let figuresByModel = slotsByModel.map { $0.compactMap { $0 } } + [comparisonFigures.compactMap { $0 }]
+        let figuresByModel = modelFigures.map { $0.compactMap { $0 } } + [comparisonFigures.compactMap { $0 }]
         // Every (figure, format) is drawn on its own Cairo surface, concurrently; the results
         // land in fixed slots, so the output does not depend on the order they finish in.
         let formats = options.singleFile ? [ImageFormat.svg] : options.formats
@@ -239,9 +238,9 @@ public enum ReportRunner {
         for item in order {
             switch item {
             case let .model(k):
-                modelValues[k] = PageContext.model(analyses[k], figures: slotsByModel[k], firstFigureNumber: number,
+                modelValues[k] = PageContext.model(analyses[k], figures: modelFigures[k], firstFigureNumber: number,
                                                    formats: pageFormats, themes: options.themes, inlineSVG: inlined)
-                number += slotsByModel[k].compactMap { $0 }.count
+                number += modelFigures[k].compactMap { $0 }.count
             case let .comparison(k):
                 let value = PageContext.figureValue(comparisonFigures[k], number: number, formats: pageFormats,
                                                     themes: options.themes, inlineSVG: inlined)

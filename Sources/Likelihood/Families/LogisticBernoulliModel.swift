@@ -207,17 +207,18 @@ public enum LogisticBernoulliModel {
         }
     }
 
-    /// The objective and its gradient as `evaluate` gives them (Hessian left at 0), with
-    /// softplus and σ from `SoftplusTable`: for what is only drawn (the traced confidence
-    /// region, the gradient-descent paths), never for reported numbers. σ comes from the
-    /// table's derivative, within `SoftplusTable.curvatureError` (σ(−t) = −g′(t)).
+    /// The objective and its gradient as `evaluate` gives them (the Hessian only of the binned
+    /// second-order term: callers use the value and gradient), with softplus and σ from
+    /// `SoftplusTable`: for what is only drawn (the traced confidence region, the
+    /// gradient-descent paths), never for reported numbers. σ comes from the table's
+    /// derivative, within `SoftplusTable.curvatureError` (σ(−t) = −g′(t)).
     static func surfaceEvaluate(_ theta: Parameters, _ data: LogisticData, objective: Bool = true) -> Evaluation {
         SoftplusTable.withTable { c in
             data.x.withUnsafeBufferPointer { x in
                 data.ones.withUnsafeBufferPointer { y in
                     ParallelSum.reduce(count: x.count, zero: Evaluation(), { range in
                         var e = Evaluation()
-                        let w = theta.w, b = theta.b, half = 0.5 * w * w
+                        let w = theta.w, b = theta.b
                         let counts = data.counts, spread = data.spread
                         for i in range {
                             let xi = x[i], m = counts?[i] ?? 1, eta = w * xi + b
@@ -228,8 +229,7 @@ public enum LogisticBernoulliModel {
                             e.gw += r * xi
                             e.gb += r
                             if objective { e.nll += m * value - y[i] * eta }
-                            if let spread { spreadTerm(&e, p: p, x: xi, w: w, spread: spread[i], full: false) }
-                            if objective, let spread { e.nll += half * p * (1 - p) * spread[i] }
+                            if let spread { spreadTerm(&e, p: p, x: xi, w: w, spread: spread[i], full: objective) }
                         }
                         return e
                     }, combine: +)

@@ -64,9 +64,15 @@ public enum StudentTModel {
     /// errors and log-likelihood, use every row.
     public static let sampleRows = 200_000
 
-    /// The rows the first steps use at `n` rows (every k-th, k = ⌊n / sampleRows⌋).
+    /// Every k-th row starts the searches at `n` rows: k = ⌊n / sampleRows⌋ (1: every row).
+    static func sampleStride(n: Int, sampleRows: Int = StudentTModel.sampleRows) -> Int {
+        n > sampleRows ? n / max(1, sampleRows) : 1
+    }
+
+    /// The rows the first steps use at `n` rows (every `sampleStride`-th).
     public static func sampleSize(n: Int) -> Int {
-        n > sampleRows ? (n + n / sampleRows - 1) / (n / sampleRows) : n
+        let k = sampleStride(n: n)
+        return (n + k - 1) / k
     }
 
 
@@ -96,7 +102,7 @@ public enum StudentTModel {
             ("least-absolute-deviations", centred(Parameters(w: lad.w.estimate, b: lad.b.estimate)), lad.scale, fixedNu ?? 1),
         ]
         var results: [Search] = []
-        let stride = n > sampleRows ? n / max(1, sampleRows) : 1
+        let stride = sampleStride(n: n, sampleRows: sampleRows)
         let sxc = stride > 1 ? Swift.stride(from: 0, to: n, by: stride).map { xc[$0] } : []
         let syc = stride > 1 ? Swift.stride(from: 0, to: n, by: stride).map { yc[$0] } : []
         for (name, line, s, nu) in starts {

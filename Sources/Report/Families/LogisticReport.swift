@@ -168,10 +168,8 @@ enum LogisticReport: FamilyReport {
         let fit = fitted(m)
         let inference = details(m).inference, data = details(m).data
         let top = m.surfaceMaximum ?? fit.logLikelihood
-        let r = m.likelihoodRanges(), resolution = gridResolution(m)
-        let ws = SurfaceGrid.axis(r.w.0, r.w.1, count: resolution), bs = SurfaceGrid.axis(r.b.0, r.b.1, count: resolution)
-        let grid = SurfaceGrid(w: ws, b: bs) { j in
-            LogisticBernoulliModel.surfaceNegativeLogLikelihoods(ws.map { Parameters(w: $0, b: bs[j]) }, data).map { -$0 - top }
+        let grid = ModelAnalysis.grid(m.likelihoodRanges(), resolution: gridResolution(m)) { ws, b in
+            LogisticBernoulliModel.surfaceNegativeLogLikelihoods(ws.map { Parameters(w: $0, b: b) }, data).map { -$0 - top }
         }
         var caption = "The Bernoulli log-likelihood of every line (w, b), relative to its maximum. The white curve, "
             + "χ²₂(0.95)/2 = \(s(m.regionDepth, 4)) below the maximum, bounds the 95 % likelihood-ratio confidence region for (w, b); "
