@@ -248,6 +248,13 @@ public enum ReportRunner {
                 comparisonValues[k] = Comparison.page(comparisons[k], figure: comparisonFigures[k], figureValue: value, number: 0)
             }
         }
+        let ids = sectionIDs(modelNames: analyses.map { $0.name }, comparisonIDs: comparisons.map { $0.name })
+        for k in modelValues.indices {
+            guard case let .object(values) = modelValues[k] else { continue }
+            var withID = values
+            withID["id"] = .string(ids[k])
+            modelValues[k] = .object(withID)
+        }
         var css = String(decoding: try loader.asset("style.css"), as: UTF8.self)
         let mathFont = try MathFont.bytes()
         if options.singleFile {
@@ -321,6 +328,21 @@ public enum ReportRunner {
                        files: files.files.keys.sorted())
     }
 
+    /// The section id of each model: its name, unless the page already uses that id (a model
+    /// named by its family, such as "student-t", beside that family's derivation), then with
+    /// "-model" after it.
+    static func sectionIDs(modelNames: [String], comparisonIDs: [String]) -> [String] {
+        var taken: Set<String> = ["likelihood", "why-log", "reproduce"]
+        taken.formUnion(Families.all.map { $0.derivation.id })
+        taken.formUnion(comparisonIDs)
+        return modelNames.map { name in
+            var id = name
+            while taken.contains(id) { id += "-model" }
+            taken.insert(id)
+            return id
+        }
+    }
+
     /// The numbered sections after the two general ones: each family's derivation (the
     /// Gaussian and Bernoulli ones always, the others when a model uses them) followed by its
     /// models, in the registry's order. Each renders with its own partial (`partial`).
@@ -350,7 +372,6 @@ public enum ReportRunner {
             for value in mine {
                 guard case var .object(o) = value else { continue }
                 o["number"] = .number(Double(number))
-                o["id"] = o["name"]
                 o["title"] = .string("The \(o["name"].flatMap { if case let .string(t) = $0 { return t } else { return nil } } ?? "") model on the data")
                 out.append(.object(o))
                 number += 1

@@ -127,6 +127,11 @@ final class FamilyReportTests: CLITestCase {
         let page = text("h/index.html")
         XCTAssertTrue(page.contains("its region is about 1.6 times wider than the data"), "the page states the sample's region width")
         XCTAssertTrue(page.contains("near, not at, the MLE of every row"))
+        // The model is named by its family: its section must not take the derivation's id.
+        let ids = page.components(separatedBy: " id=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+        XCTAssertEqual(ids.count, Set(ids).count, "every id on the page is unique: \(ids)")
+        XCTAssertTrue(page.contains("<section id=\"student-t-model\" class=\"model\">"))
+        XCTAssertTrue(page.contains("href=\"#student-t-model\""))
         let svg = text("h/figures/student-t-likelihood.svg")
         XCTAssertFalse(svg.isEmpty)
         let m = try model("h")
