@@ -209,6 +209,7 @@ public final class Canvas {
             }
         }
         cairo_surface_mark_dirty(image)
+        if format == .svg, let image { attachPNG(to: image, opaque: pixels.allSatisfy { $0.alpha >= 1 }) }
         save()
         cairo_rectangle(cr, rect.x, rect.y, rect.width, rect.height)
         cairo_clip(cr)
@@ -218,6 +219,18 @@ public final class Canvas {
         cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST)
         cairo_paint(cr)
         restore()
+    }
+
+    /// Gives an image our own PNG encoding, which the SVG surface embeds as it is. Without it,
+    /// Cairo encodes the image itself with libpng's slowest settings (every filter tried,
+    /// zlib level 6): a third of the time of an SVG with a heatmap.
+    private func attachPNG(to image: OpaquePointer, opaque: Bool) {
+        guard let png = try? PNGCodec.encode(surface: image, dpi: 72, alpha: !opaque, physicalSize: false),
+              let copy = malloc(png.count) else { return }
+        png.withUnsafeBytes { copy.copyMemory(from: $0.baseAddress!, byteCount: png.count) }
+        let status = cairo_surface_set_mime_data(image, "image/png", copy.assumingMemoryBound(to: UInt8.self),
+                                                 UInt(png.count), { free($0) }, copy)
+        if status != CAIRO_STATUS_SUCCESS { free(copy) }
     }
 
     // MARK: Text through Pango

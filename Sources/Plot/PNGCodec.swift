@@ -17,10 +17,10 @@ public enum PNGCodec {
         }
     }
 
-    /// Encodes a Cairo image surface and adds a `pHYs` chunk with `dpi`: as 8-bit RGB when it
-    /// is opaque, as straight (not premultiplied) RGBA when `alpha` (transparent paper).
-    /// No `tIME` chunk is written, so identical pixels give identical files.
-    static func encode(surface: OpaquePointer, dpi: Double, alpha: Bool) throws -> [UInt8] {
+    /// Encodes a Cairo image surface, with a `pHYs` chunk with `dpi` when `physicalSize`: as
+    /// 8-bit RGB when it is opaque, as straight (not premultiplied) RGBA when `alpha`
+    /// (transparent paper). No `tIME` chunk is written, so identical pixels give identical files.
+    static func encode(surface: OpaquePointer, dpi: Double, alpha: Bool, physicalSize: Bool = true) throws -> [UInt8] {
         let width = Int(cairo_image_surface_get_width(surface))
         let height = Int(cairo_image_surface_get_height(surface))
         let stride = Int(cairo_image_surface_get_stride(surface))
@@ -35,12 +35,30 @@ public enum PNGCodec {
                 let row = UnsafeRawPointer(data + y * stride).assumingMemoryBound(to: UInt32.self)
                 var k = channels * y * width
                 if !alpha {
-                    for x in 0..<width {
+                    // Four pixels (0xAARRGGBB words) make three little-endian words of R G B
+                    // bytes; the rest of the row one byte at a time.
+                    var x = 0
+                    if UInt32(littleEndian: 1) == 1 {
+                        let words = UnsafeMutableRawPointer(out.baseAddress! + k)
+                        var offset = 0
+                        while x + 4 <= width {
+                            let p0 = row[x].byteSwapped, p1 = row[x + 1].byteSwapped
+                            let p2 = row[x + 2].byteSwapped, p3 = row[x + 3].byteSwapped
+                            words.storeBytes(of: p0 >> 8 | p1 << 16 & 0xFF00_0000, toByteOffset: offset, as: UInt32.self)
+                            words.storeBytes(of: p1 >> 16 | p2 << 8 & 0xFFFF_0000, toByteOffset: offset + 4, as: UInt32.self)
+                            words.storeBytes(of: p2 >> 24 | p3 & 0xFFFF_FF00, toByteOffset: offset + 8, as: UInt32.self)
+                            offset += 12
+                            x += 4
+                        }
+                        k += offset
+                    }
+                    while x < width {
                         let v = row[x]
                         out[k] = UInt8(truncatingIfNeeded: v >> 16)
                         out[k + 1] = UInt8(truncatingIfNeeded: v >> 8)
                         out[k + 2] = UInt8(truncatingIfNeeded: v)
                         k += 3
+                        x += 1
                     }
                     continue
                 }
@@ -59,7 +77,7 @@ public enum PNGCodec {
             }
         }
         let format = alpha ? UInt32(PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA) : UInt32(PNG_FORMAT_RGB)
-        return try write(pixels, width: width, height: height, format: format, channels: channels, dpi: dpi)
+        return try write(pixels, width: width, height: height, format: format, channels: channels, dpi: physicalSize ? dpi : nil)
     }
 
     /// Encodes 8-bit RGB pixels.
@@ -68,7 +86,7 @@ public enum PNGCodec {
     }
 
     /// Encodes 8-bit pixels of `channels` per pixel in libpng's `format`, with the pHYs chunk.
-    private static func write(_ pixels: [UInt8], width: Int, height: Int, format: UInt32, channels: Int, dpi: Double) throws -> [UInt8] {
+    private static func write(_ pixels: [UInt8], width: Int, height: Int, format: UInt32, channels: Int, dpi: Double?) throws -> [UInt8] {
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         image.width = UInt32(width)
@@ -102,7 +120,7 @@ public enum PNGCodec {
         png_image_free(&image)
         guard written != 0 else { throw PlotError.png(message(image)) }
         out.removeLast(out.count - size)
-        return insertPhysicalSize(into: out, dpi: dpi)
+        return dpi.map { insertPhysicalSize(into: out, dpi: $0) } ?? out
     }
 
     private static func message(_ image: png_image) -> String {

@@ -137,56 +137,139 @@ enum OutputDirectory {
     }
 
     static func replace(_ directory: String, with files: [String: [UInt8]]) throws {
-        let target = try resolve(directory)
-        let url = URL(fileURLWithPath: target)
-        let parent = url.deletingLastPathComponent().path
-        let name = url.lastPathComponent
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ReportError("--out \(Message.quoted(directory)): the folder that would hold it, \(Message.quoted(parent)), does not exist")
-        }
-        let lock = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard lock >= 0 else { throw ReportError("\(Message.quoted(parent)): cannot open the folder (\(String(cString: strerror(errno))))") }
-        defer { close(lock) }
-        while flock(lock, LOCK_EX) != 0 && errno == EINTR {}
-        try checkReplaceable(target, shown: directory)
-        cleanLeftovers(parent: parent, name: name, target: target)
+        let staging = try Staging(directory)
+        for path in files.keys.sorted() { staging.add(path, files[path]!) }
+        try staging.commit()
+    }
 
-        let pid = getpid()
-        let staging = parent + "/.\(name).new-\(pid)"
-        do {
-            try write(files, into: staging)
-        } catch {
-            removeTree(staging)
-            throw ReportError("--out \(Message.quoted(directory)): cannot write the report: \(error); the previous report is untouched")
-        }
-        Timing.mark("new report written and synced")
-        if FileManager.default.fileExists(atPath: target) {
-            if exchange(staging, target) {
-                // The staging folder now holds the previous report.
-                removeTree(staging)
-                Timing.mark("previous report removed")
-            } else {
-                let previous = parent + "/.\(name).old-\(pid)"
-                guard rename(target, previous) == 0 else {
-                    let reason = String(cString: strerror(errno))
-                    removeTree(staging)
-                    throw ReportError("--out \(Message.quoted(directory)): cannot replace the report (\(reason)); the previous report is untouched")
-                }
-                guard rename(staging, target) == 0 else {
-                    let reason = String(cString: strerror(errno))
-                    _ = rename(previous, target)
-                    removeTree(staging)
-                    throw ReportError("--out \(Message.quoted(directory)): cannot replace the report (\(reason)); the previous report is untouched")
-                }
-                removeTree(previous)
+    /// A report being written: the sibling staging folder, filled file by file while the run
+    /// goes on (each file written and fsynced on a writer queue of its own, so that the disk
+    /// works while the processors draw), then swapped in by `commit` or deleted by `abandon`.
+    /// It holds the parent's lock from creation to commit or abandon.
+    final class Staging: @unchecked Sendable {
+        let shown: String
+        let target: String
+        let parent: String
+        let name: String
+        let root: String
+        private let lock: Int32
+        private let writer = DispatchQueue(label: "mle-report.writer")
+        /// Touched only on the writer queue.
+        private var folders: [String]
+        private var failure: Error?
+        private var ended = false
+
+        /// Takes the lock, refuses a folder the run may not replace, clears what dead runs
+        /// left, and makes the staging folder. `directory` is the path as the user typed it.
+        init(_ directory: String) throws {
+            shown = directory
+            target = try OutputDirectory.resolve(directory)
+            let url = URL(fileURLWithPath: target)
+            parent = url.deletingLastPathComponent().path
+            name = url.lastPathComponent
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ReportError("--out \(Message.quoted(directory)): the folder that would hold it, \(Message.quoted(parent)), does not exist")
             }
-        } else if rename(staging, target) != 0 {
-            let reason = String(cString: strerror(errno))
-            removeTree(staging)
-            throw ReportError("--out \(Message.quoted(directory)): cannot create the report (\(reason))")
+            lock = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard lock >= 0 else { throw ReportError("\(Message.quoted(parent)): cannot open the folder (\(String(cString: strerror(errno))))") }
+            while flock(lock, LOCK_EX) != 0 && errno == EINTR {}
+            root = parent + "/.\(name).new-\(getpid())"
+            folders = [root]
+            do {
+                try checkReplaceable(target, shown: directory)
+                cleanLeftovers(parent: parent, name: name, target: target)
+                guard mkdir(root, 0o755) == 0 else {
+                    throw ReportError("--out \(Message.quoted(directory)): cannot write the report: \(SystemError(root, errno)); the previous report is untouched")
+                }
+            } catch {
+                close(lock)
+                throw error
+            }
         }
-        fsyncPath(parent)
+
+        deinit { if !ended { abandon() } }
+
+        /// Writes `bytes` to `path` (relative, with `/` between folders) in the background; the
+        /// first failure is reported by `commit`.
+        func add(_ path: String, _ bytes: [UInt8]) {
+            writer.async { [self] in
+                guard failure == nil else { return }
+                do { try write(path, bytes) } catch { failure = error }
+            }
+        }
+
+        private func write(_ path: String, _ bytes: [UInt8]) throws {
+            let full = root + "/" + path
+            var prefix = root
+            for part in path.split(separator: "/").dropLast() {
+                prefix += "/" + part
+                if !folders.contains(prefix) {
+                    guard mkdir(prefix, 0o755) == 0 else { throw SystemError(prefix, errno) }
+                    folders.append(prefix)
+                }
+            }
+            let fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw SystemError(full, errno) }
+            defer { close(fd) }
+            var written = 0
+            while written < bytes.count {
+                let n = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+                if n < 0 { if errno == EINTR { continue }; throw SystemError(full, errno) }
+                written += n
+            }
+            guard fsync(fd) == 0 else { throw SystemError(full, errno) }
+        }
+
+        /// Waits for the writes, makes the folders durable and swaps the new report in (see
+        /// `OutputDirectory`); on failure the staging folder is deleted and the previous report
+        /// is untouched.
+        func commit() throws {
+            let (failure, folders) = writer.sync { (self.failure, self.folders) }
+            ended = true
+            defer { close(lock) }
+            if let failure {
+                removeTree(root)
+                throw ReportError("--out \(Message.quoted(shown)): cannot write the report: \(failure); the previous report is untouched")
+            }
+            for folder in folders.reversed() { fsyncPath(folder) }
+            Timing.mark("new report written and synced")
+            if FileManager.default.fileExists(atPath: target) {
+                if exchange(root, target) {
+                    // The staging folder now holds the previous report.
+                    removeTree(root)
+                    Timing.mark("previous report removed")
+                } else {
+                    let previous = parent + "/.\(name).old-\(getpid())"
+                    guard rename(target, previous) == 0 else {
+                        let reason = String(cString: strerror(errno))
+                        removeTree(root)
+                        throw ReportError("--out \(Message.quoted(shown)): cannot replace the report (\(reason)); the previous report is untouched")
+                    }
+                    guard rename(root, target) == 0 else {
+                        let reason = String(cString: strerror(errno))
+                        _ = rename(previous, target)
+                        removeTree(root)
+                        throw ReportError("--out \(Message.quoted(shown)): cannot replace the report (\(reason)); the previous report is untouched")
+                    }
+                    removeTree(previous)
+                }
+            } else if rename(root, target) != 0 {
+                let reason = String(cString: strerror(errno))
+                removeTree(root)
+                throw ReportError("--out \(Message.quoted(shown)): cannot create the report (\(reason))")
+            }
+            fsyncPath(parent)
+        }
+
+        /// Deletes the staging folder (the run failed): the previous report stays as it was.
+        func abandon() {
+            guard !ended else { return }
+            ended = true
+            writer.sync {}
+            removeTree(root)
+            close(lock)
+        }
     }
 
     /// Removes what runs killed on this parent left behind: staging folders, and old reports
@@ -218,40 +301,6 @@ enum OutputDirectory {
         #else
         return false
         #endif
-    }
-
-    /// Writes the files into a new folder `root`, then makes every file and folder durable:
-    /// all the writes first, so that the kernel can flush them together, then one fsync each.
-    static func write(_ files: [String: [UInt8]], into root: String) throws {
-        var folders = [root]
-        var opened: [(path: String, fd: Int32)] = []
-        defer { for (_, fd) in opened { close(fd) } }
-        guard mkdir(root, 0o755) == 0 else { throw SystemError(root, errno) }
-        for path in files.keys.sorted() {
-            let full = root + "/" + path
-            var prefix = root
-            for part in path.split(separator: "/").dropLast() {
-                prefix += "/" + part
-                if !folders.contains(prefix) {
-                    guard mkdir(prefix, 0o755) == 0 else { throw SystemError(prefix, errno) }
-                    folders.append(prefix)
-                }
-            }
-            let fd = open(full, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { throw SystemError(full, errno) }
-            opened.append((full, fd))
-            let bytes = files[path]!
-            var written = 0
-            while written < bytes.count {
-                let n = bytes[written...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-                if n < 0 { if errno == EINTR { continue }; throw SystemError(full, errno) }
-                written += n
-            }
-        }
-        for (full, fd) in opened {
-            guard fsync(fd) == 0 else { throw SystemError(full, errno) }
-        }
-        for folder in folders.reversed() { fsyncPath(folder) }
     }
 
     static func fsyncPath(_ path: String) {

@@ -19,6 +19,12 @@ public enum ReportRunner {
     }
 
     public static func run(_ options: ReportOptions, progress reportProgress: (String) -> Void = { _ in }) throws -> Outcome {
+        // The figures are drawn on workers that report progress; every one of them has ended
+        // before `run` returns or throws (it waits for them), so the closure does not escape.
+        try withoutActuallyEscaping(reportProgress) { try run(options, reporting: $0) }
+    }
+
+    private static func run(_ options: ReportOptions, reporting reportProgress: @escaping (String) -> Void) throws -> Outcome {
         Timing.begin()
         func progress(_ s: String) {
             if !s.hasPrefix("drawing figures:") && !s.hasPrefix("reading ") { Timing.mark(s) }
@@ -34,11 +40,10 @@ public enum ReportRunner {
             }
         }
         let loader = TemplateLoader(userDirectory: options.templatesDirectory, defaultDirectory: defaultTemplates)
-        // Refuse a folder the run may not replace before doing any work (checked again, under
-        // the lock, when the report is swapped in).
-        if !options.check {
-            try OutputDirectory.checkReplaceable(try OutputDirectory.resolve(options.outputDirectory), shown: options.outputDirectory)
-        }
+        // Refuse a folder the run may not replace before doing any work; the staging folder
+        // then fills while the figures are drawn and is swapped in at the end, or deleted if
+        // the run fails (when `staging` goes away uncommitted).
+        let staging = options.check ? nil : try OutputDirectory.Staging(options.outputDirectory)
 
         // 1. Data and fits.
         var datasets: [String: Dataset] = [:]
@@ -82,6 +87,49 @@ public enum ReportRunner {
         var fitted = [Result<ModelAnalysis, Error>?](repeating: nil, count: fits.count)
         var compared = [Result<ComparisonAnalysis, Error>?](repeating: nil, count: comparisonJobs.count)
         let slots = NSLock()
+        // Each figure is drawn in every theme and format as soon as it is built, and each model's
+        // figures are built (their grids sampled) as soon as its fit is done, so that no core
+        // waits for another model's fit; rendered files go to the staging folder at once.
+        let aspect = FigureFactory.plotAspect(options)
+        let formats = options.singleFile ? [ImageFormat.svg] : options.formats
+        let themes = options.themes.map { theme -> Theme in
+            var t = theme
+            t.transparent = options.transparent
+            return t
+        }
+        let fileCount = options.figureNames.filter(options.wantsFigure).count * themes.count * formats.count
+        var rendered: [String: Result<[UInt8], Error>] = [:]
+        let rendering = DispatchGroup()
+        // On every way out, failures included: the workers use this frame's state.
+        defer { rendering.wait() }
+        func render(_ fig: ReportFigure, _ theme: Theme, _ format: ImageFormat) {
+            var figure = fig.figure
+            figure.theme = theme
+            // Both renderings may be inlined in one page: their ids must differ.
+            if theme.name == "dark" { figure.idPrefix += "-dark" }
+            let name = ReportOptions.fileName(fig.name, theme: theme, format: format.rawValue)
+            let result = Timing.measure("render \(fig.name) \(theme.name) \(format.rawValue)") {
+                Result { try figure.render(format, scale: options.scale) }
+            }
+            if case let .success(bytes) = result, !options.singleFile { staging?.add("figures/\(name)", bytes) }
+            slots.lock()
+            rendered[name] = result
+            progress("drawing figures: \(rendered.count) of \(fileCount) files (\(rendered.count * 100 / max(fileCount, 1)) %)")
+            slots.unlock()
+        }
+        // Each render writes only its own slot, under the lock; `rendering.wait()` orders them
+        // all before the reads.
+        let renderWork = Unchecked(render)
+        func draw(_ fig: ReportFigure) {
+            for theme in themes {
+                for format in formats {
+                    DispatchQueue.global().async(group: rendering) { renderWork.value(fig, theme, format) }
+                }
+            }
+        }
+        var modelFigures = [[ReportFigure?]](repeating: [], count: fits.count)
+        var comparisonFigures = [ReportFigure?](repeating: nil, count: comparisonJobs.count)
+        var fittedCount = 0
         func compare(_ j: Int, known: [ModelKind: any LineFit]) {
             let (request, dataset, name) = comparisonJobs[j]
             let result = Result { () throws -> ComparisonAnalysis in
@@ -89,13 +137,13 @@ public enum ReportRunner {
                 if let path = request.dataPath { c.source = ReportOptions.path(path, relativeTo: options.outputParent) }
                 return c
             }
-            slots.lock(); compared[j] = result; slots.unlock()
+            var figure: ReportFigure?
+            if case let .success(c) = result, options.wantsFigure("\(c.name)-fits") {
+                figure = FigureFactory.finished(Comparison.figure(c), options: options)
+                draw(figure!)
+            }
+            slots.lock(); compared[j] = result; comparisonFigures[j] = figure; slots.unlock()
         }
-        // Each model's figures are built (their grids sampled) as soon as its fit is done, so
-        // that they fill a core another model's fit leaves idle.
-        let aspect = FigureFactory.plotAspect(options)
-        var modelFigures = [[ReportFigure?]](repeating: [], count: fits.count)
-        var fittedCount = 0
         // Each job on its own worker (not concurrentPerform: an apply nested inside another
         // runs one iteration at a time, and every fit and grid below uses applies of its own).
         let fitting = DispatchGroup()
@@ -124,23 +172,17 @@ public enum ReportRunner {
                         base[j] = Timing.measure("figure \(m.name)-\(kinds[j])") {
                             FigureFactory.figure(kinds[j], for: m, aspect: aspect, options: options)
                         }
+                        if let figure = base[j] { draw(figure) }
                     }
                 }
             }
             slots.lock(); fitted[k] = result; modelFigures[k] = figures; slots.unlock()
         }
-        // Each job writes only its own slots (under the lock) and the wait orders it before
-        // the reads below, so handing it to other threads is safe.
-        final class Job: @unchecked Sendable {
-            let run: (Int) -> Void
-            init(_ run: @escaping (Int) -> Void) { self.run = run }
-        }
-        // The job outlives no call of `run`: every one has ended at the wait.
-        withoutActuallyEscaping(job) { job in
-            let work = Job(job)
-            for k in 0..<(fits.count + early.count) { DispatchQueue.global().async(group: fitting) { work.run(k) } }
-            fitting.wait()
-        }
+        // Each job writes only its own slots (under the lock), and the waits order it before
+        // the reads below.
+        let work = Unchecked(job)
+        for k in 0..<(fits.count + early.count) { DispatchQueue.global().async(group: fitting) { work.value(k) } }
+        fitting.wait()
         let analyses = try fitted.map { try $0!.get() }
         DispatchQueue.concurrentPerform(iterations: late.count) { k in
             let c = comparisonJobs[late[k]].0
@@ -151,6 +193,7 @@ public enum ReportRunner {
             compare(late[k], known: known)
         }
         let comparisons = try compared.map { try $0!.get() }
+        Timing.mark("figures built")
         var warnings: [String] = []
         for m in analyses {
             if m.droppedRows > 0 {
@@ -160,62 +203,32 @@ public enum ReportRunner {
             warnings += m.family.warnings(m)
         }
 
-        // 2. Figures.
-        progress("drawing figures")
+        // 2. Figures, in page order once all are drawn: the first failure is the one reported.
+        // The page needs them only when it inlines them; otherwise it is made while they draw.
         var files = OutputFiles()
-        // Slots per model in page order; nil where --figures left a figure out.
-        var comparisonFigures = [ReportFigure?](repeating: nil, count: comparisons.count)
-        comparisonFigures.withUnsafeMutableBufferPointer { out in
-            let base = out.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: comparisons.count) { k in
-                let c = comparisons[k]
-                if options.wantsFigure("\(c.name)-fits") { base[k] = FigureFactory.finished(Comparison.figure(c), options: options) }
-            }
-        }
-        Timing.mark("figures built")
-        let figuresByModel = modelFigures.map { $0.compactMap { $0 } } + [comparisonFigures.compactMap { $0 }]
-        // Every (figure, format) is drawn on its own Cairo surface, concurrently; the results
-        // land in fixed slots, so the output does not depend on the order they finish in.
-        let formats = options.singleFile ? [ImageFormat.svg] : options.formats
-        let themes = options.themes.map { theme -> Theme in
-            var t = theme
-            t.transparent = options.transparent
-            return t
-        }
-        let jobs = figuresByModel.flatMap { $0 }.flatMap { fig in themes.flatMap { theme in formats.map { (fig, theme, $0) } } }
-        var rendered = [Result<[UInt8], Error>](repeating: .success([]), count: jobs.count)
-        let lock = NSLock()
-        var done = 0
-        rendered.withUnsafeMutableBufferPointer { slots in
-            let base = slots.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: jobs.count) { k in
-                let (fig, theme, format) = jobs[k]
-                var figure = fig.figure
-                figure.theme = theme
-                // Both renderings may be inlined in one page: their ids must differ.
-                if theme.name == "dark" { figure.idPrefix += "-dark" }
-                base[k] = Timing.measure("render \(fig.name) \(theme.name) \(format.rawValue)") { Result { try figure.render(format, scale: options.scale) } }
-                lock.lock()
-                done += 1
-                progress("drawing figures: \(done) of \(jobs.count) files (\(done * 100 / max(jobs.count, 1)) %)")
-                lock.unlock()
-            }
-        }
         var inlineSVG: [String: String] = [:]
-        for (k, (fig, theme, format)) in jobs.enumerated() {
-            let bytes = try rendered[k].get()
-            let name = ReportOptions.fileName(fig.name, theme: theme, format: format.rawValue)
-            if options.singleFile {
-                // Inline SVG: drop the XML declaration, which is not allowed inside HTML.
-                var text = String(decoding: bytes, as: UTF8.self)
-                if text.hasPrefix("<?xml"), let end = text.range(of: "?>") { text = String(text[end.upperBound...]) }
-                inlineSVG[name] = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            } else {
-                files.add("figures/\(name)", bytes)
+        func collectFigures() throws {
+            rendering.wait()
+            for fig in (modelFigures.flatMap { $0 } + comparisonFigures).compactMap({ $0 }) {
+                for theme in themes {
+                    for format in formats {
+                        let name = ReportOptions.fileName(fig.name, theme: theme, format: format.rawValue)
+                        let bytes = try rendered[name]!.get()
+                        if options.singleFile {
+                            // Inline SVG: drop the XML declaration, which is not allowed inside HTML.
+                            var text = String(decoding: bytes, as: UTF8.self)
+                            if text.hasPrefix("<?xml"), let end = text.range(of: "?>") { text = String(text[end.upperBound...]) }
+                            inlineSVG[name] = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                        } else {
+                            files.add("figures/\(name)", bytes)
+                        }
+                    }
+                }
             }
+            Timing.mark("figures rendered")
         }
+        if options.singleFile { try collectFigures() }
 
-        Timing.mark("figures rendered")
         // 3. report.json.
         files.add("report.json", ReportJSON.document(analyses, comparisons: comparisons, warnings: warnings, version: version))
 
@@ -314,15 +327,20 @@ public enum ReportRunner {
                 files.add("assets/\(MathFont.fileName)", mathFont)
             }
         }
+        // The figures went to the staging folder as they were drawn; the rest goes now.
+        if let staging {
+            for path in files.files.keys.sorted() { staging.add(path, files.files[path]!) }
+        }
+        if !options.singleFile { try collectFigures() }
 
-        // 5. Write or compare.
+        // 5. Compare or swap in.
         if options.check {
             return Outcome(summaries: analyses.map(Summary.text) + comparisons.map(Comparison.summary), warnings: warnings,
                            differences: files.differences(from: options.outputDirectory, tolerance: options.checkTolerance),
                            files: files.files.keys.sorted())
         }
         progress("replacing \(options.outputDirectory)")
-        try files.replace(options.outputDirectory)
+        try staging!.commit()
         Timing.mark("done")
         return Outcome(summaries: analyses.map(Summary.text) + comparisons.map(Comparison.summary), warnings: warnings, differences: nil,
                        files: files.files.keys.sorted())
@@ -451,4 +469,11 @@ public enum ReportRunner {
         if safe && !word.isEmpty { return word }
         return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
+}
+
+/// A value handed to other threads whose safety the code around it ensures (each worker
+/// writes only its own slots, under a lock, and a wait orders the writes before the reads).
+private final class Unchecked<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }
