@@ -48,11 +48,18 @@ public enum SoftplusTable {
     /// The table cell of `t = |z|` and the position in it. Without a branch: beyond the
     /// table (and for NaN) the point is its far end, t = 40, where g and σ(−t) are below
     /// 4.3·10⁻¹⁸, so the result is still within `valueError` and `curvatureError`.
+    ///
+    /// The cell index is found without a checked conversion: adding 1.5·2⁵² to `u − ½` rounds
+    /// it to an integer held in the low bits of the sum, which is ⌊u⌋ (or u itself when u is
+    /// a whole number, which leaves the position at 1, the cell's far end, where the cubic is
+    /// still exact). `u` lies in [0, 10240], so the index is in the table.
     @inline(__always)
     static func cell(_ t: Double, _ c: UnsafePointer<Double>) -> (UnsafePointer<Double>, Double) {
         let u = (t < limit ? t : limit) * stepsPerUnit
-        let k = Int(u)
-        return (c + 4 * k, u - Double(k))
+        let shifter = 6_755_399_441_055_744.0   // 1.5 · 2⁵²
+        let rounded = (u - 0.5) + shifter
+        let k = Int(truncatingIfNeeded: UInt32(truncatingIfNeeded: rounded.bitPattern))
+        return (c + (k &<< 2), u - (rounded - shifter))
     }
 
     /// `softplus(z)` from the table `c` (see `withTable`).

@@ -84,6 +84,8 @@ public final class Canvas {
     }
 
     deinit {
+        for layout in layouts.values { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        if let pangoContext { g_object_unref(UnsafeMutableRawPointer(pangoContext)) }
         cairo_destroy(cr)
         cairo_surface_destroy(surface)
     }
@@ -124,6 +126,10 @@ public final class Canvas {
         cairo_stroke(cr)
     }
 
+    /// How far (points) a drawn line or outline may move when its polyline is simplified:
+    /// 0.02 pt, a twenty-fifth of a pixel at the default PNG density.
+    static let pathTolerance = 0.02
+
     /// Strokes a polyline; `dash` is a pattern in points (empty for solid).
     public func stroke(_ points: [Point], _ color: Color, width: Double, dash: [Double] = [], closed: Bool = false) {
         guard points.count >= 2 else { return }
@@ -132,6 +138,7 @@ public final class Canvas {
         cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND)
         cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND)
         dash.withUnsafeBufferPointer { cairo_set_dash(cr, $0.baseAddress, Int32(dash.count), 0) }
+        let points = simplified(points, tolerance: Canvas.pathTolerance)
         cairo_move_to(cr, points[0].x, points[0].y)
         for p in points.dropFirst() { cairo_line_to(cr, p.x, p.y) }
         if closed { cairo_close_path(cr) }
@@ -143,6 +150,7 @@ public final class Canvas {
     public func fill(polygon points: [Point], _ color: Color) {
         guard points.count >= 3 else { return }
         setColor(color)
+        let points = simplified(points, tolerance: Canvas.pathTolerance)
         cairo_move_to(cr, points[0].x, points[0].y)
         for p in points.dropFirst() { cairo_line_to(cr, p.x, p.y) }
         cairo_close_path(cr)
@@ -237,11 +245,20 @@ public final class Canvas {
 
     /// The size of `markup` (Pango markup) set at `size` points.
     public func measure(_ markup: String, size: Double, bold: Bool = false) -> (width: Double, height: Double) {
-        let layout = makeLayout(markup, size: size, bold: bold)
-        defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        // Sizes are remembered across canvases (a figure is drawn in two themes, and tick
+        // labels recur): keyed by everything the layout depends on, so the answer is the one
+        // this canvas would compute, whichever canvas computed it first.
+        var matrix = cairo_matrix_t()
+        cairo_get_matrix(cr, &matrix)
+        let key = MeasuredText(markup: markup, size: size, bold: bold, family: fontFamily, format: format,
+                               matrix: [matrix.xx, matrix.yx, matrix.xy, matrix.yy])
+        if let known = MeasuredText.cache.withLock({ $0[key] }) { return known }
+        let layout = self.layout(markup, size: size, bold: bold)
         var ink = PangoRectangle(), logical = PangoRectangle()
         pango_layout_get_extents(layout, &ink, &logical)
-        return (Double(logical.width) / Double(PANGO_SCALE), Double(logical.height) / Double(PANGO_SCALE))
+        let measured = (width: Double(logical.width) / Double(PANGO_SCALE), height: Double(logical.height) / Double(PANGO_SCALE))
+        MeasuredText.cache.withLock { $0[key] = measured }
+        return measured
     }
 
     /// Draws `markup` with its anchor at `p`: `anchor` (0…1, 0…1) is the fraction of the text's
@@ -249,31 +266,54 @@ public final class Canvas {
     /// counter-clockwise on the page).
     public func text(_ markup: String, at p: Point, size: Double, color: Color = .ink, anchor: (Double, Double) = (0, 0),
                      angle: Double = 0, bold: Bool = false) {
-        let layout = makeLayout(markup, size: size, bold: bold)
-        defer { g_object_unref(UnsafeMutableRawPointer(layout)) }
+        let layout = self.layout(markup, size: size, bold: bold)
         var ink = PangoRectangle(), logical = PangoRectangle()
         pango_layout_get_extents(layout, &ink, &logical)
         let w = Double(logical.width) / Double(PANGO_SCALE), h = Double(logical.height) / Double(PANGO_SCALE)
         save()
         cairo_translate(cr, p.x, p.y)
+        // The layout stays set for the unrotated canvas: with unhinted metrics a rotation
+        // changes no advance, and Cairo turns the glyphs itself. (Updating the layout to the
+        // rotated transformation made Pango load the font anew, through fontconfig, for every
+        // angle a contour label takes.)
         if angle != 0 { cairo_rotate(cr, -angle) }
         cairo_move_to(cr, -anchor.0 * w, -anchor.1 * h)
         setColor(color)
-        pango_cairo_update_layout(cr, layout)
         pango_cairo_show_layout(cr, layout)
         restore()
     }
 
-    private func makeLayout(_ markup: String, size: Double, bold: Bool) -> OpaquePointer {
-        let layout = pango_cairo_create_layout(cr)!
-        // Unhinted metrics: text is laid out the same on image, SVG and PDF surfaces.
-        let options = cairo_font_options_create()
-        cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
-        cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE)
-        cairo_font_options_set_antialias(options, CAIRO_ANTIALIAS_GRAY)
-        pango_cairo_context_set_font_options(pango_layout_get_context(layout), options)
-        cairo_font_options_destroy(options)
-        pango_layout_context_changed(layout)
+    /// The canvas's one Pango context (made on first use) and its laid-out texts, so that a
+    /// text measured and then drawn is set once, and no text pays for a context of its own.
+    private var pangoContext: OpaquePointer?
+    private struct LayoutKey: Hashable {
+        var markup: String
+        var size: Double
+        var bold: Bool
+    }
+    private var layouts: [LayoutKey: OpaquePointer] = [:]
+
+    /// The layout of `markup`, its context set to the canvas's current transformation (without
+    /// its translation), as each text's own context used to be.
+    private func layout(_ markup: String, size: Double, bold: Bool) -> OpaquePointer {
+        let context: OpaquePointer
+        if let pangoContext {
+            context = pangoContext
+        } else {
+            context = pango_cairo_create_context(cr)!
+            // Unhinted metrics: text is laid out the same on image, SVG and PDF surfaces.
+            let options = cairo_font_options_create()
+            cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
+            cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE)
+            cairo_font_options_set_antialias(options, CAIRO_ANTIALIAS_GRAY)
+            pango_cairo_context_set_font_options(context, options)
+            cairo_font_options_destroy(options)
+            pangoContext = context
+        }
+        pango_cairo_update_context(cr, context)
+        let key = LayoutKey(markup: markup, size: size, bold: bold)
+        if let layout = layouts[key] { return layout }
+        let layout = pango_layout_new(context)!
         let description = pango_font_description_new()
         pango_font_description_set_family(description, fontFamily)
         pango_font_description_set_absolute_size(description, size * Double(PANGO_SCALE))
@@ -281,6 +321,7 @@ public final class Canvas {
         pango_layout_set_font_description(layout, description)
         pango_font_description_free(description)
         pango_layout_set_markup(layout, markup, -1)
+        layouts[key] = layout
         return layout
     }
 
@@ -336,4 +377,30 @@ public func markupEscaped(_ text: String) -> String {
 public func isForbiddenInXML(_ scalar: Unicode.Scalar) -> Bool {
     let v = scalar.value
     return (v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D) || v == 0xFFFE || v == 0xFFFF
+}
+
+/// What a measured text's size depends on: the text, its font, the surface type (whose font
+/// options Pango merges in) and the linear part of the transformation it is measured under.
+struct MeasuredText: Hashable {
+    var markup: String
+    var size: Double
+    var bold: Bool
+    var family: String
+    var format: ImageFormat
+    var matrix: [Double]
+
+    /// Sizes measured so far in this process.
+    static let cache = Locked<[MeasuredText: (width: Double, height: Double)]>([:])
+}
+
+/// A value behind a lock.
+final class Locked<Value>: @unchecked Sendable {
+    private var value: Value
+    private let lock = NSLock()
+    init(_ value: Value) { self.value = value }
+    func withLock<R>(_ body: (inout Value) -> R) -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&value)
+    }
 }

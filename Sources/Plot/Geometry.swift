@@ -70,3 +70,43 @@ public struct LinearScale: Equatable, Sendable {
         a.domain == b.domain && a.range == b.range
     }
 }
+
+/// The polyline with the vertices that matter: every dropped vertex lies within `tolerance`
+/// of the segment that replaces it (Douglas–Peucker), so that the drawing moves by at most
+/// that much. Contours sampled cell by cell and curves sampled at hundreds of points keep a
+/// fraction of their vertices, which Cairo strokes and writes into SVG one by one. The first
+/// and last vertices always stay; non-finite points are kept as they are.
+public func simplified(_ points: [Point], tolerance: Double) -> [Point] {
+    let n = points.count
+    guard n > 2, tolerance > 0, points.allSatisfy({ $0.x.isFinite && $0.y.isFinite }) else { return points }
+    var keep = [Bool](repeating: false, count: n)
+    keep[0] = true
+    keep[n - 1] = true
+    var pending = [(0, n - 1)]
+    let limit = tolerance * tolerance
+    while let (first, last) = pending.popLast() {
+        guard last - first > 1 else { continue }
+        let a = points[first], b = points[last]
+        let dx = b.x - a.x, dy = b.y - a.y
+        let length2 = dx * dx + dy * dy
+        var farthest = first, largest = -1.0
+        for k in (first + 1)..<last {
+            let p = points[k]
+            let px = p.x - a.x, py = p.y - a.y
+            // Squared distance to the segment (to its nearer end beyond either end).
+            let t = length2 > 0 ? min(1, max(0, (px * dx + py * dy) / length2)) : 0
+            let ex = px - t * dx, ey = py - t * dy
+            let d = ex * ex + ey * ey
+            if d > largest { largest = d; farthest = k }
+        }
+        if largest > limit {
+            keep[farthest] = true
+            pending.append((first, farthest))
+            pending.append((farthest, last))
+        }
+    }
+    var out: [Point] = []
+    out.reserveCapacity(n)
+    for k in 0..<n where keep[k] { out.append(points[k]) }
+    return out
+}

@@ -188,7 +188,14 @@ enum OutputDirectory {
             }
         }
 
-        deinit { if !ended { abandon() } }
+        /// The last reference can go on the writer queue (a write block ends), where waiting
+        /// for the queue is impossible; no write is pending then, so there is none to wait for.
+        deinit {
+            if !ended {
+                removeTree(root)
+                close(lock)
+            }
+        }
 
         /// Writes `bytes` to `path` (relative, with `/` between folders) in the background; the
         /// first failure is reported by `commit`.
@@ -262,7 +269,8 @@ enum OutputDirectory {
             fsyncPath(parent)
         }
 
-        /// Deletes the staging folder (the run failed): the previous report stays as it was.
+        /// Deletes the staging folder once the pending writes end (the run failed): the previous
+        /// report stays as it was. Nothing after `commit`.
         func abandon() {
             guard !ended else { return }
             ended = true

@@ -44,6 +44,7 @@ public enum ReportRunner {
         // then fills while the figures are drawn and is swapped in at the end, or deleted if
         // the run fails (when `staging` goes away uncommitted).
         let staging = options.check ? nil : try OutputDirectory.Staging(options.outputDirectory)
+        defer { staging?.abandon() }
 
         // 1. Data and fits.
         var datasets: [String: Dataset] = [:]

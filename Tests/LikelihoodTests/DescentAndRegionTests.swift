@@ -182,6 +182,16 @@ final class BinnedLogisticTests: XCTestCase {
                 worstTail = max(worstTail, abs(tail - Numerics.sigmoid(-abs(z))))
                 z += 1.0 / 1024 + 1e-7   // not a multiple of the table's step
             }
+            // Exactly on the table's nodes (where the cell index is the node itself and the
+            // position its cell's far end), up to its last node, t = 40, and just past it.
+            for k in -10_241...10_241 {
+                for z in [Double(k) / 256, Double(k) / 256 + 1e-12, Double(k) / 256 - 1e-12] {
+                    let (value, curvature) = SoftplusTable.softplusAndCurvature(z, c)
+                    let sigma = Numerics.sigmoid(z)
+                    worstValue = max(worstValue, abs(value - Numerics.softplus(z)))
+                    worstCurvature = max(worstCurvature, abs(curvature - sigma * (1 - sigma)))
+                }
+            }
             XCTAssertEqual(SoftplusTable.softplus(.infinity, c), .infinity)
             XCTAssertEqual(SoftplusTable.softplus(-.infinity, c), 0, accuracy: 4.3e-18)
             XCTAssertEqual(SoftplusTable.softplus(.nan, c).isNaN, true)

@@ -148,6 +148,29 @@ final class OutputFolderTests: CLITestCase {
         XCTAssertTrue(isCompleteReport("K"))
     }
 
+    /// Figures go to the staging folder while the run goes on: a run that fails then (a model
+    /// whose fit fails beside one whose figures are drawing, or a template error after every
+    /// figure was written) must still remove its staging folder, leave the previous report
+    /// exactly as it was, and end with one error line and status 1 (not a crash).
+    func testARunThatFailsAfterItsFiguresBeganLeavesThePreviousReportAndNoStagingFolder() throws {
+        XCTAssertEqual(try run(["--out", "F", "--quiet"]).status, 0)
+        let before = tree("F")
+        let data = write("d.csv", "x,y\n1,1e-300\n2,2.5e-300\n3,2e-300\n4,5e-300\n")
+        let good = write("g.csv", "x,y\n1,0\n2,1\n3,0\n4,1\n5,1\n6,0\n7,1\n8,1\n")
+        var r = try run(["--data", data, "--out", "F", "--quiet"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.hasPrefix("error: "), r.stderr)
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+        try fm.createDirectory(atPath: path("T"), withIntermediateDirectories: true)
+        fm.createFile(atPath: path("T/report.mustache"), contents: Data("{{#sections}}{{/models}}".utf8))
+        r = try run(["--data", good, "--model", "linear,logistic", "--templates", path("T"), "--out", "F", "--quiet"])
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.hasPrefix("error: ") && r.stderr.contains("report.mustache"), r.stderr)
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+        XCTAssertEqual(tree("F"), before, "the previous report is untouched")
+        XCTAssertEqual(leftovers(), [], "no staging folder outlives a failed run")
+    }
+
     func testAReadOnlyReportIsReplacedWithoutLeftovers() throws {
         XCTAssertEqual(try run(["--out", "RO", "--quiet"]).status, 0)
         _ = try ProcessRunner.run(URL(fileURLWithPath: "/bin/chmod"), ["-R", "a-w", path("RO")])
