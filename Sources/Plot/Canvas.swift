@@ -42,6 +42,8 @@ public final class Canvas {
     public let scale: Double
 
     let surface: OpaquePointer
+    /// The image surface's pixels when they are ours (freed after the surface).
+    private var pixels: UnsafeMutableRawPointer?
     let cr: OpaquePointer
     private let sink = ByteSink()
     private var finished = false
@@ -61,8 +63,17 @@ public final class Canvas {
         let closure = Unmanaged.passUnretained(sink).toOpaque()
         switch format {
         case .png:
-            surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32,
-                                                 Int32((width * scale).rounded()), Int32((height * scale).rounded()))
+            // Pixels of our own, not zeroed when the paper will cover them: Cairo's own
+            // buffer is cleared first and then painted over, two passes over ~5 MB.
+            let w = Int32((width * scale).rounded()), h = Int32((height * scale).rounded())
+            let stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, w)
+            let count = Int(stride) * Int(max(h, 0))
+            if stride > 0, count > 0, let buffer = theme.transparent ? calloc(count, 1) : malloc(count) {
+                pixels = buffer
+                surface = cairo_image_surface_create_for_data(buffer.assumingMemoryBound(to: UInt8.self), CAIRO_FORMAT_ARGB32, w, h, stride)
+            } else {
+                surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h)
+            }
         case .svg:
             surface = cairo_svg_surface_create_for_stream(sinkWrite, closure, width, height)
             cairo_svg_surface_restrict_to_version(surface, CAIRO_SVG_VERSION_1_1)
@@ -88,6 +99,7 @@ public final class Canvas {
         if let pangoContext { g_object_unref(UnsafeMutableRawPointer(pangoContext)) }
         cairo_destroy(cr)
         cairo_surface_destroy(surface)
+        free(pixels)
     }
 
     static func reproducibleDate() -> String {
@@ -201,23 +213,40 @@ public final class Canvas {
     /// image element in SVG and PDF rather than one rectangle per cell.
     public func image(width w: Int, height h: Int, pixels: [Color], in rect: Rect) {
         guard w > 0, h > 0, pixels.count == w * h else { return }
-        let image = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(w), Int32(h))
+        image(Raster(width: w, height: h, pixels: pixels), in: rect, cache: nil)
+    }
+
+    /// Draws `raster` stretched over `rect` (as above). With a `cache`, the PNG an SVG embeds
+    /// is encoded once for every canvas that draws the same raster.
+    func image(_ raster: Raster, in rect: Rect, cache: RasterCache?) {
+        let w = raster.width, h = raster.height
+        guard w > 0, h > 0, raster.argb.count == w * h,
+              let image = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(w), Int32(h)) else { return }
         defer { cairo_surface_destroy(image) }
         cairo_surface_flush(image)
         let stride = Int(cairo_image_surface_get_stride(image))
         if let data = cairo_image_surface_get_data(image) {
-            for row in 0..<h {
-                let line = (data + row * stride).withMemoryRebound(to: UInt32.self, capacity: w) { $0 }
-                for col in 0..<w {
-                    let c = pixels[row * w + col]
-                    let a = min(max(c.alpha, 0), 1)
-                    func channel(_ v: Double) -> UInt32 { UInt32((min(max(v, 0), 1) * a * 255).rounded()) }
-                    line[col] = UInt32((a * 255).rounded()) << 24 | channel(c.red) << 16 | channel(c.green) << 8 | channel(c.blue)
+            raster.argb.withUnsafeBytes { source in
+                let rowBytes = w * 4
+                for row in 0..<h {
+                    let target = UnsafeMutableRawPointer(data + row * stride)
+                    target.copyMemory(from: source.baseAddress! + row * rowBytes, byteCount: rowBytes)
                 }
             }
         }
         cairo_surface_mark_dirty(image)
-        if format == .svg, let image { attachPNG(to: image, opaque: pixels.allSatisfy { $0.alpha >= 1 }) }
+        if format == .svg {
+            // Our own PNG encoding, which the SVG surface embeds as it is. Without it, Cairo
+            // encodes the image itself with libpng's slowest settings (every filter tried,
+            // zlib level 6): a third of the time of an SVG with a heatmap.
+            let encode = { try? PNGCodec.encode(surface: image, dpi: 72, alpha: !raster.opaque, physicalSize: false) }
+            if let png = cache.map({ $0.png(encode) }) ?? encode(), let copy = malloc(png.count) {
+                png.withUnsafeBytes { copy.copyMemory(from: $0.baseAddress!, byteCount: png.count) }
+                let status = cairo_surface_set_mime_data(image, "image/png", copy.assumingMemoryBound(to: UInt8.self),
+                                                         UInt(png.count), { free($0) }, copy)
+                if status != CAIRO_STATUS_SUCCESS { free(copy) }
+            }
+        }
         save()
         cairo_rectangle(cr, rect.x, rect.y, rect.width, rect.height)
         cairo_clip(cr)
@@ -227,18 +256,6 @@ public final class Canvas {
         cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST)
         cairo_paint(cr)
         restore()
-    }
-
-    /// Gives an image our own PNG encoding, which the SVG surface embeds as it is. Without it,
-    /// Cairo encodes the image itself with libpng's slowest settings (every filter tried,
-    /// zlib level 6): a third of the time of an SVG with a heatmap.
-    private func attachPNG(to image: OpaquePointer, opaque: Bool) {
-        guard let png = try? PNGCodec.encode(surface: image, dpi: 72, alpha: !opaque, physicalSize: false),
-              let copy = malloc(png.count) else { return }
-        png.withUnsafeBytes { copy.copyMemory(from: $0.baseAddress!, byteCount: png.count) }
-        let status = cairo_surface_set_mime_data(image, "image/png", copy.assumingMemoryBound(to: UInt8.self),
-                                                 UInt(png.count), { free($0) }, copy)
-        if status != CAIRO_STATUS_SUCCESS { free(copy) }
     }
 
     // MARK: Text through Pango
@@ -402,5 +419,55 @@ final class Locked<Value>: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return body(&value)
+    }
+}
+
+/// Pixels as Cairo holds them: premultiplied ARGB words, row-major, top row first.
+struct Raster {
+    var width: Int
+    var height: Int
+    var argb: [UInt32]
+    /// Whether every pixel is opaque.
+    var opaque: Bool
+
+    /// From straight-alpha colours, each channel clamped to [0, 1] and rounded to 8 bits.
+    init(width: Int, height: Int, pixels: [Color]) {
+        self.width = width
+        self.height = height
+        var opaque = true
+        argb = pixels.map { c in
+            let a = min(max(c.alpha, 0), 1)
+            if a < 1 { opaque = false }
+            // x + ½ truncated: x rounded half up, the same as rounded() for x ≥ 0.
+            func channel(_ v: Double) -> UInt32 { UInt32(min(max(v, 0), 1) * a * 255 + 0.5) }
+            return UInt32(a * 255 + 0.5) << 24 | channel(c.red) << 16 | channel(c.green) << 8 | channel(c.blue)
+        }
+        self.opaque = opaque
+    }
+}
+
+/// A heatmap's raster and its PNG encoding, made once however many canvases (themes, formats)
+/// draw it; shared by the copies of the mark, behind a lock.
+final class RasterCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var raster: Raster?
+    private var encoded: [UInt8]??
+
+    func raster(_ make: () -> Raster) -> Raster {
+        lock.lock()
+        defer { lock.unlock() }
+        if let raster { return raster }
+        let made = make()
+        raster = made
+        return made
+    }
+
+    func png(_ make: () -> [UInt8]?) -> [UInt8]? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let encoded { return encoded }
+        let made = make()
+        encoded = .some(made)
+        return made
     }
 }

@@ -291,21 +291,24 @@ public struct Figure {
     private func drawHeatmap(_ h: Heatmap, canvas: Canvas, layout l: Layout) {
         let nx = h.x.count, ny = h.y.count
         guard nx >= 2, ny >= 2, h.values.count == nx * ny else { return }
-        let span = h.range.1 - h.range.0
-        let (values, mx, my) = h.drawnValues()
-        var pixels = [Color](repeating: .white, count: mx * my)
-        for j in 0..<my {
-            for i in 0..<mx {
-                let v = values[j * mx + i]
-                // Row 0 of the image is the top, the largest y.
-                pixels[(my - 1 - j) * mx + i] = h.colormap.color(at: span > 0 ? (v - h.range.0) / span : 0.5)
+        let raster = h.cache.raster {
+            let span = h.range.1 - h.range.0
+            let (values, mx, my) = h.drawnValues()
+            var pixels = [Color](repeating: .white, count: mx * my)
+            for j in 0..<my {
+                for i in 0..<mx {
+                    let v = values[j * mx + i]
+                    // Row 0 of the image is the top, the largest y.
+                    pixels[(my - 1 - j) * mx + i] = h.colormap.color(at: span > 0 ? (v - h.range.0) / span : 0.5)
+                }
             }
+            return Raster(width: mx, height: my, pixels: pixels)
         }
         // Samples are cell centres: the image extends half a cell beyond the first and last.
         let dx = (h.x[nx - 1] - h.x[0]) / Double(nx - 1), dy = (h.y[ny - 1] - h.y[0]) / Double(ny - 1)
         let x0 = l.x(h.x[0] - dx / 2), x1 = l.x(h.x[nx - 1] + dx / 2)
         let y0 = l.y(h.y[ny - 1] + dy / 2), y1 = l.y(h.y[0] - dy / 2)
-        canvas.image(width: mx, height: my, pixels: pixels, in: Rect(x: x0, y: y0, width: x1 - x0, height: y1 - y0))
+        canvas.image(raster, in: Rect(x: x0, y: y0, width: x1 - x0, height: y1 - y0), cache: h.cache)
     }
 
     private func drawContours(_ set: ContourSet, canvas: Canvas, layout l: Layout, device: (Point) -> Point, legendBox: Rect?) {

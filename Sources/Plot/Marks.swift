@@ -11,6 +11,9 @@ public struct Heatmap: Sendable {
     /// A sampled smooth surface (drawn interpolated between the samples) rather than counts
     /// per cell (drawn as cells).
     public var smooth: Bool
+    /// The drawn raster, made by the first canvas that draws the heatmap (a mark is not
+    /// changed once drawn; copies share it).
+    let cache = RasterCache()
 
     public init(x: [Double], y: [Double], values: [Double], colormap: Colormap = .viridis, range: (Double, Double),
                 smooth: Bool = false) {
