@@ -9,7 +9,9 @@ jinja2); `time python python_pipeline.py OUTDIR`. The project never depends on P
 
 Measured on the 2-core CI machine, 2026-11-25 (Python 3.11.7, numpy 2.4.6, scipy 1.17.1,
 statsmodels 0.15.0, matplotlib 3.11.2, jinja2 3.1.6), alternating with `mle-report`'s default
-run: 5.95, 6.33 and 6.50 s, against 0.37, 0.39 and 0.54 s."""
+run: 5.95, 6.33 and 6.50 s, against 0.37, 0.39 and 0.54 s. Again on 2026-12-02 (same versions,
+a faster machine), 7 runs alternating with 21 of ours: 4.24, 4.37, 4.41, 4.61, 4.74, 4.91 and
+5.71 s (median 4.61 s), against 0.21-0.30 s (median 0.23 s)."""
 import os, sys, time
 
 start = time.perf_counter()
