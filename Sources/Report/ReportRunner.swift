@@ -26,9 +26,14 @@ public enum ReportRunner {
 
     private static func run(_ options: ReportOptions, reporting reportProgress: @escaping (String) -> Void) throws -> Outcome {
         Timing.begin()
+        // Workers and this thread report progress concurrently (the page is made while the
+        // figures draw): one at a time.
+        let progressLock = NSLock()
         func progress(_ s: String) {
             if !s.hasPrefix("drawing figures:") && !s.hasPrefix("reading ") { Timing.mark(s) }
+            progressLock.lock()
             reportProgress(s)
+            progressLock.unlock()
         }
         guard let defaultTemplates = TemplateLoader.defaultDirectory() else {
             throw ReportError("cannot find the default templates (set MLE_REPORT_TEMPLATES to the Templates folder)")
@@ -115,7 +120,10 @@ public enum ReportRunner {
             if case let .success(bytes) = result, !options.singleFile { staging?.add("figures/\(name)", bytes) }
             slots.lock()
             rendered[name] = result
-            progress("drawing figures: \(rendered.count) of \(fileCount) files (\(rendered.count * 100 / max(fileCount, 1)) %)")
+            // (A model can draw other figures than its family's: Student-t data with Gaussian
+            // tails get the Gaussian section.)
+            let total = max(fileCount, rendered.count)
+            progress("drawing figures: \(rendered.count) of \(total) files (\(rendered.count * 100 / max(total, 1)) %)")
             slots.unlock()
         }
         // Each render writes only its own slot, under the lock; `rendering.wait()` orders them

@@ -30,8 +30,9 @@ final class ProgressLine {
         }
         // The step is the message without its numbers ("reading a.csv: 40 % …" → "reading a.csv").
         let step = String(line.prefix { $0 != ":" })
-        if let percent = line.split(separator: " ").first(where: { $0.allSatisfy(\.isNumber) }).flatMap({ Int($0) }),
-           line.contains("%") {
+        // The percentage is the number right before " %" ("… 20 of 44 files (45 %)" → 45).
+        if let mark = line.range(of: " %"),
+           let percent = Int(String(line[..<mark.lowerBound].reversed().prefix(while: \.isNumber).reversed())) {
             let tenth = percent / 10
             if step == lastStep && tenth == lastTenth { return }
             lastTenth = tenth

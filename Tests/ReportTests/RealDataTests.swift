@@ -203,6 +203,14 @@ final class RealDataTests: CLITestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(r.stdout, "", "--quiet: nothing on stdout")
         XCTAssertTrue(r.stderr.contains("] fitting 2 models"), "--progress still reports: \(r.stderr)")
+        // Workers and the page report at once: whole lines only, and the files count up to
+        // every file, printed by tenths of the percentage (not of the count).
+        let lines = r.stderr.split(separator: "\n")
+        XCTAssertTrue(lines.allSatisfy { $0.hasPrefix("mle-report: [") }, r.stderr)
+        let drawing = lines.filter { $0.contains("drawing figures: ") }
+        XCTAssertTrue(drawing.last?.hasSuffix(" files (100 %)") ?? false, r.stderr)
+        let tenths = drawing.compactMap { line in Int(line.split(separator: "(").last!.prefix { $0.isNumber }).map { $0 / 10 } }
+        XCTAssertEqual(tenths, Array(Set(tenths)).sorted(), "one line per tenth: \(drawing)")
         XCTAssertTrue(FileManager.default.fileExists(atPath: work.appendingPathComponent("C/figures/mortality-fit.png").path))
         XCTAssertTrue(text("C/index.html").contains("The growth model on the data"))
         let bad = write("bad.json", #"{"models": [{"data": "d.csv", "x": "dose", "y": "died", "model": "logistic", "name": "../x"}]}"#)
