@@ -107,11 +107,11 @@ final class FamilyReportTests: CLITestCase {
         XCTAssertTrue((report["warnings"] as! [String]).contains { $0.contains("reports the Gaussian (least-squares) fit instead") })
     }
 
-    /// Above 20,000 rows the Student-t surfaces are a random sample's, and the page says what
-    /// that means: the sample's region is √(n/m) times wider than the data's (here
-    /// √(50,000/20,000) = 1.6) and its peak is near, not at, the MLE; the legend names the sample.
-    /// Above 200,000 rows would also sample the first Newton steps; 50,000 rows do not.
-    func testStudentTSaysItsSurfacesAreASample() throws {
+    /// Above 20,000 rows the Student-t surfaces come from every row with binned residuals, and
+    /// the page and report.json state the bound (here far below the region's depth of 3); the
+    /// region is the data's, around the MLE. Above 200,000 rows would also sample the first
+    /// Newton steps; 50,000 rows do not.
+    func testStudentTSurfacesUseEveryRowWithAStatedBound() throws {
         var rows = "x,y\n"
         var state: UInt64 = 17
         for k in 0..<50_000 {
@@ -125,8 +125,9 @@ final class FamilyReportTests: CLITestCase {
         let r = try run(["--data", data, "--model", "student-t", "--no-compare", "--out", "h", "--quiet"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let page = text("h/index.html")
-        XCTAssertTrue(page.contains("its region is about 1.6 times wider than the data"), "the page states the sample's region width")
-        XCTAssertTrue(page.contains("near, not at, the MLE of every row"))
+        XCTAssertTrue(page.contains("computed from all 50"), "the caption says every row is used")
+        XCTAssertTrue(page.contains("of the exact log-likelihood everywhere on the grid"), "and how close it is")
+        XCTAssertFalse(page.contains("drawn at random"))
         // The model is named by its family: its section must not take the derivation's id.
         let ids = page.components(separatedBy: " id=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
         XCTAssertEqual(ids.count, Set(ids).count, "every id on the page is unique: \(ids)")
@@ -135,7 +136,11 @@ final class FamilyReportTests: CLITestCase {
         let svg = text("h/figures/student-t-likelihood.svg")
         XCTAssertFalse(svg.isEmpty)
         let m = try model("h")
-        XCTAssertEqual((m["approximation"] as? [String: Any])?["rows"] as? Int, 20_000)
+        let approximation = try XCTUnwrap(m["approximation"] as? [String: Any])
+        let bound = try XCTUnwrap(approximation["max_log_likelihood_error"] as? Double)
+        XCTAssertGreaterThan(bound, 0)
+        XCTAssertLessThan(bound, 0.01, "far below the region's depth, χ²₂(0.95)/2 ≈ 3")
+        XCTAssertTrue((approximation["method"] as? String)?.hasPrefix("every row;") ?? false)
         XCTAssertNil(m["newton_steps_on_sample"], "50,000 rows are below the sample start's threshold")
     }
 

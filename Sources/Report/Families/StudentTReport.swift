@@ -15,14 +15,15 @@ enum StudentTReport: FamilyReport {
     static let isLocationFamily = true
     static let lossName = "Student-t loss"
 
-    /// Above this many rows the surfaces are drawn from a seeded sample of this many (each
-    /// grid point costs a pass over the rows it uses); the fit always uses every row.
+    /// Above this many rows the surfaces come from every row's residuals binned per slope
+    /// (`StudentTSurface`, one pass over the rows per column of the grid, with a stated bound)
+    /// instead of a pass over the rows per grid point.
     static let surfaceRows = 20_000
 
     struct Details {
-        var surfaceX: [Double]
-        var surfaceY: [Double]
-        var sampled: Bool
+        /// The bound on |surface − exact log-likelihood| when the surfaces are binned; nil when
+        /// they are exact.
+        var binnedError: Double?
         /// The window of both surfaces: every start, every local maximum and the region.
         var window: (w: (Double, Double), b: (Double, Double))
         /// How many points have |r| > s√ν, where their loss bends down.
@@ -32,8 +33,8 @@ enum StudentTReport: FamilyReport {
         /// log L(w, b | ŝ, ν̂) − its maximum over `window`: one grid serves the region, the
         /// likelihood figure and (as a mean loss) the contours.
         var grid: SurfaceGrid
-        /// rows·(log normaliser − log ŝ) − max log L on the surface rows: the mean loss at a
-        /// grid value g is (constant − g)/rows.
+        /// n·(log normaliser − log ŝ) − max log L: the mean loss at a grid value g is
+        /// (constant − g)/n.
         var constant: Double
     }
 
@@ -55,21 +56,31 @@ enum StudentTReport: FamilyReport {
         }
         var m = ModelAnalysis(family: self, name: name, request: request, source: source, x: x, y: y, fit: fit)
         m.newton = fit.path
-        let sampled = x.count > surfaceRows
-        let points = sampled ? FigureFactory.sample(x: x, y: y, count: surfaceRows) : []
-        let sx = sampled ? points.map(\.x) : x, sy = sampled ? points.map(\.y) : y
+        Timing.mark("\(name): Newton–Raphson from both starts done")
+        let binned = x.count > surfaceRows
         // The 95 % region of (w, b) with s and ν held at their estimates, traced on a grid.
         let depth = Distributions.chiSquared2Quantile(0.95) / 2
         let c = 2 * depth
         let hw = (c * fit.covariance.ww).squareRoot(), hb = (c * fit.covariance.bb).squareRoot()
         let box = [Parameters(w: fit.w.estimate - 2 * hw, b: fit.b.estimate - 2 * hb), Parameters(w: fit.w.estimate + 2 * hw, b: fit.b.estimate + 2 * hb)]
-        let top = StudentTModel.logLikelihood(fit.line, scale: fit.scale, nu: fit.nu, x: sx, y: sy)
+        let top = StudentTModel.logLikelihood(fit.line, scale: fit.scale, nu: fit.nu, x: x, y: y)
         // One window for all three surfaces: the Wald box, both starts and every maximum.
         let starts = fit.searches.flatMap { [$0.path.first!, $0.line] } + fit.localMaxima.map(\.line)
         let window = ModelAnalysis.window(around: starts + box, padding: 0.15)
-        let grid = ModelAnalysis.grid(window, resolution: gridResolution(rows: sx.count)) {
-            StudentTModel.logLikelihood(Parameters(w: $0, b: $1), scale: fit.scale, nu: fit.nu, x: sx, y: sy) - top
+        let grid: SurfaceGrid
+        var binnedError: Double?
+        if binned {
+            let resolution = gridResolution(rows: surfaceRows)
+            let ws = SurfaceGrid.axis(window.w.0, window.w.1, count: resolution), bs = SurfaceGrid.axis(window.b.0, window.b.1, count: resolution)
+            let surface = StudentTSurface.logLikelihoods(x: x, y: y, ws: ws, bs: bs, scale: fit.scale, nu: fit.nu)
+            grid = SurfaceGrid(w: ws, b: bs, values: surface.values.map { $0 - top })
+            binnedError = surface.error
+        } else {
+            grid = ModelAnalysis.grid(window, resolution: gridResolution(rows: x.count)) {
+                StudentTModel.logLikelihood(Parameters(w: $0, b: $1), scale: fit.scale, nu: fit.nu, x: x, y: y) - top
+            }
         }
+        Timing.mark("\(name): surface \(binned ? "binned from" : "summed over") every row")
         m.region = FigureFactory.regionBoundary(grid, level: -depth, around: fit.line)
         m.regionDepth = depth
         var beyond = 0, down = 0
@@ -78,8 +89,8 @@ enum StudentTReport: FamilyReport {
             if abs(yi - fit.w.estimate * xi - fit.b.estimate) > knee { beyond += 1 }
             if fit.weight(x: xi, y: yi) < 0.5 { down += 1 }
         }
-        let constant = Double(sx.count) * (StudentTModel.logNormaliser(fit.nu) - log(fit.scale))
-        m.details = Details(surfaceX: sx, surfaceY: sy, sampled: sampled, window: window, beyondInflection: beyond, downWeighted: down, grid: grid,
+        let constant = Double(x.count) * (StudentTModel.logNormaliser(fit.nu) - log(fit.scale))
+        m.details = Details(binnedError: binnedError, window: window, beyondInflection: beyond, downWeighted: down, grid: grid,
                             constant: constant - top)
         return m
     }
@@ -143,7 +154,7 @@ enum StudentTReport: FamilyReport {
         f.yLimits = d.window.b
         f.marks.append(.heatmap(Heatmap(x: grid.w, y: grid.b, values: grid.values, range: (floor, 0), smooth: true)))
         f.marks.append(.line(points: m.region.map { Point($0.w, $0.b) }, color: .white, width: 2.2, dash: [],
-                             label: d.sampled ? "95 % region of the \(Narrative.count(d.surfaceX.count))-row sample (s, ν held)" : "95 % region (s, ν held)"))
+                             label: "95 % region (s, ν held)"))
         for (k, other) in fit.localMaxima.dropFirst().enumerated() {
             f.marks.append(.point(Point(other.line.w, other.line.b), shape: .diamond, color: .white, size: 11,
                                   label: k == 0 ? "another local maximum (its own s, ν)" : nil))
@@ -155,14 +166,12 @@ enum StudentTReport: FamilyReport {
         f.accessibleTitle = "\(m.name): Student-t log-likelihood over slope and intercept"
         let maxima = fit.localMaxima.count
         let alt = "Heatmap of the Student-t log-likelihood with s = \(s(fit.scale)) and ν = \(s(fit.nu)) held at their estimates, over w from \(s(d.window.w.0)) to \(s(d.window.w.1)) and b from \(s(d.window.b.0)) to \(s(d.window.b.1)). "
-            + (d.sampled ? "The surface is that of \(Narrative.count(d.surfaceX.count)) rows drawn at random; the MLE from every row is at w = \(s(m.w, 4)), b = \(s(m.b, 4)) (star)"
-                         : "The maximum is at w = \(s(m.w, 4)), b = \(s(m.b, 4)) (star)")
+            + "The maximum is at w = \(s(m.w, 4)), b = \(s(m.b, 4)) (star)"
             + "; the least-squares line is marked by a square. "
             + (maxima > 1 ? "The searches found \(maxima) separate local maxima." : "Both searches reached the same maximum.")
         let caption = "The Student-t log-likelihood of every line, with s and ν held at their estimates, relative to its maximum"
-            + (d.sampled ? ", computed on \(Narrative.count(d.surfaceX.count)) rows drawn at random (seed \(FigureFactory.sampleSeed)) from the \(Narrative.count(m.n)); the fit used every row" : "")
+            + (d.binnedError.map { ", computed from all \(Narrative.count(m.n)) rows with each slope's residuals binned, which keeps it within \(s($0, 2)) of the exact log-likelihood everywhere on the grid (the region lies \(s(m.regionDepth, 3)) below the peak)" } ?? "")
             + ". The white curve is the 95 % likelihood-ratio region with s and ν fixed (a little narrower than with them free). "
-            + (d.sampled ? "Surface and region are the sample's: it carries about \(Narrative.count(d.surfaceX.count)) / \(Narrative.count(m.n)) of the data's information, so its region is about \(s((Double(m.n) / Double(d.surfaceX.count)).squareRoot(), 2)) times wider than the data's and its peak lies near, not at, the MLE of every row (star). " : "")
             + "The window reaches the least-squares line (square), to show how far the outliers pull it. "
             + (maxima > 1 ? "The likelihood has more than one peak: the searches from the least-squares and the least-absolute-deviations lines ended at different local maxima ("
                               + fit.localMaxima.map { "log L = \(s($0.logLikelihood, 7)) with s = \(s($0.scale)), ν = \(s($0.nu))" }.joined(separator: "; ")
@@ -175,9 +184,9 @@ enum StudentTReport: FamilyReport {
         let fit = fitted(m), d = details(m)
         // The mean loss from the log-likelihood grid: (constant − log L)/rows.
         var grid = d.grid
-        let rows = Double(d.surfaceX.count)
+        let rows = Double(m.n)
         grid.values = grid.values.map { (d.constant - $0) / rows }
-        let minimum = StudentTModel.meanLoss(fit.line, scale: fit.scale, nu: fit.nu, x: d.surfaceX, y: d.surfaceY)
+        let minimum = StudentTModel.meanLoss(fit.line, scale: fit.scale, nu: fit.nu, x: m.x, y: m.y)
         var f = Figure()
         f.xLabel = "slope <i>w</i>"
         f.yLabel = "intercept <i>b</i>"
@@ -197,7 +206,7 @@ enum StudentTReport: FamilyReport {
             + (fit.localMaxima.count > 1 ? "different optima" : "the same optimum") + " at w = \(s(m.w, 4)), b = \(s(m.b, 4)). The grid shows \(minima) local minim\(minima == 1 ? "um" : "a") in this window."
         return ReportFigure(name: "\(m.name)-contours", figure: f,
                             caption: "The mean loss (ν+1)/2 · log(1 + r²/(ν s²)) over (w, b), with s and ν at their estimates (levels halve their height above the minimum from ring to ring), and the paths of the two searches (each step also moves s and ν, which this plane does not show). "
-                                + (d.sampled ? "The loss is that of \(Narrative.count(d.surfaceX.count)) rows drawn at random from the \(Narrative.count(m.n)), so its minimum lies near, not at, the MLE of every row (star). " : "")
+                                + (d.binnedError.map { "The loss comes from all \(Narrative.count(m.n)) rows with each slope's residuals binned, within \(s($0 / Double(m.n), 2)) of the exact mean loss everywhere on the grid. " } ?? "")
                                 + "Far from the line a residual's loss grows only like its logarithm and bends down: \(Narrative.count(d.beyondInflection)) of the points lie beyond |r| = s√ν = \(s(fit.scale * fit.nu.squareRoot())), where their loss is concave, so the total need not be convex. "
                                 + (minima > 1 ? "On this grid it has \(minima) local minima." : "On this grid it has a single minimum."),
                             altText: alt)
@@ -263,7 +272,7 @@ enum StudentTReport: FamilyReport {
         page["searchText"] = .string(fit.localMaxima.count > 1
             ? "The log-likelihood has more than one local maximum here: \(searches). The report shows the higher; no local search can prove that it is the highest of all."
             : "\(searches.prefix(1).uppercased())\(searches.dropFirst()). Both starts end at the same maximum; with a non-convex loss that is evidence, not proof, that it is the global one.")
-        page["sampleText"] = d.sampled ? .string("The surfaces are drawn from \(Narrative.count(d.surfaceX.count)) rows drawn at random (seed \(FigureFactory.sampleSeed)); the estimates use every row.") : .bool(false)
+        page["sampleText"] = d.binnedError.map { .string("With more than \(Narrative.count(surfaceRows)) rows the surfaces are computed from every row with each slope's residuals binned (bins at most s/\(Int(StudentTSurface.binsPerUnit)) wide near the window, wider in the tails, each keeping its first three moments), one pass over the rows per column of the grid instead of one per grid point: the log-likelihood drawn is within \(s($0, 2)) of the exact one everywhere. The estimates use every row exactly.") } ?? .bool(false)
         page.check("log L(ŵ, b̂, ŝ, ν̂) summed point by point, and as the search computed it", "Σ log t(yᵢ; ŵxᵢ + b̂, ŝ, ν̂)", "log L",
                    fit.summedLogDensity(x: m.x, y: m.y), fit.logLikelihood)
         let em = emFixedPoint(fit, x: m.x, y: m.y)
@@ -300,9 +309,10 @@ enum StudentTReport: FamilyReport {
             o["newton_steps_on_sample"] = .object(["rows": .int(StudentTModel.sampleSize(n: m.n)),
                                                    "steps": .array(f.searches.map { .int($0.sampleSteps) })])
         }
-        if d.sampled {
+        if let error = d.binnedError {
             o["approximation"] = .object(["applies_to": .array(["figures", "confidence_region"].map(JSON.string)),
-                                          "method": .string("a seeded random sample of rows"), "rows": .int(d.surfaceX.count)])
+                                          "method": .string("every row; for each slope of the grid the residuals are binned (width at most s/\(Int(StudentTSurface.binsPerUnit)) within \(Int(StudentTSurface.reach)) s of the window's intercepts, growing in proportion beyond), each bin keeping its count and first three moments; the loss is taken to third order within each bin"),
+                                          "max_log_likelihood_error": .number(error)])
         }
     }
 }
