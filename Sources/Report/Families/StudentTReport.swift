@@ -70,7 +70,8 @@ enum StudentTReport: FamilyReport {
         let grid: SurfaceGrid
         var binnedError: Double?
         if binned {
-            let resolution = gridResolution(rows: surfaceRows)
+            // A column costs a pass over the rows: 100 columns up to 2·10⁶ rows, 70 beyond.
+            let resolution = max(70, min(100, Int(2e8 / Double(x.count))))
             let ws = SurfaceGrid.axis(window.w.0, window.w.1, count: resolution), bs = SurfaceGrid.axis(window.b.0, window.b.1, count: resolution)
             let surface = StudentTSurface.logLikelihoods(x: x, y: y, ws: ws, bs: bs, scale: fit.scale, nu: fit.nu)
             grid = SurfaceGrid(w: ws, b: bs, values: surface.values.map { $0 - top })
