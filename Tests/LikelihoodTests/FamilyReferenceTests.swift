@@ -211,6 +211,34 @@ final class FamilyReferenceTests: XCTestCase {
         XCTAssertLessThan(all.nu, 10, "heavy tails")
     }
 
+    /// Rows in a periodic order: an outlier in every 10th row, and a stride of 20 between
+    /// evenly spaced rows would start the searches on outliers alone (uniform noise, so ν runs
+    /// off to 1000 and the fit calls heavy-tailed data Gaussian). One row per block at a seeded
+    /// random place gives the same fit as the searches on every row.
+    func testStudentTSampleStartIsNotFooledByPeriodicRows() throws {
+        var random = RandomGenerator(seed: 77)
+        var x: [Double] = [], y: [Double] = []
+        for k in 0..<20_000 {
+            let xi = Double(k % 1000) / 100
+            let u = random.nextUniform()
+            x.append(xi)
+            y.append(1 + 2 * xi + (k % 10 == 0 ? 40 * (u - 0.5) : u - 0.5))
+        }
+        XCTAssertEqual(StudentTModel.sampleStride(n: x.count, sampleRows: 1_000), 20)
+        let all = try StudentTModel.fit(x: x, y: y, sampleRows: Int.max)
+        let sampled = try StudentTModel.fit(x: x, y: y, sampleRows: 1_000)
+        XCTAssertFalse(sampled.nuAtUpperBound)
+        XCTAssertLessThan(all.nu, 3, "heavy tails")
+        XCTAssertEqual(sampled.nu, all.nu, accuracy: 1e-6 * all.nu)
+        XCTAssertEqual(sampled.w.estimate, all.w.estimate, accuracy: 1e-6 * all.w.standardError)
+        XCTAssertEqual(sampled.logLikelihood, all.logLikelihood, accuracy: 1e-8 * abs(all.logLikelihood))
+        // The rows start in every residue class of the period.
+        let picked = StudentTModel.sampleRowIndices(n: x.count, stride: 20)
+        XCTAssertEqual(picked.count, 1_000)
+        XCTAssertEqual(Set(picked.map { $0 % 10 }).count, 10)
+        XCTAssertTrue(zip(picked, picked.indices).allSatisfy { $0 >= 20 * $1 && $0 < 20 * ($1 + 1) })
+    }
+
     func testStudentTOnGaussianDataReachesTheUpperBound() throws {
         var random = RandomGenerator(seed: 5)
         let x = (0..<400).map { Double($0) / 40 }

@@ -70,8 +70,9 @@ enum StudentTReport: FamilyReport {
         let grid: SurfaceGrid
         var binnedError: Double?
         if binned {
-            // A column costs a pass over the rows: 100 columns up to 2·10⁶ rows, 70 beyond.
-            let resolution = max(70, min(100, Int(2e8 / Double(x.count))))
+            // A column costs a pass over the rows: 100 columns up to 3·10⁶ rows, then fewer
+            // (50 from 6·10⁶ rows).
+            let resolution = max(50, min(100, Int(3e8 / Double(x.count))))
             let ws = SurfaceGrid.axis(window.w.0, window.w.1, count: resolution), bs = SurfaceGrid.axis(window.b.0, window.b.1, count: resolution)
             let surface = StudentTSurface.logLikelihoods(x: x, y: y, ws: ws, bs: bs, scale: fit.scale, nu: fit.nu)
             grid = SurfaceGrid(w: ws, b: bs, values: surface.values.map { $0 - top })
@@ -268,7 +269,7 @@ enum StudentTReport: FamilyReport {
         page["nuText"] = .string(text)
         let searches = fit.searches.map {
             "from the \($0.start) line Newton reached log L = \(s($0.logLikelihood, 8)) in \($0.iterations) steps"
-                + ($0.sampleSteps > 0 ? " (the first \(Narrative.steps($0.sampleSteps)) on \(Narrative.count(StudentTModel.sampleSize(n: m.n))) evenly spaced rows, the last \(Narrative.steps($0.iterations - $0.sampleSteps)) on every row)" : "")
+                + ($0.sampleSteps > 0 ? " (the first \(Narrative.steps($0.sampleSteps)) on \(Narrative.count(StudentTModel.sampleSize(n: m.n))) rows (one from each block of \(StudentTModel.sampleStride(n: m.n)), at a seeded random place), the last \(Narrative.steps($0.iterations - $0.sampleSteps)) on every row)" : "")
         }.joined(separator: "; ")
         page["searchText"] = .string(fit.localMaxima.count > 1
             ? "The log-likelihood has more than one local maximum here: \(searches). The report shows the higher; no local search can prove that it is the highest of all."
@@ -306,7 +307,7 @@ enum StudentTReport: FamilyReport {
         })
         o["confidence_region"] = .object(["kind": .string("likelihood-ratio with s and nu held at their estimates"), "confidence": .number(0.95)])
         if m.n > StudentTModel.sampleRows {
-            // The first Newton steps of each start ran on evenly spaced rows; the last on all.
+            // The first Newton steps of each start ran on one row per block; the last on all.
             o["newton_steps_on_sample"] = .object(["rows": .int(StudentTModel.sampleSize(n: m.n)),
                                                    "steps": .array(f.searches.map { .int($0.sampleSteps) })])
         }
