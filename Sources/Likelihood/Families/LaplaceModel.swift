@@ -185,7 +185,7 @@ public enum LaplaceModel {
     static let bracketThreshold = 1 << 16
 
     /// `bestSlope` by selection with a bracket (as Floyd and Rivest select): the weighted
-    /// median of the slopes of an evenly spaced sample of 4,096 rows brackets the median's
+    /// median of the slopes of a sample of 4,096 rows (one per block) brackets the median's
     /// share ± 3 %; one pass over every row sums the weight below the bracket and keeps only
     /// the slopes inside it, and the selection runs on those. The result is the same median
     /// and the same row as the selection over all rows; nil when the median fell outside the
@@ -195,10 +195,14 @@ public enum LaplaceModel {
         let stride = max(1, n / 4096)
         var sample: [Pair] = []
         sample.reserveCapacity(n / stride + 1)
-        var i = 0
-        while i < n {
+        // One row per block, at a seeded random place (every k-th row can see one kind of row
+        // only when rows come in a periodic order, and miss the bracket pivot after pivot).
+        var generator = RandomGenerator(seed: 0xB4AC_4E7)
+        var start = 0
+        while start < n {
+            let i = start + Int(generator.next() % UInt64(min(stride, n - start)))
             if x[i] != xp { let dx = x[i] - xp; sample.append(Pair(slope: (y[i] - yp) / dx, weight: abs(dx))) }
-            i += stride
+            start += stride
         }
         guard sample.count >= 64 else { return nil }
         sample.sort { $0.slope < $1.slope }
