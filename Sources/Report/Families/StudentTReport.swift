@@ -73,7 +73,9 @@ enum StudentTReport: FamilyReport {
             // A column costs a pass over the rows: 100 columns up to 3·10⁶ rows, then fewer
             // (50 from 6·10⁶ rows).
             let resolution = max(50, min(100, Int(3e8 / Double(x.count))))
-            let ws = SurfaceGrid.axis(window.w.0, window.w.1, count: resolution), bs = SurfaceGrid.axis(window.b.0, window.b.1, count: resolution)
+            // Intercepts are cheap (a sum over the column's bins): twice as many as slopes, so
+            // that a thin region is traced smoothly.
+            let ws = SurfaceGrid.axis(window.w.0, window.w.1, count: resolution), bs = SurfaceGrid.axis(window.b.0, window.b.1, count: 2 * resolution)
             let surface = StudentTSurface.logLikelihoods(x: x, y: y, ws: ws, bs: bs, scale: fit.scale, nu: fit.nu)
             grid = SurfaceGrid(w: ws, b: bs, values: surface.values.map { $0 - top })
             binnedError = surface.error
