@@ -28,6 +28,32 @@ public enum CSVReader {
         return Array(data)
     }
 
+    /// Where the cell of data row `row` (0-based, blank lines skipped as `parse` skips them)
+    /// in `column` starts, parsing no further than that row: a message about an early row of
+    /// a large file does not wait for the whole file. Nil when the file does not parse that
+    /// far or has no such column.
+    public static func location(ofRow row: Int, column: String, in bytes: [UInt8], source: String) -> SourceLocation? {
+        var start = 0
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
+        var parser = Parser(bytes: bytes, index: start, source: source)
+        var index: Int?
+        var rows = 0
+        while let record = try? parser.nextRecord() {
+            if record.fields.count == 1, record.fields[0].text.isEmpty, !record.fields[0].quoted { continue }
+            guard let k = index else {
+                guard let k = record.fields.firstIndex(where: { $0.text.trimmingSpaces() == column }) else { return nil }
+                index = k
+                continue
+            }
+            if rows == row {
+                guard k < record.fields.count else { return nil }
+                return SourceLocation(file: source, line: record.fields[k].line, column: record.fields[k].column)
+            }
+            rows += 1
+        }
+        return nil
+    }
+
     /// Parses CSV text given as bytes.
     public static func parse(_ bytes: [UInt8], source: String) throws -> Dataset {
         var start = 0

@@ -80,7 +80,12 @@ public enum ColumnReader {
         }
         return Dataset(source: source, columnNames: names, numericColumns: wanted.enumerated().map { ($0.element, state.values[$0.offset]) },
                        missingRows: Dictionary(uniqueKeysWithValues: wanted.enumerated().map { ($0.element, state.missing[$0.offset]) }),
-                       rowCount: state.rows, slowPath: { slowParse(path: path, source: source) })
+                       rowCount: state.rows, slowPath: { slowParse(path: path, source: source) },
+                       locator: { row, column in
+                           (try? CSVReader.contents(path: path, name: source)).flatMap {
+                               CSVReader.location(ofRow: row, column: column, in: $0, source: source)
+                           }
+                       })
     }
 
     /// The file read again by the position-keeping parser (only on the way to a message).

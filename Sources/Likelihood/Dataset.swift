@@ -19,6 +19,8 @@ public struct Dataset: Sendable {
     private let missingRows: [String: [Int]]
     /// The same file read by the position-keeping parser, for messages (streamed data sets).
     private let slowPath: (@Sendable () -> Dataset?)?
+    /// The position of one cell, found by parsing no further than its row (streamed data sets).
+    private let locator: (@Sendable (Int, String) -> SourceLocation?)?
 
     /// A data set read from text (see `CSVReader`).
     init(source: String, columnNames: [String], cells: [[String]], lines: [[Int32]], columns: [[Int32]]) {
@@ -31,13 +33,15 @@ public struct Dataset: Sendable {
         self.numeric = Array(repeating: nil, count: columnNames.count)
         self.missingRows = [:]
         self.slowPath = nil
+        self.locator = nil
     }
 
     /// A data set streamed by `ColumnReader`: only the named columns, as numbers (NaN where
     /// `missingRows` lists a missing marker). Positions and the text of cells come from
     /// `slowPath`, which reads the file again, when a message needs them.
     init(source: String, columnNames: [String], numericColumns: [(String, [Double])], missingRows: [String: [Int]],
-         rowCount: Int, slowPath: @escaping @Sendable () -> Dataset?) {
+         rowCount: Int, slowPath: @escaping @Sendable () -> Dataset?,
+         locator: (@Sendable (Int, String) -> SourceLocation?)? = nil) {
         self.source = source
         self.columnNames = columnNames
         self.rowCount = rowCount
@@ -48,6 +52,7 @@ public struct Dataset: Sendable {
         self.numeric = numeric
         self.missingRows = missingRows
         self.slowPath = slowPath
+        self.locator = locator
         self.cells = []
         self.lines = []
         self.columns = []
@@ -64,12 +69,13 @@ public struct Dataset: Sendable {
         self.columns = []
         self.missingRows = [:]
         self.slowPath = nil
+        self.locator = nil
     }
 
     /// The position of the cell in `row` of `column` in the source file, if the data came from one.
     public func location(row: Int, column: String) -> SourceLocation? {
         guard let index = columnNames.firstIndex(of: column), index < lines.count, row < lines[index].count else {
-            return slowPath?()?.location(row: row, column: column)
+            return locator?(row, column) ?? slowPath?()?.location(row: row, column: column)
         }
         return location(row: row, columnIndex: index)
     }

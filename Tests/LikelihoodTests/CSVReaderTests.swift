@@ -91,4 +91,24 @@ final class CSVReaderTests: XCTestCase {
             XCTAssertEqual("\($0)", "tmp: cannot read the file: it is a directory")
         }
     }
+
+    /// A cell's position found by parsing only up to its row is the one the full parser keeps,
+    /// for every row and column of a file with a byte-order mark, blank lines, CRLF and LF,
+    /// quoted fields with commas and line breaks, and multi-byte characters.
+    func testLocatingOneCellAgreesWithTheFullParser() throws {
+        let text = "\u{FEFF}a, \"b c\" ,z\r\n\r\n1,\"x,\ny\",é\n\n2,3,\"q\"\"\"\r\n4,\"\n\n\",5\n6,7,8"
+        let bytes = Array(text.utf8)
+        let full = try CSVReader.parse(bytes, source: "t.csv")
+        XCTAssertEqual(full.rowCount, 4)
+        for column in ["a", "b c", "z"] {
+            for row in 0..<full.rowCount {
+                XCTAssertEqual(CSVReader.location(ofRow: row, column: column, in: bytes, source: "t.csv"),
+                               full.location(row: row, column: column), "row \(row), column \(column)")
+            }
+            XCTAssertNil(CSVReader.location(ofRow: full.rowCount, column: column, in: bytes, source: "t.csv"))
+        }
+        XCTAssertNil(CSVReader.location(ofRow: 0, column: "nope", in: bytes, source: "t.csv"))
+        XCTAssertEqual(CSVReader.location(ofRow: 3, column: "z", in: bytes, source: "t.csv"),
+                       SourceLocation(file: "t.csv", line: 10, column: 5))
+    }
 }
