@@ -28,11 +28,11 @@ public enum CSVReader {
         return Array(data)
     }
 
-    /// Where the cell of data row `row` (0-based, blank lines skipped as `parse` skips them)
-    /// in `column` starts, parsing no further than that row: a message about an early row of
-    /// a large file does not wait for the whole file. Nil when the file does not parse that
-    /// far or has no such column.
-    public static func location(ofRow row: Int, column: String, in bytes: [UInt8], source: String) -> SourceLocation? {
+    /// The text of the cell of data row `row` (0-based, blank lines skipped as `parse` skips
+    /// them) in `column` and where it starts, parsing no further than that row: a message
+    /// about an early row of a large file does not wait for the whole file. Nil when the file
+    /// does not parse that far or has no such column.
+    public static func cell(ofRow row: Int, column: String, in bytes: [UInt8], source: String) -> (at: SourceLocation, text: String)? {
         var start = 0
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
         var parser = Parser(bytes: bytes, index: start, source: source)
@@ -47,11 +47,85 @@ public enum CSVReader {
             }
             if rows == row {
                 guard k < record.fields.count else { return nil }
-                return SourceLocation(file: source, line: record.fields[k].line, column: record.fields[k].column)
+                let field = record.fields[k]
+                return (SourceLocation(file: source, line: field.line, column: field.column), field.text)
             }
             rows += 1
         }
         return nil
+    }
+
+    /// The error `parse` followed by `checkNumbersOrMissing` of each of `wanted` gives, found
+    /// in one pass that keeps no cells (bounded memory on a file of any size): the first
+    /// malformed byte, header or ragged row, else the first missing column or the first bad
+    /// cell of the first column in `wanted` that has one. Nil when there is none.
+    public static func firstError(in bytes: [UInt8], source: String, wanted: [String]) -> Error? {
+        var start = 0
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
+        var names: [String]?
+        var slots: [Int] = []
+        var firstBad = [Error?](repeating: nil, count: wanted.count)
+        var rows = 0
+        do {
+            try validateUTF8(bytes, from: start, source: source)
+            var parser = Parser(bytes: bytes, index: start, source: source)
+            while let record = try parser.nextRecord() {
+                if record.fields.count == 1, record.fields[0].text.isEmpty, !record.fields[0].quoted { continue }
+                guard let header = names else {
+                    names = try headerNames(record, source: source)
+                    slots = wanted.map { names!.firstIndex(of: $0) ?? -1 }
+                    continue
+                }
+                try checkWidth(record, expected: header.count, source: source)
+                rows += 1
+                for (j, k) in slots.enumerated() where k >= 0 && firstBad[j] == nil {
+                    var field = record.fields[k]
+                    // Most cells are plain numbers: the fast parser accepts only what
+                    // `parseNumber` accepts, so they need no slower look.
+                    let plain = field.text.withUTF8 { $0.isEmpty ? nil : DecimalParser.parse($0.baseAddress!, count: $0.count) }
+                    if let plain, plain.isFinite { continue }
+                    guard !Dataset.isMissingMarker(field.text) else { continue }
+                    do {
+                        _ = try Dataset.parseNumber(field.text, at: SourceLocation(file: source, line: field.line, column: field.column),
+                                                    column: wanted[j])
+                    } catch {
+                        firstBad[j] = error
+                    }
+                }
+            }
+        } catch {
+            return error
+        }
+        guard let header = names else { return DataError.emptyFile(file: source) }
+        guard rows > 0 else { return DataError.noDataRows(file: source) }
+        for (j, name) in wanted.enumerated() {
+            if slots[j] < 0 { return DataError.missingColumn(file: source, name: name, available: header) }
+            if let error = firstBad[j] { return error }
+        }
+        return nil
+    }
+
+    /// The header's column names (trimmed), or its error: an empty or a repeated name.
+    static func headerNames(_ record: Record, source: String) throws -> [String] {
+        var seen: [String: Int] = [:]
+        for (i, field) in record.fields.enumerated() {
+            let name = field.text.trimmingSpaces()
+            let at = SourceLocation(file: source, line: field.line, column: field.column)
+            if name.isEmpty { throw DataError.emptyColumnName(at) }
+            if let first = seen[name] {
+                throw DataError.duplicateColumn(at, name: name, firstColumn: first)
+            }
+            seen[name] = i + 1
+        }
+        return record.fields.map { $0.text.trimmingSpaces() }
+    }
+
+    /// Throws the ragged-row error when `record` does not have the header's `expected` fields.
+    static func checkWidth(_ record: Record, expected: Int, source: String) throws {
+        guard record.fields.count != expected else { return }
+        let column = record.fields.count > expected ? record.fields[expected].column : record.endColumn
+        let at = SourceLocation(file: source, line: record.fields[0].line, column: column)
+        throw DataError.raggedRow(at, expected: expected, found: record.fields.count)
     }
 
     /// Parses CSV text given as bytes.
@@ -70,28 +144,14 @@ public enum CSVReader {
         while let record = try parser.nextRecord() {
             if record.fields.count == 1, record.fields[0].text.isEmpty, !record.fields[0].quoted { continue }
             guard let names = header else {
-                var seen: [String: Int] = [:]
-                for (i, field) in record.fields.enumerated() {
-                    let name = field.text.trimmingSpaces()
-                    let at = SourceLocation(file: source, line: field.line, column: field.column)
-                    if name.isEmpty { throw DataError.emptyColumnName(at) }
-                    if let first = seen[name] {
-                        throw DataError.duplicateColumn(at, name: name, firstColumn: first)
-                    }
-                    seen[name] = i + 1
-                }
+                _ = try headerNames(record, source: source)
                 header = record.fields
                 cells = Array(repeating: [], count: record.fields.count)
                 lines = Array(repeating: [], count: record.fields.count)
                 columns = Array(repeating: [], count: record.fields.count)
                 continue
             }
-            if record.fields.count != names.count {
-                let column = record.fields.count > names.count
-                    ? record.fields[names.count].column : record.endColumn
-                let at = SourceLocation(file: source, line: record.fields[0].line, column: column)
-                throw DataError.raggedRow(at, expected: names.count, found: record.fields.count)
-            }
+            try checkWidth(record, expected: names.count, source: source)
             rows += 1
             for (i, field) in record.fields.enumerated() {
                 cells[i].append(field.text)

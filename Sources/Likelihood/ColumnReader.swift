@@ -83,7 +83,7 @@ public enum ColumnReader {
                        rowCount: state.rows, slowPath: { slowParse(path: path, source: source) },
                        locator: { row, column in
                            (try? CSVReader.contents(path: path, name: source)).flatMap {
-                               CSVReader.location(ofRow: row, column: column, in: $0, source: source)
+                               CSVReader.cell(ofRow: row, column: column, in: $0, source: source)
                            }
                        })
     }
@@ -100,12 +100,9 @@ public enum ColumnReader {
 
     /// The error `CSVReader.parse` gives for this file and these columns.
     static func locate(path: String, source: String, wanted: [String]) -> Error {
-        do {
-            let data = try CSVReader.parse(CSVReader.contents(path: path, name: source), source: source)
-            for name in wanted { try data.checkNumbersOrMissing(name) }
-        } catch {
-            return error
-        }
+        let bytes: [UInt8]
+        do { bytes = try CSVReader.contents(path: path, name: source) } catch { return error }
+        if let error = CSVReader.firstError(in: bytes, source: source, wanted: wanted) { return error }
         return DataError.unreadable(file: source, reason: "the fast reader and the full parser disagree about this file; please report it")
     }
 

@@ -19,8 +19,9 @@ public struct Dataset: Sendable {
     private let missingRows: [String: [Int]]
     /// The same file read by the position-keeping parser, for messages (streamed data sets).
     private let slowPath: (@Sendable () -> Dataset?)?
-    /// The position of one cell, found by parsing no further than its row (streamed data sets).
-    private let locator: (@Sendable (Int, String) -> SourceLocation?)?
+    /// One cell's position and text, found by parsing no further than its row (streamed data
+    /// sets).
+    private let locator: (@Sendable (Int, String) -> (at: SourceLocation, text: String)?)?
 
     /// A data set read from text (see `CSVReader`).
     init(source: String, columnNames: [String], cells: [[String]], lines: [[Int32]], columns: [[Int32]]) {
@@ -41,7 +42,7 @@ public struct Dataset: Sendable {
     /// `slowPath`, which reads the file again, when a message needs them.
     init(source: String, columnNames: [String], numericColumns: [(String, [Double])], missingRows: [String: [Int]],
          rowCount: Int, slowPath: @escaping @Sendable () -> Dataset?,
-         locator: (@Sendable (Int, String) -> SourceLocation?)? = nil) {
+         locator: (@Sendable (Int, String) -> (at: SourceLocation, text: String)?)? = nil) {
         self.source = source
         self.columnNames = columnNames
         self.rowCount = rowCount
@@ -75,9 +76,15 @@ public struct Dataset: Sendable {
     /// The position of the cell in `row` of `column` in the source file, if the data came from one.
     public func location(row: Int, column: String) -> SourceLocation? {
         guard let index = columnNames.firstIndex(of: column), index < lines.count, row < lines[index].count else {
-            return locator?(row, column) ?? slowPath?()?.location(row: row, column: column)
+            return locator?(row, column)?.at ?? slowPath?()?.location(row: row, column: column)
         }
         return location(row: row, columnIndex: index)
+    }
+
+    /// The text of a cell of a data set parsed from text (nil for streamed columns).
+    func text(row: Int, column: String) -> String? {
+        guard let index = columnNames.firstIndex(of: column), index < cells.count, row < cells[index].count else { return nil }
+        return cells[index][row]
     }
 
     private func location(row: Int, columnIndex index: Int) -> SourceLocation {
@@ -93,7 +100,9 @@ public struct Dataset: Sendable {
         }
         if let values = numeric[index] {
             if let first = missingRows[name]?.first {
-                // Let the full parser produce the located message for that cell.
+                // The located message for that cell, as the full parser gives it (every cell
+                // before it is a number).
+                if let (at, text) = locator?(first, name) { _ = try Dataset.parseNumber(text, at: at, column: name) }
                 if let full = slowPath?() { _ = try full.numbers(name) }
                 throw DataError.unreadable(file: source, reason: "row \(first + 1) of column \(quoted(name)) holds a missing value, but the file could not be read again to locate it")
             }
