@@ -271,7 +271,7 @@ enum StudentTReport: FamilyReport {
         page["nuText"] = .string(text)
         let searches = fit.searches.map {
             "from the \($0.start) line Newton reached log L = \(s($0.logLikelihood, 8)) in \($0.iterations) steps"
-                + ($0.sampleSteps > 0 ? " (the first \(Narrative.steps($0.sampleSteps)) on \(Narrative.count(StudentTModel.sampleSize(n: m.n))) rows (one from each block of \(StudentTModel.sampleStride(n: m.n)), at a seeded random place), the last \(Narrative.steps($0.iterations - $0.sampleSteps)) on every row)" : "")
+                + ($0.sampleSteps > 0 ? " (the first \(Narrative.steps($0.sampleSteps)) on \(Narrative.count(StudentTModel.sampleSize(n: m.n))) rows, one from each block of \(StudentTModel.sampleStride(n: m.n)) at a seeded random place; the last \(Narrative.steps($0.iterations - $0.sampleSteps)) on every row)" : "")
         }.joined(separator: "; ")
         page["searchText"] = .string(fit.localMaxima.count > 1
             ? "The log-likelihood has more than one local maximum here: \(searches). The report shows the higher; no local search can prove that it is the highest of all."
