@@ -87,7 +87,16 @@ public enum StudentTSurface {
             errors.withUnsafeMutableBufferPointer { worst in
                 let base = out.baseAddress!, worstBase = worst.baseAddress!
                 lattice.withUnsafeBufferPointer { table in
+                    let done = NSLock()
+                    var columnsDone = 0
                     DispatchQueue.concurrentPerform(iterations: nw) { i in
+                        defer {
+                            done.lock()
+                            columnsDone += 1
+                            let finished = columnsDone
+                            done.unlock()
+                            FitProgress.note("Student-t: likelihood surface \(finished * 100 / nw) % (\(finished) of \(nw) columns over \(n) rows)")
+                        }
                         let w = ws[i]
                         // Count and sums of d, d², d³ per bin, together: near bins, then far
                         // bins below, then far bins above.

@@ -19,21 +19,27 @@ public enum ReportRunner {
     }
 
     public static func run(_ options: ReportOptions, progress reportProgress: (String) -> Void = { _ in }) throws -> Outcome {
-        // The figures are drawn on workers that report progress; every one of them has ended
-        // before `run` returns or throws (it waits for them), so the closure does not escape.
-        try withoutActuallyEscaping(reportProgress) { try run(options, reporting: $0) }
+        // The figures are drawn, and the models fitted, on workers that report progress (one
+        // report at a time: ProgressLine is not thread-safe); every worker has ended before
+        // `run` returns or throws (it waits for them), so the closure does not escape.
+        try withoutActuallyEscaping(reportProgress) { report in
+            let reporter = Unchecked(report)
+            let lock = NSLock()
+            let send: @Sendable (String) -> Void = { message in
+                lock.lock()
+                reporter.value(message)
+                lock.unlock()
+            }
+            // Long fits (Newton steps, pivots, binned surfaces) say how far they are.
+            return try FitProgress.reporting(to: send) { try run(options, reporting: send) }
+        }
     }
 
-    private static func run(_ options: ReportOptions, reporting reportProgress: @escaping (String) -> Void) throws -> Outcome {
+    private static func run(_ options: ReportOptions, reporting reportProgress: @escaping @Sendable (String) -> Void) throws -> Outcome {
         Timing.begin()
-        // Workers and this thread report progress concurrently (the page is made while the
-        // figures draw): one at a time.
-        let progressLock = NSLock()
         func progress(_ s: String) {
             if !s.hasPrefix("drawing figures:") && !s.hasPrefix("reading ") { Timing.mark(s) }
-            progressLock.lock()
             reportProgress(s)
-            progressLock.unlock()
         }
         guard let defaultTemplates = TemplateLoader.defaultDirectory() else {
             throw ReportError("cannot find the default templates (set MLE_REPORT_TEMPLATES to the Templates folder)")
@@ -201,6 +207,8 @@ public enum ReportRunner {
             var known: [ModelKind: any LineFit] = [:]
             for m in analyses where m.request.dataPath == c.dataPath && m.request.x == c.x && m.request.y == c.y && m.request.nu == nil {
                 known[m.kind] = m.fit
+                // The Student-t fit made the Laplace fit of these data as one of its starts.
+                if let t = m.fit as? StudentTFit, known[.laplace] == nil { known[.laplace] = t.leastAbsoluteDeviations }
             }
             compare(late[k], known: known)
         }

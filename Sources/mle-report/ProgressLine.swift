@@ -2,7 +2,8 @@ import Foundation
 
 /// Progress on stderr. On a terminal: one line, rewritten in place at most ten times a
 /// second, cleared at the end. Elsewhere (with --progress): a line per step with the time
-/// since the start; steps that only update a percentage are printed every 10 %.
+/// since the start; steps that only update a percentage are printed every 10 %, and steps
+/// that only count (Newton steps, pivots) at most twice a second.
 final class ProgressLine {
     let enabled: Bool
     let inPlace: Bool
@@ -10,6 +11,8 @@ final class ProgressLine {
     private var lastDraw = Date.distantPast
     private var lastStep = ""
     private var lastTenth = -1
+    private var lastShape = ""
+    private var lastPrinted = Date.distantPast
     private var drawn = false
 
     init(enabled: Bool, inPlace: Bool) {
@@ -37,8 +40,14 @@ final class ProgressLine {
             if step == lastStep && tenth == lastTenth { return }
             lastTenth = tenth
         } else {
+            // Counting steps ("Student-t: Newton step 7 …"): the same message but for its
+            // numbers is printed at most twice a second.
+            let shape = String(line.filter { !$0.isNumber })
+            if shape == lastShape && Date().timeIntervalSince(lastPrinted) < 0.5 { return }
+            lastShape = shape
             lastTenth = -1
         }
+        lastPrinted = Date()
         lastStep = step
         let elapsed = String(format: "%.2f", Date().timeIntervalSince(start))
         FileHandle.standardError.write(Data("mle-report: [\(elapsed) s] \(line)\n".utf8))

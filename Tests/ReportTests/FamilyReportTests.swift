@@ -122,8 +122,11 @@ final class FamilyReportTests: CLITestCase {
             rows += "\(Double(k % 1000) / 100),\(1 + 2 * Double(k % 1000) / 100 + noise)\n"
         }
         let data = write("heavy.csv", rows)
-        let r = try run(["--data", data, "--model", "student-t", "--no-compare", "--out", "h", "--quiet"])
+        let r = try run(["--data", data, "--model", "student-t", "--no-compare", "--out", "h", "--quiet", "--progress"])
         XCTAssertEqual(r.status, 0, r.stderr)
+        // --progress tells how far the long parts are: Newton steps, the binned surface.
+        XCTAssertTrue(r.stderr.contains("] Student-t: Newton step 1 from the least-squares line on 50000 rows"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("] Student-t: likelihood surface 100 % (100 of 100 columns over 50000 rows)"), r.stderr)
         let page = text("h/index.html")
         XCTAssertTrue(page.contains("computed from all 50"), "the caption says every row is used")
         XCTAssertTrue(page.contains("of the exact log-likelihood everywhere on the grid"), "and how close it is")

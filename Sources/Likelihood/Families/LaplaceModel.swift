@@ -78,6 +78,7 @@ public enum LaplaceModel {
         var pending = [pivot]
         var tried = Set<Int>()
         while let p = pending.popLast(), iterations < 10_000 {
+            FitProgress.note("Laplace: weighted-median pivot \(iterations + 1) over \(x.count) rows")
             let (slope, other) = bestSlope(about: p, x: x, y: y, work: &work)
             let candidate = Parameters(w: slope, b: y[p] - slope * x[p])
             let sad = sumAbsolute(candidate, x: x, y: y)

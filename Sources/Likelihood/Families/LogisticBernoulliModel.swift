@@ -356,6 +356,7 @@ public enum LogisticBernoulliModel {
             guard let (dw, db) = Numerics.solveSymmetric2x2(a: current.hww, c: current.hwb, d: current.hbb,
                                                             r0: -current.gw, r1: -current.gb) else { break }
             iterations += 1
+            FitProgress.note("logistic: Newton step \(iterations) on \(data.x.count) \(data.counts == nil ? "rows" : "bins")")
             var t = 1.0
             var accepted: (Parameters, Evaluation)? = nil
             for _ in 0..<60 {

@@ -112,6 +112,7 @@ public enum PoissonModel {
             guard let (dw, dc) = Numerics.solveSymmetric2x2(a: a, c: c, d: current.hbb, r0: g0, r1: current.gb) else { break }
             let db = dc - dw * meanX
             iterations += 1
+            FitProgress.note("Poisson: Newton step \(iterations) on \(x.count) rows")
             var t = 1.0
             var accepted: (Parameters, Evaluation)? = nil
             for _ in 0..<60 {

@@ -25,6 +25,9 @@ public struct StudentTFit: LineFit {
     public var nuAtUpperBound: Bool
     /// Every start's search, in the order tried (least squares first).
     public var searches: [StudentTModel.Optimum]
+    /// The least-absolute-deviations fit of the same data, one of the starts (a comparison of
+    /// noise models on these data need not fit it again).
+    public var leastAbsoluteDeviations: LaplaceFit?
 
     public func logDensity(x: Double, y: Double) -> Double {
         let r = (y - w.estimate * x - b.estimate) / scale
@@ -121,11 +124,13 @@ public enum StudentTModel {
         for (name, line, s, nu) in starts {
             var theta = [line.w, line.b, log(s), log(nu)]
             var early = Search(xc: sxc, yc: syc, theta: theta, freeNu: fixedNu == nil)
+            early.start = name
             if stride > 1 {
                 early.run()
                 if early.theta.allSatisfy(\.isFinite) { theta = early.theta }
             }
             var search = Search(xc: xc, yc: yc, theta: theta, freeNu: fixedNu == nil)
+            search.start = name
             search.run()
             if stride > 1 {
                 search.path = early.path + search.path.dropFirst()
@@ -161,7 +166,7 @@ public enum StudentTModel {
                            path: best.path.map { original($0) }, covariance: (vww, vwb, vbb),
                            localMaxima: maxima.map { optimum($0) },
                            nuAtUpperBound: fixedNu == nil && nu >= nuRange.1 * (1 - 1e-9),
-                           searches: results.map { optimum($0) })
+                           searches: results.map { optimum($0) }, leastAbsoluteDeviations: lad)
     }
 
     /// log L(w, b) with s and ν held at given values (the surfaces). - Complexity: O(n).
@@ -271,6 +276,7 @@ public enum StudentTModel {
             path = [theta]
             while iterations < 500 {
                 iterations += 1
+                FitProgress.note("Student-t: Newton step \(iterations)\(start.isEmpty ? "" : " from the \(start) line") on \(xc.count) rows")
                 // Free coordinates: ν when estimated and not pushing against a bound.
                 var free = [0, 1, 2]
                 if freeNu && !((theta[3] >= bounds.1 && g[3] > 0) || (theta[3] <= bounds.0 && g[3] < 0)) { free.append(3) }
