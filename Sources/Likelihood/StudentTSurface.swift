@@ -43,6 +43,15 @@ public enum StudentTSurface {
         guard n > 0, nb > 0, nw > 0, s > 0, nu > 0, s.isFinite, nu.isFinite else { return (values, 0) }
         let beta0 = bs[0] / s
         let step = nb > 1 ? (bs[nb - 1] - bs[0]) / Double(nb - 1) / s : 1 / binsPerUnit
+        guard step > 0, step.isFinite, beta0.isFinite else {
+            // Not an increasing axis (no caller makes one): sum every row at every point.
+            for (j, b) in bs.enumerated() {
+                for (i, w) in ws.enumerated() {
+                    values[j * nw + i] = StudentTModel.logLikelihood(Parameters(w: w, b: b), scale: s, nu: nu, x: x, y: y)
+                }
+            }
+            return (values, 0)
+        }
         // Near bins: width = step / m, at most 1/binsPerUnit.
         let m = max(1, Int((step * binsPerUnit).rounded(.up)))
         let width = step / Double(m)

@@ -58,6 +58,19 @@ final class StudentTSurfaceTests: XCTestCase {
         }
     }
 
+    /// A degenerate intercept axis (all equal) is summed exactly rather than binned.
+    func testEqualInterceptsAreSummedExactly() {
+        let (x, y) = heavyTailedRows()
+        let ws = [1.99, 2.0, 2.01], bs = [1.0, 1.0]
+        let (values, error) = StudentTSurface.logLikelihoods(x: x, y: y, ws: ws, bs: bs, scale: 0.3, nu: 2)
+        XCTAssertEqual(error, 0)
+        for (j, b) in bs.enumerated() {
+            for (i, w) in ws.enumerated() {
+                XCTAssertEqual(values[j * ws.count + i], StudentTModel.logLikelihood(Parameters(w: w, b: b), scale: 0.3, nu: 2, x: x, y: y))
+            }
+        }
+    }
+
     /// |g⁗(t)| ≤ 12(ν+1)/(ν+t²)² for g(t) = (ν+1)/2 · log(1 + t²/ν), the envelope the bound uses.
     func testFourthDerivativeEnvelope() {
         for nu in [0.3, 1, 3, 30, 300] {
