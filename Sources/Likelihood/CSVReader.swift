@@ -33,13 +33,11 @@ public enum CSVReader {
     /// about an early row of a large file does not wait for the whole file. Nil when the file
     /// does not parse that far or has no such column.
     public static func cell(ofRow row: Int, column: String, in bytes: [UInt8], source: String) -> (at: SourceLocation, text: String)? {
-        var start = 0
-        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
-        var parser = Parser(bytes: bytes, index: start, source: source)
+        var parser = Parser(bytes: bytes, index: textStart(bytes), source: source)
         var index: Int?
         var rows = 0
         while let record = try? parser.nextRecord() {
-            if record.fields.count == 1, record.fields[0].text.isEmpty, !record.fields[0].quoted { continue }
+            if record.isBlank { continue }
             guard let k = index else {
                 guard let k = record.fields.firstIndex(where: { $0.text.trimmingSpaces() == column }) else { return nil }
                 index = k
@@ -60,8 +58,7 @@ public enum CSVReader {
     /// malformed byte, header or ragged row, else the first missing column or the first bad
     /// cell of the first column in `wanted` that has one. Nil when there is none.
     public static func firstError(in bytes: [UInt8], source: String, wanted: [String]) -> Error? {
-        var start = 0
-        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
+        let start = textStart(bytes)
         var names: [String]?
         var slots: [Int] = []
         var firstBad = [Error?](repeating: nil, count: wanted.count)
@@ -70,7 +67,7 @@ public enum CSVReader {
             try validateUTF8(bytes, from: start, source: source)
             var parser = Parser(bytes: bytes, index: start, source: source)
             while let record = try parser.nextRecord() {
-                if record.fields.count == 1, record.fields[0].text.isEmpty, !record.fields[0].quoted { continue }
+                if record.isBlank { continue }
                 guard let header = names else {
                     names = try headerNames(record, source: source)
                     slots = wanted.map { names!.firstIndex(of: $0) ?? -1 }
@@ -105,6 +102,11 @@ public enum CSVReader {
         return nil
     }
 
+    /// Where the text starts: after a UTF-8 byte-order mark, if there is one.
+    static func textStart(_ bytes: [UInt8]) -> Int {
+        bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+    }
+
     /// The header's column names (trimmed), or its error: an empty or a repeated name.
     static func headerNames(_ record: Record, source: String) throws -> [String] {
         var seen: [String: Int] = [:]
@@ -130,8 +132,7 @@ public enum CSVReader {
 
     /// Parses CSV text given as bytes.
     public static func parse(_ bytes: [UInt8], source: String) throws -> Dataset {
-        var start = 0
-        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
+        let start = textStart(bytes)
         try validateUTF8(bytes, from: start, source: source)
 
         var parser = Parser(bytes: bytes, index: start, source: source)
@@ -142,7 +143,7 @@ public enum CSVReader {
         var columns: [[Int32]] = []
 
         while let record = try parser.nextRecord() {
-            if record.fields.count == 1, record.fields[0].text.isEmpty, !record.fields[0].quoted { continue }
+            if record.isBlank { continue }
             guard let names = header else {
                 _ = try headerNames(record, source: source)
                 header = record.fields
@@ -214,6 +215,8 @@ public enum CSVReader {
     struct Record {
         var fields: [Field]
         var endColumn: Int
+        /// An empty line, which readers skip.
+        var isBlank: Bool { fields.count == 1 && fields[0].text.isEmpty && !fields[0].quoted }
     }
 
     /// A byte-level state machine over already validated UTF-8.

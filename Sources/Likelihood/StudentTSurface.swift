@@ -74,22 +74,28 @@ public enum StudentTSurface {
         let betaMiddle = beta0 + betaSpan / 2
         let a = (nu + 1) / 2
         let constant = Double(n) * (StudentTModel.logNormaliser(nu) - log(s))
-        let quarterWidth4 = pow(width / 2, 4)
 
         // The lattice: a near bin k and intercept j are t = (k − m j + ½)·width − reachUsed
         // apart; index L = k − m j + m(nb − 1).
         let latticeCount = nearCount + m * (nb - 1)
         var lattice = [Double](repeating: 0, count: 5 * latticeCount)
+        /// g, g′, g″/2, g‴/6 at t, and the bound on the rest per row of a bin of half-width h
+        /// about t: (1/24) · 12(ν+1)/(ν+t̃²)² · h⁴ with t̃ the least |t| over the bin.
+        func terms(_ t: Double, half h: Double) -> (Double, Double, Double, Double, Double) {
+            let q = nu + t * t
+            let nearest = max(0, abs(t) - h)
+            let e = nu + nearest * nearest
+            return (a * log1p(t * t / nu), a * 2 * t / q, a * (nu - t * t) / (q * q),
+                    a * 2 * t * (t * t - 3 * nu) / (3 * q * q * q), 12 * (nu + 1) / (e * e) / 24 * (h * h) * (h * h))
+        }
         for index in 0..<latticeCount {
             let t = (Double(index - m * (nb - 1)) + 0.5) * width - reachUsed
-            let q = nu + t * t
-            let nearest = max(0, abs(t) - width / 2)
-            let e = nu + nearest * nearest
-            lattice[5 * index] = a * log1p(t * t / nu)
-            lattice[5 * index + 1] = a * 2 * t / q
-            lattice[5 * index + 2] = a * (nu - t * t) / (q * q)            // g″/2
-            lattice[5 * index + 3] = a * 2 * t * (t * t - 3 * nu) / (3 * q * q * q)   // g‴/6
-            lattice[5 * index + 4] = 12 * (nu + 1) / (e * e) / 24 * quarterWidth4
+            let (g, g1, g2, g3, rest) = terms(t, half: width / 2)
+            lattice[5 * index] = g
+            lattice[5 * index + 1] = g1
+            lattice[5 * index + 2] = g2
+            lattice[5 * index + 3] = g3
+            lattice[5 * index + 4] = rest
         }
 
         values.withUnsafeMutableBufferPointer { out in
@@ -163,16 +169,10 @@ public enum StudentTSurface {
                                     let f = (k - nearCount) % farCount
                                     let below = k - nearCount < farCount
                                     let c = below ? nearLow - farMiddle[f] : nearHigh + farMiddle[f]
-                                    let half = farHalf[f]
-                                    let t = c - beta
-                                    let tq = nu + t * t
+                                    let (g, g1, g2, g3, rest) = terms(c - beta, half: farHalf[f])
                                     let count = bins[q]
-                                    loss += count * a * log1p(t * t / nu) + a * 2 * t / tq * bins[q + 1]
-                                        + a * (nu - t * t) / (tq * tq) * bins[q + 2]
-                                        + a * 2 * t * (t * t - 3 * nu) / (3 * tq * tq * tq) * bins[q + 3]
-                                    let nearest = max(0, abs(t) - half)
-                                    let e = nu + nearest * nearest
-                                    bound += count * 12 * (nu + 1) / (e * e) / 24 * (half * half) * (half * half)
+                                    loss += count * g + g1 * bins[q + 1] + g2 * bins[q + 2] + g3 * bins[q + 3]
+                                    bound += count * rest
                                 }
                                 base[j * nw + i] = constant - loss
                                 columnWorst = max(columnWorst, bound)
