@@ -450,15 +450,20 @@ struct Raster {
 /// draw it; shared by the copies of the mark, behind a lock.
 final class RasterCache: @unchecked Sendable {
     private let lock = NSLock()
+    private var key: Int?
     private var raster: Raster?
     private var encoded: [UInt8]??
 
-    func raster(_ make: () -> Raster) -> Raster {
+    /// The raster made for `key` (a hash of everything it is made from), made anew, with its
+    /// encoding forgotten, when a changed copy of the mark asks with another key.
+    func raster(key: Int, _ make: () -> Raster) -> Raster {
         lock.lock()
         defer { lock.unlock() }
-        if let raster { return raster }
+        if let raster, self.key == key { return raster }
         let made = make()
+        self.key = key
         raster = made
+        encoded = nil
         return made
     }
 

@@ -291,7 +291,15 @@ public struct Figure {
     private func drawHeatmap(_ h: Heatmap, canvas: Canvas, layout l: Layout) {
         let nx = h.x.count, ny = h.y.count
         guard nx >= 2, ny >= 2, h.values.count == nx * ny else { return }
-        let raster = h.cache.raster {
+        var hasher = Hasher()
+        hasher.combine(h.x)
+        hasher.combine(h.y)
+        hasher.combine(h.values)
+        hasher.combine(h.range.0)
+        hasher.combine(h.range.1)
+        hasher.combine(h.smooth)
+        hasher.combine(h.colormap.name)
+        let raster = h.cache.raster(key: hasher.finalize()) {
             let span = h.range.1 - h.range.0
             let (values, mx, my) = h.drawnValues()
             var pixels = [Color](repeating: .white, count: mx * my)

@@ -11,8 +11,8 @@ public struct Heatmap: Sendable {
     /// A sampled smooth surface (drawn interpolated between the samples) rather than counts
     /// per cell (drawn as cells).
     public var smooth: Bool
-    /// The drawn raster, made by the first canvas that draws the heatmap (a mark is not
-    /// changed once drawn; copies share it).
+    /// The drawn raster, made by the first canvas that draws the heatmap and shared by the
+    /// copies of the mark (a copy changed afterwards gets a raster of its own).
     let cache = RasterCache()
 
     public init(x: [Double], y: [Double], values: [Double], colormap: Colormap = .viridis, range: (Double, Double),

@@ -96,6 +96,28 @@ final class RenderingTests: XCTestCase {
         XCTAssertEqual(svg.components(separatedBy: "<image").count - 1, 1)
     }
 
+    /// A heatmap's raster is made once for all renderings of the mark, but a copy changed
+    /// afterwards is drawn from its own values (PNG and the SVG's embedded image alike).
+    func testAChangedCopyOfAHeatmapIsDrawnFromItsOwnValues() throws {
+        let xs = (0..<40).map(Double.init), ys = xs
+        let heatmap = Heatmap(x: xs, y: ys, values: ys.flatMap { y in xs.map { x in x + y } }, range: (0, 78))
+        var first = Figure()
+        first.showsGrid = false
+        first.marks = [.heatmap(heatmap)]
+        var changed = heatmap
+        changed.values = changed.values.map { 78 - $0 }
+        var second = first
+        second.marks = [.heatmap(changed)]
+        var fresh = first
+        fresh.marks = [.heatmap(Heatmap(x: xs, y: ys, values: changed.values, range: (0, 78)))]
+        for format in [ImageFormat.png, .svg] {
+            let a = try first.render(format), b = try second.render(format), c = try fresh.render(format)
+            XCTAssertNotEqual(a, b, "\(format)")
+            XCTAssertEqual(b, c, "\(format): the changed copy draws as a new mark with its values does")
+            XCTAssertEqual(try first.render(format), a, "\(format): the first mark still draws as before")
+        }
+    }
+
     func testMarkupInLabelsIsEscapedByCallers() {
         XCTAssertEqual(markupEscaped("<script>alert(1)</script> & 'x'"), "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#39;x&#39;")
     }
