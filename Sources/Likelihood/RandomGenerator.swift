@@ -52,3 +52,17 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
         }
     }
 }
+
+extension RandomGenerator {
+    /// One index from each block of `stride` of `0..<n`, at a place in its block drawn from a
+    /// generator seeded with `seed`: a sample spread over the rows like every k-th row, but
+    /// not fooled by rows in a periodic order (groups, cycles, a mixture written in turn),
+    /// where every k-th row can be one kind of row only.
+    public static func onePerBlock(n: Int, stride: Int, seed: UInt64) -> [Int] {
+        var generator = RandomGenerator(seed: seed)
+        let k = max(1, stride)
+        return Swift.stride(from: 0, to: n, by: k).map { start in
+            start + Int(generator.next() % UInt64(min(k, n - start)))
+        }
+    }
+}

@@ -216,9 +216,9 @@ public final class Canvas {
         image(Raster(width: w, height: h, pixels: pixels), in: rect, cache: nil)
     }
 
-    /// Draws `raster` stretched over `rect` (as above). With a `cache`, the PNG an SVG embeds
-    /// is encoded once for every canvas that draws the same raster.
-    func image(_ raster: Raster, in rect: Rect, cache: RasterCache?) {
+    /// Draws `raster` stretched over `rect` (as above). With a `cache` (and the raster's key in
+    /// it), the PNG an SVG embeds is encoded once for every canvas that draws the same raster.
+    func image(_ raster: Raster, in rect: Rect, cache: (RasterCache, key: Int)?) {
         let w = raster.width, h = raster.height
         guard w > 0, h > 0, raster.argb.count == w * h,
               let image = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(w), Int32(h)) else { return }
@@ -240,7 +240,7 @@ public final class Canvas {
             // encodes the image itself with libpng's slowest settings (every filter tried,
             // zlib level 6): a third of the time of an SVG with a heatmap.
             let encode = { try? PNGCodec.encode(surface: image, dpi: 72, alpha: !raster.opaque, physicalSize: false) }
-            if let png = cache.map({ $0.png(encode) }) ?? encode(), let copy = malloc(png.count) {
+            if let png = cache.map({ $0.0.png(key: $0.key, encode) }) ?? encode(), let copy = malloc(png.count) {
                 png.withUnsafeBytes { copy.copyMemory(from: $0.baseAddress!, byteCount: png.count) }
                 let status = cairo_surface_set_mime_data(image, "image/png", copy.assumingMemoryBound(to: UInt8.self),
                                                          UInt(png.count), { free($0) }, copy)
@@ -447,32 +447,27 @@ struct Raster {
 }
 
 /// A heatmap's raster and its PNG encoding, made once however many canvases (themes, formats)
-/// draw it; shared by the copies of the mark, behind a lock.
-final class RasterCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var key: Int?
-    private var raster: Raster?
-    private var encoded: [UInt8]??
+/// draw it; shared by the copies of the mark. Both are kept with the key (a hash of everything
+/// the raster is made from) they were made for: a changed copy of the mark gets its own.
+final class RasterCache: Sendable {
+    private let state = Locked<(key: Int, raster: Raster, png: [UInt8]??)?>(nil)
 
-    /// The raster made for `key` (a hash of everything it is made from), made anew, with its
-    /// encoding forgotten, when a changed copy of the mark asks with another key.
     func raster(key: Int, _ make: () -> Raster) -> Raster {
-        lock.lock()
-        defer { lock.unlock() }
-        if let raster, self.key == key { return raster }
-        let made = make()
-        self.key = key
-        raster = made
-        encoded = nil
-        return made
+        state.withLock { state in
+            if let state, state.key == key { return state.raster }
+            let made = make()
+            state = (key, made, nil)
+            return made
+        }
     }
 
-    func png(_ make: () -> [UInt8]?) -> [UInt8]? {
-        lock.lock()
-        defer { lock.unlock() }
-        if let encoded { return encoded }
-        let made = make()
-        encoded = .some(made)
-        return made
+    /// The PNG of the raster made for `key` (nil when it cannot be encoded).
+    func png(key: Int, _ make: () -> [UInt8]?) -> [UInt8]? {
+        state.withLock { state in
+            if let current = state, current.key == key, let png = current.png { return png }
+            let made = make()
+            if let current = state, current.key == key { state = (key, current.raster, .some(made)) }
+            return made
+        }
     }
 }

@@ -299,7 +299,8 @@ public struct Figure {
         hasher.combine(h.range.1)
         hasher.combine(h.smooth)
         hasher.combine(h.colormap.name)
-        let raster = h.cache.raster(key: hasher.finalize()) {
+        let key = hasher.finalize()
+        let raster = h.cache.raster(key: key) {
             let span = h.range.1 - h.range.0
             let (values, mx, my) = h.drawnValues()
             var pixels = [Color](repeating: .white, count: mx * my)
@@ -316,7 +317,7 @@ public struct Figure {
         let dx = (h.x[nx - 1] - h.x[0]) / Double(nx - 1), dy = (h.y[ny - 1] - h.y[0]) / Double(ny - 1)
         let x0 = l.x(h.x[0] - dx / 2), x1 = l.x(h.x[nx - 1] + dx / 2)
         let y0 = l.y(h.y[ny - 1] + dy / 2), y1 = l.y(h.y[0] - dy / 2)
-        canvas.image(raster, in: Rect(x: x0, y: y0, width: x1 - x0, height: y1 - y0), cache: h.cache)
+        canvas.image(raster, in: Rect(x: x0, y: y0, width: x1 - x0, height: y1 - y0), cache: (h.cache, key))
     }
 
     private func drawContours(_ set: ContourSet, canvas: Canvas, layout l: Layout, device: (Point) -> Point, legendBox: Rect?) {

@@ -15,11 +15,6 @@ struct OutputFiles {
     /// Every report carries the marker that lets later runs recognise it as theirs.
     init() { add(OutputDirectory.markerName, OutputDirectory.markerContents) }
 
-    /// Replaces the report folder `directory` with these files (see `OutputDirectory`).
-    func replace(_ directory: String) throws {
-        try OutputDirectory.replace(directory, with: files)
-    }
-
     /// Paths that differ between these files and `directory` (symlinks followed): changed,
     /// missing, extra files and extra folders.
     ///
@@ -52,7 +47,7 @@ struct OutputFiles {
             var extra: [String] = []
             while let path = enumerator.nextObject() as? String {
                 var isDirectory: ObjCBool = false
-                fm.fileExists(atPath: root + "/" + path, isDirectory: &isDirectory)
+                _ = fm.fileExists(atPath: root + "/" + path, isDirectory: &isDirectory)
                 if isDirectory.boolValue {
                     if !folders.contains(path) { extra.append("\(path)/ (extra folder)") }
                 } else if files[path] == nil {
@@ -134,12 +129,6 @@ enum OutputDirectory {
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let generator = object["generator"] as? String else { return false }
         return generator.hasPrefix("mle-report ")
-    }
-
-    static func replace(_ directory: String, with files: [String: [UInt8]]) throws {
-        let staging = try Staging(directory)
-        for path in files.keys.sorted() { staging.add(path, files[path]!) }
-        try staging.commit()
     }
 
     /// A report being written: the sibling staging folder, filled file by file while the run

@@ -198,12 +198,9 @@ public enum LaplaceModel {
         sample.reserveCapacity(n / stride + 1)
         // One row per block, at a seeded random place (every k-th row can see one kind of row
         // only when rows come in a periodic order, and miss the bracket pivot after pivot).
-        var generator = RandomGenerator(seed: 0xB4AC_4E7)
-        var start = 0
-        while start < n {
-            let i = start + Int(generator.next() % UInt64(min(stride, n - start)))
-            if x[i] != xp { let dx = x[i] - xp; sample.append(Pair(slope: (y[i] - yp) / dx, weight: abs(dx))) }
-            start += stride
+        for i in RandomGenerator.onePerBlock(n: n, stride: stride, seed: 0xB4AC_4E7) where x[i] != xp {
+            let dx = x[i] - xp
+            sample.append(Pair(slope: (y[i] - yp) / dx, weight: abs(dx)))
         }
         guard sample.count >= 64 else { return nil }
         sample.sort { $0.slope < $1.slope }

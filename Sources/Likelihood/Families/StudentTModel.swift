@@ -68,21 +68,16 @@ public enum StudentTModel {
     /// errors and log-likelihood, use every row.
     public static let sampleRows = 200_000
 
-    /// Every k-th row starts the searches at `n` rows: k = ⌊n / sampleRows⌋ (1: every row).
+    /// The searches start on one row of every k at `n` rows: k = ⌊n / sampleRows⌋ (1: every row).
     public static func sampleStride(n: Int, sampleRows: Int = StudentTModel.sampleRows) -> Int {
         n > sampleRows ? n / max(1, sampleRows) : 1
     }
 
-    /// One row from each block of `stride` rows, at a seeded random place in the block. Not
-    /// every k-th row: rows in a periodic order (groups, cycles, a mixture written in turn)
-    /// would give a sample of one kind of row only (every 50th row of data with an outlier in
-    /// every 10th is all outliers, and its search ran off to ν = 1000, "Gaussian", while every
-    /// row gave ν = 1.08).
+    /// The rows the first steps use: one from each block of `stride`, at a seeded random
+    /// place (every 50th row of data with an outlier in every 10th is all outliers, and its
+    /// search ran off to ν = 1000, "Gaussian", while every row gave ν = 1.08).
     static func sampleRowIndices(n: Int, stride: Int) -> [Int] {
-        var generator = RandomGenerator(seed: 0x5EED_0F_0513)
-        return Swift.stride(from: 0, to: n, by: stride).map { start in
-            start + Int(generator.next() % UInt64(min(stride, n - start)))
-        }
+        RandomGenerator.onePerBlock(n: n, stride: stride, seed: 0x5EED_0F_0513)
     }
 
     /// The rows the first steps use at `n` rows (one per block of `sampleStride`).
