@@ -11,7 +11,7 @@ import Report
 /// Each function must return normally on any input. Besides not crashing, each checks the
 /// contract of its errors: one line, no control characters, bounded length.
 public enum FuzzTargets {
-    public static let names = ["csv", "stream", "config", "mustache", "tex"]
+    public static let names = ["csv", "stream", "config", "mustache", "tex", "partial"]
 
     public static func run(_ target: String, _ bytes: [UInt8]) {
         switch target {
@@ -20,6 +20,7 @@ public enum FuzzTargets {
         case "config": config(bytes)
         case "mustache": mustache(bytes)
         case "tex": tex(bytes)
+        case "partial": partial(bytes)
         default: fatalError("unknown fuzz target \(target); use one of \(names)")
         }
     }
@@ -95,6 +96,36 @@ public enum FuzzTargets {
             renderer.maxOutputBytes = 1 << 20
             do { _ = try renderer.render(Template(name: "fuzz", text: text), context) } catch { checkMessage(error) }
         }
+    }
+
+    /// Partial and path names: the input is a partial's name, used directly (`{{> name}}`) and
+    /// through a dynamic partial whose key holds it (as a column name would). The loader the
+    /// report uses must never be asked for a name outside the plain alphabet, nor a dynamic
+    /// name the report did not put in the context itself.
+    public static func partial(_ bytes: [UInt8]) {
+        let name = String(decoding: bytes, as: UTF8.self)
+        final class Recorder: PartialLoader {
+            var asked: [String] = []
+            func source(named name: String) throws -> String? { asked.append(name); return "ok" }
+        }
+        let valid = PartialNames.isValid(name)
+        if valid {
+            precondition(!name.contains("/") && !name.contains("..") && !name.hasPrefix("."), "a path passed as a name: \(name.debugDescription)")
+        }
+        let recorder = Recorder()
+        let renderer = Renderer(loader: recorder, strictness: .strict)
+        renderer.isValidPartialName = PartialNames.isValid
+        renderer.dynamicPartialNames = ["figure", "checks"]
+        let context: MustacheValue = ["column": .string(name)]
+        let braces = name.contains("}") || name.contains("{") || name.contains("=")
+        if !braces { do { _ = try renderer.render(Template(name: "fuzz", text: "{{> \(name)}}"), context) } catch { checkMessage(error) } }
+        do { _ = try renderer.render(Template(name: "fuzz", text: "{{>*column}}"), context) } catch { checkMessage(error) }
+        for asked in recorder.asked {
+            precondition(PartialNames.isValid(asked), "the loader was asked for \(asked.debugDescription)")
+        }
+        // The dynamic partial may only resolve to the two allowed names.
+        precondition(recorder.asked.allSatisfy { valid || ["figure", "checks"].contains($0) },
+                     "a name outside the allowed set reached the loader")
     }
 
     /// The TeX to MathML converter, inline and display.

@@ -28,11 +28,19 @@ public enum ColumnReader {
             throw DataError.unreadable(file: source, reason: "no such file")
         }
         guard !isDirectory.boolValue else { throw DataError.unreadable(file: source, reason: "it is a directory") }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw DataError.unreadable(file: source, reason: "permission denied or not a regular file")
+        // Only regular files: a device (/dev/zero) or a FIFO has no end or no size up front.
+        // Opened without blocking, so that a FIFO with no writer is refused instead of waited on.
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw DataError.unreadable(file: source, reason: String(cString: strerror(errno)).lowercased())
         }
-        defer { try? handle.close() }
-        let total = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw DataError.unreadable(file: source, reason: "not a regular file (a device, FIFO or socket is not read)")
+        }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        let total = Int(info.st_size)
 
         var state = State(wanted: wanted)
         var buffer: [UInt8] = []
@@ -40,7 +48,11 @@ public enum ColumnReader {
         var first = true
         var reserved = false
         while true {
-            let block = handle.readData(ofLength: max(1, blockSize))
+            // read(upToCount:) reports a read error (EIO) as an error; readData traps on one.
+            let block: Data
+            do { block = try handle.read(upToCount: max(1, blockSize)) ?? Data() } catch {
+                throw DataError.unreadable(file: source, reason: "read error after \(readSoFar) bytes (\(error.localizedDescription))")
+            }
             let final = block.isEmpty
             if !final {
                 onBytes(block)

@@ -35,9 +35,9 @@ public struct LogisticInference: Equatable, Sendable {
         let cut1 = confidence == 0.95 ? Distributions.chiSquared1Quantile95 / 2
             : pow(Distributions.normalQuantileUpper((1 - confidence) / 2), 2) / 2
         profileW = LogisticInference.profileInterval(parameter: 0, mle: mle, se: fit.w.standardError,
-                                                     level: top - cut1, data: data)
+                                                     level: top - cut1, data: data, otherScale: fit.b.standardError)
         profileB = LogisticInference.profileInterval(parameter: 1, mle: mle, se: fit.b.standardError,
-                                                     level: top - cut1, data: data)
+                                                     level: top - cut1, data: data, otherScale: fit.w.standardError)
         regionLevel = SurfaceGrid.likelihoodRatioLevel(maximum: top, confidence: confidence)
         region = LogisticInference.traceRegion(mle: mle, covariance: fit.covarianceMatrix, level: regionLevel,
                                                depth: top - regionLevel, data: data)
@@ -47,83 +47,64 @@ public struct LogisticInference: Equatable, Sendable {
         LogisticBernoulliModel.evaluate(p, data)
     }
 
-    /// max over the other parameter of log L, with `parameter` (0: w, 1: b) fixed at `value`;
-    /// Newton in one variable with step-halving from `start`. Returns the maximum and the
-    /// maximiser.
-    static func profile(parameter: Int, value: Double, start: Double, data: LogisticData) -> (Double, Double) {
+    /// max over the other parameter of log L, with `parameter` (0: w, 1: b) fixed at `value`.
+    /// log L is concave in the other parameter, so its maximiser is the root of a decreasing
+    /// derivative, found from `start` by `DecreasingRoot` (bracketing, then safeguarded Newton):
+    /// it converges from any start, also where every fitted probability is nearly 0 or 1 and
+    /// the curvature underflows (near separation). When the maximum is approached only as the
+    /// other parameter runs to ±∞ the value returned is that supremum.
+    /// - Returns: the profile log-likelihood, the maximiser, and whether the maximisation
+    ///   converged (a value that did not is never used as an answer), and the profile's slope.
+    static func profile(parameter: Int, value: Double, start: Double, scale: Double,
+                        data: LogisticData) -> (value: Double, other: Double, converged: Bool, slope: Double) {
         func point(_ other: Double) -> Parameters {
             parameter == 0 ? Parameters(w: value, b: other) : Parameters(w: other, b: value)
         }
-        var other = start
-        var e = logLikelihood(point(other), data)
-        for _ in 0..<100 {
-            let g = parameter == 0 ? e.gb : e.gw
-            let h = parameter == 0 ? e.hbb : e.hww
-            guard h > 0, g != 0 else { break }
-            var step = -g / h
-            var accepted = false
-            for _ in 0..<60 {
-                let trial = logLikelihood(point(other + step), data)
-                if trial.nll <= e.nll {
-                    other += step; e = trial; accepted = true
-                    break
-                }
-                step /= 2
-            }
-            if !accepted || abs(step) <= 1e-13 * (1 + abs(other)) { break }
+        let root = DecreasingRoot.find(start: start, scale: scale) { other in
+            let e = logLikelihood(point(other), data)
+            return parameter == 0 ? (-e.gb, -e.hbb) : (-e.gw, -e.hww)
         }
-        return (-e.nll, other)
+        let e = logLikelihood(point(root.point), data)
+        // By the envelope theorem the profile's slope is the partial derivative of log L in
+        // the fixed parameter at the inner maximiser.
+        return (-e.nll, root.point, root.converged || root.unbounded, parameter == 0 ? -e.gw : -e.gb)
     }
 
-    /// The interval `{v : profile(v) ≥ level}`: search outward in doubling multiples of the
-    /// standard error until the profile falls below the level, then the Illinois variant of
-    /// false position on `profile − level` (which is monotone on each side).
+    /// The interval `{v : profile(v) ≥ level}`. The profile is concave, so on each side of the
+    /// MLE `profile − level` is decreasing in the distance (counted in standard errors) and
+    /// has one root, bracketed and refined by `DecreasingRoot` with the profile's exact slope.
+    /// An end is ±∞ when the profile stays above the level (a direction of separation), and
+    /// NaN if an inner maximisation failed to converge (never seen; never reported as a number).
     static func profileInterval(parameter: Int, mle: Parameters, se: Double, level: Double,
-                                data: LogisticData) -> ClosedInterval {
+                                data: LogisticData, otherScale: Double) -> ClosedInterval {
         let estimate = parameter == 0 ? mle.w : mle.b
         let otherAtMLE = parameter == 0 ? mle.b : mle.w
+        let scale = se.isFinite && se > 0 ? se : max(1, abs(estimate))
         var ends: [Double] = []
         for sign in [-1.0, 1.0] {
-            var inside = estimate, insideOther = otherAtMLE
-            var insideValue = profile(parameter: parameter, value: estimate, start: otherAtMLE, data: data).0 - level
-            var multiple = 1.0
-            var outside: Double? = nil, outsideValue = 0.0
-            for _ in 0..<60 {
-                let v = estimate + sign * multiple * se
-                let (value, other) = profile(parameter: parameter, value: v, start: insideOther, data: data)
-                if value - level < 0 { outside = v; outsideValue = value - level; break }
-                inside = v; insideValue = value - level; insideOther = other
-                multiple *= 2
+            // The profile is concave (a partial maximum of a concave function), so
+            // profile − level is decreasing along each side of the MLE: one root per side.
+            var failed = false
+            var lastOther = otherAtMLE
+            let root = DecreasingRoot.find(start: 0, scale: 1, relativeTolerance: 1e-13) { multiple in
+                let v = estimate + sign * multiple * scale
+                let p = profile(parameter: parameter, value: v, start: lastOther, scale: otherScale, data: data)
+                if !p.converged { failed = true }
+                lastOther = p.other
+                return (p.value - level, sign * scale * p.slope)
             }
-            guard var b = outside else { ends.append(sign * .infinity); continue }
-            var a = inside, fa = insideValue, fb = outsideValue
-            var side = 0
-            for _ in 0..<200 {
-                let c = (a * fb - b * fa) / (fb - fa)
-                guard c.isFinite, c != a, c != b else { break }
-                let (value, other) = profile(parameter: parameter, value: c, start: insideOther, data: data)
-                let fc = value - level
-                if fc >= 0 {
-                    a = c; fa = fc; insideOther = other
-                    if side == -1 { fb /= 2 }
-                    side = -1
-                } else {
-                    b = c; fb = fc
-                    if side == 1 { fa /= 2 }
-                    side = 1
-                }
-                if abs(b - a) <= 1e-12 * (abs(a) + se) { break }
-            }
-            ends.append(fa.magnitude < fb.magnitude ? a : b)
+            if failed || !(root.converged || root.unbounded) { ends.append(.nan) }
+            else if root.unbounded { ends.append(sign * .infinity) }
+            else { ends.append(estimate + sign * root.point * scale) }
         }
-        return ClosedInterval(lower: min(ends[0], ends[1]), upper: max(ends[0], ends[1]))
+        return ClosedInterval(lower: ends[0], upper: ends[1])
     }
 
     /// Points where log L = `level` on rays from the MLE. Directions are spread evenly in the
     /// metric of the Wald covariance (where the Wald region is a circle), then refined where
     /// neighbouring points are far apart, so that thin, bent regions are drawn smoothly.
-    /// Along a ray log L is concave, so Newton's method from the Wald guess converges
-    /// monotonically after its first step.
+    /// Along a ray log L is concave, so each point is the one root of a decreasing function,
+    /// bracketed and refined by safeguarded Newton (`DecreasingRoot`) from the Wald guess.
     static func traceRegion(mle: Parameters, covariance: SymmetricMatrix2, level: Double, depth: Double,
                             data: LogisticData) -> [Parameters] {
         // Cholesky factor of the covariance: the ray in direction φ is mle + t·L·(cos φ, sin φ).
@@ -134,19 +115,14 @@ public struct LogisticInference: Equatable, Sendable {
         let wald = (2 * depth).squareRoot()
         func radius(_ phi: Double, guess: Double) -> Double {
             let d = Parameters(w: l11 * cos(phi), b: l21 * cos(phi) + l22 * sin(phi))
-            var t = guess
-            for _ in 0..<100 {
+            // log L − level along the ray is concave with its maximum at t = 0, so it is
+            // decreasing for t > 0 and crosses 0 once there; bracketed from any guess.
+            let root = DecreasingRoot.find(start: guess, scale: guess, relativeTolerance: 1e-9) { t in
                 let e = LogisticBernoulliModel.surfaceEvaluate(Parameters(w: mle.w + t * d.w, b: mle.b + t * d.b), data)
-                let g = -e.nll - level
-                let slope = -(e.gw * d.w + e.gb * d.b)
-                guard slope < 0, slope.isFinite else { t *= 2; continue }
-                var next = t - g / slope
-                if next <= 0 { next = t / 2 }
-                let done = abs(next - t) <= 1e-9 * t   // far below a pixel of any figure
-                t = next
-                if done { break }
+                return (-e.nll - level, -(e.gw * d.w + e.gb * d.b))
             }
-            return t
+            // A ray that never leaves the region (a direction of separation) is drawn to 10⁶ Wald radii.
+            return root.unbounded ? 1e6 * wald : root.point
         }
         var angles = (0..<96).map { 2 * Double.pi * Double($0) / 96 }
         var radii = angles.map { radius($0, guess: wald) }

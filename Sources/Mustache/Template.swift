@@ -50,6 +50,14 @@ public final class Renderer {
     public var maxSteps = 2_000_000
     public var maxOutputBytes = 64 << 20
     public static let maxRenderDepth = 300
+    /// Which names a partial or parent may have; nil allows any name the loader knows. A
+    /// loader that reads files should allow only plain names (no `/`, no `..`), so that no
+    /// template can include a file outside its folders.
+    public var isValidPartialName: ((String) -> Bool)? = nil
+    /// The names a dynamic partial (`{{>*key}}`) may resolve to; nil allows any. A program
+    /// whose context holds user text (column names, titles) sets this to the partial names it
+    /// put there itself, so that data can never choose which file is read.
+    public var dynamicPartialNames: Set<String>? = nil
     private var steps = 0
     private var renderDepth = 0
 
@@ -124,6 +132,11 @@ public final class Renderer {
     }
 
     private func partial(_ name: String, template: String, at: Position) throws -> Template? {
+        if let valid = isValidPartialName, !valid(name) {
+            throw MustacheError(template: template, line: at.line, column: at.column,
+                                message: "\"\(name)\" is not a partial name: names are letters, digits, '-' and '_', "
+                                    + "and name a .mustache file directly inside a templates folder")
+        }
         if let t = try load(name) { return t }
         if strictness == .strict {
             throw MustacheError(template: template, line: at.line, column: at.column, message: "no partial named \"\(name)\"")
@@ -173,6 +186,11 @@ public final class Renderer {
                                                 message: "the dynamic partial name \"\(key)\" is not a string")
                         }
                         continue
+                    }
+                    if let allowed = dynamicPartialNames, !allowed.contains(resolved) {
+                        throw MustacheError(template: template, line: at.line, column: at.column,
+                                            message: "the dynamic partial \"\(key)\" names \"\(resolved)\", which is not one of the "
+                                                + "report's own partials (\(allowed.sorted().joined(separator: ", "))); dynamic names come only from the report's values")
                     }
                     target = resolved
                 }

@@ -15,6 +15,11 @@ struct OutputFiles {
     /// Every report carries the marker that lets later runs recognise it as theirs.
     init() { add(OutputDirectory.markerName, OutputDirectory.markerContents) }
 
+    /// The marker with the list of every other file, as the staging folder writes it.
+    mutating func listFilesInMarker() {
+        add(OutputDirectory.markerName, OutputDirectory.marker(listing: files.keys.filter { $0 != OutputDirectory.markerName }))
+    }
+
     /// Paths that differ between these files and `directory` (symlinks followed): changed,
     /// missing, extra files and extra folders.
     ///
@@ -78,6 +83,15 @@ struct OutputFiles {
 enum OutputDirectory {
     static let markerName = ".mle-report"
     static let markerContents = "This folder was written by mle-report, which replaces it whole on every run.\n"
+    static let listingHeader = "It replaces it only while it holds nothing but these files:\n"
+    /// The staging folder's own marker: a `.NAME.new-PID` folder without it is not a run's.
+    static let stagingMarkerName = ".mle-report-staging"
+    static let stagingMarkerContents = "A report being written by mle-report; removed by the next run on this folder.\n"
+
+    /// The marker a report carries: the header, then every file the run wrote, one per line.
+    static func marker(listing paths: [String]) -> String {
+        markerContents + listingHeader + paths.sorted().map { $0 + "\n" }.joined()
+    }
     /// What a report may hold at its top level.
     static let reportEntries: Set<String> = ["index.html", "report.json", "figures", "assets", markerName]
 
@@ -101,6 +115,23 @@ enum OutputDirectory {
         throw ReportError("\(Message.quoted(path)): too many levels of symbolic links")
     }
 
+    /// Refuses an output folder that holds one of the run's inputs or lies inside one (a
+    /// templates folder): replacing it would delete the input, or rewrite what `--watch` watches.
+    static func checkInputsOutside(_ out: String, inputs: [(flag: String, path: String)]) throws {
+        let target = try resolve(out)
+        let folder = target.hasSuffix("/") ? target : target + "/"
+        for (flag, path) in inputs {
+            let input = URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
+            let inputFolder = input.hasSuffix("/") ? input : input + "/"
+            if input == target || input.hasPrefix(folder) {
+                throw ReportError("--out \(Message.quoted(out)): holds \(flag) \(Message.quoted(path)), which a run would delete when it replaces the folder; write the report elsewhere or move the input out of it. Nothing was changed")
+            }
+            if folder.hasPrefix(inputFolder) {
+                throw ReportError("--out \(Message.quoted(out)): is inside \(flag) \(Message.quoted(path)); a report written into its own input (which --watch would then see change) is refused. Nothing was changed")
+            }
+        }
+    }
+
     /// Refuses a folder the run does not own. `shown` is the path as the user typed it.
     static func checkReplaceable(_ resolved: String, shown: String) throws {
         let fm = FileManager.default
@@ -113,22 +144,103 @@ enum OutputDirectory {
         guard isDirectory.boolValue else {
             throw ReportError("--out \(Message.quoted(shown)): exists and is not a folder; nothing was changed")
         }
-        let entries = (try? fm.contentsOfDirectory(atPath: resolved)) ?? []
-        if entries.isEmpty || isReport(resolved, entries: entries) { return }
-        throw ReportError("--out \(Message.quoted(shown)): is a folder that mle-report did not write (it holds \(entries.count) entr\(entries.count == 1 ? "y" : "ies"), such as \(Message.quoted(entries.sorted()[0]))); a run replaces its output folder whole, so it only replaces an empty folder or an earlier report. Nothing was changed")
+        let entries: [String]
+        do { entries = try fm.contentsOfDirectory(atPath: resolved) } catch {
+            throw ReportError("--out \(Message.quoted(shown)): cannot list the folder, so it cannot be known to be an earlier report; nothing was changed")
+        }
+        if entries.isEmpty { return }
+        let foreign = foreignEntries(resolved, entries: entries)
+        if foreign.isEmpty { return }
+        let listed = foreign.prefix(3).map { Message.quoted($0) }.joined(separator: ", ") + (foreign.count > 3 ? " and \(foreign.count - 3) more" : "")
+        throw ReportError("--out \(Message.quoted(shown)): is a folder that mle-report did not write, or holds what it did not write (\(listed)); a run replaces its output folder whole, so it only replaces an empty folder or an earlier report that holds nothing else. Nothing was changed")
     }
 
-    static func isReport(_ path: String, entries: [String]) -> Bool {
+    /// What in the folder at `path` is not part of a report it wrote: empty for a report. A
+    /// report's marker lists every file the run wrote; anything else found (a file, a folder,
+    /// a link, a mount point, an entry that cannot be read) makes the folder foreign. Reports
+    /// written before the listing may have only a report's top-level entries. Without a
+    /// marker, a report of version 0.1.0 is recognised by its entries and its report.json.
+    static func foreignEntries(_ path: String, entries: [String]) -> [String] {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return entries.sorted() }
+        let device = info.st_dev
         if let marker = FileManager.default.contents(atPath: path + "/" + markerName) {
-            return String(decoding: marker, as: UTF8.self) == markerContents
+            let text = String(decoding: marker, as: UTF8.self)
+            guard text.hasPrefix(markerContents) else { return [markerName] }
+            let rest = text.dropFirst(markerContents.count)
+            if rest.isEmpty {
+                // A marker from before the listing: only a report's entries, on this file system.
+                return entries.filter { !reportEntries.contains($0) }.sorted() + walk(path, device: device, allowed: nil)
+            }
+            guard rest.hasPrefix(listingHeader) else { return [markerName] }
+            var listed = Set(rest.dropFirst(listingHeader.count).split(separator: "\n").map(String.init))
+            listed.insert(markerName)
+            return walk(path, device: device, allowed: listed)
         }
-        // A report written before the marker existed: only report entries, and a report.json
-        // that names this generator.
         guard Set(entries).isSubset(of: reportEntries),
               let data = FileManager.default.contents(atPath: path + "/report.json"),
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let generator = object["generator"] as? String else { return false }
-        return generator.hasPrefix("mle-report ")
+              let generator = object["generator"] as? String, generator.hasPrefix("mle-report ") else { return entries.sorted() }
+        return walk(path, device: device, allowed: nil)
+    }
+
+    /// Every mount point (Linux: /proc/self/mountinfo; a bind mount of a folder of the same file
+    /// system has the same device number, so the device alone does not tell).
+    static func mountPoints() -> Set<String> {
+        guard let data = FileManager.default.contents(atPath: "/proc/self/mountinfo") else { return [] }
+        var points: Set<String> = []
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count > 4 else { continue }
+            // Octal escapes (\040 for a space) in the path.
+            var path = "", bytes = Array(fields[4].utf8), i = 0, out: [UInt8] = []
+            while i < bytes.count {
+                if bytes[i] == UInt8(ascii: "\\"), i + 3 < bytes.count, let v = UInt8(String(decoding: bytes[(i + 1)...(i + 3)], as: UTF8.self), radix: 8) {
+                    out.append(v); i += 4
+                } else { out.append(bytes[i]); i += 1 }
+            }
+            path = String(decoding: out, as: UTF8.self)
+            points.insert(path)
+        }
+        return points
+    }
+
+    /// The paths below `root` that a report does not hold: with `allowed`, every file not in it
+    /// and every folder holding none of it; always mount points, links and other non-files,
+    /// and folders that cannot be listed (marked in parentheses). Never enters another file
+    /// system. At most 100 are returned.
+    static func walk(_ root: String, device: dev_t, allowed: Set<String>?) -> [String] {
+        var foreign: [String] = []
+        var folders: Set<String> = []
+        let mounts = mountPoints()
+        for file in allowed ?? [] {
+            var parts = file.split(separator: "/").dropLast()
+            while !parts.isEmpty { folders.insert(parts.joined(separator: "/")); parts = parts.dropLast() }
+        }
+        func visit(_ relative: String, depth: Int) {
+            guard foreign.count < 100 else { return }
+            let full = relative.isEmpty ? root : root + "/" + relative
+            guard depth < 64, let names = try? FileManager.default.contentsOfDirectory(atPath: full) else {
+                foreign.append((relative.isEmpty ? "." : relative) + " (unreadable)"); return
+            }
+            for name in names.sorted() {
+                let child = relative.isEmpty ? name : relative + "/" + name
+                var info = stat()
+                guard lstat(root + "/" + child, &info) == 0 else { foreign.append(child + " (unreadable)"); continue }
+                let type = info.st_mode & S_IFMT
+                if type == S_IFDIR {
+                    if info.st_dev != device || mounts.contains(root + "/" + child) { foreign.append(child + " (mount point)"); continue }
+                    if allowed != nil && !folders.contains(child) { foreign.append(child + "/"); continue }
+                    visit(child, depth: depth + 1)
+                } else if type == S_IFREG {
+                    if let allowed, !allowed.contains(child) { foreign.append(child) }
+                } else {
+                    foreign.append(child)
+                }
+            }
+        }
+        visit("", depth: 0)
+        return foreign
     }
 
     /// A report being written: the sibling staging folder, filled file by file while the run
@@ -143,8 +255,33 @@ enum OutputDirectory {
         let root: String
         private let lock: Int32
         private let writer = DispatchQueue(label: "mle-report.writer")
+        /// The staging folders of runs under way, for `Interruption`.
+        nonisolated(unsafe) private static var active: [ObjectIdentifier: Staging] = [:]
+        private static let activeLock = NSLock()
+
+        /// Removes every staging folder under way (a signal stops the process).
+        static func interruptAll() {
+            activeLock.lock()
+            let all = Array(active.values)
+            activeLock.unlock()
+            for staging in all {
+                let previous = staging.parent + "/.\(staging.name).old-\(getpid())"
+                if !FileManager.default.fileExists(atPath: staging.target), FileManager.default.fileExists(atPath: previous) {
+                    _ = rename(previous, staging.target)
+                }
+                removeTree(staging.root)
+            }
+        }
+
+        private func register(_ on: Bool) {
+            Staging.activeLock.lock()
+            if on { Staging.active[ObjectIdentifier(self)] = self } else { Staging.active[ObjectIdentifier(self)] = nil }
+            Staging.activeLock.unlock()
+        }
+
         /// Touched only on the writer queue.
         private var folders: [String]
+        private var written: [String] = []
         private var failure: Error?
         private var ended = false
 
@@ -171,7 +308,11 @@ enum OutputDirectory {
                 guard mkdir(root, 0o755) == 0 else {
                     throw ReportError("--out \(Message.quoted(directory)): cannot write the report: \(SystemError(root, errno)); the previous report is untouched")
                 }
+                // Marks the folder as a run's own, so that a later run may remove it if this one dies.
+                try write(stagingMarkerName, Array(stagingMarkerContents.utf8), record: false)
+                register(true)
             } catch {
+                if FileManager.default.fileExists(atPath: root) { removeTree(root) }
                 close(lock)
                 throw error
             }
@@ -189,13 +330,16 @@ enum OutputDirectory {
         /// Writes `bytes` to `path` (relative, with `/` between folders) in the background; the
         /// first failure is reported by `commit`.
         func add(_ path: String, _ bytes: [UInt8]) {
+            // The marker is written last, by `commit`, with the list of what was written.
+            guard path != markerName else { return }
             writer.async { [self] in
                 guard failure == nil else { return }
                 do { try write(path, bytes) } catch { failure = error }
             }
         }
 
-        private func write(_ path: String, _ bytes: [UInt8]) throws {
+        private func write(_ path: String, _ bytes: [UInt8], record: Bool = true) throws {
+            if record { written.append(path) }
             let full = root + "/" + path
             var prefix = root
             for part in path.split(separator: "/").dropLast() {
@@ -221,9 +365,19 @@ enum OutputDirectory {
         /// `OutputDirectory`); on failure the staging folder is deleted and the previous report
         /// is untouched.
         func commit() throws {
-            let (failure, folders) = writer.sync { (self.failure, self.folders) }
+            let (failure, folders, written) = writer.sync { () -> (Error?, [String], [String]) in
+                var failure = self.failure
+                if failure == nil {
+                    do {
+                        try write(markerName, Array(OutputDirectory.marker(listing: self.written).utf8), record: false)
+                        if unlink(root + "/" + stagingMarkerName) != 0 { throw SystemError(root + "/" + stagingMarkerName, errno) }
+                    } catch { failure = error }
+                }
+                return (failure, self.folders, self.written)
+            }
+            _ = written
             ended = true
-            defer { close(lock) }
+            defer { close(lock); register(false) }
             if let failure {
                 removeTree(root)
                 throw ReportError("--out \(Message.quoted(shown)): cannot write the report: \(failure); the previous report is untouched")
@@ -233,8 +387,9 @@ enum OutputDirectory {
             if FileManager.default.fileExists(atPath: target) {
                 if exchange(root, target) {
                     // The staging folder now holds the previous report.
-                    removeTree(root)
+                    let left = removeTree(root)
                     Timing.mark("previous report removed")
+                    if !left.isEmpty { throw leftBehind(root, left) }
                 } else {
                     let previous = parent + "/.\(name).old-\(getpid())"
                     guard rename(target, previous) == 0 else {
@@ -248,7 +403,8 @@ enum OutputDirectory {
                         removeTree(root)
                         throw ReportError("--out \(Message.quoted(shown)): cannot replace the report (\(reason)); the previous report is untouched")
                     }
-                    removeTree(previous)
+                    let left = removeTree(previous)
+                    if !left.isEmpty { fsyncPath(parent); throw leftBehind(previous, left) }
                 }
             } else if rename(root, target) != 0 {
                 let reason = String(cString: strerror(errno))
@@ -256,6 +412,12 @@ enum OutputDirectory {
                 throw ReportError("--out \(Message.quoted(shown)): cannot create the report (\(reason))")
             }
             fsyncPath(parent)
+        }
+
+        /// The error of a run whose new report is in place but whose previous one could not be
+        /// removed completely.
+        private func leftBehind(_ folder: String, _ left: [String]) -> ReportError {
+            ReportError("--out \(Message.quoted(shown)): the new report is in place, but the previous one could not be removed completely: \(Message.quoted(folder)) remains (\(left.prefix(2).map { Message.quoted($0) }.joined(separator: ", ")) could not be deleted); remove it by hand")
         }
 
         /// Deletes the staging folder once the pending writes end (the run failed): the previous
@@ -266,23 +428,44 @@ enum OutputDirectory {
             writer.sync {}
             removeTree(root)
             close(lock)
+            register(false)
         }
     }
 
     /// Removes what runs killed on this parent left behind: staging folders, and old reports
     /// (restored when the report itself went missing between two renames).
     static func cleanLeftovers(parent: String, name: String, target: String) {
+        // Runs on this parent hold its lock, so a staging folder seen here is a dead run's; but
+        // a folder is only taken for one when it carries the staging marker (new) or is a
+        // report (old): a look-alike name alone is left alone.
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
         for entry in entries.sorted() {
             for kind in ["new", "old"] {
                 let prefix = ".\(name).\(kind)-"
                 guard entry.hasPrefix(prefix), !entry.dropFirst(prefix.count).isEmpty,
-                      entry.dropFirst(prefix.count).allSatisfy(\.isNumber) else { continue }
+                      entry.dropFirst(prefix.count).allSatisfy(\.isASCII), entry.dropFirst(prefix.count).allSatisfy(\.isNumber) else { continue }
                 let path = parent + "/" + entry
-                if kind == "old" && !FileManager.default.fileExists(atPath: target) && rename(path, target) == 0 { continue }
-                removeTree(path)
+                var info = stat()
+                guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { continue }
+                if kind == "new" {
+                    guard FileManager.default.contents(atPath: path + "/" + stagingMarkerName) == Data(stagingMarkerContents.utf8)
+                            || isFinishedStaging(path) else { continue }
+                } else {
+                    guard let entries = try? FileManager.default.contentsOfDirectory(atPath: path), !entries.isEmpty,
+                          foreignEntries(path, entries: entries).isEmpty else { continue }
+                    if !FileManager.default.fileExists(atPath: target) && rename(path, target) == 0 { continue }
+                }
+                _ = removeTree(path)
             }
         }
+    }
+
+    /// A staging folder whose run wrote its marker and died before the swap: a complete report.
+    static func isFinishedStaging(_ path: String) -> Bool {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: path), !entries.isEmpty,
+              let marker = FileManager.default.contents(atPath: path + "/" + markerName),
+              String(decoding: marker, as: UTF8.self).hasPrefix(markerContents + listingHeader) else { return false }
+        return foreignEntries(path, entries: entries).isEmpty
     }
 
     typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
@@ -306,18 +489,25 @@ enum OutputDirectory {
     }
 
     /// Deletes a folder tree, first making its folders writable (a report may have been made
-    /// read-only by hand). Symbolic links inside it are removed, never followed.
-    static func removeTree(_ path: String) {
+    /// read-only by hand). Symbolic links inside it are removed, never followed, and no mount
+    /// point is entered. Returns what could not be deleted (empty on success).
+    @discardableResult
+    static func removeTree(_ path: String) -> [String] {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { _ = unlink(path); return }
+        guard fd >= 0 else { return unlink(path) == 0 || errno == ENOENT ? [] : [path] }
+        var info = stat()
+        _ = fstat(fd, &info)
         _ = fchmod(fd, 0o755)
-        removeContents(of: fd)
-        _ = rmdir(path)
+        var left: [String] = []
+        removeContents(of: fd, path: path, device: info.st_dev, mounts: mountPoints(), depth: 0, left: &left)
+        if rmdir(path) != 0 && left.isEmpty { left.append(path) }
+        return left
     }
 
-    /// Empties the folder open as `fd` (and closes it), depth first, through *at calls.
-    private static func removeContents(of fd: Int32) {
-        guard let dir = fdopendir(fd) else { close(fd); return }
+    /// Empties the folder open as `fd` (and closes it), depth first, through *at calls,
+    /// recording what stays.
+    private static func removeContents(of fd: Int32, path: String, device: dev_t, mounts: Set<String>, depth: Int, left: inout [String]) {
+        guard let dir = fdopendir(fd) else { close(fd); left.append(path); return }
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {
@@ -327,13 +517,20 @@ enum OutputDirectory {
             if name != "." && name != ".." { names.append(name) }
         }
         for name in names {
-            if unlinkat(fd, name, 0) == 0 { continue }
-            // A folder: open it without following links, make it writable, empty it, remove it.
+            let childPath = path + "/" + name
+            var info = stat()
+            guard fstatat(fd, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { left.append(childPath); continue }
+            if (info.st_mode & S_IFMT) != S_IFDIR {
+                if unlinkat(fd, name, 0) != 0 { left.append(childPath) }
+                continue
+            }
+            // A folder: never another file system or a mount point; never deeper than 256.
+            guard info.st_dev == device, !mounts.contains(childPath), depth < 256 else { left.append(childPath); continue }
             let child = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-            guard child >= 0 else { continue }
+            guard child >= 0 else { left.append(childPath); continue }
             _ = fchmod(child, 0o755)
-            removeContents(of: child)
-            _ = unlinkat(fd, name, AT_REMOVEDIR)
+            removeContents(of: child, path: childPath, device: device, mounts: mounts, depth: depth + 1, left: &left)
+            if unlinkat(fd, name, AT_REMOVEDIR) != 0 && !left.contains(where: { $0.hasPrefix(childPath) }) { left.append(childPath) }
         }
     }
 

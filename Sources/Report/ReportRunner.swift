@@ -54,6 +54,11 @@ public enum ReportRunner {
         // Refuse a folder the run may not replace before doing any work; the staging folder
         // then fills while the figures are drawn and is swapped in at the end, or deleted if
         // the run fails (when `staging` goes away uncommitted).
+        if !options.check {
+            let inputs = options.models.compactMap(\.dataPath).map { ("--data", $0) }
+                + [options.configPath.map { ("--config", $0) }, options.templatesDirectory.map { ("--templates", $0) }].compactMap { $0 }
+            try OutputDirectory.checkInputsOutside(options.outputDirectory, inputs: inputs)
+        }
         let staging = options.check ? nil : try OutputDirectory.Staging(options.outputDirectory)
         defer { staging?.abandon() }
 
@@ -319,6 +324,8 @@ public enum ReportRunner {
             context = .object(values)
         }
         let renderer = Renderer(loader: loader, strictness: .strict)
+        renderer.isValidPartialName = TemplateLoader.isValidName
+        renderer.dynamicPartialNames = ReportRunner.partialNames(in: context)
         // User text (column names, titles, file names) must stay text: besides HTML's
         // characters, escape the two that the TeX pass after rendering would read as math.
         renderer.escape = { raw in
@@ -355,6 +362,7 @@ public enum ReportRunner {
 
         // 5. Compare or swap in.
         if options.check {
+            files.listFilesInMarker()
             return Outcome(summaries: analyses.map(Summary.text) + comparisons.map(Comparison.summary), warnings: warnings,
                            differences: files.differences(from: options.outputDirectory, tolerance: options.checkTolerance),
                            files: files.files.keys.sorted())
@@ -496,4 +504,23 @@ public enum ReportRunner {
 private final class Unchecked<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
+}
+
+extension ReportRunner {
+    /// The partial names the report itself put in the context (every `partial` value): the only
+    /// names a dynamic partial may resolve to, whatever the user's data hold.
+    static func partialNames(in value: MustacheValue) -> Set<String> {
+        var names: Set<String> = []
+        func walk(_ v: MustacheValue) {
+            switch v {
+            case let .array(items): items.forEach(walk)
+            case let .object(fields):
+                if case let .string(name)? = fields["partial"] { names.insert(name) }
+                fields.values.forEach(walk)
+            default: break
+            }
+        }
+        walk(value)
+        return names
+    }
 }

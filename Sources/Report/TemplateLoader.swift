@@ -7,7 +7,16 @@ struct TemplateLoader: PartialLoader {
     var userDirectory: String?
     var defaultDirectory: String
 
+    /// A partial's name: letters, digits, '-' and '_' (starting with a letter or digit), so
+    /// that it names a file directly inside a templates folder and nothing else.
+    static func isValidName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, name.unicodeScalars.count <= 100 else { return false }
+        func plain(_ c: Unicode.Scalar) -> Bool { c.isASCII && (CharacterSet.alphanumerics.contains(c)) }
+        return plain(first) && name.unicodeScalars.allSatisfy { plain($0) || $0 == "-" || $0 == "_" }
+    }
+
     func path(of name: String) -> String? {
+        guard TemplateLoader.isValidName(name) else { return nil }
         for directory in [userDirectory, defaultDirectory].compactMap({ $0 }) {
             let path = directory + "/" + name + ".mustache"
             if FileManager.default.fileExists(atPath: path) { return path }
@@ -54,4 +63,11 @@ struct TemplateLoader: PartialLoader {
 /// Where the default templates are, for tools that watch them.
 public enum TemplateLoaderPaths {
     public static var defaultDirectory: String? { TemplateLoader.defaultDirectory() }
+}
+
+/// The rule for partial names, for tools that check templates (the fuzzer).
+public enum PartialNames {
+    /// Letters, digits, '-' and '_', starting with a letter or digit: a file directly inside a
+    /// templates folder.
+    public static func isValid(_ name: String) -> Bool { TemplateLoader.isValidName(name) }
 }

@@ -15,7 +15,7 @@ enum Timing {
         guard enabled else { return }
         let line = "\(Int(Date().timeIntervalSince(start) * 1000)) ms \(what())\n"
         lock.lock(); defer { lock.unlock() }
-        FileHandle.standardError.write(Data(line.utf8))
+        StandardError.write(line)
     }
 
     /// Runs `body` and writes how long it took.

@@ -1,4 +1,5 @@
 import Foundation
+import Report
 
 /// Progress on stderr. On a terminal: one line, rewritten in place at most ten times a
 /// second, cleared at the end. Elsewhere (with --progress): a line per step with the time
@@ -27,7 +28,7 @@ final class ProgressLine {
             let now = Date()
             guard now.timeIntervalSince(lastDraw) >= 0.1 || !message.contains("%") else { return }
             lastDraw = now
-            FileHandle.standardError.write(Data("\r\u{1B}[Kmle-report: \(line)".utf8))
+            StandardError.write("\r\u{1B}[Kmle-report: \(line)")
             drawn = true
             return
         }
@@ -50,11 +51,11 @@ final class ProgressLine {
         lastPrinted = Date()
         lastStep = step
         let elapsed = String(format: "%.2f", Date().timeIntervalSince(start))
-        FileHandle.standardError.write(Data("mle-report: [\(elapsed) s] \(line)\n".utf8))
+        StandardError.write("mle-report: [\(elapsed) s] \(line)\n")
     }
 
     func finish() {
-        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if drawn { StandardError.write("\r\u{1B}[K") }
         drawn = false
     }
 }

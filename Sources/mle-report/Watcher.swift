@@ -31,7 +31,7 @@ enum Watcher {
     static func run(_ options: ReportOptions, render: () -> Bool) -> Never {
         var last = stamp(inputs(options))
         _ = timed(render)
-        FileHandle.standardError.write(Data("mle-report: watching \(inputs(options).count) files; Ctrl-C stops\n".utf8))
+        StandardError.write("mle-report: watching \(inputs(options).count) files; Ctrl-C stops\n")
         while true {
             usleep(250_000)
             var now = stamp(inputs(options))
@@ -50,7 +50,7 @@ enum Watcher {
         let start = Date()
         let ok = render()
         let clock = ISO8601DateFormatter.string(from: Date(), timeZone: .current, formatOptions: [.withTime, .withColonSeparatorInTime])
-        FileHandle.standardError.write(Data("mle-report: [\(clock)] \(ok ? "rendered" : "render failed; the last good report stays") in \(String(format: "%.2f", Date().timeIntervalSince(start))) s\n".utf8))
+        StandardError.write("mle-report: [\(clock)] \(ok ? "rendered" : "render failed; the last good report stays") in \(String(format: "%.2f", Date().timeIntervalSince(start))) s\n")
         return ok
     }
 }

@@ -15,11 +15,12 @@ _ = glibcMallopt(-3, 32 << 20)   // M_MMAP_THRESHOLD
 _ = glibcMallopt(-1, 64 << 20)   // M_TRIM_THRESHOLD
 #endif
 let arguments = Array(CommandLine.arguments.dropFirst())
+Interruption.install()
 
 /// Prints an error as one line: whatever a message quotes, no byte of it can break the line
 /// or drive the terminal, and it stops at 2,000 characters.
 func fail(_ message: String, code: Int32) -> Never {
-    FileHandle.standardError.write(Data("error: \(oneLine(message))\n".utf8))
+    StandardError.write("error: \(oneLine(message))\n")
     exit(code)
 }
 
@@ -39,7 +40,7 @@ do {
     guard let parsed = try CommandLineParser.parse(arguments) else { exit(0) }
     options = parsed
 } catch let error as UsageError {
-    FileHandle.standardError.write(Data("error: \(oneLine(error.message))\nTry 'mle-report --help' for the options.\n".utf8))
+    StandardError.write("error: \(oneLine(error.message))\nTry 'mle-report --help' for the options.\n")
     exit(2)
 } catch {
     fail("\(error)", code: 1)
@@ -55,11 +56,11 @@ if options.watch {
         do {
             let outcome = try ReportRunner.run(options) { progressLine.show($0) }
             progressLine.finish()
-            for warning in outcome.warnings { FileHandle.standardError.write(Data("warning: \(oneLine(warning))\n".utf8)) }
+            for warning in outcome.warnings { StandardError.write("warning: \(oneLine(warning))\n") }
             return true
         } catch {
             progressLine.finish()
-            FileHandle.standardError.write(Data("error: \(oneLine("\(error)"))\n".utf8))
+            StandardError.write("error: \(oneLine("\(error)"))\n")
             return false
         }
     }
@@ -67,7 +68,7 @@ if options.watch {
 do {
     let outcome = try ReportRunner.run(options) { progressLine.show($0) }
     progressLine.finish()
-    for warning in outcome.warnings { FileHandle.standardError.write(Data("warning: \(oneLine(warning))\n".utf8)) }
+    for warning in outcome.warnings { StandardError.write("warning: \(oneLine(warning))\n") }
     if let differences = outcome.differences {
         if differences.isEmpty {
             if !options.quiet { print("\(options.outputDirectory) is up to date (\(outcome.files.count) files)") }
@@ -77,8 +78,8 @@ do {
         let parent = URL(fileURLWithPath: options.outputParent).path
         let place = parent == FileManager.default.currentDirectoryPath ? "" : " (in \(ReportRunner.shellQuoted(parent)))"
         let message = "\(options.outputDirectory) is stale: \(differences.count) file\(differences.count == 1 ? "" : "s") would change; regenerate it with: \(command)\(place)"
-        FileHandle.standardError.write(Data("error: \(oneLine(message))\n".utf8))
-        for d in differences { FileHandle.standardError.write(Data("  \(oneLine(d))\n".utf8)) }
+        StandardError.write("error: \(oneLine(message))\n")
+        for d in differences { StandardError.write("  \(oneLine(d))\n") }
         exit(1)
     }
     if !options.quiet {

@@ -21,8 +21,11 @@ class CLITestCase: XCTestCase {
     override func setUpWithError() throws {
         work = fm.temporaryDirectory.appendingPathComponent("mle-test-\(UUID().uuidString)")
         try fm.createDirectory(at: work, withIntermediateDirectories: true)
+        // A missing binary fails the test, never skips it: a green run must have run it.
         guard fm.isExecutableFile(atPath: Self.binary.path) else {
-            throw XCTSkip("mle-report is not built at \(Self.binary.path)")
+            struct NotBuilt: Error, CustomStringConvertible { var description: String }
+            throw NotBuilt(description: "mle-report is not built at \(Self.binary.path): run `make test`, or "
+                + "`swift build --product mle-report` before `swift test` (or set MLE_REPORT_BINARY)")
         }
     }
 

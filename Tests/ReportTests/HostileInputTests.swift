@@ -123,3 +123,45 @@ final class HostileInputTests: CLITestCase {
         XCTAssertEqual(r.status, 0, String(r.stderr.prefix(300)))
     }
 }
+
+/// Templates and data that try to make the page include files from outside the templates.
+final class PartialNameTests: CLITestCase {
+    func assertRefused(_ r: ProcessRunner.Result, contains: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(r.status, 1, r.stderr, file: file, line: line)
+        XCTAssertTrue(r.stderr.hasPrefix("error: "), r.stderr, file: file, line: line)
+        XCTAssertTrue(r.stderr.contains(contains), r.stderr, file: file, line: line)
+        XCTAssertFalse(r.stderr.contains("TOP-SECRET"), file: file, line: line)
+        XCTAssertFalse(fm.fileExists(atPath: path("o")), file: file, line: line)
+    }
+
+    /// `{{> ../secret}}` and `{{> /abs/path}}` name no partial: refused at their line and column,
+    /// whether or not the file exists.
+    func testPartialNamesCannotLeaveTheTemplateFolders() throws {
+        write("secret.mustache", "TOP-SECRET")
+        try fm.createDirectory(atPath: path("tpl"), withIntermediateDirectories: true)
+        for (name, contains) in [("../secret", "\"../secret\" is not a partial name"),
+                                 (path("secret"), "is not a partial name"),
+                                 ("sub/../../secret", "is not a partial name")] {
+            write("tpl/report.mustache", "<p>\n  {{> \(name)}}\n")
+            assertRefused(try run(["--templates", "tpl", "--out", "o"]), contains: "report.mustache:2:3")
+            assertRefused(try run(["--templates", "tpl", "--out", "o"]), contains: contains)
+        }
+    }
+
+    /// A dynamic partial whose name comes from the data (a column name) is refused: dynamic
+    /// names resolve only to the report's own partials.
+    func testDynamicPartialNamesComeOnlyFromTheReportsOwnValues() throws {
+        write("secret.mustache", "TOP-SECRET")
+        write("d.csv", "../secret,y\n1,2\n2,3.5\n3,3\n4,6\n")
+        try fm.createDirectory(atPath: path("tpl"), withIntermediateDirectories: true)
+        write("tpl/report.mustache", "{{#models}}{{>*x}}{{/models}}\n")
+        assertRefused(try run(["--templates", "tpl", "--data", "d.csv", "--x", "../secret", "--y", "y", "--out", "o"]),
+                      contains: "which is not one of the report's own partials")
+        // Even a plain-looking column name cannot pick a file: "footer" is a partial, but not one the report named.
+        write("e.csv", "footer,y\n1,2\n2,3.5\n3,3\n4,6\n")
+        assertRefused(try run(["--templates", "tpl", "--data", "e.csv", "--x", "footer", "--y", "y", "--out", "o"]),
+                      contains: "names \"footer\"")
+        // The report's own dynamic partials still work.
+        XCTAssertEqual(try run(["--data", "e.csv", "--x", "footer", "--y", "y", "--out", "ok", "--quiet"]).status, 0)
+    }
+}

@@ -88,8 +88,15 @@ final class OutputFolderTests: CLITestCase {
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.stderr.contains("extra.txt (not produced any more)"), r.stderr)
         XCTAssertTrue(r.stderr.contains("empty/ (extra folder)"), r.stderr)
+        // A report that now holds what the run did not write is no longer replaced whole:
+        // refused, naming the entries, and nothing is deleted.
+        r = try run(["--out", "link", "--quiet"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("\"empty/\", \"extra.txt\""), r.stderr)
+        XCTAssertTrue(fm.fileExists(atPath: path("real/extra.txt")))
+        try fm.removeItem(atPath: path("real/extra.txt"))
+        try fm.removeItem(atPath: path("real/empty"))
         XCTAssertEqual(try run(["--out", "link", "--quiet"]).status, 0)
-        XCTAssertFalse(fm.fileExists(atPath: path("real/extra.txt")))
         XCTAssertTrue(fm.fileExists(atPath: path("link/index.html")))
     }
 
