@@ -4,7 +4,11 @@ public enum FitError: Error, Equatable, CustomStringConvertible {
     case lengthMismatch(x: Int, y: Int)
     case tooFewPoints(n: Int, needed: Int)
     case constantPredictor
+    /// Poisson: x spans less than 1e-12 of its size (its fit works on x as given).
+    case predictorSpreadTooSmall(span: Double, size: Double)
     case perfectFit
+    /// Student-t with ν held at or below 2/(n − 2): the likelihood is unbounded as s → 0.
+    case studentTUnbounded(nu: Double, n: Int)
     case labelNotBinary(row: Int, value: Double)
     case singleClass(label: Int)
     case separation(Separation)
@@ -18,10 +22,14 @@ public enum FitError: Error, Equatable, CustomStringConvertible {
             return "x has \(x) values but y has \(y)"
         case let .tooFewPoints(n, needed):
             return "\(n) data point\(n == 1 ? "" : "s"); at least \(needed) are needed to fit a line and estimate its noise"
+        case let .predictorSpreadTooSmall(span, size):
+            return "x spans only \(shortNumber(span)) at a size of \(shortNumber(size)), less than 10^-12 of it: the Poisson fit cannot resolve a slope there; subtract a constant from x (for example its smallest value) and run again"
         case .constantPredictor:
-            return "x is constant, so the slope is not identifiable (every line through the mean fits equally well)"
+            return "x is constant (its spread is below 4 units in the last place of its size), so the slope is not identifiable (every line through the mean fits equally well)"
+        case let .studentTUnbounded(nu, n):
+            return "with ν held at \(shortNumber(nu)), at most 2/(n − 2) = \(String(format: "%.4g", 2 / Double(n - 2))) for n = \(n), the Student-t likelihood has no maximum: a line through two points with the scale s → 0 makes it rise without bound (log L grows like ((n − 2)ν − 2)·log(1/s)); hold ν above that or let it be estimated"
         case .perfectFit:
-            return "the points lie exactly on a line: the residual variance is 0 and the likelihood is unbounded, so no Gaussian MLE exists"
+            return "the points lie exactly on a line: every residual is 0, so the likelihood rises without bound as the noise scale goes to 0 and no noise model (Gaussian, Laplace or Student-t) has an MLE"
         case let .labelNotBinary(_, value):
             return "label \(shortNumber(value)) is not 0 or 1 (the logistic model needs binary labels)"
         case let .singleClass(label):
@@ -29,7 +37,7 @@ public enum FitError: Error, Equatable, CustomStringConvertible {
         case let .separation(s):
             return s.description
         case let .notACount(_, value):
-            return "\(shortNumber(value)) is not a count (the Poisson model needs non-negative whole numbers)"
+            return "\(shortNumber(value)) is not a count (the Poisson model needs whole numbers from 0 up to, but not including, 10^15)"
         case .allZeroCounts:
             return "every count is 0: the likelihood keeps rising as log μ goes to −∞, so the MLE does not exist"
         case let .countsAtOneEnd(x, atMaximum):

@@ -22,11 +22,12 @@ public struct SufficientStatistics: Equatable, Sendable {
 
     public static let empty = SufficientStatistics(n: 0, meanX: 0, meanY: 0, sxx: 0, sxy: 0, syy: 0)
 
-    /// Whether x varies enough to fit a slope: its spread is more than 1e-12 of its size
-    /// (below that, rounding leaves every slope fitting alike).
+    /// Whether x varies enough to fit a slope: its standard deviation is at least 4 units in
+    /// the last place of its mean. The fits work on centred x, and distinct doubles differ
+    /// exactly after centring, so x = 10¹⁴ + 0…59 fits; a spread of a few ulps is rounding.
     public var xVaries: Bool {
         let spread = (sxx / Double(n)).squareRoot()
-        return sxx > 0 && spread > 1e-12 * max(abs(meanX), spread)
+        return sxx > 0 && spread >= 4 * abs(meanX).ulp
     }
 
     public init(n: Int, meanX: Double, meanY: Double, sxx: Double, sxy: Double, syy: Double) {

@@ -162,13 +162,30 @@ public enum PNGCodec {
     }
 
     /// Decodes any PNG to 8-bit RGBA.
-    public static func decode(_ bytes: [UInt8]) throws -> Image {
+    /// The most pixels `decode` accepts (the figures' own budget: 16 megapixels).
+    public static let maxDecodedPixels = 16 << 20
+
+    /// The width and height an IHDR chunk claims, read from the header alone (nil if the
+    /// bytes do not start like a PNG).
+    public static func dimensions(_ bytes: [UInt8]) -> (width: Int, height: Int)? {
+        let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        guard bytes.count >= 24, Array(bytes[0..<8]) == signature, String(decoding: bytes[12..<16], as: UTF8.self) == "IHDR" else { return nil }
+        func u32(_ k: Int) -> Int { Int(bytes[k]) << 24 | Int(bytes[k + 1]) << 16 | Int(bytes[k + 2]) << 8 | Int(bytes[k + 3]) }
+        return (u32(16), u32(20))
+    }
+
+    /// Decodes a PNG to RGBA; refuses one that claims more than `maxPixels` before allocating.
+    public static func decode(_ bytes: [UInt8], maxPixels: Int = maxDecodedPixels) throws -> Image {
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         let begun = bytes.withUnsafeBytes { png_image_begin_read_from_memory(&image, $0.baseAddress, $0.count) }
         guard begun != 0 else { throw PlotError.png(message(image)) }
         image.format = UInt32(PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA)
         let width = Int(image.width), height = Int(image.height)
+        guard width * height <= maxPixels else {
+            png_image_free(&image)
+            throw PlotError.png("the PNG claims \(width)×\(height) pixels, more than \(maxPixels >> 20) megapixels")
+        }
         var rgba = [UInt8](repeating: 0, count: width * height * 4)
         let finished = rgba.withUnsafeMutableBytes { png_image_finish_read(&image, nil, $0.baseAddress, Int32(width * 4), nil) }
         guard finished != 0 else { throw PlotError.png(message(image)) }

@@ -7,6 +7,8 @@ import Likelihood
 ///
 /// Data paths are relative to the config file. Errors name the file and the field.
 public enum ConfigFile {
+    /// The most models one config may list: each is a section of the page with its figures.
+    public static let maxModels = 64
     /// Reads the config file at `path` into `options`.
     public static func apply(_ path: String, to options: inout ReportOptions) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -52,6 +54,9 @@ public enum ConfigFile {
         }
         guard let list = object["models"] as? [Any], !list.isEmpty else {
             throw ReportError("\(path): models: expected a non-empty array of models")
+        }
+        guard list.count <= ConfigFile.maxModels else {
+            throw ReportError("\(path): models: \(list.count) models; a report holds at most \(ConfigFile.maxModels) (each is a section with its own figures), so split them over several reports")
         }
         let base = URL(fileURLWithPath: path).deletingLastPathComponent()
         var requests: [ModelRequest] = []

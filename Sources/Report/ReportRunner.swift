@@ -243,6 +243,11 @@ public enum ReportRunner {
                             // Inline SVG: drop the XML declaration, which is not allowed inside HTML.
                             var text = String(decoding: bytes, as: UTF8.self)
                             if text.hasPrefix("<?xml"), let end = text.range(of: "?>") { text = String(text[end.upperBound...]) }
+                            // '$' and '\\' (from column names in titles and descriptions) as character
+                            // references, so that the page's TeX pass never reads them as math.
+                            if text.contains("$") || text.contains("\\") {
+                                text = text.replacingOccurrences(of: "$", with: "&#36;").replacingOccurrences(of: "\\", with: "&#92;")
+                            }
                             inlineSVG[name] = text.trimmingCharacters(in: .whitespacesAndNewlines)
                         } else {
                             files.add("figures/\(name)", bytes)
@@ -367,7 +372,7 @@ public enum ReportRunner {
                            differences: files.differences(from: options.outputDirectory, tolerance: options.checkTolerance),
                            files: files.files.keys.sorted())
         }
-        progress("replacing \(options.outputDirectory)")
+        progress("replacing \(Message.escaped(options.outputDirectory, limit: 1000))")
         try staging!.commit()
         Timing.mark("done")
         return Outcome(summaries: analyses.map(Summary.text) + comparisons.map(Comparison.summary), warnings: warnings, differences: nil,

@@ -4,7 +4,8 @@ import Likelihood
 enum Summary {
     static func text(_ m: ModelAnalysis) -> String {
         let p = { (v: Double) in NumberFormat.plain(v, 6) }
-        func pad(_ s: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - s.count)) + s }
+        // At least one space before every column, so that wide numbers never run together.
+        func pad(_ s: String, _ width: Int) -> String { String(repeating: " ", count: max(s.isEmpty ? 0 : 1, width - s.count)) + s }
         var lines: [String] = []
         let family = m.family.summaryName
         // Column names are user text: escaped so that no byte of them can drive the terminal.

@@ -71,20 +71,20 @@ do {
     for warning in outcome.warnings { StandardError.write("warning: \(oneLine(warning))\n") }
     if let differences = outcome.differences {
         if differences.isEmpty {
-            if !options.quiet { print("\(options.outputDirectory) is up to date (\(outcome.files.count) files)") }
+            if !options.quiet { print("\(Message.escaped(options.outputDirectory, limit: 1000)) is up to date (\(outcome.files.count) files)") }
             exit(0)
         }
         let command = options.regenerateCommand.map(ReportRunner.shellQuoted).joined(separator: " ")
         let parent = URL(fileURLWithPath: options.outputParent).path
         let place = parent == FileManager.default.currentDirectoryPath ? "" : " (in \(ReportRunner.shellQuoted(parent)))"
-        let message = "\(options.outputDirectory) is stale: \(differences.count) file\(differences.count == 1 ? "" : "s") would change; regenerate it with: \(command)\(place)"
+        let message = "\(Message.escaped(options.outputDirectory, limit: 1000)) is stale: \(differences.count) file\(differences.count == 1 ? "" : "s") would change; regenerate it with: \(command)\(place)"
         StandardError.write("error: \(oneLine(message))\n")
         for d in differences { StandardError.write("  \(oneLine(d))\n") }
         exit(1)
     }
     if !options.quiet {
         print(outcome.summaries.joined(separator: "\n\n"))
-        print("\nwrote \(options.outputDirectory)/index.html and \(outcome.files.count - 1) other files")
+        print("\nwrote \(Message.escaped(options.outputDirectory, limit: 1000))/index.html and \(outcome.files.count - 1) other files")
     }
 } catch {
     progressLine.finish()

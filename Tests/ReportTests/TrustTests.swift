@@ -151,3 +151,99 @@ final class TrustTests: CLITestCase {
         XCTAssertEqual(text("precious/data.txt"), "mine")
     }
 }
+
+/// Messages and limits that must say the truth (issue 17, items 4's second half).
+final class TrustMessageTests: CLITestCase {
+    /// x = 10¹⁴ + 0…59 is exactly representable and distinct: linear, Laplace and Student-t
+    /// fit it (statsmodels on x − 10¹⁴: w = 3.0019171992220057, SE 0.023978836763817325);
+    /// Poisson, fitted on x as given, says what its own rule is.
+    func testXFarFromZeroIsNotCalledConstant() throws {
+        var rows = "x,y\n"
+        for i in 0..<60 { rows += "\(100_000_000_000_000 + i),\(3 * i + (i * 37) % 11 - 5)\n" }
+        write("far.csv", rows)
+        for model in ["linear", "laplace", "student-t"] {
+            let r = try run(["--data", "far.csv", "--model", model, "--out", model, "--quiet"])
+            XCTAssertEqual(r.status, 0, "\(model): \(r.stderr)")
+        }
+        let m = (try json("linear/report.json")["models"] as! [[String: Any]])[0]
+        XCTAssertEqual(m["w"] as! Double, 3.0019171992220057, accuracy: 1e-9)
+        XCTAssertEqual(m["w_se"] as! Double, 0.023978836763817325, accuracy: 1e-9)
+        write("counts.csv", rows.replacingOccurrences(of: ",-", with: ","))
+        let p = try run(["--data", "counts.csv", "--model", "poisson", "--out", "p"])
+        XCTAssertEqual(p.status, 1)
+        XCTAssertTrue(p.stderr.contains("less than 10^-12 of it"), p.stderr)
+        XCTAssertFalse(p.stderr.contains("x is constant"), p.stderr)
+        // Truly constant x keeps its message.
+        write("const.csv", "x,y\n5,1\n5,2\n5,3\n5,4\n")
+        XCTAssertTrue(try run(["--data", "const.csv", "--out", "c"]).stderr.contains("x is constant"))
+    }
+
+    func testMessagesStateTheRealRules() throws {
+        write("big.csv", "x,y\n1,3\n2,1000000000000000\n3,4\n4,2\n")
+        var r = try run(["--data", "big.csv", "--model", "poisson", "--out", "o"])
+        XCTAssertTrue(r.stderr.contains("up to, but not including, 10^15"), r.stderr)
+        write("line.csv", "x,y\n1,2\n2,4\n3,6\n4,8\n5,10\n")
+        for model in ["laplace", "student-t"] {
+            r = try run(["--data", "line.csv", "--model", model, "--out", "o"])
+            XCTAssertTrue(r.stderr.contains("no noise model (Gaussian, Laplace or Student-t) has an MLE"), r.stderr)
+            XCTAssertFalse(r.stderr.contains("no Gaussian MLE"))
+        }
+    }
+
+    /// ν held at or below 2/(n − 2): no MLE exists (the likelihood rises as s → 0).
+    func testStudentTWithTooSmallFixedNuIsRefused() throws {
+        var rows = "x,y\n"
+        for i in 0..<12 { rows += "\(i),\(Double(i) * 0.5 + Double((i * 7) % 5))\n" }
+        write("d.csv", rows)
+        let r = try run(["--data", "d.csv", "--model", "student-t", "--nu", "0.2", "--out", "o"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("at most 2/(n − 2) = 0.2 for n = 12"), r.stderr)
+        XCTAssertEqual(try run(["--data", "d.csv", "--model", "student-t", "--nu", "0.25", "--out", "o", "--quiet"]).status, 0)
+    }
+
+    /// A PNG on disk that claims 10⁶ × 10⁶ pixels is judged from its header, never decoded;
+    /// an SVG with a 4 MB line is compared in one linear pass.
+    func testCheckToleranceNeverDecodesAHugePNG() throws {
+        XCTAssertEqual(try run(["--out", "o", "--quiet"]).status, 0)
+        var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]
+        png += Array("IHDR".utf8)
+        png += [0x00, 0x0F, 0x42, 0x40, 0x00, 0x0F, 0x42, 0x40, 8, 6, 0, 0, 0, 0, 0, 0, 0]
+        png += Array(repeating: 0, count: 150)
+        write("o/figures/linear-fit.png", png)
+        write("o/figures/linear-contours.svg", "<svg>" + String(repeating: "1.234 ", count: 700_000) + "</svg>")
+        let r = try run(["--out", "o", "--check", "--check-tolerance", "1"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("claims 1000000×1000000 pixels, more than the 16-megapixel limit"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("linear-contours.svg (changed: the SVG differs beyond rounding)"), r.stderr)
+    }
+
+    func testConfigWithTooManyModelsIsRefused() throws {
+        let models = Array(repeating: #"{"model": "linear"}"#, count: 100_000).joined(separator: ",")
+        write("many.json", #"{"models": ["# + models + "]}")
+        let r = try run(["--config", "many.json", "--out", "o"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("many.json: models: 100000 models; a report holds at most 64"), r.stderr)
+    }
+
+    /// The --out path is escaped on stdout; summary columns never run together.
+    func testStdoutEscapesTheOutPathAndKeepsColumnsApart() throws {
+        write("wide.csv", "x,y\n1,53980000\n2,53980010\n3,53979990\n4,53980020\n5,53980005\n")
+        let r = try run(["--data", "wide.csv", "--out", "o\u{1B}[31m"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertFalse(r.stdout.contains("\u{1B}"))
+        XCTAssertTrue(r.stdout.contains("o\\u{1b}[31m/index.html"), r.stdout)
+        for line in r.stdout.split(separator: "\n") where line.hasPrefix("w (slope)") || line.hasPrefix("b (icept)") {
+            XCTAssertEqual(line.dropFirst(9).split(separator: " ").count, 6, String(line))
+        }
+    }
+
+    /// Column names with `$` stay text when --single-file inlines the SVGs.
+    func testDollarInAColumnNameIsNeverTeXInTheSingleFile() throws {
+        write("d.csv", "a$b,revenue ($)\n1,2\n2,3.5\n3,3\n4,6.5\n5,6\n")
+        let r = try run(["--data", "d.csv", "--x", "a$b", "--y", "revenue ($)", "--single-file", "--out", "o", "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let page = text("o/index.html")
+        XCTAssertTrue(page.contains("revenue (&#36;) against a&#36;b"))
+        XCTAssertFalse(page.contains("<desc id=\"linear-fit-desc\">Scatter plot of revenue (<math"))
+    }
+}

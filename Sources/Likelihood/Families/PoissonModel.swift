@@ -57,7 +57,8 @@ public enum PoissonModel {
         }
         guard x.count >= 3 else { throw FitError.tooFewPoints(n: x.count, needed: 3) }
         let lo = x.min()!, hi = x.max()!
-        guard hi > lo, (hi - lo) > 1e-12 * max(abs(lo), abs(hi)) else { throw FitError.constantPredictor }
+        guard hi > lo else { throw FitError.constantPredictor }
+        guard (hi - lo) > 1e-12 * max(abs(lo), abs(hi)) else { throw FitError.predictorSpreadTooSmall(span: hi - lo, size: max(abs(lo), abs(hi))) }
         guard y.contains(where: { $0 > 0 }) else { throw FitError.allZeroCounts }
         // With every positive count at one x that is the smallest or largest, log μ can fall
         // without bound on the other side: the likelihood rises forever as |w| grows.

@@ -103,6 +103,9 @@ public enum StudentTModel {
         guard x.count == y.count else { throw FitError.lengthMismatch(x: x.count, y: y.count) }
         let n = x.count
         guard n >= 4 || (fixedNu != nil && n >= 3) else { throw FitError.tooFewPoints(n: n, needed: fixedNu == nil ? 4 : 3) }
+        // Two points on the line contribute −log s each and every other point ν·log s, so
+        // log L ~ ((n − 2)ν − 2)·log s, unbounded as s → 0 unless (n − 2)ν > 2.
+        if let nu = fixedNu, Double(n - 2) * nu <= 2 { throw FitError.studentTUnbounded(nu: nu, n: n) }
         let ls = try LinearGaussianModel.fit(x: x, y: y)
         let lad = try known ?? LaplaceModel.fit(x: x, y: y)
         let mx = ls.statistics.meanX, my = ls.statistics.meanY
