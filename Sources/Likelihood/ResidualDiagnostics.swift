@@ -20,28 +20,35 @@ public struct ResidualDiagnostics: Sendable {
     public init(fit: LinearFit, x: [Double], y: [Double]) {
         n = x.count
         let w = fit.w.estimate, b = fit.b.estimate
+        // The statistics are scale-invariant, so they are computed on r / max|r| and on x
+        // centred and divided by √Sxx: with y of order 10¹⁰⁰ the fourth powers of raw
+        // residuals would overflow to ∞ and the statistics to NaN.
+        var scale = 0.0
+        for i in x.indices { scale = max(scale, abs(y[i] - w * x[i] - b)) }
+        if !(scale > 0) || !scale.isFinite { scale = 1 }
         var m2 = 0.0, m3 = 0.0, m4 = 0.0
         for i in x.indices {
-            let r = y[i] - w * x[i] - b
+            let r = (y[i] - w * x[i] - b) / scale
             let r2 = r * r
             m2 += r2; m3 += r2 * r; m4 += r2 * r2
         }
         let nn = Double(n)
         m2 /= nn; m3 /= nn; m4 /= nn
-        skewness = m3 / pow(m2, 1.5)
-        excessKurtosis = m4 / (m2 * m2) - 3
+        skewness = m2 > 0 ? m3 / pow(m2, 1.5) : 0
+        excessKurtosis = m2 > 0 ? m4 / (m2 * m2) - 3 : 0
         jarqueBera = nn / 6 * (skewness * skewness + excessKurtosis * excessKurtosis / 4)
         jarqueBeraP = exp(-jarqueBera / 2)
-        // Regress r² on x: R² = Sxu² / (Sxx · Suu) with u = r².
+        // Regress r² on x: R² = Sxu² / (Sxx · Suu) with u = r² (both scaled; R² is unchanged).
         var sxu = 0.0, suu = 0.0
         let mx = fit.statistics.meanX
+        let rootSxx = fit.statistics.sxx.squareRoot()
         for i in x.indices {
-            let r = y[i] - w * x[i] - b
+            let r = (y[i] - w * x[i] - b) / scale
             let u = r * r - m2
-            sxu += (x[i] - mx) * u
+            sxu += (x[i] - mx) / rootSxx * u
             suu += u * u
         }
-        let r2 = suu > 0 ? sxu * sxu / (fit.statistics.sxx * suu) : 0
+        let r2 = suu > 0 && rootSxx > 0 ? min(1, sxu * sxu / suu) : 0
         breuschPagan = nn * r2
         breuschPaganP = Distributions.chiSquared1Survival(breuschPagan)
     }

@@ -52,8 +52,10 @@ public enum StudentTSurface {
             }
             return (values, 0)
         }
-        // Near bins: width = step / m, at most 1/binsPerUnit.
-        let m = max(1, Int((step * binsPerUnit).rounded(.up)))
+        // Near bins: width = step / m, at most 1/binsPerUnit, with at most maximumNearBins of
+        // them over the window: when s is tiny against the window the bins are wider (the
+        // error bound, a sum over the rows, grows to say so) instead of overflowing.
+        let m = max(1, Int(min((step * binsPerUnit).rounded(.up), Double(max(1, maximumNearBins / max(1, nb))))))
         let width = step / Double(m)
         let betaSpan = step * Double(nb - 1)
         let reachUsed = min(reach, max(width, (Double(maximumNearBins) * width - betaSpan) / 2))

@@ -274,7 +274,12 @@ public final class Canvas {
         var ink = PangoRectangle(), logical = PangoRectangle()
         pango_layout_get_extents(layout, &ink, &logical)
         let measured = (width: Double(logical.width) / Double(PANGO_SCALE), height: Double(logical.height) / Double(PANGO_SCALE))
-        MeasuredText.cache.withLock { $0[key] = measured }
+        MeasuredText.cache.withLock { cache in
+            // Bounded, so that a long `--watch` session does not grow without end; a size is the
+            // same whoever measures it, so forgetting them changes no output.
+            if cache.count >= MeasuredText.capacity { cache.removeAll(keepingCapacity: true) }
+            cache[key] = measured
+        }
         return measured
     }
 
@@ -406,8 +411,10 @@ struct MeasuredText: Hashable {
     var format: ImageFormat
     var matrix: [Double]
 
-    /// Sizes measured so far in this process.
+    /// Sizes measured so far in this process (at most `capacity`; emptied when full).
     static let cache = Locked<[MeasuredText: (width: Double, height: Double)]>([:])
+    /// A default run measures about 2,000 texts.
+    static let capacity = 20_000
 }
 
 /// A value behind a lock.

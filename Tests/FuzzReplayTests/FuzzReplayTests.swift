@@ -14,7 +14,10 @@ final class FuzzReplayTests: XCTestCase {
             XCTAssertGreaterThanOrEqual(seeds, 5, "\(target): seed corpus")
             let crashes = ((try? FileManager.default.contentsOfDirectory(atPath: Self.fuzz.appendingPathComponent("crashes").path)) ?? [])
                 .filter { $0.hasPrefix(target + "-") }.sorted()
-            FuzzTargets.replay(target, paths: crashes.map { Self.fuzz.appendingPathComponent("crashes/\($0)").path })
+            // Each replay runs the target's own checks (no crash; every error one short line without
+            // control characters); every saved crash must be read and replayed.
+            let replayed = FuzzTargets.replay(target, paths: crashes.map { Self.fuzz.appendingPathComponent("crashes/\($0)").path })
+            XCTAssertEqual(replayed, crashes.count, target)
         }
     }
 }

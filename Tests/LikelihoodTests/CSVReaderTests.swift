@@ -77,8 +77,20 @@ final class CSVReaderTests: XCTestCase {
         for _ in 0..<3000 {
             let length = Int(random.next() % 40)
             let bytes = (0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
-            if let d = try? CSVReader.parse(bytes, source: "f") {
-                for name in d.columnNames { _ = try? d.numbers(name) }
+            // Each input parses to a rectangular table, or fails with one short located line.
+            do {
+                let d = try CSVReader.parse(bytes, source: "f")
+                XCTAssertFalse(d.columnNames.isEmpty)
+                for name in d.columnNames {
+                    do { let values = try d.numbers(name); XCTAssertEqual(values.count, d.rowCount) } catch {
+                        XCTAssertTrue("\(error)".hasPrefix("f:"), "\(error)")
+                    }
+                }
+            } catch {
+                let text = "\(error)"
+                XCTAssertTrue(text.hasPrefix("f"), text)
+                XCTAssertFalse(text.contains("\n"), text)
+                XCTAssertLessThan(text.count, 400, text)
             }
         }
     }

@@ -55,13 +55,17 @@ final class RenderingTests: XCTestCase {
         let canvas = Canvas(width: 640, height: 480, format: .png, scale: 1)
         let rect = f.layout(on: canvas).colorbarRect!
         var previous = -1.0
+        var sampled = 0
+        XCTAssertGreaterThan(rect.height, 100, "the colorbar is drawn tall enough to sample")
         // From the bottom (low values) up, viridis gets lighter.
         for y in stride(from: Int(rect.maxY) - 3, through: Int(rect.minY) + 3, by: -10) {
+            sampled += 1
             let p = image.pixel(x: Int(rect.center.x), y: y)
             let lum = Color(red: Double(p.r) / 255, green: Double(p.g) / 255, blue: Double(p.b) / 255).luminance
             XCTAssertGreaterThan(lum, previous)
             previous = lum
         }
+        XCTAssertGreaterThanOrEqual(sampled, 10, "the loop sampled the bar")
     }
 
     func testSVGIsXMLWithStableIDsAndAccessibleText() throws {

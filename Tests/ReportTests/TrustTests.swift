@@ -246,4 +246,46 @@ final class TrustMessageTests: CLITestCase {
         XCTAssertTrue(page.contains("revenue (&#36;) against a&#36;b"))
         XCTAssertFalse(page.contains("<desc id=\"linear-fit-desc\">Scatter plot of revenue (<math"))
     }
+
+    /// The residual diagnostics are scale-invariant and computed scaled: y of order 10¹⁰⁰
+    /// gives the statistics of y of order 1 (to 1e-9), and no NaN reaches the page.
+    func testResidualDiagnosticsAtHugeScaleMatchTheUnscaledOnes() throws {
+        var small = "x,y\n", huge = "x,y\n"
+        for i in 0..<40 {
+            let v = 2 * i + (i * 37) % 11 - 5
+            small += "\(i),\(v)\n"; huge += "\(i),\(v)e100\n"
+        }
+        write("small.csv", small); write("huge.csv", huge)
+        XCTAssertEqual(try run(["--data", "small.csv", "--out", "s", "--quiet"]).status, 0)
+        XCTAssertEqual(try run(["--data", "huge.csv", "--out", "h", "--quiet"]).status, 0)
+        let a = (try json("s/report.json")["models"] as! [[String: Any]])[0]["residual_diagnostics"] as! [String: Any]
+        let b = (try json("h/report.json")["models"] as! [[String: Any]])[0]["residual_diagnostics"] as! [String: Any]
+        for key in ["skewness", "excess_kurtosis"] {
+            XCTAssertEqual(b[key] as! Double, a[key] as! Double, accuracy: 1e-9, key)
+        }
+        for key in ["jarque_bera", "breusch_pagan"] {
+            let x = (a[key] as! [String: Any])["statistic"] as! Double, y = (b[key] as! [String: Any])["statistic"] as! Double
+            XCTAssertEqual(y, x, accuracy: 1e-9 * max(1, x), key)
+        }
+        XCTAssertFalse(text("h/index.html").contains("NaN"))
+    }
+
+    /// Above 20,000 rows with a fitted scale far below the window (a nearly exact line with a
+    /// few huge outliers), the binned Student-t surface widens its bins instead of trapping.
+    func testStudentTBinnedSurfaceWithATinyScaleDoesNotTrap() throws {
+        var rows = "x,y\n"
+        for i in 0..<25_000 {
+            let x = Double(i) / 100
+            var y = 2 * x + 1 + Double((i * 7919) % 101 - 50) * 1e-11
+            if i % 1000 == 0 { y += (i % 2000 == 0 ? 1 : -1) * 1e6 }
+            rows += "\(x),\(y)\n"
+        }
+        write("tiny.csv", rows)
+        let r = try run(["--data", "tiny.csv", "--model", "student-t", "--out", "o", "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let m = (try json("o/report.json")["models"] as! [[String: Any]])[0]
+        XCTAssertEqual(m["w"] as! Double, 2, accuracy: 1e-9)
+        let bound = (m["approximation"] as! [String: Any])["max_log_likelihood_error"] as! Double
+        XCTAssertTrue(bound.isFinite)
+    }
 }
