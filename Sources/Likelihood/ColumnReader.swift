@@ -47,6 +47,7 @@ public enum ColumnReader {
         var readSoFar = 0
         var first = true
         var reserved = false
+        var retryAt = 0
         while true {
             // read(upToCount:) reports a read error (EIO) as an error; readData traps on one.
             let block: Data
@@ -65,6 +66,10 @@ public enum ColumnReader {
                 first = false
                 if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { buffer.removeFirst(3) }
             }
+            // A record longer than a block (one huge field) is parsed again only once the
+            // buffer has doubled, so that reading it stays linear instead of rescanning the
+            // whole buffer after every block.
+            if !final && buffer.count < retryAt { progress(readSoFar, total); continue }
             let consumed: Int
             do {
                 consumed = try buffer.withUnsafeBufferPointer { try state.consumeInParallel($0, final: final) }
@@ -72,6 +77,7 @@ public enum ColumnReader {
                 throw locate(path: path, source: source, wanted: wanted)
             }
             buffer.removeFirst(consumed)
+            retryAt = consumed == 0 ? 2 * buffer.count : 0
             if !reserved && state.rows > 0 && consumed > 0 {
                 // Room for the whole file's rows at the first block's bytes per row (2 %
                 // over), so that the columns are not copied as they grow. At most 2²⁷ rows:

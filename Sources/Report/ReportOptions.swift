@@ -107,14 +107,18 @@ extension ReportOptions {
         comparisons.indices.map { $0 == 0 ? "comparison" : "comparison-\($0 + 1)" }
     }
 
-    /// Each model's unique name: its config `name` or its kind, with "-2", "-3", … when repeated.
+    /// Each model's unique name: its config `name`, or its kind with "-2", "-3", … when that
+    /// is taken (by an earlier model or by any model's own name, so that an unnamed linear
+    /// model never takes the "linear-2" a config gave another one).
     public var modelNames: [String] {
-        var used: [String: Int] = [:]
+        var taken = Set(models.compactMap(\.name))
         return models.map { request in
-            let base = request.name ?? request.kind.rawValue
-            let count = (used[base] ?? 0) + 1
-            used[base] = count
-            return count == 1 ? base : "\(base)-\(count)"
+            if let name = request.name { return name }
+            let base = request.kind.rawValue
+            var candidate = base, k = 1
+            while taken.contains(candidate) { k += 1; candidate = "\(base)-\(k)" }
+            taken.insert(candidate)
+            return candidate
         }
     }
 

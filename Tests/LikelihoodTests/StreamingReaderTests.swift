@@ -187,4 +187,16 @@ final class StreamingReaderTests: XCTestCase {
             }
         }
     }
+
+    /// A field far longer than a block (here 4 MB in 64-byte blocks: 65,536 blocks) is read
+    /// once the buffer has doubled enough, not rescanned after every block (which took
+    /// 65,536 scans of up to 4 MB each); its row and the rows around it come out right.
+    func testAFieldLongerThanManyBlocksIsReadInOnePassPerDoubling() throws {
+        let long = String(repeating: "z", count: 4 << 20)
+        let path = write("x,y,note\n1,2,a\n3,4,\(long)\n5,7,b\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let d = try ColumnReader.read(path: path, source: "t.csv", columns: ["x", "y"], blockSize: 64)
+        XCTAssertEqual(try d.numbers("x"), [1, 3, 5])
+        XCTAssertEqual(try d.numbers("y"), [2, 4, 7])
+    }
 }

@@ -288,4 +288,15 @@ final class TrustMessageTests: CLITestCase {
         let bound = (m["approximation"] as! [String: Any])["max_log_likelihood_error"] as! Double
         XCTAssertTrue(bound.isFinite)
     }
+
+    /// A config model named "linear-2" beside two unnamed linear models: three distinct names
+    /// and three sets of figure files.
+    func testGeneratedNamesNeverClashWithGivenOnes() throws {
+        write("c.json", #"{"models": [{"model": "linear"}, {"model": "linear", "name": "linear-2"}, {"model": "linear"}]}"#)
+        let r = try run(["--config", "c.json", "--out", "o", "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let names = (try json("o/report.json")["models"] as! [[String: Any]]).map { $0["name"] as! String }
+        XCTAssertEqual(names, ["linear", "linear-2", "linear-3"])
+        for name in names { XCTAssertTrue(fm.fileExists(atPath: path("o/figures/\(name)-fit.png")), name) }
+    }
 }
