@@ -79,8 +79,8 @@ public enum ConfigFile {
             let name = try string("name", default: nil)
             if let name {
                 // The name becomes part of file names and page anchors: keep it to a safe alphabet.
-                let allowed = name.unicodeScalars.allSatisfy { ($0.isASCII && CharacterSet.alphanumerics.contains($0)) || $0 == "-" || $0 == "_" }
-                guard allowed, name.count <= 64, name.first.map({ $0.isLetter }) == true else {
+                // The partials' alphabet (TemplateLoader.isValidName), starting with a letter.
+                guard TemplateLoader.isValidName(name), name.count <= 64, name.first.map({ $0.isLetter }) == true else {
                     throw ReportError("\(path): \(field).name: expected a name of letters, digits, '-' and '_' that starts with a letter (at most 64), got \(String(reflecting: String(name.prefix(80))))")
                 }
                 if requests.contains(where: { $0.name == name }) {

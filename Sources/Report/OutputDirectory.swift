@@ -193,14 +193,14 @@ enum OutputDirectory {
             let fields = line.split(separator: " ")
             guard fields.count > 4 else { continue }
             // Octal escapes (\040 for a space) in the path.
-            var path = "", bytes = Array(fields[4].utf8), i = 0, out: [UInt8] = []
+            let bytes = Array(fields[4].utf8)
+            var i = 0, out: [UInt8] = []
             while i < bytes.count {
                 if bytes[i] == UInt8(ascii: "\\"), i + 3 < bytes.count, let v = UInt8(String(decoding: bytes[(i + 1)...(i + 3)], as: UTF8.self), radix: 8) {
                     out.append(v); i += 4
                 } else { out.append(bytes[i]); i += 1 }
             }
-            path = String(decoding: out, as: UTF8.self)
-            points.insert(path)
+            points.insert(String(decoding: out, as: UTF8.self))
         }
         return points
     }
@@ -365,17 +365,17 @@ enum OutputDirectory {
         /// `OutputDirectory`); on failure the staging folder is deleted and the previous report
         /// is untouched.
         func commit() throws {
-            let (failure, folders, written) = writer.sync { () -> (Error?, [String], [String]) in
+            // The marker, listing what was written, goes last: a folder without it is no report.
+            let (failure, folders) = writer.sync { () -> (Error?, [String]) in
                 var failure = self.failure
                 if failure == nil {
                     do {
-                        try write(markerName, Array(OutputDirectory.marker(listing: self.written).utf8), record: false)
+                        try write(markerName, Array(OutputDirectory.marker(listing: written).utf8), record: false)
                         if unlink(root + "/" + stagingMarkerName) != 0 { throw SystemError(root + "/" + stagingMarkerName, errno) }
                     } catch { failure = error }
                 }
-                return (failure, self.folders, self.written)
+                return (failure, self.folders)
             }
-            _ = written
             ended = true
             defer { close(lock); register(false) }
             if let failure {
@@ -443,7 +443,7 @@ enum OutputDirectory {
             for kind in ["new", "old"] {
                 let prefix = ".\(name).\(kind)-"
                 guard entry.hasPrefix(prefix), !entry.dropFirst(prefix.count).isEmpty,
-                      entry.dropFirst(prefix.count).allSatisfy(\.isASCII), entry.dropFirst(prefix.count).allSatisfy(\.isNumber) else { continue }
+                      entry.dropFirst(prefix.count).allSatisfy({ $0.isASCII && $0.isNumber }) else { continue }
                 let path = parent + "/" + entry
                 var info = stat()
                 guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { continue }

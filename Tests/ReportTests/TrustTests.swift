@@ -112,14 +112,18 @@ final class TrustTests: CLITestCase {
         XCTAssertEqual(p.terminationReason, .exit)
     }
 
-    /// A folder that cannot be listed is not "empty" (only testable without root's override).
+    /// A folder that cannot be listed is not "empty". Root lists a mode-000 folder anyway, so
+    /// as root the tool runs as the user nobody (setpriv), for whom the folder is closed.
     func testUnreadableFolderIsNotTreatedAsEmpty() throws {
-        try XCTSkipIf(isRoot(), "root reads a mode-000 folder anyway, so the refusal cannot be provoked as root")
         try fm.createDirectory(atPath: path("locked"), withIntermediateDirectories: true)
         write("locked/precious.txt", "mine")
+        chmod(work.path, 0o755)
         chmod(path("locked"), 0)
         defer { chmod(path("locked"), 0o755) }
-        let r = try run(["--out", "locked", "--quiet"])
+        let r = isRoot()
+            ? try ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/setpriv"),
+                                    ["--reuid=65534", "--regid=65534", "--clear-groups", Self.binary.path, "--out", "locked", "--quiet"], in: work)
+            : try run(["--out", "locked", "--quiet"])
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.stderr.contains("cannot list the folder"), r.stderr)
         chmod(path("locked"), 0o755)
