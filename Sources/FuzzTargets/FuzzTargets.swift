@@ -112,20 +112,25 @@ public enum FuzzTargets {
         if valid {
             precondition(!name.contains("/") && !name.contains("..") && !name.hasPrefix("."), "a path passed as a name: \(name.debugDescription)")
         }
-        let recorder = Recorder()
-        let renderer = Renderer(loader: recorder, strictness: .strict)
-        renderer.isValidPartialName = PartialNames.isValid
-        renderer.dynamicPartialNames = ["figure", "checks"]
+        let allowed: Set<String> = ["figure", "checks"]
         let context: MustacheValue = ["column": .string(name)]
-        let braces = name.contains("}") || name.contains("{") || name.contains("=")
-        if !braces { do { _ = try renderer.render(Template(name: "fuzz", text: "{{> \(name)}}"), context) } catch { checkMessage(error) } }
-        do { _ = try renderer.render(Template(name: "fuzz", text: "{{>*column}}"), context) } catch { checkMessage(error) }
-        for asked in recorder.asked {
-            precondition(PartialNames.isValid(asked), "the loader was asked for \(asked.debugDescription)")
+        func asked(_ text: String) -> [String] {
+            let recorder = Recorder()
+            let renderer = Renderer(loader: recorder, strictness: .strict)
+            renderer.isValidPartialName = PartialNames.isValid
+            renderer.dynamicPartialNames = allowed
+            do { _ = try renderer.render(Template(name: "fuzz", text: text), context) } catch { checkMessage(error) }
+            return recorder.asked
         }
-        // The dynamic partial may only resolve to the two allowed names.
-        precondition(recorder.asked.allSatisfy { valid || ["figure", "checks"].contains($0) },
-                     "a name outside the allowed set reached the loader")
+        // Written directly (the tag's spaces trimmed), the loader sees the name only when it is valid.
+        if !(name.contains("}") || name.contains("{") || name.contains("=")) {
+            let direct = name.trimmingCharacters(in: .whitespacesAndNewlines)
+            precondition(asked("{{> \(name)}}").allSatisfy { PartialNames.isValid(direct) && $0 == direct },
+                         "an invalid name reached the loader: \(name.debugDescription)")
+        }
+        // Through the data, only when it is also one of the report's own names.
+        precondition(asked("{{>*column}}").allSatisfy { valid && allowed.contains(name) && $0 == name },
+                     "a data value chose a partial: \(name.debugDescription)")
     }
 
     /// The TeX to MathML converter, inline and display.
