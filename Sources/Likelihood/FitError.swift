@@ -9,6 +9,9 @@ public enum FitError: Error, Equatable, CustomStringConvertible {
     case perfectFit
     /// Student-t with ν held at or below 2/(n − 2): the likelihood is unbounded as s → 0.
     case studentTUnbounded(nu: Double, n: Int)
+    /// A search ran up a spike at a line through `points` of the rows, where the likelihood is
+    /// unbounded for every ν down to `nu` (the given ν, or the smallest searched).
+    case studentTSpike(points: Int, n: Int, nu: Double, fixed: Bool)
     case labelNotBinary(row: Int, value: Double)
     case singleClass(label: Int)
     case separation(Separation)
@@ -28,6 +31,11 @@ public enum FitError: Error, Equatable, CustomStringConvertible {
             return "x is constant (its spread is below 4 units in the last place of its size), so the slope is not identifiable (every line through the mean fits equally well)"
         case let .studentTUnbounded(nu, n):
             return "with ν held at \(shortNumber(nu)), at most 2/(n − 2) = \(String(format: "%.4g", 2 / Double(n - 2))) for n = \(n), the Student-t likelihood has no maximum: a line through two points with the scale s → 0 makes it rise without bound (log L grows like ((n − 2)ν − 2)·log(1/s)); hold ν above that or let it be estimated"
+        case let .studentTSpike(k, n, nu, fixed):
+            let bound = Double(k) / Double(n - k)
+            return "\(k) of the \(n) points lie exactly on one line, so the Student-t likelihood has no maximum"
+                + (fixed ? " with ν held at \(shortNumber(nu))" : " for ν down to \(shortNumber(nu)) (the smallest the fit searches)")
+                + ": with the scale s → 0 on that line log L grows like (k − (n − k)ν)·log(1/s), unbounded for ν ≤ k/(n − k) = \(String(format: "%.4g", bound)); hold ν above that with --nu"
         case .perfectFit:
             return "the points lie exactly on a line: every residual is 0, so the likelihood rises without bound as the noise scale goes to 0 and no noise model (Gaussian, Laplace or Student-t) has an MLE"
         case let .labelNotBinary(_, value):

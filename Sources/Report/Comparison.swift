@@ -41,6 +41,7 @@ enum Comparison {
     static func analyse(_ request: ComparisonRequest, dataset: Dataset, name: String, dropMissing: Bool,
                         known: [ModelKind: any LineFit] = [:]) throws -> ComparisonAnalysis {
         let (x, y, kept) = try dataset.pairedNumbers(request.x, request.y, dropMissing: dropMissing)
+        Timing.mark("\(name): comparing noise models on \(x.count) rows")
         var rows: [ComparisonAnalysis.Row] = []
         func attempt(_ kind: ModelKind, _ noise: String, _ loss: String, _ fit: () throws -> any LineFit) {
             do {
@@ -51,8 +52,10 @@ enum Comparison {
         }
         attempt(.linear, "Gaussian", "mean squared error") { try known[.linear] as? LinearFit ?? LinearGaussianModel.fit(x: x, y: y) }
         attempt(.laplace, "Laplace", "mean absolute error") { try known[.laplace] as? LaplaceFit ?? LaplaceModel.fit(x: x, y: y) }
+        Timing.mark("\(name): Laplace fitted")
         let lad = rows.first { $0.kind == .laplace }?.fit as? LaplaceFit
         attempt(.studentT, "Student-t", "Student-t loss") { try known[.studentT] as? StudentTFit ?? StudentTModel.fit(x: x, y: y, lad: lad) }
+        Timing.mark("\(name): Student-t fitted")
         if let k = rows.firstIndex(where: { $0.kind == .studentT }), let t = rows[k].fit as? StudentTFit {
             rows[k].loss = "Student-t loss, ν̂ = \(s(t.nu))"
             if t.nuAtUpperBound { rows[k].note = "ν̂ ran to the top of its range (\(s(StudentTModel.nuRange.1))): no heavier tails than Gaussian" }

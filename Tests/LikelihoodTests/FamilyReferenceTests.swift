@@ -198,7 +198,7 @@ final class FamilyReferenceTests: XCTestCase {
             x.append(xi)
             y.append(1 + 2 * xi + (k % 15 == 0 ? 40 * uniform() : z / (chi / 3).squareRoot()))
         }
-        let all = try StudentTModel.fit(x: x, y: y, sampleRows: Int.max)
+        let all = try StudentTModel.fit(x: x, y: y, sampleRows: Int.max, screenRows: Int.max)
         let sampled = try StudentTModel.fit(x: x, y: y, sampleRows: 5_000)
         XCTAssertEqual(sampled.searches.map { $0.sampleSteps > 0 }, [true, true])
         XCTAssertEqual(all.searches.map(\.sampleSteps), [0, 0])
@@ -225,7 +225,7 @@ final class FamilyReferenceTests: XCTestCase {
             y.append(1 + 2 * xi + (k % 10 == 0 ? 40 * (u - 0.5) : u - 0.5))
         }
         XCTAssertEqual(StudentTModel.sampleStride(n: x.count, sampleRows: 1_000), 20)
-        let all = try StudentTModel.fit(x: x, y: y, sampleRows: Int.max)
+        let all = try StudentTModel.fit(x: x, y: y, sampleRows: Int.max, screenRows: Int.max)
         let sampled = try StudentTModel.fit(x: x, y: y, sampleRows: 1_000)
         XCTAssertFalse(sampled.nuAtUpperBound)
         XCTAssertLessThan(all.nu, 3, "heavy tails")

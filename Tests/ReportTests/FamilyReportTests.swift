@@ -125,7 +125,9 @@ final class FamilyReportTests: CLITestCase {
         let r = try run(["--data", data, "--model", "student-t", "--no-compare", "--out", "h", "--quiet", "--progress"])
         XCTAssertEqual(r.status, 0, r.stderr)
         // --progress tells how far the long parts are: Newton steps, the binned surface.
-        XCTAssertTrue(r.stderr.contains("] Student-t: Newton step 1 from the least-squares line on 50000 rows"), r.stderr)
+        // Every start first on 5,000 of the rows (the line, throttled, shows the first notes).
+        XCTAssertTrue(r.stderr.contains("] Student-t: Newton step 1 from the least-squares line on 5000 rows"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("] Student-t: Newton step 1 from the line through rows "), r.stderr)
         XCTAssertTrue(r.stderr.contains("] Student-t: likelihood surface 100 % (100 of 100 columns over 50000 rows)"), r.stderr)
         let page = text("h/index.html")
         XCTAssertTrue(page.contains("computed from all 50"), "the caption says every row is used")
@@ -144,7 +146,11 @@ final class FamilyReportTests: CLITestCase {
         XCTAssertGreaterThan(bound, 0)
         XCTAssertLessThan(bound, 0.01, "far below the region's depth, χ²₂(0.95)/2 ≈ 3")
         XCTAssertTrue((approximation["method"] as? String)?.hasPrefix("every row;") ?? false)
-        XCTAssertNil(m["newton_steps_on_sample"], "50,000 rows are below the sample start's threshold")
+        // Every start screened on 5,000 rows (one per block of 10), none on the 200,000-row sample.
+        let steps = try XCTUnwrap(m["newton_steps_on_sample"] as? [String: Any])
+        XCTAssertEqual(steps["rows"] as? Int, 5_000)
+        XCTAssertNil(steps["then_rows"], "50,000 rows are below the sample start's threshold")
+        XCTAssertEqual((m["global_search"] as? [String: Any])?["screening_rows"] as? Int, 5_000)
     }
 
     /// The default page compares the noise models on built-in data with outliers: the table,

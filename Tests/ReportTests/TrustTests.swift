@@ -202,7 +202,12 @@ final class TrustMessageTests: CLITestCase {
         let r = try run(["--data", "d.csv", "--model", "student-t", "--nu", "0.2", "--out", "o"])
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.stderr.contains("at most 2/(n − 2) = 0.2 for n = 12"), r.stderr)
-        XCTAssertEqual(try run(["--data", "d.csv", "--model", "student-t", "--nu", "0.25", "--out", "o", "--quiet"]).status, 0)
+        // Above 2/(n − 2), but 3 (and 4) of these points lie on one line: unbounded up to 4/8.
+        let spike = try run(["--data", "d.csv", "--model", "student-t", "--nu", "0.25", "--out", "o"])
+        XCTAssertEqual(spike.status, 1)
+        XCTAssertTrue(spike.stderr.contains("3 of the 12 points lie exactly on one line, so the Student-t likelihood has no maximum with ν held at 0.25"), spike.stderr)
+        XCTAssertEqual(try run(["--data", "d.csv", "--model", "student-t", "--nu", "0.4", "--out", "o", "--quiet"]).status, 1)
+        XCTAssertEqual(try run(["--data", "d.csv", "--model", "student-t", "--nu", "0.6", "--out", "o", "--quiet"]).status, 0)
     }
 
     /// A PNG on disk that claims 10⁶ × 10⁶ pixels is judged from its header, never decoded;

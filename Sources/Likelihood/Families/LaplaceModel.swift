@@ -115,15 +115,25 @@ public enum LaplaceModel {
     }
 
     /// Σ|yᵢ − w xᵢ − b|, compensated. - Complexity: O(n).
+    /// Segments of rows are summed concurrently (compensated within each) and combined in
+    /// order, so the result does not depend on the number of cores.
     public static func sumAbsolute(_ line: Parameters, x: [Double], y: [Double]) -> Double {
-        var total = 0.0, c = 0.0
-        for i in x.indices {
-            let term = abs(y[i] - line.w * x[i] - line.b) - c
-            let next = total + term
-            c = (next - total) - term
-            total = next
-        }
-        return total
+        let (total, c) = ParallelSum.reduce(count: x.count, zero: (0.0, 0.0), { range -> (Double, Double) in
+            var total = 0.0, c = 0.0
+            for i in range {
+                let term = abs(y[i] - line.w * x[i] - line.b) - c
+                let next = total + term
+                c = (next - total) - term
+                total = next
+            }
+            return (total, c)
+        }, combine: { a, b in
+            // Two compensated sums: add b's total to a's, carrying both corrections.
+            let term = b.0 - (a.1 + b.1)
+            let next = a.0 + term
+            return (next, (next - a.0) - term)
+        })
+        return total - c
     }
 
     /// The mean absolute error of a line. - Complexity: O(n).
@@ -213,19 +223,37 @@ public enum LaplaceModel {
         }
         // One pass: the total weight, the weight below the bracket, and the pairs inside it
         // (with their rows, in row order).
+        // Segments of rows concurrently, each with its own sums and pairs, joined in order.
+        let segment = ParallelSum.segment
+        let pieces = (n + segment - 1) / segment
+        var parts = [(total: Double, below: Double, pairs: [Pair], rows: [Int])](repeating: (0, 0, [], []), count: pieces)
+        parts.withUnsafeMutableBufferPointer { out in
+            let base = out.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: pieces) { k in
+                var total = 0.0, below = 0.0
+                var pairs: [Pair] = [], rows: [Int] = []
+                for i in (k * segment)..<min(n, (k + 1) * segment) where x[i] != xp {
+                    let dx = x[i] - xp
+                    let slope = (y[i] - yp) / dx
+                    total += abs(dx)
+                    if slope < lo {
+                        below += abs(dx)
+                    } else if slope <= hi {
+                        pairs.append(Pair(slope: slope, weight: abs(dx)))
+                        rows.append(i)
+                    }
+                }
+                base[k] = (total, below, pairs, rows)
+            }
+        }
         work.pairs.removeAll(keepingCapacity: true)
         var rows: [Int] = []
         var total = 0.0, below = 0.0
-        for i in x.indices where x[i] != xp {
-            let dx = x[i] - xp
-            let slope = (y[i] - yp) / dx
-            total += abs(dx)
-            if slope < lo {
-                below += abs(dx)
-            } else if slope <= hi {
-                work.pairs.append(Pair(slope: slope, weight: abs(dx)))
-                rows.append(i)
-            }
+        for part in parts {
+            total += part.total
+            below += part.below
+            work.pairs.append(contentsOf: part.pairs)
+            rows.append(contentsOf: part.rows)
         }
         let inside = work.pairs.reduce(0) { $0 + $1.weight }
         let target = total / 2

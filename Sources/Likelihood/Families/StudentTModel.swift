@@ -19,15 +19,20 @@ public struct StudentTFit: LineFit {
     public var path: [Parameters]
     /// Covariance of (ŵ, b̂) from the observed information of all the free parameters.
     public var covariance: (ww: Double, wb: Double, bb: Double)
-    /// Every distinct local maximum the starts reached, best first.
+    /// Every distinct local maximum the starts reached on every row, best first.
     public var localMaxima: [StudentTModel.Optimum]
     /// ν reached its upper bound with the likelihood still rising: the data look Gaussian.
     public var nuAtUpperBound: Bool
-    /// Every start's search, in the order tried (least squares first).
+    /// The searches from the least-squares and the least-absolute-deviations lines (drawn on
+    /// the page), in that order.
     public var searches: [StudentTModel.Optimum]
     /// The least-absolute-deviations fit of the same data, one of the starts (a comparison of
     /// noise models on these data need not fit it again).
     public var leastAbsoluteDeviations: LaplaceFit?
+    /// What the global search over starts did.
+    public var globalSearch: StudentTModel.GlobalSearch
+    /// The start whose search reached the reported maximum.
+    public var bestStart: String
 
     public func logDensity(x: Double, y: Double) -> Double {
         let r = (y - w.estimate * x - b.estimate) / scale
@@ -57,8 +62,29 @@ public enum StudentTModel {
         public var iterations: Int
         /// The search's iterates of the line from this start.
         public var path: [Parameters]
-        /// How many of the steps ran on evenly spaced rows (`sampleSize`; 0: all on every row).
+        /// How many of the steps ran on fewer rows than all (the screening rows, then one row
+        /// per block of `sampleStride`; 0: all on every row).
         public var sampleSteps = 0
+        /// How many of the starts ended at this maximum.
+        public var reachedBy = 1
+    }
+
+    /// What the global search did.
+    public struct GlobalSearch: Equatable, Sendable {
+        /// Starts tried: the least-squares and least-absolute-deviations lines and the lines
+        /// through two points.
+        public var starts: Int
+        public var elementalStarts: Int
+        /// The rows every start ran on first (all rows up to `screenRows`).
+        public var screenRows: Int
+        /// Distinct maxima on the screening rows.
+        public var screeningMaxima: Int
+        /// Of them, refined on every row (0: the screening rows were all rows).
+        public var refined: Int
+        /// Searches that stopped without converging (left out of the maxima).
+        public var unconverged: Int
+        /// The smallest ν searched.
+        public var nuLowerBound: Double
     }
 
     /// Above this many rows each search takes its first steps on one row of every k (each at a
@@ -94,12 +120,33 @@ public enum StudentTModel {
         lgamma((nu + 1) / 2) - lgamma(nu / 2) - 0.5 * log(nu * Double.pi)
     }
 
-    /// - Parameter lad: the least-absolute-deviations fit of the same data, when the caller
-    ///   has it (one of the two starts).
-    ///   - sampleRows: above this many rows the first steps run on evenly spaced rows
-    ///     (`StudentTModel.sampleRows`; tests vary it).
+    /// How many lines through two data points (drawn with a fixed seed) start searches besides
+    /// the least-squares and least-absolute-deviations lines.
+    public static let elementalStarts = 40
+
+    /// Every start's search runs first on at most this many rows (one from each block, at a
+    /// seeded place); above it, the maxima found there are refined on every row.
+    public static let screenRows = 5_000
+
+    /// At most this many maxima of the screening rows are refined on every row.
+    public static let refinedMaxima = 4
+
+    /// The smallest ν searched at `n` rows: `nuRange.0`, or 3/(n − 2) when that is larger. Below
+    /// 2/(n − 2) a line through two points with s → 0 makes the likelihood unbounded; at
+    /// 3/(n − 2) it falls like log s there instead.
+    public static func nuLowerBound(n: Int) -> Double {
+        max(nuRange.0, 3 / Double(max(n - 2, 1)))
+    }
+
+    /// - Parameters:
+    ///   - lad: the least-absolute-deviations fit of the same data, when the caller has it (one
+    ///     of the starts).
+    ///   - sampleRows: above this many rows the refinement's first steps run on one row per
+    ///     block (`StudentTModel.sampleRows`; tests vary it).
+    ///   - screenRows, elementalStarts: the global search's screening rows and random lines.
     public static func fit(x: [Double], y: [Double], nu fixedNu: Double? = nil, lad known: LaplaceFit? = nil,
-                           sampleRows: Int = StudentTModel.sampleRows) throws -> StudentTFit {
+                           sampleRows: Int = StudentTModel.sampleRows, screenRows: Int = StudentTModel.screenRows,
+                           elementalStarts: Int = StudentTModel.elementalStarts) throws -> StudentTFit {
         guard x.count == y.count else { throw FitError.lengthMismatch(x: x.count, y: y.count) }
         let n = x.count
         guard n >= 4 || (fixedNu != nil && n >= 3) else { throw FitError.tooFewPoints(n: n, needed: fixedNu == nil ? 4 : 3) }
@@ -109,53 +156,149 @@ public enum StudentTModel {
         let ls = try LinearGaussianModel.fit(x: x, y: y)
         let lad = try known ?? LaplaceModel.fit(x: x, y: y)
         let mx = ls.statistics.meanX, my = ls.statistics.meanY
-        let xc = x.map { $0 - mx }, yc = y.map { $0 - my }
+        // The searches centre the rows on the fly: no centred copy of every row.
+        func xc(_ i: Int) -> Double { x[i] - mx }
+        func yc(_ i: Int) -> Double { y[i] - my }
+        let nuLow = fixedNu ?? nuLowerBound(n: n)
+        let bounds = fixedNu.map { (log($0), log($0)) } ?? (log(nuLow), log(nuRange.1))
         func centred(_ p: Parameters) -> Parameters { Parameters(w: p.w, b: p.b + p.w * mx - my) }
-        let starts: [(String, Parameters, Double, Double)] = [
-            ("least-squares", centred(Parameters(w: ls.w.estimate, b: ls.b.estimate)), ls.sigma2MLE.squareRoot(), fixedNu ?? 5),
-            ("least-absolute-deviations", centred(Parameters(w: lad.w.estimate, b: lad.b.estimate)), lad.scale, fixedNu ?? 1),
+
+        // The screening rows: every row up to screenRows, else one from each block.
+        let screenStride = sampleStride(n: n, sampleRows: screenRows)
+        let screened = screenStride > 1 ? RandomGenerator.onePerBlock(n: n, stride: screenStride, seed: 0x5C4E_E17) : Array(0..<n)
+        let sx = screened.map(xc), sy = screened.map(yc)
+
+        // The starts: least squares, least absolute deviations, and lines through two points.
+        var starts: [Start] = [
+            Start(name: "least-squares", line: centred(Parameters(w: ls.w.estimate, b: ls.b.estimate)), scale: ls.sigma2MLE.squareRoot(), nu: fixedNu ?? 5),
+            Start(name: "least-absolute-deviations", line: centred(Parameters(w: lad.w.estimate, b: lad.b.estimate)), scale: lad.scale, nu: fixedNu ?? 1),
         ]
-        var results: [Search] = []
-        let stride = sampleStride(n: n, sampleRows: sampleRows)
-        let picked = stride > 1 ? sampleRowIndices(n: n, stride: stride) : []
-        let sxc = picked.map { xc[$0] }, syc = picked.map { yc[$0] }
-        for (name, line, s, nu) in starts {
-            var theta = [line.w, line.b, log(s), log(nu)]
-            var early = Search(xc: sxc, yc: syc, theta: theta, freeNu: fixedNu == nil)
-            early.start = name
-            if stride > 1 {
-                early.run()
-                if early.theta.allSatisfy(\.isFinite) { theta = early.theta }
-            }
-            var search = Search(xc: xc, yc: yc, theta: theta, freeNu: fixedNu == nil)
-            search.start = name
-            search.run()
-            if stride > 1 {
-                search.path = early.path + search.path.dropFirst()
-                search.sampleSteps = early.iterations
-                search.iterations += early.iterations
-            }
-            search.start = name
-            results.append(search)
+        for (i, j) in elementalPairs(x: x, count: elementalStarts) {
+            let w = (yc(j) - yc(i)) / (xc(j) - xc(i))
+            let c = yc(i) - w * xc(i)
+            guard w.isFinite, c.isFinite else { continue }
+            // The scale of the residuals of the screening rows: 1.4826 × their median absolute value.
+            var r = zip(sx, sy).map { abs($1 - w * $0 - c) }.filter { $0 > 0 }
+            r.sort()
+            let s0 = r.isEmpty ? ls.sigma2MLE.squareRoot() : 1.4826 * r[r.count / 2]
+            guard s0 > 0, s0.isFinite else { continue }
+            starts.append(Start(name: "rows \(i + 1) and \(j + 1)", line: Parameters(w: w, b: c), scale: s0, nu: fixedNu ?? 1, elemental: true))
         }
-        let best = results.max { $0.ll < $1.ll }!
-        // Distinct maxima: lines more than 10⁻⁴ standard errors apart.
-        let cov = best.covariance()
-        let seW = cov.ww.squareRoot(), seB = cov.bb.squareRoot()
-        var maxima: [Search] = []
-        for r in results.sorted(by: { $0.ll > $1.ll }) {
-            let same = maxima.contains { abs($0.theta[0] - r.theta[0]) <= 1e-4 * seW && abs($0.theta[1] - r.theta[1]) <= 1e-4 * seB }
-            if !same { maxima.append(r) }
+
+        // 1. Every start on the screening rows.
+        // The searches are independent: both cores take them in turn (each writes its own slot).
+        var slots = [Search?](repeating: nil, count: starts.count)
+        slots.withUnsafeMutableBufferPointer { out in
+            let base = out.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: starts.count) { k in
+                let start = starts[k]
+                var search = Search(xc: sx, yc: sy, theta: [start.line.w, start.line.b, log(start.scale), log(start.nu)],
+                                    freeNu: fixedNu == nil, logNuBounds: bounds)
+                search.start = start.name
+                search.elemental = start.elemental
+                search.run()
+                base[k] = search
+            }
         }
+        var first = slots.map { $0! }
+        try refuseUnbounded(first, n: screenStride > 1 ? sx.count : n, nu: nuLow, fixed: fixedNu != nil)
+
+        // 2. Above screenRows: the distinct maxima of the screening rows, best first, that are
+        // not clearly below the best, refined on every row (through a larger sample first).
+        var results: [Search]
+        var screeningMaxima = 0
+        if screenStride > 1 {
+            let candidates = distinct(first.filter(\.converged).sorted { $0.ll > $1.ll })
+            screeningMaxima = candidates.count
+            var chosen: [Search] = []
+            if let top = candidates.first {
+                let topRows = top.rowLogDensities()
+                for c in candidates where chosen.count < refinedMaxima {
+                    if c.start == top.start { chosen.append(c); continue }
+                    // The mean per-row deficit against the best, and its standard error: a
+                    // maximum clearly lower on the screening rows (by 4 standard errors) is
+                    // left there; a close one may win on every row.
+                    let d = zip(topRows, c.rowLogDensities()).map { $0 - $1 }
+                    let mean = d.reduce(0, +) / Double(d.count)
+                    let sd = (d.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(d.count - 1, 1))).squareRoot()
+                    if mean <= 4 * sd / Double(d.count).squareRoot() { chosen.append(c) }
+                }
+            }
+            let stride = sampleStride(n: n, sampleRows: sampleRows)
+            let picked = stride > 1 ? sampleRowIndices(n: n, stride: stride) : []
+            let mxs = picked.map(xc), mys = picked.map(yc)
+            // A search finished on every row: through the larger sample first, when there is one.
+            func refine(_ s: Search) -> Search {
+                var theta = s.theta
+                var middle: Search?
+                if stride > 1 {
+                    var m = Search(xc: mxs, yc: mys, theta: theta, freeNu: fixedNu == nil, logNuBounds: bounds)
+                    m.start = s.start
+                    m.run()
+                    if m.theta.allSatisfy(\.isFinite) { theta = m.theta }
+                    middle = m
+                }
+                var full = Search(xc: x, yc: y, theta: theta, freeNu: fixedNu == nil, logNuBounds: bounds, offset: (mx, my))
+                full.start = s.start
+                full.elemental = s.elemental
+                full.reachedBy = s.reachedBy
+                full.run()
+                full.path = s.path + (middle?.path.dropFirst() ?? []) + full.path.dropFirst()
+                full.sampleSteps = s.iterations + (middle?.iterations ?? 0)
+                full.iterations += full.sampleSteps
+                return full
+            }
+                var refined = chosen.map(refine)
+            // The named starts' searches (the page draws them) come first. One that ended at a
+            // refined maximum of the screening rows shares its refinement (its own path, then
+            // that one's later steps) and is counted there already; any other is refined itself.
+            let (tw, tb) = tolerances(candidates.first ?? first[0])
+            var named: [Search] = []
+            for s in first.prefix(2) {
+                if let k = chosen.firstIndex(where: { $0.start == s.start }) {
+                    named.append(refined.remove(at: k))
+                    chosen.remove(at: k)
+                } else if s.converged, let k = chosen.firstIndex(where: { same($0, s, tw, tb) }) {
+                    var r = refined[k]
+                    let later = r.path.dropFirst(chosen[k].path.count)
+                    r.start = s.start
+                    r.elemental = false
+                    r.path = s.path + later
+                    r.sampleSteps = s.iterations + (r.sampleSteps - chosen[k].iterations)
+                    r.iterations = s.iterations + (r.iterations - chosen[k].iterations)
+                    r.reachedBy = 0
+                    named.append(r)
+                } else {
+                    var r = refine(s)
+                    r.reachedBy = candidates.first { same($0, s, tw, tb) }?.reachedBy ?? 1
+                    named.append(r)
+                }
+            }
+            results = named + refined
+            try refuseUnbounded(results, n: n, nu: nuLow, fixed: fixedNu != nil)
+        } else {
+            results = first
+        }
+        first.removeAll()
+
+        let ranked = results.filter(\.converged).sorted { $0.ll > $1.ll }
+        let best = ranked.first ?? results.max { $0.ll < $1.ll }!
+        let maxima = distinct(ranked.isEmpty ? [best] : ranked)
         func original(_ t: [Double]) -> Parameters { Parameters(w: t[0], b: t[1] + my - t[0] * mx) }
         func optimum(_ r: Search) -> Optimum {
             Optimum(start: r.start, line: original(r.theta), scale: exp(r.theta[2]), nu: fixedNu ?? exp(r.theta[3]),
-                    logLikelihood: r.ll, iterations: r.iterations, path: r.path.map(original), sampleSteps: r.sampleSteps)
+                    logLikelihood: r.ll, iterations: r.iterations, path: r.path.map(original), sampleSteps: r.sampleSteps,
+                    reachedBy: max(1, r.reachedBy))
         }
+        let cov = best.covariance()
         let vww = cov.ww, vwb = cov.wb - mx * cov.ww, vbb = cov.bb - 2 * mx * cov.wb + mx * mx * cov.ww
         let line = original(best.theta)
         let z = Distributions.normalQuantile975
         let nu = fixedNu ?? exp(best.theta[3])
+        var search = GlobalSearch(starts: starts.count, elementalStarts: starts.count - 2, screenRows: screenStride > 1 ? sx.count : n,
+                                  screeningMaxima: screeningMaxima, refined: screenStride > 1 ? results.count : 0,
+                                  unconverged: results.filter { !$0.converged }.count, nuLowerBound: nuLow)
+        if screenStride == 1 { search.screeningMaxima = maxima.count }
         return StudentTFit(n: n,
                            w: Coefficient(estimate: line.w, standardError: vww.squareRoot(), quantile: z, pValue: Distributions.normalTwoSidedP),
                            b: Coefficient(estimate: line.b, standardError: vbb.squareRoot(), quantile: z, pValue: Distributions.normalTwoSidedP),
@@ -164,7 +307,76 @@ public enum StudentTModel {
                            path: best.path.map { original($0) }, covariance: (vww, vwb, vbb),
                            localMaxima: maxima.map { optimum($0) },
                            nuAtUpperBound: fixedNu == nil && nu >= nuRange.1 * (1 - 1e-9),
-                           searches: results.map { optimum($0) }, leastAbsoluteDeviations: lad)
+                           searches: results.prefix(2).map { optimum($0) }, leastAbsoluteDeviations: lad,
+                           globalSearch: search, bestStart: best.start)
+    }
+
+    struct Start {
+        var name: String
+        var line: Parameters
+        var scale: Double
+        var nu: Double
+        var elemental = false
+    }
+
+    /// Searches grouped by where they ended (best first): two ends are one maximum when their
+    /// lines are within 10⁻⁶ of each other relative to the best's standard errors (or to
+    /// the coefficients, when those are not finite) and their log-likelihoods agree to 10⁻⁹.
+    /// Each kept search counts how many ended there.
+    static func distinct(_ ranked: [Search]) -> [Search] {
+        guard let top = ranked.first else { return [] }
+        let (tw, tb) = tolerances(top)
+        var kept: [Search] = []
+        for r in ranked {
+            if let k = kept.firstIndex(where: { same($0, r, tw, tb) }) {
+                kept[k].reachedBy += r.reachedBy
+            } else {
+                kept.append(r)
+            }
+        }
+        return kept
+    }
+
+    /// How far apart two ends' slopes and intercepts may be and still be one maximum.
+    static func tolerances(_ top: Search) -> (Double, Double) {
+        let cov = top.covariance()
+        let tw = cov.ww.isFinite && cov.ww > 0 ? 1e-6 * cov.ww.squareRoot() : 1e-9 * max(abs(top.theta[0]), 1e-300)
+        let tb = cov.bb.isFinite && cov.bb > 0 ? 1e-6 * cov.bb.squareRoot() : 1e-9 * max(abs(top.theta[1]), 1e-300)
+        return (tw, tb)
+    }
+
+    static func same(_ a: Search, _ b: Search, _ tw: Double, _ tb: Double) -> Bool {
+        abs(a.theta[0] - b.theta[0]) <= tw && abs(a.theta[1] - b.theta[1]) <= tb && abs(a.ll - b.ll) <= 1e-9 * max(1, abs(a.ll))
+    }
+
+    /// A search whose scale collapsed ran up a spike of the likelihood at a line through k of
+    /// the points: with (rows − k)·ν ≤ k it is unbounded there, and no maximum exists.
+    static func refuseUnbounded(_ searches: [Search], n: Int, nu: Double, fixed: Bool) throws {
+        for s in searches where s.collapsed {
+            let k = s.pointsOnLine()
+            if Double(n - k) * nu <= Double(k) { throw FitError.studentTSpike(points: k, n: n, nu: nu, fixed: fixed) }
+        }
+    }
+
+    /// `count` pairs of rows with different x, drawn with a fixed seed (the same data give the
+    /// same pairs); no pair twice.
+    static func elementalPairs(x: [Double], count: Int) -> [(Int, Int)] {
+        let n = x.count
+        guard n >= 2, count > 0 else { return [] }
+        var generator = RandomGenerator(seed: 0xE1E_4E47A1)
+        var pairs: [(Int, Int)] = []
+        var seen = Set<Int>()
+        var tries = 0
+        while pairs.count < count && tries < 20 * count {
+            tries += 1
+            let i = Int(generator.next() % UInt64(n)), j = Int(generator.next() % UInt64(n))
+            guard x[i] != x[j] else { continue }
+            let (a, b) = (min(i, j), max(i, j))
+            // Pairs are told apart by a key that cannot collide below 2³¹ rows.
+            let key = a &* 0x8000_0000 &+ b
+            if seen.insert(key).inserted { pairs.append((a, b)) }
+        }
+        return pairs
     }
 
     /// log L(w, b) with s and ν held at given values (the surfaces). - Complexity: O(n).
@@ -199,16 +411,51 @@ public enum StudentTModel {
         var converged = false
         var path: [[Double]] = []
         var hessian = [[Double]](repeating: [Double](repeating: 0, count: 4), count: 4)
+        /// log ν stays within these.
+        let logNuBounds: (Double, Double)
+        /// The start is a line through two points.
+        var elemental = false
+        /// How many starts ended at this maximum (`distinct` adds them up).
+        var reachedBy = 1
+        let startLogScale: Double
 
-        init(xc: [Double], yc: [Double], theta: [Double], freeNu: Bool) {
+        /// The rows are xc[i] − offset.0 and yc[i] − offset.1 (centred; the offsets are 0 when
+        /// the arrays hold centred values already).
+        let ox: Double, oy: Double
+
+        init(xc: [Double], yc: [Double], theta: [Double], freeNu: Bool, logNuBounds: (Double, Double), offset: (Double, Double) = (0, 0)) {
             self.xc = xc; self.yc = yc; self.theta = theta; self.freeNu = freeNu
-            self.theta[3] = min(max(theta[3], log(StudentTModel.nuRange.0)), log(StudentTModel.nuRange.1))
+            (ox, oy) = offset
+            self.logNuBounds = logNuBounds
+            self.theta[3] = min(max(theta[3], logNuBounds.0), logNuBounds.1)
+            startLogScale = theta[2]
+        }
+
+        /// Each row's log-density at the search's end.
+        func rowLogDensities() -> [Double] {
+            let s = exp(theta[2]), nu = exp(theta[3])
+            let constant = StudentTModel.logNormaliser(nu) - theta[2]
+            return zip(xc, yc).map { x, y in
+                let r = ((y - oy) - theta[0] * (x - ox) - theta[1]) / s
+                return constant - (nu + 1) / 2 * log1p(r * r / nu)
+            }
+        }
+
+        /// The rows on the end's line to rounding: |r| at most 64 units in the last place of
+        /// the terms it is computed from.
+        func pointsOnLine() -> Int {
+            zip(xc, yc).filter { x0, y0 in
+                let x = x0 - ox, y = y0 - oy
+                return abs(y - theta[0] * x - theta[1]) <= 64 * Double.ulpOfOne * (abs(y) + abs(theta[0] * x) + abs(theta[1]))
+            }.count
         }
 
         /// log L, its gradient and Hessian in θ. - Complexity: O(n).
         func evaluate(_ t: [Double], derivatives: Bool = true) -> (Double, [Double], [[Double]]) {
             let (w, c, lambda, tau) = (t[0], t[1], t[2], t[3])
             let s2 = exp(2 * lambda), nu = exp(tau)
+            let invS2 = 1 / s2, invNu = 1 / nu, nu1 = nu + 1, halfNu1 = (nu + 1) / 2
+            let (ox, oy) = (self.ox, self.oy)
             let n = Double(xc.count)
             // The 15 sums, over fixed blocks of rows merged in order: the same result whatever
             // the number of cores, and both cores busy at large n.
@@ -223,23 +470,26 @@ public enum StudentTModel {
                     var t8 = 0.0, t9 = 0.0, t10 = 0.0, t11 = 0.0, t12 = 0.0, t13 = 0.0, t14 = 0.0
                     xc.withUnsafeBufferPointer { xs in
                         yc.withUnsafeBufferPointer { ys in
+                            // One division per row: the terms share 1/(ν + q).
                             for i in (k * block)..<min(xs.count, (k + 1) * block) {
-                                let r = ys[i] - w * xs[i] - c
-                                let q = r * r / s2
-                                let a = nu + q
-                                t0 += log1p(q / nu)
+                                let x = xs[i] - ox
+                                let r = (ys[i] - oy) - w * x - c
+                                let q = r * r * invS2
+                                let qn = q * invNu
+                                t0 += log1p(qn)
                                 guard derivatives else { continue }
-                                let u = (nu + 1) / a
-                                let x = xs[i]
+                                let ia = 1 / (nu + q)
+                                let qa = q * ia
+                                let u = nu1 * ia
                                 t1 += u * r * x; t2 += u * r; t3 += u * q
-                                t4 += q / (nu * a)
-                                let kk = u * (2 * q / a - 1)
+                                t4 += qn * ia
+                                let kk = u * (2 * qa - 1)
                                 t5 += kk * x * x; t6 += kk * x; t7 += kk
-                                let m = 2 * u * (q / a - 1)
+                                let m = 2 * u * (qa - 1)
                                 t8 += m * r * x; t9 += m * r; t10 += m * q
-                                let d = (q - 1) / (a * a)
+                                let d = (q - 1) * ia * ia
                                 t11 += r * x * d; t12 += r * d; t13 += q * d
-                                t14 += q / (nu * a) - (nu + 1) / 2 * q * (2 * nu + q) / (nu * nu * a * a)
+                                t14 += qn * ia - halfNu1 * qn * (2 * nu + q) * invNu * ia * ia
                             }
                         }
                     }
@@ -269,12 +519,12 @@ public enum StudentTModel {
         }
 
         mutating func run() {
-            let bounds = (log(StudentTModel.nuRange.0), log(StudentTModel.nuRange.1))
+            let bounds = logNuBounds
             var (value, g, h) = evaluate(theta)
             path = [theta]
             while iterations < 500 {
                 iterations += 1
-                FitProgress.note("Student-t: Newton step \(iterations)\(start.isEmpty ? "" : " from the \(start) line") on \(xc.count) rows")
+                FitProgress.note("Student-t: Newton step \(iterations)\(start.isEmpty ? "" : elemental ? " from the line through \(start)" : " from the \(start) line") on \(xc.count) rows")
                 // Free coordinates: ν when estimated and not pushing against a bound.
                 var free = [0, 1, 2]
                 if freeNu && !((theta[3] >= bounds.1 && g[3] > 0) || (theta[3] <= bounds.0 && g[3] < 0)) { free.append(3) }
@@ -282,6 +532,16 @@ public enum StudentTModel {
                 var step = [Double](repeating: 0, count: 4)
                 if let solved = StudentTModel.choleskySolve(negH, free.map { g[$0] }) {
                     for (k, i) in free.enumerated() { step[i] = solved[k] }
+                    // At a maximum already: Newton's step (gain ½ gᵀ(−H)⁻¹g) is below what the
+                    // acceptance test would call no move, so taking it would cost a pass over
+                    // the rows for nothing.
+                    let gain = 0.5 * zip(free.map { g[$0] }, solved).map { $0 * $1 }.reduce(0, +)
+                    let scale = 1 + abs(theta.max { abs($0) < abs($1) }!)
+                    if gain <= 1e-14 * max(1, abs(value)) && step.allSatisfy({ abs($0) <= 1e-10 * scale }) {
+                        iterations -= 1
+                        converged = true
+                        break
+                    }
                 } else {
                     step = emStep()
                 }
@@ -316,23 +576,29 @@ public enum StudentTModel {
             hessian = h
         }
 
+        /// The scale ended below 10⁻⁹ of its start: the search may have run up a spike of the
+        /// likelihood at a line through some of the points (`refuseUnbounded` decides).
+        var collapsed: Bool { theta[2] < startLogScale - 20.7 }
+
         /// One EM step for (w, c, log s) with ν kept (always an ascent for fixed ν).
         func emStep() -> [Double] {
             let s2 = exp(2 * theta[2]), nu = exp(theta[3])
             var sw = 0.0, sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0
             for i in xc.indices {
-                let r = yc[i] - theta[0] * xc[i] - theta[1]
+                let xi = xc[i] - ox, yi = yc[i] - oy
+                let r = yi - theta[0] * xi - theta[1]
                 let u = (nu + 1) / (nu + r * r / s2)
-                sw += u; sx += u * xc[i]; sy += u * yc[i]; sxx += u * xc[i] * xc[i]; sxy += u * xc[i] * yc[i]
+                sw += u; sx += u * xi; sy += u * yi; sxx += u * xi * xi; sxy += u * xi * yi
             }
             let mxw = sx / sw, myw = sy / sw
             let w = (sxy - sw * mxw * myw) / (sxx - sw * mxw * mxw)
             let c = myw - w * mxw
             var ss = 0.0
             for i in xc.indices {
-                let r0 = yc[i] - theta[0] * xc[i] - theta[1]
+                let xi = xc[i] - ox, yi = yc[i] - oy
+                let r0 = yi - theta[0] * xi - theta[1]
                 let u = (nu + 1) / (nu + r0 * r0 / s2)
-                let r = yc[i] - w * xc[i] - c
+                let r = yi - w * xi - c
                 ss += u * r * r
             }
             return [w - theta[0], c - theta[1], 0.5 * log(ss / Double(xc.count)) - theta[2], 0]
@@ -340,7 +606,7 @@ public enum StudentTModel {
 
         /// Covariance of (w, c) from the inverse of −H over the free parameters.
         func covariance() -> (ww: Double, wb: Double, bb: Double) {
-            let bounds = (log(StudentTModel.nuRange.0), log(StudentTModel.nuRange.1))
+            let bounds = logNuBounds
             let free = freeNu && theta[3] > bounds.0 && theta[3] < bounds.1 ? [0, 1, 2, 3] : [0, 1, 2]
             let negH = free.map { i in free.map { j in -hessian[i][j] } }
             guard let c0 = StudentTModel.choleskySolve(negH, [1] + [Double](repeating: 0, count: free.count - 1)),

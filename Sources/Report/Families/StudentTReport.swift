@@ -56,7 +56,7 @@ enum StudentTReport: FamilyReport {
         }
         var m = ModelAnalysis(family: self, name: name, request: request, source: source, x: x, y: y, fit: fit)
         m.newton = fit.path
-        Timing.mark("\(name): Newton–Raphson from both starts done")
+        Timing.mark("\(name): Newton–Raphson from \(fit.globalSearch.starts) starts done")
         let binned = x.count > surfaceRows
         // The 95 % region of (w, b) with s and ν held at their estimates, traced on a grid.
         let depth = Distributions.chiSquared2Quantile(0.95) / 2
@@ -64,8 +64,9 @@ enum StudentTReport: FamilyReport {
         let hw = (c * fit.covariance.ww).squareRoot(), hb = (c * fit.covariance.bb).squareRoot()
         let box = [Parameters(w: fit.w.estimate - 2 * hw, b: fit.b.estimate - 2 * hb), Parameters(w: fit.w.estimate + 2 * hw, b: fit.b.estimate + 2 * hb)]
         let top = StudentTModel.logLikelihood(fit.line, scale: fit.scale, nu: fit.nu, x: x, y: y)
-        // One window for all three surfaces: the Wald box, both starts and every maximum.
-        let starts = fit.searches.flatMap { [$0.path.first!, $0.line] } + fit.localMaxima.map(\.line)
+        // One window for all three surfaces: the Wald box, the least-squares and
+        // least-absolute-deviations starts and ends, and the next two maxima.
+        let starts = fit.searches.flatMap { [$0.path.first!, $0.line] } + fit.localMaxima.prefix(3).map(\.line)
         let window = ModelAnalysis.window(around: starts + box, padding: 0.15)
         let grid: SurfaceGrid
         var binnedError: Double?
@@ -159,7 +160,7 @@ enum StudentTReport: FamilyReport {
         f.marks.append(.heatmap(Heatmap(x: grid.w, y: grid.b, values: grid.values, range: (floor, 0), smooth: true)))
         f.marks.append(.line(points: m.region.map { Point($0.w, $0.b) }, color: .white, width: 2.2, dash: [],
                              label: "95 % region (s, ν held)"))
-        for (k, other) in fit.localMaxima.dropFirst().enumerated() {
+        for (k, other) in fit.localMaxima.dropFirst().filter({ inside($0.line, d.window) }).enumerated() {
             f.marks.append(.point(Point(other.line.w, other.line.b), shape: .diamond, color: .white, size: 11,
                                   label: k == 0 ? "another local maximum (its own s, ν)" : nil))
         }
@@ -169,18 +170,18 @@ enum StudentTReport: FamilyReport {
         f.colorbar = Colorbar(range: (floor, 0), label: "log <i>L</i>(<i>w</i>, <i>b</i>) − log <i>L̂</i>", marks: [(-m.regionDepth, .white)])
         f.accessibleTitle = "\(m.name): Student-t log-likelihood over slope and intercept"
         let maxima = fit.localMaxima.count
+        let drawn = fit.localMaxima.dropFirst().filter { inside($0.line, d.window) }.count
         let alt = "Heatmap of the Student-t log-likelihood with s = \(s(fit.scale)) and ν = \(s(fit.nu)) held at their estimates, over w from \(s(d.window.w.0)) to \(s(d.window.w.1)) and b from \(s(d.window.b.0)) to \(s(d.window.b.1)). "
             + "The maximum is at w = \(s(m.w, 4)), b = \(s(m.b, 4)) (star)"
             + "; the least-squares line is marked by a square. "
-            + (maxima > 1 ? "The searches found \(maxima) separate local maxima." : "Both searches reached the same maximum.")
+            + (maxima > 1 ? "The searches found \(maxima) separate local maxima; \(Narrative.count(drawn)) of the others lie in this window (diamonds)." : "All the searches reached the same maximum.")
         let caption = "The Student-t log-likelihood of every line, with s and ν held at their estimates, relative to its maximum"
             + (d.binnedError.map { ", computed from all \(Narrative.count(m.n)) rows with each slope's residuals binned, which keeps it within \(s($0, 2)) of the exact log-likelihood everywhere on the grid (the region lies \(s(m.regionDepth, 3)) below the peak)" } ?? "")
             + ". The white curve is the 95 % likelihood-ratio region with s and ν fixed (a little narrower than with them free). "
             + "The window reaches the least-squares line (square), to show how far the outliers pull it. "
-            + (maxima > 1 ? "The likelihood has more than one peak: the searches from the least-squares and the least-absolute-deviations lines ended at different local maxima ("
-                              + fit.localMaxima.map { "log L = \(s($0.logLikelihood, 7)) with s = \(s($0.scale)), ν = \(s($0.nu))" }.joined(separator: "; ")
-                              + "), and the report shows the higher. This slice holds s and ν at the higher one's values, so the other (diamond), which has its own, need not be a peak on it."
-                          : "Both searches, from the least-squares and from the least-absolute-deviations line, climbed to the same peak.")
+            + (maxima > 1 ? "The likelihood has \(maxima) separate peaks among the ends of the \(fit.globalSearch.starts) searches, and the report shows the highest"
+                              + (drawn > 0 ? "; \(Narrative.count(drawn)) of the others lie in this window (diamonds). This slice holds s and ν at the highest one's values, so the others, which have their own, need not be peaks on it." : "; none of the others lies in this window.")
+                          : "All \(fit.globalSearch.starts) searches, from the least-squares, the least-absolute-deviations and \(fit.globalSearch.elementalStarts) lines through two points, climbed to the same peak.")
         return ReportFigure(name: "\(m.name)-likelihood", figure: f, caption: caption, altText: alt)
     }
 
@@ -205,11 +206,14 @@ enum StudentTReport: FamilyReport {
         }
         f.marks.append(.point(Point(m.w, m.b), shape: .star, color: .ink, size: 13, label: "MLE"))
         let minima = localMinima(grid)
+        let sameEnd = fit.searches.count == 2 && abs(fit.searches[0].logLikelihood - fit.searches[1].logLikelihood) <= 1e-9 * max(1, abs(fit.logLikelihood))
+        let elsewhere = fit.searches.contains { abs($0.logLikelihood - fit.logLikelihood) <= 1e-9 * max(1, abs(fit.logLikelihood)) }
+            ? "" : "Neither of them reaches the reported maximum (star), which the search from the line through \(fit.bestStart) found. "
         f.accessibleTitle = "\(m.name): Student-t loss contours with the searches"
         let alt = "Contour lines of the mean Student-t loss over w and b with s and ν at their estimates; the searches from the least-squares and least-absolute-deviations lines climb to "
-            + (fit.localMaxima.count > 1 ? "different optima" : "the same optimum") + " at w = \(s(m.w, 4)), b = \(s(m.b, 4)). The grid shows \(minima) local minim\(minima == 1 ? "um" : "a") in this window."
+            + (sameEnd ? "the same optimum" : "different optima") + "; the maximum is at w = \(s(m.w, 4)), b = \(s(m.b, 4)). The grid shows \(minima) local minim\(minima == 1 ? "um" : "a") in this window."
         return ReportFigure(name: "\(m.name)-contours", figure: f,
-                            caption: "The mean loss (ν+1)/2 · log(1 + r²/(ν s²)) over (w, b), with s and ν at their estimates (levels halve their height above the minimum from ring to ring), and the paths of the two searches (each step also moves s and ν, which this plane does not show). "
+                            caption: "The mean loss (ν+1)/2 · log(1 + r²/(ν s²)) over (w, b), with s and ν at their estimates (levels halve their height above the minimum from ring to ring), and the paths of the searches from the least-squares and least-absolute-deviations lines (each step also moves s and ν, which this plane does not show). " + elsewhere
                                 + (d.binnedError.map { "The loss comes from all \(Narrative.count(m.n)) rows with each slope's residuals binned, within \(s($0 / Double(m.n), 2)) of the exact mean loss everywhere on the grid. " } ?? "")
                                 + "Far from the line a residual's loss grows only like its logarithm and bends down: \(Narrative.count(d.beyondInflection)) of the points lie beyond |r| = s√ν = \(s(fit.scale * fit.nu.squareRoot())), where their loss is concave, so the total need not be convex. "
                                 + (minima > 1 ? "On this grid it has \(minima) local minima." : "On this grid it has a single minimum."),
@@ -245,11 +249,50 @@ enum StudentTReport: FamilyReport {
         return (w, b, ss / Double(x.count))
     }
 
+    static func inside(_ p: Parameters, _ window: (w: (Double, Double), b: (Double, Double))) -> Bool {
+        p.w >= window.w.0 && p.w <= window.w.1 && p.b >= window.b.0 && p.b <= window.b.1
+    }
+
+    /// The page's account of the global search: the starts, the maxima they reached, and the
+    /// two named searches.
+    static func searchText(_ fit: StudentTFit, n: Int) -> String {
+        let g = fit.globalSearch
+        let screened = g.screenRows < n
+        var text = "Newton's method ran from \(g.starts) starts: the least-squares line, the least-absolute-deviations line and \(Narrative.count(g.elementalStarts)) lines through two data points drawn with a fixed seed"
+        text += screened ? ", each first on \(Narrative.count(g.screenRows)) rows (one from each block of \(StudentTModel.sampleStride(n: n, sampleRows: StudentTModel.screenRows)) rows, at a seeded place). " : ". "
+        if screened {
+            text += g.screeningMaxima == 1 ? "On those rows every search ended at one maximum, which was then finished on every row"
+                : "On those rows they ended at \(Narrative.count(g.screeningMaxima)) distinct maxima; the \(Narrative.count(max(1, g.refined - 2))) not clearly below the best (by four standard errors of the mean difference per row) were finished on every row"
+            text += ", with the searches from the two named lines. "
+        }
+        let top = fit.localMaxima[0]
+        let best = "log L = \(s(top.logLikelihood, 8)) at w = \(s(top.line.w, 5)), b = \(s(top.line.b, 5)), s = \(s(top.scale, 4)), ν = \(s(top.nu, 4))"
+        if fit.localMaxima.count == 1 {
+            text += "Every converged search ended at the same maximum, \(best). Starts of every kind reaching one peak is strong evidence, not proof, that it is the global maximum. "
+        } else {
+            let ends = screened ? "the searches finished on every row" : "the searches"
+            text += "\(ends.prefix(1).uppercased())\(ends.dropFirst()) ended at \(Narrative.count(fit.localMaxima.count)) distinct local maxima. The highest, \(best), was reached from \(Narrative.count(top.reachedBy)) of the starts; "
+            let others = fit.localMaxima.dropFirst().prefix(4).map { "log L = \(s($0.logLikelihood, 7)) at w = \(s($0.line.w, 4)), ν = \(s($0.nu, 3)) (\(Narrative.count($0.reachedBy)) start\($0.reachedBy == 1 ? "" : "s"))" }
+            let rest = fit.localMaxima.count - 1 - others.count
+            text += "the next \(others.count == 1 ? "is" : "are") \(others.joined(separator: "; "))\(rest > 0 ? ", and \(Narrative.count(rest)) lower" : ""). The report shows the highest; no finite set of starts can prove that it is the highest of all. "
+        }
+        if g.unconverged > 0 { text += "\(Narrative.count(g.unconverged)) of the searches stopped without converging and are left out. " }
+        let named = fit.searches.map {
+            "from the \($0.start) line Newton reached log L = \(s($0.logLikelihood, 8)) in \(Narrative.count($0.iterations)) step\($0.iterations == 1 ? "" : "s")"
+                + ($0.sampleSteps > 0 ? " (the first \(Narrative.steps($0.sampleSteps)) on fewer rows, the last \(Narrative.steps($0.iterations - $0.sampleSteps)) on every row)" : "")
+        }.joined(separator: "; ")
+        text += "\(named.prefix(1).uppercased())\(named.dropFirst())."
+        if !fit.nuFixed && g.nuLowerBound > StudentTModel.nuRange.0 {
+            text += " ν is searched from \(s(g.nuLowerBound, 3)) = 3/(n − 2) up: below 2/(n − 2) a line through two points with s → 0 would make the likelihood unbounded."
+        }
+        return text
+    }
+
     static func summary(_ m: ModelAnalysis) -> [String] {
         let f = fitted(m)
         let p = { (v: Double) in NumberFormat.plain(v, 6) }
         return ["log-likelihood \(p(f.logLikelihood))  AIC \(p(f.aic))  BIC \(p(f.bic))  s \(p(f.scale))  ν \(p(f.nu))\(f.nuFixed ? " (fixed)" : "")",
-                "Newton from \(f.searches.count) starts: \(f.localMaxima.count == 1 ? "one maximum" : "\(f.localMaxima.count) different local maxima (the higher is reported)"), \(f.converged ? "converged" : "NOT converged")"]
+                "Newton from \(f.globalSearch.starts) starts: \(f.localMaxima.count == 1 ? "one maximum" : "\(f.localMaxima.count) different local maxima (the highest is reported)"), \(f.converged ? "converged" : "NOT converged")"]
     }
 
     static func page(_ m: ModelAnalysis, _ page: inout ModelPage) {
@@ -259,7 +302,7 @@ enum StudentTReport: FamilyReport {
                                       : "AIC = 2k − 2 log L with k = 4 parameters (w, b, s and ν)")
         page["statisticsAfter"] = [["term": "scale $\\hat s$", "value": f(fit.scale, 5)],
                                    ["term": "degrees of freedom $\\hat\\nu$", "value": .string("\(NumberFormat.significant(fit.nu, 4))\(fit.nuFixed ? " (given)" : "")")],
-                                   ["term": "method", "value": .string("Newton from \(fit.searches.count) starts, \(fit.converged ? "converged" : "<strong>not converged</strong>")")]]
+                                   ["term": "method", "value": .string("Newton from \(fit.globalSearch.starts) starts, \(fit.converged ? "converged" : "<strong>not converged</strong>")")]]
         page.tex["scale"] = .string(NumberFormat.tex(fit.scale, 5))
         page.tex["nu"] = .string(NumberFormat.tex(fit.nu, 4))
         let down = details(m).downWeighted
@@ -269,13 +312,7 @@ enum StudentTReport: FamilyReport {
               : "tails only a little heavier than Gaussian noise (as ν grows, t noise becomes Gaussian). "
         text += "\(Narrative.count(down)) of the \(Narrative.count(m.n)) points weigh less than one half in the fit."
         page["nuText"] = .string(text)
-        let searches = fit.searches.map {
-            "from the \($0.start) line Newton reached log L = \(s($0.logLikelihood, 8)) in \($0.iterations) steps"
-                + ($0.sampleSteps > 0 ? " (the first \(Narrative.steps($0.sampleSteps)) on \(Narrative.count(StudentTModel.sampleSize(n: m.n))) rows, one from each block of \(StudentTModel.sampleStride(n: m.n)) at a seeded random place; the last \(Narrative.steps($0.iterations - $0.sampleSteps)) on every row)" : "")
-        }.joined(separator: "; ")
-        page["searchText"] = .string(fit.localMaxima.count > 1
-            ? "The log-likelihood has more than one local maximum here: \(searches). The report shows the higher; no local search can prove that it is the highest of all."
-            : "\(searches.prefix(1).uppercased())\(searches.dropFirst()). Both starts end at the same maximum; with a non-convex loss that is evidence, not proof, that it is the global one.")
+        page["searchText"] = .string(searchText(fit, n: m.n))
         page["sampleText"] = d.binnedError.map { .string("With more than \(Narrative.count(surfaceRows)) rows the surfaces are computed from every row with each slope's residuals binned (bins at most s/\(Int(StudentTSurface.binsPerUnit)) wide near the window, wider in the tails, each keeping its first three moments), one pass over the rows per column of the grid instead of one per grid point: the log-likelihood drawn is within \(s($0, 2)) of the exact one everywhere. The estimates use every row exactly.") } ?? .bool(false)
         page.check("log L(ŵ, b̂, ŝ, ν̂) summed point by point, and as the search computed it", "Σ log t(yᵢ; ŵxᵢ + b̂, ŝ, ν̂)", "log L",
                    fit.summedLogDensity(x: m.x, y: m.y), fit.logLikelihood)
@@ -290,7 +327,9 @@ enum StudentTReport: FamilyReport {
         let f = fitted(m)
         var out: [String] = []
         if f.localMaxima.count > 1 {
-            out.append("\(m.name): the Student-t likelihood has \(f.localMaxima.count) local maxima from the starts tried (log L \(f.localMaxima.map { NumberFormat.plain($0.logLikelihood, 8) }.joined(separator: " and "))); the page reports the higher")
+            let shown = f.localMaxima.prefix(3).map { NumberFormat.plain($0.logLikelihood, 8) }
+            let more = f.localMaxima.count - shown.count
+            out.append("\(m.name): the Student-t likelihood has \(f.localMaxima.count) local maxima among the ends of \(f.globalSearch.starts) searches (log L \(shown.joined(separator: ", "))\(more > 0 ? " and \(more) lower" : "")); the page reports the highest")
         }
         if !f.converged { out.append("\(m.name): Newton's method did not converge; the estimates may be inaccurate.") }
         return out
@@ -298,20 +337,26 @@ enum StudentTReport: FamilyReport {
 
     static func json(_ m: ModelAnalysis, _ o: inout [String: JSON]) {
         let f = fitted(m), d = details(m)
-        o["method"] = .string("Newton-Raphson on (w, b, log s, log nu) with exact derivatives, EM steps where the Hessian is not negative definite; starts: least squares, least absolute deviations")
+        o["method"] = .string("Newton-Raphson on (w, b, log s, log nu) with exact derivatives, EM steps where the Hessian is not negative definite; starts: least squares, least absolute deviations and \(f.globalSearch.elementalStarts) lines through two points drawn with a fixed seed")
         o["scale"] = .number(f.scale)
         o["nu"] = .number(f.nu)
         o["nu_fixed"] = .bool(f.nuFixed)
         o["down_weighted_points"] = .int(d.downWeighted)
         o["local_maxima"] = .array(f.localMaxima.map {
             .object(["start": .string($0.start), "w": .number($0.line.w), "b": .number($0.line.b), "scale": .number($0.scale), "nu": .number($0.nu),
-                     "log_likelihood": .number($0.logLikelihood)])
+                     "log_likelihood": .number($0.logLikelihood), "starts_reaching": .int($0.reachedBy)])
         })
+        let g = f.globalSearch
+        o["global_search"] = .object(["starts": .int(g.starts), "elemental_starts": .int(g.elementalStarts), "screening_rows": .int(g.screenRows),
+                                      "screening_maxima": .int(g.screeningMaxima), "refined_on_every_row": .int(g.refined),
+                                      "unconverged": .int(g.unconverged), "nu_lower_bound": .number(g.nuLowerBound)])
         o["confidence_region"] = .object(["kind": .string("likelihood-ratio with s and nu held at their estimates"), "confidence": .number(0.95)])
-        if m.n > StudentTModel.sampleRows {
-            // The first Newton steps of each start ran on one row per block; the last on all.
-            o["newton_steps_on_sample"] = .object(["rows": .int(StudentTModel.sampleSize(n: m.n)),
-                                                   "steps": .array(f.searches.map { .int($0.sampleSteps) })])
+        if f.globalSearch.screenRows < m.n {
+            // The first Newton steps of each start ran on fewer rows; the last on all.
+            // rows: the screening rows; then_rows: one per block of sampleStride, above sampleRows.
+            var steps: [String: JSON] = ["rows": .int(f.globalSearch.screenRows), "steps": .array(f.searches.map { .int($0.sampleSteps) })]
+            if m.n > StudentTModel.sampleRows { steps["then_rows"] = .int(StudentTModel.sampleSize(n: m.n)) }
+            o["newton_steps_on_sample"] = .object(steps)
         }
         if let error = d.binnedError {
             o["approximation"] = .object(["applies_to": .array(["figures", "confidence_region"].map(JSON.string)),
