@@ -530,8 +530,11 @@ public enum StudentTModel {
                 if freeNu && !((theta[3] >= bounds.1 && g[3] > 0) || (theta[3] <= bounds.0 && g[3] < 0)) { free.append(3) }
                 let negH = free.map { i in free.map { j in -h[i][j] } }
                 var step = [Double](repeating: 0, count: 4)
+                var fallbacks: [[Double]] = []
+                var newton = false
                 if let solved = StudentTModel.choleskySolve(negH, free.map { g[$0] }) {
                     for (k, i) in free.enumerated() { step[i] = solved[k] }
+                    newton = true
                     // At a maximum already: Newton's step (gain ½ gᵀ(−H)⁻¹g) is below what the
                     // acceptance test would call no move, so taking it would cost a pass over
                     // the rows for nothing.
@@ -543,11 +546,20 @@ public enum StudentTModel {
                         break
                     }
                 } else {
-                    step = emStep()
+                    // −H is not positive definite here: a Levenberg–Marquardt step over every
+                    // free coordinate (ν too, which an EM step would leave where it is), and
+                    // the EM step if that one does not climb.
+                    if let lm = StudentTModel.levenbergMarquardt(negH, free.map { g[$0] }) {
+                        for (k, i) in free.enumerated() { step[i] = lm[k] }
+                        fallbacks = [emStep()]
+                    } else {
+                        step = emStep()
+                    }
                 }
                 var accepted = false
                 var t = 1.0
-                for _ in 0..<50 {
+                for attempt in 0..<(50 * (1 + fallbacks.count)) {
+                    if attempt > 0 && attempt % 50 == 0 { step = fallbacks[attempt / 50 - 1]; t = 1; newton = false }
                     var trial = theta
                     for i in 0..<4 { trial[i] += t * step[i] }
                     trial[3] = min(max(trial[3], bounds.0), bounds.1)
@@ -562,18 +574,34 @@ public enum StudentTModel {
                         (value, g, h) = full ?? evaluate(theta)
                         path.append(theta)
                         accepted = true
-                        if gain <= 1e-13 * max(1, abs(value)) && moved <= 1e-9 * (1 + abs(theta.max { abs($0) < abs($1) }!)) {
+                        // Only a Newton step that no longer moves means a maximum: the other
+                        // steps can be short far from one.
+                        if newton && gain <= 1e-13 * max(1, abs(value)) && moved <= 1e-9 * (1 + abs(theta.max { abs($0) < abs($1) }!)) {
                             converged = true
                         }
                         break
                     }
                     t /= 2
                 }
-                if !accepted { converged = true }
-                if converged { break }
+                if !accepted || converged { break }
             }
             ll = value
             hessian = h
+            // A stop is a maximum only where −H is positive definite (over the coordinates not
+            // held at a bound) and Newton's step from it would gain next to nothing (10⁻¹² of
+            // |log L|: the step is then within about 10⁻⁵ of the maximum's own standard errors);
+            // a search stuck elsewhere (no step that climbs, EM on a saddle) has not converged.
+            do {
+                var free = [0, 1, 2]
+                if freeNu && !((theta[3] >= bounds.1 && g[3] > 0) || (theta[3] <= bounds.0 && g[3] < 0)) { free.append(3) }
+                let gf = free.map { g[$0] }
+                if let step = StudentTModel.choleskySolve(free.map { i in free.map { j in -h[i][j] } }, gf) {
+                    let gain = 0.5 * zip(gf, step).map { $0 * $1 }.reduce(0, +)
+                    converged = gain <= 1e-12 * max(1, abs(value))
+                } else {
+                    converged = false
+                }
+            }
         }
 
         /// The scale ended below 10⁻⁹ of its start: the search may have run up a spike of the
@@ -615,6 +643,25 @@ public enum StudentTModel {
             }
             return (c0[0], c0[1], c1[1])
         }
+    }
+
+    /// The Levenberg–Marquardt step (A + μD) x = b for a symmetric A that is not positive
+    /// definite, D the diagonal of |A| (floored), with the smallest μ among 10⁻⁶, 10⁻⁵, … that
+    /// makes the system positive definite: a direction of ascent, shading from Newton's toward
+    /// the scaled gradient as μ grows.
+    static func levenbergMarquardt(_ a: [[Double]], _ b: [Double]) -> [Double]? {
+        let k = b.count
+        let top = (0..<k).map { abs(a[$0][$0]) }.max() ?? 0
+        guard top.isFinite, top > 0 else { return nil }
+        let d = (0..<k).map { max(abs(a[$0][$0]), 1e-12 * top) }
+        var mu = 1e-6
+        while mu <= 1e12 {
+            var m = a
+            for i in 0..<k { m[i][i] += mu * d[i] }
+            if let x = choleskySolve(m, b) { return x }
+            mu *= 10
+        }
+        return nil
     }
 
     /// Solves A x = b for a symmetric positive definite A by Cholesky; nil when A is not

@@ -337,7 +337,7 @@ enum StudentTReport: FamilyReport {
 
     static func json(_ m: ModelAnalysis, _ o: inout [String: JSON]) {
         let f = fitted(m), d = details(m)
-        o["method"] = .string("Newton-Raphson on (w, b, log s, log nu) with exact derivatives, EM steps where the Hessian is not negative definite; starts: least squares, least absolute deviations and \(f.globalSearch.elementalStarts) lines through two points drawn with a fixed seed")
+        o["method"] = .string("Newton-Raphson on (w, b, log s, log nu) with exact derivatives, Levenberg-Marquardt steps (EM if they fail) where the Hessian is not negative definite, a stop counted as a maximum only where -H is positive definite; starts: least squares, least absolute deviations and \(f.globalSearch.elementalStarts) lines through two points drawn with a fixed seed")
         o["scale"] = .number(f.scale)
         o["nu"] = .number(f.nu)
         o["nu_fixed"] = .bool(f.nuFixed)
