@@ -308,4 +308,24 @@ final class TrustMessageTests: CLITestCase {
         XCTAssertEqual(names, ["linear", "linear-2", "linear-3"])
         for name in names { XCTAssertTrue(fm.fileExists(atPath: path("o/figures/\(name)-fit.png")), name) }
     }
+
+    /// MASS's mammals (brain ~ body): the page reports the best of the maxima, lists the
+    /// others, draws the search that found it, and never says the two named starts agree.
+    func testStudentTPageReportsTheGlobalMaximumOfAMultimodalLikelihood() throws {
+        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Corpus/Multimodal/mammals.csv")
+        let r = try run(["--data", corpus.path, "--x", "body", "--y", "brain", "--model", "student-t", "--out", "o"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let m = (try json("o/report.json")["models"] as! [[String: Any]]).first { $0["family"] as? String == "student_t" }!
+        XCTAssertEqual(m["log_likelihood"] as! Double, -332.34550848612776, accuracy: 1e-9 * 332.3)
+        let maxima = m["local_maxima"] as! [[String: Any]]
+        XCTAssertGreaterThan(maxima.count, 3)
+        XCTAssertEqual(maxima.first?["log_likelihood"] as? Double, m["log_likelihood"] as? Double)
+        XCTAssertEqual((m["global_search"] as! [String: Any])["starts"] as? Int, 42)
+        let page = text("o/index.html")
+        XCTAssertTrue(page.contains("distinct local maxima. The highest, log L = −332.34551"), "the page names the best maximum")
+        XCTAssertFalse(page.contains("Both starts end at the same maximum"))
+        XCTAssertTrue(page.contains("Neither of them reaches the reported maximum (star); the search from the line through rows"))
+        XCTAssertTrue(r.stderr.contains("local maxima among the ends of 42 searches"), r.stderr)
+    }
 }

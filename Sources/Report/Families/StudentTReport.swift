@@ -204,11 +204,17 @@ enum StudentTReport: FamilyReport {
             f.marks.append(.path(points: search.path.map { Point($0.w, $0.b) }, color: colors[k % 2],
                                  label: "Newton from the \(search.start) line (\(search.iterations) steps)"))
         }
-        f.marks.append(.point(Point(m.w, m.b), shape: .star, color: .ink, size: 13, label: "MLE"))
         let minima = localMinima(grid)
+        let reached = { (o: StudentTModel.Optimum) in abs(o.logLikelihood - fit.logLikelihood) <= 1e-9 * max(1, abs(fit.logLikelihood)) }
+        if !fit.searches.contains(where: reached) {
+            // The search that found the maximum, when neither named one did.
+            f.marks.append(.path(points: fit.path.map { Point($0.w, $0.b) }, color: Palette.vermillion,
+                                 label: "Newton from the line through \(fit.bestStart) (\(fit.iterations) steps)"))
+        }
+        f.marks.append(.point(Point(m.w, m.b), shape: .star, color: .ink, size: 13, label: "MLE"))
         let sameEnd = fit.searches.count == 2 && abs(fit.searches[0].logLikelihood - fit.searches[1].logLikelihood) <= 1e-9 * max(1, abs(fit.logLikelihood))
-        let elsewhere = fit.searches.contains { abs($0.logLikelihood - fit.logLikelihood) <= 1e-9 * max(1, abs(fit.logLikelihood)) }
-            ? "" : "Neither of them reaches the reported maximum (star), which the search from the line through \(fit.bestStart) found. "
+        let elsewhere = fit.searches.contains(where: reached)
+            ? "" : "Neither of them reaches the reported maximum (star); the search from the line through \(fit.bestStart), drawn too, found it. "
         f.accessibleTitle = "\(m.name): Student-t loss contours with the searches"
         let alt = "Contour lines of the mean Student-t loss over w and b with s and ν at their estimates; the searches from the least-squares and least-absolute-deviations lines climb to "
             + (sameEnd ? "the same optimum" : "different optima") + "; the maximum is at w = \(s(m.w, 4)), b = \(s(m.b, 4)). The grid shows \(minima) local minim\(minima == 1 ? "um" : "a") in this window."
