@@ -118,21 +118,23 @@ public enum LaplaceModel {
     /// Segments of rows are summed concurrently (compensated within each) and combined in
     /// order, so the result does not depend on the number of cores.
     public static func sumAbsolute(_ line: Parameters, x: [Double], y: [Double]) -> Double {
-        let (total, c) = ParallelSum.reduce(count: x.count, zero: (0.0, 0.0), { range -> (Double, Double) in
+        let (total, c) = x.withUnsafeBufferPointer { xs in y.withUnsafeBufferPointer { ys in
+          ParallelSum.reduce(count: xs.count, zero: (0.0, 0.0), { range -> (Double, Double) in
             var total = 0.0, c = 0.0
             for i in range {
-                let term = abs(y[i] - line.w * x[i] - line.b) - c
+                let term = abs(ys[i] - line.w * xs[i] - line.b) - c
                 let next = total + term
                 c = (next - total) - term
                 total = next
             }
             return (total, c)
-        }, combine: { a, b in
+          }, combine: { a, b in
             // Two compensated sums: add b's total to a's, carrying both corrections.
             let term = b.0 - (a.1 + b.1)
             let next = a.0 + term
             return (next, (next - a.0) - term)
-        })
+          })
+        } }
         return total - c
     }
 
@@ -227,23 +229,29 @@ public enum LaplaceModel {
         let segment = ParallelSum.segment
         let pieces = (n + segment - 1) / segment
         var parts = [(total: Double, below: Double, pairs: [Pair], rows: [Int])](repeating: (0, 0, [], []), count: pieces)
-        parts.withUnsafeMutableBufferPointer { out in
-            let base = out.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: pieces) { k in
-                var total = 0.0, below = 0.0
-                var pairs: [Pair] = [], rows: [Int] = []
-                for i in (k * segment)..<min(n, (k + 1) * segment) where x[i] != xp {
-                    let dx = x[i] - xp
-                    let slope = (y[i] - yp) / dx
-                    total += abs(dx)
-                    if slope < lo {
-                        below += abs(dx)
-                    } else if slope <= hi {
-                        pairs.append(Pair(slope: slope, weight: abs(dx)))
-                        rows.append(i)
+        x.withUnsafeBufferPointer { xs in
+            y.withUnsafeBufferPointer { ys in
+                parts.withUnsafeMutableBufferPointer { out in
+                    let base = out.baseAddress!
+                    DispatchQueue.concurrentPerform(iterations: pieces) { k in
+                        var total = 0.0, below = 0.0
+                        var pairs: [Pair] = [], rows: [Int] = []
+                        // Branch-free but for the few slopes inside the bracket (about half
+                        // fall below it, in no order a branch predictor could learn).
+                        for i in (k * segment)..<min(n, (k + 1) * segment) {
+                            let dx = xs[i] - xp
+                            let slope = (ys[i] - yp) / dx
+                            let weight = abs(dx)
+                            total += weight
+                            below += slope < lo ? weight : 0
+                            if slope >= lo && slope <= hi && dx != 0 {
+                                pairs.append(Pair(slope: slope, weight: weight))
+                                rows.append(i)
+                            }
+                        }
+                        base[k] = (total, below, pairs, rows)
                     }
                 }
-                base[k] = (total, below, pairs, rows)
             }
         }
         work.pairs.removeAll(keepingCapacity: true)
