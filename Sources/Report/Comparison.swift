@@ -73,33 +73,50 @@ enum Comparison {
     }
 
     /// The plain-words verdict, from the numbers.
+    /// A difference of AIC or BIC as prose gives it: three significant digits below 100, and
+    /// whole units above (40149, never "40100" beside 40149.47 in the table).
+    static func delta(_ v: Double) -> String { v >= 100 ? NumberFormat.fixed(v, 0) : s(v, 3) }
+
     static func verdict(_ c: ComparisonAnalysis) -> String {
         guard let best = c.bestByAIC, let bestFit = best.fit else { return "" }
         let others = c.fitted.filter { $0.kind != best.kind }.sorted { $0.deltaAIC < $1.deltaAIC }
         let gaussian = c.rows.first { $0.kind == .linear }
         var text: String
+        // A Student-t fit whose ν ran to the top of its range is Gaussian noise with one more
+        // parameter: its ΔAIC is that parameter's charge, not evidence about the loss.
+        let capped = others.first { ($0.fit as? StudentTFit)?.nuAtUpperBound == true }
+        var close: ComparisonAnalysis.Row?
         if best.kind == .linear {
-            let runner = others.first
+            let runner = others.first { $0.kind != capped?.kind } ?? others.first
             if let runner, runner.deltaAIC < 2 {
-                text = "Gaussian noise and \(runner.noise) noise fit these data about equally well (ΔAIC = \(s(runner.deltaAIC, 3)), under 2): nothing here argues against the mean squared error."
+                close = runner
+                text = "Gaussian noise and \(runner.noise) noise fit these data about equally well (ΔAIC = \(delta(runner.deltaAIC)), under 2): nothing here argues against the mean squared error."
             } else {
-                text = "Gaussian noise fits these data best\(runner.map { ", by ΔAIC = \(s($0.deltaAIC, 3)) over \($0.noise) noise" } ?? ""): the mean squared error is the right loss here."
+                text = "Gaussian noise fits these data best\(runner.map { ", by ΔAIC = \(delta($0.deltaAIC)) over \($0.noise) noise" } ?? ""): the mean squared error is the right loss here."
+            }
+            if let capped {
+                text += " Student-t noise ran to the top of its range of ν (\(s(StudentTModel.nuRange.1))), where it is Gaussian noise: its ΔAIC = \(delta(capped.deltaAIC)) is only the charge for its extra parameter."
             }
         } else if let g = gaussian, g.fit != nil {
             let margin = g.deltaAIC
             if margin < 2 {
-                text = "\(best.noise) noise fits these data only slightly better than Gaussian (ΔAIC = \(s(margin, 3)), under 2): the data hardly tell the losses apart, and the mean squared error does as well as the \(best.loss.components(separatedBy: ",")[0])."
+                close = g
+                text = "\(best.noise) noise fits these data only slightly better than Gaussian (ΔAIC = \(delta(margin)), under 2): the data hardly tell the losses apart, and the mean squared error does as well as the \(best.loss.components(separatedBy: ",")[0])."
             } else {
-                text = "\(best.noise) noise fits these data better than Gaussian by ΔAIC = \(s(margin, 3)): the \(best.loss.components(separatedBy: ",")[0]) is the better loss here."
+                text = "\(best.noise) noise fits these data better than Gaussian by ΔAIC = \(delta(margin)): the \(best.loss.components(separatedBy: ",")[0]) is the better loss here."
             }
             if let runner = others.first(where: { $0.kind != .linear }), runner.deltaAIC < 2 {
-                text += " \(runner.noise) noise is about as good (ΔAIC = \(s(runner.deltaAIC, 3)))."
+                close = close ?? runner
+                text += " \(runner.noise) noise is about as good (ΔAIC = \(delta(runner.deltaAIC)))."
             }
         } else {
             text = "\(best.noise) noise fits these data best by AIC."
         }
         if let b = c.bestByBIC, b.kind != best.kind {
-            text += " BIC, which charges more for each parameter (log n = \(s(log(Double(c.n)), 3)) against AIC's 2), prefers \(b.noise) noise instead (ΔBIC = \(s(c.rows.first { $0.kind == best.kind }!.deltaBIC, 3)))."
+            text += " BIC, which charges more for each parameter (log n = \(s(log(Double(c.n)), 3)) against AIC's 2), prefers \(b.noise) noise instead (ΔBIC = \(delta(c.rows.first { $0.kind == best.kind }!.deltaBIC)))."
+        } else if let close, close.deltaBIC >= 2 {
+            // AIC called two models close; BIC, with its larger charge, may not.
+            text += " BIC, which charges more for each parameter (log n = \(s(log(Double(c.n)), 3)) against AIC's 2), prefers \(best.noise) noise too, and clearly: ΔBIC = \(delta(close.deltaBIC)) over \(close.noise) noise."
         } else {
             text += " BIC agrees."
         }

@@ -219,9 +219,9 @@ enum FigureFactory {
         f.colorbar = Colorbar(range: (floor, 0), label: spec.what, marks: [(-depth, .white)])
         f.accessibleTitle = "\(m.name): log-likelihood over slope and intercept"
         let tilt = abs(spec.correlation) > 0.3
-            ? "tilted because the estimates of w and b are correlated (correlation \(s(spec.correlation, 2)))"
-            : "nearly aligned with the axes (the estimates of w and b have correlation \(s(spec.correlation, 2)))"
-        let alt = "Heatmap of the log-likelihood relative to its maximum over slope w from \(s(r.w.0)) to \(s(r.w.1)) and intercept b from \(s(r.b.0)) to \(s(r.b.1)), "
+            ? "tilted because the estimates of w and b are correlated (correlation \(Narrative.correlation(spec.correlation)))"
+            : "nearly aligned with the axes (the estimates of w and b have correlation \(Narrative.correlation(spec.correlation)))"
+        let alt = "Heatmap of the log-likelihood relative to its maximum over slope w from \(Narrative.range(r.w.0, r.w.1).0) to \(Narrative.range(r.w.0, r.w.1).1) and intercept b from \(Narrative.range(r.b.0, r.b.1).0) to \(Narrative.range(r.b.0, r.b.1).1), "
             + "brightest at the maximum log L = \(s(m.logLikelihood, 5)) at w = \(s(m.w, 4)), b = \(s(m.b, 4)), marked by a star. "
             + "A white curve \(s(depth, 3)) below the maximum encloses \(spec.regionText), \(tilt); dashed lines mark the 95 % intervals of each parameter."
             + (clipped ? " Values more than \(s(-floor, 3)) below the maximum share the darkest colour." : "")
@@ -274,14 +274,14 @@ enum FigureFactory {
             + "w = \(s(m.w, 4)), b = \(s(m.b, 4)). "
         alt += d.arrived(d.raw)
             ? "Gradient descent on x starts at (0, 0) and reaches the minimum in \(Narrative.count(d.raw.iterations)) steps. "
-            : "Gradient descent on x starts at (0, 0) and did not arrive: it stops after \(Narrative.count(d.raw.iterations)) steps at w = \(s(d.raw.end.w, 4)), b = \(s(d.raw.end.b, 4)), having covered \(Narrative.percent(d.shareCovered(d.raw))) of the way. "
+            : "Gradient descent on x starts at (0, 0) and did not arrive: it stops after \(Narrative.count(d.raw.iterations)) steps at w = \(s(d.raw.end.w, 4)), b = \(s(d.raw.end.b, 4)), \(Narrative.progress(d, d.raw)). "
         alt += d.arrived(d.standardised)
             ? "The descent on standardised x, mapped back, reaches it in \(Narrative.count(d.standardised.iterations)) step\(d.standardised.iterations == 1 ? "" : "s")"
-            : "The descent on standardised x, mapped back, did not arrive either: it stops after \(Narrative.count(d.standardised.iterations)) steps, having covered \(Narrative.percent(d.shareCovered(d.standardised))) of the way"
+            : "The descent on standardised x, mapped back, did not arrive\(d.arrived(d.raw) ? "" : " either"): it stops after \(Narrative.count(d.standardised.iterations)) steps, \(Narrative.progress(d, d.standardised))"
         if !m.newton.isEmpty { alt += "; Newton–Raphson gets there in \(m.newton.count - 1) steps" }
         alt += "."
         return ReportFigure(name: "\(m.name)-contours", figure: f,
-                            caption: "The \(lossName) over the original (w, b) as contours (levels halve their height above the minimum from one ring to the next, so the valley around the MLE is drawn too), with the optimiser paths from (0, 0). The loss is the negative log-likelihood up to constants, so its minimum is the MLE.",
+                            caption: "The \(lossName) over the original (w, b) as contours (levels halve their height above the minimum from one ring to the next, so the valley around the MLE is drawn too), with the optimiser paths from (0, 0). The loss is \(m.kind == .logistic ? "the negative log-likelihood divided by n" : "the negative log-likelihood up to a positive factor and a constant (for any fixed σ²)"), so its minimum is the MLE.",
                             altText: alt)
     }
 
@@ -317,7 +317,7 @@ enum FigureFactory {
         let alt = "Contour lines of the \(lossName) over v, the slope per standard deviation of x, and c, the value of the linear predictor at the mean of x, "
             + "with condition number \(s(kappa)) at the minimum (\(s(top.w, 4)), \(s(top.b, 4))). Gradient descent starts at (0, 0) and "
             + (d.arrived(d.standardised) ? "reaches the minimum in \(Narrative.count(d.standardised.iterations)) step\(d.standardised.iterations == 1 ? "" : "s")."
-                                         : "did not arrive: it stops after \(Narrative.count(d.standardised.iterations)) steps, having covered \(Narrative.percent(d.shareCovered(d.standardised))) of the way.")
+                                         : "did not arrive: it stops after \(Narrative.count(d.standardised.iterations)) steps, \(Narrative.progress(d, d.standardised)).")
         return ReportFigure(name: "\(m.name)-standardised", figure: f,
                             caption: "The same \(lossName) over the standardised coordinates v = w·s and c = b + w·x̄ (s = \(s(z.scale, 4)), x̄ = \(s(z.mean, 4))): \(roundness(kappa, before: d.hessian.conditionNumber)), and plain gradient descent with its step 1/L \(d.arrived(d.standardised) ? "arrives" : "still does not arrive").",
                             altText: alt)

@@ -29,6 +29,50 @@ enum Narrative {
 
     static func point(_ p: Parameters) -> String { "(\(s(p.w, 4)), \(s(p.b, 4)))" }
 
+    /// "none of the 50 points", "1 of the 38 points", "12 of the 38 points" (`capital`: at the
+    /// start of a sentence).
+    static func of(_ k: Int, _ n: Int, _ plural: String, capital: Bool = false) -> String {
+        k == 0 ? "\(capital ? "None" : "none") of the \(count(n)) \(plural)" : "\(count(k)) of the \(count(n)) \(plural)"
+    }
+
+    /// The two ends of a range with enough digits to tell them apart ("from 1.0213 to 1.0247",
+    /// never "from 1.02 to 1.02").
+    static func range(_ lo: Double, _ hi: Double) -> (String, String) {
+        var digits = 3
+        while digits < 12 && s(lo, digits) == s(hi, digits) && lo != hi { digits += 1 }
+        return (s(lo, digits), s(hi, digits))
+    }
+
+    /// A correlation with enough digits that one short of ±1 never shows as "−1.00".
+    static func correlation(_ r: Double) -> String {
+        var digits = 2
+        while digits < 8 && abs(r) < 1 && abs(Double(s(r, digits).replacingOccurrences(of: "−", with: "-")) ?? 0) >= 1 { digits += 1 }
+        return s(r, digits)
+    }
+
+    /// The verb agreeing with a count: "lies" for 1, "lie" for any other (none included).
+    static func verb(_ k: Int, _ singular: String, _ plural: String) -> String { k == 1 ? singular : plural }
+
+    /// "x − 4.2" for a positive shift and "x + 4.2" for a negative one (never "x − −4.2").
+    static func minus(_ v: Double, digits: Int = 4) -> String {
+        v < 0 ? "+ \(s(-v, digits))" : "− \(s(v, digits))"
+    }
+
+    /// How far a descent that did not arrive got, as a phrase after a comma: the share of the
+    /// way it covered, measured in standard errors, and never "0 %" for one that went backwards
+    /// or "100 %" for one that stopped just short.
+    static func progress(_ d: Descent, _ path: OptimizerPath) -> String {
+        let start = d.distance(path.standardisation?.original(path.points[0]) ?? path.points[0])
+        let end = d.distance(path.end)
+        if end >= start {
+            return "ending further from the MLE than it started (\(s(end)) standard errors away, against \(s(start)) at the start)"
+        }
+        if d.shareCovered(path) >= 0.9995 {
+            return "ending \(s(end, 2)) standard errors from the MLE, short of the 10⁻⁶ that counts as arriving"
+        }
+        return "having covered \(percent(d.shareCovered(path))) of the way (\(s(end)) standard errors from the MLE, against \(s(start)) at the start)"
+    }
+
     /// What gradient descent did on the original (w, b), and why.
     static func rawDescent(_ m: ModelAnalysis, lossName: String) -> String {
         let d = m.descent!, path = d.raw
@@ -38,7 +82,7 @@ enum Narrative {
         if kappa < 10 {
             text += "the loss curves about equally in every direction, so the valley is round and the constant step η = \(s(path.learningRate, 4)) (1/L, the largest curvature) suits every direction. "
         } else {
-            text += "the loss is \(s(kappa, 2)) times more curved across its valley than along it. "
+            text += "the loss is \(s(kappa)) times more curved across its valley than along it. "
                 + "The step η = \(s(path.learningRate, 4)) (1/L, the largest curvature) must be small enough not to overshoot across the valley, "
                 + "and then it creeps along it, removing only a small share of the remaining error per step"
             let needed = stepsToShrinkMillionfold(eta: path.learningRate, mu: mu)
@@ -46,13 +90,12 @@ enum Narrative {
                                     : ". "
         }
         if d.arrived(path) {
-            text += "Gradient descent on the original (w, b) from (0, 0) arrived at the MLE after \(count(path.iterations)) steps."
+            text += "Gradient descent on the original (w, b) from (0, 0) arrived at the MLE after \(count(path.iterations)) step\(path.iterations == 1 ? "" : "s"): it runs until a step moves neither parameter by more than 10⁻¹⁴ of its size\(kappa < 10 ? "" : ", far beyond the million-fold shrink counted above")."
         } else {
-            let covered = d.shareCovered(path)
             text += "Gradient descent on the original (w, b) from (0, 0) did not arrive: after \(count(path.iterations)) steps"
                 + (path.converged ? " its steps had become too small to move it further" : " (its budget)")
                 + " it stopped at (w, b) = \(point(path.end)) against the MLE \(point(d.mle)), "
-                + "having covered \(percent(covered)) of the way (measured in standard errors)."
+                + "\(progress(d, path))."
         }
         return text
     }
@@ -68,7 +111,7 @@ enum Narrative {
     static func standardisedDescent(_ m: ModelAnalysis, effect: String?) -> String {
         let d = m.descent!, path = d.standardised, z = d.standardisation
         let kappa = d.standardisedHessian.conditionNumber
-        var text = "Standardising x, z = (x − \(s(z.mean, 4))) / \(s(z.scale, 4)), and descending on (v, c), the slope per standard deviation and the value at the mean of x, "
+        var text = "Standardising x, z = (x \(minus(z.mean))) / \(s(z.scale, 4)), and descending on (v, c), the slope per standard deviation and the value at the mean of x, "
         if let effect {
             text += effect
         } else {
@@ -76,15 +119,22 @@ enum Narrative {
         }
         if d.arrived(path) {
             text += "Gradient descent from the same start arrived after \(count(path.iterations)) step\(path.iterations == 1 ? "" : "s"); "
-                + "mapped back through w = v / \(s(z.scale, 4)) and b = c − w·\(s(z.mean, 4)), its end agrees with the MLE to within \(distanceText(d.distance(path.end))) standard errors."
+                + "mapped back through w = v / \(s(z.scale, 4)) and b = c \(z.mean < 0 ? "+" : "−") w·\(s(abs(z.mean), 4)), \(distanceText(d.distance(path.end)))."
         } else {
-            text += "Even so, gradient descent did not arrive within \(count(path.iterations)) steps: it stopped at (w, b) = \(point(path.end)) against the MLE \(point(d.mle)), having covered \(percent(d.shareCovered(path))) of the way."
+            text += "Even so, gradient descent did not arrive within \(count(path.iterations)) steps: it stopped at (w, b) = \(point(path.end)) against the MLE \(point(d.mle)), \(progress(d, path))."
         }
         return text
     }
 
+    /// How far a descent's end lies from the MLE, as a clause: exactly there, within the
+    /// power of ten above a tiny distance (4·10⁻¹⁵ is "within 10⁻¹⁴"), or the distance.
     static func distanceText(_ v: Double) -> String {
-        v == 0 ? "0" : (v < 1e-12 ? "10⁻¹²" : s(v, 1))
+        if v == 0 { return "its end is the MLE to the last digit" }
+        if v < 1e-3 {
+            let power = Int(ceil(log10(v)))
+            return "its end agrees with the MLE to within \(NumberFormat.powerOfTen(power)) standard errors"
+        }
+        return "its end lies \(s(v, 2)) standard errors from the MLE"
     }
 
     /// What the residual checks say about the Gaussian assumption, from the numbers.
@@ -96,16 +146,16 @@ enum Narrative {
         let skew = abs(d.skewness) > 0.5 ? "a skewed shape (skewness \(s(d.skewness)))" : "a nearly symmetric shape (skewness \(s(d.skewness)))"
         parts.append("The residuals have \(skew) and \(tails).")
         if d.jarqueBeraP < 0.05 {
-            parts.append("The Jarque–Bera test rejects normal noise at the 5 % level (JB = \(s(d.jarqueBera, 4)), p = \(NumberFormat.pValue(d.jarqueBeraP)))\(d.excessKurtosis > 1 ? ": a heavy-tailed noise model (Laplace or Student-t) may describe these data better, and its loss is less swayed by outliers than the MSE" : "").")
+            parts.append("The Jarque–Bera test rejects normal noise at the 5 % level (JB = \(s(d.jarqueBera, 4)), p \(NumberFormat.pRelation(d.jarqueBeraP)))\(d.excessKurtosis > 1 ? ": a heavy-tailed noise model (Laplace or Student-t) may describe these data better, and its loss is less swayed by outliers than the MSE" : "").")
         } else {
-            parts.append("The Jarque–Bera test finds no evidence against normal noise (JB = \(s(d.jarqueBera, 4)), p = \(NumberFormat.pValue(d.jarqueBeraP))).")
+            parts.append("The Jarque–Bera test finds no evidence against normal noise (JB = \(s(d.jarqueBera, 4)), p \(NumberFormat.pRelation(d.jarqueBeraP))).")
         }
         if d.breuschPaganP < 0.05 {
-            parts.append("The Breusch–Pagan test finds the spread of the residuals changing with x (LM = \(s(d.breuschPagan, 4)), p = \(NumberFormat.pValue(d.breuschPaganP))): the noise is not of one variance, so the standard errors of the table are not to be trusted as they stand.")
+            parts.append("The Breusch–Pagan test finds the spread of the residuals changing with x (LM = \(s(d.breuschPagan, 4)), p \(NumberFormat.pRelation(d.breuschPaganP))): the noise is not of one variance, so the standard errors of the table are not to be trusted as they stand.")
         } else {
-            parts.append("The Breusch–Pagan test finds no evidence that the spread changes with x (LM = \(s(d.breuschPagan, 4)), p = \(NumberFormat.pValue(d.breuschPaganP))).")
+            parts.append("The Breusch–Pagan test finds no evidence that the spread changes with x (LM = \(s(d.breuschPagan, 4)), p \(NumberFormat.pRelation(d.breuschPaganP))).")
         }
-        parts.append("In the Q–Q plot \(qq.outside) of the \(qq.observed.count) points plotted lie outside the 95 % envelope\(qq.outside == 0 ? "" : " (about \(max(1, Int((0.05 * Double(qq.observed.count)).rounded()))) would by chance, since the envelope holds each point only 95 % of the time)").")
+        parts.append("In the Q–Q plot \(of(qq.outside, qq.observed.count, "points plotted")) \(verb(qq.outside, "lies", "lie")) outside the 95 % envelope\(qq.outside == 0 ? "" : " (about \(max(1, Int((0.05 * Double(qq.observed.count)).rounded()))) would by chance, since the envelope holds each point only 95 % of the time)").")
         if n < 30 { parts.append("With only \(n) points, none of these tests has much power.") }
         return parts.joined(separator: " ")
     }

@@ -33,6 +33,18 @@ enum NumberFormat {
         minus(String(format: "%.\(decimals)f", v))
     }
 
+    /// "10⁻¹⁴": a power of ten with a superscript exponent.
+    static func powerOfTen(_ k: Int) -> String {
+        let digits: [Character: Character] = ["0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹", "-": "⁻"]
+        return "10" + String(String(k).map { digits[$0] ?? $0 })
+    }
+
+    /// A p-value with its relation, for prose and formulas: "= 0.012", "< 0.0001" (never
+    /// "= < 0.0001").
+    static func pRelation(_ p: Double) -> String {
+        p < 1e-4 ? "< 0.0001" : "= \(significant(p, 2))"
+    }
+
     /// p-values: "< 0.0001" below that, else 2 significant digits.
     static func pValue(_ p: Double) -> String {
         p < 1e-4 ? "< 0.0001" : significant(p, 2)

@@ -7,6 +7,13 @@ import Plot
 enum PageContext {
     static func f(_ v: Double, _ digits: Int = 4) -> MustacheValue { .string(NumberFormat.significant(v, digits)) }
 
+    /// A model's name as a heading says it: a family's own name written as the family is
+    /// ("the Laplace model", not "the laplace model"); a name the user gave, as given.
+    static func displayName(_ m: ModelAnalysis) -> String {
+        let families = ["linear": "linear", "logistic": "logistic", "laplace": "Laplace", "student-t": "Student-t", "poisson": "Poisson"]
+        return m.name == m.request.kind.rawValue ? families[m.name] ?? m.name : m.name
+    }
+
     static func model(_ m: ModelAnalysis, figures: [ReportFigure?], firstFigureNumber: Int, formats: [ImageFormat], themes: [Theme],
                       inlineSVG: [String: String]?) -> MustacheValue {
         let c = m.coefficients
@@ -16,7 +23,7 @@ enum PageContext {
              "low": f(k.lower, 4), "high": f(k.upper, 4)]
         }
         var o: [String: MustacheValue] = [
-            "name": .string(m.name), "n": .number(Double(m.n)), "x": .string(m.request.x), "y": .string(m.request.y),
+            "name": .string(m.name), "displayName": .string(displayName(m)), "n": .number(Double(m.n)), "x": .string(m.request.x), "y": .string(m.request.y),
             "source": .string(m.source), "dropped": .number(Double(m.droppedRows)), "hasDropped": .bool(m.droppedRows > 0),
             "coefficients": [row("slope", "w", c.w), row("intercept", "b", c.b)],
             "logL": f(m.logLikelihood, 6), "w": f(m.w, 5), "b": f(m.b, 5),

@@ -423,7 +423,7 @@ public enum ReportRunner {
             for value in mine {
                 guard case var .object(o) = value else { continue }
                 o["number"] = .number(Double(number))
-                o["title"] = .string("The \(o["name"].flatMap { if case let .string(t) = $0 { return t } else { return nil } } ?? "") model on the data")
+                o["title"] = .string("The \(o["displayName"].flatMap { if case let .string(t) = $0 { return t } else { return nil } } ?? "") model on the data")
                 out.append(.object(o))
                 number += 1
             }

@@ -78,15 +78,22 @@ struct ModelPage {
 
     /// A row of the checks table. `passes` decides the verdict; by default the two agree to
     /// 1e-9 relative (every derivation identity holds to rounding, about 1e-15).
+    /// - Parameters:
+    ///   - b: the value `a` is checked against; the difference shown is relative to it (a
+    ///     slope 13 times too large shows as 12, not as 0.92).
+    ///   - atMost: the claim is the inequality a ≤ b, and the row shows it so ("0.50 ≤ 1"),
+    ///     not as a difference.
     mutating func check(_ what: String, _ left: String, _ right: String, _ a: Double, _ b: Double, passes: Bool? = nil,
-                        failure: String = "fails") {
+                        failure: String = "fails", atMost: Bool = false) {
         // Against an exact zero a relative difference means nothing: show the absolute one.
-        let relative = a == 0 || b == 0 ? abs(a - b) : abs(a - b) / max(abs(a), abs(b), 1e-300)
-        let ok = passes ?? (relative <= 1e-9)
+        let relative = b == 0 ? abs(a - b) : abs(a - b) / abs(b)
+        let ok = passes ?? (atMost ? a <= b : relative <= 1e-9)
+        let shown = atMost ? "\(NumberFormat.significant(a, 3)) ≤ \(NumberFormat.significant(b, 3))"
+            : relative == 0 ? "0" : NumberFormat.significant(relative, 2)
         checks.append(["what": .string(what), "left": .string(left), "right": .string(right),
                        "leftValue": .string(NumberFormat.significant(a, 12)),
                        "rightValue": .string(NumberFormat.significant(b, 12)),
-                       "difference": .string(relative == 0 ? "0" : NumberFormat.significant(relative, 2)),
+                       "difference": .string(shown),
                        "passed": .bool(ok), "verdict": .string(ok ? "holds" : failure)])
     }
 

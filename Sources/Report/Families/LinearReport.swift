@@ -70,12 +70,12 @@ enum LinearReport: FamilyReport {
         var (f, _, _, xs) = FigureFactory.dataFigure(m, title: "Least-squares line = Gaussian MLE")
         let dense = m.n > FigureFactory.densityThreshold
         let sigma = fit.sigma2MLE.squareRoot()
-        let (shownCount, inside) = FigureFactory.addLineFit(to: &f, m, xs: xs, half: 2 * sigma, bandLabel: "±2σ̂ predictive band")
+        let (shownCount, inside) = FigureFactory.addLineFit(to: &f, m, xs: xs, half: 2 * sigma, bandLabel: "±2σ̂: the noise alone")
         f.accessibleTitle = "\(m.name): data and the maximum-likelihood line"
         let alt = (dense ? "Density of \(m.n) points of \(m.request.y) against \(m.request.x), shown as counts per cell, " : "Scatter plot of \(m.request.y) against \(m.request.x) for \(m.n) points, ")
             + "with the maximum-likelihood line "
             + "y = \(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, digits: 4, markup: false)), grey residual segments from \(dense ? "\(shownCount) randomly chosen points" : "each point") "
-            + "to the line, and a shaded band of ±2σ̂ = ±\(s(2 * sigma)) around it that holds \(inside) of the \(m.n) points."
+            + "to the line, and a shaded band of ±2σ̂ = ±\(s(2 * sigma)) around it that holds \(Narrative.of(inside, m.n, "points"))."
         let residuals = dense
             ? "Grey segments are the residuals, whose squares the fit minimises, of \(shownCount) points drawn at random (seed \(FigureFactory.sampleSeed)) from the \(Narrative.count(m.n)); the colours count the points in each cell"
             : "Grey segments are the residuals whose squares the fit minimises"
@@ -131,7 +131,7 @@ enum LinearReport: FamilyReport {
         let d = details(m).diagnostics
         f.accessibleTitle = "\(m.name): normal Q–Q plot of the residuals"
         let alt = "Sorted studentised residuals of the least-squares fit against standard normal quantiles, with a shaded 95 % envelope and the line y = x. "
-            + "\(qq.outside) of the \(qq.observed.count) points plotted lie outside the envelope; the residuals have skewness \(s(d.skewness)) and excess kurtosis \(s(d.excessKurtosis))."
+            + "\(Narrative.of(qq.outside, qq.observed.count, "points plotted", capital: true)) \(Narrative.verb(qq.outside, "lies", "lie")) outside the envelope; the residuals have skewness \(s(d.skewness)) and excess kurtosis \(s(d.excessKurtosis))."
         let envelope = qq.simulated
             ? "The band is a pointwise 95 % envelope from \(qq.simulations) seeded simulations of Gaussian noise fitted the same way (Atkinson 1985)"
             : "With \(Narrative.count(m.n)) residuals, \(qq.observed.count) evenly spaced order statistics are drawn and the band is the large-sample pointwise 95 % band of a normal quantile, q ± 1.96·√(p(1 − p)/n)/φ(q)"
@@ -182,9 +182,9 @@ enum LinearReport: FamilyReport {
         let d = details(m).diagnostics
         f.accessibleTitle = "\(m.name): residuals against fitted values"
         let alt = "Residuals of the least-squares fit against the fitted values from \(s(lo)) to \(s(hi)), with a band of ±2σ̂ = ±\(s(2 * sigma)); "
-            + "\(outside) of the \(m.n) residuals lie outside it. The Breusch–Pagan test of constant variance gives p = \(NumberFormat.pValue(d.breuschPaganP))."
+            + "\(Narrative.of(outside, m.n, "residuals", capital: true)) \(Narrative.verb(outside, "lies", "lie")) outside it. The Breusch–Pagan test of constant variance gives p \(NumberFormat.pRelation(d.breuschPaganP))."
         return ReportFigure(name: "\(m.name)-residuals", figure: f,
-                            caption: "Gaussian noise of one variance leaves a level band of residuals around 0. A funnel means the spread grows with the mean (the Breusch–Pagan test below measures that); a curve means the line misses the shape of the data.",
+                            caption: "Gaussian noise of one variance leaves a level band of residuals around 0. A funnel means the spread grows with the mean (the Breusch–Pagan test of this section measures that); a curve means the line misses the shape of the data.",
                             altText: alt)
     }
 

@@ -132,7 +132,7 @@ enum LogisticReport: FamilyReport {
         let boundary = -fit.b.estimate / fit.w.estimate
         if boundary > lo && boundary < hi {
             f.marks.append(.line(points: [Point(boundary, -0.06), Point(boundary, 1.06)], color: .reference,
-                                 width: 1, dash: [4, 3], label: "σ = ½ at <i>x</i> = \(s(boundary))"))
+                                 width: 1, dash: [4, 3], label: "<i>p</i> = ½ at <i>x</i> = \(s(boundary))"))
         }
         f.marks.append(.line(points: zip(xs, curve).map { Point($0, $1) }, color: Palette.vermillion, width: 2, dash: [],
                              label: "fitted σ(\(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, markup: true)))"))
@@ -157,8 +157,8 @@ enum LogisticReport: FamilyReport {
         }.count
         let alt = "Binary labels of \(m.request.y) against \(m.request.x) for \(m.n) points (\(dense ? "as strips of counts per cell of x below 0 and above 1" : "jittered vertically")), the fitted curve "
             + "P(y = 1) = σ(\(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, digits: 4, markup: false))), which crosses one half at "
-            + "x = \(s(boundary)), and the observed proportion of ones in \(bins.count) bins of x with 95 % intervals; "
-            + "the curve passes through \(covered) of the \(bins.count) intervals."
+            + "x = \(s(boundary))\(boundary < m.x.min()! || boundary > m.x.max()! ? " (outside the data, which span \(s(m.x.min()!)) to \(s(m.x.max()!)))" : ""), and the observed proportion of ones in \(bins.count) bins of x with 95 % intervals; "
+            + "the curve passes through \(Narrative.of(covered, bins.count, "intervals"))."
         return ReportFigure(name: "\(m.name)-fit", figure: f,
                             caption: "The labels (\(dense ? "as counts per cell of x, zeros below the axis and ones above it" : "jittered so that overlapping points show")) and the fitted probability. Diamonds are the share of ones in equal-width bins of x with 95 % Wilson intervals: where they follow the curve, the model is calibrated.",
                             altText: alt)
@@ -197,7 +197,7 @@ enum LogisticReport: FamilyReport {
         let waldP = fit.w.pValue, lrP = inference.likelihoodRatioPValue
         let disagree = (waldP < 0.05) != (lrP < 0.05)
         let intervals = "the Wald interval for w is [\(s(wald.0, 4)), \(s(wald.1, 4))] and the profile-likelihood interval [\(s(profile.lower, 4)), \(s(profile.upper, 4))]"
-        let tests = "the Wald test of w = 0 gives p = \(NumberFormat.pValue(waldP)) and the likelihood-ratio test p = \(NumberFormat.pValue(lrP))"
+        let tests = "the Wald test of w = 0 gives p \(NumberFormat.pRelation(waldP)) and the likelihood-ratio test p \(NumberFormat.pRelation(lrP))"
         if disagree || mismatch > 0.1 {
             var text = "Here it is far from quadratic: \(intervals), and \(tests)."
             if disagree {
@@ -246,6 +246,9 @@ enum LogisticReport: FamilyReport {
         page["lrStatistic"] = f(inference.likelihoodRatioStatistic, 5)
         page["lrP"] = .string(NumberFormat.pValue(inference.likelihoodRatioPValue))
         page["waldP"] = .string(NumberFormat.pValue(fit.w.pValue))
+        // With the relation, for formulas: "= 0.012" or "< 0.0001".
+        page["lrPRelation"] = .string(NumberFormat.pRelation(inference.likelihoodRatioPValue))
+        page["waldPRelation"] = .string(NumberFormat.pRelation(fit.w.pValue))
         page["profile"] = [
             ["symbol": "w", "name": "slope", "low": f(inference.profileW.lower, 4), "high": f(inference.profileW.upper, 4),
              "waldLow": f(fit.w.lower, 4), "waldHigh": f(fit.w.upper, 4)],

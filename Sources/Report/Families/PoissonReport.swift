@@ -76,7 +76,7 @@ enum PoissonReport: FamilyReport {
         let covered = bins.filter { abs(fit.mean(at: $0.x) - $0.mean) <= $0.half }.count
         f.accessibleTitle = "\(m.name): counts and the fitted Poisson mean"
         let alt = "Counts of \(m.request.y) against \(m.request.x) for \(m.n) rows with the fitted mean exp(\(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, digits: 4, markup: false))) "
-            + "rising from \(s(fit.mean(at: lo))) to \(s(fit.mean(at: hi))), and the mean count in \(bins.count) bins of x; the curve passes within the intervals of \(covered) of them."
+            + "\(fit.mean(at: hi) >= fit.mean(at: lo) ? "rising" : "falling") from \(s(fit.mean(at: lo))) to \(s(fit.mean(at: hi))), and the mean count in \(bins.count) bins of x; the curve passes within the intervals of \(covered) of them."
         return ReportFigure(name: "\(m.name)-fit", figure: f,
                             caption: "The counts and the fitted mean count. Diamonds are the mean count in equal-width bins of x with ±1.96 standard errors (from each bin's own spread): where they follow the curve, the log-linear mean fits.",
                             altText: alt)
@@ -123,22 +123,22 @@ enum PoissonReport: FamilyReport {
         f.accessibleTitle = "\(m.name): hanging rootogram"
         let misses = (0...top).filter { abs(expected[$0].squareRoot() - observed[$0].squareRoot()) > 1 }.count
         let alt = "Bars of the square root of the observed frequency of each count from 0 to \(top)\(beyondObserved > 0 ? " (the last bar holds everything above)" : "") hang from the square root of the frequency the fit expects. "
-            + "The data have \(Int(zerosObserved)) zeros where the fit expects \(s(zerosExpected)); \(misses) of the \(top + 1) bars miss the axis by more than 1 on the square-root scale."
+            + "The data have \(Int(zerosObserved)) zeros where the fit expects \(s(zerosExpected)); \(Narrative.of(misses, top + 1, "bars")) \(Narrative.verb(misses, "misses", "miss")) the axis by more than 1 on the square-root scale."
         return ReportFigure(name: "\(m.name)-rootogram", figure: f,
                             caption: "Each bar is the square root of how often a count occurs, hung from the square root of how often the fitted Poisson model expects it (Tukey's rootogram; square roots make the random wobble similar for rare and common counts). Bars that end below the dashed axis are counts the data have more of than the model; above it, fewer. The data have \(Int(zerosObserved)) zeros; the fit expects \(s(zerosExpected)).",
                             altText: alt)
     }
 
     /// What the slope means for the mean count, per a round step of x large enough to show:
-    /// "each 10 000 of INCOME multiplies the expected count by e^(10⁴ ŵ) = 0.900".
+    /// "each increase of 10 000 in INCOME multiplies the expected count by e^(10 000·ŵ) = 0.900".
     static func rateText(_ w: Double, x: String) -> String {
         guard w != 0, w.isFinite else { return "the expected count does not change with \(x)" }
         let k = Int((log10(0.5 / abs(w))).rounded())
-        if k <= 0 { return "each unit of \(x) multiplies the expected count by e^ŵ = \(s(exp(w), 4))" }
+        if k <= 0 { return "each increase of 1 in \(x) multiplies the expected count by e^ŵ = \(s(exp(w), 4))" }
         guard k < 16 else { return "the expected count hardly changes with \(x) (e^ŵ = \(s(exp(w), 8)) per unit)" }
         let step = pow(10, Double(k))
         let shown = Narrative.count(Int(step))
-        return "each \(shown) of \(x) multiplies the expected count by e^(\(shown)·ŵ) = \(s(exp(step * w), 4)) (each unit by \(s(exp(w), 8)))"
+        return "each increase of \(shown) in \(x) multiplies the expected count by e^(\(shown)·ŵ) = \(s(exp(step * w), 4)) (an increase of 1 by \(s(exp(w), 8)))"
     }
 
     static func dispersionText(_ fit: PoissonFit) -> String {
@@ -173,6 +173,7 @@ enum PoissonReport: FamilyReport {
         page["nullDeviance"] = f(fit.nullDeviance, 6)
         page["lrStatistic"] = f(fit.likelihoodRatioStatistic, 5)
         page["lrP"] = .string(NumberFormat.pValue(fit.likelihoodRatioPValue))
+        page["lrPRelation"] = .string(NumberFormat.pRelation(fit.likelihoodRatioPValue))
         page["dispersionText"] = .string(dispersionText(fit))
         page.tex["meanDeviance"] = .string(NumberFormat.tex(fit.deviance / Double(fit.n), 6))
         page["rate"] = .string(rateText(fit.w.estimate, x: m.request.x))

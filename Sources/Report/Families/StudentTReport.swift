@@ -139,10 +139,10 @@ enum StudentTReport: FamilyReport {
         f.accessibleTitle = "\(m.name): data and the Student-t line"
         let alt = "\(dense ? "Density of" : "Scatter plot of") \(m.n) points of \(m.request.y) against \(m.request.x) with the Student-t maximum-likelihood line "
             + "y = \(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, digits: 4, markup: false)) (ν = \(s(fit.nu)), s = \(s(fit.scale))). "
-            + "\(Narrative.count(down)) of the \(Narrative.count(m.n)) points get a weight below one half and are marked as outliers."
+            + "\(Narrative.of(down, m.n, "points", capital: true)) \(Narrative.verb(down, "gets", "get")) a weight below one half\(down == 0 ? "" : " and \(Narrative.verb(down, "is", "are")) marked as \(Narrative.verb(down, "an outlier", "outliers"))")."
         return ReportFigure(name: "\(m.name)-fit", figure: f,
                             caption: "The data with the Student-t line. Each point's weight in the fit is (ν + 1)/(ν + r²/s²): about 1 near the line, small far from it. "
-                                + "\(Narrative.count(down)) of the \(Narrative.count(m.n)) points weigh less than one half (diamonds\(dense ? ", among the \(shown.count) drawn" : "")); least squares would give them the full weight of any other point. The band holds the central 95 % of s·t_ν noise, ±\(s(half)).",
+                                + "\(Narrative.of(down, m.n, "points", capital: true)) \(Narrative.verb(down, "weighs", "weigh")) less than one half (diamonds\(dense ? ", among the \(shown.count) drawn" : "")); least squares would give them the full weight of any other point. The band holds the central 95 % of s·t_ν noise, ±\(s(half)).",
                             altText: alt)
     }
 
@@ -171,7 +171,7 @@ enum StudentTReport: FamilyReport {
         f.accessibleTitle = "\(m.name): Student-t log-likelihood over slope and intercept"
         let maxima = fit.localMaxima.count
         let drawn = fit.localMaxima.dropFirst().filter { inside($0.line, d.window) }.count
-        let alt = "Heatmap of the Student-t log-likelihood with s = \(s(fit.scale)) and ν = \(s(fit.nu)) held at their estimates, over w from \(s(d.window.w.0)) to \(s(d.window.w.1)) and b from \(s(d.window.b.0)) to \(s(d.window.b.1)). "
+        let alt = "Heatmap of the Student-t log-likelihood with s = \(s(fit.scale)) and ν = \(s(fit.nu)) held at their estimates, over w from \(Narrative.range(d.window.w.0, d.window.w.1).0) to \(Narrative.range(d.window.w.0, d.window.w.1).1) and b from \(Narrative.range(d.window.b.0, d.window.b.1).0) to \(Narrative.range(d.window.b.0, d.window.b.1).1). "
             + "The maximum is at w = \(s(m.w, 4)), b = \(s(m.b, 4)) (star)"
             + "; the least-squares line is marked by a square. "
             + (maxima > 1 ? "The searches found \(maxima) separate local maxima; \(Narrative.count(drawn)) of the others lie in this window (diamonds)." : "All the searches reached the same maximum.")
@@ -312,11 +312,13 @@ enum StudentTReport: FamilyReport {
         page.tex["scale"] = .string(NumberFormat.tex(fit.scale, 5))
         page.tex["nu"] = .string(NumberFormat.tex(fit.nu, 4))
         let down = details(m).downWeighted
-        var text = "The fit estimated ν = \(s(fit.nu, 4))\(fit.nuFixed ? " (given with --nu)" : ""): "
+        // A ν that was given is an assumption, not a finding about the data.
+        var text = fit.nuFixed ? "ν was held at \(s(fit.nu, 4)) (given, not estimated): the fit assumes "
+                               : "The fit estimated ν = \(s(fit.nu, 4)): "
         text += fit.nu < 2 ? "tails so heavy that the noise has no finite variance. "
               : fit.nu < 10 ? "clearly heavier tails than Gaussian noise. "
               : "tails only a little heavier than Gaussian noise (as ν grows, t noise becomes Gaussian). "
-        text += "\(Narrative.count(down)) of the \(Narrative.count(m.n)) points weigh less than one half in the fit."
+        text += "\(Narrative.of(down, m.n, "points", capital: true)) \(Narrative.verb(down, "weighs", "weigh")) less than one half in the fit."
         page["nuText"] = .string(text)
         page["searchText"] = .string(searchText(fit, n: m.n))
         page["sampleText"] = d.binnedError.map { .string("With more than \(Narrative.count(surfaceRows)) rows the surfaces are computed from every row with each slope's residuals binned (bins at most s/\(Int(StudentTSurface.binsPerUnit)) wide near the window, wider in the tails, each keeping its first three moments), one pass over the rows per column of the grid instead of one per grid point: the log-likelihood drawn is within \(s($0, 2)) of the exact one everywhere. The estimates use every row exactly.") } ?? .bool(false)
