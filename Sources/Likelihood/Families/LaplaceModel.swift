@@ -62,12 +62,17 @@ public enum LaplaceModel {
         // fit of a sample, was tried: at 10⁷ rows it saved no pivots.)
         let start = Parameters(w: stats.sxy / stats.sxx, b: stats.meanY - stats.sxy / stats.sxx * stats.meanX)
         let startName = "the least-squares line"
-        var pivot = 0
-        var nearest = Double.infinity
-        for i in 0..<n {
-            let r = abs(y[i] - start.w * x[i] - start.b)
-            if r < nearest { nearest = r; pivot = i }
-        }
+        // The first row nearest it (segments on both cores; the earliest row wins a tie).
+        let pivot = x.withUnsafeBufferPointer { xs in y.withUnsafeBufferPointer { ys in
+            ParallelSum.reduce(count: n, zero: (Double.infinity, 0), { range -> (Double, Int) in
+                var nearest = Double.infinity, row = range.lowerBound
+                for i in range {
+                    let r = abs(ys[i] - start.w * xs[i] - start.b)
+                    if r < nearest { nearest = r; row = i }
+                }
+                return (nearest, row)
+            }, combine: { a, b in b.0 < a.0 ? b : a }).1
+        } }
         var work = Workspace(capacity: n)
         var line = start
         var best = Double.infinity
@@ -120,13 +125,29 @@ public enum LaplaceModel {
     public static func sumAbsolute(_ line: Parameters, x: [Double], y: [Double]) -> Double {
         let (total, c) = x.withUnsafeBufferPointer { xs in y.withUnsafeBufferPointer { ys in
           ParallelSum.reduce(count: xs.count, zero: (0.0, 0.0), { range -> (Double, Double) in
+            // Four compensated sums side by side (one would wait on its own additions), then
+            // folded into one in lane order.
+            typealias V = SIMD4<Double>
+            var total4 = V(repeating: 0), c4 = V(repeating: 0)
+            let w4 = V(repeating: line.w), b4 = V(repeating: line.b)
+            var i = range.lowerBound
+            while i + 4 <= range.upperBound {
+                let r = V(ys[i], ys[i + 1], ys[i + 2], ys[i + 3]) - w4 * V(xs[i], xs[i + 1], xs[i + 2], xs[i + 3]) - b4
+                let term = r.replacing(with: -r, where: r .< V(repeating: 0)) - c4
+                let next = total4 + term
+                c4 = (next - total4) - term
+                total4 = next
+                i += 4
+            }
             var total = 0.0, c = 0.0
-            for i in range {
-                let term = abs(ys[i] - line.w * xs[i] - line.b) - c
+            func add(_ v: Double) {
+                let term = v - c
                 let next = total + term
                 c = (next - total) - term
                 total = next
             }
+            for lane in 0..<4 { add(total4[lane]); add(-c4[lane]) }
+            while i < range.upperBound { add(abs(ys[i] - line.w * xs[i] - line.b)); i += 1 }
             return (total, c)
           }, combine: { a, b in
             // Two compensated sums: add b's total to a's, carrying both corrections.
@@ -143,16 +164,23 @@ public enum LaplaceModel {
         sumAbsolute(line, x: x, y: y) / Double(x.count)
     }
 
+    /// The first `limit` rows (in row order) that lie on the line to 10⁻¹² of their terms;
+    /// segments of rows on both cores, each keeping its first `limit`.
     static func zeroResidualRows(_ line: Parameters, x: [Double], y: [Double], limit: Int) -> [Int] {
-        var rows: [Int] = []
-        for i in x.indices {
-            let scale = max(abs(y[i]), abs(line.w * x[i]), abs(line.b), 1e-300)
-            if abs(y[i] - line.w * x[i] - line.b) <= 1e-12 * scale {
-                rows.append(i)
-                if rows.count >= limit { break }
-            }
-        }
-        return rows
+        let found = x.withUnsafeBufferPointer { xs in y.withUnsafeBufferPointer { ys in
+            ParallelSum.reduce(count: xs.count, zero: [Int](), { range -> [Int] in
+                var rows: [Int] = []
+                for i in range {
+                    let scale = max(abs(ys[i]), abs(line.w * xs[i]), abs(line.b), 1e-300)
+                    if abs(ys[i] - line.w * xs[i] - line.b) <= 1e-12 * scale {
+                        rows.append(i)
+                        if rows.count >= limit { break }
+                    }
+                }
+                return rows
+            }, combine: { a, b in a.count >= limit ? a : a + b.prefix(limit - a.count) })
+        } }
+        return Array(found.prefix(limit))
     }
 
     /// A slope to another point and its weight, the distance in x.
@@ -234,20 +262,43 @@ public enum LaplaceModel {
                 parts.withUnsafeMutableBufferPointer { out in
                     let base = out.baseAddress!
                     DispatchQueue.concurrentPerform(iterations: pieces) { k in
-                        var total = 0.0, below = 0.0
                         var pairs: [Pair] = [], rows: [Int] = []
-                        // Branch-free but for the few slopes inside the bracket (about half
-                        // fall below it, in no order a branch predictor could learn).
-                        for i in (k * segment)..<min(n, (k + 1) * segment) {
+                        // Four rows at a time, with masks instead of branches (about half the
+                        // slopes fall below the bracket, in no order a branch predictor could
+                        // learn); only the few inside it branch, to be kept. The slopes are the
+                        // same IEEE quotients as one at a time.
+                        typealias V = SIMD4<Double>
+                        let zero = V(repeating: 0), xp4 = V(repeating: xp), yp4 = V(repeating: yp)
+                        let lo4 = V(repeating: lo), hi4 = V(repeating: hi)
+                        var total4 = zero, below4 = zero
+                        let end = min(n, (k + 1) * segment)
+                        var i = k * segment
+                        while i + 4 <= end {
+                            let dx = V(xs[i], xs[i + 1], xs[i + 2], xs[i + 3]) - xp4
+                            let slope = (V(ys[i], ys[i + 1], ys[i + 2], ys[i + 3]) - yp4) / dx
+                            let weight = dx.replacing(with: -dx, where: dx .< zero)
+                            total4 += weight
+                            below4 += weight.replacing(with: zero, where: .!(slope .< lo4))
+                            let inside = (slope .>= lo4) .& (slope .<= hi4) .& (dx .!= zero)
+                            if any(inside) {
+                                for j in 0..<4 where inside[j] {
+                                    pairs.append(Pair(slope: slope[j], weight: weight[j]))
+                                    rows.append(i + j)
+                                }
+                            }
+                            i += 4
+                        }
+                        var total = total4.sum(), below = below4.sum()
+                        while i < end {
                             let dx = xs[i] - xp
                             let slope = (ys[i] - yp) / dx
-                            let weight = abs(dx)
-                            total += weight
-                            below += slope < lo ? weight : 0
+                            total += abs(dx)
+                            if slope < lo { below += abs(dx) }
                             if slope >= lo && slope <= hi && dx != 0 {
-                                pairs.append(Pair(slope: slope, weight: weight))
+                                pairs.append(Pair(slope: slope, weight: abs(dx)))
                                 rows.append(i)
                             }
+                            i += 1
                         }
                         base[k] = (total, below, pairs, rows)
                     }
@@ -311,6 +362,80 @@ public enum LaplaceModel {
         }
     }
 
+    /// About row `p`: the weight of the slopes below the line's, equal to it and in all, and
+    /// the nearest slope above and below with its row (the earliest row on a tie). Segments of
+    /// rows on both cores, combined in order.
+    static func slopesAbout(_ p: Int, line: Parameters, x: [Double], y: [Double])
+        -> (less: Double, equal: Double, total: Double, nextUp: Double, upRow: Int, nextDown: Double, downRow: Int) {
+        typealias Part = (less: Double, equal: Double, total: Double, nextUp: Double, upRow: Int, nextDown: Double, downRow: Int)
+        let xp = x[p], yp = y[p]
+        let tolerance = 1e-12 * max(abs(line.w), 1e-300) + 1e-300
+        return x.withUnsafeBufferPointer { xs in y.withUnsafeBufferPointer { ys in
+            ParallelSum.reduce(count: xs.count, zero: Part(0, 0, 0, .infinity, -1, -.infinity, -1), { range -> Part in
+                // Four rows at a time with masks (which side a slope falls on follows no order a
+                // branch predictor could learn); each lane keeps its own nearest slopes and rows,
+                // folded in lane order below, the earliest row winning a tie.
+                typealias V = SIMD4<Double>
+                typealias R = SIMD4<Int64>
+                let zero = V(repeating: 0), xp4 = V(repeating: xp), yp4 = V(repeating: yp), w4 = V(repeating: line.w)
+                let tol4 = V(repeating: tolerance)
+                var less4 = zero, equal4 = zero, total4 = zero
+                var up4 = V(repeating: .infinity), down4 = V(repeating: -.infinity)
+                var upRow4 = R(repeating: -1), downRow4 = R(repeating: -1)
+                var i = range.lowerBound
+                while i + 4 <= range.upperBound {
+                    let dx = V(xs[i], xs[i + 1], xs[i + 2], xs[i + 3]) - xp4
+                    let s = (V(ys[i], ys[i + 1], ys[i + 2], ys[i + 3]) - yp4) / dx
+                    let valid = dx .!= zero
+                    let wgt = dx.replacing(with: -dx, where: dx .< zero)
+                    let gap = s - w4
+                    let isEqual = valid .& (gap.replacing(with: -gap, where: gap .< zero) .<= tol4)
+                    let isLess = valid .& .!isEqual .& (s .< w4)
+                    let isMore = valid .& .!isEqual .& .!isLess
+                    total4 += wgt.replacing(with: zero, where: .!valid)
+                    equal4 += wgt.replacing(with: zero, where: .!isEqual)
+                    less4 += wgt.replacing(with: zero, where: .!isLess)
+                    let rows = R(Int64(i), Int64(i + 1), Int64(i + 2), Int64(i + 3))
+                    let lower = isLess .& (s .> down4)
+                    down4.replace(with: s, where: lower)
+                    downRow4.replace(with: rows, where: lower)
+                    let higher = isMore .& (s .< up4)
+                    up4.replace(with: s, where: higher)
+                    upRow4.replace(with: rows, where: higher)
+                    i += 4
+                }
+                var part = Part(less4.sum(), equal4.sum(), total4.sum(), .infinity, -1, -.infinity, -1)
+                for lane in 0..<4 {
+                    let up = Int(upRow4[lane]), down = Int(downRow4[lane])
+                    if up >= 0 && (up4[lane] < part.nextUp || (up4[lane] == part.nextUp && up < part.upRow)) {
+                        part.nextUp = up4[lane]; part.upRow = up
+                    }
+                    if down >= 0 && (down4[lane] > part.nextDown || (down4[lane] == part.nextDown && down < part.downRow)) {
+                        part.nextDown = down4[lane]; part.downRow = down
+                    }
+                }
+                while i < range.upperBound {
+                    defer { i += 1 }
+                    guard xs[i] != xp else { continue }
+                    let dx = xs[i] - xp
+                    let s = (ys[i] - yp) / dx
+                    let wgt = abs(dx)
+                    part.total += wgt
+                    if abs(s - line.w) <= tolerance { part.equal += wgt }
+                    else if s < line.w { part.less += wgt; if s > part.nextDown { part.nextDown = s; part.downRow = i } }
+                    else if s < part.nextUp { part.nextUp = s; part.upRow = i }
+                }
+                return part
+            }, combine: { (a: Part, b: Part) -> Part in
+                var c = a
+                c.less += b.less; c.equal += b.equal; c.total += b.total
+                if b.nextUp < a.nextUp { c.nextUp = b.nextUp; c.upRow = b.upRow }
+                if b.nextDown > a.nextDown { c.nextDown = b.nextDown; c.downRow = b.downRow }
+                return c
+            })
+        } }
+    }
+
     /// The corners of the set of optimal lines. From the optimal vertex, every rotation about a
     /// point on the line along which the sum stays flat leads to another optimal vertex; a
     /// breadth-first walk over them (at most 64) finds the polygon (or segment) of optima.
@@ -322,18 +447,7 @@ public enum LaplaceModel {
             for p in zeroResidualRows(line, x: x, y: y, limit: 8) {
                 // Slopes about p and their weights; flat to the right when the weight at or
                 // below the current slope is exactly half (and likewise to the left).
-                var less = 0.0, equal = 0.0, total = 0.0
-                var nextUp = Double.infinity, nextDown = -Double.infinity
-                var upRow = -1, downRow = -1
-                for i in x.indices where x[i] != x[p] {
-                    let dx = x[i] - x[p]
-                    let s = (y[i] - y[p]) / dx
-                    let wgt = abs(dx)
-                    total += wgt
-                    if abs(s - line.w) <= 1e-12 * max(abs(line.w), 1e-300) + 1e-300 { equal += wgt }
-                    else if s < line.w { less += wgt; if s > nextDown { nextDown = s; downRow = i } }
-                    else { if s < nextUp { nextUp = s; upRow = i } }
-                }
+                let (less, equal, total, nextUp, upRow, nextDown, downRow) = slopesAbout(p, line: line, x: x, y: y)
                 let greater = total - less - equal
                 var moves: [Double] = []
                 if upRow >= 0, abs((less + equal) - greater) <= 1e-11 * total { moves.append(nextUp) }
