@@ -293,12 +293,14 @@ enum OutputDirectory {
             let url = URL(fileURLWithPath: target)
             parent = url.deletingLastPathComponent().path
             name = url.lastPathComponent
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw ReportError("--out \(Message.quoted(directory)): the folder that would hold it, \(Message.quoted(parent)), does not exist")
-            }
+            // Missing folders above it are made (writers expect `--out a/b/c` to work), noted
+            // for the summary, and removed again if the run fails while they are still empty.
+            createdParents = try Staging.makeParents(parent, shown: directory)
             lock = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            guard lock >= 0 else { throw ReportError("\(Message.quoted(parent)): cannot open the folder (\(String(cString: strerror(errno))))") }
+            guard lock >= 0 else {
+                Staging.removeEmpty(createdParents)
+                throw ReportError("\(Message.quoted(parent)): cannot open the folder (\(String(cString: strerror(errno))))")
+            }
             while flock(lock, LOCK_EX) != 0 && errno == EINTR {}
             root = parent + "/.\(name).new-\(getpid())"
             folders = [root]
@@ -314,8 +316,44 @@ enum OutputDirectory {
             } catch {
                 if FileManager.default.fileExists(atPath: root) { removeTree(root) }
                 close(lock)
+                Staging.removeEmpty(createdParents)
                 throw error
             }
+        }
+
+        /// The folders above `--out` this run made, outermost first.
+        let createdParents: [String]
+
+        /// Makes the missing folders of `path`, outermost first, and returns them; an existing
+        /// file in the way is an error.
+        static func makeParents(_ path: String, shown: String) throws -> [String] {
+            var missing: [String] = []
+            var current = path
+            var isDirectory: ObjCBool = false
+            while !FileManager.default.fileExists(atPath: current, isDirectory: &isDirectory) {
+                missing.insert(current, at: 0)
+                let up = URL(fileURLWithPath: current).deletingLastPathComponent().path
+                if up == current { break }
+                current = up
+            }
+            if FileManager.default.fileExists(atPath: current, isDirectory: &isDirectory), !isDirectory.boolValue {
+                throw ReportError("--out \(Message.quoted(shown)): \(Message.quoted(current)) is a file, not a folder, so nothing can be made inside it")
+            }
+            var made: [String] = []
+            for folder in missing {
+                guard mkdir(folder, 0o755) == 0 || errno == EEXIST else {
+                    let reason = SystemError(folder, errno)
+                    removeEmpty(made)
+                    throw ReportError("--out \(Message.quoted(shown)): cannot make the folder \(Message.quoted(folder)): \(reason)")
+                }
+                made.append(folder)
+            }
+            return made
+        }
+
+        /// Removes the folders a failed run made, innermost first, while they are empty.
+        static func removeEmpty(_ folders: [String]) {
+            for folder in folders.reversed() { _ = rmdir(folder) }
         }
 
         /// The last reference can go on the writer queue (a write block ends), where waiting
@@ -324,6 +362,7 @@ enum OutputDirectory {
             if !ended {
                 removeTree(root)
                 close(lock)
+                Staging.removeEmpty(createdParents)
             }
         }
 
@@ -428,6 +467,7 @@ enum OutputDirectory {
             writer.sync {}
             removeTree(root)
             close(lock)
+            Staging.removeEmpty(createdParents)
             register(false)
         }
     }

@@ -16,6 +16,8 @@ public enum ReportRunner {
         public var differences: [String]?
         /// Relative paths written.
         public var files: [String]
+        /// Folders above `--out` that the run made (they were missing), outermost first.
+        public var createdFolders: [String] = []
     }
 
     public static func run(_ options: ReportOptions, progress reportProgress: (String) -> Void = { _ in }) throws -> Outcome {
@@ -376,7 +378,7 @@ public enum ReportRunner {
         try staging!.commit()
         Timing.mark("done")
         return Outcome(summaries: analyses.map(Summary.text) + comparisons.map(Comparison.summary), warnings: warnings, differences: nil,
-                       files: files.files.keys.sorted())
+                       files: files.files.keys.sorted(), createdFolders: staging!.createdParents)
     }
 
     /// The section id of each model: its name, unless the page already uses that id (a model

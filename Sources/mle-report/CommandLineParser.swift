@@ -60,7 +60,8 @@ enum CommandLineParser {
       --progress           progress on stderr even when it is not a terminal (independent of --quiet)
       --help, --version
 
-    Exit codes: 0 success, 1 bad input or failed run, 2 usage error.
+    Exit codes: 0 success, 1 bad input or failed run, 2 usage error, 3 --check found the report
+    stale (regenerate it).
     """
 
     /// Parses the arguments (without the program name). Returns nil for --help/--version,
@@ -196,7 +197,8 @@ enum CommandLineParser {
             let most = (CommandLineParser.maxPixels / (options.figureWidth * options.figureHeight)).squareRoot()
             throw UsageError(message: "--figure-size \(Int(options.figureWidth))x\(Int(options.figureHeight)) at --scale \(options.scale) makes figures of \(Int(options.figureWidth * options.scale))×\(Int(options.figureHeight * options.scale)) pixels; the most is \(Int(CommandLineParser.maxPixels / 1e6)) megapixels (at this size, --scale \(String(format: "%.2f", floor(most * 100) / 100)) or less)")
         }
-        if !options.singleFile && !options.formats.contains(.png) && !options.formats.contains(.svg) {
+        // Without a page nothing needs a format a browser shows: --format pdf --no-page is fine.
+        if !options.noPage && !options.singleFile && !options.formats.contains(.png) && !options.formats.contains(.svg) {
             throw UsageError(message: "--format \(options.formats.map(\.rawValue).joined(separator: ",")): the page shows its figures as PNG or SVG, which browsers display; add one (for example --format pdf,svg)")
         }
         if let config {

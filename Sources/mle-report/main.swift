@@ -80,10 +80,12 @@ do {
         let message = "\(Message.escaped(options.outputDirectory, limit: 1000)) is stale: \(differences.count) file\(differences.count == 1 ? "" : "s") would change; regenerate it with: \(command)\(place)"
         StandardError.write("error: \(oneLine(message))\n")
         for d in differences { StandardError.write("  \(oneLine(d))\n") }
-        exit(1)
+        // Its own code: a CI gate can tell "regenerate" (3) from "broken" (1) and usage (2).
+        exit(3)
     }
     if !options.quiet {
         print(outcome.summaries.joined(separator: "\n\n"))
+        for folder in outcome.createdFolders { print("\nmade the folder \(Message.escaped(folder, limit: 1000)), which --out needed") }
         print("\nwrote \(Message.escaped(options.outputDirectory, limit: 1000))/index.html and \(outcome.files.count - 1) other files")
     }
 } catch {

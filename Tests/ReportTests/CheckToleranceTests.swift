@@ -25,14 +25,14 @@ final class CheckToleranceTests: CLITestCase {
         try perturb(path("R/figures/linear-fit.png"), count: 2000, delta: 3)
         try perturb(path("R/figures/logistic-likelihood.png"), count: 0, delta: 0)
         var r = try run(["--out", "R", "--check"])
-        XCTAssertEqual(r.status, 1, "bytes differ: the exact check fails")
+        XCTAssertEqual(r.status, 3, "bytes differ: the exact check fails")
         XCTAssertTrue(r.stderr.contains("figures/linear-fit.png (changed)"), r.stderr)
         r = try run(["--out", "R", "--check-tolerance", "1"])
         XCTAssertEqual(r.status, 0, "the same pictures within RMS 1: \(r.stderr)")
         // A visibly different picture fails, with its RMS.
         try perturb(path("R/figures/linear-fit.png"), count: 400_000, delta: 60)
         r = try run(["--out", "R", "--check-tolerance", "1"])
-        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.status, 3)
         XCTAssertTrue(r.stderr.contains("figures/linear-fit.png (changed: RMS "), r.stderr)
         // Numbers are compared exactly whatever the tolerance.
         XCTAssertEqual(try run(["--out", "R", "--quiet"]).status, 0)
@@ -40,7 +40,7 @@ final class CheckToleranceTests: CLITestCase {
         let text = try String(contentsOfFile: json, encoding: .utf8)
         try text.replacingOccurrences(of: "\"n\": 50", with: "\"n\": 51").write(toFile: json, atomically: true, encoding: .utf8)
         r = try run(["--out", "R", "--check-tolerance", "255"])
-        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.status, 3)
         XCTAssertTrue(r.stderr.contains("report.json (changed)"), r.stderr)
         XCTAssertEqual(try run(["--check-tolerance", "0x1"]).status, 2)
     }

@@ -17,7 +17,7 @@ final class EndToEndTests: CLITestCase {
         XCTAssertEqual(try run(["--out", "A", "--check"]).status, 0)
         FileManager.default.createFile(atPath: work.appendingPathComponent("A/report.json").path, contents: Data("{}".utf8))
         let stale = try run(["--out", "A", "--check"])
-        XCTAssertEqual(stale.status, 1)
+        XCTAssertEqual(stale.status, 3)
         XCTAssertTrue(stale.stderr.contains("report.json (changed)"), stale.stderr)
         // Every formula became MathML: no TeX delimiter is left in the page.
         let page = text("A/index.html")

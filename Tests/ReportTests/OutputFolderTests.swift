@@ -85,7 +85,7 @@ final class OutputFolderTests: CLITestCase {
         fm.createFile(atPath: path("real/extra.txt"), contents: Data())
         try fm.createDirectory(atPath: path("real/empty"), withIntermediateDirectories: true)
         r = try run(["--out", "link", "--check"])
-        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.status, 3)
         XCTAssertTrue(r.stderr.contains("extra.txt (not produced any more)"), r.stderr)
         XCTAssertTrue(r.stderr.contains("empty/ (extra folder)"), r.stderr)
         // A report that now holds what the run did not write is no longer replaced whole:

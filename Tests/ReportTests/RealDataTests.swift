@@ -171,7 +171,7 @@ final class RealDataTests: CLITestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(text("R/index.html").contains("<code>mle-report --data d.csv --x a --y b --model linear</code>"))
         r = try run(["--data", data, "--x", "a", "--y", "b", "--out", "R", "--check", "--scale", "3"])
-        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.status, 3)
         XCTAssertTrue(r.stderr.contains("regenerate it with: mle-report --data d.csv --x a --y b --model linear --scale 3 --out R"), r.stderr)
     }
 

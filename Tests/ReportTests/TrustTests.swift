@@ -221,7 +221,7 @@ final class TrustMessageTests: CLITestCase {
         write("o/figures/linear-fit.png", png)
         write("o/figures/linear-contours.svg", "<svg>" + String(repeating: "1.234 ", count: 700_000) + "</svg>")
         let r = try run(["--out", "o", "--check", "--check-tolerance", "1"])
-        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.status, 3)
         XCTAssertTrue(r.stderr.contains("claims 1000000×1000000 pixels, more than the 16-megapixel limit"), r.stderr)
         XCTAssertTrue(r.stderr.contains("linear-contours.svg (changed: the SVG differs beyond rounding)"), r.stderr)
     }

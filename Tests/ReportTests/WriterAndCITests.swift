@@ -1,0 +1,47 @@
+import Foundation
+import XCTest
+
+/// What writers and CI gates expect of the command line (issue 18, §3–4).
+final class WriterAndCITests: CLITestCase {
+    /// `--check`: 0 current, 3 stale (regenerate), 1 broken input, 2 usage: a gate tells them apart.
+    func testCheckHasItsOwnExitCodeForStale() throws {
+        XCTAssertEqual(try run(["--out", "o", "--quiet"]).status, 0)
+        XCTAssertEqual(try run(["--out", "o", "--check", "--quiet"]).status, 0)
+        FileManager.default.createFile(atPath: path("o/report.json"), contents: Data("{}".utf8))
+        let stale = try run(["--out", "o", "--check"])
+        XCTAssertEqual(stale.status, 3, stale.stderr)
+        XCTAssertTrue(stale.stderr.contains("is stale"), stale.stderr)
+        write("bad.csv", "x,y\n1,2\n3,oops\n")
+        let broken = try run(["--data", "bad.csv", "--out", "o", "--check"])
+        XCTAssertEqual(broken.status, 1, broken.stderr)
+        XCTAssertTrue(broken.stderr.hasPrefix("error: bad.csv:3:"), broken.stderr)
+        XCTAssertEqual(try run(["--out", "o", "--check", "--no-such-flag"]).status, 2)
+        XCTAssertTrue(try run(["--help"]).stdout.contains("3 --check found the report"))
+    }
+
+    /// `--out a/b/c` with a and b missing: made, named in the summary; a failed run removes
+    /// them again (they are empty), and a file in the way is a clear error.
+    func testMissingParentsOfOutAreMadeAndRemovedOnFailure() throws {
+        let r = try run(["--out", "a/b/c"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(fm.fileExists(atPath: path("a/b/c/index.html")))
+        XCTAssertTrue(r.stdout.contains("made the folder") && r.stdout.contains("a/b, which --out needed"), r.stdout)
+        write("bad.csv", "x,y\n1,2\n3,oops\n")
+        let failed = try run(["--data", "bad.csv", "--out", "p/q/r", "--quiet"])
+        XCTAssertEqual(failed.status, 1)
+        XCTAssertFalse(fm.fileExists(atPath: path("p")), "the folders a failed run made are gone")
+        write("f", "not a folder")
+        let blocked = try run(["--out", "f/r", "--quiet"])
+        XCTAssertEqual(blocked.status, 1)
+        XCTAssertTrue(blocked.stderr.contains("is a file, not a folder"), blocked.stderr)
+    }
+
+    /// With no page, no figure has to be one a browser shows: PDF alone is fine.
+    func testPDFAloneIsFineWithoutAPage() throws {
+        let r = try run(["--format", "pdf", "--no-page", "--out", "o", "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(fm.fileExists(atPath: path("o/figures/linear-fit.pdf")))
+        XCTAssertFalse(fm.fileExists(atPath: path("o/index.html")))
+        XCTAssertEqual(try run(["--format", "pdf", "--out", "o2", "--quiet"]).status, 2, "with a page it still needs PNG or SVG")
+    }
+}
