@@ -82,6 +82,10 @@ public struct ReportOptions: Sendable {
     public var configPath: String?
     /// Whether `--title` was given on the command line (a config's own title is part of it).
     public var titleFromCommandLine = false
+    /// `--no-compare` and `--seed` were given on the command line (they win over a config's
+    /// `compare` and `seed`, and the recorded command repeats them).
+    public var compareFromCommandLine = false
+    public var seedFromCommandLine = false
     /// The seed of the built-in data.
     public var seed: UInt64 = 20_261_124
 
@@ -177,7 +181,7 @@ extension ReportOptions {
         if singleFile { out.append("--single-file") }
         if let figurePatterns { out += ["--figures", figurePatterns.joined(separator: ",")] }
         if noPage { out.append("--no-page") }
-        if !compare && configPath == nil { out.append("--no-compare") }
+        if !compare && (configPath == nil || compareFromCommandLine) { out.append("--no-compare") }
         if themes.map(\.name) != defaults.themes.map(\.name) {
             out += ["--theme", themes.count == 2 ? "both" : themes[0].name]
         }
@@ -187,7 +191,9 @@ extension ReportOptions {
             out += ["--figure-size", "\(ReportOptions.number(figureWidth))x\(ReportOptions.number(figureHeight))"]
         }
         if scale != defaults.scale { out += ["--scale", ReportOptions.number(scale)] }
-        if seed != defaults.seed && models.contains(where: { $0.dataPath == nil }) { out += ["--seed", String(seed)] }
+        if seed != defaults.seed && models.contains(where: { $0.dataPath == nil }) && (configPath == nil || seedFromCommandLine) {
+            out += ["--seed", String(seed)]
+        }
         if titleFromCommandLine || (configPath == nil && title != defaults.title) { out += ["--title", title] }
         return out
     }

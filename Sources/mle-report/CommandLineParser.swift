@@ -114,7 +114,9 @@ enum CommandLineParser {
                 options.title = try value(flag, inline: inline)
                 options.titleFromCommandLine = true
             case "--drop-missing": options.dropMissing = true
-            case "--no-compare": options.compare = false
+            case "--no-compare":
+                options.compare = false
+                options.compareFromCommandLine = true
             case "--format":
                 let text = try value(flag, inline: inline)
                 var formats: [ImageFormat] = []
@@ -165,6 +167,7 @@ enum CommandLineParser {
                     throw UsageError(message: "--seed: expected a whole number from 0 to 18446744073709551615, got \(Message.quoted(text))")
                 }
                 options.seed = s
+                options.seedFromCommandLine = true
             case "--check": options.check = true
             case "--check-tolerance":
                 let text = try value(flag, inline: inline)
@@ -205,7 +208,12 @@ enum CommandLineParser {
             guard data == nil, x == nil, y == nil, models == nil, nu == nil else {
                 throw UsageError(message: "--config lists its own data; do not combine it with --data, --x, --y, --model or --nu (give a model \"nu\" in the config)")
             }
+            // A flag given on the command line wins over the config's value for it.
+            let given = options
             try ConfigFile.apply(config, to: &options)
+            if given.titleFromCommandLine { options.title = given.title }
+            if given.compareFromCommandLine { options.compare = given.compare }
+            if given.seedFromCommandLine { options.seed = given.seed }
             options.configPath = config
         } else if let data {
             options.models = (models ?? [.linear]).map { ModelRequest(kind: $0, dataPath: data, x: x ?? "x", y: y ?? "y", nu: $0 == .studentT ? nu : nil) }

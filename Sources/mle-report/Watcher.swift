@@ -28,9 +28,13 @@ enum Watcher {
         return out
     }
 
-    static func run(_ options: ReportOptions, render: () -> Bool) -> Never {
+    /// - Parameter reload: the options read again (the command line and the config as they
+    ///   are now), or nil when they no longer parse (it has said why): every render uses what
+    ///   the config says at that moment, not what it said when the watch began.
+    static func run(_ first: ReportOptions, reload: () -> ReportOptions?, render: (ReportOptions) -> Bool) -> Never {
+        var options = first
         var last = stamp(inputs(options))
-        _ = timed(render)
+        _ = timed { render(options) }
         StandardError.write("mle-report: watching \(inputs(options).count) files; Ctrl-C stops\n")
         while true {
             usleep(250_000)
@@ -42,7 +46,14 @@ enum Watcher {
                 usleep(200_000)
                 now = stamp(inputs(options))
             } while now != last
-            _ = timed(render)
+            if let fresh = reload() {
+                options = fresh
+                _ = timed { render(options) }
+            } else {
+                _ = timed { false }
+            }
+            // A new config can name other data files: watch those from now on.
+            last = stamp(inputs(options))
         }
     }
 

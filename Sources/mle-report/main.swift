@@ -52,7 +52,16 @@ let progressLine = ProgressLine(enabled: options.progress || isatty(STDERR_FILEN
                                 inPlace: isatty(STDERR_FILENO) != 0)
 
 if options.watch {
-    Watcher.run(options) {
+    Watcher.run(options, reload: {
+        do {
+            return try CommandLineParser.parse(arguments)
+        } catch let error as UsageError {
+            StandardError.write("error: \(oneLine(error.message))\n")
+        } catch {
+            StandardError.write("error: \(oneLine("\(error)"))\n")
+        }
+        return nil
+    }) { options in
         do {
             let outcome = try ReportRunner.run(options) { progressLine.show($0) }
             progressLine.finish()

@@ -44,4 +44,21 @@ final class WriterAndCITests: CLITestCase {
         XCTAssertFalse(fm.fileExists(atPath: path("o/index.html")))
         XCTAssertEqual(try run(["--format", "pdf", "--out", "o2", "--quiet"]).status, 2, "with a page it still needs PNG or SVG")
     }
+
+    /// A flag on the command line wins over the config, and the page records a command that
+    /// reproduces the report: the config plus the flags that changed it.
+    func testFlagsOverrideTheConfigAndTheRecordedCommandReproducesIt() throws {
+        write("d.csv", "x,y\n1,2\n2,3.5\n3,3.9\n4,6\n5,7.2\n6,7.9\n")
+        write("c.json", #"{"title": "From the config", "compare": true, "models": [{"data": "d.csv", "x": "x", "y": "y", "model": "linear"}]}"#)
+        let r = try run(["--config", "c.json", "--title", "From the flag", "--no-compare", "--out", "o", "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let page = text("o/index.html")
+        XCTAssertTrue(page.contains("From the flag"))
+        XCTAssertFalse(page.contains("From the config"))
+        XCTAssertEqual((try json("o/report.json")["comparisons"] as? [Any])?.count, 0, "--no-compare wins over compare: true")
+        XCTAssertTrue(page.contains("--no-compare"), "the recorded command repeats the flag")
+        // The same flags again: current; without them: stale.
+        XCTAssertEqual(try run(["--config", "c.json", "--title", "From the flag", "--no-compare", "--out", "o", "--check", "--quiet"]).status, 0)
+        XCTAssertEqual(try run(["--config", "c.json", "--out", "o", "--check", "--quiet"]).status, 3)
+    }
 }
