@@ -9,6 +9,49 @@ import Likelihood
 public enum ConfigFile {
     /// The most models one config may list: each is a section of the page with its figures.
     public static let maxModels = 64
+    /// The fields that stand for a command-line option of the report (run controls such as
+    /// `--out`, `--check` and `--watch` stay on the command line).
+    public static let optionFields = ["drop_missing", "figure_size", "figures", "format", "page", "scale", "single_file",
+                                      "templates", "theme", "transparent"]
+
+    /// A config's option fields as the command-line arguments they stand for, each with its
+    /// field (so that a bad value is reported at the config's field), in a fixed order. Given
+    /// before the command line's own flags, so that those win. `templates` is relative to the
+    /// config file, as data paths are.
+    public static func optionArguments(_ path: String) throws -> [(field: String, arguments: [String])] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ReportError("\(Message.quoted(path)): cannot read the config file")
+        }
+        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return [] }   // apply says why
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent()
+        func isBool(_ v: Any) -> Bool { (v as? NSNumber).map { String(cString: $0.objCType) == "c" } ?? false }
+        var out: [(String, [String])] = []
+        for field in optionFields {
+            guard let value = object[field] else { continue }
+            func flagOn(_ flag: String, when wanted: Bool) throws {
+                guard isBool(value), let b = value as? Bool else { throw ReportError("\(path): \(field): expected true or false") }
+                if b == wanted { out.append((field, [flag])) }
+            }
+            func text() throws -> String {
+                if let t = value as? String { return t }
+                if field == "scale", !isBool(value), let n = value as? NSNumber { return ReportOptions.number(n.doubleValue) }
+                if let list = value as? [String], ["figures", "format"].contains(field) { return list.joined(separator: ",") }
+                throw ReportError("\(path): \(field): expected \(["figures", "format"].contains(field) ? "a list of names" : field == "scale" ? "a number" : "a string")")
+            }
+            switch field {
+            case "drop_missing": try flagOn("--drop-missing", when: true)
+            case "page": try flagOn("--no-page", when: false)
+            case "single_file": try flagOn("--single-file", when: true)
+            case "transparent": try flagOn("--transparent", when: true)
+            case "templates":
+                let t = try text()
+                out.append((field, ["--templates", t.hasPrefix("/") ? t : base.appendingPathComponent(t).relativePathFromCurrent()]))
+            default: out.append((field, ["--\(field.replacingOccurrences(of: "_", with: "-"))", try text()]))
+            }
+        }
+        return out
+    }
+
     /// Reads the config file at `path` into `options`.
     public static func apply(_ path: String, to options: inout ReportOptions) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -28,9 +71,9 @@ public enum ConfigFile {
             throw ReportError("\(path): not valid JSON (\(Message.escaped(reason, limit: 200)))")
         }
         guard let object = root as? [String: Any] else { throw ReportError("\(path): expected a JSON object at the top") }
-        let known: Set<String> = ["title", "seed", "models", "compare"]
+        let known = Set(["title", "seed", "models", "compare"] + optionFields)
         for key in object.keys.sorted() where !known.contains(key) {
-            throw ReportError("\(path): \(Message.quoted(key)): unknown field (known: compare, models, seed, title)")
+            throw ReportError("\(path): \(Message.quoted(key)): unknown field (known: \(known.sorted().joined(separator: ", ")))")
         }
         if let compare = object["compare"] {
             guard let flag = compare as? Bool, String(cString: (compare as! NSNumber).objCType) == "c" else {

@@ -66,7 +66,18 @@ enum CommandLineParser {
 
     /// Parses the arguments (without the program name). Returns nil for --help/--version,
     /// after printing them.
-    static func parse(_ arguments: [String]) throws -> ReportOptions? {
+    static func parse(_ given: [String]) throws -> ReportOptions? {
+        // A config's option fields (format, theme, …) become flags placed before the command
+        // line's own, so that a flag typed wins; a bad value is reported at the config's field.
+        var configFile: String? = nil
+        for (i, a) in given.enumerated() {
+            if a == "--config", i + 1 < given.count { configFile = given[i + 1] }
+            if a.hasPrefix("--config=") { configFile = String(a.dropFirst("--config=".count)) }
+        }
+        let fromConfig = try configFile.map { try ConfigFile.optionArguments($0) } ?? []
+        let arguments = fromConfig.flatMap(\.arguments) + given
+        var origin: [String?] = []
+        for entry in fromConfig { origin += entry.arguments.map { _ in entry.field } }
         var options = ReportOptions()
         let flagsWithoutValue: Set<String> = ["--help", "-h", "--version", "--single-file", "--check", "--quiet", "-q", "--progress",
                                               "--drop-missing", "--no-page", "--watch", "--transparent", "--no-compare"]
@@ -90,6 +101,8 @@ enum CommandLineParser {
             if inline != nil && flagsWithoutValue.contains(flag) {
                 throw UsageError(message: "\(flag) takes no value")
             }
+            let start = k
+            do {
             switch flag {
             case "--help", "-h":
                 print(help)
@@ -181,6 +194,13 @@ enum CommandLineParser {
             default:
                 if flag.hasPrefix("-") { throw UsageError(message: "unknown option \(flag)") }
                 throw UsageError(message: "unexpected argument \"\(flag)\" (options start with --)")
+            }
+            } catch let error as UsageError {
+                guard start < origin.count, let field = origin[start], let configFile else { throw error }
+                // "--format: unknown format …" from the config reads "c.json: format: unknown format …".
+                var message = error.message
+                if message.hasPrefix("\(flag): ") { message.removeFirst(flag.count + 2) }
+                throw ReportError("\(configFile): \(field): \(message)")
             }
             k += 1
         }

@@ -61,4 +61,28 @@ final class WriterAndCITests: CLITestCase {
         XCTAssertEqual(try run(["--config", "c.json", "--title", "From the flag", "--no-compare", "--out", "o", "--check", "--quiet"]).status, 0)
         XCTAssertEqual(try run(["--config", "c.json", "--out", "o", "--check", "--quiet"]).status, 3)
     }
+
+    /// Every option of the report has a config field, checked as its flag is and reported at
+    /// the field; a typed flag wins.
+    func testEveryReportOptionHasAConfigField() throws {
+        write("d.csv", "x,y\n1,2\n2,NA\n3,3.9\n4,6\n5,7.2\n6,7.9\n")
+        write("c.json", #"{"format": ["svg"], "theme": "light", "drop_missing": true, "figures": ["linear-fit"], "scale": 1, "figure_size": "800x600", "compare": false, "models": [{"data": "d.csv", "x": "x", "y": "y", "model": "linear"}]}"#)
+        let r = try run(["--config", "c.json", "--out", "o", "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let figures = try fm.contentsOfDirectory(atPath: path("o/figures")).sorted()
+        XCTAssertEqual(figures, ["linear-fit.svg"], "format, theme and figures from the config")
+        XCTAssertTrue(r.stderr.contains("left out 1 of 6 rows"), "drop_missing from the config: \(r.stderr)")
+        XCTAssertTrue(text("o/figures/linear-fit.svg").contains("width=\"800"), "figure_size from the config")
+        // A typed flag wins over the field.
+        XCTAssertEqual(try run(["--config", "c.json", "--theme", "dark", "--out", "o2", "--quiet"]).status, 0)
+        XCTAssertEqual(try fm.contentsOfDirectory(atPath: path("o2/figures")).sorted(), ["linear-fit.dark.svg"])
+        // A bad value: one line naming the file and the field, exit 1, nothing written.
+        write("bad.json", #"{"theme": "sepia", "models": [{"data": "d.csv", "x": "x", "y": "y", "model": "linear"}]}"#)
+        let bad = try run(["--config", "bad.json", "--out", "o3"])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertEqual(bad.stderr, "error: bad.json: theme: expected light, dark or both, got \"sepia\"\n")
+        XCTAssertFalse(fm.fileExists(atPath: path("o3")))
+        write("bad2.json", #"{"drop_missing": "yes", "models": [{"data": "d.csv", "x": "x", "y": "y", "model": "linear"}]}"#)
+        XCTAssertTrue(try run(["--config", "bad2.json", "--out", "o3"]).stderr.contains("bad2.json: drop_missing: expected true or false"))
+    }
 }
