@@ -136,27 +136,34 @@ enum FigureFactory {
         (markupEscaped(m.request.x), markupEscaped(m.request.y))
     }
 
-    struct Bin { var x: Double; var p: Double; var low: Double; var high: Double }
+    struct Bin { var x: Double; var p: Double; var low: Double; var high: Double; var count: Int }
 
-    /// Share of ones in equal-width bins of x (bins with fewer than 3 points are left out), with
-    /// Wilson score intervals, which stay inside [0, 1].
+    /// Share of ones in bins of x cut at its quantiles (up to `count` bins of at least 3 points
+    /// each where the data allow; the quantiles of a seeded sample of 20,000 rows above that
+    /// many), with Wilson score intervals, which stay inside [0, 1]. Every point is in a drawn
+    /// bin: none is left out, and skewed x gets as many points per bin as even x. A value equal
+    /// to a cut goes to the lower bin, so ties can make bins unequal (an empty one is skipped).
     static func binnedProportions(_ m: ModelAnalysis, lo: Double, hi: Double, count: Int = 8) -> [Bin] {
-        var n = [Int](repeating: 0, count: count), ones = [Int](repeating: 0, count: count)
-        var sums = [Double](repeating: 0, count: count)
+        let rows = m.x.count
+        let k = max(1, min(count, rows / 3))
+        var sample = rows > 20_000 ? RandomGenerator.onePerBlock(n: rows, stride: rows / 20_000, seed: 0xB1A5).map { m.x[$0] } : m.x
+        sample.sort()
+        let cuts = (1..<max(k, 1)).map { sample[$0 * sample.count / k] }
+        var n = [Int](repeating: 0, count: k), ones = [Int](repeating: 0, count: k)
+        var sums = [Double](repeating: 0, count: k)
         for (x, y) in zip(m.x, m.y) {
-            let position = (x - lo) / (hi - lo) * Double(count)
-            guard position.isFinite else { continue }
-            let k = min(count - 1, max(0, Int(position)))
-            n[k] += 1; sums[k] += x
-            if y == 1 { ones[k] += 1 }
+            var j = 0
+            while j < cuts.count && cuts[j] < x { j += 1 }
+            n[j] += 1; sums[j] += x
+            if y == 1 { ones[j] += 1 }
         }
         let z = Distributions.normalQuantile975
-        return (0..<count).compactMap { k in
-            guard n[k] >= 3 else { return nil }
-            let nn = Double(n[k]), p = Double(ones[k]) / nn
+        return (0..<k).compactMap { j in
+            guard n[j] > 0 else { return nil }
+            let nn = Double(n[j]), p = Double(ones[j]) / nn
             let centre = (p + z * z / (2 * nn)) / (1 + z * z / nn)
             let half = z / (1 + z * z / nn) * (p * (1 - p) / nn + z * z / (4 * nn * nn)).squareRoot()
-            return Bin(x: sums[k] / nn, p: p, low: max(0, centre - half), high: min(1, centre + half))
+            return Bin(x: sums[j] / nn, p: p, low: max(0, centre - half), high: min(1, centre + half), count: n[j])
         }
     }
 

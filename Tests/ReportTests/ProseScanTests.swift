@@ -1,5 +1,7 @@
 import Foundation
 import XCTest
+@testable import Report
+import Likelihood
 
 /// Every page of the real-data corpus, in every family, scanned for the sentences a student
 /// tripped over (issue 18): a relation written twice ("p = < 0.0001"), a sign written twice
@@ -100,5 +102,26 @@ final class ProseScanTests: CLITestCase {
                 XCTFail("\(label): a warning with NaN or infinity: \(line)")
             }
         }
+    }
+}
+
+/// The logistic calibration bins: every point in a drawn bin, even on skewed x with few
+/// rows (Challenger-like: 23 flights, most of them warm), where equal-width bins had dropped
+/// the bins of fewer than 3 points and with them 4 of the 7 failures.
+final class CalibrationBinTests: XCTestCase {
+    func testEveryPointIsInADrawnBin() throws {
+        let x: [Double] = [53, 57, 58, 63, 66, 67, 67, 67, 68, 69, 70, 70, 70, 70, 72, 73, 75, 75, 76, 76, 78, 79, 81]
+        let y: [Double] = [1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]
+        let data = Dataset(source: "challenger", columns: [("temp", x), ("failure", y)])
+        let m = try ModelAnalysis.analyse(ModelRequest(kind: .logistic, dataPath: nil, x: "temp", y: "failure"), dataset: data, name: "logistic")
+        let bins = FigureFactory.binnedProportions(m, lo: 53, hi: 81)
+        XCTAssertEqual(bins.map(\.count).reduce(0, +), 23, "no point left out")
+        XCTAssertEqual(bins.count, 7, "⌊23/3⌋ bins")
+        XCTAssertGreaterThanOrEqual(bins.map(\.count).min()!, 2)
+        // The ones at the cold end are in the first bin, not dropped.
+        XCTAssertEqual(bins[0].p, 1, accuracy: 1e-15)
+        XCTAssertTrue(bins.allSatisfy { $0.low <= $0.p && $0.p <= $0.high && $0.low >= 0 && $0.high <= 1 })
+        // Bins are ordered and their means lie inside the data.
+        XCTAssertEqual(bins.map(\.x), bins.map(\.x).sorted())
     }
 }

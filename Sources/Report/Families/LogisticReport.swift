@@ -157,10 +157,10 @@ enum LogisticReport: FamilyReport {
         }.count
         let alt = "Binary labels of \(m.request.y) against \(m.request.x) for \(m.n) points (\(dense ? "as strips of counts per cell of x below 0 and above 1" : "jittered vertically")), the fitted curve "
             + "P(y = 1) = σ(\(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, digits: 4, markup: false))), which crosses one half at "
-            + "x = \(s(boundary))\(boundary < m.x.min()! || boundary > m.x.max()! ? " (outside the data, which span \(s(m.x.min()!)) to \(s(m.x.max()!)))" : ""), and the observed proportion of ones in \(bins.count) bins of x with 95 % intervals; "
+            + "x = \(s(boundary))\(boundary < m.x.min()! || boundary > m.x.max()! ? " (outside the data, which span \(s(m.x.min()!)) to \(s(m.x.max()!)))" : ""), and the observed proportion of ones in \(bins.count) bins of x cut at its quantiles, with 95 % intervals; "
             + "the curve passes through \(Narrative.of(covered, bins.count, "intervals"))."
         return ReportFigure(name: "\(m.name)-fit", figure: f,
-                            caption: "The labels (\(dense ? "as counts per cell of x, zeros below the axis and ones above it" : "jittered so that overlapping points show")) and the fitted probability. Diamonds are the share of ones in equal-width bins of x with 95 % Wilson intervals: where they follow the curve, the model is calibrated.",
+                            caption: "The labels (\(dense ? "as counts per cell of x, zeros below the axis and ones above it" : "jittered so that overlapping points show")) and the fitted probability. Diamonds are the share of ones in \(Narrative.count(bins.count)) bins of x cut at its quantiles (\(bins.map(\.count).min().map { Narrative.count($0) } ?? "0") to \(bins.map(\.count).max().map { Narrative.count($0) } ?? "0") points each, every point in one), with 95 % Wilson intervals: where they follow the curve, the model is calibrated.",
                             altText: alt)
     }
 
