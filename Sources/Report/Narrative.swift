@@ -138,7 +138,10 @@ enum Narrative {
     }
 
     /// What the residual checks say about the Gaussian assumption, from the numbers.
-    static func gaussianDiagnostics(_ d: ResidualDiagnostics, qq: ResidualDiagnostics.QQ, n: Int) -> String {
+    /// - Parameter distinctY: how many different responses the rows hold (nil: not counted);
+    ///   few of them (rounded heights, counts) make tied residuals that step outside an
+    ///   envelope drawn for continuous noise, and the text says so.
+    static func gaussianDiagnostics(_ d: ResidualDiagnostics, qq: ResidualDiagnostics.QQ, n: Int, distinctY: Int? = nil) -> String {
         var parts: [String] = []
         let tails = d.excessKurtosis > 1 ? "heavier tails than Gaussian noise (excess kurtosis \(s(d.excessKurtosis)), 0 for a normal)"
             : d.excessKurtosis < -0.5 ? "lighter tails than Gaussian noise (excess kurtosis \(s(d.excessKurtosis)), 0 for a normal)"
@@ -156,6 +159,10 @@ enum Narrative {
             parts.append("The Breusch–Pagan test finds no evidence that the spread changes with x (LM = \(s(d.breuschPagan, 4)), p \(NumberFormat.pRelation(d.breuschPaganP))).")
         }
         parts.append("In the Q–Q plot \(of(qq.outside, qq.observed.count, "points plotted")) \(verb(qq.outside, "lies", "lie")) outside the 95 % envelope\(qq.outside == 0 ? "" : " (about \(max(1, Int((0.05 * Double(qq.observed.count)).rounded()))) would by chance, since the envelope holds each point only 95 % of the time)").")
+        let expected = max(1, Int((0.05 * Double(qq.observed.count)).rounded()))
+        if let k = distinctY, 2 * k <= n, qq.outside > 2 * expected {
+            parts.append("The responses take only \(count(k)) different values among the \(count(n)) rows (rounded or counted data), so the residuals come in tied steps that the envelope, drawn for continuous noise, cannot follow: points outside it say as much about the rounding as about the noise.")
+        }
         if n < 30 { parts.append("With only \(n) points, none of these tests has much power.") }
         return parts.joined(separator: " ")
     }

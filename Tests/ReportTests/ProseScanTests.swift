@@ -78,6 +78,19 @@ final class ProseScanTests: CLITestCase {
         }
     }
 
+    /// Galton's heights take 14 values: the Q–Q count of points outside the envelope is said
+    /// to reflect the rounding, not left to read as heavy tails.
+    func testRoundedResponsesAreNamedBesideTheQQCount() throws {
+        let r = try run(["--data", Self.corpus.appendingPathComponent("Ties/galton.csv").path, "--x", "parent", "--y", "child",
+                         "--no-compare", "--out", "g", "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let page = text("g/index.html")
+        XCTAssertTrue(page.contains("The responses take only 14 different values among the 928 rows"), "the ties are named")
+        // The default data are continuous: no such sentence there.
+        XCTAssertEqual(try run(["--out", "d", "--quiet"]).status, 0)
+        XCTAssertFalse(text("d/index.html").contains("different values among"))
+    }
+
     func testEveryCorpusPageReadsTrue() throws {
         var runs: [(String, [String])] = [("default", [])]
         let configs = try fm.contentsOfDirectory(atPath: Self.corpus.path).filter { $0.hasSuffix(".json") && $0 != "families.json" && $0 != "reference.json" }.sorted()
@@ -89,6 +102,7 @@ final class ProseScanTests: CLITestCase {
             ("cpunish.csv", "INCOME", "EXECUTIONS", "poisson"), ("randhie.csv", "lncoins", "mdvis", "poisson,laplace"),
             ("Multimodal/mammals.csv", "body", "brain", "student-t"), ("Multimodal/animals.csv", "body", "brain", "student-t"),
             ("NearSeparation/infmrt.csv", "lpcinc", "DC", "logistic"), ("NearSeparation/fertil3.csv", "pe", "ww2", "logistic"),
+            ("Ties/galton.csv", "parent", "child", "linear"),
         ]
         for (file, x, y, models) in families {
             runs.append(("\(file) \(models)", ["--data", Self.corpus.appendingPathComponent(file).path, "--x", x, "--y", y, "--model", models]))

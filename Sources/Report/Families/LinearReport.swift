@@ -226,7 +226,8 @@ enum LinearReport: FamilyReport {
             "skewness": .string(NumberFormat.significant(d.skewness, 3)), "kurtosis": .string(NumberFormat.significant(d.excessKurtosis, 3)),
             "jb": f(d.jarqueBera, 4), "jbP": .string(NumberFormat.pValue(d.jarqueBeraP)),
             "bp": f(d.breuschPagan, 4), "bpP": .string(NumberFormat.pValue(d.breuschPaganP)),
-            "text": .string(Narrative.gaussianDiagnostics(d, qq: details(m).qq, n: m.n)),
+            // Ties are counted exactly up to 200,000 rows (a set of the responses).
+            "text": .string(Narrative.gaussianDiagnostics(d, qq: details(m).qq, n: m.n, distinctY: m.n <= 200_000 ? Set(m.y).count : nil)),
         ]
         // −log L by summing the Gaussian densities point by point.
         let n = Double(fit.n)
