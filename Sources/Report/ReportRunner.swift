@@ -224,7 +224,7 @@ public enum ReportRunner {
         var warnings: [String] = []
         for m in analyses {
             if m.droppedRows > 0 {
-                warnings.append("\(m.name): left out \(m.droppedRows) of \(m.droppedRows + m.n) rows of \(Message.quoted(m.source)) with a missing \(Message.quoted(m.request.x)) or \(Message.quoted(m.request.y)) (--drop-missing)")
+                warnings.append("\(m.name): left out \(m.droppedRows) of \(m.droppedRows + m.n) rows of \(Message.quoted(m.request.dataPath ?? m.source)) with a missing \(Message.quoted(m.request.x)) or \(Message.quoted(m.request.y)) (--drop-missing)")
             }
             warnings += m.notes
             warnings += m.family.warnings(m)

@@ -85,4 +85,16 @@ final class WriterAndCITests: CLITestCase {
         write("bad2.json", #"{"drop_missing": "yes", "models": [{"data": "d.csv", "x": "x", "y": "y", "model": "linear"}]}"#)
         XCTAssertTrue(try run(["--config", "bad2.json", "--out", "o3"]).stderr.contains("bad2.json: drop_missing: expected true or false"))
     }
+
+    /// Warnings name a file as the user typed it (relative to where they are), not as the
+    /// page names it (relative to the folder that holds the report).
+    func testWarningsNameTheFileAsTyped() throws {
+        try fm.createDirectory(atPath: path("data"), withIntermediateDirectories: true)
+        try fm.createDirectory(atPath: path("docs"), withIntermediateDirectories: true)
+        write("data/d.csv", "x,y\n1,2\n2,NA\n3,3.9\n4,6\n5,7.2\n")
+        let r = try run(["--data", "data/d.csv", "--drop-missing", "--no-compare", "--out", "docs/report", "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("left out 1 of 5 rows of \"data/d.csv\""), r.stderr)
+        XCTAssertTrue(text("docs/report/index.html").contains("../data/d.csv"), "the page names it from the report's folder")
+    }
 }
