@@ -48,10 +48,12 @@ public struct StudentTFit: LineFit {
 }
 
 /// Maximum likelihood for Student-t noise: all of (w, b, log s, log ν) by Newton's method
-/// with the exact gradient and Hessian, falling back to an EM step (Lange, Little and Taylor
-/// 1989) wherever the Hessian is not negative definite; from two starts (the least-squares and
-/// the least-absolute-deviations lines), because the log-likelihood need not be concave in the
-/// line and more than one local maximum can exist.
+/// with the exact gradient and Hessian, falling back to a Levenberg–Marquardt step (and to an
+/// EM step, Lange, Little and Taylor 1989, if that does not climb) wherever the Hessian is not
+/// negative definite. The log-likelihood need not be concave in the line and real data have
+/// many local maxima, so the search is global: 42 starts (the least-squares line, the
+/// least-absolute-deviations line and 40 seeded lines through two points), every distinct
+/// maximum kept, the highest reported.
 public enum StudentTModel {
     public struct Optimum: Equatable, Sendable {
         public var start: String

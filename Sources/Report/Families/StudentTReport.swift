@@ -4,7 +4,8 @@ import Mustache
 import Plot
 
 /// Student-t noise: a robust loss that is not convex, fitted by Newton's method on all its
-/// parameters from two starts, with the surface that shows where its basins are.
+/// parameters from 42 starts (every distinct maximum listed), with the surface that shows
+/// where its basins are.
 enum StudentTReport: FamilyReport {
     static let kind = ModelKind.studentT
     static let summaryName = "Student-t (robust)"
