@@ -28,13 +28,13 @@ bench: deps
 clean:
 	rm -rf .build
 
-## Fuzzes the CSV, config, Mustache and TeX parsers with libFuzzer, FUZZ_SECONDS each
+## Fuzzes the CSV, config, Mustache and TeX parsers and partial names with libFuzzer, FUZZ_SECONDS each
 ## (default 60). New inputs go to .build/fuzz-corpus; crashes to Fuzz/crashes/<target>-…,
 ## which `make test` replays (commit them once fixed).
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	$(SWIFT) build -c release --product mle-fuzz --build-path .build/fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING
-	@for t in csv stream config mustache tex; do \
+	@for t in csv stream config mustache tex partial; do \
 	  mkdir -p .build/fuzz-corpus/$$t; \
 	  echo "== $$t ($(FUZZ_SECONDS) s)"; \
 	  MLE_FUZZ_TARGET=$$t .build/fuzz/release/mle-fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 \
