@@ -153,6 +153,62 @@ public enum PoissonModel {
 
     /// Expected frequency of each count 0…`maxCount` under the fit, Σᵢ P(Y = k | μᵢ), and the
     /// observed frequencies (a rootogram's two sides). - Complexity: O(n · maxCount).
+    /// The bars of a rootogram: counts `lo`…`hi` in bars of `width` counts, with everything
+    /// below `lo` (when `lo` > 0) pooled into a first bar and everything above `hi` into a last.
+    public struct RootogramBars: Sendable {
+        public var lo: Int, hi: Int, width: Int
+        public var pooledBelow: Bool
+        /// Observed and expected frequencies per bar, in order.
+        public var observed: [Double], expected: [Double]
+        /// The bar's first and last count (`Int.max` for the last's open end).
+        public var ranges: [(Int, Int)]
+    }
+
+    /// Bars spanning the central 99 % of the observed counts (their 0.5 % and 99.5 % points, of
+    /// a seeded 100,000-row sample above that many), one count per bar up to 41 of them, else
+    /// in bars of 2, 5, 10, 20, 50, … counts; below and above pooled. The expected frequency of
+    /// each bar sums every row's Poisson probabilities over the bar's counts, computed from the
+    /// row's mode outwards (no underflow at large means) until they fall below 10⁻¹⁷ of the mode.
+    public static func rootogramBars(_ fit: PoissonFit, x: [Double], y: [Double]) -> RootogramBars {
+        let n = y.count
+        var sample = n > 100_000 ? RandomGenerator.onePerBlock(n: n, stride: n / 100_000, seed: 0x5007).map { y[$0] } : y
+        sample.sort()
+        var lo = Int(sample[Int(0.005 * Double(sample.count - 1))]), hi = Int(sample[Int(0.995 * Double(sample.count - 1))])
+        var width = 1
+        for w in [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000] {
+            width = w
+            if (hi - lo) / w + 1 <= 40 { break }
+        }
+        lo = lo / width * width
+        if lo <= 2 * width { lo = 0 }
+        hi = lo + ((hi - lo) / width + 1) * width - 1
+        let pooledBelow = lo > 0
+        let inner = (hi - lo + 1) / width
+        let bars = inner + 1 + (pooledBelow ? 1 : 0)
+        var ranges: [(Int, Int)] = pooledBelow ? [(0, lo - 1)] : []
+        for j in 0..<inner { ranges.append((lo + j * width, lo + (j + 1) * width - 1)) }
+        ranges.append((hi + 1, Int.max))
+        func bar(_ k: Int) -> Int {
+            if k < lo { return 0 }
+            if k > hi { return bars - 1 }
+            return (pooledBelow ? 1 : 0) + (k - lo) / width
+        }
+        var observed = [Double](repeating: 0, count: bars), expected = [Double](repeating: 0, count: bars)
+        for (xi, yi) in zip(x, y) {
+            observed[bar(Int(yi))] += 1
+            let mu = fit.mean(at: xi)
+            guard mu > 0, mu.isFinite else { continue }
+            let mode = Int(min(mu, 1e15))
+            let pMode = exp(Double(mode) * log(mu) - mu - lgamma(Double(mode) + 1))
+            expected[bar(mode)] += pMode
+            var p = pMode, k = mode
+            while p > 1e-17 * pMode && k < Int.max / 2 { p *= mu / Double(k + 1); k += 1; expected[bar(k)] += p }
+            p = pMode; k = mode
+            while k > 0 && p > 1e-17 * pMode { p *= Double(k) / mu; k -= 1; expected[bar(k)] += p }
+        }
+        return RootogramBars(lo: lo, hi: hi, width: width, pooledBelow: pooledBelow, observed: observed, expected: expected, ranges: ranges)
+    }
+
     public static func frequencies(_ fit: PoissonFit, x: [Double], y: [Double], maxCount: Int) -> (observed: [Double], expected: [Double]) {
         var observed = [Double](repeating: 0, count: maxCount + 1)
         var expected = [Double](repeating: 0, count: maxCount + 1)

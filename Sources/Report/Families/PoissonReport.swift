@@ -98,34 +98,53 @@ enum PoissonReport: FamilyReport {
 
     /// The largest count a rootogram shows: the largest observed, capped at 40 (rarer
     /// counts are summed into the last bar).
-    static func rootogramTop(_ m: ModelAnalysis) -> Int { min(40, Int(m.y.max() ?? 0)) }
-
     static func rootogram(_ m: ModelAnalysis) -> ReportFigure {
         let fit = fitted(m)
-        let top = rootogramTop(m)
-        var (observed, expected) = PoissonModel.frequencies(fit, x: m.x, y: m.y, maxCount: top)
-        // Everything above the top goes into its bar.
-        let beyondObserved = Double(m.n) - observed.reduce(0, +), beyondExpected = Double(m.n) - expected.reduce(0, +)
-        observed[top] += beyondObserved; expected[top] += max(0, beyondExpected)
+        let r = PoissonModel.rootogramBars(fit, x: m.x, y: m.y)
+        let w = Double(r.width)
+        // Inner bars sit over their counts; the pooled end bars one bar's width beyond.
+        func centre(_ j: Int) -> Double {
+            let (first, last) = r.ranges[j]
+            if j == r.ranges.count - 1 { return Double(r.hi) + 0.5 + w / 2 + (r.width == 1 ? 0.5 : 0) }
+            if r.pooledBelow && j == 0 { return Double(r.lo) - 0.5 - w / 2 - (r.width == 1 ? 0.5 : 0) }
+            return (Double(first) + Double(last)) / 2
+        }
         var f = Figure()
         f.title = "Hanging rootogram of the counts"
-        f.xLabel = "count <i>k</i>"
+        f.xLabel = r.width == 1 ? "count <i>k</i>" : "count <i>k</i> (bars of \(r.width) counts)"
         f.yLabel = "√frequency"
-        for k in 0...top {
-            let e = expected[k].squareRoot(), o = observed[k].squareRoot()
-            f.marks.append(.band(x: [Double(k) - 0.4, Double(k) + 0.4], lower: [e - o, e - o], upper: [e, e],
-                                 color: Palette.blue.withAlpha(0.55), label: k == 0 ? "observed (hanging from the expected)" : nil))
+        let ends = Set(r.pooledBelow ? [0, r.ranges.count - 1] : [r.ranges.count - 1])
+        var labelled = (inner: false, pooled: false)
+        for j in r.ranges.indices {
+            let e = r.expected[j].squareRoot(), o = r.observed[j].squareRoot(), c = centre(j)
+            let pooled = ends.contains(j)
+            var label: String?
+            if pooled && !labelled.pooled {
+                label = r.pooledBelow ? "pooled: below \(r.lo) and above \(r.hi)" : "pooled: above \(r.hi)"
+                labelled.pooled = true
+            } else if !pooled && !labelled.inner {
+                label = "observed (hanging from the expected)"
+                labelled.inner = true
+            }
+            f.marks.append(.band(x: [c - 0.4 * w, c + 0.4 * w], lower: [e - o, e - o], upper: [e, e],
+                                 color: (pooled ? Palette.orange : Palette.blue).withAlpha(0.55), label: label))
         }
-        f.marks.append(.line(points: (0...top).map { Point(Double($0), expected[$0].squareRoot()) }, color: Palette.vermillion, width: 2, dash: [],
+        let inner = r.ranges.indices.filter { !ends.contains($0) }
+        f.marks.append(.line(points: inner.map { Point(centre($0), r.expected[$0].squareRoot()) }, color: Palette.vermillion, width: 2, dash: [],
                              label: "expected under the fit"))
-        f.marks.append(.line(points: [Point(-0.6, 0), Point(Double(top) + 0.6, 0)], color: .reference, width: 1, dash: [4, 3], label: nil))
-        let zerosObserved = observed[0], zerosExpected = expected[0]
+        f.marks.append(.line(points: [Point(centre(0) - 0.6 * w, 0), Point(centre(r.ranges.count - 1) + 0.6 * w, 0)], color: .reference, width: 1, dash: [4, 3], label: nil))
+        let zerosObserved = Double(m.y.filter { $0 == 0 }.count)
+        let zerosExpected = m.x.reduce(0.0) { $0 + exp(-fit.mean(at: $1)) }
         f.accessibleTitle = "\(m.name): hanging rootogram"
-        let misses = (0...top).filter { abs(expected[$0].squareRoot() - observed[$0].squareRoot()) > 1 }.count
-        let alt = "Bars of the square root of the observed frequency of each count from 0 to \(top)\(beyondObserved > 0 ? " (the last bar holds everything above)" : "") hang from the square root of the frequency the fit expects. "
-            + "The data have \(Int(zerosObserved)) zeros where the fit expects \(s(zerosExpected)); \(Narrative.of(misses, top + 1, "bars")) \(Narrative.verb(misses, "misses", "miss")) the axis by more than 1 on the square-root scale."
+        let misses = r.ranges.indices.filter { abs(r.expected[$0].squareRoot() - r.observed[$0].squareRoot()) > 1 }.count
+        let below = r.pooledBelow ? Int(r.observed[0]) : 0, above = Int(r.observed[r.ranges.count - 1])
+        let span = r.width == 1 ? "each count from \(r.lo) to \(r.hi)" : "the counts from \(r.lo) to \(r.hi) in bars of \(r.width)"
+        let pooledText = (r.pooledBelow ? "the \(Narrative.count(below)) rows below \(r.lo) and " : "") + "the \(Narrative.count(above)) rows above \(r.hi) pooled into the orange end bar\(r.pooledBelow ? "s" : "")"
+        let alt = "Bars of the square root of the observed frequency of \(span), with \(pooledText), hang from the square root of the frequency the fit expects. "
+            + "The data have \(Int(zerosObserved)) zeros where the fit expects \(s(zerosExpected)); \(Narrative.of(misses, r.ranges.count, "bars")) \(Narrative.verb(misses, "misses", "miss")) the axis by more than 1 on the square-root scale."
         return ReportFigure(name: "\(m.name)-rootogram", figure: f,
-                            caption: "Each bar is the square root of how often a count occurs, hung from the square root of how often the fitted Poisson model expects it (Tukey's rootogram; square roots make the random wobble similar for rare and common counts). Bars that end below the dashed axis are counts the data have more of than the model; above it, fewer. The data have \(Int(zerosObserved)) zeros; the fit expects \(s(zerosExpected)).",
+                            caption: "Each bar is the square root of how often a count occurs, hung from the square root of how often the fitted Poisson model expects it (Tukey's rootogram; square roots make the random wobble similar for rare and common counts). Bars that end below the dashed axis are counts the data have more of than the model; above it, fewer. "
+                                + "The bars span the central 99 % of the observed counts (\(span)); \(pooledText). The data have \(Int(zerosObserved)) zeros; the fit expects \(s(zerosExpected)).",
                             altText: alt)
     }
 
