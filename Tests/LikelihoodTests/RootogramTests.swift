@@ -51,4 +51,13 @@ final class RootogramTests: XCTestCase {
         // Consecutive inner bars tile lo…hi.
         for j in 1..<(r.ranges.count - 1) { XCTAssertEqual(r.ranges[j].1 - r.ranges[j].0 + 1, r.width) }
     }
+
+    /// Means of 10⁶: the bars take the normal approximation (a walk over every count would be
+    /// slow); the mass still sums to n, and the cost is bounded per row.
+    func testHugeMeansStayFastAndConserveMass() throws {
+        let (r, n) = try bars(mean: 1e6, n: 2_000, seed: 5)
+        XCTAssertEqual(r.observed.reduce(0, +), Double(n))
+        XCTAssertEqual(r.expected.reduce(0, +), Double(n), accuracy: 1e-6 * Double(n))
+        XCTAssertLessThanOrEqual(r.ranges.count, 42)
+    }
 }
