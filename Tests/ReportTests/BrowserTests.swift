@@ -40,7 +40,8 @@ final class BrowserTests: XCTestCase {
         <script>
         document.getElementById('f').addEventListener('load', () => setTimeout(() => {
           const d = document.getElementById('f').contentDocument, out = {};
-          const images = [...d.images];
+          // The figures on show: each has a light and (hidden on light screens) a dark picture.
+          const images = [...d.images].filter(i => i.getClientRects().length > 0);
           out.images = images.length;
           out.broken = images.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.currentSrc || i.src);
           const maths = [...d.getElementsByTagName('math')];
@@ -119,5 +120,62 @@ final class BrowserTests: XCTestCase {
         }
         XCTAssertEqual(result["narrow"], 0, "pixels the page is wider than a 360 px screen")
         XCTAssertEqual(result["wide"], 0, "pixels the page is wider than a 1400 px screen")
+    }
+
+    /// A reader whose system is dark sees the dark figures on screen, but the printed page
+    /// has the light ones: Chromium's PDF of the page is the same in dark and light mode (but
+    /// for its dates and node numbers), and on a dark screen every figure shown is a dark one.
+    func testPrintedFromADarkSystemTheFiguresAreLight() throws {
+        guard let browser = Self.chromium() else { throw XCTSkip("no Chromium on PATH") }
+        let binary = CLITestCase.binary.path
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("mle-print-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let report = work.appendingPathComponent("Output")
+        XCTAssertEqual(try run(binary, ["--out", report.path, "--quiet"]).status, 0)
+        let page = report.appendingPathComponent("index.html").absoluteString
+        let base = ["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", "--virtual-time-budget=10000"]
+        var pdfs: [String] = []
+        for dark in [true, false] {
+            let pdf = work.appendingPathComponent(dark ? "dark.pdf" : "light.pdf")
+            _ = try run(browser, base + (dark ? ["--force-dark-mode"] : []) + ["--print-to-pdf=\(pdf.path)", page])
+            let bytes = try Data(contentsOf: pdf)
+            XCTAssertGreaterThan(bytes.count, 100_000, "a PDF of the page")
+            // Latin-1 maps every byte to one character, so the PDF's bytes survive as text.
+            var text = String(decoding: bytes.map { UInt16($0) }, as: UTF16.self)
+            for pattern in [#"/(CreationDate|ModDate) \(D:[^)]*\)"#, #"\(node[0-9]+\)"#] {
+                text = text.replacingOccurrences(of: pattern, with: "", options: .regularExpression)
+            }
+            pdfs.append(text)
+        }
+        XCTAssertEqual(pdfs[0].count, pdfs[1].count)
+        XCTAssertTrue(pdfs[0] == pdfs[1], "printing in dark mode gives the light page")
+
+        // On screen: dark figures for a dark system, light ones otherwise.
+        let harness = """
+        <!DOCTYPE html><html><body><pre id="result">pending</pre>
+        <iframe id="f" src="\(page)" style="width:1200px;height:900px"></iframe>
+        <script>
+        document.getElementById('f').addEventListener('load', () => setTimeout(() => {
+          const d = document.getElementById('f').contentDocument;
+          const shown = [...d.images].filter(i => i.getClientRects().length > 0);
+          const out = { shown: shown.length, dark: shown.filter(i => (i.currentSrc || i.src).includes('.dark.')).length };
+          document.getElementById('result').textContent = 'RESULT ' + JSON.stringify(out);
+        }, 300));
+        </script></body></html>
+        """
+        let harnessURL = work.appendingPathComponent("scheme.html")
+        try harness.write(to: harnessURL, atomically: true, encoding: .utf8)
+        for dark in [true, false] {
+            let dump = try run(browser, ["--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files", "--virtual-time-budget=10000"]
+                                         + (dark ? ["--force-dark-mode"] : []) + ["--dump-dom", harnessURL.absoluteString])
+            guard let line = dump.out.split(separator: "\n").first(where: { $0.contains("RESULT {") }),
+                  let json = line.range(of: "RESULT ").map({ String(line[$0.upperBound...]) })?.components(separatedBy: "</pre>").first,
+                  let result = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Int] else {
+                return XCTFail("the harness reported nothing; Chromium said: \(dump.err.suffix(2000))")
+            }
+            XCTAssertEqual(result["shown"], 11, "one picture of each figure shows")
+            XCTAssertEqual(result["dark"], dark ? 11 : 0, dark ? "a dark screen shows the dark figures" : "a light screen the light ones")
+        }
     }
 }
