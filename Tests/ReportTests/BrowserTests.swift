@@ -21,6 +21,13 @@ final class BrowserTests: XCTestCase {
         return (r.stdout, r.stderr, r.status)
     }
 
+    /// The JSON a harness page wrote after "RESULT " into its dumped DOM, if any.
+    func harnessResult(_ dump: (out: String, err: String, status: Int32)) -> Any? {
+        guard let line = dump.out.split(separator: "\n").first(where: { $0.contains("RESULT {") }),
+              let json = line.range(of: "RESULT ").map({ String(line[$0.upperBound...]) })?.components(separatedBy: "</pre>").first else { return nil }
+        return try? JSONSerialization.jsonObject(with: Data(json.utf8))
+    }
+
     func testPageLoadsEveryFigureAndFormulaWithoutConsoleErrors() throws {
         guard let browser = Self.chromium() else {
             throw XCTSkip("no Chromium on PATH; `make test` installs it (scripts/install-deps.sh --browser)")
@@ -58,9 +65,7 @@ final class BrowserTests: XCTestCase {
         let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files",
                      "--enable-logging=stderr", "--v=0", "--virtual-time-budget=10000"]
         let dump = try run(browser, flags + ["--dump-dom", harnessURL.absoluteString])
-        guard let line = dump.out.split(separator: "\n").first(where: { $0.contains("RESULT {") }),
-              let json = line.range(of: "RESULT ").map({ String(line[$0.upperBound...]) })?.components(separatedBy: "</pre>").first,
-              let result = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
+        guard let result = harnessResult(dump) as? [String: Any] else {
             return XCTFail("the harness reported nothing; Chromium said: \(dump.err.suffix(2000))")
         }
         XCTAssertEqual(result["images"] as? Int, 11, "eleven figures on the default page (six linear, four logistic, one comparison)")
@@ -113,9 +118,7 @@ final class BrowserTests: XCTestCase {
         try harness.write(to: harnessURL, atomically: true, encoding: .utf8)
         let dump = try run(browser, ["--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files",
                                      "--virtual-time-budget=10000", "--dump-dom", harnessURL.absoluteString])
-        guard let line = dump.out.split(separator: "\n").first(where: { $0.contains("RESULT {") }),
-              let json = line.range(of: "RESULT ").map({ String(line[$0.upperBound...]) })?.components(separatedBy: "</pre>").first,
-              let result = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Int] else {
+        guard let result = harnessResult(dump) as? [String: Int] else {
             return XCTFail("the harness reported nothing; Chromium said: \(dump.err.suffix(2000))")
         }
         XCTAssertEqual(result["narrow"], 0, "pixels the page is wider than a 360 px screen")
@@ -169,9 +172,7 @@ final class BrowserTests: XCTestCase {
         for dark in [true, false] {
             let dump = try run(browser, ["--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files", "--virtual-time-budget=10000"]
                                          + (dark ? ["--force-dark-mode"] : []) + ["--dump-dom", harnessURL.absoluteString])
-            guard let line = dump.out.split(separator: "\n").first(where: { $0.contains("RESULT {") }),
-                  let json = line.range(of: "RESULT ").map({ String(line[$0.upperBound...]) })?.components(separatedBy: "</pre>").first,
-                  let result = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Int] else {
+            guard let result = harnessResult(dump) as? [String: Int] else {
                 return XCTFail("the harness reported nothing; Chromium said: \(dump.err.suffix(2000))")
             }
             XCTAssertEqual(result["shown"], 11, "one picture of each figure shows")

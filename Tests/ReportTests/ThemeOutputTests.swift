@@ -11,7 +11,10 @@ final class ThemeOutputTests: CLITestCase {
         XCTAssertEqual(figures.count, 44, "11 figures × PNG and SVG × light and dark")
         XCTAssertTrue(figures.contains("figures/linear-fit.dark.png"))
         let page = text("B/index.html")
-        XCTAssertTrue(page.contains(#"<source srcset="figures/linear-fit.dark.svg" media="(prefers-color-scheme: dark)" type="image/svg+xml">"#))
+        // A light and a dark picture per figure; the stylesheet picks (dark on dark screens only).
+        XCTAssertTrue(page.contains(#"<picture class="figure-dark"><img src="figures/linear-fit.dark.svg" width="640" height="480""#))
+        XCTAssertTrue(page.contains(#"<picture class="figure-light">"#))
+        XCTAssertFalse(page.contains("media=\"(prefers-color-scheme"), "no media source, which a browser picks only once")
         // The dark PNG's paper is the dark theme's.
         let dark = try PNGCodec.decode(Array(try Data(contentsOf: work.appendingPathComponent("B/figures/linear-fit.dark.png"))))
         let corner = dark.pixel(x: 2, y: 2)
