@@ -179,4 +179,46 @@ final class BrowserTests: XCTestCase {
             XCTAssertEqual(result["dark"], dark ? 11 : 0, dark ? "a dark screen shows the dark figures" : "a light screen the light ones")
         }
     }
+
+    /// At 390 px (a phone) a table wider than the column keeps its first column in place and
+    /// shows a shadow at its edge, so no column is hidden without a cue; the last column (the
+    /// checks' ✓/✗) can be scrolled to.
+    func testWideTablesOnAPhoneKeepTheirFirstColumnAndShowTheyScroll() throws {
+        guard let browser = Self.chromium() else { throw XCTSkip("no Chromium on PATH") }
+        let binary = CLITestCase.binary.path
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("mle-phone-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        let report = work.appendingPathComponent("Output")
+        XCTAssertEqual(try run(binary, ["--out", report.path, "--quiet"]).status, 0)
+        let harness = """
+        <!DOCTYPE html><html><body><pre id="result">pending</pre>
+        <iframe id="f" src="\(report.appendingPathComponent("index.html").absoluteString)" style="width:390px;height:800px"></iframe>
+        <script>
+        document.getElementById('f').addEventListener('load', () => setTimeout(() => {
+          const d = document.getElementById('f').contentDocument, w = document.getElementById('f').contentWindow;
+          const boxes = [...d.querySelectorAll('.table-scroll')];
+          const wide = boxes.filter(b => b.scrollWidth > b.clientWidth + 1);
+          const out = { tables: boxes.length, wide: wide.length,
+            sticky: wide.filter(b => { const c = b.querySelector('tr > :first-child'); return c && w.getComputedStyle(c).position === 'sticky'; }).length,
+            cue: wide.filter(b => w.getComputedStyle(b).backgroundImage.includes('gradient')).length,
+            reachable: wide.filter(b => { b.scrollLeft = b.scrollWidth; const last = b.querySelector('tr > :last-child');
+              const r = last.getBoundingClientRect(), box = b.getBoundingClientRect(); return r.right <= box.right + 1; }).length };
+          document.getElementById('result').textContent = 'RESULT ' + JSON.stringify(out);
+        }, 300));
+        </script></body></html>
+        """
+        let harnessURL = work.appendingPathComponent("phone.html")
+        try harness.write(to: harnessURL, atomically: true, encoding: .utf8)
+        let dump = try run(browser, ["--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files",
+                                     "--virtual-time-budget=10000", "--dump-dom", harnessURL.absoluteString])
+        guard let result = harnessResult(dump) as? [String: Int] else {
+            return XCTFail("the harness reported nothing; Chromium said: \(dump.err.suffix(2000))")
+        }
+        XCTAssertGreaterThan(result["tables"] ?? 0, 5)
+        XCTAssertGreaterThan(result["wide"] ?? 0, 0, "some tables are wider than a phone: \(result)")
+        XCTAssertEqual(result["sticky"], result["wide"], "each keeps its first column: \(result)")
+        XCTAssertEqual(result["cue"], result["wide"], "each shows it scrolls: \(result)")
+        XCTAssertEqual(result["reachable"], result["wide"], "its last column can be scrolled to: \(result)")
+    }
 }
