@@ -21,6 +21,15 @@ final class BrowserTests: XCTestCase {
         return (r.stdout, r.stderr, r.status)
     }
 
+    /// The default report written into a fresh temporary folder: (the folder, the report).
+    func defaultReport(_ prefix: String) throws -> (URL, URL) {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        let report = work.appendingPathComponent("Output")
+        XCTAssertEqual(try run(CLITestCase.binary.path, ["--out", report.path, "--quiet"]).status, 0)
+        return (work, report)
+    }
+
     /// The JSON a harness page wrote after "RESULT " into its dumped DOM, if any.
     func harnessResult(_ dump: (out: String, err: String, status: Int32)) -> Any? {
         guard let line = dump.out.split(separator: "\n").first(where: { $0.contains("RESULT {") }),
@@ -32,13 +41,8 @@ final class BrowserTests: XCTestCase {
         guard let browser = Self.chromium() else {
             throw XCTSkip("no Chromium on PATH; `make test` installs it (scripts/install-deps.sh --browser)")
         }
-        let binary = CLITestCase.binary.path
-        guard FileManager.default.isExecutableFile(atPath: binary) else { throw XCTSkip("mle-report is not built") }
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("mle-browser-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        let (work, report) = try defaultReport("mle-browser")
         defer { try? FileManager.default.removeItem(at: work) }
-        let report = work.appendingPathComponent("Output")
-        XCTAssertEqual(try run(binary, ["--out", report.path, "--quiet"]).status, 0)
 
         // A harness page loads the report in a frame and inspects it once it has loaded.
         let harness = """
@@ -91,13 +95,8 @@ final class BrowserTests: XCTestCase {
     /// tables scroll inside their own boxes; at 1400 px nothing overflows either.
     func testNoHorizontalPageScrollOnNarrowOrWideScreens() throws {
         guard let browser = Self.chromium() else { throw XCTSkip("no Chromium on PATH") }
-        let binary = CLITestCase.binary.path
-        guard FileManager.default.isExecutableFile(atPath: binary) else { throw XCTSkip("mle-report is not built") }
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("mle-width-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        let (work, report) = try defaultReport("mle-width")
         defer { try? FileManager.default.removeItem(at: work) }
-        let report = work.appendingPathComponent("Output")
-        XCTAssertEqual(try run(binary, ["--out", report.path, "--quiet"]).status, 0)
         let page = report.appendingPathComponent("index.html").absoluteString
         let harness = """
         <!DOCTYPE html><html><body><pre id="result">pending</pre>
@@ -130,12 +129,8 @@ final class BrowserTests: XCTestCase {
     /// for its dates and node numbers), and on a dark screen every figure shown is a dark one.
     func testPrintedFromADarkSystemTheFiguresAreLight() throws {
         guard let browser = Self.chromium() else { throw XCTSkip("no Chromium on PATH") }
-        let binary = CLITestCase.binary.path
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("mle-print-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        let (work, report) = try defaultReport("mle-print")
         defer { try? FileManager.default.removeItem(at: work) }
-        let report = work.appendingPathComponent("Output")
-        XCTAssertEqual(try run(binary, ["--out", report.path, "--quiet"]).status, 0)
         let page = report.appendingPathComponent("index.html").absoluteString
         let base = ["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", "--virtual-time-budget=10000"]
         var pdfs: [String] = []
@@ -185,12 +180,8 @@ final class BrowserTests: XCTestCase {
     /// checks' ✓/✗) can be scrolled to.
     func testWideTablesOnAPhoneKeepTheirFirstColumnAndShowTheyScroll() throws {
         guard let browser = Self.chromium() else { throw XCTSkip("no Chromium on PATH") }
-        let binary = CLITestCase.binary.path
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("mle-phone-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        let (work, report) = try defaultReport("mle-phone")
         defer { try? FileManager.default.removeItem(at: work) }
-        let report = work.appendingPathComponent("Output")
-        XCTAssertEqual(try run(binary, ["--out", report.path, "--quiet"]).status, 0)
         let harness = """
         <!DOCTYPE html><html><body><pre id="result">pending</pre>
         <iframe id="f" src="\(report.appendingPathComponent("index.html").absoluteString)" style="width:390px;height:800px"></iframe>
