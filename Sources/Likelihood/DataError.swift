@@ -38,6 +38,11 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
         case let .noDataRows(file):
             return "\(file): the file has a header row but no data rows"
         case let .missingColumn(file, name, available):
+            // One column whose name holds semicolons or tabs: the file is not comma-separated.
+            let separator = available.count == 1 ? (available[0].contains(";") ? "semicolons" : available[0].contains("\t") ? "tabs" : nil) : nil
+            if let separator {
+                return "\(file): no column named \(quoted(name)); the header is one column holding \(separator), so the file looks \(separator == "tabs" ? "tab" : "semicolon")-separated: mle-report reads comma-separated values (RFC 4180); convert it, for example with `tr '\(separator == "tabs" ? "\\t" : ";")' ','` when no field holds a comma"
+            }
             return "\(file): no column named \(quoted(name)); the columns are \(available.map(quoted).joined(separator: ", "))"
         case let .emptyField(at, column):
             return "\(at): column \(quoted(column)): empty field (a missing value; --drop-missing leaves such rows out)"

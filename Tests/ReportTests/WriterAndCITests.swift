@@ -97,4 +97,18 @@ final class WriterAndCITests: CLITestCase {
         XCTAssertTrue(r.stderr.contains("left out 1 of 5 rows of \"data/d.csv\""), r.stderr)
         XCTAssertTrue(text("docs/report/index.html").contains("../data/d.csv"), "the page names it from the report's folder")
     }
+
+    /// A semicolon- or tab-separated file reads as one column: the error says what the file
+    /// looks like and how to convert it, not just that "x" is missing.
+    func testASemicolonOrTabFileGetsAHint() throws {
+        write("semi.csv", "x;y\n1;2\n2;3\n3;5\n")
+        let semi = try run(["--data", "semi.csv", "--out", "o"])
+        XCTAssertEqual(semi.status, 1)
+        XCTAssertTrue(semi.stderr.contains("the file looks semicolon-separated"), semi.stderr)
+        XCTAssertEqual(semi.stderr.split(separator: "\n").count, 1, "one line")
+        write("tab.csv", "x\ty\n1\t2\n2\t3\n3\t5\n")
+        XCTAssertTrue(try run(["--data", "tab.csv", "--out", "o"]).stderr.contains("the file looks tab-separated"))
+        write("plain.csv", "a,b\n1,2\n2,3\n3,5\n")
+        XCTAssertTrue(try run(["--data", "plain.csv", "--out", "o"]).stderr.contains("the columns are \"a\", \"b\""))
+    }
 }
