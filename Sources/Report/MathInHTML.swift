@@ -32,17 +32,29 @@ enum MathInHTML {
             let decoded = tex.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
                 .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
                 .replacingOccurrences(of: "&amp;", with: "&")
+            var resume = end + open
             do {
                 // A display formula scrolls inside its own box on narrow screens (a <math>
                 // element does not clip its overflow itself).
                 let math = try TeXToMathML.convert(decoded, display: display)
-                out += display ? "<div class=\"math-scroll\">\(math)</div>" : "<span class=\"math-inline\">\(math)</span>"
+                if display {
+                    out += "<div class=\"math-scroll\">\(math)</div>"
+                } else {
+                    // Punctuation right after an inline formula stays on its line: a browser
+                    // may break between a formula's box and the comma after it.
+                    var tail = ""
+                    var next = end + open
+                    while next < chars.count, ",.;:!?)".contains(chars[next]) { tail.append(chars[next]); next += 1 }
+                    let inline = "<span class=\"math-inline\">\(math)</span>"
+                    out += tail.isEmpty ? inline : "<span class=\"math-tail\">\(inline)\(tail)</span>"
+                    resume = next
+                }
             } catch let error as TeXError {
                 let snippet = decoded.count > 60 ? String(decoded.prefix(60)) + "…" : decoded
                 throw ReportError("\(source):\(line): in formula \"\(snippet.replacingOccurrences(of: "\n", with: " "))\": \(error)")
             }
             line += tex.filter { $0 == "\n" }.count
-            k = end + open
+            k = resume
         }
         return out
     }

@@ -139,3 +139,19 @@ final class CalibrationBinTests: XCTestCase {
         XCTAssertEqual(bins.map(\.x), bins.map(\.x).sorted())
     }
 }
+
+/// Punctuation right after an inline formula is kept on the formula's line (a browser could
+/// break between the formula's box and the comma, starting a line with ", the mean squared
+/// residual"); a formula without punctuation after it is left as it was.
+final class MathPunctuationTests: XCTestCase {
+    func testPunctuationAfterInlineMathStaysWithIt() throws {
+        let html = try MathInHTML.typeset("<p>the estimate $\\hat\\sigma^2 = n$, the mean; and $x$ alone, $(y)$). End $z$.</p>", source: "t")
+        let tails = html.components(separatedBy: "<span class=\"math-tail\">").count - 1
+        XCTAssertEqual(tails, 3, html)
+        XCTAssertTrue(html.contains("</math></span>,</span> the mean"), html)
+        XCTAssertTrue(html.contains("</math></span>).</span> End"), html)
+        XCTAssertTrue(html.contains("</math></span>.</span></p>"), html)
+        XCTAssertTrue(html.contains("and <span class=\"math-inline\">"), "no tail where no punctuation follows: \(html)")
+        XCTAssertFalse(html.contains("$"))
+    }
+}
