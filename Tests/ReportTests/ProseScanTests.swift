@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import Report
 import Likelihood
+import Plot
 
 /// Every page of the real-data corpus, in every family, scanned for the sentences a student
 /// tripped over (issue 18): a relation written twice ("p = < 0.0001"), a sign written twice
@@ -86,9 +87,11 @@ final class ProseScanTests: CLITestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         let page = text("g/index.html")
         XCTAssertTrue(page.contains("The responses take only 14 different values among the 928 rows"), "the ties are named")
+        XCTAssertTrue(page.contains("Many rows share a point (928 rows at 102 distinct points)"), "and shown in the fit figure")
         // The default data are continuous: no such sentence there.
         XCTAssertEqual(try run(["--out", "d", "--quiet"]).status, 0)
         XCTAssertFalse(text("d/index.html").contains("different values among"))
+        XCTAssertFalse(text("d/index.html").contains("Many rows share a point"))
     }
 
     func testEveryCorpusPageReadsTrue() throws {
@@ -153,5 +156,21 @@ final class MathPunctuationTests: XCTestCase {
         XCTAssertTrue(html.contains("</math></span>.</span></p>"), html)
         XCTAssertTrue(html.contains("and <span class=\"math-inline\">"), "no tail where no punctuation follows: \(html)")
         XCTAssertFalse(html.contains("$"))
+    }
+}
+
+final class TiedPointTests: XCTestCase {
+    /// Rows sharing a point are counted once per point, in the order the points first appear.
+    func testTiesAreCountedPerDistinctPoint() {
+        let points = [Point(1, 2), Point(1, 2), Point(3, 4), Point(1, 2), Point(3, 5)]
+        let grouped = FigureFactory.ties(points)
+        XCTAssertEqual(grouped.map(\.1), [3, 1, 1])
+        XCTAssertEqual(grouped.map(\.0), [Point(1, 2), Point(3, 4), Point(3, 5)])
+        var f = Figure()
+        FigureFactory.addTiedScatter(to: &f, points, label: "data")
+        XCTAssertEqual(f.marks.count, 2, "one mark for the single points, one for the class of 2–3 rows")
+        var g = Figure()
+        FigureFactory.addTiedScatter(to: &g, [Point(1, 2), Point(3, 4)], label: "data")
+        XCTAssertEqual(g.marks.count, 1, "no ties: one plain scatter")
     }
 }

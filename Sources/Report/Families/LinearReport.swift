@@ -76,11 +76,16 @@ enum LinearReport: FamilyReport {
             + "with the maximum-likelihood line "
             + "y = \(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, digits: 4, markup: false)), grey residual segments from \(dense ? "\(shownCount) randomly chosen points" : "each point") "
             + "to the line, and a shaded band of ±2σ̂ = ±\(s(2 * sigma)) around it that holds \(Narrative.of(inside, m.n, "points"))."
+        // Rows sharing a point (rounded data) are one marker each, sized by their number.
+        let distinct = dense ? m.n : FigureFactory.ties(zip(m.x, m.y).map { Point($0, $1) }).count
+        let tiesText = distinct < m.n
+            ? " Many rows share a point (\(Narrative.count(m.n)) rows at \(Narrative.count(distinct)) distinct points): a marker grows with the rows it stands for (1, 2–3, 4–9, 10–29, 30 or more)."
+            : ""
         let residuals = dense
             ? "Grey segments are the residuals, whose squares the fit minimises, of \(shownCount) points drawn at random (seed \(FigureFactory.sampleSeed)) from the \(Narrative.count(m.n)); the colours count the points in each cell"
             : "Grey segments are the residuals whose squares the fit minimises"
         return ReportFigure(name: "\(m.name)-fit", figure: f,
-                            caption: "The data with the fitted line. \(residuals); the band is ±2σ̂ with σ̂² = RSS/n = \(s(fit.sigma2MLE, 4)).",
+                            caption: "The data with the fitted line. \(residuals); the band is ±2σ̂ with σ̂² = RSS/n = \(s(fit.sigma2MLE, 4))." + tiesText,
                             altText: alt)
     }
 
