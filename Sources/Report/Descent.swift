@@ -47,8 +47,13 @@ public struct Descent {
 
     /// How much of the way from the start to the MLE the path covered, in the metric of the
     /// standard errors: 1 − distance(end)/distance(start).
+    /// Distance of a path's start from the MLE, in standard errors (in the original (w, b)).
+    public func startDistance(_ path: OptimizerPath) -> Double {
+        distance(path.standardisation?.original(path.points[0]) ?? path.points[0])
+    }
+
     public func shareCovered(_ path: OptimizerPath) -> Double {
-        let start = distance(path.standardisation?.original(path.points[0]) ?? path.points[0])
+        let start = startDistance(path)
         guard start > 0 else { return 1 }
         return max(0, 1 - distance(path.end) / start)
     }

@@ -172,7 +172,7 @@ enum FigureFactory {
     /// many), with Wilson score intervals, which stay inside [0, 1]. Every point is in a drawn
     /// bin: none is left out, and skewed x gets as many points per bin as even x. A value equal
     /// to a cut goes to the lower bin, so ties can make bins unequal (an empty one is skipped).
-    static func binnedProportions(_ m: ModelAnalysis, lo: Double, hi: Double, count: Int = 8) -> [Bin] {
+    static func binnedProportions(_ m: ModelAnalysis, count: Int = 8) -> [Bin] {
         let rows = m.x.count
         let k = max(1, min(count, rows / 3))
         var sample = rows > 20_000 ? RandomGenerator.onePerBlock(n: rows, stride: rows / 20_000, seed: 0xB1A5).map { m.x[$0] } : m.x

@@ -62,8 +62,7 @@ enum Narrative {
     /// way it covered, measured in standard errors, and never "0 %" for one that went backwards
     /// or "100 %" for one that stopped just short.
     static func progress(_ d: Descent, _ path: OptimizerPath) -> String {
-        let start = d.distance(path.standardisation?.original(path.points[0]) ?? path.points[0])
-        let end = d.distance(path.end)
+        let start = d.startDistance(path), end = d.distance(path.end)
         if end >= start {
             return "ending further from the MLE than it started (\(s(end)) standard errors away, against \(s(start)) at the start)"
         }

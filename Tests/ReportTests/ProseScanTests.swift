@@ -131,7 +131,7 @@ final class CalibrationBinTests: XCTestCase {
         let y: [Double] = [1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]
         let data = Dataset(source: "challenger", columns: [("temp", x), ("failure", y)])
         let m = try ModelAnalysis.analyse(ModelRequest(kind: .logistic, dataPath: nil, x: "temp", y: "failure"), dataset: data, name: "logistic")
-        let bins = FigureFactory.binnedProportions(m, lo: 53, hi: 81)
+        let bins = FigureFactory.binnedProportions(m)
         XCTAssertEqual(bins.map(\.count).reduce(0, +), 23, "no point left out")
         XCTAssertEqual(bins.count, 7, "⌊23/3⌋ bins")
         XCTAssertGreaterThanOrEqual(bins.map(\.count).min()!, 2)

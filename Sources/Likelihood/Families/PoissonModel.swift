@@ -223,31 +223,6 @@ public enum PoissonModel {
         return RootogramBars(lo: lo, hi: hi, width: width, pooledBelow: pooledBelow, observed: observed, expected: expected, ranges: ranges)
     }
 
-    public static func frequencies(_ fit: PoissonFit, x: [Double], y: [Double], maxCount: Int) -> (observed: [Double], expected: [Double]) {
-        var observed = [Double](repeating: 0, count: maxCount + 1)
-        var expected = [Double](repeating: 0, count: maxCount + 1)
-        for (xi, yi) in zip(x, y) {
-            if Int(yi) <= maxCount { observed[Int(yi)] += 1 }
-            let mu = fit.mean(at: xi)
-            // P(Y = k) by the recurrence p_k = p_{k−1} μ / k from p₀ = e^{−μ}; in logs when
-            // e^{−μ} would underflow.
-            if mu < 600 {
-                var p = exp(-mu)
-                for k in 0...maxCount {
-                    if k > 0 { p *= mu / Double(k) }
-                    expected[k] += p
-                }
-            } else {
-                var logP = -mu
-                let logMu = log(mu)
-                for k in 0...maxCount {
-                    if k > 0 { logP += logMu - log(Double(k)) }
-                    expected[k] += exp(logP)
-                }
-            }
-        }
-        return (observed, expected)
-    }
 }
 
 extension PoissonModel {

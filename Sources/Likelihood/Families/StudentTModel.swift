@@ -81,7 +81,8 @@ public enum StudentTModel {
         public var screenRows: Int
         /// Distinct maxima on the screening rows.
         public var screeningMaxima: Int
-        /// Of them, refined on every row (0: the screening rows were all rows).
+        /// Of them, the ones not clearly below the best, refined on every row (0: the screening
+        /// rows were all rows). The two named searches are finished on every row besides.
         public var refined: Int
         /// Searches that stopped without converging (left out of the maxima).
         public var unconverged: Int
@@ -208,7 +209,7 @@ public enum StudentTModel {
         // 2. Above screenRows: the distinct maxima of the screening rows, best first, that are
         // not clearly below the best, refined on every row (through a larger sample first).
         var results: [Search]
-        var screeningMaxima = 0
+        var screeningMaxima = 0, refinedCount = 0
         if screenStride > 1 {
             let candidates = distinct(first.filter(\.converged).sorted { $0.ll > $1.ll })
             screeningMaxima = candidates.count
@@ -250,7 +251,8 @@ public enum StudentTModel {
                 full.iterations += full.sampleSteps
                 return full
             }
-                var refined = chosen.map(refine)
+            refinedCount = chosen.count
+            var refined = chosen.map(refine)
             // The named starts' searches (the page draws them) come first. One that ended at a
             // refined maximum of the screening rows shares its refinement (its own path, then
             // that one's later steps) and is counted there already; any other is refined itself.
@@ -297,10 +299,9 @@ public enum StudentTModel {
         let line = original(best.theta)
         let z = Distributions.normalQuantile975
         let nu = fixedNu ?? exp(best.theta[3])
-        var search = GlobalSearch(starts: starts.count, elementalStarts: starts.count - 2, screenRows: screenStride > 1 ? sx.count : n,
-                                  screeningMaxima: screeningMaxima, refined: screenStride > 1 ? results.count : 0,
+        let search = GlobalSearch(starts: starts.count, elementalStarts: starts.count - 2, screenRows: screenStride > 1 ? sx.count : n,
+                                  screeningMaxima: screenStride > 1 ? screeningMaxima : maxima.count, refined: refinedCount,
                                   unconverged: results.filter { !$0.converged }.count, nuLowerBound: nuLow)
-        if screenStride == 1 { search.screeningMaxima = maxima.count }
         return StudentTFit(n: n,
                            w: Coefficient(estimate: line.w, standardError: vww.squareRoot(), quantile: z, pValue: Distributions.normalTwoSidedP),
                            b: Coefficient(estimate: line.b, standardError: vbb.squareRoot(), quantile: z, pValue: Distributions.normalTwoSidedP),

@@ -145,7 +145,7 @@ enum LogisticReport: FamilyReport {
             f.marks.append(.scatter(points: jittered, color: Palette.blue.withAlpha(0.55), size: 5, shape: .circle, edge: nil,
                                     label: "labels (jittered, <i>n</i> = \(m.n))"))
         }
-        let bins = FigureFactory.binnedProportions(m, lo: lo, hi: hi)
+        let bins = FigureFactory.binnedProportions(m)
         f.marks.append(.errorBars(points: bins.map { Point($0.x, $0.p) }, lower: bins.map(\.low), upper: bins.map(\.high),
                                   color: Palette.green, label: nil))
         f.marks.append(.scatter(points: bins.map { Point($0.x, $0.p) }, color: Palette.green, size: 7, shape: .diamond,

@@ -269,7 +269,7 @@ enum StudentTReport: FamilyReport {
         text += screened ? ", each first on \(Narrative.count(g.screenRows)) rows (one from each block of \(StudentTModel.sampleStride(n: n, sampleRows: StudentTModel.screenRows)) rows, at a seeded place). " : ". "
         if screened {
             text += g.screeningMaxima == 1 ? "On those rows every search ended at one maximum, which was then finished on every row"
-                : "On those rows they ended at \(Narrative.count(g.screeningMaxima)) distinct maxima; the \(Narrative.count(max(1, g.refined - 2))) not clearly below the best (by four standard errors of the mean difference per row) were finished on every row"
+                : "On those rows they ended at \(Narrative.count(g.screeningMaxima)) distinct maxima; the \(Narrative.count(g.refined)) not clearly below the best (by four standard errors of the mean difference per row) were finished on every row"
             text += ", with the searches from the two named lines. "
         }
         let top = fit.localMaxima[0]
