@@ -30,6 +30,13 @@ final class BrowserTests: XCTestCase {
         return (work, report)
     }
 
+    /// Writes a harness page to `url` and has headless Chromium load it and dump its DOM.
+    func dumpHarness(_ browser: String, _ html: String, as url: URL, flags: [String] = []) throws -> (out: String, err: String, status: Int32) {
+        try html.write(to: url, atomically: true, encoding: .utf8)
+        return try run(browser, ["--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files", "--virtual-time-budget=10000"]
+                                + flags + ["--dump-dom", url.absoluteString])
+    }
+
     /// The JSON a harness page wrote after "RESULT " into its dumped DOM, if any.
     func harnessResult(_ dump: (out: String, err: String, status: Int32)) -> Any? {
         guard let line = dump.out.split(separator: "\n").first(where: { $0.contains("RESULT {") }),
@@ -113,10 +120,7 @@ final class BrowserTests: XCTestCase {
         }, 300); });
         </script></body></html>
         """
-        let harnessURL = work.appendingPathComponent("width.html")
-        try harness.write(to: harnessURL, atomically: true, encoding: .utf8)
-        let dump = try run(browser, ["--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files",
-                                     "--virtual-time-budget=10000", "--dump-dom", harnessURL.absoluteString])
+        let dump = try dumpHarness(browser, harness, as: work.appendingPathComponent("width.html"))
         guard let result = harnessResult(dump) as? [String: Int] else {
             return XCTFail("the harness reported nothing; Chromium said: \(dump.err.suffix(2000))")
         }
@@ -163,10 +167,8 @@ final class BrowserTests: XCTestCase {
         </script></body></html>
         """
         let harnessURL = work.appendingPathComponent("scheme.html")
-        try harness.write(to: harnessURL, atomically: true, encoding: .utf8)
         for dark in [true, false] {
-            let dump = try run(browser, ["--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files", "--virtual-time-budget=10000"]
-                                         + (dark ? ["--force-dark-mode"] : []) + ["--dump-dom", harnessURL.absoluteString])
+            let dump = try dumpHarness(browser, harness, as: harnessURL, flags: dark ? ["--force-dark-mode"] : [])
             guard let result = harnessResult(dump) as? [String: Int] else {
                 return XCTFail("the harness reported nothing; Chromium said: \(dump.err.suffix(2000))")
             }
@@ -199,10 +201,7 @@ final class BrowserTests: XCTestCase {
         }, 300));
         </script></body></html>
         """
-        let harnessURL = work.appendingPathComponent("phone.html")
-        try harness.write(to: harnessURL, atomically: true, encoding: .utf8)
-        let dump = try run(browser, ["--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files",
-                                     "--virtual-time-budget=10000", "--dump-dom", harnessURL.absoluteString])
+        let dump = try dumpHarness(browser, harness, as: work.appendingPathComponent("phone.html"))
         guard let result = harnessResult(dump) as? [String: Int] else {
             return XCTFail("the harness reported nothing; Chromium said: \(dump.err.suffix(2000))")
         }
