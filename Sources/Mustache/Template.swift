@@ -11,6 +11,20 @@ public struct Template {
         self.name = name
         self.nodes = try Parser(name: name, text: text).parse()
     }
+
+    /// The names of the sections at the top level, in order (each once): a template made of
+    /// named pieces (`{{#caption}}…{{/caption}}`) lists its pieces.
+    public var topLevelSections: [String] {
+        var seen: Set<String> = [], out: [String] = []
+        for case let .section(s) in nodes where !s.inverted && seen.insert(s.name).inserted { out.append(s.name) }
+        return out
+    }
+
+    /// Where each top-level section opens (1-based line).
+    public func line(ofSection name: String) -> Int? {
+        for case let .section(s) in nodes where s.name == name { return s.at.line }
+        return nil
+    }
 }
 
 /// Where partials and parents come from.
@@ -126,9 +140,20 @@ public final class Renderer {
         let head = String(name.prefix(while: { $0 != "." }))
         if strictness == .strict && (name == "." || lookup(head, stack) == nil) {
             throw MustacheError(template: template, line: at.line, column: at.column,
-                                message: "\"\(name)\" is not in the data given to the template")
+                                message: "\"\(name)\" is not in the data given to the template; \(Renderer.namesHere(stack))")
         }
         return .null
+    }
+
+    /// The names a template could use where a lookup failed, innermost first, for the error:
+    /// "names here: caption, n, x (and 12 more further out)".
+    static func namesHere(_ stack: [MustacheValue]) -> String {
+        let frames: [[String: MustacheValue]] = stack.reversed().compactMap { if case let .object(o) = $0 { return o } else { return nil } }
+        guard let innermost = frames.first, !innermost.isEmpty else { return "no names are given here" }
+        let inner = innermost.keys.sorted()
+        let outer = Set(frames.dropFirst().flatMap { $0.keys }).subtracting(inner).count
+        let shown = inner.prefix(30).joined(separator: ", ") + (inner.count > 30 ? ", …" : "")
+        return "names here: \(shown)" + (outer > 0 ? " (and \(outer) more further out)" : "")
     }
 
     private func partial(_ name: String, template: String, at: Position) throws -> Template? {

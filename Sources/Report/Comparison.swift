@@ -8,13 +8,34 @@ import Plot
 struct ComparisonAnalysis {
     struct Row {
         var kind: ModelKind
-        var noise: String
-        var loss: String
         var fit: (any LineFit)?
-        /// Why the family could not be fitted, or what its fit means (ν at its bound).
-        var note: String?
+        /// Why the family could not be fitted.
+        var error: String?
         var deltaAIC = 0.0
         var deltaBIC = 0.0
+        /// A Student-t fit whose ν ran to the top of its range.
+        var nuCapped: Bool { (fit as? StudentTFit)?.nuAtUpperBound == true }
+    }
+    /// The words of the page (set by the run; the defaults otherwise).
+    var prose: Prose? = nil
+
+    /// A piece of text-common.
+    func common(_ piece: String, _ values: [String: MustacheValue] = [:], markup: Bool = false) -> String {
+        (prose ?? Prose.shared)?.text("common", piece, values, markup: markup) ?? ""
+    }
+
+    /// The noise a row assumes ("Laplace") and the loss it implies ("Student-t loss, ν̂ = 2.1").
+    func noise(_ row: Row) -> String { (prose ?? Prose.shared)?.text(row.kind.rawValue, "noiseName") ?? "" }
+    func lossName(_ row: Row) -> String { (prose ?? Prose.shared)?.text(row.kind.rawValue, "lossName") ?? "" }
+    func loss(_ row: Row) -> String {
+        guard let t = row.fit as? StudentTFit else { return lossName(row) }
+        return common("comparisonStudentTLoss", ["loss": .string(lossName(row)), "nu": .string(NumberFormat.significant(t.nu, 3))])
+    }
+    /// What the table says beside a row: why it was not fitted, or that ν ran to its bound.
+    func note(_ row: Row) -> String? {
+        if let error = row.error { return common("comparisonNotFitted", ["error": .string(error)]) }
+        if row.nuCapped { return common("comparisonNuCapped", ["bound": .string(NumberFormat.significant(StudentTModel.nuRange.1, 3))]) }
+        return nil
     }
 
     var name: String
@@ -43,27 +64,23 @@ enum Comparison {
         let (x, y, kept) = try dataset.pairedNumbers(request.x, request.y, dropMissing: dropMissing)
         Timing.mark("\(name): comparing noise models on \(x.count) rows")
         var rows: [ComparisonAnalysis.Row] = []
-        func attempt(_ kind: ModelKind, _ noise: String, _ loss: String, _ fit: () throws -> any LineFit) {
+        func attempt(_ kind: ModelKind, _ fit: () throws -> any LineFit) {
             do {
-                rows.append(.init(kind: kind, noise: noise, loss: loss, fit: try fit()))
+                rows.append(.init(kind: kind, fit: try fit()))
             } catch {
-                rows.append(.init(kind: kind, noise: noise, loss: loss, fit: nil, note: "not fitted: \(error)"))
+                rows.append(.init(kind: kind, fit: nil, error: "\(error)"))
             }
         }
-        attempt(.linear, "Gaussian", "mean squared error") { try known[.linear] as? LinearFit ?? LinearGaussianModel.fit(x: x, y: y) }
-        attempt(.laplace, "Laplace", "mean absolute error") { try known[.laplace] as? LaplaceFit ?? LaplaceModel.fit(x: x, y: y) }
+        attempt(.linear) { try known[.linear] as? LinearFit ?? LinearGaussianModel.fit(x: x, y: y) }
+        attempt(.laplace) { try known[.laplace] as? LaplaceFit ?? LaplaceModel.fit(x: x, y: y) }
         Timing.mark("\(name): Laplace fitted")
         let lad = rows.first { $0.kind == .laplace }?.fit as? LaplaceFit
-        attempt(.studentT, "Student-t", "Student-t loss") { try known[.studentT] as? StudentTFit ?? StudentTModel.fit(x: x, y: y, lad: lad) }
+        attempt(.studentT) { try known[.studentT] as? StudentTFit ?? StudentTModel.fit(x: x, y: y, lad: lad) }
         Timing.mark("\(name): Student-t fitted")
-        if let k = rows.firstIndex(where: { $0.kind == .studentT }), let t = rows[k].fit as? StudentTFit {
-            rows[k].loss = "Student-t loss, ν̂ = \(s(t.nu))"
-            if t.nuAtUpperBound { rows[k].note = "ν̂ ran to the top of its range (\(s(StudentTModel.nuRange.1))): no heavier tails than Gaussian" }
-        }
         var c = ComparisonAnalysis(name: name, source: dataset.source, request: request, x: x, y: y, rows: rows)
         c.droppedRows = kept.isEmpty ? 0 : dataset.rowCount - kept.count
         guard let bestA = c.bestByAIC?.fit?.aic, let bestB = c.bestByBIC?.fit?.bic else {
-            throw ReportError("\(dataset.source): comparison of noise models for \(Message.quoted(request.y)) on \(Message.quoted(request.x)): no model could be fitted (\(rows.compactMap(\.note).joined(separator: "; ")))")
+            throw ReportError("\(dataset.source): comparison of noise models for \(Message.quoted(request.y)) on \(Message.quoted(request.x)): no model could be fitted (\(rows.compactMap(\.error).joined(separator: "; ")))")
         }
         for k in c.rows.indices where c.rows[k].fit != nil {
             c.rows[k].deltaAIC = c.rows[k].fit!.aic - bestA
@@ -81,96 +98,95 @@ enum Comparison {
         guard let best = c.bestByAIC, let bestFit = best.fit else { return "" }
         let others = c.fitted.filter { $0.kind != best.kind }.sorted { $0.deltaAIC < $1.deltaAIC }
         let gaussian = c.rows.first { $0.kind == .linear }
-        var text: String
+        func row(_ r: ComparisonAnalysis.Row?) -> MustacheValue {
+            guard let r else { return .bool(false) }
+            return ["noise": .string(c.noise(r)), "loss": .string(c.lossName(r)), "deltaAIC": .string(delta(r.deltaAIC)),
+                    "deltaBIC": .string(delta(r.deltaBIC))]
+        }
+        var values: [String: MustacheValue] = ["best": row(best), "logN": .string(s(log(Double(c.n)), 3)),
+                                               "nuBound": .string(s(StudentTModel.nuRange.1))]
         // A Student-t fit whose ν ran to the top of its range is Gaussian noise with one more
         // parameter: its ΔAIC is that parameter's charge, not evidence about the loss.
-        let capped = others.first { ($0.fit as? StudentTFit)?.nuAtUpperBound == true }
+        let capped = others.first { $0.nuCapped }
         var close: ComparisonAnalysis.Row?
         if best.kind == .linear {
             let runner = others.first { $0.kind != capped?.kind } ?? others.first
-            if let runner, runner.deltaAIC < 2 {
-                close = runner
-                text = "Gaussian noise and \(runner.noise) noise fit these data about equally well (ΔAIC = \(delta(runner.deltaAIC)), under 2): nothing here argues against the mean squared error."
-            } else {
-                text = "Gaussian noise fits these data best\(runner.map { ", by ΔAIC = \(delta($0.deltaAIC)) over \($0.noise) noise" } ?? ""): the mean squared error is the right loss here."
-            }
-            if let capped {
-                text += " Student-t noise ran to the top of its range of ν (\(s(StudentTModel.nuRange.1))), where it is Gaussian noise: its ΔAIC = \(delta(capped.deltaAIC)) is only the charge for its extra parameter."
-            }
+            if let runner, runner.deltaAIC < 2 { close = runner }
+            values["gaussianBest"] = ["runner": row(runner), "close": .bool(close != nil), "capped": row(capped)]
         } else if let g = gaussian, g.fit != nil {
-            let margin = g.deltaAIC
-            if margin < 2 {
-                close = g
-                text = "\(best.noise) noise fits these data only slightly better than Gaussian (ΔAIC = \(delta(margin)), under 2): the data hardly tell the losses apart, and the mean squared error does as well as the \(best.loss.components(separatedBy: ",")[0])."
-            } else {
-                text = "\(best.noise) noise fits these data better than Gaussian by ΔAIC = \(delta(margin)): the \(best.loss.components(separatedBy: ",")[0]) is the better loss here."
-            }
-            if let runner = others.first(where: { $0.kind != .linear }), runner.deltaAIC < 2 {
-                close = close ?? runner
-                text += " \(runner.noise) noise is about as good (ΔAIC = \(delta(runner.deltaAIC)))."
-            }
+            if g.deltaAIC < 2 { close = g }
+            let runner = others.first(where: { $0.kind != .linear }).flatMap { $0.deltaAIC < 2 ? $0 : nil }
+            if let runner { close = close ?? runner }
+            values["otherBest"] = ["gaussian": row(g), "close": .bool(g.deltaAIC < 2), "runner": row(runner)]
         } else {
-            text = "\(best.noise) noise fits these data best by AIC."
+            values["onlyAIC"] = true
         }
         if let b = c.bestByBIC, b.kind != best.kind {
-            text += " BIC, which charges more for each parameter (log n = \(s(log(Double(c.n)), 3)) against AIC's 2), prefers \(b.noise) noise instead (ΔBIC = \(delta(c.rows.first { $0.kind == best.kind }!.deltaBIC)))."
+            values["bicDisagrees"] = ["noise": .string(c.noise(b)), "deltaBIC": .string(delta(c.rows.first { $0.kind == best.kind }!.deltaBIC))]
         } else if let close, close.deltaBIC >= 2 {
             // AIC called two models close; BIC, with its larger charge, may not.
-            text += " BIC, which charges more for each parameter (log n = \(s(log(Double(c.n)), 3)) against AIC's 2), prefers \(best.noise) noise too, and clearly: ΔBIC = \(delta(close.deltaBIC)) over \(close.noise) noise."
+            values["bicClearer"] = row(close)
         } else {
-            text += " BIC agrees."
+            values["bicAgrees"] = true
         }
         // How far the outliers pull the least-squares line, in the robust fit's standard errors.
         if let g = gaussian?.fit, best.kind != .linear {
             let pull = abs(g.w.estimate - bestFit.w.estimate) / bestFit.w.standardError
             if pull >= 1 {
-                text += " The least-squares slope \(s(g.w.estimate, 4)) lies \(s(pull, 2)) standard errors from the \(best.noise) slope \(s(bestFit.w.estimate, 4)): points far from the line pull it, because their squared residuals dominate the loss."
+                values["pull"] = ["slope": .string(s(g.w.estimate, 4)), "distance": .string(s(pull, 2)), "bestSlope": .string(s(bestFit.w.estimate, 4))]
             }
         }
-        return text
+        for key in ["gaussianBest", "otherBest", "onlyAIC", "bicDisagrees", "bicClearer", "bicAgrees", "pull"] where values[key] == nil {
+            values[key] = false
+        }
+        return c.common("verdict", values)
     }
 
     static func figure(_ c: ComparisonAnalysis) -> ReportFigure {
         var f = Figure()
         f.xLabel = markupEscaped(c.request.x)
         f.yLabel = markupEscaped(c.request.y)
-        f.title = "One data set, three noise models, three lines"
+        f.title = c.common("comparisonTitleFigure", markup: true)
         let lo = c.x.min()!, hi = c.x.max()!
         let xs = [lo, hi]
         if c.n > FigureFactory.densityThreshold {
-            FigureFactory.addDensity(to: &f, x: c.x, y: c.y)
+            FigureFactory.addDensity(to: &f, x: c.x, y: c.y, label: c.common("densityLegend", markup: true))
         } else {
             f.marks.append(.scatter(points: zip(c.x, c.y).map { Point($0, $1) }, color: .muted, size: 5, shape: .circle, edge: nil,
-                                    label: "data (<i>n</i> = \(c.n))"))
+                                    label: c.common("dataLegend", ["n": .string(String(c.n))], markup: true)))
         }
         let styles: [ModelKind: (Color, [Double])] = [.linear: (Palette.blue, [6, 3]), .laplace: (Palette.vermillion, []), .studentT: (Palette.green, [2, 5])]
         for row in c.fitted {
             let fit = row.fit!
             let (color, dash) = styles[row.kind]!
             f.marks.append(.line(points: xs.map { Point($0, fit.w.estimate * $0 + fit.b.estimate) }, color: color, width: 2.2, dash: dash,
-                                 label: "\(row.noise): \(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, markup: true)) (AIC \(s(fit.aic, 5)))"))
+                                 label: c.common("comparisonLineLegend", ["noise": .string(c.noise(row)), "line": .string(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, markup: true)),
+                                                                          "aic": .string(s(fit.aic, 5))], markup: true)))
         }
-        f.accessibleTitle = "\(c.name): the lines of three noise models"
-        let lines = c.fitted.map { "\($0.noise) y = \(FigureFactory.linearForm($0.fit!.w.estimate, $0.fit!.b.estimate, digits: 4, markup: false))" }.joined(separator: "; ")
-        let alt = "\(c.n) points of \(c.request.y) against \(c.request.x) with the maximum-likelihood lines of three noise models: \(lines)."
-        return ReportFigure(name: "\(c.name)-fits", figure: f,
-                            caption: "The maximum-likelihood line under each noise model, with its AIC. Squared residuals let far points dominate the Gaussian fit; absolute residuals (Laplace) and logarithmic ones (Student-t) let them count less.",
-                            altText: alt)
+        f.accessibleTitle = c.common("comparisonAccessibleTitle", ["name": .string(c.name)])
+        let fitted = c.fitted
+        let lines: [MustacheValue] = fitted.enumerated().map { k, row in
+            ["noise": .string(c.noise(row)), "line": .string(FigureFactory.linearForm(row.fit!.w.estimate, row.fit!.b.estimate, digits: 4, markup: false)),
+             "last": .bool(k == fitted.count - 1)]
+        }
+        let alt = c.common("comparisonAlt", ["n": .string(String(c.n)), "x": .string(c.request.x), "y": .string(c.request.y),
+                                             "lines": .array(lines)])
+        return ReportFigure(name: "\(c.name)-fits", figure: f, caption: c.common("comparisonCaption"), altText: alt)
     }
 
     static func page(_ c: ComparisonAnalysis, figure: ReportFigure?, figureValue: MustacheValue, number: Int) -> MustacheValue {
         let rows: [MustacheValue] = c.rows.map { row in
             guard let fit = row.fit else {
-                return ["noise": .string(row.noise), "loss": .string(row.loss), "fitted": false, "note": .string(row.note ?? "")]
+                return ["noise": .string(c.noise(row)), "loss": .string(c.loss(row)), "fitted": false, "note": .string(c.note(row) ?? "")]
             }
-            return ["noise": .string(row.noise), "loss": .string(row.loss), "fitted": true,
+            return ["noise": .string(c.noise(row)), "loss": .string(c.loss(row)), "fitted": true,
                     "logL": PageContext.f(fit.logLikelihood, 7), "k": .number(Double(fit.parameterCount)),
                     "aic": PageContext.f(fit.aic, 7), "bic": PageContext.f(fit.bic, 7),
                     "deltaAIC": .string(NumberFormat.fixed(row.deltaAIC, 2)), "deltaBIC": .string(NumberFormat.fixed(row.deltaBIC, 2)),
                     "best": .bool(row.kind == c.bestByAIC?.kind), "w": PageContext.f(fit.w.estimate, 5), "b": PageContext.f(fit.b.estimate, 5),
-                    "note": row.note.map(MustacheValue.string) ?? .bool(false)]
+                    "note": c.note(row).map(MustacheValue.string) ?? .bool(false)]
         }
-        return ["partial": "comparison", "id": .string(c.name), "title": "Which noise model do the data support?",
+        return ["partial": "comparison", "id": .string(c.name), "title": .string(c.common("comparisonTitle")),
                 "number": .number(Double(number)), "name": .string(c.name), "source": .string(c.source),
                 "x": .string(c.request.x), "y": .string(c.request.y), "n": .number(Double(c.n)),
                 "hasDropped": .bool(c.droppedRows > 0), "dropped": .number(Double(c.droppedRows)),
@@ -184,14 +200,14 @@ enum Comparison {
             "best_by_bic": .string(c.bestByBIC.map { Families.family($0.kind).jsonFamily } ?? ""),
             "verdict": .string(verdict(c)),
             "models": .array(c.rows.map { row in
-                var o: [String: JSON] = ["family": .string(Families.family(row.kind).jsonFamily), "loss": .string(row.loss)]
+                var o: [String: JSON] = ["family": .string(Families.family(row.kind).jsonFamily), "loss": .string(c.loss(row))]
                 if let fit = row.fit {
                     o["w"] = .number(fit.w.estimate); o["b"] = .number(fit.b.estimate)
                     o["log_likelihood"] = .number(fit.logLikelihood); o["parameters"] = .int(fit.parameterCount)
                     o["aic"] = .number(fit.aic); o["bic"] = .number(fit.bic)
                     o["delta_aic"] = .number(row.deltaAIC); o["delta_bic"] = .number(row.deltaBIC)
                 }
-                if let note = row.note { o["note"] = .string(note) }
+                if let note = c.note(row) { o["note"] = .string(note) }
                 return .object(o)
             }),
         ])
@@ -202,8 +218,8 @@ enum Comparison {
         var lines = ["== \(c.name): noise models for \(Message.escaped(c.request.y)) ~ \(Message.escaped(c.request.x)), n = \(c.n)",
                      "noise".padding(toLength: 11, withPad: " ", startingAt: 0) + pad("log L", 14) + pad("k", 3) + pad("AIC", 14) + pad("ΔAIC", 10) + pad("BIC", 14) + pad("ΔBIC", 10)]
         for row in c.rows {
-            guard let fit = row.fit else { lines.append(row.noise.padding(toLength: 11, withPad: " ", startingAt: 0) + " " + (row.note ?? "")); continue }
-            lines.append(row.noise.padding(toLength: 11, withPad: " ", startingAt: 0) + pad(NumberFormat.plain(fit.logLikelihood, 7), 14)
+            guard let fit = row.fit else { lines.append(c.noise(row).padding(toLength: 11, withPad: " ", startingAt: 0) + " " + (c.note(row) ?? "")); continue }
+            lines.append(c.noise(row).padding(toLength: 11, withPad: " ", startingAt: 0) + pad(NumberFormat.plain(fit.logLikelihood, 7), 14)
                          + pad(String(fit.parameterCount), 3) + pad(NumberFormat.plain(fit.aic, 7), 14) + pad(NumberFormat.fixed(row.deltaAIC, 2), 10)
                          + pad(NumberFormat.plain(fit.bic, 7), 14) + pad(NumberFormat.fixed(row.deltaBIC, 2), 10))
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Likelihood
+import Mustache
 import Plot
 
 /// A figure of the report with its file name, caption and alt text.
@@ -68,7 +69,11 @@ enum FigureFactory {
 
     /// Adds the points as counts per cell on a 240 × 180 grid over their range (or over
     /// `yRange` when given), coloured on a log scale, with a colorbar that says so.
-    static func addDensity(to f: inout Figure, x xs: [Double], y ys: [Double]) {
+    static func addDensity(to f: inout Figure, _ m: ModelAnalysis, x xs: [Double], y ys: [Double]) {
+        addDensity(to: &f, x: xs, y: ys, label: m.label("densityLegend", common: true))
+    }
+
+    static func addDensity(to f: inout Figure, x xs: [Double], y ys: [Double], label: String) {
         let (x0, x1) = (xs.min()!, xs.max()!)
         let (y0, y1) = (ys.min()!, ys.max()!)
         let nx = 240, ny = 180
@@ -82,7 +87,7 @@ enum FigureFactory {
         let values = counts.map { $0 > 0 ? log10($0) : .nan }
         let centres = { (lo: Double, step: Double, n: Int) in (0..<n).map { lo + (Double($0) + 0.5) * step } }
         f.marks.insert(.heatmap(Heatmap(x: centres(x0, dx, nx), y: centres(y0, dy, ny), values: values, range: (0, max(log10(top), 1e-9)))), at: 0)
-        f.colorbar = Colorbar(range: (0, max(log10(top), 1e-9)), label: "log₁₀ points per cell")
+        f.colorbar = Colorbar(range: (0, max(log10(top), 1e-9)), label: label)
     }
 
     /// `w·x + b` as "1.59 x − 0.202": the sign of b goes in the operator. With `markup`, x is
@@ -117,14 +122,15 @@ enum FigureFactory {
         let shown = dense ? sample(x: m.x, y: m.y, count: residualSample) : zip(m.x, m.y).map { Point($0, $1) }
         for (k, p) in shown.enumerated() {
             f.marks.append(.line(points: [p, Point(p.x, w * p.x + b)], color: .muted, width: 0.8, dash: [],
-                                 label: k == 0 ? (dense ? "residuals of \(shown.count) random points" : "residuals") : nil))
+                                 label: k == 0 ? m.label("residualsLegend", ["sampled": .bool(dense), "shown": .string(String(shown.count))], common: true) : nil))
         }
         f.marks.append(.line(points: zip(xs, line).map { Point($0, $1) }, color: Palette.vermillion, width: 2, dash: [],
-                             label: "ŷ = \(linearForm(w, b, markup: true))"))
+                             label: m.label("fittedLineLegend", ["line": .string(linearForm(w, b, markup: true))], common: true)))
         if dense {
-            addDensity(to: &f, x: m.x, y: m.y)
+            addDensity(to: &f, m, x: m.x, y: m.y)
         } else {
-            addTiedScatter(to: &f, shown, label: "data (<i>n</i> = \(m.n))")
+            addTiedScatter(to: &f, shown, label: m.label("dataLegend", ["n": .string(String(m.n))], common: true),
+                           tiedLabel: { data, distinct in m.label("tiedDataLegend", ["data": .string(data), "distinct": .string(distinct)], common: true) })
         }
         var inside = 0
         for (x, y) in zip(m.x, m.y) where abs(y - w * x - b) <= half { inside += 1 }
@@ -143,7 +149,8 @@ enum FigureFactory {
     /// Points as markers; where rows share a point (rounded data), one marker stands for them
     /// all, larger the more it stands for (1, 2–3, 4–9, 10–29, 30 or more rows), and the
     /// legend says so: 928 rows drawn as 102 same-sized markers had shown no sign of it.
-    static func addTiedScatter(to f: inout Figure, _ points: [Point], label: String) {
+    static func addTiedScatter(to f: inout Figure, _ points: [Point], label: String,
+                               tiedLabel: (_ label: String, _ distinct: String) -> String) {
         let grouped = ties(points)
         guard grouped.count < points.count else {
             f.marks.append(.scatter(points: points, color: Palette.blue, size: 6, shape: .circle, edge: .edge, label: label))
@@ -155,7 +162,7 @@ enum FigureFactory {
             let members = grouped.filter { range.contains($0.1) }.map(\.0)
             guard !members.isEmpty else { continue }
             f.marks.append(.scatter(points: members, color: Palette.blue.withAlpha(0.85), size: size, shape: .circle, edge: .edge,
-                                    label: labelled ? nil : "\(label), at \(Narrative.count(grouped.count)) distinct points (larger: more rows)"))
+                                    label: labelled ? nil : tiedLabel(label, Narrative.count(grouped.count))))
             labelled = true
         }
     }
@@ -230,13 +237,13 @@ enum FigureFactory {
         // darkest colour.
         let floor = max(grid.minimum, -4 * depth)
         var f = Figure()
-        f.xLabel = "slope <i>w</i>"
-        f.yLabel = "intercept <i>b</i>"
+        f.xLabel = m.label("slopeLabel", common: true)
+        f.yLabel = m.label("interceptLabel", common: true)
         f.showsGrid = false
         f.title = spec.title
         f.marks.append(.heatmap(Heatmap(x: grid.w, y: grid.b, values: grid.values, range: (floor, 0), smooth: true)))
         let boundary = m.region.map { Point($0.w, $0.b) }
-        f.marks.append(.line(points: boundary, color: .white, width: 2.2, dash: [], label: "95 % joint confidence region"))
+        f.marks.append(.line(points: boundary, color: .white, width: 2.2, dash: [], label: m.label("regionLegend", common: true)))
         let r = m.likelihoodRanges()
         let dash: [Double] = [4, 3]
         let intervalColor = Color.white.withAlpha(0.75)
@@ -248,19 +255,19 @@ enum FigureFactory {
             f.marks.append(.line(points: [Point(r.w.0, v), Point(r.w.1, v)], color: intervalColor, width: 1, dash: dash, label: nil))
         }
         f.marks.append(.point(Point(m.w, m.b), shape: .star, color: Palette.vermillion, size: 13,
-                              label: "MLE (ŵ, b̂) = (\(s(m.w)), \(s(m.b)))"))
+                              label: m.label("mleLegend", ["w": .string(s(m.w)), "b": .string(s(m.b))], common: true)))
         f.xLimits = r.w
         f.yLimits = r.b
         let clipped = grid.minimum < floor
         f.colorbar = Colorbar(range: (floor, 0), label: spec.what, marks: [(-depth, .white)])
-        f.accessibleTitle = "\(m.name): log-likelihood over slope and intercept"
-        let tilt = abs(spec.correlation) > 0.3
-            ? "tilted because the estimates of w and b are correlated (correlation \(Narrative.correlation(spec.correlation)))"
-            : "nearly aligned with the axes (the estimates of w and b have correlation \(Narrative.correlation(spec.correlation)))"
-        let alt = "Heatmap of the log-likelihood relative to its maximum over slope w from \(Narrative.range(r.w.0, r.w.1).0) to \(Narrative.range(r.w.0, r.w.1).1) and intercept b from \(Narrative.range(r.b.0, r.b.1).0) to \(Narrative.range(r.b.0, r.b.1).1), "
-            + "brightest at the maximum log L = \(s(m.logLikelihood, 5)) at w = \(s(m.w, 4)), b = \(s(m.b, 4)), marked by a star. "
-            + "A white curve \(s(depth, 3)) below the maximum encloses \(spec.regionText), \(tilt); dashed lines mark the 95 % intervals of each parameter."
-            + (clipped ? " Values more than \(s(-floor, 3)) below the maximum share the darkest colour." : "")
+        f.accessibleTitle = m.common("likelihoodAccessibleTitle", ["model": .string(m.name)])
+        let (wFrom, wTo) = Narrative.range(r.w.0, r.w.1), (bFrom, bTo) = Narrative.range(r.b.0, r.b.1)
+        let alt = m.common("likelihoodAlt", [
+            "wFrom": .string(wFrom), "wTo": .string(wTo), "bFrom": .string(bFrom), "bTo": .string(bTo),
+            "logL": .string(s(m.logLikelihood, 5)), "w": .string(s(m.w, 4)), "b": .string(s(m.b, 4)), "depth": .string(s(depth, 3)),
+            "region": .string(spec.regionText), "tilted": .bool(abs(spec.correlation) > 0.3),
+            "correlation": .string(Narrative.correlation(spec.correlation)), "clipped": .bool(clipped), "floor": .string(s(-floor, 3)),
+        ])
         return ReportFigure(name: "\(m.name)-likelihood", figure: f, caption: spec.caption, altText: alt)
     }
 
@@ -279,16 +286,17 @@ enum FigureFactory {
         return set
     }
 
-    static func pathLabel(_ prefix: String, _ m: ModelAnalysis, _ path: OptimizerPath) -> String {
-        let outcome = m.descent!.arrived(path) ? "arrived" : "did not arrive"
-        return "\(prefix) (\(Narrative.count(path.iterations)) step\(path.iterations == 1 ? "" : "s"), \(outcome))"
+    /// A path's legend entry: the piece `piece` with its steps and whether it arrived.
+    static func pathLabel(_ piece: String, _ m: ModelAnalysis, _ path: OptimizerPath) -> String {
+        m.label(piece, ["steps": Prose.count(path.iterations), "arrived": .bool(m.descent!.arrived(path))], common: true)
     }
 
     /// The loss over the original (w, b) with both gradient descents and Newton's path.
-    static func contours(_ m: ModelAnalysis, grid: SurfaceGrid, minimum: Double, lossName: String, title: String) -> ReportFigure {
+    static func contours(_ m: ModelAnalysis, grid: SurfaceGrid, minimum: Double, title: String) -> ReportFigure {
+        let lossName = m.text("lossName")
         var f = Figure()
-        f.xLabel = "slope <i>w</i>"
-        f.yLabel = "intercept <i>b</i>"
+        f.xLabel = m.label("slopeLabel", common: true)
+        f.yLabel = m.label("interceptLabel", common: true)
         f.xLimits = (grid.w.first!, grid.w.last!)
         f.yLimits = (grid.b.first!, grid.b.last!)
         f.title = title
@@ -298,64 +306,59 @@ enum FigureFactory {
         // mapped back nearly always does), and drawn thin on top they leave it visible.
         if !m.newton.isEmpty {
             f.marks.append(.path(points: m.newton.map { Point($0.w, $0.b) }, color: Palette.vermillion,
-                                 label: "Newton–Raphson (\(m.newton.count - 1) steps)", broad: true))
+                                 label: m.label("newtonLegend", ["steps": .string(String(m.newton.count - 1))], common: true), broad: true))
         }
         f.marks.append(.path(points: d.raw.points.map { Point($0.w, $0.b) }, color: Palette.blue,
-                             label: pathLabel("gradient descent on <i>x</i>", m, d.raw)))
+                             label: pathLabel("rawPathLegend", m, d.raw)))
         f.marks.append(.path(points: d.standardised.originalPoints.map { Point($0.w, $0.b) }, color: Palette.green,
-                             label: pathLabel("on standardised <i>x</i>, mapped back", m, d.standardised)))
-        f.marks.append(.point(Point(m.w, m.b), shape: .star, color: .ink, size: 13, label: "MLE"))
-        f.accessibleTitle = "\(m.name): \(lossName) contours with optimiser paths"
-        var alt = "Contour lines of the \(lossName) over slope w and intercept b, nested around the minimum \(s(minimum, 4)) at "
-            + "w = \(s(m.w, 4)), b = \(s(m.b, 4)). "
-        alt += d.arrived(d.raw)
-            ? "Gradient descent on x starts at (0, 0) and reaches the minimum in \(Narrative.count(d.raw.iterations)) steps. "
-            : "Gradient descent on x starts at (0, 0) and did not arrive: it stops after \(Narrative.count(d.raw.iterations)) steps at w = \(s(d.raw.end.w, 4)), b = \(s(d.raw.end.b, 4)), \(Narrative.progress(d, d.raw)). "
-        alt += d.arrived(d.standardised)
-            ? "The descent on standardised x, mapped back, reaches it in \(Narrative.count(d.standardised.iterations)) step\(d.standardised.iterations == 1 ? "" : "s")"
-            : "The descent on standardised x, mapped back, did not arrive\(d.arrived(d.raw) ? "" : " either"): it stops after \(Narrative.count(d.standardised.iterations)) steps, \(Narrative.progress(d, d.standardised))"
-        if !m.newton.isEmpty { alt += "; Newton–Raphson gets there in \(m.newton.count - 1) steps" }
-        alt += "."
+                             label: pathLabel("mappedPathLegend", m, d.standardised)))
+        f.marks.append(.point(Point(m.w, m.b), shape: .star, color: .ink, size: 13, label: m.label("mleMarkLegend", common: true)))
+        f.accessibleTitle = m.common("contoursAccessibleTitle", ["model": .string(m.name), "lossName": .string(lossName)])
+        let alt = m.common("contoursAlt", [
+            "lossName": .string(lossName), "minimum": .string(s(minimum, 4)), "w": .string(s(m.w, 4)), "b": .string(s(m.b, 4)),
+            "raw": .object(Narrative.pathValues(m, d.raw)), "mapped": .object(Narrative.pathValues(m, d.standardised)),
+            "newton": m.newton.isEmpty ? .bool(false) : .string(String(m.newton.count - 1)),
+        ])
         return ReportFigure(name: "\(m.name)-contours", figure: f,
-                            caption: "The \(lossName) over the original (w, b) as contours (levels halve their height above the minimum from one ring to the next, so the valley around the MLE is drawn too), with the optimiser paths from (0, 0). The loss is \(m.kind == .logistic ? "the negative log-likelihood divided by n" : "the negative log-likelihood up to a positive factor and a constant (for any fixed σ²)"), so its minimum is the MLE.",
+                            caption: m.common("contoursCaption", ["lossName": .string(lossName), "meanNLL": .bool(m.kind == .logistic)]),
                             altText: alt)
     }
 
-    /// How the contours look after standardising, from the condition numbers before and after.
-    static func roundness(_ after: Double, before: Double) -> String {
-        if after < 1.5 { return "the contours are circles (condition number \(s(after)))" }
-        if after < before / 2 { return "the contours are much rounder (condition number \(s(after)) against \(s(before)))" }
-        if after > 1.5 * before {
-            return "standardising makes the contours more elongated here (condition number \(s(after)) against \(s(before))): the original (w, b) were already the rounder coordinates for this loss"
-        }
-        return "standardising does not make the contours rounder here (condition number \(s(after)) against \(s(before))): what stretches this loss is not the location or the scale of x"
-    }
-
     /// The same loss over standardised (v, c) with the standardised descent.
-    static func standardised(_ m: ModelAnalysis, aspect: Double, grid: SurfaceGrid, minimum: Double, lossName: String,
-                             title: String) -> ReportFigure {
+    static func standardised(_ m: ModelAnalysis, aspect: Double, grid: SurfaceGrid, minimum: Double, title: String) -> ReportFigure {
+        let lossName = m.text("lossName")
         let window = m.standardisedRanges(aspect: aspect)
         let d = m.descent!, z = d.standardisation
         var f = Figure()
         f.equalAspect = true
-        f.xLabel = "slope per standard deviation of <i>x</i>, <i>v</i> = <i>w</i>·\(s(z.scale, 4))"
-        f.yLabel = "value at the mean of <i>x</i>, <i>c</i>"
+        f.xLabel = m.label("standardisedSlopeLabel", ["scale": .string(s(z.scale, 4))], common: true)
+        f.yLabel = m.label("standardisedInterceptLabel", common: true)
         f.xLimits = window.w
         f.yLimits = window.b
         f.title = title
         f.marks.append(.contours(lossContours(grid, minimum: minimum)))
         f.marks.append(.path(points: d.standardised.points.map { Point($0.w, $0.b) }, color: Palette.green,
-                             label: pathLabel("gradient descent on <i>z</i>", m, d.standardised)))
+                             label: pathLabel("standardisedPathLegend", m, d.standardised)))
         let top = z.standardised(Parameters(w: m.w, b: m.b))
-        f.marks.append(.point(Point(top.w, top.b), shape: .star, color: .ink, size: 13, label: "MLE"))
-        f.accessibleTitle = "\(m.name): \(lossName) contours on standardised x"
-        let kappa = d.standardisedHessian.conditionNumber
-        let alt = "Contour lines of the \(lossName) over v, the slope per standard deviation of x, and c, the value of the linear predictor at the mean of x, "
-            + "with condition number \(s(kappa)) at the minimum (\(s(top.w, 4)), \(s(top.b, 4))). Gradient descent starts at (0, 0) and "
-            + (d.arrived(d.standardised) ? "reaches the minimum in \(Narrative.count(d.standardised.iterations)) step\(d.standardised.iterations == 1 ? "" : "s")."
-                                         : "did not arrive: it stops after \(Narrative.count(d.standardised.iterations)) steps, \(Narrative.progress(d, d.standardised)).")
-        return ReportFigure(name: "\(m.name)-standardised", figure: f,
-                            caption: "The same \(lossName) over the standardised coordinates v = w·s and c = b + w·x̄ (s = \(s(z.scale, 4)), x̄ = \(s(z.mean, 4))): \(roundness(kappa, before: d.hessian.conditionNumber)), and plain gradient descent with its step 1/L \(d.arrived(d.standardised) ? "arrives" : "still does not arrive").",
-                            altText: alt)
+        f.marks.append(.point(Point(top.w, top.b), shape: .star, color: .ink, size: 13, label: m.label("mleMarkLegend", common: true)))
+        f.accessibleTitle = m.common("standardisedAccessibleTitle", ["model": .string(m.name), "lossName": .string(lossName)])
+        let kappa = d.standardisedHessian.conditionNumber, before = d.hessian.conditionNumber
+        var values = Narrative.pathValues(m, d.standardised)
+        values["lossName"] = .string(lossName)
+        values["kappa"] = .string(s(kappa))
+        values["v"] = .string(s(top.w, 4))
+        values["c"] = .string(s(top.b, 4))
+        let alt = m.common("standardisedAlt", values)
+        // How the contours look after standardising, from the condition numbers before and after.
+        let circles = kappa < 1.5, rounder = !circles && kappa < before / 2, longer = !circles && !rounder && kappa > 1.5 * before
+        values["scale"] = .string(s(z.scale, 4))
+        values["mean"] = .string(s(z.mean, 4))
+        values["after"] = .string(s(kappa))
+        values["before"] = .string(s(before))
+        values["circles"] = .bool(circles)
+        values["rounder"] = .bool(rounder)
+        values["longer"] = .bool(longer)
+        values["same"] = .bool(!circles && !rounder && !longer)
+        return ReportFigure(name: "\(m.name)-standardised", figure: f, caption: m.common("standardisedCaption", values), altText: alt)
     }
 }

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Likelihood
+import Mustache
 
 /// The fitted model with everything the figures, the page and `report.json` show. What is
 /// common to every family lives here; what is particular to one lives in its `details`,
@@ -31,12 +32,30 @@ public struct ModelAnalysis {
     /// Rows left out by `--drop-missing`.
     public var droppedRows = 0
     /// What the fit itself found worth a warning (e.g. a Student-t fit that fell back to
-    /// Gaussian noise).
-    public var notes: [String] = []
+    /// Gaussian noise): pieces of a text template, said once the run's words are known.
+    var notes: [(file: String, piece: String, values: [String: MustacheValue])] = []
+    /// The words of the page (the text templates); the defaults until the run sets its own.
+    var prose: Prose? = nil
 
     init(family: any FamilyReport.Type, name: String, request: ModelRequest, source: String, x: [Double], y: [Double], fit: any LineFit) {
         self.family = family; self.name = name; self.request = request; self.source = source
         self.x = x; self.y = y; self.fit = fit
+    }
+
+    /// A piece of the family's text template (`text-<family>.mustache`).
+    func text(_ piece: String, _ values: [String: MustacheValue] = [:]) -> String {
+        (prose ?? Prose.shared)?.text(family.kind.rawValue, piece, values) ?? ""
+    }
+
+    /// A piece of `text-common.mustache`.
+    func common(_ piece: String, _ values: [String: MustacheValue] = [:]) -> String {
+        (prose ?? Prose.shared)?.text("common", piece, values) ?? ""
+    }
+
+    /// A figure label (Pango markup) from the family's template (`common`: from text-common):
+    /// values are escaped for markup, the template's own tags stay tags.
+    func label(_ piece: String, _ values: [String: MustacheValue] = [:], common: Bool = false) -> String {
+        (prose ?? Prose.shared)?.text(common ? "common" : family.kind.rawValue, piece, values, markup: true) ?? ""
     }
 
     public var kind: ModelKind { family.kind }

@@ -307,13 +307,16 @@ enum OutputDirectory {
             do {
                 try checkReplaceable(target, shown: directory)
                 cleanLeftovers(parent: parent, name: name, target: target)
+                // Registered before the folder exists: a signal between the two would
+                // otherwise leave a staging folder no cleanup knows of.
+                register(true)
                 guard mkdir(root, 0o755) == 0 else {
                     throw ReportError("--out \(Message.quoted(directory)): cannot write the report: \(SystemError(root, errno)); the previous report is untouched")
                 }
                 // Marks the folder as a run's own, so that a later run may remove it if this one dies.
                 try write(stagingMarkerName, Array(stagingMarkerContents.utf8), record: false)
-                register(true)
             } catch {
+                register(false)
                 if FileManager.default.fileExists(atPath: root) { removeTree(root) }
                 close(lock)
                 Staging.removeEmpty(createdParents)

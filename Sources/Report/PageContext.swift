@@ -8,10 +8,10 @@ enum PageContext {
     static func f(_ v: Double, _ digits: Int = 4) -> MustacheValue { .string(NumberFormat.significant(v, digits)) }
 
     /// A model's name as a heading says it: a family's own name written as the family is
-    /// ("the Laplace model", not "the laplace model"); a name the user gave, as given.
+    /// ("the Laplace model", not "the laplace model"; the `familyName` piece of its text
+    /// template); a name the user gave, as given.
     static func displayName(_ m: ModelAnalysis) -> String {
-        let families = ["linear": "linear", "logistic": "logistic", "laplace": "Laplace", "student-t": "Student-t", "poisson": "Poisson"]
-        return m.name == m.request.kind.rawValue ? families[m.name] ?? m.name : m.name
+        m.name == m.request.kind.rawValue ? m.text("familyName") : m.name
     }
 
     static func model(_ m: ModelAnalysis, figures: [ReportFigure?], firstFigureNumber: Int, formats: [ImageFormat], themes: [Theme],
@@ -25,7 +25,7 @@ enum PageContext {
         var o: [String: MustacheValue] = [
             "name": .string(m.name), "displayName": .string(displayName(m)), "n": .number(Double(m.n)), "x": .string(m.request.x), "y": .string(m.request.y),
             "source": .string(m.source), "dropped": .number(Double(m.droppedRows)), "hasDropped": .bool(m.droppedRows > 0),
-            "coefficients": [row("slope", "w", c.w), row("intercept", "b", c.b)],
+            "coefficients": [row(m.common("slopeName"), "w", c.w), row(m.common("interceptName"), "b", c.b)],
             "logL": f(m.logLikelihood, 6), "w": f(m.w, 5), "b": f(m.b, 5),
             "aic": f(m.aic, 6), "bic": f(m.bic, 6),
             "iterations": .number(Double(m.iterations)), "converged": .bool(m.converged),
@@ -83,28 +83,32 @@ enum PageContext {
     }
 
     /// The checks that both gradient descents end at the MLE (at the binned loss's minimum on
-    /// binned data, with a last row for how far that lies from the exact MLE).
+    /// binned data, with a last row for how far that lies from the exact MLE). `reference`
+    /// names the piece of text-common that says how the MLE was found.
     static func descentChecks(_ m: ModelAnalysis, _ page: inout ModelPage, reference: String) {
         guard let d = m.descent else { return }
-        let target = d.exactMLE == nil ? reference : "binned loss's minimum (Newton on the bins)"
-        let symbols = d.exactMLE == nil ? ("ŵ", "b̂") : ("ŵ (bins)", "b̂ (bins)")
-        for (path, label) in [(d.raw, "gradient descent on x"), (d.standardised, "gradient descent on standardised x, mapped back,")] {
+        let binned = d.exactMLE != nil
+        let symbols = binned ? (m.common("binnedSymbol", ["symbol": "ŵ"]), m.common("binnedSymbol", ["symbol": "b̂"])) : ("ŵ", "b̂")
+        for (path, raw) in [(d.raw, true), (d.standardised, false)] {
             let arrived = d.arrived(path)
-            page.check("\(label) ends at the \(target) slope", "w after \(Narrative.count(path.iterations)) steps", symbols.0,
-                       path.end.w, d.mle.w, passes: arrived, failure: "did not arrive")
-            page.check("… and intercept", "b after \(Narrative.count(path.iterations)) steps", symbols.1,
-                       path.end.b, d.mle.b, passes: arrived, failure: "did not arrive")
+            let steps = MustacheValue.string(Narrative.count(path.iterations))
+            page.check(m.common("descentCheckSlope", ["raw": .bool(raw), "binned": .bool(binned), "reference": .string(m.common(reference))]),
+                       m.common("afterSteps", ["symbol": "w", "steps": steps]), symbols.0,
+                       path.end.w, d.mle.w, passes: arrived, failure: .didNotArrive)
+            page.check(m.common("descentCheckIntercept"), m.common("afterSteps", ["symbol": "b", "steps": steps]), symbols.1,
+                       path.end.b, d.mle.b, passes: arrived, failure: .didNotArrive)
         }
         if let exact = d.exactMLE {
             let offset = d.distance(exact)
-            page.check("the binned loss's minimum lies within 0.01 standard errors of the exact MLE (here \(NumberFormat.significant(offset, 2)))",
-                       "ŵ (bins)", "ŵ (every row)", d.mle.w, exact.w, passes: offset <= 0.01, failure: "too far")
+            page.check(m.common("binnedCheck", ["offset": .string(NumberFormat.significant(offset, 2))]),
+                       symbols.0, m.common("everyRowSymbol"), d.mle.w, exact.w, passes: offset <= 0.01, failure: .tooFar)
         }
     }
 
     /// The warning when even the standardised descent did not arrive.
     static func descentWarnings(_ m: ModelAnalysis) -> [String] {
         guard let d = m.descent, !d.arrived(d.standardised) else { return [] }
-        return ["\(m.name): gradient descent on standardised x did not reach the MLE within \(GradientDescent.stepBudget) steps (it stopped \(NumberFormat.plain(d.distance(d.standardised.end), 3)) standard errors away); the page says so. The MLE itself is exact."]
+        return [m.common("descentWarning", ["model": .string(m.name), "budget": .string(String(GradientDescent.stepBudget)),
+                                            "distance": .string(NumberFormat.plain(d.distance(d.standardised.end), 3))])]
     }
 }

@@ -53,6 +53,8 @@ public enum ReportRunner {
             }
         }
         let loader = TemplateLoader(userDirectory: options.templatesDirectory, defaultDirectory: defaultTemplates)
+        // Every word of the page comes from the text templates: a broken one fails here, first.
+        let prose = try Prose(loader: loader)
         // Refuse a folder the run may not replace before doing any work; the staging folder
         // then fills while the figures are drawn and is swapped in at the end, or deleted if
         // the run fails (when `staging` goes away uncommitted).
@@ -159,6 +161,7 @@ public enum ReportRunner {
             let (request, dataset, name) = comparisonJobs[j]
             let result = Result { () throws -> ComparisonAnalysis in
                 var c = try Comparison.analyse(request, dataset: dataset, name: name, dropMissing: options.dropMissing, known: known)
+                c.prose = prose
                 if let path = request.dataPath { c.source = ReportOptions.path(path, relativeTo: options.outputParent) }
                 return c
             }
@@ -177,6 +180,7 @@ public enum ReportRunner {
             let (request, dataset, name) = fits[k]
             let result = Result { () throws -> ModelAnalysis in
                 var analysis = try ModelAnalysis.analyse(request, dataset: dataset, name: name, dropMissing: options.dropMissing)
+                analysis.prose = prose
                 // Messages name the file as typed; the page and report.json name it as the
                 // canonical command does, so that two spellings of one run give one report.
                 if let path = request.dataPath { analysis.source = ReportOptions.path(path, relativeTo: options.outputParent) }
@@ -224,9 +228,13 @@ public enum ReportRunner {
         var warnings: [String] = []
         for m in analyses {
             if m.droppedRows > 0 {
-                warnings.append("\(m.name): left out \(m.droppedRows) of \(m.droppedRows + m.n) rows of \(Message.quoted(m.request.dataPath ?? m.source)) with a missing \(Message.quoted(m.request.x)) or \(Message.quoted(m.request.y)) (--drop-missing)")
+                warnings.append(m.common("droppedWarning", [
+                    "model": .string(m.name), "dropped": .string(String(m.droppedRows)), "rows": .string(String(m.droppedRows + m.n)),
+                    "file": .string(Message.quoted(m.request.dataPath ?? m.source)), "x": .string(Message.quoted(m.request.x)),
+                    "y": .string(Message.quoted(m.request.y)),
+                ]))
             }
-            warnings += m.notes
+            warnings += m.notes.map { prose.text($0.file, $0.piece, $0.values) }
             warnings += m.family.warnings(m)
         }
 
@@ -309,10 +317,11 @@ public enum ReportRunner {
         }
         let command = (["mle-report"] + options.canonicalArguments(relativeTo: options.outputParent)).map(shellQuoted).joined(separator: " ")
         var context: MustacheValue = [
-            "title": .string(options.title),
+            // The default title is the template's own (the `pageTitle` piece), so that it translates.
+            "title": .string(options.title == ReportOptions().title ? prose.text("common", "pageTitle") : options.title),
             "version": .string(version),
             "models": .array(modelValues),
-            "sections": .array(sections(models: analyses, values: modelValues, comparisons: comparisonValues)),
+            "sections": .array(sections(models: analyses, values: modelValues, comparisons: comparisonValues, prose: prose)),
 
             "warnings": .array(warnings.map { ["text": .string($0)] }),
             "inputs": .array(inputs),
@@ -354,6 +363,8 @@ public enum ReportRunner {
             described.template = path
             throw ReportError(described.description)
         }
+        // A text template that failed (a name its values lack) fails the run, before anything is written.
+        try prose.check()
         if !options.noPage {
             files.add("index.html", try MathInHTML.typeset(html, source: "index.html (rendered from report.mustache)"))
             if !options.singleFile {
@@ -399,7 +410,7 @@ public enum ReportRunner {
     /// The numbered sections after the two general ones: each family's derivation (the
     /// Gaussian and Bernoulli ones always, the others when a model uses them) followed by its
     /// models, in the registry's order. Each renders with its own partial (`partial`).
-    static func sections(models: [ModelAnalysis], values: [MustacheValue], comparisons: [MustacheValue]) -> [MustacheValue] {
+    static func sections(models: [ModelAnalysis], values: [MustacheValue], comparisons: [MustacheValue], prose: Prose) -> [MustacheValue] {
         var out: [MustacheValue] = []
         var number = 3
         // The comparisons follow the last location family's models, whose derivations they need.
@@ -420,12 +431,13 @@ public enum ReportRunner {
             }
             guard derived else { continue }
             let d = family.derivation
-            out.append(["partial": .string(d.partial), "id": .string(d.id), "title": .string(d.title), "number": .number(Double(number))])
+            out.append(["partial": .string(d.partial), "id": .string(d.id), "title": .string(prose.text(family.kind.rawValue, "derivationTitle")),
+                        "number": .number(Double(number))])
             number += 1
             for value in mine {
                 guard case var .object(o) = value else { continue }
                 o["number"] = .number(Double(number))
-                o["title"] = .string("The \(o["displayName"].flatMap { if case let .string(t) = $0 { return t } else { return nil } } ?? "") model on the data")
+                o["title"] = .string(prose.text("common", "modelSectionTitle", ["displayName": o["displayName"] ?? .string("")]))
                 out.append(.object(o))
                 number += 1
             }

@@ -43,13 +43,16 @@ final class TemplateTests: XCTestCase {
     func testDynamicPartialNames() throws {
         let data: MustacheValue = ["sections": [["partial": "a", "v": 1], ["partial": "b", "v": 2]]]
         XCTAssertEqual(try render("{{#sections}}{{>*partial}}{{/sections}}", data, partials: ["a": "A{{v}};", "b": "B{{v}};"]), "A1;B2;")
-        assertError("{{>*missing}}", "t:1:1: \"missing\" is not in the data given to the template")
+        assertError("{{>*missing}}", "t:1:1: \"missing\" is not in the data given to the template; no names are given here")
         assertError("{{>*n}}", "t:1:1: the dynamic partial name \"n\" is not a string", data: ["n": 3])
         assertError("{{>*p}}", "t:1:1: no partial named \"zz\"", data: ["p": "zz"])
     }
 
     func testStrictModeNamesTemplateLineAndColumn() {
-        assertError("ok\n  {{missing}}", "t:2:3: \"missing\" is not in the data given to the template")
+        assertError("ok\n  {{missing}}", "t:2:3: \"missing\" is not in the data given to the template; no names are given here")
+        // A misspelt name lists the names that exist where it was used, innermost first.
+        assertError("{{#m}}{{captoin}}{{/m}}", "t:1:7: \"captoin\" is not in the data given to the template; names here: caption, n (and 2 more further out)",
+                    data: ["m": ["caption": "c", "n": 3], "title": "t"])
         assertError("{{>nope}}", "t:1:1: no partial named \"nope\"")
         assertError("a\n{{#s}}x", "t:2:1: section \"s\" is never closed", data: ["s": true])
         assertError("{{#a}}{{/b}}", "t:1:7: \"{{/b}}\" does not match \"a\" opened at line 1, column 1", data: ["a": true])

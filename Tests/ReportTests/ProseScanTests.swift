@@ -167,10 +167,10 @@ final class TiedPointTests: XCTestCase {
         XCTAssertEqual(grouped.map(\.1), [3, 1, 1])
         XCTAssertEqual(grouped.map(\.0), [Point(1, 2), Point(3, 4), Point(3, 5)])
         var f = Figure()
-        FigureFactory.addTiedScatter(to: &f, points, label: "data")
+        FigureFactory.addTiedScatter(to: &f, points, label: "data", tiedLabel: { "\($0), at \($1) distinct points" })
         XCTAssertEqual(f.marks.count, 2, "one mark for the single points, one for the class of 2–3 rows")
         var g = Figure()
-        FigureFactory.addTiedScatter(to: &g, [Point(1, 2), Point(3, 4)], label: "data")
+        FigureFactory.addTiedScatter(to: &g, [Point(1, 2), Point(3, 4)], label: "data", tiedLabel: { "\($0), at \($1) distinct points" })
         XCTAssertEqual(g.marks.count, 1, "no ties: one plain scatter")
     }
 }

@@ -49,10 +49,10 @@ extension FamilyReport {
 }
 
 /// A derivation section of the page.
+/// Its title is the family's `derivationTitle` piece.
 struct Derivation {
     var partial: String
     var id: String
-    var title: String
 }
 
 /// The registry of families, in page order.
@@ -70,6 +70,11 @@ enum Families {
     static let alwaysDerived: Set<String> = ["linear", "logistic"]
 }
 
+/// How a failed check reads in the checks table (the words are in `checks.mustache`).
+enum CheckFailure {
+    case fails, didNotArrive, tooFar
+}
+
 /// The values and checks of one model's section, filled by the page builder and the family.
 struct ModelPage {
     var values: [String: MustacheValue] = [:]
@@ -84,7 +89,7 @@ struct ModelPage {
     ///   - atMost: the claim is the inequality a ≤ b, and the row shows it so ("0.50 ≤ 1"),
     ///     not as a difference.
     mutating func check(_ what: String, _ left: String, _ right: String, _ a: Double, _ b: Double, passes: Bool? = nil,
-                        failure: String = "fails", atMost: Bool = false) {
+                        failure: CheckFailure = .fails, atMost: Bool = false) {
         // Against an exact zero a relative difference means nothing: show the absolute one.
         let relative = b == 0 ? abs(a - b) : abs(a - b) / abs(b)
         let ok = passes ?? (atMost ? a <= b : relative <= 1e-9)
@@ -94,7 +99,8 @@ struct ModelPage {
                        "leftValue": .string(NumberFormat.significant(a, 12)),
                        "rightValue": .string(NumberFormat.significant(b, 12)),
                        "difference": .string(shown),
-                       "passed": .bool(ok), "verdict": .string(ok ? "holds" : failure)])
+                       "passed": .bool(ok), "fails": .bool(!ok && failure == .fails),
+                       "didNotArrive": .bool(!ok && failure == .didNotArrive), "tooFar": .bool(!ok && failure == .tooFar)])
     }
 
     subscript(key: String) -> MustacheValue? {

@@ -9,11 +9,10 @@ enum LaplaceReport: FamilyReport {
     static let kind = ModelKind.laplace
     static let summaryName = "Laplace (least absolute deviations)"
     static let jsonFamily = "laplace"
-    static let derivation = Derivation(partial: "derivation-laplace", id: "laplace", title: "Laplace noise gives the mean absolute error")
+    static let derivation = Derivation(partial: "derivation-laplace", id: "laplace")
     static let modelPartial = "model-laplace"
     static let figureKinds = ["fit", "likelihood", "contours"]
     static let isLocationFamily = true
-    static let lossName = "mean absolute error"
 
     struct Details {
         var subgradient: OptimizerPath
@@ -107,53 +106,56 @@ enum LaplaceReport: FamilyReport {
 
     static func fitFigure(_ m: ModelAnalysis) -> ReportFigure {
         let fit = fitted(m)
-        var (f, _, _, xs) = FigureFactory.dataFigure(m, title: "Least-absolute-deviations line = Laplace MLE")
+        var (f, _, _, xs) = FigureFactory.dataFigure(m, title: m.label("fitTitle"))
         // 95 % of Laplace(0, s) noise lies within ±s·ln 20.
         let half = fit.scale * log(20)
         let dense = m.n > FigureFactory.densityThreshold
-        let (_, inside) = FigureFactory.addLineFit(to: &f, m, xs: xs, half: half, bandLabel: "95 % of Laplace noise: ±ŝ·ln 20")
+        let (_, inside) = FigureFactory.addLineFit(to: &f, m, xs: xs, half: half, bandLabel: m.label("bandLegend"))
         let support = fit.support.map { Point(m.x[$0], m.y[$0]) }
-        f.marks.append(.scatter(points: support, color: .ink, size: 11, shape: .diamond, edge: nil, label: "the two points the line passes through"))
-        f.accessibleTitle = "\(m.name): data and the least-absolute-deviations line"
-        let alt = "\(dense ? "Density of" : "Scatter plot of") \(m.n) points of \(m.request.y) against \(m.request.x) with the least-absolute-deviations line "
-            + "y = \(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, digits: 4, markup: false)), which passes through the data points "
-            + support.map { "(\(s($0.x, 4)), \(s($0.y, 4)))" }.joined(separator: " and ")
-            + ", and a band of ±ŝ·ln 20 = ±\(s(half)) that holds \(Narrative.of(inside, m.n, "points"))."
-        return ReportFigure(name: "\(m.name)-fit", figure: f,
-                            caption: "The data with the line that minimises the sum of absolute residuals (grey). It passes exactly through two data points (diamonds), as every optimum of this loss does; the band holds 95 % of Laplace noise of scale ŝ = mean |r| = \(s(fit.scale, 4)), which would hold \(Narrative.percent(0.95)) of the points if the model were right (it holds \(Narrative.percent(Double(inside) / Double(m.n))))."
-                                + (fit.isUnique ? "" : " The optimum is not unique: see below."),
-                            altText: alt)
+        f.marks.append(.scatter(points: support, color: .ink, size: 11, shape: .diamond, edge: nil, label: m.label("supportLegend")))
+        f.accessibleTitle = m.text("fitAccessibleTitle", ["model": .string(m.name)])
+        let values: [String: MustacheValue] = [
+            "dense": .bool(dense), "n": .string(String(m.n)), "rows": .string(Narrative.count(m.n)), "x": .string(m.request.x), "y": .string(m.request.y),
+            "line": .string(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, digits: 4, markup: false)),
+            "support": .array(support.enumerated().map { k, p in ["x": .string(s(p.x, 4)), "y": .string(s(p.y, 4)), "last": .bool(k == support.count - 1)] }),
+            "half": .string(s(half)), "inside": Prose.count(inside), "scale": .string(s(fit.scale, 4)),
+            "expected": .string(Narrative.percent(m, 0.95)), "share": .string(Narrative.percent(m, Double(inside) / Double(m.n))),
+            "unique": .bool(fit.isUnique),
+        ]
+        return ReportFigure(name: "\(m.name)-fit", figure: f, caption: m.text("fitCaption", values), altText: m.text("fitAlt", values))
     }
 
     static func likelihoodFigure(_ m: ModelAnalysis) -> ReportFigure {
         let fit = fitted(m)
         let grid = relativeProfile(m, window: m.likelihoodRanges(), resolution: resolution(n: m.n))
         let corr = fit.covariance.wb / (fit.covariance.ww * fit.covariance.bb).squareRoot()
-        let caption = "The Laplace profile log-likelihood of every line (w, b), with the scale set to its best value SAD(w, b)/n for that line, relative to its maximum: "
-            + "−n·log(SAD(w, b)/SAD̂). Its level sets are polygons, because the sum of absolute deviations is piecewise linear. The white curve bounds the 95 % likelihood-ratio region, "
-            + "where SAD is at most exp(χ²₂(0.95)/(2n)) = \(s(exp(Distributions.chiSquared2Quantile(0.95) / Double(2 * m.n)), 6)) times the least. The dashed lines are the 95 % intervals of the table (ŝ²(XᵀX)⁻¹, the Laplace model's information)."
+        let caption = m.text("likelihoodCaption", ["factor": .string(s(exp(Distributions.chiSquared2Quantile(0.95) / Double(2 * m.n)), 6))])
         var figure = FigureFactory.likelihood(m, FigureFactory.LikelihoodSpec(
             grid: grid, intervals: ((fit.w.lower, fit.w.upper), (fit.b.lower, fit.b.upper)),
-            intervalLabel: "95 % intervals (table)", title: "Laplace profile log-likelihood (s maximised out)",
-            what: "log <i>L</i>ₚ(<i>w</i>, <i>b</i>) − log <i>L̂</i>ₚ", regionText: "the 95 % likelihood-ratio region", caption: caption,
+            intervalLabel: m.label("intervalLegend"), title: m.label("likelihoodTitle"),
+            what: m.label("likelihoodColorbar"), regionText: m.text("regionText"), caption: caption,
             correlation: corr))
         if !fit.isUnique {
-            addOptimalSet(&figure.figure, fit)
-            figure.altText += " " + optimalSetText(fit)
+            addOptimalSet(&figure.figure, m, fit)
+            figure.altText += " " + optimalSetText(m, fit)
         }
         return figure
     }
 
-    /// The set of optimal lines in words, for alt texts.
-    static func optimalSetText(_ fit: LaplaceFit) -> String {
-        "The optimum is not unique: a black \(fit.optimalSet.count == 2 ? "segment" : "polygon") with corners "
-            + fit.optimalSet.map { "(\(s($0.w, 4)), \(s($0.b, 4)))" }.joined(separator: ", ") + " marks every optimal line."
+    /// The corners of the set of optimal lines, for the sentences.
+    static func corners(_ fit: LaplaceFit) -> MustacheValue {
+        .array(fit.optimalSet.enumerated().map { k, p in ["w": .string(s(p.w, 4)), "b": .string(s(p.b, 4)), "last": .bool(k == fit.optimalSet.count - 1)] })
     }
 
-    static func addOptimalSet(_ f: inout Figure, _ fit: LaplaceFit) {
+    /// The set of optimal lines in words, for alt texts.
+    static func optimalSetText(_ m: ModelAnalysis, _ fit: LaplaceFit) -> String {
+        m.text("optimalSetText", ["segment": .bool(fit.optimalSet.count == 2), "corners": corners(fit)])
+    }
+
+    static func addOptimalSet(_ f: inout Figure, _ m: ModelAnalysis, _ fit: LaplaceFit) {
         let points = fit.optimalSet.map { Point($0.w, $0.b) }
         f.marks.append(.line(points: points + (points.count > 2 ? [points[0]] : []), color: .ink, width: 2.5, dash: [],
-                             label: "every optimal line (\(points.count == 2 ? "a segment" : "a polygon"))"))
+                             label: m.label("optimalSetLegend", ["segment": .bool(points.count == 2)])))
     }
 
     static func contoursFigure(_ m: ModelAnalysis) -> ReportFigure {
@@ -164,30 +166,27 @@ enum LaplaceReport: FamilyReport {
                                                 b: SurfaceGrid.axis(window.b.0, window.b.1, count: resolution(n: m.n)))
         grid.values = grid.values.map { $0 / Double(m.n) }
         var f = Figure()
-        f.xLabel = "slope <i>w</i>"
-        f.yLabel = "intercept <i>b</i>"
+        f.xLabel = m.label("slopeLabel", common: true)
+        f.yLabel = m.label("interceptLabel", common: true)
         f.xLimits = window.w
         f.yLimits = window.b
-        f.title = "MAE contours: subgradient steps and the exact method"
+        f.title = m.label("contoursTitle")
         f.marks.append(.contours(FigureFactory.lossContours(grid, minimum: fit.scale)))
         let distance = distanceInSE(fit, path.end)
         // The exact path first and broad, so that the subgradient steps along it stay visible.
         f.marks.append(.path(points: fit.path.map { Point($0.w, $0.b) }, color: Palette.vermillion,
-                             label: "weighted-median descent (\(fit.iterations) pivot\(fit.iterations == 1 ? "" : "s"), exact)", broad: true))
+                             label: m.label("exactPathLegend", ["pivots": .string(String(fit.iterations)), "one": .bool(fit.iterations == 1)]), broad: true))
         f.marks.append(.path(points: path.originalPoints.map { Point($0.w, $0.b) }, color: Palette.green,
-                             label: "subgradient descent (\(Narrative.count(path.iterations)) steps, \(arrived(fit, path) ? "arrived" : "did not arrive"))"))
-        if !fit.isUnique { addOptimalSet(&f, fit) }
-        f.marks.append(.point(Point(m.w, m.b), shape: .star, color: .ink, size: 13, label: "MLE"))
-        f.accessibleTitle = "\(m.name): mean absolute error contours with the subgradient and exact paths"
-        let alt = "Contour lines of the mean absolute error over slope w and intercept b, polygons around the minimum \(s(fit.scale, 4)) at w = \(s(m.w, 4)), b = \(s(m.b, 4)). "
-            + "Subgradient descent from (0, 0) with a shrinking step ends \(s(distance, 2)) standard errors from the optimum after \(Narrative.count(path.iterations)) steps; "
-            + "the weighted-median descent reaches it exactly in \(fit.iterations) pivot\(fit.iterations == 1 ? "" : "s")."
-            + (fit.isUnique ? "" : " " + optimalSetText(fit))
-        return ReportFigure(name: "\(m.name)-contours", figure: f,
-                            caption: "The mean absolute error over (w, b) (levels halve their height above the minimum from ring to ring). Its contours have corners: the loss is piecewise linear, with a kink wherever a residual changes sign, so the gradient jumps and plain gradient descent has no step that works. "
-                                + "Subgradient descent with a step shrinking as 1/√t (green, on standardised x, mapped back) zig-zags and \(arrived(fit, path) ? "arrives" : "does not arrive: after \(Narrative.count(path.iterations)) steps its best point is \(s(distance, 2)) standard errors away"). "
-                                + "The exact method (red), from \(fit.start), moves from one line through two data points to a better one and stops at the optimum.",
-                            altText: alt)
+                             label: m.label("subgradientLegend", ["steps": .string(Narrative.count(path.iterations)), "arrived": .bool(arrived(fit, path))])))
+        if !fit.isUnique { addOptimalSet(&f, m, fit) }
+        f.marks.append(.point(Point(m.w, m.b), shape: .star, color: .ink, size: 13, label: m.label("mleMarkLegend", common: true)))
+        f.accessibleTitle = m.text("contoursAccessibleTitle", ["model": .string(m.name)])
+        let values: [String: MustacheValue] = [
+            "minimum": .string(s(fit.scale, 4)), "w": .string(s(m.w, 4)), "b": .string(s(m.b, 4)), "distance": .string(s(distance, 2)),
+            "steps": .string(Narrative.count(path.iterations)), "pivots": .string(String(fit.iterations)), "one": .bool(fit.iterations == 1),
+            "unique": .bool(fit.isUnique), "optimalSet": .string(fit.isUnique ? "" : optimalSetText(m, fit)), "arrived": .bool(arrived(fit, path)),
+        ]
+        return ReportFigure(name: "\(m.name)-contours", figure: f, caption: m.text("contoursCaption", values), altText: m.text("contoursAlt", values))
     }
 
     static func distanceInSE(_ fit: LaplaceFit, _ p: Parameters) -> Double {
@@ -209,33 +208,38 @@ enum LaplaceReport: FamilyReport {
     static func page(_ m: ModelAnalysis, _ page: inout ModelPage) {
         let fit = fitted(m), d = details(m)
         let f = PageContext.f
-        page["aicNote"] = "AIC = 2k − 2 log L with k = 3 parameters (w, b and the scale s)"
-        page["statisticsAfter"] = [["term": "mean absolute error $\\hat s$", "value": f(fit.scale, 6)],
-                                   ["term": "method", "value": .string("exact (\(fit.iterations) pivot\(fit.iterations == 1 ? "" : "s"))")]]
+        let pivots: [String: MustacheValue] = ["pivots": .string(String(fit.iterations)), "one": .bool(fit.iterations == 1)]
+        page["aicNote"] = .string(m.text("aicNote"))
+        page["statisticsAfter"] = [["term": .string(m.text("scaleTerm")), "value": f(fit.scale, 6)],
+                                   ["term": .string(m.text("methodTerm")), "value": .string(m.text("methodValue", pivots))]]
         page.tex["scale"] = .string(NumberFormat.tex(fit.scale, 5))
         page.tex["scaleHalf"] = .string(NumberFormat.tex(fit.scale * log(20), 4))
-        let rows = fit.support.map { "row \(Narrative.count($0 + 1)) (x = \(s(m.x[$0], 5)), y = \(s(m.y[$0], 5)))" }
-        page["supportText"] = .string("The optimal line passes exactly through \(rows.joined(separator: " and ")) of the data: the exact method stopped there after \(fit.iterations) pivot\(fit.iterations == 1 ? "" : "s"), because no rotation about either point lowers the sum.")
-        if fit.isUnique {
-            page["uniquenessText"] = .string("The optimum is unique: every rotation about the two points, and every shift of the line, raises the sum.")
-        } else {
-            let corners = fit.optimalSet.map { "(\(s($0.w, 4)), \(s($0.b, 4)))" }.joined(separator: ", ")
-            page["uniquenessText"] = .string("The optimum is not unique: every line in the \(fit.optimalSet.count == 2 ? "segment" : "polygon") with corners \(corners) in (w, b) has the same sum of absolute deviations, \(s(fit.sumAbsoluteDeviations, 6)); the tool reports the corner it reached, and the figures draw the whole set. Any of them is a maximum-likelihood line.")
-        }
+        var values = pivots
+        values["support"] = .array(fit.support.enumerated().map { k, i in
+            ["row": .string(Narrative.count(i + 1)), "x": .string(s(m.x[i], 5)), "y": .string(s(m.y[i], 5)), "last": .bool(k == fit.support.count - 1)]
+        })
+        values["unique"] = .bool(fit.isUnique)
+        values["segment"] = .bool(fit.optimalSet.count == 2)
+        values["corners"] = corners(fit)
+        values["sad"] = .string(s(fit.sumAbsoluteDeviations, 6))
+        page["supportText"] = .string(m.text("supportText", values))
+        page["uniquenessText"] = .string(m.text("uniquenessText", values))
         let sub = d.subgradient
         let distance = distanceInSE(fit, sub.end)
-        page["subgradientText"] = .string("Subgradient descent from (0, 0), on standardised x, with the step \(s(sub.learningRate, 3))/√(t + 1) along the negative subgradient, "
-            + (arrived(fit, sub) ? "arrived within \(Narrative.count(sub.iterations)) steps." : "did not arrive: after \(Narrative.count(sub.iterations)) steps\(d.budget < 2000 ? " (its budget at this n: each step is a pass over \(Narrative.count(m.n)) rows)" : "") its best point, (w, b) = \(Narrative.point(sub.end)), is \(s(distance, 2)) standard errors from the optimum. At a kink the subgradient does not shrink as the optimum nears, so only the shrinking step brings it closer, at a rate of about 1/√t."))
+        page["subgradientText"] = .string(m.text("subgradientText", [
+            "step": .string(s(sub.learningRate, 3)), "arrived": .bool(arrived(fit, sub)), "steps": .string(Narrative.count(sub.iterations)),
+            "budgeted": .bool(d.budget < 2000), "rows": .string(Narrative.count(m.n)), "end": .string(Narrative.point(sub.end)),
+            "distance": .string(s(distance, 2)),
+        ]))
         let n = Double(fit.n)
-        page.check("−log L(ŵ, b̂, ŝ) summed over the data, and the closed form n·log(2ŝ) + n",
+        page.check(m.text("checkSummedLogL"),
                    "−Σ log Laplace(yᵢ; ŵxᵢ + b̂, ŝ)", "n·log(2ŝ) + n", -fit.summedLogDensity(x: m.x, y: m.y), n * log(2 * fit.scale) + n)
-        page.check("the mean absolute error at the MLE is ŝ", "MAE(ŵ, b̂)", "ŝ = SAD/n",
+        page.check(m.text("checkMAE"), "MAE(ŵ, b̂)", "ŝ = SAD/n",
                    LaplaceModel.meanAbsoluteError(fit.line, x: m.x, y: m.y), fit.scale)
-        page.check("0 is a subgradient at (ŵ, b̂): the points on the line can balance the signs of all the others with weights in [−1, 1] (a proof of the global minimum)",
-                   "largest pull of the others / what the points on the line can hold", "1", d.certificate, 1,
-                   passes: d.certificate <= 1 + 1e-9, failure: "fails", atMost: true)
-        page.check("subgradient descent ends at the exact slope", "w after \(Narrative.count(sub.iterations)) steps", "ŵ", sub.end.w, fit.w.estimate,
-                   passes: arrived(fit, sub), failure: "did not arrive")
+        page.check(m.text("checkCertificate"), m.text("certificateLeft"), "1", d.certificate, 1,
+                   passes: d.certificate <= 1 + 1e-9, failure: .fails, atMost: true)
+        page.check(m.text("checkSubgradient"), m.text("afterSteps", ["steps": .string(Narrative.count(sub.iterations))]), "ŵ", sub.end.w, fit.w.estimate,
+                   passes: arrived(fit, sub), failure: .didNotArrive)
     }
 
     static func json(_ m: ModelAnalysis, _ o: inout [String: JSON]) {

@@ -9,12 +9,11 @@ enum LinearReport: FamilyReport {
     static let kind = ModelKind.linear
     static let summaryName = "Gaussian (least squares)"
     static let jsonFamily = "gaussian"
-    static let derivation = Derivation(partial: "derivation-gaussian", id: "gaussian", title: "Gaussian noise gives least squares")
+    static let derivation = Derivation(partial: "derivation-gaussian", id: "gaussian")
     static let modelPartial = "model-linear"
     static let figureKinds = ["fit", "likelihood", "contours", "standardised", "qq", "residuals"]
     static let isLocationFamily = true
     static let statisticName = "t"
-    static let lossName = "mean squared error"
 
     struct Details {
         var region: LinearConfidenceRegion
@@ -56,10 +55,10 @@ enum LinearReport: FamilyReport {
         case "likelihood": return likelihoodFigure(m)
         case "contours":
             return FigureFactory.contours(m, grid: m.lossGrid(standardised: false, resolution: 320, loss: loss(m)), minimum: fit.sigma2MLE,
-                                          lossName: lossName, title: "MSE contours: gradient descent on the raw scale")
+                                          title: m.label("contoursTitle"))
         case "standardised":
             return FigureFactory.standardised(m, aspect: aspect, grid: m.lossGrid(standardised: true, aspect: aspect, resolution: 320, loss: loss(m)),
-                                              minimum: fit.sigma2MLE, lossName: lossName, title: "The same MSE after standardising x")
+                                              minimum: fit.sigma2MLE, title: m.label("standardisedTitle"))
         case "qq": return qqFigure(m)
         default: return residualFigure(m)
         }
@@ -67,26 +66,21 @@ enum LinearReport: FamilyReport {
 
     static func fitFigure(_ m: ModelAnalysis) -> ReportFigure {
         let fit = fitted(m)
-        var (f, _, _, xs) = FigureFactory.dataFigure(m, title: "Least-squares line = Gaussian MLE")
+        var (f, _, _, xs) = FigureFactory.dataFigure(m, title: m.label("fitTitle"))
         let dense = m.n > FigureFactory.densityThreshold
         let sigma = fit.sigma2MLE.squareRoot()
-        let (shownCount, inside) = FigureFactory.addLineFit(to: &f, m, xs: xs, half: 2 * sigma, bandLabel: "±2σ̂: the noise alone")
-        f.accessibleTitle = "\(m.name): data and the maximum-likelihood line"
-        let alt = (dense ? "Density of \(m.n) points of \(m.request.y) against \(m.request.x), shown as counts per cell, " : "Scatter plot of \(m.request.y) against \(m.request.x) for \(m.n) points, ")
-            + "with the maximum-likelihood line "
-            + "y = \(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, digits: 4, markup: false)), grey residual segments from \(dense ? "\(shownCount) randomly chosen points" : "each point") "
-            + "to the line, and a shaded band of ±2σ̂ = ±\(s(2 * sigma)) around it that holds \(Narrative.of(inside, m.n, "points"))."
+        let (shownCount, inside) = FigureFactory.addLineFit(to: &f, m, xs: xs, half: 2 * sigma, bandLabel: m.label("bandLegend"))
+        f.accessibleTitle = m.text("fitAccessibleTitle", ["model": .string(m.name)])
         // Rows sharing a point (rounded data) are one marker each, sized by their number.
         let distinct = dense ? m.n : FigureFactory.ties(zip(m.x, m.y).map { Point($0, $1) }).count
-        let tiesText = distinct < m.n
-            ? " Many rows share a point (\(Narrative.count(m.n)) rows at \(Narrative.count(distinct)) distinct points): a marker grows with the rows it stands for (1, 2–3, 4–9, 10–29, 30 or more)."
-            : ""
-        let residuals = dense
-            ? "Grey segments are the residuals, whose squares the fit minimises, of \(shownCount) points drawn at random (seed \(FigureFactory.sampleSeed)) from the \(Narrative.count(m.n)); the colours count the points in each cell"
-            : "Grey segments are the residuals whose squares the fit minimises"
-        return ReportFigure(name: "\(m.name)-fit", figure: f,
-                            caption: "The data with the fitted line. \(residuals); the band is ±2σ̂ with σ̂² = RSS/n = \(s(fit.sigma2MLE, 4))." + tiesText,
-                            altText: alt)
+        let values: [String: MustacheValue] = [
+            "dense": .bool(dense), "n": .string(String(m.n)), "rows": .string(Narrative.count(m.n)), "x": .string(m.request.x), "y": .string(m.request.y),
+            "line": .string(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, digits: 4, markup: false)),
+            "shown": .string(String(shownCount)), "twoSigma": .string(s(2 * sigma)), "inside": Prose.count(inside),
+            "seed": .string(String(FigureFactory.sampleSeed)), "sigma2": .string(s(fit.sigma2MLE, 4)),
+            "ties": .bool(distinct < m.n), "distinct": .string(Narrative.count(distinct)),
+        ]
+        return ReportFigure(name: "\(m.name)-fit", figure: f, caption: m.text("fitCaption", values), altText: m.text("fitAlt", values))
     }
 
     static func likelihoodFigure(_ m: ModelAnalysis) -> ReportFigure {
@@ -98,17 +92,17 @@ enum LinearReport: FamilyReport {
         }
         let c = m.coefficients
         let st = fit.statistics
-        let caption = "The profile log-likelihood of every line (w, b), with σ² set to its best value RSS(w, b)/n for that line, "
-            + "relative to its maximum. The white ellipse is the exact 95 % joint confidence region for (w, b): the lines whose "
-            + "residual sum of squares is at most 1 + 2F/(n − 2) = \(s(1 + 2 * region.fQuantile / Double(m.n - 2), 4)) times the least one, "
-            + "F = F(0.95; 2, \(m.n - 2)) = \(s(region.fQuantile, 4)). It reaches √(2F) = \(s((2 * region.fQuantile).squareRoot(), 3)) standard errors along each axis, "
-            + "beyond the dashed 95 % t intervals of the table (t = \(s(c.w.statistic == 0 ? 0 : (c.w.upper - m.w) / c.w.standardError, 3)) standard errors), because it covers both parameters at once."
+        let caption = m.text("likelihoodCaption", [
+            "rssFactor": .string(s(1 + 2 * region.fQuantile / Double(m.n - 2), 4)), "df": .string(String(m.n - 2)),
+            "f": .string(s(region.fQuantile, 4)), "reach": .string(s((2 * region.fQuantile).squareRoot(), 3)),
+            "t": .string(s(c.w.statistic == 0 ? 0 : (c.w.upper - m.w) / c.w.standardError, 3)),
+        ])
         return FigureFactory.likelihood(m, FigureFactory.LikelihoodSpec(
             grid: grid, intervals: ((c.w.lower, c.w.upper), (c.b.lower, c.b.upper)),
-            intervalLabel: "95 % <i>t</i> intervals (table)",
-            title: "Gaussian profile log-likelihood (σ² maximised out)",
-            what: "log <i>L</i>ₚ(<i>w</i>, <i>b</i>) − log <i>L̂</i>ₚ",
-            regionText: "the exact 95 % joint confidence region (F with 2 and \(m.n - 2) degrees of freedom, σ² unknown)",
+            intervalLabel: m.label("intervalLegend"),
+            title: m.label("likelihoodTitle"),
+            what: m.label("likelihoodColorbar"),
+            regionText: m.text("regionText", ["df": .string(String(m.n - 2))]),
             caption: caption,
             correlation: -st.meanX / (st.sxx / Double(st.n) + st.meanX * st.meanX).squareRoot()))
     }
@@ -118,40 +112,37 @@ enum LinearReport: FamilyReport {
     static func qqFigure(_ m: ModelAnalysis) -> ReportFigure {
         let qq = details(m).qq
         var f = Figure()
-        f.title = "Normal Q–Q plot of the studentised residuals"
-        f.xLabel = "standard normal quantile"
-        f.yLabel = "studentised residual"
+        f.title = m.label("qqTitle")
+        f.xLabel = m.label("qqXLabel")
+        f.yLabel = m.label("qqYLabel")
         f.marks.append(.band(x: qq.theoretical, lower: qq.lower, upper: qq.upper, color: Palette.blue.withAlpha(0.16),
-                             label: qq.simulated ? "95 % envelope (\(qq.simulations) simulations)" : "95 % envelope (large-sample)"))
+                             label: m.label("envelopeLegend", ["simulated": .bool(qq.simulated), "simulations": .string(String(qq.simulations))])))
         let lo = qq.theoretical.first ?? -2, hi = qq.theoretical.last ?? 2
-        f.marks.append(.line(points: [Point(lo, lo), Point(hi, hi)], color: .reference, width: 1, dash: [4, 3], label: "y = x (normal residuals)"))
+        f.marks.append(.line(points: [Point(lo, lo), Point(hi, hi)], color: .reference, width: 1, dash: [4, 3], label: m.label("diagonalLegend")))
         let outside = zip(qq.theoretical, zip(qq.observed, zip(qq.lower, qq.upper))).filter { $1.0 < $1.1.0 || $1.0 > $1.1.1 }
         let inside = zip(qq.theoretical, zip(qq.observed, zip(qq.lower, qq.upper))).filter { !($1.0 < $1.1.0 || $1.0 > $1.1.1) }
         f.marks.append(.scatter(points: inside.map { Point($0.0, $0.1.0) }, color: Palette.blue, size: 5, shape: .circle, edge: .edge,
-                                label: m.n > ResidualDiagnostics.maxPoints ? "\(qq.observed.count) evenly spaced order statistics" : "residuals"))
+                                label: m.label("qqPointsLegend", ["thinned": .bool(m.n > ResidualDiagnostics.maxPoints), "plotted": .string(String(qq.observed.count))])))
         if !outside.isEmpty {
             f.marks.append(.scatter(points: outside.map { Point($0.0, $0.1.0) }, color: Palette.vermillion, size: 6, shape: .diamond, edge: .edge,
-                                    label: "outside the envelope (\(outside.count))"))
+                                    label: m.label("outsideLegend", ["outside": .string(String(outside.count))])))
         }
         let d = details(m).diagnostics
-        f.accessibleTitle = "\(m.name): normal Q–Q plot of the residuals"
-        let alt = "Sorted studentised residuals of the least-squares fit against standard normal quantiles, with a shaded 95 % envelope and the line y = x. "
-            + "\(Narrative.of(qq.outside, qq.observed.count, "points plotted", capital: true)) \(Narrative.verb(qq.outside, "lies", "lie")) outside the envelope; the residuals have skewness \(s(d.skewness)) and excess kurtosis \(s(d.excessKurtosis))."
-        let envelope = qq.simulated
-            ? "The band is a pointwise 95 % envelope from \(qq.simulations) seeded simulations of Gaussian noise fitted the same way (Atkinson 1985)"
-            : "With \(Narrative.count(m.n)) residuals, \(qq.observed.count) evenly spaced order statistics are drawn and the band is the large-sample pointwise 95 % band of a normal quantile, q ± 1.96·√(p(1 − p)/n)/φ(q)"
-        return ReportFigure(name: "\(m.name)-qq", figure: f,
-                            caption: "If the noise is Gaussian the studentised residuals rᵢ/(s√(1 − hᵢᵢ)) lie along y = x. \(envelope). "
-                                + "Points bending away at both ends mean heavier tails than Gaussian (an outlier-prone noise, where MSE is fragile); an S the other way, lighter tails; a curve, skewness.",
-                            altText: alt)
+        f.accessibleTitle = m.text("qqAccessibleTitle", ["model": .string(m.name)])
+        let values: [String: MustacheValue] = [
+            "outside": Prose.count(qq.outside), "plotted": .string(Narrative.count(qq.observed.count)), "rows": .string(Narrative.count(m.n)),
+            "skewness": .string(s(d.skewness)), "kurtosis": .string(s(d.excessKurtosis)),
+            "simulated": .bool(qq.simulated), "simulations": .string(String(qq.simulations)),
+        ]
+        return ReportFigure(name: "\(m.name)-qq", figure: f, caption: m.text("qqCaption", values), altText: m.text("qqAlt", values))
     }
 
     static func residualFigure(_ m: ModelAnalysis) -> ReportFigure {
         let fit = fitted(m)
         var f = Figure()
-        f.title = "Residuals against fitted values"
-        f.xLabel = "fitted value ŷ"
-        f.yLabel = "residual <i>y</i> − ŷ"
+        f.title = m.label("residualsTitle")
+        f.xLabel = m.label("residualsXLabel")
+        f.yLabel = m.label("residualsYLabel")
         let sigma = fit.sigma2MLE.squareRoot()
         // One pass: fitted values, residuals, their range and the count outside ±2σ̂.
         let n = m.n, w = fit.w.estimate, b = fit.b.estimate
@@ -176,21 +167,20 @@ enum LinearReport: FamilyReport {
             count = n
         }
         f.marks.append(.band(x: [lo, hi], lower: [-2 * sigma, -2 * sigma], upper: [2 * sigma, 2 * sigma],
-                             color: Palette.vermillion.withAlpha(0.10), label: "±2σ̂"))
+                             color: Palette.vermillion.withAlpha(0.10), label: m.label("residualBandLegend")))
         f.marks.append(.line(points: [Point(lo, 0), Point(hi, 0)], color: .reference, width: 1, dash: [4, 3], label: nil))
         if m.n > FigureFactory.densityThreshold {
-            FigureFactory.addDensity(to: &f, x: fittedValues, y: residuals)
+            FigureFactory.addDensity(to: &f, m, x: fittedValues, y: residuals)
         } else {
             f.marks.append(.scatter(points: zip(fittedValues, residuals).map { Point($0, $1) }, color: Palette.blue, size: 5,
-                                    shape: .circle, edge: .edge, label: "residuals"))
+                                    shape: .circle, edge: .edge, label: m.label("residualPointsLegend")))
         }
         let d = details(m).diagnostics
-        f.accessibleTitle = "\(m.name): residuals against fitted values"
-        let alt = "Residuals of the least-squares fit against the fitted values from \(s(lo)) to \(s(hi)), with a band of ±2σ̂ = ±\(s(2 * sigma)); "
-            + "\(Narrative.of(outside, m.n, "residuals", capital: true)) \(Narrative.verb(outside, "lies", "lie")) outside it. The Breusch–Pagan test of constant variance gives p \(NumberFormat.pRelation(d.breuschPaganP))."
-        return ReportFigure(name: "\(m.name)-residuals", figure: f,
-                            caption: "Gaussian noise of one variance leaves a level band of residuals around 0. A funnel means the spread grows with the mean (the Breusch–Pagan test of this section measures that); a curve means the line misses the shape of the data.",
-                            altText: alt)
+        f.accessibleTitle = m.text("residualsAccessibleTitle", ["model": .string(m.name)])
+        let alt = m.text("residualsAlt", ["from": .string(s(lo)), "to": .string(s(hi)), "twoSigma": .string(s(2 * sigma)),
+                                          "outside": Prose.count(outside), "rows": .string(Narrative.count(m.n)),
+                                          "bpP": .string(NumberFormat.pRelation(d.breuschPaganP))])
+        return ReportFigure(name: "\(m.name)-residuals", figure: f, caption: m.text("residualsCaption"), altText: alt)
     }
 
     // MARK: Page, summary, report.json
@@ -207,9 +197,9 @@ enum LinearReport: FamilyReport {
     static func page(_ m: ModelAnalysis, _ page: inout ModelPage) {
         let fit = fitted(m)
         let f = PageContext.f
-        page["aicNote"] = "AIC = 2k − 2 log L with k = 3 parameters (w, b and σ²), as R's AIC(lm(…)) counts them"
+        page["aicNote"] = .string(m.text("aicNote"))
         page["statisticsAfter"] = [["term": "$R^2$", "value": .string(NumberFormat.fixed(fit.rSquared, 4))],
-                                   ["term": "method", "value": .string("closed form, $t$ with \(fit.degreesOfFreedom) df")]]
+                                   ["term": .string(m.text("methodTerm")), "value": .string(m.text("methodValue", ["df": .string(String(fit.degreesOfFreedom))]))]]
         page["sigma2"] = f(fit.sigma2MLE, 5)
         page["s2"] = f(fit.sigma2Unbiased, 5)
         page.tex["sigma2"] = .string(NumberFormat.tex(fit.sigma2MLE, 5))
@@ -223,25 +213,43 @@ enum LinearReport: FamilyReport {
         page["regionReach"] = f((2 * region.fQuantile).squareRoot(), 4)
         page.tex["fQuantile"] = .string(NumberFormat.tex(region.fQuantile, 5))
         page.tex["rssFactor"] = .string(NumberFormat.tex(1 + 2 * region.fQuantile / Double(fit.degreesOfFreedom), 5))
-        page["rawDescentText"] = .string(Narrative.rawDescent(m, lossName: lossName))
-        page["standardisedDescentText"] = .string(Narrative.standardisedDescent(m,
-            effect: "makes the Hessian 2·I (condition number 1): a round bowl, where the steepest direction points straight at the minimum and one step of η = 1/2 lands on it. "))
+        page["rawDescentText"] = .string(Narrative.rawDescent(m))
+        page["standardisedDescentText"] = .string(Narrative.standardisedDescent(m, effect: m.text("standardisedEffect")))
         let d = details(m).diagnostics
         page["diagnostics"] = [
             "skewness": .string(NumberFormat.significant(d.skewness, 3)), "kurtosis": .string(NumberFormat.significant(d.excessKurtosis, 3)),
             "jb": f(d.jarqueBera, 4), "jbP": .string(NumberFormat.pValue(d.jarqueBeraP)),
             "bp": f(d.breuschPagan, 4), "bpP": .string(NumberFormat.pValue(d.breuschPaganP)),
             // Ties are counted exactly up to 200,000 rows (a set of the responses).
-            "text": .string(Narrative.gaussianDiagnostics(d, qq: details(m).qq, n: m.n, distinctY: m.n <= 200_000 ? Set(m.y).count : nil)),
+            "text": .string(diagnosticsText(m, d, qq: details(m).qq, distinctY: m.n <= 200_000 ? Set(m.y).count : nil)),
         ]
         // −log L by summing the Gaussian densities point by point.
         let n = Double(fit.n)
-        page.check("−log L(ŵ, b̂) summed over the data, and the closed form n/2·log(2πσ̂²) + n/2",
+        page.check(m.text("checkSummedLogL"),
                    "−Σ log N(yᵢ; ŵxᵢ + b̂, σ̂²)", "n/2·log(2πσ̂²) + n/2", -fit.summedLogDensity(x: m.x, y: m.y),
                    n / 2 * log(2 * Double.pi * fit.sigma2MLE) + n / 2)
-        page.check("the mean squared error at the MLE is σ̂²", "MSE(ŵ, b̂)", "σ̂² = RSS/n",
+        page.check(m.text("checkMSE"), "MSE(ŵ, b̂)", "σ̂² = RSS/n",
                    LinearGaussianModel.meanSquaredError(w: fit.w.estimate, b: fit.b.estimate, statistics: fit.statistics), fit.sigma2MLE)
-        PageContext.descentChecks(m, &page, reference: "closed-form")
+        PageContext.descentChecks(m, &page, reference: "closedFormReference")
+    }
+
+    /// What the residual checks say about the Gaussian assumption, from the numbers.
+    /// - Parameter distinctY: how many different responses the rows hold (nil: not counted);
+    ///   few of them (rounded heights, counts) make tied residuals that step outside an
+    ///   envelope drawn for continuous noise, and the text says so.
+    static func diagnosticsText(_ m: ModelAnalysis, _ d: ResidualDiagnostics, qq: ResidualDiagnostics.QQ, distinctY: Int?) -> String {
+        let expected = max(1, Int((0.05 * Double(qq.observed.count)).rounded()))
+        let rounded = distinctY.map { 2 * $0 <= m.n && qq.outside > 2 * expected } ?? false
+        return m.text("diagnostics", [
+            "skewed": .bool(abs(d.skewness) > 0.5), "skewness": .string(s(d.skewness)),
+            "heavy": .bool(d.excessKurtosis > 1), "light": .bool(d.excessKurtosis < -0.5),
+            "normalTails": .bool(d.excessKurtosis <= 1 && d.excessKurtosis >= -0.5), "kurtosis": .string(s(d.excessKurtosis)),
+            "jbRejects": .bool(d.jarqueBeraP < 0.05), "jb": .string(s(d.jarqueBera, 4)), "jbP": .string(NumberFormat.pRelation(d.jarqueBeraP)),
+            "bpRejects": .bool(d.breuschPaganP < 0.05), "bp": .string(s(d.breuschPagan, 4)), "bpP": .string(NumberFormat.pRelation(d.breuschPaganP)),
+            "outside": Prose.count(qq.outside), "plotted": .string(Narrative.count(qq.observed.count)), "expected": .string(String(expected)),
+            "rounded": .bool(rounded), "distinct": .string(Narrative.count(distinctY ?? 0)), "rows": .string(Narrative.count(m.n)),
+            "few": .bool(m.n < 30), "n": .string(String(m.n)),
+        ])
     }
 
     static func json(_ m: ModelAnalysis, _ o: inout [String: JSON]) {

@@ -10,10 +10,9 @@ enum LogisticReport: FamilyReport {
     static let kind = ModelKind.logistic
     static let summaryName = "Bernoulli (logistic)"
     static let jsonFamily = "bernoulli"
-    static let derivation = Derivation(partial: "derivation-bernoulli", id: "bernoulli", title: "Bernoulli labels give cross-entropy")
+    static let derivation = Derivation(partial: "derivation-bernoulli", id: "bernoulli")
     static let modelPartial = "model-logistic"
     static let figureKinds = ["fit", "likelihood", "contours", "standardised"]
-    static let lossName = "mean cross-entropy"
 
     struct Details {
         var inference: LogisticInference
@@ -96,11 +95,11 @@ enum LogisticReport: FamilyReport {
         case "likelihood": return likelihoodFigure(m)
         case "contours":
             return FigureFactory.contours(m, grid: m.lossGrid(standardised: false, resolution: gridResolution(m, budget: 5e7), batch: loss(m)),
-                                          minimum: minimum, lossName: lossName, title: "Cross-entropy contours: the optimisers on the raw scale")
+                                          minimum: minimum, title: m.label("contoursTitle"))
         default:
             return FigureFactory.standardised(m, aspect: aspect,
                                               grid: m.lossGrid(standardised: true, aspect: aspect, resolution: gridResolution(m, budget: 3.5e7), batch: loss(m)),
-                                              minimum: minimum, lossName: lossName, title: "The same cross-entropy after standardising x")
+                                              minimum: minimum, title: m.label("standardisedTitle"))
         }
     }
 
@@ -117,12 +116,12 @@ enum LogisticReport: FamilyReport {
             let values = counts[label].map { $0 > 0 ? log10($0) : .nan }
             f.marks.insert(.heatmap(Heatmap(x: xs, y: rows, values: values + values, range: (0, max(log10(top), 1e-9)))), at: 0)
         }
-        f.colorbar = Colorbar(range: (0, max(log10(top), 1e-9)), label: "log₁₀ labels per cell of <i>x</i>")
+        f.colorbar = Colorbar(range: (0, max(log10(top), 1e-9)), label: m.label("stripsColorbar"))
     }
 
     static func fitFigure(_ m: ModelAnalysis) -> ReportFigure {
         let fit = fitted(m)
-        var (f, lo, hi, xs) = FigureFactory.dataFigure(m, title: "Logistic fit: P(<i>y</i> = 1 | <i>x</i>) = σ(<i>wx</i> + <i>b</i>)")
+        var (f, lo, hi, xs) = FigureFactory.dataFigure(m, title: m.label("fitTitle"))
         let dense = m.n > FigureFactory.densityThreshold
         let points = dense ? [] : zip(m.x, m.y).map { Point($0, $1) }
         // Labels are jittered off 0 and 1 so that ties show; observed proportions in bins
@@ -132,10 +131,10 @@ enum LogisticReport: FamilyReport {
         let boundary = -fit.b.estimate / fit.w.estimate
         if boundary > lo && boundary < hi {
             f.marks.append(.line(points: [Point(boundary, -0.06), Point(boundary, 1.06)], color: .reference,
-                                 width: 1, dash: [4, 3], label: "<i>p</i> = ½ at <i>x</i> = \(s(boundary))"))
+                                 width: 1, dash: [4, 3], label: m.label("boundaryLegend", ["boundary": .string(s(boundary))])))
         }
         f.marks.append(.line(points: zip(xs, curve).map { Point($0, $1) }, color: Palette.vermillion, width: 2, dash: [],
-                             label: "fitted σ(\(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, markup: true)))"))
+                             label: m.label("curveLegend", ["line": .string(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, markup: true))])))
         if dense {
             // Many labels: a strip of counts per cell of x for each class, just outside 0 and 1.
             addStrips(to: &f, m, lo: lo, hi: hi)
@@ -143,25 +142,28 @@ enum LogisticReport: FamilyReport {
             var jitter = RandomGenerator(seed: 99)
             let jittered = points.map { Point($0.x, $0.y + ($0.y == 1 ? -1 : 1) * 0.035 * jitter.nextUniform()) }
             f.marks.append(.scatter(points: jittered, color: Palette.blue.withAlpha(0.55), size: 5, shape: .circle, edge: nil,
-                                    label: "labels (jittered, <i>n</i> = \(m.n))"))
+                                    label: m.label("labelsLegend", ["n": .string(String(m.n))])))
         }
         let bins = FigureFactory.binnedProportions(m)
         f.marks.append(.errorBars(points: bins.map { Point($0.x, $0.p) }, lower: bins.map(\.low), upper: bins.map(\.high),
                                   color: Palette.green, label: nil))
         f.marks.append(.scatter(points: bins.map { Point($0.x, $0.p) }, color: Palette.green, size: 7, shape: .diamond,
-                                edge: .edge, label: "observed share of 1s per bin (95 % Wilson)"))
-        f.accessibleTitle = "\(m.name): labels and the fitted logistic curve"
+                                edge: .edge, label: m.label("binsLegend")))
+        f.accessibleTitle = m.text("fitAccessibleTitle", ["model": .string(m.name)])
         let covered = bins.filter { bin in
             let p = Numerics.sigmoid(fit.w.estimate * bin.x + fit.b.estimate)
             return p >= bin.low && p <= bin.high
         }.count
-        let alt = "Binary labels of \(m.request.y) against \(m.request.x) for \(m.n) points (\(dense ? "as strips of counts per cell of x below 0 and above 1" : "jittered vertically")), the fitted curve "
-            + "P(y = 1) = σ(\(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, digits: 4, markup: false))), which crosses one half at "
-            + "x = \(s(boundary))\(boundary < m.x.min()! || boundary > m.x.max()! ? " (outside the data, which span \(s(m.x.min()!)) to \(s(m.x.max()!)))" : ""), and the observed proportion of ones in \(bins.count) bins of x cut at its quantiles, with 95 % intervals; "
-            + "the curve passes through \(Narrative.of(covered, bins.count, "intervals"))."
-        return ReportFigure(name: "\(m.name)-fit", figure: f,
-                            caption: "The labels (\(dense ? "as counts per cell of x, zeros below the axis and ones above it" : "jittered so that overlapping points show")) and the fitted probability. Diamonds are the share of ones in \(Narrative.count(bins.count)) bins of x cut at its quantiles (\(bins.map(\.count).min().map { Narrative.count($0) } ?? "0") to \(bins.map(\.count).max().map { Narrative.count($0) } ?? "0") points each, every point in one), with 95 % Wilson intervals: where they follow the curve, the model is calibrated.",
-                            altText: alt)
+        let values: [String: MustacheValue] = [
+            "y": .string(m.request.y), "x": .string(m.request.x), "n": .string(String(m.n)), "dense": .bool(dense),
+            "line": .string(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, digits: 4, markup: false)),
+            "boundary": .string(s(boundary)), "outside": .bool(boundary < m.x.min()! || boundary > m.x.max()!),
+            "from": .string(s(m.x.min()!)), "to": .string(s(m.x.max()!)), "bins": .string(Narrative.count(bins.count)),
+            "covered": Prose.count(covered),
+            "fewest": .string(bins.map(\.count).min().map { Narrative.count($0) } ?? "0"),
+            "most": .string(bins.map(\.count).max().map { Narrative.count($0) } ?? "0"),
+        ]
+        return ReportFigure(name: "\(m.name)-fit", figure: f, caption: m.text("fitCaption", values), altText: m.text("fitAlt", values))
     }
 
     static func likelihoodFigure(_ m: ModelAnalysis) -> ReportFigure {
@@ -171,17 +173,14 @@ enum LogisticReport: FamilyReport {
         let grid = ModelAnalysis.grid(m.likelihoodRanges(), resolution: gridResolution(m)) { ws, b in
             LogisticBernoulliModel.surfaceNegativeLogLikelihoods(ws.map { Parameters(w: $0, b: b) }, data).map { -$0 - top }
         }
-        var caption = "The Bernoulli log-likelihood of every line (w, b), relative to its maximum. The white curve, "
-            + "χ²₂(0.95)/2 = \(s(m.regionDepth, 4)) below the maximum, bounds the 95 % likelihood-ratio confidence region for (w, b); "
-            + "the dashed lines are the 95 % profile-likelihood intervals of each parameter alone "
-            + "(w: [\(s(inference.profileW.lower, 4)), \(s(inference.profileW.upper, 4))], b: [\(s(inference.profileB.lower, 4)), \(s(inference.profileB.upper, 4))])."
-        if !shape(m).waldTrustworthy {
-            caption += " The region is not an ellipse here, so the Wald intervals of the table are not to be trusted."
-        }
+        let caption = m.text("likelihoodCaption", [
+            "depth": .string(s(m.regionDepth, 4)), "wLow": .string(s(inference.profileW.lower, 4)), "wHigh": .string(s(inference.profileW.upper, 4)),
+            "bLow": .string(s(inference.profileB.lower, 4)), "bHigh": .string(s(inference.profileB.upper, 4)), "wald": .bool(shape(m).waldTrustworthy),
+        ])
         return FigureFactory.likelihood(m, FigureFactory.LikelihoodSpec(
             grid: grid, intervals: ((inference.profileW.lower, inference.profileW.upper), (inference.profileB.lower, inference.profileB.upper)),
-            intervalLabel: "95 % profile-likelihood intervals", title: "Bernoulli log-likelihood",
-            what: "log <i>L</i>(<i>w</i>, <i>b</i>) − log <i>L̂</i>", regionText: "the 95 % likelihood-ratio region", caption: caption,
+            intervalLabel: m.label("intervalLegend"), title: m.label("likelihoodTitle"),
+            what: m.label("likelihoodColorbar"), regionText: m.text("regionText"), caption: caption,
             correlation: fit.covariance.wb / (fit.covariance.ww * fit.covariance.bb).squareRoot()))
     }
 
@@ -196,20 +195,15 @@ enum LogisticReport: FamilyReport {
         let mismatch = profile.lower.isFinite && profile.upper.isFinite ? shift / width : .infinity
         let waldP = fit.w.pValue, lrP = inference.likelihoodRatioPValue
         let disagree = (waldP < 0.05) != (lrP < 0.05)
-        let intervals = "the Wald interval for w is [\(s(wald.0, 4)), \(s(wald.1, 4))] and the profile-likelihood interval [\(s(profile.lower, 4)), \(s(profile.upper, 4))]"
-        let tests = "the Wald test of w = 0 gives p \(NumberFormat.pRelation(waldP)) and the likelihood-ratio test p \(NumberFormat.pRelation(lrP))"
-        if disagree || mismatch > 0.1 {
-            var text = "Here it is far from quadratic: \(intervals), and \(tests)."
-            if disagree {
-                text += " The two tests reach different conclusions at the 5 % level"
-                text += waldP > lrP ? "; the Wald statistic understates the evidence, as it does when the classes are close to separated (the Hauck–Donner effect), so trust the likelihood-ratio numbers."
-                                    : "; trust the likelihood-ratio numbers, which do not rest on the quadratic approximation."
-            } else {
-                text += " The ends differ by \(Narrative.percent(min(mismatch, 9.99))) of the Wald interval's width: prefer the likelihood-ratio interval."
-            }
-            return (text, false)
-        }
-        return ("Here it is nearly so: \(intervals), which differ by \(Narrative.percent(mismatch)) of the interval's width, and \(tests). The Wald standard errors in the table are a fair summary.", true)
+        let far = disagree || mismatch > 0.1
+        let sentence = m.text("shape", [
+            "far": .bool(far), "disagree": .bool(disagree), "waldWeaker": .bool(waldP > lrP),
+            "waldLow": .string(s(wald.0, 4)), "waldHigh": .string(s(wald.1, 4)),
+            "profileLow": .string(s(profile.lower, 4)), "profileHigh": .string(s(profile.upper, 4)),
+            "waldP": .string(NumberFormat.pRelation(waldP)), "lrP": .string(NumberFormat.pRelation(lrP)),
+            "mismatch": .string(Narrative.percent(m, far ? min(mismatch, 9.99) : mismatch)),
+        ])
+        return (sentence, !far)
     }
 
     /// What is approximated at large n, with its bound; nil when everything is exact.
@@ -218,10 +212,11 @@ enum LogisticReport: FamilyReport {
         guard data.isApproximate, let exact = m.descent?.exactMLE else { return nil }
         let window = m.likelihoodRanges()
         let bound = data.surfaceErrorBound(slope: max(abs(window.w.0), abs(window.w.1)))
-        return "With n = \(Narrative.count(m.n)) rows and a continuous x, the figures, the gradient-descent paths and the profile-likelihood intervals use the data binned by class into \(Narrative.count(data.x.count)) bins of x (count, mean and spread of x in each; the likelihood taken to second order within each bin): "
-            + "there the log-likelihood is within \(s(bound, 2)) of its exact value everywhere in the likelihood figure. "
-            + "The estimates, standard errors, log-likelihoods and the likelihood-ratio test use every row: Newton–Raphson takes its first \(Narrative.steps(details(m).binnedNewtonSteps)) on the bins and its last \(Narrative.steps(fitted(m).iterations - details(m).binnedNewtonSteps)) on every row. "
-            + "The binned loss's minimum lies \(s(m.descent!.distance(exact), 2)) standard errors from the exact MLE."
+        return m.text("approximation", [
+            "rows": .string(Narrative.count(m.n)), "bins": .string(Narrative.count(data.x.count)), "bound": .string(s(bound, 2)),
+            "binnedSteps": Prose.count(details(m).binnedNewtonSteps), "exactSteps": Prose.count(fitted(m).iterations - details(m).binnedNewtonSteps),
+            "offset": .string(s(m.descent!.distance(exact), 2)),
+        ])
     }
 
     static func summary(_ m: ModelAnalysis) -> [String] {
@@ -234,10 +229,11 @@ enum LogisticReport: FamilyReport {
     static func page(_ m: ModelAnalysis, _ page: inout ModelPage) {
         let fit = fitted(m), inference = details(m).inference
         let f = PageContext.f
-        page["aicNote"] = "AIC = 2k − 2 log L with k = 2 parameters (w and b; the Bernoulli model has no noise parameter)"
-        page["statisticsBefore"] = [["term": "null log-likelihood", "value": f(fit.nullLogLikelihood, 6)]]
-        page["statisticsAfter"] = [["term": "McFadden pseudo-$R^2$", "value": .string(NumberFormat.fixed(fit.pseudoRSquared, 4))],
-                                   ["term": "Newton iterations", "value": .string("\(fit.iterations), \(fit.converged ? "converged" : "<strong>not converged</strong>")")]]
+        page["aicNote"] = .string(m.text("aicNote"))
+        page["statisticsBefore"] = [["term": .string(m.text("nullTerm")), "value": f(fit.nullLogLikelihood, 6)]]
+        page["statisticsAfter"] = [["term": .string(m.text("pseudoTerm")), "value": .string(NumberFormat.fixed(fit.pseudoRSquared, 4))],
+                                   ["term": .string(m.text("newtonTerm")),
+                                    "value": .string(m.text("newtonValue", ["iterations": .string(String(fit.iterations)), "converged": .bool(fit.converged)]))]]
         page["nullLogL"] = f(fit.nullLogLikelihood, 6)
         page["pseudoRSquared"] = .string(NumberFormat.fixed(fit.pseudoRSquared, 4))
         page["meanCrossEntropy"] = f(-fit.logLikelihood / Double(fit.n), 6)
@@ -250,21 +246,21 @@ enum LogisticReport: FamilyReport {
         page["lrPRelation"] = .string(NumberFormat.pRelation(inference.likelihoodRatioPValue))
         page["waldPRelation"] = .string(NumberFormat.pRelation(fit.w.pValue))
         page["profile"] = [
-            ["symbol": "w", "name": "slope", "low": f(inference.profileW.lower, 4), "high": f(inference.profileW.upper, 4),
+            ["symbol": "w", "name": .string(m.common("slopeName")), "low": f(inference.profileW.lower, 4), "high": f(inference.profileW.upper, 4),
              "waldLow": f(fit.w.lower, 4), "waldHigh": f(fit.w.upper, 4)],
-            ["symbol": "b", "name": "intercept", "low": f(inference.profileB.lower, 4), "high": f(inference.profileB.upper, 4),
+            ["symbol": "b", "name": .string(m.common("interceptName")), "low": f(inference.profileB.lower, 4), "high": f(inference.profileB.upper, 4),
              "waldLow": f(fit.b.lower, 4), "waldHigh": f(fit.b.upper, 4)],
         ]
         page["approximation"] = approximation(m).map(MustacheValue.string) ?? .bool(false)
         let shape = shape(m)
         page["surfaceText"] = .string(shape.sentence)
         page["waldTrustworthy"] = .bool(shape.waldTrustworthy)
-        page["rawDescentText"] = .string(Narrative.rawDescent(m, lossName: lossName))
+        page["rawDescentText"] = .string(Narrative.rawDescent(m))
         page["standardisedDescentText"] = .string(Narrative.standardisedDescent(m, effect: nil))
         let theta = Parameters(w: fit.w.estimate, b: fit.b.estimate)
-        page.check("the mean binary cross-entropy is −log L / n", "−(1/n) Σ [yᵢ log pᵢ + (1 − yᵢ) log(1 − pᵢ)]", "−log L(ŵ, b̂) / n",
+        page.check(m.text("checkCrossEntropy"), "−(1/n) Σ [yᵢ log pᵢ + (1 − yᵢ) log(1 − pᵢ)]", "−log L(ŵ, b̂) / n",
                    LogisticBernoulliModel.meanCrossEntropy(theta, x: m.x, y: m.y), -fit.logLikelihood / Double(fit.n))
-        PageContext.descentChecks(m, &page, reference: "Newton")
+        PageContext.descentChecks(m, &page, reference: "newtonReference")
     }
 
     static func json(_ m: ModelAnalysis, _ o: inout [String: JSON]) {
@@ -296,7 +292,7 @@ enum LogisticReport: FamilyReport {
         var out = PageContext.descentWarnings(m)
         let f = fitted(m)
         if !f.converged {
-            out.append("\(m.name): Newton–Raphson did not converge in \(f.iterations) iterations; the estimates may be inaccurate.")
+            out.append(m.text("newtonWarning", ["model": .string(m.name), "iterations": .string(String(f.iterations))]))
         }
         return out
     }

@@ -9,7 +9,7 @@ enum PoissonReport: FamilyReport {
     static let kind = ModelKind.poisson
     static let summaryName = "Poisson (log link)"
     static let jsonFamily = "poisson"
-    static let derivation = Derivation(partial: "derivation-poisson", id: "poisson", title: "Poisson counts give the Poisson deviance")
+    static let derivation = Derivation(partial: "derivation-poisson", id: "poisson")
     static let modelPartial = "model-poisson"
     static let figureKinds = ["fit", "likelihood", "rootogram"]
 
@@ -45,13 +45,13 @@ enum PoissonReport: FamilyReport {
 
     static func fitFigure(_ m: ModelAnalysis) -> ReportFigure {
         let fit = fitted(m)
-        var (f, lo, hi, xs) = FigureFactory.dataFigure(m, title: "Poisson fit: E[<i>y</i> | <i>x</i>] = exp(<i>wx</i> + <i>b</i>)")
+        var (f, lo, hi, xs) = FigureFactory.dataFigure(m, title: m.label("fitTitle"))
         let curve = xs.map { fit.mean(at: $0) }
         if m.n > FigureFactory.densityThreshold {
-            FigureFactory.addDensity(to: &f, x: m.x, y: m.y)
+            FigureFactory.addDensity(to: &f, m, x: m.x, y: m.y)
         } else {
             f.marks.append(.scatter(points: zip(m.x, m.y).map { Point($0, $1) }, color: Palette.blue.withAlpha(0.5), size: 5, shape: .circle,
-                                    edge: nil, label: "counts (<i>n</i> = \(m.n))"))
+                                    edge: nil, label: m.label("countsLegend", ["n": .string(String(m.n))])))
         }
         // Mean count in 8 equal-width bins of x, ± 1.96 standard errors of the bin mean (from
         // the bin's own spread, so overdispersion widens them).
@@ -68,18 +68,20 @@ enum PoissonReport: FamilyReport {
             bins.append((sx[k] / n[k], mean, 1.96 * (variance / n[k]).squareRoot()))
         }
         f.marks.append(.line(points: zip(xs, curve).map { Point($0, $1) }, color: Palette.vermillion, width: 2, dash: [],
-                             label: "fitted mean exp(\(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, markup: true)))"))
+                             label: m.label("curveLegend", ["line": .string(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, markup: true))])))
         f.marks.append(.errorBars(points: bins.map { Point($0.x, $0.mean) }, lower: bins.map { $0.mean - $0.half }, upper: bins.map { $0.mean + $0.half },
                                   color: Palette.green, label: nil))
         f.marks.append(.scatter(points: bins.map { Point($0.x, $0.mean) }, color: Palette.green, size: 7, shape: .diamond, edge: .edge,
-                                label: "mean count per bin (±1.96 SE)"))
+                                label: m.label("binsLegend")))
         let covered = bins.filter { abs(fit.mean(at: $0.x) - $0.mean) <= $0.half }.count
-        f.accessibleTitle = "\(m.name): counts and the fitted Poisson mean"
-        let alt = "Counts of \(m.request.y) against \(m.request.x) for \(m.n) rows with the fitted mean exp(\(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, digits: 4, markup: false))) "
-            + "\(fit.mean(at: hi) >= fit.mean(at: lo) ? "rising" : "falling") from \(s(fit.mean(at: lo))) to \(s(fit.mean(at: hi))), and the mean count in \(bins.count) bins of x; the curve passes within the intervals of \(covered) of them."
-        return ReportFigure(name: "\(m.name)-fit", figure: f,
-                            caption: "The counts and the fitted mean count. Diamonds are the mean count in equal-width bins of x with ±1.96 standard errors (from each bin's own spread): where they follow the curve, the log-linear mean fits.",
-                            altText: alt)
+        f.accessibleTitle = m.text("fitAccessibleTitle", ["model": .string(m.name)])
+        let alt = m.text("fitAlt", [
+            "y": .string(m.request.y), "x": .string(m.request.x), "n": .string(String(m.n)),
+            "line": .string(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, digits: 4, markup: false)),
+            "rising": .bool(fit.mean(at: hi) >= fit.mean(at: lo)), "from": .string(s(fit.mean(at: lo))), "to": .string(s(fit.mean(at: hi))),
+            "bins": .string(String(bins.count)), "covered": .string(String(covered)),
+        ])
+        return ReportFigure(name: "\(m.name)-fit", figure: f, caption: m.text("fitCaption"), altText: alt)
     }
 
     static func likelihoodFigure(_ m: ModelAnalysis) -> ReportFigure {
@@ -90,9 +92,9 @@ enum PoissonReport: FamilyReport {
                                                           b: SurfaceGrid.axis(r.b.0, r.b.1, count: k), fit: fit)
         return FigureFactory.likelihood(m, FigureFactory.LikelihoodSpec(
             grid: grid, intervals: ((fit.w.lower, fit.w.upper), (fit.b.lower, fit.b.upper)),
-            intervalLabel: "95 % Wald intervals (table)", title: "Poisson log-likelihood",
-            what: "log <i>L</i>(<i>w</i>, <i>b</i>) − log <i>L̂</i>", regionText: "the 95 % likelihood-ratio region",
-            caption: "The Poisson log-likelihood of every line (w, b) of log μ, relative to its maximum, computed exactly (for each w one pass over the data gives Σ exp(w xᵢ), and then every b costs nothing). The white curve, χ²₂(0.95)/2 = \(s(m.regionDepth, 4)) below the maximum, bounds the 95 % likelihood-ratio region; the dashed lines are the Wald intervals of the table.",
+            intervalLabel: m.label("intervalLegend"), title: m.label("likelihoodTitle"),
+            what: m.label("likelihoodColorbar"), regionText: m.text("regionText"),
+            caption: m.text("likelihoodCaption", ["depth": .string(s(m.regionDepth, 4))]),
             correlation: fit.covariance.wb / (fit.covariance.ww * fit.covariance.bb).squareRoot()))
     }
 
@@ -110,9 +112,9 @@ enum PoissonReport: FamilyReport {
             return (Double(first) + Double(last)) / 2
         }
         var f = Figure()
-        f.title = "Hanging rootogram of the counts"
-        f.xLabel = r.width == 1 ? "count <i>k</i>" : "count <i>k</i> (bars of \(r.width) counts)"
-        f.yLabel = "√frequency"
+        f.title = m.label("rootogramTitle")
+        f.xLabel = m.label("rootogramXLabel", ["wide": .bool(r.width != 1), "width": .string(String(r.width))])
+        f.yLabel = m.label("rootogramYLabel")
         let ends = Set(r.pooledBelow ? [0, r.ranges.count - 1] : [r.ranges.count - 1])
         var labelled = (inner: false, pooled: false)
         for j in r.ranges.indices {
@@ -120,10 +122,10 @@ enum PoissonReport: FamilyReport {
             let pooled = ends.contains(j)
             var label: String?
             if pooled && !labelled.pooled {
-                label = r.pooledBelow ? "pooled: below \(r.lo) and above \(r.hi)" : "pooled: above \(r.hi)"
+                label = m.label("pooledLegend", ["below": .bool(r.pooledBelow), "lo": .string(String(r.lo)), "hi": .string(String(r.hi))])
                 labelled.pooled = true
             } else if !pooled && !labelled.inner {
-                label = "observed (hanging from the expected)"
+                label = m.label("observedLegend")
                 labelled.inner = true
             }
             f.marks.append(.band(x: [c - 0.4 * w, c + 0.4 * w], lower: [e - o, e - o], upper: [e, e],
@@ -131,45 +133,46 @@ enum PoissonReport: FamilyReport {
         }
         let inner = r.ranges.indices.filter { !ends.contains($0) }
         f.marks.append(.line(points: inner.map { Point(centre($0), r.expected[$0].squareRoot()) }, color: Palette.vermillion, width: 2, dash: [],
-                             label: "expected under the fit"))
+                             label: m.label("expectedLegend")))
         f.marks.append(.line(points: [Point(centre(0) - 0.6 * w, 0), Point(centre(r.ranges.count - 1) + 0.6 * w, 0)], color: .reference, width: 1, dash: [4, 3], label: nil))
         let zerosObserved = Double(m.y.filter { $0 == 0 }.count)
         let zerosExpected = m.x.reduce(0.0) { $0 + exp(-fit.mean(at: $1)) }
-        f.accessibleTitle = "\(m.name): hanging rootogram"
+        f.accessibleTitle = m.text("rootogramAccessibleTitle", ["model": .string(m.name)])
         let misses = r.ranges.indices.filter { abs(r.expected[$0].squareRoot() - r.observed[$0].squareRoot()) > 1 }.count
         let below = r.pooledBelow ? Int(r.observed[0]) : 0, above = Int(r.observed[r.ranges.count - 1])
-        let span = r.width == 1 ? "each count from \(r.lo) to \(r.hi)" : "the counts from \(r.lo) to \(r.hi) in bars of \(r.width)"
-        let pooledText = (r.pooledBelow ? "the \(Narrative.count(below)) rows below \(r.lo) and " : "") + "the \(Narrative.count(above)) rows above \(r.hi) pooled into the orange end bar\(r.pooledBelow ? "s" : "")"
-        let alt = "Bars of the square root of the observed frequency of \(span), with \(pooledText), hang from the square root of the frequency the fit expects. "
-            + "The data have \(Int(zerosObserved)) zeros where the fit expects \(s(zerosExpected)); \(Narrative.of(misses, r.ranges.count, "bars")) \(Narrative.verb(misses, "misses", "miss")) the axis by more than 1 on the square-root scale."
-        return ReportFigure(name: "\(m.name)-rootogram", figure: f,
-                            caption: "Each bar is the square root of how often a count occurs, hung from the square root of how often the fitted Poisson model expects it (Tukey's rootogram; square roots make the random wobble similar for rare and common counts). Bars that end below the dashed axis are counts the data have more of than the model; above it, fewer. "
-                                + "The bars span the central 99 % of the observed counts (\(span)); \(pooledText). The data have \(Int(zerosObserved)) zeros; the fit expects \(s(zerosExpected)).",
-                            altText: alt)
+        let values: [String: MustacheValue] = [
+            "wide": .bool(r.width != 1), "width": .string(String(r.width)), "lo": .string(String(r.lo)), "hi": .string(String(r.hi)),
+            "below": r.pooledBelow ? ["rows": .string(Narrative.count(below))] : .bool(false), "above": .string(Narrative.count(above)),
+            "zeros": .string(String(Int(zerosObserved))), "expectedZeros": .string(s(zerosExpected)),
+            "misses": Prose.count(misses), "bars": .string(Narrative.count(r.ranges.count)),
+        ]
+        return ReportFigure(name: "\(m.name)-rootogram", figure: f, caption: m.text("rootogramCaption", values), altText: m.text("rootogramAlt", values))
     }
 
     /// What the slope means for the mean count, per a round step of x large enough to show:
     /// "each increase of 10 000 in INCOME multiplies the expected count by e^(10 000·ŵ) = 0.900".
-    static func rateText(_ w: Double, x: String) -> String {
-        guard w != 0, w.isFinite else { return "the expected count does not change with \(x)" }
-        let k = Int((log10(0.5 / abs(w))).rounded())
-        if k <= 0 { return "each increase of 1 in \(x) multiplies the expected count by e^ŵ = \(s(exp(w), 4))" }
-        guard k < 16 else { return "the expected count hardly changes with \(x) (e^ŵ = \(s(exp(w), 8)) per unit)" }
-        let step = pow(10, Double(k))
-        let shown = Narrative.count(Int(step))
-        return "each increase of \(shown) in \(x) multiplies the expected count by e^(\(shown)·ŵ) = \(s(exp(step * w), 4)) (an increase of 1 by \(s(exp(w), 8)))"
+    static func rateText(_ m: ModelAnalysis, _ w: Double, x: String) -> String {
+        var values: [String: MustacheValue] = ["x": .string(x), "flat": false, "unit": false, "tiny": false, "step": false,
+                                               "factor": .string(s(exp(w), 4)), "perUnit": .string(s(exp(w), 8))]
+        let k = w != 0 && w.isFinite ? Int((log10(0.5 / abs(w))).rounded()) : 0
+        if w == 0 || !w.isFinite {
+            values["flat"] = true
+        } else if k <= 0 {
+            values["unit"] = true
+        } else if k >= 16 {
+            values["tiny"] = true
+        } else {
+            let step = pow(10, Double(k))
+            values["step"] = .string(Narrative.count(Int(step)))
+            values["factor"] = .string(s(exp(step * w), 4))
+        }
+        return m.text("rate", values)
     }
 
-    static func dispersionText(_ fit: PoissonFit) -> String {
+    static func dispersionText(_ m: ModelAnalysis, _ fit: PoissonFit) -> String {
         let phi = fit.dispersion
-        let head = "Pearson χ²/(n − 2) = \(s(phi, 3))"
-        if phi > 1.5 {
-            return "\(head): the counts vary about \(s(phi, 2)) times as much as a Poisson variable with these means (overdispersion). The estimates are still consistent, but the standard errors in the table are too small by a factor of about √\(s(phi, 2)) = \(s(phi.squareRoot(), 2)); a negative binomial or quasi-Poisson model would widen them."
-        }
-        if phi < 0.67 {
-            return "\(head): the counts vary less than a Poisson variable would (underdispersion), so the standard errors in the table are conservative."
-        }
-        return "\(head), close to 1: the counts vary about as much as the Poisson model says."
+        return m.text("dispersion", ["phi": .string(s(phi, 3)), "phi2": .string(s(phi, 2)), "root": .string(s(phi.squareRoot(), 2)),
+                                     "over": .bool(phi > 1.5), "under": .bool(phi < 0.67), "fine": .bool(phi <= 1.5 && phi >= 0.67)])
     }
 
     static func summary(_ m: ModelAnalysis) -> [String] {
@@ -182,21 +185,22 @@ enum PoissonReport: FamilyReport {
     static func page(_ m: ModelAnalysis, _ page: inout ModelPage) {
         let fit = fitted(m)
         let f = PageContext.f
-        page["aicNote"] = "AIC = 2k − 2 log L with k = 2 parameters (w and b), every constant (Σ log yᵢ!) included, as R's glm reports it"
-        page["statisticsBefore"] = [["term": "null log-likelihood", "value": f(fit.nullLogLikelihood, 6)]]
-        page["statisticsAfter"] = [["term": "deviance (null)", "value": .string("\(NumberFormat.significant(fit.deviance, 6)) (\(NumberFormat.significant(fit.nullDeviance, 6)))")],
-                                   ["term": "Pearson $\\chi^2$", "value": f(fit.pearsonChiSquared, 6)],
-                                   ["term": "Newton iterations", "value": .string("\(fit.iterations), \(fit.converged ? "converged" : "<strong>not converged</strong>")")]]
+        page["aicNote"] = .string(m.text("aicNote"))
+        page["statisticsBefore"] = [["term": .string(m.text("nullTerm")), "value": f(fit.nullLogLikelihood, 6)]]
+        page["statisticsAfter"] = [["term": .string(m.text("devianceTerm")), "value": .string("\(NumberFormat.significant(fit.deviance, 6)) (\(NumberFormat.significant(fit.nullDeviance, 6)))")],
+                                   ["term": .string(m.text("pearsonTerm")), "value": f(fit.pearsonChiSquared, 6)],
+                                   ["term": .string(m.text("newtonTerm")),
+                                    "value": .string(m.text("newtonValue", ["iterations": .string(String(fit.iterations)), "converged": .bool(fit.converged)]))]]
         page["total"] = .number(m.y.reduce(0, +))
         page["deviance"] = f(fit.deviance, 6)
         page["nullDeviance"] = f(fit.nullDeviance, 6)
         page["lrStatistic"] = f(fit.likelihoodRatioStatistic, 5)
         page["lrP"] = .string(NumberFormat.pValue(fit.likelihoodRatioPValue))
         page["lrPRelation"] = .string(NumberFormat.pRelation(fit.likelihoodRatioPValue))
-        page["dispersionText"] = .string(dispersionText(fit))
+        page["dispersionText"] = .string(dispersionText(m, fit))
         page.tex["meanDeviance"] = .string(NumberFormat.tex(fit.deviance / Double(fit.n), 6))
-        page["rate"] = .string(rateText(fit.w.estimate, x: m.request.x))
-        page.check("log L(ŵ, b̂) summed point by point, and as Newton's last step computed it", "Σ log Pois(yᵢ; μ̂ᵢ)", "log L",
+        page["rate"] = .string(rateText(m, fit.w.estimate, x: m.request.x))
+        page.check(m.text("checkSummedLogL"), "Σ log Pois(yᵢ; μ̂ᵢ)", "log L",
                    fit.summedLogDensity(x: m.x, y: m.y), fit.logLikelihood)
         var fittedTotal = 0.0, score = 0.0, scale = 0.0, saturated = 0.0
         for (xi, yi) in zip(m.x, m.y) {
@@ -207,10 +211,10 @@ enum PoissonReport: FamilyReport {
             saturated += yi > 0 ? yi * log(yi) - yi - lgamma(yi + 1) : 0
         }
         let total = m.y.reduce(0, +)
-        page.check("the fitted means add up to the observed total (the intercept's score equation)", "Σ μ̂ᵢ", "Σ yᵢ", fittedTotal, total)
-        page.check("the slope's score equation holds: Σ (yᵢ − μ̂ᵢ) xᵢ = 0 (relative to Σ |yᵢ xᵢ|)", "|Σ (yᵢ − μ̂ᵢ) xᵢ| / Σ |yᵢ xᵢ|", "0",
+        page.check(m.text("checkTotal"), "Σ μ̂ᵢ", "Σ yᵢ", fittedTotal, total)
+        page.check(m.text("checkScore"), "|Σ (yᵢ − μ̂ᵢ) xᵢ| / Σ |yᵢ xᵢ|", "0",
                    abs(score) / max(scale, 1e-300), 0, passes: abs(score) <= 1e-8 * max(scale, 1e-300))
-        page.check("the deviance is twice the log-likelihood gap to the saturated model (μᵢ = yᵢ)", "2 (log L_sat − log L̂)", "D",
+        page.check(m.text("checkDeviance"), "2 (log L_sat − log L̂)", "D",
                    2 * (saturated - fit.logLikelihood), fit.deviance)
     }
 
@@ -229,6 +233,6 @@ enum PoissonReport: FamilyReport {
 
     static func warnings(_ m: ModelAnalysis) -> [String] {
         let f = fitted(m)
-        return f.converged ? [] : ["\(m.name): Newton–Raphson did not converge in \(f.iterations) iterations; the estimates may be inaccurate."]
+        return f.converged ? [] : [m.text("newtonWarning", ["model": .string(m.name), "iterations": .string(String(f.iterations))])]
     }
 }

@@ -10,11 +10,10 @@ enum StudentTReport: FamilyReport {
     static let kind = ModelKind.studentT
     static let summaryName = "Student-t (robust)"
     static let jsonFamily = "student_t"
-    static let derivation = Derivation(partial: "derivation-student-t", id: "student-t", title: "Student-t noise gives a robust loss")
+    static let derivation = Derivation(partial: "derivation-student-t", id: "student-t")
     static let modelPartial = "model-student-t"
     static let figureKinds = ["fit", "likelihood", "contours"]
     static let isLocationFamily = true
-    static let lossName = "Student-t loss"
 
     /// Above this many rows the surfaces come from every row's residuals binned per slope
     /// (`StudentTSurface`, one pass over the rows per column of the grid, with a stated bound)
@@ -52,7 +51,8 @@ enum StudentTReport: FamilyReport {
             // ν ran off: the data are no heavier-tailed than Gaussian noise. Say so, and report
             // the Gaussian fit, whose numbers mean what they say.
             var m = try LinearReport.analyse(request, x: x, y: y, name: name, source: source)
-            m.notes.append("\(name): the Student-t likelihood kept rising as ν grew to \(NumberFormat.plain(StudentTModel.nuRange.1, 4)) (the top of its range): these data have no heavier tails than Gaussian noise, so this section reports the Gaussian (least-squares) fit instead")
+            m.notes.append((file: "student-t", piece: "gaussianFallback",
+                            values: ["model": .string(name), "bound": .string(NumberFormat.plain(StudentTModel.nuRange.1, 4))]))
             return m
         }
         var m = ModelAnalysis(family: self, name: name, request: request, source: source, x: x, y: y, fit: fit)
@@ -114,37 +114,49 @@ enum StudentTReport: FamilyReport {
         }
     }
 
+    /// A search's start for the sentences: {ls}, {lad} or {rows: {i, j}} (the line through two rows).
+    static func start(_ name: String) -> MustacheValue {
+        if name == "least-squares" { return ["ls": true, "lad": false, "rows": false] }
+        if name == "least-absolute-deviations" { return ["ls": false, "lad": true, "rows": false] }
+        let numbers = name.split(separator: " ").compactMap { Int($0) }
+        return ["ls": false, "lad": false, "rows": numbers.count == 2 ? ["i": .string(String(numbers[0])), "j": .string(String(numbers[1]))] : false]
+    }
+
+    static func startText(_ m: ModelAnalysis, _ name: String) -> String {
+        guard case let .object(o) = start(name) else { return name }
+        return m.text("start", o)
+    }
+
     static func fitFigure(_ m: ModelAnalysis) -> ReportFigure {
         let fit = fitted(m)
-        var (f, _, _, xs) = FigureFactory.dataFigure(m, title: "Student-t line: outliers weigh less")
+        var (f, _, _, xs) = FigureFactory.dataFigure(m, title: m.label("fitTitle"))
         let line = xs.map { fit.w.estimate * $0 + fit.b.estimate }
         // The central 95 % of s·t_ν.
         let half = fit.scale * Distributions.studentTQuantile(0.975, degreesOfFreedom: fit.nu)
         f.marks.append(.band(x: xs, lower: line.map { $0 - half }, upper: line.map { $0 + half },
-                             color: Palette.vermillion.withAlpha(0.13), label: "95 % of the t noise"))
+                             color: Palette.vermillion.withAlpha(0.13), label: m.label("bandLegend")))
         let dense = m.n > FigureFactory.densityThreshold
         let shown = dense ? FigureFactory.sample(x: m.x, y: m.y, count: FigureFactory.residualSample) : zip(m.x, m.y).map { Point($0, $1) }
         f.marks.append(.line(points: zip(xs, line).map { Point($0, $1) }, color: Palette.vermillion, width: 2, dash: [],
-                             label: "ŷ = \(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, markup: true))"))
-        if dense { FigureFactory.addDensity(to: &f, x: m.x, y: m.y) }
+                             label: m.label("fittedLineLegend", ["line": .string(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, markup: true))], common: true)))
+        if dense { FigureFactory.addDensity(to: &f, m, x: m.x, y: m.y) }
         let heavy = shown.filter { fit.weight(x: $0.x, y: $0.y) >= 0.5 }
         let light = shown.filter { fit.weight(x: $0.x, y: $0.y) < 0.5 }
-        let sampleNote = dense ? " (\(shown.count) random points)" : ""
         f.marks.append(.scatter(points: heavy, color: Palette.blue, size: dense ? 4 : 6, shape: .circle, edge: .edge,
-                                label: "weight ≥ ½\(sampleNote)"))
+                                label: m.label("heavyLegend", ["sampled": .bool(dense), "shown": .string(String(shown.count))])))
         if !light.isEmpty {
             f.marks.append(.scatter(points: light, color: Palette.vermillion, size: dense ? 5 : 7, shape: .diamond, edge: .edge,
-                                    label: "weight &lt; ½: treated as outliers"))
+                                    label: m.label("lightLegend")))
         }
         let down = details(m).downWeighted
-        f.accessibleTitle = "\(m.name): data and the Student-t line"
-        let alt = "\(dense ? "Density of" : "Scatter plot of") \(m.n) points of \(m.request.y) against \(m.request.x) with the Student-t maximum-likelihood line "
-            + "y = \(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, digits: 4, markup: false)) (ν = \(s(fit.nu)), s = \(s(fit.scale))). "
-            + "\(Narrative.of(down, m.n, "points", capital: true)) \(Narrative.verb(down, "gets", "get")) a weight below one half\(down == 0 ? "" : " and \(Narrative.verb(down, "is", "are")) marked as \(Narrative.verb(down, "an outlier", "outliers"))")."
-        return ReportFigure(name: "\(m.name)-fit", figure: f,
-                            caption: "The data with the Student-t line. Each point's weight in the fit is (ν + 1)/(ν + r²/s²): about 1 near the line, small far from it. "
-                                + "\(Narrative.of(down, m.n, "points", capital: true)) \(Narrative.verb(down, "weighs", "weigh")) less than one half (diamonds\(dense ? ", among the \(shown.count) drawn" : "")); least squares would give them the full weight of any other point. The band holds the central 95 % of s·t_ν noise, ±\(s(half)).",
-                            altText: alt)
+        f.accessibleTitle = m.text("fitAccessibleTitle", ["model": .string(m.name)])
+        let values: [String: MustacheValue] = [
+            "dense": .bool(dense), "n": .string(String(m.n)), "rows": .string(Narrative.count(m.n)), "x": .string(m.request.x), "y": .string(m.request.y),
+            "line": .string(FigureFactory.linearForm(fit.w.estimate, fit.b.estimate, digits: 4, markup: false)),
+            "nu": .string(s(fit.nu)), "scale": .string(s(fit.scale)), "down": Prose.count(down), "shown": .string(String(shown.count)),
+            "half": .string(s(half)),
+        ]
+        return ReportFigure(name: "\(m.name)-fit", figure: f, caption: m.text("fitCaption", values), altText: m.text("fitAlt", values))
     }
 
     static func likelihoodFigure(_ m: ModelAnalysis) -> ReportFigure {
@@ -152,38 +164,38 @@ enum StudentTReport: FamilyReport {
         let grid = d.grid
         let floor = max(grid.minimum, -8 * m.regionDepth)
         var f = Figure()
-        f.xLabel = "slope <i>w</i>"
-        f.yLabel = "intercept <i>b</i>"
+        f.xLabel = m.label("slopeLabel", common: true)
+        f.yLabel = m.label("interceptLabel", common: true)
         f.showsGrid = false
-        f.title = "Student-t log-likelihood (s and ν at their estimates)"
+        f.title = m.label("likelihoodTitle")
         f.xLimits = d.window.w
         f.yLimits = d.window.b
         f.marks.append(.heatmap(Heatmap(x: grid.w, y: grid.b, values: grid.values, range: (floor, 0), smooth: true)))
         f.marks.append(.line(points: m.region.map { Point($0.w, $0.b) }, color: .white, width: 2.2, dash: [],
-                             label: "95 % region (s, ν held)"))
+                             label: m.label("regionLegend")))
         for (k, other) in fit.localMaxima.dropFirst().filter({ inside($0.line, d.window) }).enumerated() {
             f.marks.append(.point(Point(other.line.w, other.line.b), shape: .diamond, color: .white, size: 11,
-                                  label: k == 0 ? "another local maximum (its own s, ν)" : nil))
+                                  label: k == 0 ? m.label("otherMaximumLegend") : nil))
         }
         let ls = fit.searches.first!.path.first!
-        f.marks.append(.point(Point(ls.w, ls.b), shape: .square, color: Palette.blue, size: 10, label: "least-squares line"))
-        f.marks.append(.point(Point(m.w, m.b), shape: .star, color: Palette.vermillion, size: 13, label: "MLE (ŵ, b̂) = (\(s(m.w)), \(s(m.b)))"))
-        f.colorbar = Colorbar(range: (floor, 0), label: "log <i>L</i>(<i>w</i>, <i>b</i>) − log <i>L̂</i>", marks: [(-m.regionDepth, .white)])
-        f.accessibleTitle = "\(m.name): Student-t log-likelihood over slope and intercept"
+        f.marks.append(.point(Point(ls.w, ls.b), shape: .square, color: Palette.blue, size: 10, label: m.label("leastSquaresLegend")))
+        f.marks.append(.point(Point(m.w, m.b), shape: .star, color: Palette.vermillion, size: 13,
+                              label: m.label("mleLegend", ["w": .string(s(m.w)), "b": .string(s(m.b))], common: true)))
+        f.colorbar = Colorbar(range: (floor, 0), label: m.label("likelihoodColorbar"), marks: [(-m.regionDepth, .white)])
+        f.accessibleTitle = m.text("likelihoodAccessibleTitle", ["model": .string(m.name)])
         let maxima = fit.localMaxima.count
         let drawn = fit.localMaxima.dropFirst().filter { inside($0.line, d.window) }.count
-        let alt = "Heatmap of the Student-t log-likelihood with s = \(s(fit.scale)) and ν = \(s(fit.nu)) held at their estimates, over w from \(Narrative.range(d.window.w.0, d.window.w.1).0) to \(Narrative.range(d.window.w.0, d.window.w.1).1) and b from \(Narrative.range(d.window.b.0, d.window.b.1).0) to \(Narrative.range(d.window.b.0, d.window.b.1).1). "
-            + "The maximum is at w = \(s(m.w, 4)), b = \(s(m.b, 4)) (star)"
-            + "; the least-squares line is marked by a square. "
-            + (maxima > 1 ? "The searches found \(maxima) separate local maxima; \(Narrative.count(drawn)) of the others lie in this window (diamonds)." : "All the searches reached the same maximum.")
-        let caption = "The Student-t log-likelihood of every line, with s and ν held at their estimates, relative to its maximum"
-            + (d.binnedError.map { ", computed from all \(Narrative.count(m.n)) rows with each slope's residuals binned, which keeps it within \(s($0, 2)) of the exact log-likelihood everywhere on the grid (the region lies \(s(m.regionDepth, 3)) below the peak)" } ?? "")
-            + ". The white curve is the 95 % likelihood-ratio region with s and ν fixed (a little narrower than with them free). "
-            + "The window reaches the least-squares line (square), to show how far the outliers pull it. "
-            + (maxima > 1 ? "The likelihood has \(maxima) separate peaks among the ends of the \(fit.globalSearch.starts) searches, and the report shows the highest"
-                              + (drawn > 0 ? "; \(Narrative.count(drawn)) of the others lie in this window (diamonds). This slice holds s and ν at the highest one's values, so the others, which have their own, need not be peaks on it." : "; none of the others lies in this window.")
-                          : "All \(fit.globalSearch.starts) searches, from the least-squares, the least-absolute-deviations and \(fit.globalSearch.elementalStarts) lines through two points, climbed to the same peak.")
-        return ReportFigure(name: "\(m.name)-likelihood", figure: f, caption: caption, altText: alt)
+        let (wFrom, wTo) = Narrative.range(d.window.w.0, d.window.w.1), (bFrom, bTo) = Narrative.range(d.window.b.0, d.window.b.1)
+        let values: [String: MustacheValue] = [
+            "scale": .string(s(fit.scale)), "nu": .string(s(fit.nu)), "wFrom": .string(wFrom), "wTo": .string(wTo), "bFrom": .string(bFrom), "bTo": .string(bTo),
+            "w": .string(s(m.w, 4)), "b": .string(s(m.b, 4)), "several": .bool(maxima > 1), "maxima": .string(String(maxima)),
+            "drawn": Prose.count(drawn), "rows": .string(Narrative.count(m.n)), "depth": .string(s(m.regionDepth, 3)),
+            "binned": d.binnedError.map { ["error": .string(s($0, 2))] } ?? .bool(false),
+            "starts": .string(String(fit.globalSearch.starts)), "elemental": .string(String(fit.globalSearch.elementalStarts)),
+        ]
+        var alt = values
+        alt["drawn"] = .string(Narrative.count(drawn))
+        return ReportFigure(name: "\(m.name)-likelihood", figure: f, caption: m.text("likelihoodCaption", values), altText: m.text("likelihoodAlt", alt))
     }
 
     static func contoursFigure(_ m: ModelAnalysis) -> ReportFigure {
@@ -194,37 +206,34 @@ enum StudentTReport: FamilyReport {
         grid.values = grid.values.map { (d.constant - $0) / rows }
         let minimum = StudentTModel.meanLoss(fit.line, scale: fit.scale, nu: fit.nu, x: m.x, y: m.y)
         var f = Figure()
-        f.xLabel = "slope <i>w</i>"
-        f.yLabel = "intercept <i>b</i>"
+        f.xLabel = m.label("slopeLabel", common: true)
+        f.yLabel = m.label("interceptLabel", common: true)
         f.xLimits = d.window.w
         f.yLimits = d.window.b
-        f.title = "Student-t loss contours and the searches"
+        f.title = m.label("contoursTitle")
         f.marks.append(.contours(FigureFactory.lossContours(grid, minimum: minimum)))
         let colors = [Palette.blue, Palette.green]
         for (k, search) in fit.searches.enumerated() {
             f.marks.append(.path(points: search.path.map { Point($0.w, $0.b) }, color: colors[k % 2],
-                                 label: "Newton from the \(search.start) line (\(search.iterations) steps)"))
+                                 label: m.label("searchLegend", ["start": .string(startText(m, search.start)), "steps": .string(String(search.iterations))])))
         }
         let minima = localMinima(grid)
         let reached = { (o: StudentTModel.Optimum) in abs(o.logLikelihood - fit.logLikelihood) <= 1e-9 * max(1, abs(fit.logLikelihood)) }
         if !fit.searches.contains(where: reached) {
             // The search that found the maximum, when neither named one did.
             f.marks.append(.path(points: fit.path.map { Point($0.w, $0.b) }, color: Palette.vermillion,
-                                 label: "Newton from the line through \(fit.bestStart) (\(fit.iterations) steps)"))
+                                 label: m.label("bestSearchLegend", ["start": .string(startText(m, fit.bestStart)), "steps": .string(String(fit.iterations))])))
         }
-        f.marks.append(.point(Point(m.w, m.b), shape: .star, color: .ink, size: 13, label: "MLE"))
+        f.marks.append(.point(Point(m.w, m.b), shape: .star, color: .ink, size: 13, label: m.label("mleMarkLegend", common: true)))
         let sameEnd = fit.searches.count == 2 && abs(fit.searches[0].logLikelihood - fit.searches[1].logLikelihood) <= 1e-9 * max(1, abs(fit.logLikelihood))
-        let elsewhere = fit.searches.contains(where: reached)
-            ? "" : "Neither of them reaches the reported maximum (star); the search from the line through \(fit.bestStart), drawn too, found it. "
-        f.accessibleTitle = "\(m.name): Student-t loss contours with the searches"
-        let alt = "Contour lines of the mean Student-t loss over w and b with s and ν at their estimates; the searches from the least-squares and least-absolute-deviations lines climb to "
-            + (sameEnd ? "the same optimum" : "different optima") + "; the maximum is at w = \(s(m.w, 4)), b = \(s(m.b, 4)). The grid shows \(minima) local minim\(minima == 1 ? "um" : "a") in this window."
-        return ReportFigure(name: "\(m.name)-contours", figure: f,
-                            caption: "The mean loss (ν+1)/2 · log(1 + r²/(ν s²)) over (w, b), with s and ν at their estimates (levels halve their height above the minimum from ring to ring), and the paths of the searches from the least-squares and least-absolute-deviations lines (each step also moves s and ν, which this plane does not show). " + elsewhere
-                                + (d.binnedError.map { "The loss comes from all \(Narrative.count(m.n)) rows with each slope's residuals binned, within \(s($0 / Double(m.n), 2)) of the exact mean loss everywhere on the grid. " } ?? "")
-                                + "Far from the line a residual's loss grows only like its logarithm and bends down: \(Narrative.count(d.beyondInflection)) of the points lie beyond |r| = s√ν = \(s(fit.scale * fit.nu.squareRoot())), where their loss is concave, so the total need not be convex. "
-                                + (minima > 1 ? "On this grid it has \(minima) local minima." : "On this grid it has a single minimum."),
-                            altText: alt)
+        f.accessibleTitle = m.text("contoursAccessibleTitle", ["model": .string(m.name)])
+        let values: [String: MustacheValue] = [
+            "sameEnd": .bool(sameEnd), "w": .string(s(m.w, 4)), "b": .string(s(m.b, 4)), "minima": Prose.count(minima),
+            "elsewhere": fit.searches.contains(where: reached) ? .bool(false) : .string(startText(m, fit.bestStart)),
+            "binned": d.binnedError.map { ["error": .string(s($0 / Double(m.n), 2))] } ?? .bool(false), "rows": .string(Narrative.count(m.n)),
+            "beyond": .string(Narrative.count(d.beyondInflection)), "knee": .string(s(fit.scale * fit.nu.squareRoot())),
+        ]
+        return ReportFigure(name: "\(m.name)-contours", figure: f, caption: m.text("contoursCaption", values), altText: m.text("contoursAlt", values))
     }
 
     /// Grid points lower than all eight neighbours.
@@ -262,37 +271,37 @@ enum StudentTReport: FamilyReport {
 
     /// The page's account of the global search: the starts, the maxima they reached, and the
     /// two named searches.
-    static func searchText(_ fit: StudentTFit, n: Int) -> String {
+    static func searchText(_ m: ModelAnalysis, _ fit: StudentTFit, n: Int) -> String {
         let g = fit.globalSearch
         let screened = g.screenRows < n
-        var text = "Newton's method ran from \(g.starts) starts: the least-squares line, the least-absolute-deviations line and \(Narrative.count(g.elementalStarts)) lines through two data points drawn with a fixed seed"
-        text += screened ? ", each first on \(Narrative.count(g.screenRows)) rows (one from each block of \(StudentTModel.sampleStride(n: n, sampleRows: StudentTModel.screenRows)) rows, at a seeded place). " : ". "
-        if screened {
-            text += g.screeningMaxima == 1 ? "On those rows every search ended at one maximum, which was then finished on every row"
-                : "On those rows they ended at \(Narrative.count(g.screeningMaxima)) distinct maxima; the \(Narrative.count(g.refined)) not clearly below the best (by four standard errors of the mean difference per row) were finished on every row"
-            text += ", with the searches from the two named lines. "
-        }
         let top = fit.localMaxima[0]
-        let best = "log L = \(s(top.logLikelihood, 8)) at w = \(s(top.line.w, 5)), b = \(s(top.line.b, 5)), s = \(s(top.scale, 4)), ν = \(s(top.nu, 4))"
-        if fit.localMaxima.count == 1 {
-            text += "Every converged search ended at the same maximum, \(best). Starts of every kind reaching one peak is strong evidence, not proof, that it is the global maximum. "
-        } else {
-            let ends = screened ? "the searches finished on every row" : "the searches"
-            text += "\(ends.prefix(1).uppercased())\(ends.dropFirst()) ended at \(Narrative.count(fit.localMaxima.count)) distinct local maxima. The highest, \(best), was reached from \(Narrative.count(top.reachedBy)) of the starts; "
-            let others = fit.localMaxima.dropFirst().prefix(4).map { "log L = \(s($0.logLikelihood, 7)) at w = \(s($0.line.w, 4)), ν = \(s($0.nu, 3)) (\(Narrative.count($0.reachedBy)) start\($0.reachedBy == 1 ? "" : "s"))" }
-            let rest = fit.localMaxima.count - 1 - others.count
-            text += "the next \(others.count == 1 ? "is" : "are") \(others.joined(separator: "; "))\(rest > 0 ? ", and \(Narrative.count(rest)) lower" : ""). The report shows the highest; no finite set of starts can prove that it is the highest of all. "
-        }
-        if g.unconverged > 0 { text += "\(Narrative.count(g.unconverged)) of the searches stopped without converging and are left out. " }
-        let named = fit.searches.map {
-            "from the \($0.start) line Newton reached log L = \(s($0.logLikelihood, 8)) in \(Narrative.count($0.iterations)) step\($0.iterations == 1 ? "" : "s")"
-                + ($0.sampleSteps > 0 ? " (the first \(Narrative.steps($0.sampleSteps)) on fewer rows, the last \(Narrative.steps($0.iterations - $0.sampleSteps)) on every row)" : "")
-        }.joined(separator: "; ")
-        text += "\(named.prefix(1).uppercased())\(named.dropFirst())."
-        if !fit.nuFixed && g.nuLowerBound > StudentTModel.nuRange.0 {
-            text += " ν is searched from \(s(g.nuLowerBound, 3)) = 3/(n − 2) up: below 2/(n − 2) a line through two points with s → 0 would make the likelihood unbounded."
-        }
-        return text
+        let others = Array(fit.localMaxima.dropFirst().prefix(4))
+        let rest = fit.localMaxima.count - 1 - others.count
+        let named = fit.searches
+        let values: [String: MustacheValue] = [
+            "starts": .string(String(g.starts)), "elemental": .string(Narrative.count(g.elementalStarts)),
+            "screenRows": .string(Narrative.count(g.screenRows)),
+            "stride": .string(String(StudentTModel.sampleStride(n: n, sampleRows: StudentTModel.screenRows))),
+            "screened": screened ? ["one": .bool(g.screeningMaxima == 1), "maxima": .string(Narrative.count(g.screeningMaxima)),
+                                    "refined": .string(Narrative.count(g.refined))] : .bool(false),
+            "single": .bool(fit.localMaxima.count == 1), "maxima": .string(Narrative.count(fit.localMaxima.count)),
+            "best": ["logL": .string(s(top.logLikelihood, 8)), "w": .string(s(top.line.w, 5)), "b": .string(s(top.line.b, 5)),
+                     "s": .string(s(top.scale, 4)), "nu": .string(s(top.nu, 4)), "reached": .string(Narrative.count(top.reachedBy))],
+            "oneOther": .bool(others.count == 1),
+            "others": .array(others.enumerated().map { k, o in
+                ["logL": .string(s(o.logLikelihood, 7)), "w": .string(s(o.line.w, 4)), "nu": .string(s(o.nu, 3)),
+                 "reached": Prose.count(o.reachedBy), "last": .bool(k == others.count - 1)]
+            }),
+            "rest": rest > 0 ? .string(Narrative.count(rest)) : .bool(false),
+            "unconverged": g.unconverged > 0 ? .string(Narrative.count(g.unconverged)) : .bool(false),
+            "named": .array(named.enumerated().map { k, o in
+                ["first": .bool(k == 0), "last": .bool(k == named.count - 1), "start": .string(startText(m, o.start)),
+                 "logL": .string(s(o.logLikelihood, 8)), "steps": Prose.count(o.iterations),
+                 "sampled": o.sampleSteps > 0 ? Prose.count(o.sampleSteps) : .bool(false), "full": Prose.count(o.iterations - o.sampleSteps)]
+            }),
+            "nuBound": !fit.nuFixed && g.nuLowerBound > StudentTModel.nuRange.0 ? .string(s(g.nuLowerBound, 3)) : .bool(false),
+        ]
+        return m.text("searchText", values)
     }
 
     static func summary(_ m: ModelAnalysis) -> [String] {
@@ -305,30 +314,31 @@ enum StudentTReport: FamilyReport {
     static func page(_ m: ModelAnalysis, _ page: inout ModelPage) {
         let fit = fitted(m), d = details(m)
         let f = PageContext.f
-        page["aicNote"] = .string(fit.nuFixed ? "AIC = 2k − 2 log L with k = 3 parameters (w, b and s; ν = \(s(fit.nu, 4)) was given)"
-                                      : "AIC = 2k − 2 log L with k = 4 parameters (w, b, s and ν)")
-        page["statisticsAfter"] = [["term": "scale $\\hat s$", "value": f(fit.scale, 5)],
-                                   ["term": "degrees of freedom $\\hat\\nu$", "value": .string("\(NumberFormat.significant(fit.nu, 4))\(fit.nuFixed ? " (given)" : "")")],
-                                   ["term": "method", "value": .string("Newton from \(fit.globalSearch.starts) starts, \(fit.converged ? "converged" : "<strong>not converged</strong>")")]]
+        let nu: [String: MustacheValue] = ["fixed": .bool(fit.nuFixed), "nu": .string(s(fit.nu, 4))]
+        page["aicNote"] = .string(m.text("aicNote", nu))
+        page["statisticsAfter"] = [["term": .string(m.text("scaleTerm")), "value": f(fit.scale, 5)],
+                                   ["term": .string(m.text("nuTerm")), "value": .string(m.text("nuValue", nu))],
+                                   ["term": .string(m.text("methodTerm")),
+                                    "value": .string(m.text("methodValue", ["starts": .string(String(fit.globalSearch.starts)), "converged": .bool(fit.converged)]))]]
         page.tex["scale"] = .string(NumberFormat.tex(fit.scale, 5))
         page.tex["nu"] = .string(NumberFormat.tex(fit.nu, 4))
         let down = details(m).downWeighted
         // A ν that was given is an assumption, not a finding about the data.
-        var text = fit.nuFixed ? "ν was held at \(s(fit.nu, 4)) (given, not estimated): the fit assumes "
-                               : "The fit estimated ν = \(s(fit.nu, 4)): "
-        text += fit.nu < 2 ? "tails so heavy that the noise has no finite variance. "
-              : fit.nu < 10 ? "clearly heavier tails than Gaussian noise. "
-              : "tails only a little heavier than Gaussian noise (as ν grows, t noise becomes Gaussian). "
-        text += "\(Narrative.of(down, m.n, "points", capital: true)) \(Narrative.verb(down, "weighs", "weigh")) less than one half in the fit."
-        page["nuText"] = .string(text)
-        page["searchText"] = .string(searchText(fit, n: m.n))
-        page["sampleText"] = d.binnedError.map { .string("With more than \(Narrative.count(surfaceRows)) rows the surfaces are computed from every row with each slope's residuals binned (bins at most s/\(Int(StudentTSurface.binsPerUnit)) wide near the window, wider in the tails, each keeping its first three moments), one pass over the rows per column of the grid instead of one per grid point: the log-likelihood drawn is within \(s($0, 2)) of the exact one everywhere. The estimates use every row exactly.") } ?? .bool(false)
-        page.check("log L(ŵ, b̂, ŝ, ν̂) summed point by point, and as the search computed it", "Σ log t(yᵢ; ŵxᵢ + b̂, ŝ, ν̂)", "log L",
+        page["nuText"] = .string(m.text("nuText", [
+            "fixed": .bool(fit.nuFixed), "nu": .string(s(fit.nu, 4)), "infinite": .bool(fit.nu < 2), "heavy": .bool(fit.nu >= 2 && fit.nu < 10),
+            "mild": .bool(fit.nu >= 10), "down": Prose.count(down), "rows": .string(Narrative.count(m.n)),
+        ]))
+        page["searchText"] = .string(searchText(m, fit, n: m.n))
+        page["sampleText"] = d.binnedError.map {
+            .string(m.text("sampleText", ["rows": .string(Narrative.count(surfaceRows)), "bins": .string(String(Int(StudentTSurface.binsPerUnit))),
+                                          "error": .string(s($0, 2))]))
+        } ?? .bool(false)
+        page.check(m.text("checkSummedLogL"), "Σ log t(yᵢ; ŵxᵢ + b̂, ŝ, ν̂)", "log L",
                    fit.summedLogDensity(x: m.x, y: m.y), fit.logLikelihood)
         let em = emFixedPoint(fit, x: m.x, y: m.y)
-        page.check("the MLE is a fixed point of EM: weighted least squares with weights (ν+1)/(ν + rᵢ²/s²) gives back ŵ", "weighted least-squares slope", "ŵ",
+        page.check(m.text("checkEMSlope"), m.text("emSlope"), "ŵ",
                    em.w, fit.w.estimate, passes: abs(em.w - fit.w.estimate) <= 1e-6 * fit.w.standardError + 1e-12 * abs(fit.w.estimate))
-        page.check("… and ŝ² = Σ uᵢ rᵢ² / n", "Σ uᵢ rᵢ² / n", "ŝ²", em.s2, fit.scale * fit.scale,
+        page.check(m.text("checkEMScale"), "Σ uᵢ rᵢ² / n", "ŝ²", em.s2, fit.scale * fit.scale,
                    passes: abs(em.s2 - fit.scale * fit.scale) <= 1e-6 * fit.scale * fit.scale)
     }
 
@@ -338,9 +348,13 @@ enum StudentTReport: FamilyReport {
         if f.localMaxima.count > 1 {
             let shown = f.localMaxima.prefix(3).map { NumberFormat.plain($0.logLikelihood, 8) }
             let more = f.localMaxima.count - shown.count
-            out.append("\(m.name): the Student-t likelihood has \(f.localMaxima.count) local maxima among the ends of \(f.globalSearch.starts) searches (log L \(shown.joined(separator: ", "))\(more > 0 ? " and \(more) lower" : "")); the page reports the highest")
+            out.append(m.text("maximaWarning", [
+                "model": .string(m.name), "maxima": .string(String(f.localMaxima.count)), "starts": .string(String(f.globalSearch.starts)),
+                "shown": .array(shown.enumerated().map { k, v in ["value": .string(v), "last": .bool(k == shown.count - 1)] }),
+                "more": more > 0 ? .string(String(more)) : .bool(false),
+            ]))
         }
-        if !f.converged { out.append("\(m.name): Newton's method did not converge; the estimates may be inaccurate.") }
+        if !f.converged { out.append(m.text("newtonWarning", ["model": .string(m.name)])) }
         return out
     }
 
