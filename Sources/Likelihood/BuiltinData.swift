@@ -18,7 +18,9 @@ public enum BuiltinData {
             x[i] = 10 * random.nextUniform()
             y[i] = linearTruth.w * x[i] + linearTruth.b + linearTruth.sigma * random.nextNormal()
         }
-        return Dataset(source: "built-in linear data (seed \(seed))", columns: [("x", x), ("y", y)])
+        var data = Dataset(source: "built-in linear data (seed \(seed))", columns: [("x", x), ("y", y)])
+        data.builtin = (kind: "linear", seed: seed, outliers: 0)
+        return data
     }
 
     /// `n` points with `x` uniform on [−4, 4] and `y ~ Bernoulli(σ(1.5x − 0.5))`.
@@ -31,7 +33,9 @@ public enum BuiltinData {
             let p = Numerics.sigmoid(logisticTruth.w * x[i] + logisticTruth.b)
             y[i] = random.nextUniform() < p ? 1 : 0
         }
-        return Dataset(source: "built-in logistic data (seed \(seed))", columns: [("x", x), ("y", y)])
+        var data = Dataset(source: "built-in logistic data (seed \(seed))", columns: [("x", x), ("y", y)])
+        data.builtin = (kind: "logistic", seed: seed, outliers: 0)
+        return data
     }
 
     /// The linear generator's first `n − outliers` points and `outliers` gross errors: points
@@ -50,7 +54,9 @@ public enum BuiltinData {
                 y[i] = linearTruth.w * x[i] + linearTruth.b + linearTruth.sigma * random.nextNormal()
             }
         }
-        return Dataset(source: "built-in data with \(outliers) outliers (seed \(seed))", columns: [("x", x), ("y", y)])
+        var data = Dataset(source: "built-in data with \(outliers) outliers (seed \(seed))", columns: [("x", x), ("y", y)])
+        data.builtin = (kind: "outliers", seed: seed, outliers: outliers)
+        return data
     }
 
     /// True parameters of the Poisson generator.
@@ -74,6 +80,8 @@ public enum BuiltinData {
             }
             y[i] = k
         }
-        return Dataset(source: "built-in count data (seed \(seed))", columns: [("x", x), ("y", y)])
+        var data = Dataset(source: "built-in count data (seed \(seed))", columns: [("x", x), ("y", y)])
+        data.builtin = (kind: "counts", seed: seed, outliers: 0)
+        return data
     }
 }

@@ -6,6 +6,10 @@
 public struct Dataset: Sendable {
     /// The name shown in messages (the file name as the user gave it, or a built-in name).
     public let source: String
+    /// For built-in data: which generator made it ("linear", "logistic", "outliers",
+    /// "counts"), its seed and its number of outliers, so that a page can describe it in its
+    /// own words; nil for data read from a file.
+    public var builtin: (kind: String, seed: UInt64, outliers: Int)? = nil
     /// Column names, in file order.
     public let columnNames: [String]
     /// Number of data rows.

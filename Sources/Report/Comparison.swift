@@ -45,6 +45,7 @@ struct ComparisonAnalysis {
     var y: [Double]
     var rows: [Row]
     var droppedRows = 0
+    var builtin: (kind: String, seed: UInt64, outliers: Int)? = nil
 
     var fitted: [Row] { rows.filter { $0.fit != nil } }
     var bestByAIC: Row? { fitted.min { $0.fit!.aic < $1.fit!.aic } }
@@ -79,6 +80,7 @@ enum Comparison {
         Timing.mark("\(name): Student-t fitted")
         var c = ComparisonAnalysis(name: name, source: dataset.source, request: request, x: x, y: y, rows: rows)
         c.droppedRows = kept.isEmpty ? 0 : dataset.rowCount - kept.count
+        c.builtin = dataset.builtin
         guard let bestA = c.bestByAIC?.fit?.aic, let bestB = c.bestByBIC?.fit?.bic else {
             throw ReportError("\(dataset.source): comparison of noise models for \(Message.quoted(request.y)) on \(Message.quoted(request.x)): no model could be fitted (\(rows.compactMap(\.error).joined(separator: "; ")))")
         }
@@ -187,7 +189,7 @@ enum Comparison {
                     "note": c.note(row).map(MustacheValue.string) ?? .bool(false)]
         }
         return ["partial": "comparison", "id": .string(c.name), "title": .string(c.common("comparisonTitle")),
-                "number": .number(Double(number)), "name": .string(c.name), "source": .string(c.source),
+                "number": .number(Double(number)), "name": .string(c.name), "source": .string(c.builtin.map { c.common("builtinSource", Prose.builtin($0)) } ?? c.source),
                 "x": .string(c.request.x), "y": .string(c.request.y), "n": .number(Double(c.n)),
                 "hasDropped": .bool(c.droppedRows > 0), "dropped": .number(Double(c.droppedRows)),
                 "rows": .array(rows), "verdict": .string(verdict(c)), "figures": [figureValue]]

@@ -3,7 +3,9 @@ import MathML
 /// Replaces `$$…$$` (display) and `$…$` (inline) TeX in rendered HTML with MathML.
 /// `\$` stands for a literal dollar sign. Errors name the rendered line and the formula.
 enum MathInHTML {
-    static func typeset(_ html: String, source: String) throws -> String {
+    /// - Parameter locate: for an error, where the formula that starts with the given text was
+    ///   written (a template's file and line), when that can be found.
+    static func typeset(_ html: String, source: String, locate: (String) -> String? = { _ in nil }) throws -> String {
         let chars = Array(html)
         var out = ""
         out.reserveCapacity(html.utf8.count * 2)
@@ -27,7 +29,8 @@ enum MathInHTML {
                 tex.append(chars[end]); end += 1
             }
             guard end < chars.count, !display || (end + 1 < chars.count && chars[end + 1] == "$") else {
-                throw ReportError("\(source):\(line): formula opened with \(display ? "$$" : "$") is never closed")
+                let opened = String(chars[k..<min(chars.count, k + 80)])
+                throw ReportError("\(locate(opened) ?? "\(source):\(line)"): formula opened with \(display ? "$$" : "$") is never closed")
             }
             let decoded = tex.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
                 .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
@@ -51,7 +54,8 @@ enum MathInHTML {
                 }
             } catch let error as TeXError {
                 let snippet = decoded.count > 60 ? String(decoded.prefix(60)) + "…" : decoded
-                throw ReportError("\(source):\(line): in formula \"\(snippet.replacingOccurrences(of: "\n", with: " "))\": \(error)")
+                let written = locate((display ? "$$" : "$") + tex) ?? "\(source):\(line)"
+                throw ReportError("\(written): in formula \"\(snippet.replacingOccurrences(of: "\n", with: " "))\": \(error)")
             }
             line += tex.filter { $0 == "\n" }.count
             k = resume

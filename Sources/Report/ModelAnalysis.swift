@@ -36,6 +36,14 @@ public struct ModelAnalysis {
     var notes: [(file: String, piece: String, values: [String: MustacheValue])] = []
     /// The words of the page (the text templates); the defaults until the run sets its own.
     var prose: Prose? = nil
+    /// Which built-in generator made the data (nil for a file).
+    var builtin: (kind: String, seed: UInt64, outliers: Int)? = nil
+
+    /// Where the data came from, in the page's words (the `builtinSource` piece for built-in data).
+    var sourceText: String {
+        guard let b = builtin else { return source }
+        return common("builtinSource", Prose.builtin(b))
+    }
 
     init(family: any FamilyReport.Type, name: String, request: ModelRequest, source: String, x: [Double], y: [Double], fit: any LineFit) {
         self.family = family; self.name = name; self.request = request; self.source = source
@@ -96,6 +104,7 @@ public struct ModelAnalysis {
         do {
             var analysis = try family.analyse(request, x: x, y: y, name: name, source: dataset.source)
             analysis.droppedRows = keptRows.isEmpty ? 0 : dataset.rowCount - keptRows.count
+            analysis.builtin = dataset.builtin
             return analysis
         } catch let error as FitError {
             switch error {

@@ -24,7 +24,7 @@ enum PageContext {
         }
         var o: [String: MustacheValue] = [
             "name": .string(m.name), "displayName": .string(displayName(m)), "n": .number(Double(m.n)), "x": .string(m.request.x), "y": .string(m.request.y),
-            "source": .string(m.source), "dropped": .number(Double(m.droppedRows)), "hasDropped": .bool(m.droppedRows > 0),
+            "source": .string(m.sourceText), "dropped": .number(Double(m.droppedRows)), "hasDropped": .bool(m.droppedRows > 0),
             "coefficients": [row(m.common("slopeName"), "w", c.w), row(m.common("interceptName"), "b", c.b)],
             "logL": f(m.logLikelihood, 6), "w": f(m.w, 5), "b": f(m.b, 5),
             "aic": f(m.aic, 6), "bic": f(m.bic, 6),

@@ -18,29 +18,33 @@ final class Prose: @unchecked Sendable {
     /// The template files the report reads its words from.
     static var files: [String] { ["text-common"] + Families.all.map { "text-" + $0.kind.rawValue } }
 
-    private var templates: [String: Template] = [:]
-    private var pieces: [String: [String]] = [:]
-    private var paths: [String: String] = [:]
+    /// Per file, the user's copy (when there is one) and the default, each with its pieces:
+    /// a user's file needs only the pieces it changes, the rest come from the default.
+    private var layers: [String: [(template: Template, pieces: [String], path: String)]] = [:]
     private let lock = NSLock()
-    private var problems: [(String, MustacheError)] = []
+    private var problems: [MustacheError] = []
 
-    /// Reads and parses every text template, the user's copy first.
+    /// Reads and parses every text template, the user's copy and the default.
     /// - Throws: `ReportError` naming the file, line and column of a template that does not parse.
     init(loader: TemplateLoader) throws {
         for file in Prose.files {
-            guard let text = try loader.source(named: file) else {
-                throw ReportError("\(loader.defaultDirectory)/\(file).mustache: missing from the templates")
+            var found: [(Template, [String], String)] = []
+            for directory in [loader.userDirectory, loader.defaultDirectory].compactMap({ $0 }) {
+                let path = directory + "/" + file + ".mustache"
+                guard FileManager.default.fileExists(atPath: path) else { continue }
+                guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                    throw ReportError("\(path): cannot read the template as UTF-8")
+                }
+                do {
+                    let template = try Template(name: file, text: text)
+                    found.append((template, template.topLevelSections, path))
+                } catch var error as MustacheError {
+                    error.template = path
+                    throw ReportError(error.description)
+                }
             }
-            let path = loader.path(of: file) ?? file
-            do {
-                let template = try Template(name: file, text: text)
-                templates[file] = template
-                pieces[file] = template.topLevelSections
-                paths[file] = path
-            } catch var error as MustacheError {
-                error.template = path
-                throw ReportError(error.description)
-            }
+            guard !found.isEmpty else { throw ReportError("\(loader.defaultDirectory)/\(file).mustache: missing from the templates") }
+            layers[file] = found.map { (template: $0.0, pieces: $0.1, path: $0.2) }
         }
     }
 
@@ -53,41 +57,43 @@ final class Prose: @unchecked Sendable {
     /// The default words, for code paths that run without a report's own (tests, benchmarks).
     static let shared: Prose? = try? defaults()
 
-    /// The pieces a text template holds.
-    func pieceNames(_ file: String) -> [String] { pieces[file] ?? [] }
+    /// The pieces a text template holds (the default's and the user's).
+    func pieceNames(_ file: String) -> [String] {
+        var out: [String] = []
+        for layer in layers["text-" + file] ?? [] { for p in layer.pieces where !out.contains(p) { out.append(p) } }
+        return out
+    }
 
-    /// The piece `piece` of `text-<file>` with `values`. A template error (a name the values do
-    /// not have, a piece the user's copy lacks) is kept for `check()` and gives "".
+    /// The piece `piece` of `text-<file>` with `values`, from the user's copy if it has the
+    /// piece, else from the default. A template error (a name the values do not have) is kept
+    /// for `check()` and gives "".
     func text(_ file: String, _ piece: String, _ values: [String: MustacheValue] = [:], markup: Bool = false) -> String {
         let name = "text-" + file
-        guard let template = templates[name], let names = pieces[name] else { return "" }
-        guard names.contains(piece) else {
-            record(name, MustacheError(template: name, line: 1, column: 1,
-                                       message: "has no piece \"\(piece)\" ({{#\(piece)}}…{{/\(piece)}}), which the report needs; copy it from the default template"))
+        guard let layer = layers[name]?.first(where: { $0.pieces.contains(piece) }) else {
+            record(MustacheError(template: name, line: 1, column: 1, message: "no text template has the piece \"\(piece)\", which the report needs"))
             return ""
         }
         var bottom: [String: MustacheValue] = [:]
-        for other in names { bottom[other] = .bool(false) }
+        for other in layer.pieces { bottom[other] = .bool(false) }
         bottom[piece] = .object(values)
         let renderer = Renderer(strictness: .strict)
         renderer.escape = markup ? markupEscaped : { $0 }
         do {
-            return Prose.oneLine(try renderer.render(template, .object(bottom)))
-        } catch let error as MustacheError {
-            record(name, error)
+            return Prose.oneLine(try renderer.render(layer.template, .object(bottom)))
+        } catch var error as MustacheError {
+            error.template = layer.path
+            record(error)
             return ""
         } catch {
-            record(name, MustacheError(template: name, line: 1, column: 1, message: "\(error)"))
+            record(MustacheError(template: layer.path, line: 1, column: 1, message: "\(error)"))
             return ""
         }
     }
 
-    private func record(_ file: String, _ error: MustacheError) {
+    private func record(_ error: MustacheError) {
         lock.lock()
         defer { lock.unlock() }
-        var located = error
-        located.template = paths[file] ?? file
-        problems.append((file, located))
+        problems.append(error)
     }
 
     /// Throws the first template problem met (in file, line and column order, so that the
@@ -95,7 +101,7 @@ final class Prose: @unchecked Sendable {
     func check() throws {
         lock.lock()
         defer { lock.unlock() }
-        guard let first = problems.map(\.1).min(by: { ($0.template, $0.line, $0.column, $0.message) < ($1.template, $1.line, $1.column, $1.message) }) else { return }
+        guard let first = problems.min(by: { ($0.template, $0.line, $0.column, $0.message) < ($1.template, $1.line, $1.column, $1.message) }) else { return }
         throw ReportError(first.description)
     }
 
@@ -121,6 +127,12 @@ final class Prose: @unchecked Sendable {
     /// and `zero`, `one`, `many` for the wording that depends on it.
     static func count(_ k: Int) -> MustacheValue {
         ["n": .string(Narrative.count(k)), "zero": .bool(k == 0), "one": .bool(k == 1), "many": .bool(k > 1)]
+    }
+
+    /// A built-in data set's generator, for the `builtinSource` piece.
+    static func builtin(_ b: (kind: String, seed: UInt64, outliers: Int)) -> [String: MustacheValue] {
+        ["linear": .bool(b.kind == "linear"), "logistic": .bool(b.kind == "logistic"), "counts": .bool(b.kind == "counts"),
+         "outliers": b.kind == "outliers" ? .string(String(b.outliers)) : .bool(false), "seed": .string(String(b.seed))]
     }
 
     /// A number for a sentence, to `digits` significant digits.

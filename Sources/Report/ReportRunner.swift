@@ -309,6 +309,8 @@ public enum ReportRunner {
             modelValues[k] = .object(withID)
         }
         var css = String(decoding: try loader.asset("style.css"), as: UTF8.self)
+        // A user's extra.css comes after the stylesheet, so that its rules win.
+        if let extra = try loader.extraStylesheet() { css += "\n/* extra.css from --templates */\n" + extra }
         let mathFont = try MathFont.bytes()
         if options.singleFile {
             // One self-contained file: the font travels inside the stylesheet.
@@ -366,7 +368,8 @@ public enum ReportRunner {
         // A text template that failed (a name its values lack) fails the run, before anything is written.
         try prose.check()
         if !options.noPage {
-            files.add("index.html", try MathInHTML.typeset(html, source: "index.html (rendered from report.mustache)"))
+            files.add("index.html", try MathInHTML.typeset(html, source: "index.html (rendered from report.mustache)",
+                                                           locate: { loader.locate(formula: $0) }))
             if !options.singleFile {
                 files.add("assets/style.css", css)
                 files.add("assets/\(MathFont.fileName)", mathFont)

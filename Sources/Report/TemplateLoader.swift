@@ -33,6 +33,47 @@ struct TemplateLoader: PartialLoader {
         return text
     }
 
+    /// Where a formula of the rendered page was written: the template file and line holding
+    /// the longest start of `formula` (its delimiter and at least 6 more characters, up to
+    /// where a value was put in), the user's templates first. nil when no template holds it.
+    func locate(formula: String) -> String? {
+        let wanted = Array(formula)
+        var best: (length: Int, place: String)? = nil
+        for directory in [userDirectory, defaultDirectory].compactMap({ $0 }) {
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { continue }
+            for name in names.sorted() where name.hasSuffix(".mustache") {
+                guard let data = FileManager.default.contents(atPath: directory + "/" + name),
+                      let text = String(data: data, encoding: .utf8) else { continue }
+                for (k, line) in text.components(separatedBy: "\n").enumerated() {
+                    let chars = Array(line)
+                    var i = 0
+                    while i < chars.count {
+                        if chars[i] == wanted.first {
+                            var n = 0
+                            while i + n < chars.count && n < wanted.count && chars[i + n] == wanted[n] { n += 1 }
+                            if n >= min(wanted.count, 7) && n > (best?.length ?? 0) { best = (n, "\(directory)/\(name):\(k + 1)") }
+                        }
+                        i += 1
+                    }
+                }
+            }
+            // The user's copy wins: a formula found there is not looked for in the defaults.
+            if best != nil { return best!.place }
+        }
+        return best?.place
+    }
+
+    /// The user's `extra.css`, appended to the stylesheet; nil without one.
+    func extraStylesheet() throws -> String? {
+        guard let dir = userDirectory else { return nil }
+        let path = dir + "/extra.css"
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw ReportError("\(path): cannot read the stylesheet as UTF-8")
+        }
+        return text
+    }
+
     /// A file beside the templates (the stylesheet), the user's copy first.
     func asset(_ name: String) throws -> [UInt8] {
         for directory in [userDirectory, defaultDirectory].compactMap({ $0 }) {

@@ -44,6 +44,8 @@ class CLITestCase: XCTestCase {
     /// Writes a file into the working folder and returns its name.
     @discardableResult
     func write(_ name: String, _ bytes: [UInt8]) -> String {
+        // A name with folders gets its folders.
+        try? fm.createDirectory(at: URL(fileURLWithPath: path(name)).deletingLastPathComponent(), withIntermediateDirectories: true)
         fm.createFile(atPath: path(name), contents: Data(bytes))
         return name
     }

@@ -1,0 +1,60 @@
+import Foundation
+import XCTest
+
+/// Every word of the page is the templates' (issue 18, §2): a teacher rewords one caption by
+/// overriding one piece, a misspelt name lists the names that exist, a broken formula is
+/// reported where it was written, and extra.css and the kicker are theirs to change.
+final class TemplateWordsTests: CLITestCase {
+    func testOnePieceOverridesOneSentenceAndTheRestStaysDefault() throws {
+        XCTAssertEqual(try run(["--out", "d", "--quiet"]).status, 0)
+        _ = write("t/text-linear.mustache", "{{#fitCaption}}\nMeine Daten: {{rows}}\nPunkte.\n{{/fitCaption}}\n")
+        _ = write("t/kicker.mustache", "<p class=\"kicker\">Kurs Statistik II</p>\n")
+        _ = write("t/extra.css", "h1 { letter-spacing: 0.1em; }\n")
+        let r = try run(["--templates", "t", "--out", "o", "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let page = text("o/index.html"), before = text("d/index.html")
+        // The piece is one line: its line breaks became spaces.
+        XCTAssertTrue(page.contains("Meine Daten: 50 Punkte."), "the overridden caption")
+        XCTAssertFalse(page.contains("The data with the fitted line."), "the default caption is gone")
+        XCTAssertTrue(before.contains("The data with the fitted line."))
+        // Every other piece of the file still comes from the default.
+        XCTAssertTrue(page.contains("Least squares is the maximum-likelihood loss only if the noise is Gaussian"))
+        XCTAssertTrue(page.contains("The Hessian of the mean squared error at its minimum"))
+        XCTAssertTrue(page.contains("Kurs Statistik II"))
+        XCTAssertFalse(page.contains("A worked note on maximum likelihood"))
+        let css = text("o/assets/style.css")
+        XCTAssertTrue(css.hasSuffix("h1 { letter-spacing: 0.1em; }\n"), "extra.css comes last, so its rules win")
+        XCTAssertTrue(css.hasPrefix(text("d/assets/style.css").prefix(200)), "after the whole default stylesheet")
+    }
+
+    func testAMisspeltNameListsTheNamesItCouldHaveMeant() throws {
+        XCTAssertEqual(try run(["--out", "o", "--quiet"]).status, 0)
+        let before = snapshot("o")
+        _ = write("t/text-linear.mustache", "{{! a comment }}\n{{#fitCaption}}{{rows}} rows, {{sigma}}{{/fitCaption}}\n")
+        let r = try run(["--templates", "t", "--out", "o", "--quiet"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.hasPrefix("error: t/text-linear.mustache:2:31: \"sigma\" is not in the data given to the template; names here: dense, distinct, inside, line, n, rows, seed, shown, sigma2, ties, twoSigma, x, y"), r.stderr)
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, "one line")
+        XCTAssertEqual(snapshot("o"), before, "the previous report is untouched")
+        // The same in a page template.
+        _ = write("u/footer.mustache", "<p>{{versoin}}</p>\n")
+        let page = try run(["--templates", "u", "--out", "o", "--quiet"])
+        XCTAssertTrue(page.stderr.contains("u/footer.mustache:1:4: \"versoin\" is not in the data given to the template; names here: "), page.stderr)
+        XCTAssertTrue(page.stderr.contains("version"), page.stderr)
+    }
+
+    /// A TeX error names the user's template file and line, not the rendered page's.
+    func testABrokenFormulaIsReportedWhereItWasWritten() throws {
+        let defaults = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Templates/derivation-gaussian.mustache")
+        var lines = try String(contentsOf: defaults, encoding: .utf8).components(separatedBy: "\n")
+        let k = try XCTUnwrap(lines.firstIndex { $0.contains("\\frac{1}{\\sqrt{2\\pi\\sigma^2}}") })
+        lines[k] = lines[k].replacingOccurrences(of: "\\frac{1}", with: "\\fracc{1}")
+        _ = write("t/derivation-gaussian.mustache", lines.joined(separator: "\n"))
+        let r = try run(["--templates", "t", "--out", "o", "--quiet"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.hasPrefix("error: t/derivation-gaussian.mustache:\(k + 1): in formula \"p(y_i"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("unknown command \\fracc"), r.stderr)
+        XCTAssertFalse(fm.fileExists(atPath: path("o")))
+    }
+}
