@@ -376,6 +376,12 @@ public struct Figure {
 
     // MARK: Legend
 
+    /// Every text the figure draws besides its tick numbers: the title, the axis labels, the
+    /// colorbar's label and the legend's entries (Pango markup), for checks of the words.
+    public var texts: [String] {
+        [title ?? "", xLabel, yLabel, colorbar?.label ?? ""] + legendEntries().map(\.label)
+    }
+
     private func legendEntries() -> [Legend.Entry] {
         var entries: [Legend.Entry] = []
         for mark in marks {
