@@ -58,3 +58,31 @@ final class TemplateWordsTests: CLITestCase {
         XCTAssertFalse(fm.fileExists(atPath: path("o")))
     }
 }
+
+/// The README documents every name the default page templates use.
+final class TemplateContextDocumentationTests: XCTestCase {
+    func testEveryNameThePageTemplatesUseIsInTheReadme() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let folder = root.appendingPathComponent("Templates")
+        let regex = try NSRegularExpression(pattern: #"\{\{\{?[#^&]?\s*([A-Za-z][A-Za-z0-9]*)(\.[A-Za-z0-9.]+)?\s*\}?\}\}"#)
+        var missing: Set<String> = [], checked = 0
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        where file.hasSuffix(".mustache") && !file.hasPrefix("text-") {
+            let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            for m in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                guard let head = Range(m.range(at: 1), in: text).map({ String(text[$0]) }) else { continue }
+                checked += 1
+                let full = Range(m.range(at: 0), in: text).map { String(text[$0]) } ?? head
+                // Dotted names are documented whole (`tex.w`) or by their head (`diagnostics`).
+                let dotted = Range(m.range(at: 2), in: text).map { head + String(text[$0]) }
+                if !readme.contains("`\(head)`") && !(dotted.map { readme.contains("`\($0)`") } ?? false) {
+                    missing.insert("\(file): \(full)")
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 200, "the templates were read")
+        XCTAssertFalse(readme.contains("`nosuchname`"))
+        XCTAssertTrue(missing.isEmpty, "names used by the page templates but not documented: \(missing.sorted())")
+    }
+}
