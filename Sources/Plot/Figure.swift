@@ -61,6 +61,15 @@ public struct Figure {
         let canvas = Canvas(width: width, height: height, format: format, scale: scale, theme: theme)
         draw(on: canvas)
         let bytes = try canvas.encoded()
+        if format == .png {
+            // The figure's title and alt text travel with the file (PNG iTXt, UTF-8), for
+            // writers who take the PNG alone into their documents.
+            var png = bytes
+            for (keyword, text) in [("Title", accessibleTitle), ("Description", accessibleDescription)] where !text.isEmpty {
+                png = PNGCodec.insertText(into: png, keyword: keyword, text: text)
+            }
+            return png
+        }
         guard format == .svg else { return bytes }
         var svg = String(decoding: bytes, as: UTF8.self)
         svg = SVGDocument.stabilizeIDs(svg, prefix: idPrefix)

@@ -144,6 +144,44 @@ public enum PNGCodec {
         return Array(png[..<headerEnd]) + chunk + Array(png[headerEnd...])
     }
 
+    /// Inserts an uncompressed international text chunk (`iTXt`: Latin-1 keyword, UTF-8 text,
+    /// no language tag) right before `IEND`. Characters XML forbids and NUL are replaced, so the
+    /// chunk stays well-formed for every reader.
+    public static func insertText(into png: [UInt8], keyword: String, text: String) -> [UInt8] {
+        guard png.count >= 8 + 12, Array(png[(png.count - 8)..<(png.count - 4)]) == Array("IEND".utf8) else { return png }
+        let clean = String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value == 0 || isForbiddenInXML($0) ? "\u{FFFD}" : $0 }))
+        var body: [UInt8] = Array("iTXt".utf8) + Array(keyword.utf8.prefix(79)) + [0, 0, 0, 0, 0]
+        body += Array(clean.utf8)
+        var chunk = bigEndian(UInt32(body.count - 4))
+        chunk += body
+        chunk += bigEndian(crc32(body))
+        let end = png.count - 12
+        return Array(png[..<end]) + chunk + Array(png[end...])
+    }
+
+    /// The iTXt chunks of a PNG, keyword to text (for tests and tools).
+    public static func texts(_ png: [UInt8]) -> [String: String] {
+        var out: [String: String] = [:]
+        var k = 8
+        while k + 12 <= png.count {
+            let length = Int(png[k]) << 24 | Int(png[k + 1]) << 16 | Int(png[k + 2]) << 8 | Int(png[k + 3])
+            guard k + 12 + length <= png.count else { break }
+            let type = String(decoding: png[(k + 4)..<(k + 8)], as: UTF8.self)
+            if type == "iTXt" {
+                let data = Array(png[(k + 8)..<(k + 8 + length)])
+                if let zero = data.firstIndex(of: 0) {
+                    let keyword = String(decoding: data[..<zero], as: UTF8.self)
+                    // Compression flag, method, then two NUL-terminated fields.
+                    var i = zero + 3
+                    for _ in 0..<2 { while i < data.count && data[i] != 0 { i += 1 }; i += 1 }
+                    if i <= data.count { out[keyword] = String(decoding: data[min(i, data.count)...], as: UTF8.self) }
+                }
+            }
+            k += 12 + length
+        }
+        return out
+    }
+
     private static func bigEndian(_ v: UInt32) -> [UInt8] {
         [UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)]
     }

@@ -1,8 +1,10 @@
 import Likelihood
+import Plot
 
 /// `report.json` as DESIGN §4 specifies it.
 enum ReportJSON {
-    static func document(_ analyses: [ModelAnalysis], comparisons: [ComparisonAnalysis] = [], warnings: [String], version: String) -> String {
+    static func document(_ analyses: [ModelAnalysis], comparisons: [ComparisonAnalysis] = [], warnings: [String], version: String,
+                         figures: [JSON] = []) -> String {
         var models: [JSON] = []
         for m in analyses {
             var o: [String: JSON] = [
@@ -33,7 +35,30 @@ enum ReportJSON {
             "models": .array(models),
             "comparisons": .array(comparisons.map(Comparison.json)),
             "warnings": .array(warnings.map(JSON.string)),
+            "figures": .array(figures),
         ]).serialized()
+    }
+
+    /// One figure of the page for report.json's manifest: its number on the page, the files
+    /// written for it (per theme and format, relative to the report folder; none when the page
+    /// inlines it), its caption and alt text as the page gives them, and its size.
+    static func figure(_ fig: ReportFigure, number: Int, model: String, themes: [Theme], formats: [ImageFormat], scale: Double,
+                       inline: Bool) -> JSON {
+        var files: [JSON] = []
+        if !inline {
+            for theme in themes {
+                for format in formats {
+                    files.append(.object(["theme": .string(theme.name), "format": .string(format.rawValue),
+                                          "path": .string("figures/" + ReportOptions.fileName(fig.name, theme: theme, format: format.rawValue))]))
+                }
+            }
+        }
+        return .object([
+            "name": .string(fig.name), "number": .int(number), "model": .string(model),
+            "title": .string(fig.figure.accessibleTitle), "caption": .string(fig.caption), "alt": .string(fig.altText),
+            "width_pt": .number(fig.figure.width), "height_pt": .number(fig.figure.height),
+            "png_scale": .number(scale), "inline": .bool(inline), "files": .array(files),
+        ])
     }
 
     /// The standardised descent (the one practitioners run) at the top, the original one

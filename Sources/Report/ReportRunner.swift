@@ -269,8 +269,6 @@ public enum ReportRunner {
         }
         if options.singleFile { try collectFigures() }
 
-        // 3. report.json.
-        files.add("report.json", ReportJSON.document(analyses, comparisons: comparisons, warnings: warnings, version: version))
 
         // 4. The page.
         progress("writing the page")
@@ -286,6 +284,7 @@ public enum ReportRunner {
         var modelValues = [MustacheValue](repeating: .null, count: analyses.count)
         var comparisonValues = [MustacheValue](repeating: .null, count: comparisons.count)
         var number = 1
+        var manifest: [JSON] = []
         let pageFormats = options.singleFile ? [] : options.formats
         let inlined = options.singleFile ? inlineSVG : nil
         for item in order {
@@ -293,14 +292,25 @@ public enum ReportRunner {
             case let .model(k):
                 modelValues[k] = PageContext.model(analyses[k], figures: modelFigures[k], firstFigureNumber: number,
                                                    formats: pageFormats, themes: options.themes, inlineSVG: inlined)
+                for (j, fig) in modelFigures[k].compactMap({ $0 }).enumerated() {
+                    manifest.append(ReportJSON.figure(fig, number: number + j, model: analyses[k].name, themes: themes, formats: formats,
+                                                      scale: options.scale, inline: options.singleFile))
+                }
                 number += modelFigures[k].compactMap { $0 }.count
             case let .comparison(k):
                 let value = PageContext.figureValue(comparisonFigures[k], number: number, formats: pageFormats,
                                                     themes: options.themes, inlineSVG: inlined)
-                if comparisonFigures[k] != nil { number += 1 }
+                if let fig = comparisonFigures[k] {
+                    manifest.append(ReportJSON.figure(fig, number: number, model: comparisons[k].name, themes: themes, formats: formats,
+                                                      scale: options.scale, inline: options.singleFile))
+                    number += 1
+                }
                 comparisonValues[k] = Comparison.page(comparisons[k], figure: comparisonFigures[k], figureValue: value, number: 0)
             }
         }
+        // 3. report.json, with the manifest of the figures in page order.
+        files.add("report.json", ReportJSON.document(analyses, comparisons: comparisons, warnings: warnings, version: version, figures: manifest))
+
         let ids = sectionIDs(modelNames: analyses.map { $0.name }, comparisonIDs: comparisons.map { $0.name })
         for k in modelValues.indices {
             guard case let .object(values) = modelValues[k] else { continue }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import Plot
 
 /// Every word of the page is the templates' (issue 18, §2): a teacher rewords one caption by
 /// overriding one piece, a misspelt name lists the names that exist, a broken formula is
@@ -84,5 +85,43 @@ final class TemplateContextDocumentationTests: XCTestCase {
         XCTAssertGreaterThan(checked, 200, "the templates were read")
         XCTAssertFalse(readme.contains("`nosuchname`"))
         XCTAssertTrue(missing.isEmpty, "names used by the page templates but not documented: \(missing.sorted())")
+    }
+}
+
+/// report.json lists every figure of the page with its files, caption and alt text, and each
+/// PNG carries its own title and alt text (issue 18, §4).
+final class FigureManifestTests: CLITestCase {
+    func testTheManifestMatchesThePageAndTheFiles() throws {
+        XCTAssertEqual(try run(["--out", "o", "--quiet", "--format", "png,svg"]).status, 0)
+        let figures = try XCTUnwrap(try json("o/report.json")["figures"] as? [[String: Any]])
+        XCTAssertEqual(figures.count, 11, "the default page's figures")
+        let page = text("o/index.html")
+        var onDisk = Set(try fm.contentsOfDirectory(atPath: path("o/figures")))
+        for (k, f) in figures.enumerated() {
+            XCTAssertEqual(f["number"] as? Int, k + 1, "in page order")
+            let caption = try XCTUnwrap(f["caption"] as? String), alt = try XCTUnwrap(f["alt"] as? String)
+            XCTAssertTrue(page.contains("Figure \(k + 1).</span> \(caption.replacingOccurrences(of: "&", with: "&amp;"))")
+                          || page.contains("id=\"figure-\(k + 1)\""), "figure \(k + 1) is on the page")
+            let files = try XCTUnwrap(f["files"] as? [[String: String]])
+            XCTAssertEqual(files.count, 4, "light and dark, PNG and SVG")
+            for file in files {
+                let name = try XCTUnwrap(file["path"]).replacingOccurrences(of: "figures/", with: "")
+                XCTAssertNotNil(onDisk.remove(name), "\(name) exists and is listed once")
+                if file["format"] == "png" {
+                    let bytes = Array(try XCTUnwrap(fm.contents(atPath: path("o/figures/\(name)"))))
+                    let texts = PNGCodec.texts(bytes)
+                    XCTAssertEqual(texts["Description"], alt, name)
+                    XCTAssertEqual(texts["Title"], f["title"] as? String, name)
+                    XCTAssertNotNil(try? PNGCodec.decode(bytes), "still a valid PNG")
+                }
+            }
+            XCTAssertEqual(f["width_pt"] as? Double, 640)
+        }
+        XCTAssertTrue(onDisk.isEmpty, "every file is in the manifest: \(onDisk)")
+        // A single-file page inlines its figures: listed, with no files.
+        XCTAssertEqual(try run(["--out", "s", "--quiet", "--single-file"]).status, 0)
+        let inline = try XCTUnwrap(try json("s/report.json")["figures"] as? [[String: Any]])
+        XCTAssertEqual(inline.count, 11)
+        XCTAssertTrue(inline.allSatisfy { ($0["inline"] as? Bool) == true && ($0["files"] as? [Any])?.isEmpty == true })
     }
 }
