@@ -48,7 +48,9 @@ enum MathInHTML {
                     var tail = ""
                     var next = end + open
                     while next < chars.count, ",.;:!?)".contains(chars[next]) { tail.append(chars[next]); next += 1 }
-                    let inline = "<span class=\"math-inline\">\(math)</span>"
+                    // A long one (more than 40 characters of TeX) may not fit a phone's line: there
+                    // it takes a line of its own and scrolls with a visible cue (style.css).
+                    let inline = "<span class=\"math-inline\(decoded.count > 40 ? " math-long" : "")\">\(math)</span>"
                     out += tail.isEmpty ? inline : "<span class=\"math-tail\">\(inline)\(tail)</span>"
                     resume = next
                 }

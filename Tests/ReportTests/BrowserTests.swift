@@ -211,4 +211,41 @@ final class BrowserTests: XCTestCase {
         XCTAssertEqual(result["cue"], result["wide"], "each shows it scrolls: \(result)")
         XCTAssertEqual(result["reachable"], result["wide"], "its last column can be scrolled to: \(result)")
     }
+
+    /// At 390 px no inline formula runs past its line or is clipped without a cue: a long one
+    /// takes a line of its own and, when still wider than the column, scrolls with a shadow at
+    /// its edge (issue 18, §5: the profile log-likelihood had been cut mid-expression).
+    func testInlineFormulasOnAPhoneAreNeverCutOff() throws {
+        guard let browser = Self.chromium() else { throw XCTSkip("no Chromium on PATH") }
+        let (work, report) = try defaultReport("mle-phone-math")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let harness = """
+        <!DOCTYPE html><html><body><pre id="result">pending</pre>
+        <iframe id="f" src="\(report.appendingPathComponent("index.html").absoluteString)" style="width:390px;height:800px"></iframe>
+        <script>
+        document.getElementById('f').addEventListener('load', () => setTimeout(() => {
+          const d = document.getElementById('f').contentDocument, w = document.getElementById('f').contentWindow;
+          const all = [...d.querySelectorAll('.math-inline')];
+          let outside = 0, uncued = 0, scrolling = 0;
+          for (const m of all) {
+            const box = m.parentElement.closest('p,li,dd,figcaption,td,th,div') || d.body;
+            if (m.getBoundingClientRect().right > box.getBoundingClientRect().right + 1) outside++;
+            if (m.scrollWidth > m.clientWidth + 1) {
+              scrolling++;
+              if (!(m.classList.contains('math-long') && w.getComputedStyle(m).backgroundImage.includes('gradient'))) uncued++;
+            }
+          }
+          document.getElementById('result').textContent = 'RESULT ' + JSON.stringify({ n: all.length, outside, uncued, scrolling });
+        }, 300));
+        </script></body></html>
+        """
+        let dump = try dumpHarness(browser, harness, as: work.appendingPathComponent("math.html"))
+        guard let result = harnessResult(dump) as? [String: Int] else {
+            return XCTFail("the harness reported nothing; Chromium said: \(dump.err.suffix(2000))")
+        }
+        XCTAssertGreaterThan(result["n"] ?? 0, 50, "the page's inline formulas were found")
+        XCTAssertEqual(result["outside"], 0, "no formula runs past its line: \(result)")
+        XCTAssertEqual(result["uncued"], 0, "a formula wider than the column shows that it scrolls: \(result)")
+        XCTAssertGreaterThan(result["scrolling"] ?? 0, 0, "the long profile log-likelihood does scroll at 390 px: \(result)")
+    }
 }
