@@ -491,8 +491,13 @@ enum OutputDirectory {
                 var info = stat()
                 guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { continue }
                 if kind == "new" {
-                    guard FileManager.default.contents(atPath: path + "/" + stagingMarkerName) == Data(stagingMarkerContents.utf8)
-                            || isFinishedStaging(path) else { continue }
+                    // A run killed between making the folder and finishing its marker leaves it
+                    // empty, or holding only the start of the marker: nothing of anyone's.
+                    let inside = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? ["?"]
+                    let marker = FileManager.default.contents(atPath: path + "/" + stagingMarkerName)
+                    let unfinished = inside.isEmpty || (inside == [stagingMarkerName]
+                        && marker.map { Data(stagingMarkerContents.utf8).starts(with: $0) } == true)
+                    guard unfinished || marker == Data(stagingMarkerContents.utf8) || isFinishedStaging(path) else { continue }
                 } else {
                     guard let entries = try? FileManager.default.contentsOfDirectory(atPath: path), !entries.isEmpty,
                           foreignEntries(path, entries: entries).isEmpty else { continue }

@@ -133,6 +133,20 @@ final class OutputFolderTests: CLITestCase {
         XCTAssertEqual(leftovers(), [])
     }
 
+    /// A run killed between making its staging folder and finishing the marker in it leaves
+    /// the folder empty or with the marker's first bytes: the next run removes both, and still
+    /// leaves a look-alike holding anything else.
+    func testTheNextRunRemovesAStagingFolderKilledBeforeItsMarker() throws {
+        XCTAssertEqual(try run(["--out", "K", "--quiet"]).status, 0)
+        try fm.createDirectory(atPath: path(".K.new-123"), withIntermediateDirectories: false)
+        write(".K.new-124/.mle-report-staging", "A report be")
+        write(".K.new-125/notes.txt", "mine")
+        XCTAssertEqual(try run(["--out", "K", "--quiet"]).status, 0)
+        XCTAssertFalse(fm.fileExists(atPath: path(".K.new-123")), "empty: removed")
+        XCTAssertFalse(fm.fileExists(atPath: path(".K.new-124")), "the start of a marker: removed")
+        XCTAssertTrue(fm.fileExists(atPath: path(".K.new-125/notes.txt")), "anything else: kept")
+    }
+
     /// kill -9 at many moments of a run: afterwards the folder holds the previous report or
     /// the new one, whole; the next run removes every staging folder the killed ones left.
     func testKillAtAnyMomentLeavesAWholeReportAndTheNextRunCleansUp() throws {
