@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RELEASE_BIN := .build/release
 
-.PHONY: report test bench deps clean fuzz
+.PHONY: report test bench deps clean fuzz install
 
 deps:
 	@./scripts/install-deps.sh
@@ -27,6 +27,20 @@ bench: deps
 
 clean:
 	rm -rf .build
+
+## Installs the binary in PREFIX/bin and its templates and math font in PREFIX/share/mle-report,
+## where the binary finds them (so a copy outlives the checkout). PREFIX defaults to /usr/local.
+PREFIX ?= /usr/local
+install: deps
+	$(SWIFT) build -c release --product mle-report
+	install -d "$(PREFIX)/bin" "$(PREFIX)/share/mle-report/Templates"
+	install -m 755 $(RELEASE_BIN)/mle-report "$(PREFIX)/bin/mle-report"
+	cp -R Templates/. "$(PREFIX)/share/mle-report/Templates/"
+	@for f in /usr/share/texmf/fonts/opentype/public/tex-gyre-math/texgyredejavu-math.otf \
+	          /usr/share/fonts/opentype/tex-gyre-math/texgyredejavu-math.otf; do \
+	  if [ -f "$$f" ]; then install -m 644 "$$f" "$(PREFIX)/share/mle-report/texgyredejavu-math.otf"; break; fi; \
+	done
+	@echo "installed $(PREFIX)/bin/mle-report (templates in $(PREFIX)/share/mle-report)"
 
 ## Fuzzes the CSV, config, Mustache and TeX parsers and partial names with libFuzzer, FUZZ_SECONDS each
 ## (default 60). New inputs go to .build/fuzz-corpus; crashes to Fuzz/crashes/<target>-…,

@@ -18,7 +18,9 @@ enum MathFont {
     /// The font's bytes. - Throws: when no copy is found, saying how to get one.
     static func bytes() throws -> [UInt8] {
         let environment = ProcessInfo.processInfo.environment["MLE_REPORT_MATH_FONT"].map { [$0] } ?? []
-        for path in environment + candidates {
+        // `make install` puts a copy beside the templates, in the prefix's share/mle-report.
+        let installed = TemplateLoader.installedShare().map { [$0 + "/texgyredejavu-math.otf"] } ?? []
+        for path in environment + installed + candidates {
             if let data = FileManager.default.contents(atPath: path), hasMathTable(Array(data)) { return Array(data) }
         }
         throw ReportError("cannot find the math font TeX Gyre DejaVu Math (texgyredejavu-math.otf): install Debian's fonts-texgyre-math (make report does), or set MLE_REPORT_MATH_FONT to the file")

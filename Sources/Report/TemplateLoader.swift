@@ -82,13 +82,24 @@ struct TemplateLoader: PartialLoader {
         throw ReportError("\(defaultDirectory)/\(name): missing from the templates")
     }
 
-    /// The default templates: `MLE_REPORT_TEMPLATES` if set; else a `Templates` folder in the
+    /// `../share/mle-report` beside the executable's folder, where `make install` puts the
+    /// templates and the math font, when it exists.
+    static func installedShare() -> String? {
+        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
+        let share = exe.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("share/mle-report").path
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: share, isDirectory: &isDirectory) && isDirectory.boolValue ? share : nil
+    }
+
+    /// The default templates: `MLE_REPORT_TEMPLATES` if set; else an installed copy; else a `Templates` folder in the
     /// directory of the executable or above it (the checkout it was built in); else the
     /// checkout this binary was compiled from.
     static func defaultDirectory() -> String? {
         let fm = FileManager.default
         func valid(_ dir: String) -> Bool { fm.fileExists(atPath: dir + "/report.mustache") }
         if let env = ProcessInfo.processInfo.environment["MLE_REPORT_TEMPLATES"], valid(env) { return env }
+        // Installed (`make install PREFIX=…`): PREFIX/bin/mle-report beside PREFIX/share/mle-report.
+        if let share = installedShare(), valid(share + "/Templates") { return share + "/Templates" }
         var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<6 {
             let candidate = dir.appendingPathComponent("Templates").path

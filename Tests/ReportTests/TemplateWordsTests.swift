@@ -125,3 +125,27 @@ final class FigureManifestTests: CLITestCase {
         XCTAssertTrue(inline.allSatisfy { ($0["inline"] as? Bool) == true && ($0["files"] as? [Any])?.isEmpty == true })
     }
 }
+
+/// `make install PREFIX=…` puts the binary in PREFIX/bin and the templates (and the math font)
+/// in PREFIX/share/mle-report, where a copied binary finds them: the report is made from the
+/// installed templates, not the checkout's (issue 18, §4).
+final class InstalledLayoutTests: CLITestCase {
+    func testAnInstalledBinaryUsesItsOwnTemplates() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let prefix = work.appendingPathComponent("prefix")
+        let share = prefix.appendingPathComponent("share/mle-report")
+        try fm.createDirectory(at: prefix.appendingPathComponent("bin"), withIntermediateDirectories: true)
+        try fm.createDirectory(at: share, withIntermediateDirectories: true)
+        try fm.copyItem(at: Self.binary, to: prefix.appendingPathComponent("bin/mle-report"))
+        try fm.copyItem(at: root.appendingPathComponent("Templates"), to: share.appendingPathComponent("Templates"))
+        // Marks the installed copy, to tell it from the checkout's.
+        try "<p class=\"kicker\">From the installed templates</p>\n".write(to: share.appendingPathComponent("Templates/kicker.mustache"),
+                                                                           atomically: true, encoding: .utf8)
+        let elsewhere = work.appendingPathComponent("elsewhere")
+        try fm.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        let r = try ProcessRunner.run(prefix.appendingPathComponent("bin/mle-report"), ["--out", "r", "--quiet"], in: elsewhere)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let page = String(decoding: fm.contents(atPath: elsewhere.appendingPathComponent("r/index.html").path) ?? Data(), as: UTF8.self)
+        XCTAssertTrue(page.contains("From the installed templates"), "the installed templates are the defaults")
+    }
+}
