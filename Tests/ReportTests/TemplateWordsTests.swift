@@ -149,3 +149,18 @@ final class InstalledLayoutTests: CLITestCase {
         XCTAssertTrue(page.contains("From the installed templates"), "the installed templates are the defaults")
     }
 }
+
+/// A descent that ends within 10⁻⁶ standard errors only at its step budget arrived, but its
+/// steps were not negligible: the page had said "it runs until a step moves neither parameter
+/// by more than 10⁻¹⁴" after 10 000 steps on Fair's affairs (logistic).
+final class DescentBudgetSentenceTests: CLITestCase {
+    func testADescentStoppedByItsBudgetIsNotSaidToHaveConverged() throws {
+        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Corpus")
+        let r = try run(["--config", corpus.appendingPathComponent("fair.json").path, "--out", "o", "--quiet", "--format", "svg", "--theme", "light"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let page = text("o/index.html")
+        XCTAssertTrue(page.contains("arrived at the MLE after 10\u{202F}000 steps, its whole budget: it ended within 10⁻⁶ standard errors"), "the budget case is said")
+        XCTAssertFalse(page.contains("after 10\u{202F}000 steps: it runs until a step moves neither parameter"), "and not called converged")
+        XCTAssertTrue(page.contains("steps: it runs until a step moves neither parameter by more than 10⁻¹⁴"), "a converged descent keeps its sentence")
+    }
+}
