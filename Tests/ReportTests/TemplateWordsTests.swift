@@ -164,3 +164,22 @@ final class DescentBudgetSentenceTests: CLITestCase {
         XCTAssertTrue(page.contains("steps: it runs until a step moves neither parameter by more than 10⁻¹⁴"), "a converged descent keeps its sentence")
     }
 }
+
+/// The README's example commands run as written, on the data shipped in examples/ (issue 18, §4).
+final class ReadmeExampleTests: CLITestCase {
+    func testTheReadmeExamplesRunAsWritten() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let commands = readme.split(separator: "\n").map(String.init).filter { $0.hasPrefix("mle-report --data examples/") }
+        XCTAssertGreaterThanOrEqual(commands.count, 4)
+        for (k, line) in commands.enumerated() {
+            let command = line.components(separatedBy: "#")[0]
+            var words = command.split(separator: " ").map(String.init).dropFirst().map { $0 }
+            // Each into its own folder here, never the checkout's Output.
+            if let i = words.firstIndex(of: "--out") { words.removeSubrange(i...(i + 1)) }
+            let r = try ProcessRunner.run(Self.binary, words + ["--out", path("ex\(k)"), "--quiet", "--format", "svg", "--theme", "light"], in: root)
+            XCTAssertEqual(r.status, 0, "\(line): \(r.stderr)")
+            XCTAssertTrue(fm.fileExists(atPath: path("ex\(k)/index.html")), line)
+        }
+    }
+}
