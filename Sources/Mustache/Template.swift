@@ -19,12 +19,6 @@ public struct Template {
         for case let .section(s) in nodes where !s.inverted && seen.insert(s.name).inserted { out.append(s.name) }
         return out
     }
-
-    /// Where each top-level section opens (1-based line).
-    public func line(ofSection name: String) -> Int? {
-        for case let .section(s) in nodes where s.name == name { return s.at.line }
-        return nil
-    }
 }
 
 /// Where partials and parents come from.

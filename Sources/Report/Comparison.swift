@@ -148,7 +148,7 @@ enum Comparison {
         var f = Figure()
         f.xLabel = markupEscaped(c.request.x)
         f.yLabel = markupEscaped(c.request.y)
-        f.title = c.common("comparisonTitleFigure", markup: true)
+        f.title = c.common("comparisonFigureTitle", markup: true)
         let lo = c.x.min()!, hi = c.x.max()!
         let xs = [lo, hi]
         if c.n > FigureFactory.densityThreshold {

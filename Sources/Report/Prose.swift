@@ -57,13 +57,6 @@ final class Prose: @unchecked Sendable {
     /// The default words, for code paths that run without a report's own (tests, benchmarks).
     static let shared: Prose? = try? defaults()
 
-    /// The pieces a text template holds (the default's and the user's).
-    func pieceNames(_ file: String) -> [String] {
-        var out: [String] = []
-        for layer in layers["text-" + file] ?? [] { for p in layer.pieces where !out.contains(p) { out.append(p) } }
-        return out
-    }
-
     /// The piece `piece` of `text-<file>` with `values`, from the user's copy if it has the
     /// piece, else from the default. A template error (a name the values do not have) is kept
     /// for `check()` and gives "".
@@ -134,7 +127,4 @@ final class Prose: @unchecked Sendable {
         ["linear": .bool(b.kind == "linear"), "logistic": .bool(b.kind == "logistic"), "counts": .bool(b.kind == "counts"),
          "outliers": b.kind == "outliers" ? .string(String(b.outliers)) : .bool(false), "seed": .string(String(b.seed))]
     }
-
-    /// A number for a sentence, to `digits` significant digits.
-    static func number(_ v: Double, _ digits: Int = 3) -> MustacheValue { .string(NumberFormat.significant(v, digits)) }
 }

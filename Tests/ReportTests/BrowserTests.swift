@@ -30,15 +30,36 @@ final class BrowserTests: XCTestCase {
         return (work, report)
     }
 
-    /// Writes a harness page to `url` and has headless Chromium load it and dump its DOM.
-    func dumpHarness(_ browser: String, _ html: String, as url: URL, flags: [String] = []) throws -> (out: String, err: String, status: Int32) {
+    /// Writes a harness page to `url` and has headless Chromium load it and dump its DOM (for
+    /// any test that checks a page in a browser).
+    static func dumpHarness(_ browser: String, _ html: String, as url: URL, flags: [String] = []) throws -> (out: String, err: String, status: Int32) {
         try html.write(to: url, atomically: true, encoding: .utf8)
-        return try run(browser, ["--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files", "--virtual-time-budget=10000"]
-                                + flags + ["--dump-dom", url.absoluteString])
+        let r = try ProcessRunner.run(URL(fileURLWithPath: browser),
+                                      ["--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files", "--virtual-time-budget=10000"]
+                                      + flags + ["--dump-dom", url.absoluteString])
+        return (r.stdout, r.stderr, r.status)
+    }
+
+    /// A harness page that loads `page` in a frame of `width` × `height` CSS px and, once it has
+    /// loaded, runs `script` with `d` (the page's document) and `w` (its window); the script
+    /// sets `out`, which the harness reports as its result.
+    static func frameHarness(_ page: URL, width: Int, height: Int, script: String) -> String {
+        """
+        <!DOCTYPE html><html><body><pre id="result">pending</pre>
+        <iframe id="f" src="\(page.absoluteString)" style="width:\(width)px;height:\(height)px"></iframe>
+        <script>
+        document.getElementById('f').addEventListener('load', () => setTimeout(() => {
+          const d = document.getElementById('f').contentDocument, w = document.getElementById('f').contentWindow;
+          let out = {};
+          \(script)
+          document.getElementById('result').textContent = 'RESULT ' + JSON.stringify(out);
+        }, 300));
+        </script></body></html>
+        """
     }
 
     /// The JSON a harness page wrote after "RESULT " into its dumped DOM, if any.
-    func harnessResult(_ dump: (out: String, err: String, status: Int32)) -> Any? {
+    static func harnessResult(_ dump: (out: String, err: String, status: Int32)) -> Any? {
         guard let line = dump.out.split(separator: "\n").first(where: { $0.contains("RESULT {") }),
               let json = line.range(of: "RESULT ").map({ String(line[$0.upperBound...]) })?.components(separatedBy: "</pre>").first else { return nil }
         return try? JSONSerialization.jsonObject(with: Data(json.utf8))
@@ -76,7 +97,7 @@ final class BrowserTests: XCTestCase {
         let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files",
                      "--enable-logging=stderr", "--v=0", "--virtual-time-budget=10000"]
         let dump = try run(browser, flags + ["--dump-dom", harnessURL.absoluteString])
-        guard let result = harnessResult(dump) as? [String: Any] else {
+        guard let result = Self.harnessResult(dump) as? [String: Any] else {
             return XCTFail("the harness reported nothing; Chromium said: \(dump.err.suffix(2000))")
         }
         XCTAssertEqual(result["images"] as? Int, 11, "eleven figures on the default page (six linear, four logistic, one comparison)")
@@ -120,8 +141,8 @@ final class BrowserTests: XCTestCase {
         }, 300); });
         </script></body></html>
         """
-        let dump = try dumpHarness(browser, harness, as: work.appendingPathComponent("width.html"))
-        guard let result = harnessResult(dump) as? [String: Int] else {
+        let dump = try Self.dumpHarness(browser, harness, as: work.appendingPathComponent("width.html"))
+        guard let result = Self.harnessResult(dump) as? [String: Int] else {
             return XCTFail("the harness reported nothing; Chromium said: \(dump.err.suffix(2000))")
         }
         XCTAssertEqual(result["narrow"], 0, "pixels the page is wider than a 360 px screen")
@@ -168,8 +189,8 @@ final class BrowserTests: XCTestCase {
         """
         let harnessURL = work.appendingPathComponent("scheme.html")
         for dark in [true, false] {
-            let dump = try dumpHarness(browser, harness, as: harnessURL, flags: dark ? ["--force-dark-mode"] : [])
-            guard let result = harnessResult(dump) as? [String: Int] else {
+            let dump = try Self.dumpHarness(browser, harness, as: harnessURL, flags: dark ? ["--force-dark-mode"] : [])
+            guard let result = Self.harnessResult(dump) as? [String: Int] else {
                 return XCTFail("the harness reported nothing; Chromium said: \(dump.err.suffix(2000))")
             }
             XCTAssertEqual(result["shown"], 11, "one picture of each figure shows")
@@ -184,25 +205,17 @@ final class BrowserTests: XCTestCase {
         guard let browser = Self.chromium() else { throw XCTSkip("no Chromium on PATH") }
         let (work, report) = try defaultReport("mle-phone")
         defer { try? FileManager.default.removeItem(at: work) }
-        let harness = """
-        <!DOCTYPE html><html><body><pre id="result">pending</pre>
-        <iframe id="f" src="\(report.appendingPathComponent("index.html").absoluteString)" style="width:390px;height:800px"></iframe>
-        <script>
-        document.getElementById('f').addEventListener('load', () => setTimeout(() => {
-          const d = document.getElementById('f').contentDocument, w = document.getElementById('f').contentWindow;
+        let harness = Self.frameHarness(report.appendingPathComponent("index.html"), width: 390, height: 800, script: """
           const boxes = [...d.querySelectorAll('.table-scroll')];
           const wide = boxes.filter(b => b.scrollWidth > b.clientWidth + 1);
-          const out = { tables: boxes.length, wide: wide.length,
+          out = { tables: boxes.length, wide: wide.length,
             sticky: wide.filter(b => { const c = b.querySelector('tr > :first-child'); return c && w.getComputedStyle(c).position === 'sticky'; }).length,
             cue: wide.filter(b => w.getComputedStyle(b).backgroundImage.includes('gradient')).length,
             reachable: wide.filter(b => { b.scrollLeft = b.scrollWidth; const last = b.querySelector('tr > :last-child');
               const r = last.getBoundingClientRect(), box = b.getBoundingClientRect(); return r.right <= box.right + 1; }).length };
-          document.getElementById('result').textContent = 'RESULT ' + JSON.stringify(out);
-        }, 300));
-        </script></body></html>
-        """
-        let dump = try dumpHarness(browser, harness, as: work.appendingPathComponent("phone.html"))
-        guard let result = harnessResult(dump) as? [String: Int] else {
+        """)
+        let dump = try Self.dumpHarness(browser, harness, as: work.appendingPathComponent("phone.html"))
+        guard let result = Self.harnessResult(dump) as? [String: Int] else {
             return XCTFail("the harness reported nothing; Chromium said: \(dump.err.suffix(2000))")
         }
         XCTAssertGreaterThan(result["tables"] ?? 0, 5)
@@ -219,12 +232,7 @@ final class BrowserTests: XCTestCase {
         guard let browser = Self.chromium() else { throw XCTSkip("no Chromium on PATH") }
         let (work, report) = try defaultReport("mle-phone-math")
         defer { try? FileManager.default.removeItem(at: work) }
-        let harness = """
-        <!DOCTYPE html><html><body><pre id="result">pending</pre>
-        <iframe id="f" src="\(report.appendingPathComponent("index.html").absoluteString)" style="width:390px;height:800px"></iframe>
-        <script>
-        document.getElementById('f').addEventListener('load', () => setTimeout(() => {
-          const d = document.getElementById('f').contentDocument, w = document.getElementById('f').contentWindow;
+        let harness = Self.frameHarness(report.appendingPathComponent("index.html"), width: 390, height: 800, script: """
           const all = [...d.querySelectorAll('.math-inline')];
           let outside = 0, uncued = 0, scrolling = 0;
           for (const m of all) {
@@ -235,12 +243,10 @@ final class BrowserTests: XCTestCase {
               if (!(m.classList.contains('math-long') && w.getComputedStyle(m).backgroundImage.includes('gradient'))) uncued++;
             }
           }
-          document.getElementById('result').textContent = 'RESULT ' + JSON.stringify({ n: all.length, outside, uncued, scrolling });
-        }, 300));
-        </script></body></html>
-        """
-        let dump = try dumpHarness(browser, harness, as: work.appendingPathComponent("math.html"))
-        guard let result = harnessResult(dump) as? [String: Int] else {
+          out = { n: all.length, outside, uncued, scrolling };
+        """)
+        let dump = try Self.dumpHarness(browser, harness, as: work.appendingPathComponent("math.html"))
+        guard let result = Self.harnessResult(dump) as? [String: Int] else {
             return XCTFail("the harness reported nothing; Chromium said: \(dump.err.suffix(2000))")
         }
         XCTAssertGreaterThan(result["n"] ?? 0, 50, "the page's inline formulas were found")

@@ -97,27 +97,15 @@ final class TranslationTests: CLITestCase {
         let r = try run(["--templates", Self.german.path, "--out", "de", "--quiet"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let page = work.appendingPathComponent("de/index.html")
-        let harness = """
-        <!DOCTYPE html><html><body><pre id="result">pending</pre>
-        <iframe id="f" src="\(page.absoluteString)" style="width:1200px;height:900px"></iframe>
-        <script>
-        document.getElementById('f').addEventListener('load', () => setTimeout(() => {
-          const d = document.getElementById('f').contentDocument;
+        let harness = BrowserTests.frameHarness(page, width: 1200, height: 900, script: """
           const imgs = [...d.querySelectorAll('.figure-light img')];
-          const out = { lang: d.documentElement.lang, maths: d.querySelectorAll('math').length,
+          out = { lang: d.documentElement.lang, maths: d.querySelectorAll('math').length,
             figures: imgs.length, loaded: imgs.filter(i => i.complete && i.naturalWidth > 0).length,
             toc: d.querySelector('nav.toc h2').textContent, first: d.querySelector('figcaption .label').textContent };
-          document.getElementById('result').textContent = 'RESULT ' + JSON.stringify(out);
-        }, 300));
-        </script></body></html>
-        """
-        try harness.write(to: work.appendingPathComponent("harness.html"), atomically: true, encoding: .utf8)
-        let dump = try ProcessRunner.run(URL(fileURLWithPath: browser), ["--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files",
-                                                                        "--virtual-time-budget=10000", "--dump-dom", work.appendingPathComponent("harness.html").absoluteString])
-        guard let line = dump.stdout.split(separator: "\n").first(where: { $0.contains("RESULT {") }),
-              let json = line.range(of: "RESULT ").map({ String(line[$0.upperBound...]) })?.components(separatedBy: "</pre>").first,
-              let result = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
-            return XCTFail("the harness reported nothing; Chromium said: \(dump.stderr.suffix(2000))")
+        """)
+        let dump = try BrowserTests.dumpHarness(browser, harness, as: work.appendingPathComponent("harness.html"))
+        guard let result = BrowserTests.harnessResult(dump) as? [String: Any] else {
+            return XCTFail("the harness reported nothing; Chromium said: \(dump.err.suffix(2000))")
         }
         XCTAssertEqual(result["lang"] as? String, "de")
         XCTAssertEqual(result["toc"] as? String, "Inhalt")
