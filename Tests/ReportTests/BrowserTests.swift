@@ -243,7 +243,18 @@ final class BrowserTests: XCTestCase {
               if (!(m.classList.contains('math-long') && w.getComputedStyle(m).backgroundImage.includes('gradient'))) uncued++;
             }
           }
-          out = { n: all.length, outside, uncued, scrolling };
+          // The punctuation that follows a formula stays on the formula's line: a line that
+          // starts with a lone comma reads as a slip.
+          let strandedPunctuation = 0;
+          for (const tail of d.querySelectorAll('.math-tail')) {
+            const m = tail.querySelector('.math-inline');
+            const rest = m && m.nextSibling;
+            if (!rest || rest.nodeType !== 3 || !rest.textContent.trim()) continue;
+            const r = d.createRange(); r.selectNodeContents(rest);
+            const p = r.getClientRects()[0], f = m.getBoundingClientRect();
+            if (p && (p.top >= f.bottom - 1 || p.left < f.right - 1)) strandedPunctuation++;
+          }
+          out = { n: all.length, outside, uncued, scrolling, strandedPunctuation };
         """)
         let dump = try Self.dumpHarness(browser, harness, as: work.appendingPathComponent("math.html"))
         guard let result = Self.harnessResult(dump) as? [String: Int] else {
@@ -253,5 +264,6 @@ final class BrowserTests: XCTestCase {
         XCTAssertEqual(result["outside"], 0, "no formula runs past its line: \(result)")
         XCTAssertEqual(result["uncued"], 0, "a formula wider than the column shows that it scrolls: \(result)")
         XCTAssertGreaterThan(result["scrolling"] ?? 0, 0, "the long profile log-likelihood does scroll at 390 px: \(result)")
+        XCTAssertEqual(result["strandedPunctuation"], 0, "no comma or full stop after a formula starts a line of its own: \(result)")
     }
 }
