@@ -33,6 +33,10 @@ while let a = args.popFirst() {
     if a == "--report-binary" { reportBinary = args.popFirst() }
     if a == "--max-rows", let v = args.popFirst().flatMap({ Int($0) }) { largest = v }
     if a == "--whole-jobs" { wholeJobsOnly = true }
+    if a == "--read-only" {
+        try readRates(rows: largest, dir: FileManager.default.currentDirectoryPath + "/Benchmarks/tmp")
+        exit(0)
+    }
 }
 // The whole-job runs measure each report process's peak memory, and Linux starts a child's
 // peak at its parent's size: they run from a fresh, small copy of this program.
@@ -239,6 +243,31 @@ func wholeJobs(binary: String) throws {
         n *= 10
     }
     print("\nPeak memory is the report process's largest resident set (wait4's rusage of that child alone).")
+    try readRates(rows: largest, dir: dir)
     if let agreement { print("\n" + agreement) }
+}
+
+/// The streaming reader alone on the largest CSV, as written (commas) and again with its
+/// commas turned into semicolons (`--delimiter ';'`), with and without extra missing markers
+/// (`--na`, one of them a numeric sentinel that every number is compared with).
+func readRates(rows n: Int, dir: String) throws {
+    let csv = "\(dir)/rows-\(n).csv"
+    if !FileManager.default.fileExists(atPath: csv) { try generateCSV(rows: n, path: csv) }
+    let semi = "\(dir)/rows-\(n)-semicolons.csv"
+    if !FileManager.default.fileExists(atPath: semi) {
+        var bytes = [UInt8](FileManager.default.contents(atPath: csv)!)
+        for k in bytes.indices where bytes[k] == 0x2C { bytes[k] = 0x3B }
+        FileManager.default.createFile(atPath: semi, contents: Data(bytes))
+    }
+    let size = Double((try FileManager.default.attributesOfItem(atPath: csv)[.size] as? Int) ?? 0)
+    let repeats = n >= 1_000_000 ? 3 : 5
+    func rate(_ path: String, _ dialect: CSVDialect) throws -> String {
+        let t = try best(repeats) { _ = try ColumnReader.read(path: path, source: path, columns: ["x", "y", "label"], dialect: dialect) }
+        return String(format: "%.0f MB/s", size / t / 1e6)
+    }
+    let markers = ["#N/A", "None", "-999"]
+    print("\nThe streaming reader alone on the 10^\(Int(log10(Double(n))))-row file's three used columns: "
+          + "commas \(try rate(csv, .standard)), with --na \(try rate(csv, CSVDialect(missingMarkers: markers))); "
+          + "semicolons (--delimiter ';') \(try rate(semi, CSVDialect(delimiter: 0x3B))), with --na \(try rate(semi, CSVDialect(delimiter: 0x3B, missingMarkers: markers))).")
 }
 if sink == 42 { print("") }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Reads comma-separated values as RFC 4180 describes them.
+/// Reads comma-separated values as RFC 4180 describes them (or fields separated by another
+/// byte: `CSVDialect`).
 ///
 /// Quoted fields may hold commas, doubled quotes and line breaks; records end with CRLF, LF or
 /// a lone CR; a UTF-8 byte-order mark is skipped; the first record is the header. Blank lines
@@ -8,8 +9,8 @@ import Foundation
 /// characters, 1-based) where it starts. No input makes the reader trap.
 public enum CSVReader {
     /// Reads and parses the file at `path`; `name` is how the file is shown in messages.
-    public static func read(path: String, name: String? = nil) throws -> Dataset {
-        try parse(contents(path: path, name: name), source: name ?? path)
+    public static func read(path: String, name: String? = nil, dialect: CSVDialect = .standard) throws -> Dataset {
+        try parse(contents(path: path, name: name), source: name ?? path, dialect: dialect)
     }
 
     /// The bytes of the file at `path`, with a `DataError` naming the file when it cannot be read.
@@ -32,8 +33,9 @@ public enum CSVReader {
     /// them) in `column` and where it starts, parsing no further than that row: a message
     /// about an early row of a large file does not wait for the whole file. Nil when the file
     /// does not parse that far or has no such column.
-    public static func cell(ofRow row: Int, column: String, in bytes: [UInt8], source: String) -> (at: SourceLocation, text: String)? {
-        var parser = Parser(bytes: bytes, index: textStart(bytes), source: source)
+    public static func cell(ofRow row: Int, column: String, in bytes: [UInt8], source: String,
+                            dialect: CSVDialect = .standard) -> (at: SourceLocation, text: String)? {
+        var parser = Parser(bytes: bytes, index: textStart(bytes), source: source, dialect: dialect)
         var index: Int?
         var rows = 0
         while let record = try? parser.nextRecord() {
@@ -57,7 +59,7 @@ public enum CSVReader {
     /// in one pass that keeps no cells (bounded memory on a file of any size): the first
     /// malformed byte, header or ragged row, else the first missing column or the first bad
     /// cell of the first column in `wanted` that has one. Nil when there is none.
-    public static func firstError(in bytes: [UInt8], source: String, wanted: [String]) -> Error? {
+    public static func firstError(in bytes: [UInt8], source: String, wanted: [String], dialect: CSVDialect = .standard) -> Error? {
         let start = textStart(bytes)
         var names: [String]?
         var slots: [Int] = []
@@ -65,7 +67,7 @@ public enum CSVReader {
         var rows = 0
         do {
             try validateUTF8(bytes, from: start, source: source)
-            var parser = Parser(bytes: bytes, index: start, source: source)
+            var parser = Parser(bytes: bytes, index: start, source: source, dialect: dialect)
             while let record = try parser.nextRecord() {
                 if record.isBlank { continue }
                 guard let header = names else {
@@ -81,10 +83,10 @@ public enum CSVReader {
                     // `parseNumber` accepts, so they need no slower look.
                     let plain = field.text.withUTF8 { $0.isEmpty ? nil : DecimalParser.parse($0.baseAddress!, count: $0.count) }
                     if let plain, plain.isFinite { continue }
-                    guard !Dataset.isMissingMarker(field.text) else { continue }
+                    guard !dialect.isMissing(field.text) else { continue }
                     do {
                         _ = try Dataset.parseNumber(field.text, at: SourceLocation(file: source, line: field.line, column: field.column),
-                                                    column: wanted[j])
+                                                    column: wanted[j], dialect: dialect)
                     } catch {
                         firstBad[j] = error
                     }
@@ -131,11 +133,11 @@ public enum CSVReader {
     }
 
     /// Parses CSV text given as bytes.
-    public static func parse(_ bytes: [UInt8], source: String) throws -> Dataset {
+    public static func parse(_ bytes: [UInt8], source: String, dialect: CSVDialect = .standard) throws -> Dataset {
         let start = textStart(bytes)
         try validateUTF8(bytes, from: start, source: source)
 
-        var parser = Parser(bytes: bytes, index: start, source: source)
+        var parser = Parser(bytes: bytes, index: start, source: source, dialect: dialect)
         var header: [Field]? = nil
         var cells: [[String]] = []
         var lines: [[Int32]] = []
@@ -163,7 +165,7 @@ public enum CSVReader {
         guard let names = header else { throw DataError.emptyFile(file: source) }
         guard rows > 0 else { throw DataError.noDataRows(file: source) }
         return Dataset(source: source, columnNames: names.map { $0.text.trimmingSpaces() },
-                       cells: cells, lines: lines, columns: columns)
+                       cells: cells, lines: lines, columns: columns, dialect: dialect)
     }
 
     /// Finds the first byte that is not part of a well-formed UTF-8 sequence.
@@ -224,13 +226,18 @@ public enum CSVReader {
         let bytes: [UInt8]
         var index: Int
         let source: String
+        let dialect: CSVDialect
+        /// The field separator (`dialect.delimiter`), kept at hand for the byte loops.
+        let delimiter: UInt8
         var line = 1
         var column = 1
 
-        init(bytes: [UInt8], index: Int, source: String) {
+        init(bytes: [UInt8], index: Int, source: String, dialect: CSVDialect = .standard) {
             self.bytes = bytes
             self.index = index
             self.source = source
+            self.dialect = dialect
+            self.delimiter = dialect.delimiter
         }
 
         private var here: SourceLocation { SourceLocation(file: source, line: line, column: column) }
@@ -264,7 +271,7 @@ public enum CSVReader {
             while true {
                 let field = try nextField()
                 fields.append(field)
-                if index < bytes.count && bytes[index] == 0x2C {   // ','
+                if index < bytes.count && bytes[index] == delimiter {
                     advance()
                     continue
                 }
@@ -280,7 +287,7 @@ public enum CSVReader {
             var text: [UInt8] = []
             // Leading spaces before an opening quote are tolerated.
             var probe = index
-            while probe < bytes.count && (bytes[probe] == 0x20 || bytes[probe] == 0x09) { probe += 1 }
+            while probe < bytes.count && dialect.isPadding(bytes[probe]) { probe += 1 }
             if probe < bytes.count && bytes[probe] == 0x22 {
                 while index < probe { advance() }
                 let openedAt = here
@@ -307,16 +314,16 @@ public enum CSVReader {
                     text.append(b)
                     advance()
                 }
-                while index < bytes.count && (bytes[index] == 0x20 || bytes[index] == 0x09) { advance() }
-                if index < bytes.count && bytes[index] != 0x2C && bytes[index] != 0x0A && bytes[index] != 0x0D {
-                    throw DataError.textAfterClosingQuote(here)
+                while index < bytes.count && dialect.isPadding(bytes[index]) { advance() }
+                if index < bytes.count && bytes[index] != delimiter && bytes[index] != 0x0A && bytes[index] != 0x0D {
+                    throw DataError.textAfterClosingQuote(here, delimiter: dialect.delimiterName)
                 }
                 return Field(text: String(decoding: text, as: UTF8.self), quoted: true,
                              line: startLine, column: startColumn)
             }
             while index < bytes.count {
                 let b = bytes[index]
-                if b == 0x2C || b == 0x0A || b == 0x0D { break }
+                if b == delimiter || b == 0x0A || b == 0x0D { break }
                 if b == 0x22 { throw DataError.quoteInUnquotedField(here) }
                 text.append(b)
                 advance()

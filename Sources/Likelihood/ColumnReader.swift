@@ -11,7 +11,7 @@ import Foundation
 /// message exactly as `CSVReader.parse` reports it — by reading the file again with that
 /// slower, position-keeping parser, which only happens on the way to an error.
 ///
-/// Missing values (`Dataset.isMissingMarker`) in the columns asked for become NaN and are
+/// Missing values (`CSVDialect.isMissing`) in the columns asked for become NaN and are
 /// listed by row, so `Dataset.pairedNumbers` can drop them or report the first one.
 public enum ColumnReader {
     public static let blockSize = 8 << 20
@@ -20,7 +20,8 @@ public enum ColumnReader {
     ///   - onBytes: called with every block of the file in order (to hash it as it streams;
     ///     `Data` is shared, not copied, so another thread may keep it).
     ///   - progress: called after each block with the bytes read so far and the file's size.
-    public static func read(path: String, source: String, columns wanted: [String], blockSize: Int = ColumnReader.blockSize,
+    public static func read(path: String, source: String, columns wanted: [String], dialect: CSVDialect = .standard,
+                            blockSize: Int = ColumnReader.blockSize,
                             onBytes: (Data) -> Void = { _ in },
                             progress: (Int, Int) -> Void = { _, _ in }) throws -> Dataset {
         var isDirectory: ObjCBool = false
@@ -42,7 +43,7 @@ public enum ColumnReader {
         let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         let total = Int(info.st_size)
 
-        var state = State(wanted: wanted)
+        var state = State(wanted: wanted, dialect: dialect)
         var buffer: [UInt8] = []
         var readSoFar = 0
         var first = true
@@ -74,7 +75,7 @@ public enum ColumnReader {
             do {
                 consumed = try buffer.withUnsafeBufferPointer { try state.consumeInParallel($0, final: final) }
             } catch is Located {
-                throw locate(path: path, source: source, wanted: wanted)
+                throw locate(path: path, source: source, wanted: wanted, dialect: dialect)
             }
             buffer.removeFirst(consumed)
             retryAt = consumed == 0 ? 2 * buffer.count : 0
@@ -98,18 +99,18 @@ public enum ColumnReader {
         }
         return Dataset(source: source, columnNames: names, numericColumns: wanted.enumerated().map { ($0.element, state.values[$0.offset]) },
                        missingRows: Dictionary(uniqueKeysWithValues: wanted.enumerated().map { ($0.element, state.missing[$0.offset]) }),
-                       rowCount: state.rows, slowPath: { slowParse(path: path, source: source) },
+                       rowCount: state.rows, dialect: dialect, slowPath: { slowParse(path: path, source: source, dialect: dialect) },
                        locator: { row, column in
                            (try? CSVReader.contents(path: path, name: source)).flatMap {
-                               CSVReader.cell(ofRow: row, column: column, in: $0, source: source)
+                               CSVReader.cell(ofRow: row, column: column, in: $0, source: source, dialect: dialect)
                            }
                        })
     }
 
     /// The file read again by the position-keeping parser (only on the way to a message).
-    static func slowParse(path: String, source: String) -> Dataset? {
+    static func slowParse(path: String, source: String, dialect: CSVDialect) -> Dataset? {
         guard let bytes = try? CSVReader.contents(path: path, name: source) else { return nil }
-        return try? CSVReader.parse(bytes, source: source)
+        return try? CSVReader.parse(bytes, source: source, dialect: dialect)
     }
 
     /// Thrown inside the fast scan when something is wrong; the slow parser then says what
@@ -117,15 +118,19 @@ public enum ColumnReader {
     struct Located: Error {}
 
     /// The error `CSVReader.parse` gives for this file and these columns.
-    static func locate(path: String, source: String, wanted: [String]) -> Error {
+    static func locate(path: String, source: String, wanted: [String], dialect: CSVDialect) -> Error {
         let bytes: [UInt8]
         do { bytes = try CSVReader.contents(path: path, name: source) } catch { return error }
-        if let error = CSVReader.firstError(in: bytes, source: source, wanted: wanted) { return error }
+        if let error = CSVReader.firstError(in: bytes, source: source, wanted: wanted, dialect: dialect) { return error }
         return DataError.unreadable(file: source, reason: "the fast reader and the full parser disagree about this file; please report it")
     }
 
     struct State {
         let wanted: [String]
+        let dialect: CSVDialect
+        /// Bytes that end an unquoted field (the separator, `\n`, `\r`) or may not appear in
+        /// one (`"`).
+        let fieldStop: [Bool]
         var names: [String]?
         /// For each column of the file, the index in `wanted` (or -1).
         var slot: [Int] = []
@@ -135,8 +140,11 @@ public enum ColumnReader {
         /// Bytes per record in the first block (0 before), to size the columns.
         var bytesPerRow = 0.0
 
-        init(wanted: [String]) {
+        init(wanted: [String], dialect: CSVDialect = .standard) {
             self.wanted = wanted
+            self.dialect = dialect
+            let delimiter = Int(dialect.delimiter)
+            fieldStop = (0..<256).map { $0 == delimiter || $0 == 0x0A || $0 == 0x0D || $0 == 0x22 }
             values = Array(repeating: [], count: wanted.count)
             missing = Array(repeating: [], count: wanted.count)
         }
@@ -159,7 +167,7 @@ public enum ColumnReader {
             }
             guard split < n else { return try consume(bytes, final: final) }
             split += 1
-            var second = State(wanted: wanted)
+            var second = State(wanted: wanted, dialect: dialect)
             second.names = names
             second.slot = slot
             if bytesPerRow > 0 {
@@ -198,9 +206,6 @@ public enum ColumnReader {
             return used
         }
 
-        /// Bytes that end an unquoted field (`,` `\n` `\r`) or may not appear in one (`"`).
-        static let fieldStop: [Bool] = (0..<256).map { $0 == 0x2C || $0 == 0x0A || $0 == 0x0D || $0 == 0x22 }
-
         /// Drops the cells of a record that was not complete (it is read again whole).
         mutating func dropPartialRecord() {
             for s in 0..<wanted.count {
@@ -216,7 +221,9 @@ public enum ColumnReader {
                 p = end
             }
             let fields = names!.count
-            let stop = ColumnReader.State.fieldStop
+            let stop = fieldStop
+            let delimiter = dialect.delimiter
+            let sentinels = !dialect.numericMarkers.isEmpty
             while p < n {
                 let recordStart = p
                 // Blank line.
@@ -233,13 +240,18 @@ public enum ColumnReader {
                     // The common case first: a wanted plain number followed by a separator is
                     // parsed in the same pass that finds its end.
                     if s >= 0, let (v, used) = DecimalParser.parsePrefix(base + p, limit: n - p), v.isFinite,
-                       p + used < n, base[p + used] == 0x2C || base[p + used] == 0x0A || base[p + used] == 0x0D {
-                        values[s].append(v)
+                       p + used < n, base[p + used] == delimiter || base[p + used] == 0x0A || base[p + used] == 0x0D {
+                        if sentinels && dialect.isMissing(value: v) {
+                            values[s].append(.nan)
+                            missing[s].append(rows)
+                        } else {
+                            values[s].append(v)
+                        }
                         p += used
                     } else {
                         // Anything else: skip spaces, then a quoted or a plain field.
                         var q = p
-                        while q < n && (base[q] == 0x20 || base[q] == 0x09) { q += 1 }
+                        while q < n && dialect.isPadding(base[q]) { q += 1 }
                         var contentStart = p, contentEnd = p
                         var quotedText: [UInt8]? = nil
                         if q < n && base[q] == 0x22 {
@@ -260,8 +272,8 @@ public enum ColumnReader {
                                 dropPartialRecord()
                                 return recordStart
                             }
-                            while k < n && (base[k] == 0x20 || base[k] == 0x09) { k += 1 }
-                            if k < n && base[k] != 0x2C && base[k] != 0x0A && base[k] != 0x0D { throw Located() }
+                            while k < n && dialect.isPadding(base[k]) { k += 1 }
+                            if k < n && base[k] != delimiter && base[k] != 0x0A && base[k] != 0x0D { throw Located() }
                             quotedText = text
                             p = k
                         } else {
@@ -285,7 +297,7 @@ public enum ColumnReader {
                         }
                     }
                     field += 1
-                    if p < n && base[p] == 0x2C { p += 1; continue }
+                    if p < n && base[p] == delimiter { p += 1; continue }
                     // End of record: newline or end of input.
                     if p < n {
                         if base[p] == 0x0D {
@@ -308,9 +320,9 @@ public enum ColumnReader {
             var a = start, b = end
             while a < b && (base[a] == 0x20 || base[a] == 0x09) { a += 1 }
             while b > a && (base[b - 1] == 0x20 || base[b - 1] == 0x09) { b -= 1 }
-            if let v = DecimalParser.parse(base + a, count: b - a), v.isFinite { return v }
+            if let v = DecimalParser.parse(base + a, count: b - a), v.isFinite { return dialect.isMissing(value: v) ? .nan : v }
             let text = String(decoding: UnsafeBufferPointer(start: base + a, count: b - a), as: UTF8.self)
-            if Dataset.isMissingMarker(text) { return .nan }
+            if dialect.isMissing(text) { return .nan }
             return nil
         }
 
@@ -318,7 +330,7 @@ public enum ColumnReader {
         /// when the block does not yet hold the whole header.
         mutating func headerEnd(_ base: UnsafePointer<UInt8>, _ n: Int, final: Bool) throws -> Int? {
             let bytes = Array(UnsafeBufferPointer(start: base, count: n))
-            var parser = CSVReader.Parser(bytes: bytes, index: 0, source: "")
+            var parser = CSVReader.Parser(bytes: bytes, index: 0, source: "", dialect: dialect)
             while true {
                 let record: CSVReader.Record?
                 do { record = try parser.nextRecord() } catch { if final { throw Located() }; return nil }

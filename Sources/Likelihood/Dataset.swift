@@ -14,6 +14,8 @@ public struct Dataset: Sendable {
     public let columnNames: [String]
     /// Number of data rows.
     public let rowCount: Int
+    /// How the file was read: its separator and the missing markers beyond the standard ones.
+    public let dialect: CSVDialect
 
     private let cells: [[String]]
     private let lines: [[Int32]]        // per column, per row: line of the cell
@@ -28,8 +30,9 @@ public struct Dataset: Sendable {
     private let locator: (@Sendable (Int, String) -> (at: SourceLocation, text: String)?)?
 
     /// A data set read from text (see `CSVReader`).
-    init(source: String, columnNames: [String], cells: [[String]], lines: [[Int32]], columns: [[Int32]]) {
+    init(source: String, columnNames: [String], cells: [[String]], lines: [[Int32]], columns: [[Int32]], dialect: CSVDialect = .standard) {
         self.source = source
+        self.dialect = dialect
         self.columnNames = columnNames
         self.cells = cells
         self.lines = lines
@@ -45,9 +48,10 @@ public struct Dataset: Sendable {
     /// `missingRows` lists a missing marker). Positions and the text of cells come from
     /// `slowPath`, which reads the file again, when a message needs them.
     init(source: String, columnNames: [String], numericColumns: [(String, [Double])], missingRows: [String: [Int]],
-         rowCount: Int, slowPath: @escaping @Sendable () -> Dataset?,
+         rowCount: Int, dialect: CSVDialect = .standard, slowPath: @escaping @Sendable () -> Dataset?,
          locator: (@Sendable (Int, String) -> (at: SourceLocation, text: String)?)? = nil) {
         self.source = source
+        self.dialect = dialect
         self.columnNames = columnNames
         self.rowCount = rowCount
         var numeric = [[Double]?](repeating: nil, count: columnNames.count)
@@ -66,6 +70,7 @@ public struct Dataset: Sendable {
     /// A data set made of numeric columns (built-in data or tests).
     public init(source: String, columns named: [(String, [Double])]) {
         self.source = source
+        self.dialect = .standard
         self.columnNames = named.map(\.0)
         self.numeric = named.map { $0.1 }
         self.rowCount = named.first?.1.count ?? 0
@@ -106,7 +111,7 @@ public struct Dataset: Sendable {
             if let first = missingRows[name]?.first {
                 // The located message for that cell, as the full parser gives it (every cell
                 // before it is a number).
-                if let (at, text) = locator?(first, name) { _ = try Dataset.parseNumber(text, at: at, column: name) }
+                if let (at, text) = locator?(first, name) { _ = try Dataset.parseNumber(text, at: at, column: name, dialect: dialect) }
                 if let full = slowPath?() { _ = try full.numbers(name) }
                 throw DataError.unreadable(file: source, reason: "row \(first + 1) of column \(quoted(name)) holds a missing value, but the file could not be read again to locate it")
             }
@@ -116,7 +121,7 @@ public struct Dataset: Sendable {
         var values = [Double]()
         values.reserveCapacity(texts.count)
         for (row, text) in texts.enumerated() {
-            values.append(try Dataset.parseNumber(text, at: location(row: row, columnIndex: index), column: name))
+            values.append(try Dataset.parseNumber(text, at: location(row: row, columnIndex: index), column: name, dialect: dialect))
         }
         return values
     }
@@ -128,13 +133,13 @@ public struct Dataset: Sendable {
             throw DataError.missingColumn(file: source, name: name, available: columnNames)
         }
         guard numeric[index] == nil else { return }
-        for (row, text) in cells[index].enumerated() where !Dataset.isMissingMarker(text) {
-            _ = try Dataset.parseNumber(text, at: location(row: row, columnIndex: index), column: name)
+        for (row, text) in cells[index].enumerated() where !dialect.isMissing(text) {
+            _ = try Dataset.parseNumber(text, at: location(row: row, columnIndex: index), column: name, dialect: dialect)
         }
     }
 
-    /// Texts that stand for a missing value: empty, or NA, N/A, NaN, null (any case), as R's
-    /// `read.csv` and pandas read them.
+    /// Texts that always stand for a missing value: empty, or NA, N/A, NaN, null (any case), as
+    /// R's `read.csv` and pandas read them (`CSVDialect` adds the user's own).
     public static func isMissingMarker(_ raw: String) -> Bool {
         let text = raw.trimmingSpaces().lowercased()
         return text.isEmpty || text == "na" || text == "n/a" || text == "nan" || text == "null"
@@ -166,17 +171,18 @@ public struct Dataset: Sendable {
         var kept: [Int] = []
         for row in 0..<rowCount {
             let tx = cells[xi][row], ty = cells[yi][row]
-            if Dataset.isMissingMarker(tx) || Dataset.isMissingMarker(ty) { continue }
+            if dialect.isMissing(tx) || dialect.isMissing(ty) { continue }
             kept.append(row)
-            x.append(try Dataset.parseNumber(tx, at: location(row: row, columnIndex: xi), column: xName))
-            y.append(try Dataset.parseNumber(ty, at: location(row: row, columnIndex: yi), column: yName))
+            x.append(try Dataset.parseNumber(tx, at: location(row: row, columnIndex: xi), column: xName, dialect: dialect))
+            y.append(try Dataset.parseNumber(ty, at: location(row: row, columnIndex: yi), column: yName, dialect: dialect))
         }
         return (x, y, kept.count == rowCount ? [] : kept)
     }
 
-    static func parseNumber(_ raw: String, at: SourceLocation, column: String) throws -> Double {
+    static func parseNumber(_ raw: String, at: SourceLocation, column: String, dialect: CSVDialect = .standard) throws -> Double {
         let text = raw.trimmingSpaces()
         if text.isEmpty { throw DataError.emptyField(at, column: column) }
+        if dialect.isMissing(text) { throw DataError.missingValue(at, column: column, text: raw) }
         // Swift's parser accepts "nan", "inf" and hexadecimal; a data file should hold plain
         // decimal numbers, so anything else is refused by name.
         let lowered = text.lowercased()

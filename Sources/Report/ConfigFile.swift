@@ -11,8 +11,8 @@ public enum ConfigFile {
     public static let maxModels = 64
     /// The fields that stand for a command-line option of the report (run controls such as
     /// `--out`, `--check` and `--watch` stay on the command line).
-    public static let optionFields = ["drop_missing", "figure_size", "figures", "format", "page", "scale", "single_file",
-                                      "templates", "theme", "transparent"]
+    public static let optionFields = ["delimiter", "drop_missing", "figure_size", "figures", "format", "na", "page", "scale",
+                                      "single_file", "templates", "theme", "transparent"]
 
     /// A config's option fields as the command-line arguments they stand for, each with its
     /// field (so that a bad value is reported at the config's field), in a fixed order. Given
@@ -35,8 +35,15 @@ public enum ConfigFile {
             func text() throws -> String {
                 if let t = value as? String { return t }
                 if field == "scale", !isBool(value), let n = value as? NSNumber { return ReportOptions.number(n.doubleValue) }
-                if let list = value as? [String], ["figures", "format"].contains(field) { return list.joined(separator: ",") }
-                throw ReportError("\(path): \(field): expected \(["figures", "format"].contains(field) ? "a list of names" : field == "scale" ? "a number" : "a string")")
+                let lists = ["figures": "a list of names", "format": "a list of names", "na": "a list of missing markers"]
+                if let list = value as? [String], lists[field] != nil {
+                    // One marker with a comma would read as two once joined: refused by name.
+                    if field == "na", let bad = list.first(where: { $0.contains(",") }) {
+                        throw ReportError("\(path): na: \(Message.quoted(bad)): a marker holds no comma")
+                    }
+                    return list.joined(separator: ",")
+                }
+                throw ReportError("\(path): \(field): expected \(lists[field] ?? (field == "scale" ? "a number" : "a string"))")
             }
             switch field {
             case "drop_missing": try flagOn("--drop-missing", when: true)

@@ -1,5 +1,6 @@
 import Foundation
 import Plot
+import Likelihood
 
 /// A model family by the name users type (`--model`, config `model`); the names come from
 /// the registry of families (`Families.all`), so adding a family adds its name.
@@ -60,8 +61,11 @@ public struct ReportOptions: Sendable {
     public var check = false
     public var quiet = false
     public var progress = false
-    /// Leave out rows whose used fields are missing (empty, NA, N/A, NaN, null).
+    /// Leave out rows whose used fields are missing (empty, NA, N/A, NaN, null, or a marker
+    /// `--na` adds).
     public var dropMissing = false
+    /// `--delimiter` and `--na`: how the data files are written.
+    public var dialect = CSVDialect.standard
     /// `--figures`: names or globs of the figures to make (nil: all).
     public var figurePatterns: [String]?
     /// `--no-compare` (config `"compare": false`): no comparison of noise models.
@@ -177,6 +181,8 @@ extension ReportOptions {
         }
         if configPath == nil, let nu = models.compactMap(\.nu).first { out += ["--nu", ReportOptions.number(nu)] }
         if dropMissing { out.append("--drop-missing") }
+        if dialect.delimiter != CSVDialect.standard.delimiter { out += ["--delimiter", dialect.delimiterArgument] }
+        if !dialect.markers.isEmpty { out += ["--na", dialect.markers.joined(separator: ",")] }
         if let templatesDirectory { out += ["--templates", path(templatesDirectory)] }
         if singleFile { out.append("--single-file") }
         if let figurePatterns { out += ["--figures", figurePatterns.joined(separator: ",")] }

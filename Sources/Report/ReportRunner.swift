@@ -75,7 +75,7 @@ public enum ReportRunner {
             if let path = request.dataPath, datasets[path] == nil {
                 // One read per file, of the columns its models use: the bytes parsed are the
                 // bytes whose checksum the page shows.
-                let (read, digest) = try readCSV(path, columns: columns(of: path, in: options.models), progress: progress)
+                let (read, digest) = try readCSV(path, columns: columns(of: path, in: options.models), dialect: options.dialect, progress: progress)
                 dataset = read
                 datasets[path] = dataset
                 inputs.append(["name": .string(ReportOptions.path(path, relativeTo: options.outputParent)), "sha256": .string(digest),
@@ -89,7 +89,7 @@ public enum ReportRunner {
         for (request, name) in zip(options.comparisons, options.comparisonNames) {
             let dataset: Dataset
             if let path = request.dataPath {
-                dataset = try datasets[path] ?? ColumnReader.read(path: path, source: path, columns: [request.x, request.y])
+                dataset = try datasets[path] ?? ColumnReader.read(path: path, source: path, columns: [request.x, request.y], dialect: options.dialect)
             } else {
                 dataset = BuiltinData.outliers(seed: options.seed)
             }
@@ -469,14 +469,14 @@ public enum ReportRunner {
 
     /// Streams a CSV file: its `columns` as numbers and the SHA-256 of its bytes, hashed on a
     /// second thread while the first parses (at most four blocks wait for the hasher).
-    static func readCSV(_ path: String, columns: [String], progress: (String) -> Void) throws -> (Dataset, String) {
+    static func readCSV(_ path: String, columns: [String], dialect: CSVDialect, progress: (String) -> Void) throws -> (Dataset, String) {
         let hashing = DispatchQueue(label: "mle-report.sha256")
         let room = DispatchSemaphore(value: 4)
         final class Box: @unchecked Sendable { var hasher = SHA256() }
         let box = Box()
         let shown = Message.escaped(path)
         var lastPercent = -1
-        let dataset = try ColumnReader.read(path: path, source: path, columns: columns, onBytes: { block in
+        let dataset = try ColumnReader.read(path: path, source: path, columns: columns, dialect: dialect, onBytes: { block in
             room.wait()
             hashing.async {
                 block.withUnsafeBytes { box.hasher.update($0) }
@@ -502,7 +502,7 @@ public enum ReportRunner {
         guard let path = request.dataPath else {
             return Families.family(request.kind).builtinData(seed: options.seed)
         }
-        return try cache[path] ?? ColumnReader.read(path: path, source: path, columns: [request.x, request.y])
+        return try cache[path] ?? ColumnReader.read(path: path, source: path, columns: [request.x, request.y], dialect: options.dialect)
     }
 
     /// Fits the requested models and renders all their figures in every requested format,

@@ -36,7 +36,11 @@ enum CommandLineParser {
                            any of linear, laplace, student-t adds a comparison of the three
       --no-compare         leave the comparison of noise models out (it fits all three)
       --nu N               student-t: hold ν at N instead of estimating it
-      --drop-missing       leave out rows whose x or y is empty, NA, N/A, NaN or null, and say how many
+      --drop-missing       leave out rows whose x or y is empty, NA, N/A, NaN or null (or a
+                           marker --na adds), and say how many
+      --delimiter C        the data's field separator: one of , ; | : ^ ~ ! or tab (default ,)
+      --na LIST            more missing markers, separated by commas (for example '#N/A,None,.');
+                           a number (-999) marks every cell holding that value
       --config FILE        JSON file listing several models (see the README)
       --templates DIR      your templates; any file missing there comes from the defaults
       --format LIST        figure formats among png, svg, pdf (default: png,svg); the page needs
@@ -84,6 +88,8 @@ enum CommandLineParser {
         var formatGiven = false
         var data: String? = nil, x: String? = nil, y: String? = nil, models: [ModelKind]? = nil, config: String? = nil
         var nu: Double? = nil
+        var delimiter: UInt8 = CSVDialect.standard.delimiter
+        var naMarkers: [String] = []
         var k = 0
         func value(_ flag: String, inline: String?) throws -> String {
             if let inline { return inline }
@@ -127,6 +133,22 @@ enum CommandLineParser {
                 options.title = try value(flag, inline: inline)
                 options.titleFromCommandLine = true
             case "--drop-missing": options.dropMissing = true
+            case "--delimiter":
+                let text = try value(flag, inline: inline)
+                guard let byte = CSVDialect.delimiter(named: text) else {
+                    throw UsageError(message: "--delimiter: expected one of , ; | : ^ ~ ! or tab, got \(Message.quoted(text))")
+                }
+                delimiter = byte
+            case "--na":
+                let text = try value(flag, inline: inline)
+                let markers = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard !markers.contains(where: \.isEmpty) else {
+                    throw UsageError(message: "--na: expected missing markers separated by commas (an empty cell is always missing), got \(Message.quoted(text))")
+                }
+                if let bad = markers.first(where: { $0.contains("\"") || $0.contains(where: \.isNewline) }) {
+                    throw UsageError(message: "--na: \(Message.quoted(bad)): a marker holds no quote or line break (it is a cell's text)")
+                }
+                naMarkers = markers
             case "--no-compare":
                 options.compare = false
                 options.compareFromCommandLine = true
@@ -204,6 +226,7 @@ enum CommandLineParser {
             }
             k += 1
         }
+        options.dialect = CSVDialect(delimiter: delimiter, missingMarkers: naMarkers)
         if options.watch && options.check {
             throw UsageError(message: "--watch renders the report again and again; --check compares it once: give one of them")
         }

@@ -111,4 +111,46 @@ final class WriterAndCITests: CLITestCase {
         write("plain.csv", "a,b\n1,2\n2,3\n3,5\n")
         XCTAssertTrue(try run(["--data", "plain.csv", "--out", "o"]).stderr.contains("the columns are \"a\", \"b\""))
     }
+
+    /// `--delimiter` and `--na` (and their config fields `delimiter`, `na`): a semicolon file
+    /// with a spreadsheet's `#N/A` and a `-999` sentinel gives the numbers of the same data
+    /// written with commas and empty cells; the recorded command repeats both options, so
+    /// `--check` calls the run current, and without them it is stale.
+    func testAnotherSeparatorAndMoreMissingMarkersGiveTheSameReport() throws {
+        let rows: [(String?, String?)] = [("1", "2.1"), ("2", "3.9"), ("3", nil), ("4", "8.2"), ("5", "9.8"), (nil, "11.5"), ("7", "14.1"), ("8", "15.7")]
+        let plainRows: [String] = rows.map { x, y in (x ?? "") + "," + (y ?? "") + "\n" }
+        let semiRows: [String] = rows.map { x, y in (x ?? "-999") + ";" + (y ?? "#N/A") + "\n" }
+        write("plain.csv", "x,y\n" + plainRows.joined())
+        write("semi.csv", "x;y\n" + semiRows.joined())
+        let plain = try run(["--data", "plain.csv", "--drop-missing", "--no-compare", "--out", "p", "--quiet"])
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        let semi = try run(["--data", "semi.csv", "--delimiter", ";", "--na", "#N/A,-999", "--drop-missing", "--no-compare", "--out", "s", "--quiet"])
+        XCTAssertEqual(semi.status, 0, semi.stderr)
+        XCTAssertTrue(semi.stderr.contains("left out 2 of 8 rows"), semi.stderr)
+        let a = (try json("p/report.json")["models"] as! [[String: Any]])[0], b = (try json("s/report.json")["models"] as! [[String: Any]])[0]
+        for key in ["w", "b", "w_se", "log_likelihood", "n"] {
+            XCTAssertEqual(a[key] as? Double, b[key] as? Double, key)
+        }
+        XCTAssertEqual(b["n"] as? Double, 6)
+        XCTAssertTrue(text("s/index.html").contains("--delimiter &#39;;&#39; --na &#39;#n/a,-999&#39;"), "the recorded command names both options (shell-quoted)")
+        XCTAssertEqual(try run(["--data", "semi.csv", "--delimiter", "semicolon", "--na", "#n/a, -999", "--drop-missing", "--no-compare", "--out", "s", "--check", "--quiet"]).status, 0)
+        XCTAssertEqual(try run(["--data", "semi.csv", "--drop-missing", "--no-compare", "--out", "s", "--check", "--quiet"]).status, 1,
+                       "without --delimiter the file does not even read")
+        // The config's fields mean the same.
+        write("c.json", ##"{"delimiter": ";", "na": ["#N/A", "-999"], "drop_missing": true, "compare": false, "models": [{"data": "semi.csv", "model": "linear"}]}"##)
+        let config = try run(["--config", "c.json", "--out", "c", "--quiet"])
+        XCTAssertEqual(config.status, 0, config.stderr)
+        XCTAssertEqual((try json("c/report.json")["models"] as! [[String: Any]])[0]["w"] as? Double, a["w"] as? Double)
+        write("bad.json", #"{"delimiter": "x", "models": [{"data": "semi.csv", "model": "linear"}]}"#)
+        let bad = try run(["--config", "bad.json", "--out", "c", "--quiet"])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertEqual(bad.stderr, "error: bad.json: delimiter: expected one of , ; | : ^ ~ ! or tab, got \"x\"\n")
+        // A bad separator or an empty marker on the command line is a usage error.
+        XCTAssertEqual(try run(["--data", "semi.csv", "--delimiter", ".", "--out", "o"]).status, 2)
+        XCTAssertEqual(try run(["--data", "semi.csv", "--na", "a,,b", "--out", "o"]).status, 2)
+        // Unread, the file's first line says what to give.
+        let unread = try run(["--data", "semi.csv", "--out", "o", "--quiet"])
+        XCTAssertEqual(unread.status, 1)
+        XCTAssertTrue(unread.stderr.contains("looks semicolon-separated: give --delimiter ';'"), unread.stderr)
+    }
 }
