@@ -50,6 +50,8 @@ public final class Canvas {
 
     /// Family used for all text.
     public var fontFamily = "DejaVu Sans"
+    /// The smallest size of any text drawn so far, in points (infinity before any).
+    public private(set) var smallestTextSize = Double.infinity
 
     /// The theme that resolves role colours and paints the paper.
     public let theme: Theme
@@ -288,6 +290,7 @@ public final class Canvas {
     /// counter-clockwise on the page).
     public func text(_ markup: String, at p: Point, size: Double, color: Color = .ink, anchor: (Double, Double) = (0, 0),
                      angle: Double = 0, bold: Bool = false) {
+        if !markup.isEmpty { smallestTextSize = min(smallestTextSize, size) }
         let layout = self.layout(markup, size: size, bold: bold)
         var ink = PangoRectangle(), logical = PangoRectangle()
         pango_layout_get_extents(layout, &ink, &logical)

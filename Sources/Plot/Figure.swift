@@ -29,10 +29,22 @@ public struct Figure {
 
     public init() {}
 
+    /// Set, the size of text, markers and margins relative to a default figure's, whatever
+    /// the figure's size: a narrow rendering for phones keeps its text large.
+    public var textScale: Double?
+
     /// Text, markers and margins grow and shrink with the figure's area (relative to the
     /// default 640 × 480), within limits that keep text legible on small figures and
-    /// proportionate on large ones.
-    var fontScale: Double { min(1.6, max(0.8, (width * height / (640 * 480)).squareRoot())) }
+    /// proportionate on large ones; `textScale` overrides it.
+    var fontScale: Double { textScale ?? min(1.6, max(0.8, (width * height / (640 * 480)).squareRoot())) }
+
+    /// The smallest text the figure draws, in points (ticks, labels, legend, contour labels):
+    /// drawn on a vector canvas that is not encoded.
+    public func smallestTextSize() -> Double {
+        let canvas = Canvas(width: width, height: height, format: .svg, scale: 1, theme: theme)
+        draw(on: canvas)
+        return canvas.smallestTextSize
+    }
     var tickSize: Double { 9 * fontScale }
     var labelSize: Double { 10.5 * fontScale }
     var titleSize: Double { 12 * fontScale }

@@ -63,6 +63,13 @@ struct Legend {
             case let .marker(shape, color, edge):
                 canvas.marker(shape, at: Point(x0 + sampleWidth / 2, cy), size: 7 * unit, fill: color, edge: edge)
             case let .line(color, width, dash):
+                // A line drawn light on a dark surface (a confidence region in white) would
+                // vanish on the legend's own light fill: it gets a chip of ink behind it.
+                let fill = canvas.theme.resolve(.legendFill).withAlpha(1)
+                if Theme.contrast(canvas.theme.resolve(color), fill) < 1.6 {
+                    canvas.fill(Rect(x: x0 - 1.5 * unit, y: cy - (width / 2 + 2.5 * unit), width: sampleWidth + 3 * unit, height: width + 5 * unit),
+                                canvas.theme.resolve(.ink))
+                }
                 canvas.stroke([Point(x0, cy), Point(x0 + sampleWidth, cy)], color, width: width, dash: dash)
             case let .patch(color):
                 canvas.fill(Rect(x: x0, y: cy - 5 * unit, width: sampleWidth, height: 10 * unit), color)

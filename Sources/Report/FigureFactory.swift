@@ -42,6 +42,18 @@ enum FigureFactory {
         return figure
     }
 
+    /// The figure's narrow rendering (for phones; `ReportOptions.narrowWidth`): the same
+    /// marks on a smaller canvas with text kept large, and ids of its own (a page may inline
+    /// it beside the main one).
+    static func narrow(_ made: ReportFigure, options: ReportOptions) -> Figure {
+        var figure = made.figure
+        figure.width = ReportOptions.narrowWidth
+        figure.height = options.narrowHeight
+        figure.textScale = ReportOptions.narrowTextScale
+        figure.idPrefix += "-narrow"
+        return figure
+    }
+
     static func s(_ v: Double, _ digits: Int = 3) -> String { NumberFormat.significant(v, digits) }
 
     /// Above this many points a scatter becomes a density layer.

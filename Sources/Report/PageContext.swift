@@ -3,6 +3,13 @@ import Likelihood
 import Mustache
 import Plot
 
+/// The size and format of the figures' narrow renderings (`ReportOptions.narrowFormat`).
+struct NarrowRendering {
+    var format: ImageFormat
+    var width: Double
+    var height: Double
+}
+
 /// The data the page templates are rendered against.
 enum PageContext {
     static func f(_ v: Double, _ digits: Int = 4) -> MustacheValue { .string(NumberFormat.significant(v, digits)) }
@@ -15,11 +22,11 @@ enum PageContext {
     }
 
     static func model(_ m: ModelAnalysis, figures: [ReportFigure?], firstFigureNumber: Int, formats: [ImageFormat], themes: [Theme],
-                      inlineSVG: [String: String]?) -> MustacheValue {
+                      narrow: NarrowRendering?, inlineSVG: [String: String]?) -> MustacheValue {
         let c = m.coefficients
         func row(_ name: String, _ symbol: String, _ k: Coefficient) -> MustacheValue {
             ["name": .string(name), "symbol": .string(symbol), "estimate": f(k.estimate, 5), "se": f(k.standardError, 4),
-             "statistic": .string(NumberFormat.fixed(k.statistic, 2)), "p": .string(NumberFormat.pValue(k.pValue)),
+             "statistic": .string(NumberFormat.fixed(k.statistic, 2)), "p": .string(NumberFormat.pValue(k.pValue).replacingOccurrences(of: "< ", with: "<\u{A0}")),   // "< 0.0001" on one line in a narrow column
              "low": f(k.lower, 4), "high": f(k.upper, 4)]
         }
         var o: [String: MustacheValue] = [
@@ -49,7 +56,8 @@ enum PageContext {
         var figureValues: [MustacheValue] = []
         var shown = 0
         for slot in figures {
-            figureValues.append(figureValue(slot, number: firstFigureNumber + shown, formats: formats, themes: themes, inlineSVG: inlineSVG))
+            figureValues.append(figureValue(slot, number: firstFigureNumber + shown, formats: formats, themes: themes, narrow: narrow,
+                                            inlineSVG: inlineSVG))
             if slot != nil { shown += 1 }
         }
         o["figures"] = .array(figureValues)
@@ -57,7 +65,8 @@ enum PageContext {
     }
 
     /// One figure's values for `figure.mustache`: false where `--figures` left it out.
-    static func figureValue(_ slot: ReportFigure?, number: Int, formats: [ImageFormat], themes: [Theme], inlineSVG: [String: String]?) -> MustacheValue {
+    static func figureValue(_ slot: ReportFigure?, number: Int, formats: [ImageFormat], themes: [Theme], narrow: NarrowRendering?,
+                            inlineSVG: [String: String]?) -> MustacheValue {
         guard let fig = slot else { return .bool(false) }
         // The primary rendering is the light one (the dark one alone with --theme dark);
         // with both, the page offers the dark one to readers whose system is dark.
@@ -79,6 +88,29 @@ enum PageContext {
         ]
         v["inlineSVG"] = inlineSVG?[ReportOptions.fileName(fig.name, theme: primary, format: "svg")].map(MustacheValue.string) ?? .bool(false)
         v["inlineDarkSVG"] = hasDark ? (inlineSVG?[ReportOptions.fileName(fig.name, theme: .dark, format: "svg")].map(MustacheValue.string) ?? .bool(false)) : .bool(false)
+        // The narrow renderings, which a phone's screen gets instead (each picture's source
+        // for narrow screens; inlined, a second SVG that the stylesheet swaps in).
+        v["narrow"] = .bool(false)
+        v["narrowDark"] = .bool(false)
+        v["inlineNarrowSVG"] = .bool(false)
+        v["inlineNarrowDarkSVG"] = .bool(false)
+        if let narrow {
+            func narrowFile(_ theme: Theme) -> String {
+                ReportOptions.fileName(fig.name, theme: theme, format: narrow.format.rawValue, narrow: true)
+            }
+            // A PNG source says its density, as the main one does; an SVG its type.
+            let descriptor = narrow.format == .png ? " 2x" : ""
+            v["narrowWidth"] = .number(narrow.width.rounded())
+            v["narrowHeight"] = .number(narrow.height.rounded())
+            v["narrowType"] = .string(narrow.format == .svg ? "image/svg+xml" : "image/png")
+            if let inlineSVG {
+                v["inlineNarrowSVG"] = inlineSVG[narrowFile(primary)].map(MustacheValue.string) ?? .bool(false)
+                v["inlineNarrowDarkSVG"] = hasDark ? (inlineSVG[narrowFile(.dark)].map(MustacheValue.string) ?? .bool(false)) : .bool(false)
+            } else {
+                v["narrow"] = .string("figures/" + narrowFile(primary) + descriptor)
+                v["narrowDark"] = hasDark ? .string("figures/" + narrowFile(.dark) + descriptor) : .bool(false)
+            }
+        }
         return .object(v)
     }
 

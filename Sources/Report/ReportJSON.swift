@@ -42,23 +42,33 @@ enum ReportJSON {
     /// One figure of the page for report.json's manifest: its number on the page, the files
     /// written for it (per theme and format, relative to the report folder; none when the page
     /// inlines it), its caption and alt text as the page gives them, and its size.
-    static func figure(_ fig: ReportFigure, number: Int, model: String, themes: [Theme], formats: [ImageFormat], scale: Double,
-                       inline: Bool) -> JSON {
-        var files: [JSON] = []
+    static func figure(_ fig: ReportFigure, number: Int, model: String, themes: [Theme], formats: [ImageFormat],
+                       narrow: NarrowRendering?, scale: Double, inline: Bool) -> JSON {
+        var files: [JSON] = [], narrowFiles: [JSON] = []
         if !inline {
             for theme in themes {
                 for format in formats {
                     files.append(.object(["theme": .string(theme.name), "format": .string(format.rawValue),
                                           "path": .string("figures/" + ReportOptions.fileName(fig.name, theme: theme, format: format.rawValue))]))
                 }
+                if let narrow {
+                    narrowFiles.append(.object(["theme": .string(theme.name), "format": .string(narrow.format.rawValue),
+                                                "path": .string("figures/" + ReportOptions.fileName(fig.name, theme: theme, format: narrow.format.rawValue,
+                                                                                                    narrow: true))]))
+                }
             }
         }
-        return .object([
+        var o: [String: JSON] = [
             "name": .string(fig.name), "number": .int(number), "model": .string(model),
             "title": .string(fig.figure.accessibleTitle), "caption": .string(fig.caption), "alt": .string(fig.altText),
             "width_pt": .number(fig.figure.width), "height_pt": .number(fig.figure.height),
             "png_scale": .number(scale), "inline": .bool(inline), "files": .array(files),
-        ])
+        ]
+        // The renderings the page serves to narrow screens (phones), when there is a page.
+        if let narrow {
+            o["narrow"] = .object(["width_pt": .number(narrow.width), "height_pt": .number(narrow.height), "files": .array(narrowFiles)])
+        }
+        return .object(o)
     }
 
     /// The standardised descent (the one practitioners run) at the top, the original one

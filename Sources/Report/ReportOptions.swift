@@ -131,8 +131,25 @@ extension ReportOptions {
     }
 
     /// The file name of a figure in a theme: `linear-fit.png`, `linear-fit.dark.png`.
-    public static func fileName(_ figure: String, theme: Theme, format: String) -> String {
-        theme.name == "dark" ? "\(figure).dark.\(format)" : "\(figure).\(format)"
+    public static func fileName(_ figure: String, theme: Theme, format: String, narrow: Bool = false) -> String {
+        figure + (narrow ? ".narrow" : "") + (theme.name == "dark" ? ".dark" : "") + "." + format
+    }
+
+    /// The width of every page figure's narrow rendering, in points: a phone's column (358 CSS
+    /// px at 390 px) shows it at about its own size.
+    public static let narrowWidth = 360.0
+    /// Its text, markers and margins relative to a default figure's: at a 360 px phone's
+    /// column (328 px) its smallest text (8 pt contour labels at scale 1) is still 9 CSS px.
+    public static let narrowTextScale = 1.25
+    /// Its height: the plot area about keeps the main rendering's shape, with 110 pt more for
+    /// a legend, which a narrow figure mostly places below its axes.
+    public var narrowHeight: Double { (200 + (ReportOptions.narrowWidth - 110) * FigureFactory.plotAspect(self)).rounded() }
+    /// The format of the narrow renderings, nil when no page shows figures: SVG when the
+    /// page has it (or inlines the figures), else PNG.
+    public var narrowFormat: ImageFormat? {
+        if noPage { return nil }
+        if singleFile || formats.contains(.svg) { return .svg }
+        return formats.contains(.png) ? .png : nil
     }
 
     /// Every figure name this run can make, in page order.

@@ -118,18 +118,19 @@ public enum ReportRunner {
             t.transparent = options.transparent
             return t
         }
-        let fileCount = options.figureNames.filter(options.wantsFigure).count * themes.count * formats.count
+        let narrowFormat = options.narrowFormat
+        let fileCount = options.figureNames.filter(options.wantsFigure).count * themes.count * (formats.count + (narrowFormat == nil ? 0 : 1))
         var rendered: [String: Result<[UInt8], Error>] = [:]
         let rendering = DispatchGroup()
         // On every way out, failures included: the workers use this frame's state.
         defer { rendering.wait() }
-        func render(_ fig: ReportFigure, _ theme: Theme, _ format: ImageFormat) {
-            var figure = fig.figure
+        func render(_ fig: ReportFigure, _ theme: Theme, _ format: ImageFormat, narrow: Bool) {
+            var figure = narrow ? FigureFactory.narrow(fig, options: options) : fig.figure
             figure.theme = theme
             // Both renderings may be inlined in one page: their ids must differ.
             if theme.name == "dark" { figure.idPrefix += "-dark" }
-            let name = ReportOptions.fileName(fig.name, theme: theme, format: format.rawValue)
-            let result = Timing.measure("render \(fig.name) \(theme.name) \(format.rawValue)") {
+            let name = ReportOptions.fileName(fig.name, theme: theme, format: format.rawValue, narrow: narrow)
+            let result = Timing.measure("render \(fig.name) \(theme.name) \(format.rawValue)\(narrow ? " narrow" : "")") {
                 Result { try figure.render(format, scale: options.scale) }
             }
             if case let .success(bytes) = result, !options.singleFile { staging?.add("figures/\(name)", bytes) }
@@ -150,7 +151,13 @@ public enum ReportRunner {
         func draw(_ fig: ReportFigure) {
             for format in formatsByCost {
                 for theme in themes {
-                    DispatchQueue.global().async(group: rendering) { renderWork.value(fig, theme, format) }
+                    DispatchQueue.global().async(group: rendering) { renderWork.value(fig, theme, format, false) }
+                }
+            }
+            // The page's narrow renderings (for phones), last: they are the smallest jobs.
+            if let narrowFormat {
+                for theme in themes {
+                    DispatchQueue.global().async(group: rendering) { renderWork.value(fig, theme, narrowFormat, true) }
                 }
             }
         }
@@ -246,8 +253,9 @@ public enum ReportRunner {
             rendering.wait()
             for fig in (modelFigures.flatMap { $0 } + comparisonFigures).compactMap({ $0 }) {
                 for theme in themes {
-                    for format in formats {
-                        let name = ReportOptions.fileName(fig.name, theme: theme, format: format.rawValue)
+                    let renderings = formats.map { ($0, false) } + (narrowFormat.map { [($0, true)] } ?? [])
+                    for (format, narrow) in renderings {
+                        let name = ReportOptions.fileName(fig.name, theme: theme, format: format.rawValue, narrow: narrow)
                         let bytes = try rendered[name]!.get()
                         if options.singleFile {
                             // Inline SVG: drop the XML declaration, which is not allowed inside HTML.
@@ -287,22 +295,23 @@ public enum ReportRunner {
         var manifest: [JSON] = []
         let pageFormats = options.singleFile ? [] : options.formats
         let inlined = options.singleFile ? inlineSVG : nil
+        let narrowPage = narrowFormat.map { NarrowRendering(format: $0, width: ReportOptions.narrowWidth, height: options.narrowHeight) }
         for item in order {
             switch item {
             case let .model(k):
                 modelValues[k] = PageContext.model(analyses[k], figures: modelFigures[k], firstFigureNumber: number,
-                                                   formats: pageFormats, themes: options.themes, inlineSVG: inlined)
+                                                   formats: pageFormats, themes: options.themes, narrow: narrowPage, inlineSVG: inlined)
                 for (j, fig) in modelFigures[k].compactMap({ $0 }).enumerated() {
                     manifest.append(ReportJSON.figure(fig, number: number + j, model: analyses[k].name, themes: themes, formats: formats,
-                                                      scale: options.scale, inline: options.singleFile))
+                                                      narrow: narrowPage, scale: options.scale, inline: options.singleFile))
                 }
                 number += modelFigures[k].compactMap { $0 }.count
             case let .comparison(k):
                 let value = PageContext.figureValue(comparisonFigures[k], number: number, formats: pageFormats,
-                                                    themes: options.themes, inlineSVG: inlined)
+                                                    themes: options.themes, narrow: narrowPage, inlineSVG: inlined)
                 if let fig = comparisonFigures[k] {
                     manifest.append(ReportJSON.figure(fig, number: number, model: comparisons[k].name, themes: themes, formats: formats,
-                                                      scale: options.scale, inline: options.singleFile))
+                                                      narrow: narrowPage, scale: options.scale, inline: options.singleFile))
                     number += 1
                 }
                 comparisonValues[k] = Comparison.page(comparisons[k], figure: comparisonFigures[k], figureValue: value, number: 0)

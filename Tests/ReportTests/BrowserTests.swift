@@ -266,4 +266,48 @@ final class BrowserTests: XCTestCase {
         XCTAssertGreaterThan(result["scrolling"] ?? 0, 0, "the long profile log-likelihood does scroll at 390 px: \(result)")
         XCTAssertEqual(result["strandedPunctuation"], 0, "no comma or full stop after a formula starts a line of its own: \(result)")
     }
+
+    /// At 390 px every figure is its narrow rendering, shown at about its own size (so that,
+    /// with `NarrowFigureTests`, no figure text is below 9 CSS px), never wider than 30rem; at
+    /// 1200 px every figure is the main one. A single-file page swaps its inline renderings
+    /// the same way.
+    func testPhonesGetTheNarrowRenderingOfEveryFigure() throws {
+        guard let browser = Self.chromium() else { throw XCTSkip("no Chromium on PATH") }
+        let (work, report) = try defaultReport("mle-phone-figures")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let single = work.appendingPathComponent("single")
+        XCTAssertEqual(try run(CLITestCase.binary.path, ["--out", single.path, "--single-file", "--quiet"]).status, 0)
+        let script = """
+          const pictures = [...d.querySelectorAll('figure picture.figure-light img')];
+          const shown = pictures.filter(i => i.getBoundingClientRect().width > 0);
+          const narrow = shown.filter(i => i.currentSrc.includes('.narrow.')).length;
+          const widths = shown.map(i => i.getBoundingClientRect().width);
+          const inline = [...d.querySelectorAll('figure .figure-light svg')].filter(s => s.getBoundingClientRect().width > 0);
+          const inlineNarrow = inline.filter(s => s.closest('.figure-narrow')).length;
+          const inlineWidths = inline.map(s => s.getBoundingClientRect().width);
+          out = { pictures: pictures.length, shown: shown.length, narrow,
+                  narrowest: Math.round(Math.min(...widths, ...inlineWidths, 1e9)), widest: Math.round(Math.max(...widths, ...inlineWidths, 0)),
+                  inline: inline.length, inlineNarrow };
+        """
+        for (page, inline) in [(report.appendingPathComponent("index.html"), false), (single.appendingPathComponent("index.html"), true)] {
+            for width in [390, 1200] {
+                // A tall frame: every lazy image is in view, so each picks its source.
+                let harness = Self.frameHarness(page, width: width, height: 40000, script: script)
+                let dump = try Self.dumpHarness(browser, harness, as: work.appendingPathComponent("figures-\(width)-\(inline).html"))
+                guard let r = Self.harnessResult(dump) as? [String: Int] else {
+                    return XCTFail("the harness reported nothing; Chromium said: \(dump.err.suffix(2000))")
+                }
+                let what = "\(inline ? "single file" : "page") at \(width) px: \(r)"
+                let count = inline ? r["inline"] : r["shown"]
+                XCTAssertEqual(count, 11, "every figure of the default page is shown once: \(what)")
+                XCTAssertEqual(inline ? r["inlineNarrow"] : r["narrow"], width == 390 ? 11 : 0, what)
+                if width == 390 {
+                    XCTAssertGreaterThanOrEqual(r["narrowest"] ?? 0, 357, "shown at the column's width, about the rendering's 360 pt: \(what)")
+                    XCTAssertLessThanOrEqual(r["widest"] ?? 999, 358, what)
+                } else {
+                    XCTAssertEqual(r["narrowest"], 640, what)
+                }
+            }
+        }
+    }
 }

@@ -9,7 +9,9 @@ final class FigureSelectionTests: CLITestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         let files = Set(snapshot("S").keys.filter { $0.hasPrefix("figures/") })
         XCTAssertEqual(files, ["figures/linear-fit.png", "figures/linear-fit.svg", "figures/linear-contours.png",
-                               "figures/linear-contours.svg", "figures/logistic-contours.png", "figures/logistic-contours.svg"])
+                               "figures/linear-contours.svg", "figures/logistic-contours.png", "figures/logistic-contours.svg",
+                               "figures/linear-fit.narrow.svg", "figures/linear-contours.narrow.svg", "figures/logistic-contours.narrow.svg"],
+                       "and the page's narrow renderings of the chosen figures only")
         let page = text("S/index.html")
         XCTAssertEqual(page.components(separatedBy: "<figure id=").count - 1, 3)
         XCTAssertTrue(page.contains("Figure 3."))

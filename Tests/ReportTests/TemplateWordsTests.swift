@@ -116,6 +116,18 @@ final class FigureManifestTests: CLITestCase {
                 }
             }
             XCTAssertEqual(f["width_pt"] as? Double, 640)
+            // The phone renderings: SVG, light and dark, each once on disk.
+            let narrow = try XCTUnwrap(f["narrow"] as? [String: Any])
+            XCTAssertEqual(narrow["width_pt"] as? Double, 360)
+            XCTAssertEqual(narrow["height_pt"] as? Double, 384)
+            let narrowFiles = try XCTUnwrap(narrow["files"] as? [[String: String]])
+            XCTAssertEqual(narrowFiles.map { $0["format"] }, ["svg", "svg"])
+            XCTAssertEqual(narrowFiles.map { $0["theme"] }, ["light", "dark"])
+            for file in narrowFiles {
+                let name = try XCTUnwrap(file["path"]).replacingOccurrences(of: "figures/", with: "")
+                XCTAssertTrue(name.contains(".narrow."), name)
+                XCTAssertNotNil(onDisk.remove(name), "\(name) exists and is listed once")
+            }
         }
         XCTAssertTrue(onDisk.isEmpty, "every file is in the manifest: \(onDisk)")
         // A single-file page inlines its figures: listed, with no files.

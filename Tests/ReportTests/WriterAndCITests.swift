@@ -70,12 +70,12 @@ final class WriterAndCITests: CLITestCase {
         let r = try run(["--config", "c.json", "--out", "o", "--quiet"])
         XCTAssertEqual(r.status, 0, r.stderr)
         let figures = try fm.contentsOfDirectory(atPath: path("o/figures")).sorted()
-        XCTAssertEqual(figures, ["linear-fit.svg"], "format, theme and figures from the config")
+        XCTAssertEqual(figures, ["linear-fit.narrow.svg", "linear-fit.svg"], "format, theme and figures from the config")
         XCTAssertTrue(r.stderr.contains("left out 1 of 6 rows"), "drop_missing from the config: \(r.stderr)")
         XCTAssertTrue(text("o/figures/linear-fit.svg").contains("width=\"800"), "figure_size from the config")
         // A typed flag wins over the field.
         XCTAssertEqual(try run(["--config", "c.json", "--theme", "dark", "--out", "o2", "--quiet"]).status, 0)
-        XCTAssertEqual(try fm.contentsOfDirectory(atPath: path("o2/figures")).sorted(), ["linear-fit.dark.svg"])
+        XCTAssertEqual(try fm.contentsOfDirectory(atPath: path("o2/figures")).sorted(), ["linear-fit.dark.svg", "linear-fit.narrow.dark.svg"])
         // A bad value: one line naming the file and the field, exit 1, nothing written.
         write("bad.json", #"{"theme": "sepia", "models": [{"data": "d.csv", "x": "x", "y": "y", "model": "linear"}]}"#)
         let bad = try run(["--config", "bad.json", "--out", "o3"])

@@ -1,0 +1,61 @@
+import Foundation
+import XCTest
+import Likelihood
+import Plot
+@testable import Report
+
+/// Each page figure's narrow rendering (issue 18, §5): on a phone's column (358 CSS px at a
+/// width of 390 px) the main 640 pt rendering drew its smallest text at 4.5 px; the narrow one
+/// keeps every text at 9 CSS px or more there.
+final class NarrowFigureTests: XCTestCase {
+    /// The column of a 390 px screen: the page's 1rem of padding on each side.
+    static let phoneColumn = 358.0
+
+    /// The figures of every family on its built-in data, and the comparison's.
+    static func allFigures(_ options: ReportOptions) throws -> [ReportFigure] {
+        var out: [ReportFigure] = []
+        for family in Families.all {
+            let request = ModelRequest(kind: family.kind, dataPath: nil, x: "x", y: "y")
+            let m = try ModelAnalysis.analyse(request, dataset: family.builtinData(seed: options.seed), name: family.kind.rawValue)
+            out += FigureFactory.figures(for: m, options: options).compactMap { $0 }
+        }
+        let c = try Comparison.analyse(ComparisonRequest(dataPath: nil, x: "x", y: "y"), dataset: BuiltinData.outliers(seed: options.seed),
+                                       name: "comparison", dropMissing: false)
+        out.append(FigureFactory.finished(Comparison.figure(c), options: options))
+        return out
+    }
+
+    func testEveryNarrowRenderingKeepsItsTextAtNinePixelsOnAPhone() throws {
+        let options = ReportOptions()
+        let figures = try Self.allFigures(options)
+        XCTAssertGreaterThanOrEqual(figures.count, 20, "every family's figures and the comparison's")
+        let shown = Self.phoneColumn / ReportOptions.narrowWidth
+        for fig in figures {
+            let narrow = FigureFactory.narrow(fig, options: options)
+            XCTAssertEqual(narrow.width, 360)
+            XCTAssertEqual(narrow.height, options.narrowHeight)
+            let smallest = narrow.smallestTextSize()
+            XCTAssertTrue(smallest.isFinite, "\(fig.name) draws text")
+            XCTAssertGreaterThanOrEqual(smallest * shown, 9, "\(fig.name): smallest text \(smallest) pt shown at \(smallest * shown) px")
+            // The main rendering in the same column: what a phone had before.
+            let main = fig.figure.smallestTextSize() * Self.phoneColumn / fig.figure.width
+            XCTAssertLessThan(main, 6, "\(fig.name): the main rendering's text would be \(main) px on a phone")
+        }
+    }
+
+    /// Narrow renderings keep the main one's ids apart (a single-file page inlines both), and
+    /// their height follows the main figure's plot shape.
+    func testNarrowRenderingsHaveTheirOwnIdsAndShape() throws {
+        var options = ReportOptions()
+        XCTAssertEqual(options.narrowHeight, 384, "a 640 × 480 figure's plot area is 390/530 as high as wide: 200 + 250 · 390/530")
+        options.figureWidth = 640
+        options.figureHeight = 640
+        XCTAssertEqual(options.narrowHeight, 459)
+        let fig = try Self.allFigures(ReportOptions())[0]
+        let narrow = FigureFactory.narrow(fig, options: ReportOptions())
+        XCTAssertEqual(narrow.idPrefix, fig.figure.idPrefix + "-narrow")
+        let svg = String(decoding: try narrow.render(.svg), as: UTF8.self)
+        XCTAssertTrue(svg.contains("width=\"360pt\""), String(svg.prefix(300)))
+        XCTAssertFalse(svg.contains("id=\"\(fig.figure.idPrefix)-1\""), "no id of the main rendering")
+    }
+}
