@@ -52,6 +52,8 @@ public final class Canvas {
     public var fontFamily = "DejaVu Sans"
     /// The smallest size of any text drawn so far, in points (infinity before any).
     public private(set) var smallestTextSize = Double.infinity
+    /// The box holding every text drawn so far (its logical extents), nil before any.
+    public private(set) var textExtent: Rect?
 
     /// The theme that resolves role colours and paints the paper.
     public let theme: Theme
@@ -295,6 +297,16 @@ public final class Canvas {
         var ink = PangoRectangle(), logical = PangoRectangle()
         pango_layout_get_extents(layout, &ink, &logical)
         let w = Double(logical.width) / Double(PANGO_SCALE), h = Double(logical.height) / Double(PANGO_SCALE)
+        if !markup.isEmpty {
+            // The text's box on the page: its corners turned by `angle` about `p`.
+            let (c, sn) = (cos(angle), sin(angle))
+            for (dx, dy) in [(0.0, 0.0), (w, 0), (0, h), (w, h)] {
+                let u = dx - anchor.0 * w, v = dy - anchor.1 * h
+                let q = Point(p.x + u * c + v * sn, p.y - u * sn + v * c)
+                textExtent = textExtent.map { Rect(x: min($0.minX, q.x), y: min($0.minY, q.y), width: max($0.maxX, q.x) - min($0.minX, q.x),
+                                                   height: max($0.maxY, q.y) - min($0.minY, q.y)) } ?? Rect(x: q.x, y: q.y, width: 0, height: 0)
+            }
+        }
         save()
         cairo_translate(cr, p.x, p.y)
         // The layout stays set for the unrotated canvas: with unhinted metrics a rotation

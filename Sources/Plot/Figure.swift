@@ -40,10 +40,15 @@ public struct Figure {
 
     /// The smallest text the figure draws, in points (ticks, labels, legend, contour labels):
     /// drawn on a vector canvas that is not encoded.
-    public func smallestTextSize() -> Double {
+    public func smallestTextSize() -> Double { textMetrics().smallest }
+
+    /// The smallest text the figure draws (points) and the box holding all its texts, from
+    /// one drawing on a vector canvas that is not encoded: a layout check that every text
+    /// lies on the figure.
+    public func textMetrics() -> (smallest: Double, extent: Rect?) {
         let canvas = Canvas(width: width, height: height, format: .svg, scale: 1, theme: theme)
         draw(on: canvas)
-        return canvas.smallestTextSize
+        return (canvas.smallestTextSize, canvas.textExtent)
     }
     var tickSize: Double { 9 * fontScale }
     var labelSize: Double { 10.5 * fontScale }
@@ -53,11 +58,16 @@ public struct Figure {
     /// The title broken into lines at spaces so that each fits `maxWidth` (Pango markup tags
     /// in the titles hold no spaces, so a break never splits one).
     func wrappedTitle(on canvas: Canvas, maxWidth: Double) -> String? {
-        guard let title else { return nil }
+        title.map { Figure.wrap($0, size: titleSize, bold: true, maxWidth: maxWidth, on: canvas) }
+    }
+
+    /// `markup` broken into lines at spaces so that each fits `maxWidth` (a word wider than
+    /// that keeps a line of its own).
+    static func wrap(_ markup: String, size: Double, bold: Bool = false, maxWidth: Double, on canvas: Canvas) -> String {
         var lines: [String] = [], current = ""
-        for word in title.split(separator: " ", omittingEmptySubsequences: false) {
+        for word in markup.split(separator: " ", omittingEmptySubsequences: false) {
             let candidate = current.isEmpty ? String(word) : current + " " + word
-            if !current.isEmpty && canvas.measure(candidate, size: titleSize, bold: true).width > maxWidth {
+            if !current.isEmpty && canvas.measure(candidate, size: size, bold: bold).width > maxWidth {
                 lines.append(current)
                 current = String(word)
             } else {
@@ -205,7 +215,12 @@ public struct Figure {
     public func draw(on canvas: Canvas) {
         // The legend goes inside the axes where it hides nothing that matters; when every
         // place inside would, the axes shrink and it goes below them.
-        let legend = Legend(entries: legendEntries(), textSize: 9 * fontScale)
+        var legend = Legend(entries: legendEntries(), textSize: 9 * fontScale)
+        // An entry too long for the figure's width (a narrow rendering) takes two lines.
+        let textRoom = width - 2 * pad - legend.sampleWidth - 6 - 2 * legend.padding
+        for k in legend.entries.indices where canvas.measure(legend.entries[k].label, size: legend.textSize).width > textRoom {
+            legend.entries[k].label = Figure.wrap(legend.entries[k].label, size: legend.textSize, maxWidth: textRoom, on: canvas)
+        }
         var l = layout(on: canvas)
         var legendBox: Rect? = nil
         if !legend.isEmpty {

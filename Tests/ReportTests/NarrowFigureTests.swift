@@ -34,11 +34,22 @@ final class NarrowFigureTests: XCTestCase {
             let narrow = FigureFactory.narrow(fig, options: options)
             XCTAssertEqual(narrow.width, 360)
             XCTAssertEqual(narrow.height, options.narrowHeight)
-            let smallest = narrow.smallestTextSize()
+            let (smallest, extent) = narrow.textMetrics()
             XCTAssertTrue(smallest.isFinite, "\(fig.name) draws text")
+            // Every text lies on the figure (a legend entry too long for 360 pt wraps).
+            let box = try XCTUnwrap(extent)
+            XCTAssertGreaterThanOrEqual(box.minX, 0, "\(fig.name): \(box)")
+            XCTAssertGreaterThanOrEqual(box.minY, 0, "\(fig.name): \(box)")
+            XCTAssertLessThanOrEqual(box.maxX, narrow.width, "\(fig.name): \(box)")
+            XCTAssertLessThanOrEqual(box.maxY, narrow.height, "\(fig.name): \(box)")
             XCTAssertGreaterThanOrEqual(smallest * shown, 9, "\(fig.name): smallest text \(smallest) pt shown at \(smallest * shown) px")
-            // The main rendering in the same column: what a phone had before.
-            let main = fig.figure.smallestTextSize() * Self.phoneColumn / fig.figure.width
+            // The main rendering in the same column: what a phone had before. Its texts too lie
+            // on it.
+            let (mainSmallest, mainExtent) = fig.figure.textMetrics()
+            let mainBox = try XCTUnwrap(mainExtent)
+            XCTAssertTrue(mainBox.minX >= 0 && mainBox.minY >= 0 && mainBox.maxX <= fig.figure.width && mainBox.maxY <= fig.figure.height,
+                          "\(fig.name): \(mainBox)")
+            let main = mainSmallest * Self.phoneColumn / fig.figure.width
             XCTAssertLessThan(main, 6, "\(fig.name): the main rendering's text would be \(main) px on a phone")
         }
     }
@@ -57,5 +68,33 @@ final class NarrowFigureTests: XCTestCase {
         let svg = String(decoding: try narrow.render(.svg), as: UTF8.self)
         XCTAssertTrue(svg.contains("width=\"360pt\""), String(svg.prefix(300)))
         XCTAssertFalse(svg.contains("id=\"\(fig.figure.idPrefix)-1\""), "no id of the main rendering")
+    }
+
+    /// The same on the real-data corpus (long column names in labels and legends, huge
+    /// magnitudes in ticks): every narrow rendering keeps its texts on the figure and at
+    /// 9 CSS px or more on a phone.
+    func testNarrowRenderingsOfTheRealDataCorpusKeepTheirTextOnTheFigure() throws {
+        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Corpus")
+        let configs = try FileManager.default.contentsOfDirectory(atPath: corpus.path).filter { $0.hasSuffix(".json") && $0 != "reference.json" && $0 != "families.json" }.sorted()
+        XCTAssertGreaterThanOrEqual(configs.count, 14)
+        var checked = 0
+        for config in configs {
+            var options = ReportOptions()
+            try ConfigFile.apply(corpus.appendingPathComponent(config).path, to: &options)
+            for (k, request) in options.models.enumerated() {
+                let data = try CSVReader.read(path: try XCTUnwrap(request.dataPath))
+                let m = try ModelAnalysis.analyse(request, dataset: data, name: "\(request.kind.rawValue)-\(k)", dropMissing: true)
+                for fig in FigureFactory.figures(for: m, options: options).compactMap({ $0 }) {
+                    let narrow = FigureFactory.narrow(FigureFactory.finished(fig, options: options), options: options)
+                    let (smallest, extent) = narrow.textMetrics()
+                    let box = try XCTUnwrap(extent)
+                    XCTAssertTrue(box.minX >= 0 && box.minY >= 0 && box.maxX <= narrow.width && box.maxY <= narrow.height,
+                                  "\(config) \(fig.name): \(box)")
+                    XCTAssertGreaterThanOrEqual(smallest * Self.phoneColumn / narrow.width, 9, "\(config) \(fig.name)")
+                    checked += 1
+                }
+            }
+        }
+        XCTAssertGreaterThan(checked, 60)
     }
 }
