@@ -121,8 +121,24 @@ public final class Canvas {
         cairo_set_source_rgba(cr, c.red, c.green, c.blue, c.alpha)
     }
 
-    public func save() { cairo_save(cr) }
-    public func restore() { cairo_restore(cr) }
+    public func save() {
+        cairo_save(cr)
+        offsets.append(offsets.last!)
+    }
+    public func restore() {
+        cairo_restore(cr)
+        if offsets.count > 1 { offsets.removeLast() }
+    }
+
+    /// Moves the origin by (dx, dy) until the matching `restore` (a figure's panel draws in
+    /// its own coordinates).
+    public func translate(_ dx: Double, _ dy: Double) {
+        cairo_translate(cr, dx, dy)
+        let o = offsets.removeLast()
+        offsets.append(Point(o.x + dx, o.y + dy))
+    }
+    /// The origin's place on the page, one entry per `save` (translations only).
+    private var offsets = [Point(0, 0)]
 
     public func clip(to r: Rect) {
         cairo_rectangle(cr, r.x, r.y, r.width, r.height)
@@ -302,7 +318,8 @@ public final class Canvas {
             let (c, sn) = (cos(angle), sin(angle))
             for (dx, dy) in [(0.0, 0.0), (w, 0), (0, h), (w, h)] {
                 let u = dx - anchor.0 * w, v = dy - anchor.1 * h
-                let q = Point(p.x + u * c + v * sn, p.y - u * sn + v * c)
+                let o = offsets.last!
+                let q = Point(o.x + p.x + u * c + v * sn, o.y + p.y - u * sn + v * c)
                 textExtent = textExtent.map { Rect(x: min($0.minX, q.x), y: min($0.minY, q.y), width: max($0.maxX, q.x) - min($0.minX, q.x),
                                                    height: max($0.maxY, q.y) - min($0.minY, q.y)) } ?? Rect(x: q.x, y: q.y, width: 0, height: 0)
             }

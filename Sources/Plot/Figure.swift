@@ -29,6 +29,12 @@ public struct Figure {
 
     public init() {}
 
+    /// Set, the figure is these panels, side by side (stacked with `stacksPanels`), each with
+    /// its own axes, title and legend, drawn at this figure's text scale; the figure's own
+    /// marks, labels and title are then unused.
+    public var panels: [Figure] = []
+    public var stacksPanels = false
+
     /// Set, the size of text, markers and margins relative to a default figure's, whatever
     /// the figure's size: a narrow rendering for phones keeps its text large.
     public var textScale: Double?
@@ -213,6 +219,7 @@ public struct Figure {
     // MARK: Drawing
 
     public func draw(on canvas: Canvas) {
+        if !panels.isEmpty { return drawPanels(on: canvas) }
         // The legend goes inside the axes where it hides nothing that matters; when every
         // place inside would, the axes shrink and it goes below them.
         var legend = Legend(entries: legendEntries(), textSize: 9 * fontScale)
@@ -273,6 +280,24 @@ public struct Figure {
         }
         if let box = legendBox { legend.draw(in: box, canvas: canvas) }
         if let cb = colorbar, let rect = l.colorbarRect, let ticks = l.colorbarTicks { drawColorbar(cb, rect, ticks, canvas) }
+    }
+
+    private func drawPanels(on canvas: Canvas) {
+        let n = Double(panels.count)
+        // A panel of a default-sized figure is drawn at the whole figure's text scale, not at
+        // the smaller one its own area would give.
+        let scale = fontScale
+        for (k, panel) in panels.enumerated() {
+            var p = panel
+            p.theme = theme
+            p.textScale = scale
+            p.width = stacksPanels ? width : width / n
+            p.height = stacksPanels ? height / n : height
+            canvas.save()
+            canvas.translate(stacksPanels ? 0 : Double(k) * p.width, stacksPanels ? Double(k) * p.height : 0)
+            p.draw(on: canvas)
+            canvas.restore()
+        }
     }
 
     private func drawData(_ mark: Mark, canvas: Canvas, layout l: Layout, device: (Point) -> Point, legendBox: Rect?) {
@@ -415,7 +440,7 @@ public struct Figure {
     /// Every text the figure draws besides its tick numbers: the title, the axis labels, the
     /// colorbar's label and the legend's entries (Pango markup), for checks of the words.
     public var texts: [String] {
-        [title ?? "", xLabel, yLabel, colorbar?.label ?? ""] + legendEntries().map(\.label)
+        [title ?? "", xLabel, yLabel, colorbar?.label ?? ""] + legendEntries().map(\.label) + panels.flatMap(\.texts)
     }
 
     private func legendEntries() -> [Legend.Entry] {

@@ -50,8 +50,17 @@ enum FigureFactory {
         figure.width = ReportOptions.narrowWidth
         figure.height = options.narrowHeight
         figure.textScale = ReportOptions.narrowTextScale
+        // Panels side by side would be 180 pt each: on a phone they stack.
+        figure.stacksPanels = !figure.panels.isEmpty
+        figure.height = narrowHeight(made.figure, oneFigure: options.narrowHeight)
         figure.idPrefix += "-narrow"
         return figure
+    }
+
+    /// The height of a narrow rendering: `oneFigure`, or for panels, which stack, each about
+    /// that high less the room a one-panel figure keeps for a legend below.
+    static func narrowHeight(_ figure: Figure, oneFigure: Double) -> Double {
+        figure.panels.isEmpty ? oneFigure : (oneFigure - 40) * Double(figure.panels.count)
     }
 
     static func s(_ v: Double, _ digits: Int = 3) -> String { NumberFormat.significant(v, digits) }

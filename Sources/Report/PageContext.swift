@@ -7,7 +7,11 @@ import Plot
 struct NarrowRendering {
     var format: ImageFormat
     var width: Double
+    /// A one-panel figure's height (`ReportOptions.narrowHeight`).
     var height: Double
+
+    /// The height of `fig`'s narrow rendering: its panels stack.
+    func height(of fig: ReportFigure) -> Double { FigureFactory.narrowHeight(fig.figure, oneFigure: height) }
 }
 
 /// The data the page templates are rendered against.
@@ -101,7 +105,7 @@ enum PageContext {
             // A PNG source says its density, as the main one does; an SVG its type.
             let descriptor = narrow.format == .png ? " 2x" : ""
             v["narrowWidth"] = .number(narrow.width.rounded())
-            v["narrowHeight"] = .number(narrow.height.rounded())
+            v["narrowHeight"] = .number(narrow.height(of: fig).rounded())
             v["narrowType"] = .string(narrow.format == .svg ? "image/svg+xml" : "image/png")
             if let inlineSVG {
                 v["inlineNarrowSVG"] = inlineSVG[narrowFile(primary)].map(MustacheValue.string) ?? .bool(false)

@@ -42,7 +42,7 @@ enum ReportJSON {
     /// One figure of the page for report.json's manifest: its number on the page, the files
     /// written for it (per theme and format, relative to the report folder; none when the page
     /// inlines it), its caption and alt text as the page gives them, and its size.
-    static func figure(_ fig: ReportFigure, number: Int, model: String, themes: [Theme], formats: [ImageFormat],
+    static func figure(_ fig: ReportFigure, number: Int, model: String?, themes: [Theme], formats: [ImageFormat],
                        narrow: NarrowRendering?, scale: Double, inline: Bool) -> JSON {
         var files: [JSON] = [], narrowFiles: [JSON] = []
         if !inline {
@@ -59,14 +59,15 @@ enum ReportJSON {
             }
         }
         var o: [String: JSON] = [
-            "name": .string(fig.name), "number": .int(number), "model": .string(model),
+            // A derivation section's figure belongs to no model.
+            "name": .string(fig.name), "number": .int(number), "model": model.map(JSON.string) ?? .null,
             "title": .string(fig.figure.accessibleTitle), "caption": .string(fig.caption), "alt": .string(fig.altText),
             "width_pt": .number(fig.figure.width), "height_pt": .number(fig.figure.height),
             "png_scale": .number(scale), "inline": .bool(inline), "files": .array(files),
         ]
         // The renderings the page serves to narrow screens (phones), when there is a page.
         if let narrow {
-            o["narrow"] = .object(["width_pt": .number(narrow.width), "height_pt": .number(narrow.height), "files": .array(narrowFiles)])
+            o["narrow"] = .object(["width_pt": .number(narrow.width), "height_pt": .number(narrow.height(of: fig)), "files": .array(narrowFiles)])
         }
         return .object(o)
     }

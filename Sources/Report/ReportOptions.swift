@@ -154,7 +154,8 @@ extension ReportOptions {
 
     /// Every figure name this run can make, in page order.
     public var figureNames: [String] {
-        zip(modelNames, models).flatMap { name, m in Families.family(m.kind).figureKinds.map { "\(name)-\($0)" } }
+        DerivationFigures.names
+            + zip(modelNames, models).flatMap { name, m in Families.family(m.kind).figureKinds.map { "\(name)-\($0)" } }
             + comparisonNames.map { "\($0)-fits" }
     }
 

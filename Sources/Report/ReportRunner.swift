@@ -231,6 +231,10 @@ public enum ReportRunner {
             compare(late[k], known: known)
         }
         let comparisons = try compared.map { try $0!.get() }
+        // The derivation sections' figures, drawn from the fits: the page's estimated ν and
+        // its first linear and logistic models' points.
+        let derivationFigures = DerivationFigures.make(analyses: analyses, comparisons: comparisons, prose: prose, options: options)
+        for fig in derivationFigures.values { draw(fig) }
         Timing.mark("figures built")
         var warnings: [String] = []
         for m in analyses {
@@ -251,7 +255,7 @@ public enum ReportRunner {
         var inlineSVG: [String: String] = [:]
         func collectFigures() throws {
             rendering.wait()
-            for fig in (modelFigures.flatMap { $0 } + comparisonFigures).compactMap({ $0 }) {
+            for fig in (modelFigures.flatMap { $0 } + comparisonFigures + Array(derivationFigures.values)).compactMap({ $0 }) {
                 for theme in themes {
                     let renderings = formats.map { ($0, false) } + (narrowFormat.map { [($0, true)] } ?? [])
                     for (format, narrow) in renderings {
@@ -282,10 +286,11 @@ public enum ReportRunner {
         progress("writing the page")
         // Figures are numbered in page order: each family's models in the registry's order,
         // the comparisons after the last family they compare.
-        enum PageItem { case model(Int), comparison(Int) }
+        enum PageItem { case derivation(String), model(Int), comparison(Int) }
         var order: [PageItem] = []
         let lastLocation = Families.all.lastIndex { $0.isLocationFamily }
         for (index, family) in Families.all.enumerated() {
+            if derivationFigures[family.derivation.id] != nil { order.append(.derivation(family.derivation.id)) }
             order += analyses.indices.filter { analyses[$0].kind == family.kind }.map(PageItem.model)
             if index == lastLocation { order += comparisons.indices.map(PageItem.comparison) }
         }
@@ -296,8 +301,16 @@ public enum ReportRunner {
         let pageFormats = options.singleFile ? [] : options.formats
         let inlined = options.singleFile ? inlineSVG : nil
         let narrowPage = narrowFormat.map { NarrowRendering(format: $0, width: ReportOptions.narrowWidth, height: options.narrowHeight) }
+        var derivationValues: [String: MustacheValue] = [:]
         for item in order {
             switch item {
+            case let .derivation(id):
+                let fig = derivationFigures[id]!
+                derivationValues[id] = PageContext.figureValue(fig, number: number, formats: pageFormats, themes: options.themes,
+                                                               narrow: narrowPage, inlineSVG: inlined)
+                manifest.append(ReportJSON.figure(fig, number: number, model: nil, themes: themes, formats: formats,
+                                                  narrow: narrowPage, scale: options.scale, inline: options.singleFile))
+                number += 1
             case let .model(k):
                 modelValues[k] = PageContext.model(analyses[k], figures: modelFigures[k], firstFigureNumber: number,
                                                    formats: pageFormats, themes: options.themes, narrow: narrowPage, inlineSVG: inlined)
@@ -342,7 +355,8 @@ public enum ReportRunner {
             "title": .string(options.title == ReportOptions().title ? prose.text("common", "pageTitle") : options.title),
             "version": .string(version),
             "models": .array(modelValues),
-            "sections": .array(sections(models: analyses, values: modelValues, comparisons: comparisonValues, prose: prose)),
+            "sections": .array(sections(models: analyses, values: modelValues, comparisons: comparisonValues, derivationFigures: derivationValues,
+                                        prose: prose)),
 
             "warnings": .array(warnings.map { ["text": .string($0)] }),
             "inputs": .array(inputs),
@@ -432,7 +446,8 @@ public enum ReportRunner {
     /// The numbered sections after the two general ones: each family's derivation (the
     /// Gaussian and Bernoulli ones always, the others when a model uses them) followed by its
     /// models, in the registry's order. Each renders with its own partial (`partial`).
-    static func sections(models: [ModelAnalysis], values: [MustacheValue], comparisons: [MustacheValue], prose: Prose) -> [MustacheValue] {
+    static func sections(models: [ModelAnalysis], values: [MustacheValue], comparisons: [MustacheValue],
+                         derivationFigures: [String: MustacheValue] = [:], prose: Prose) -> [MustacheValue] {
         var out: [MustacheValue] = []
         var number = 3
         // The comparisons follow the last location family's models, whose derivations they need.
@@ -454,7 +469,7 @@ public enum ReportRunner {
             guard derived else { continue }
             let d = family.derivation
             out.append(["partial": .string(d.partial), "id": .string(d.id), "title": .string(prose.text(family.kind.rawValue, "derivationTitle")),
-                        "number": .number(Double(number))])
+                        "number": .number(Double(number)), "figure": derivationFigures[d.id] ?? .bool(false)])
             number += 1
             for value in mine {
                 guard case var .object(o) = value else { continue }

@@ -14,26 +14,30 @@ final class NarrowFigureTests: XCTestCase {
     /// The figures of every family on its built-in data, and the comparison's.
     static func allFigures(_ options: ReportOptions) throws -> [ReportFigure] {
         var out: [ReportFigure] = []
+        var models: [ModelAnalysis] = []
         for family in Families.all {
             let request = ModelRequest(kind: family.kind, dataPath: nil, x: "x", y: "y")
             let m = try ModelAnalysis.analyse(request, dataset: family.builtinData(seed: options.seed), name: family.kind.rawValue)
+            models.append(m)
             out += FigureFactory.figures(for: m, options: options).compactMap { $0 }
         }
         let c = try Comparison.analyse(ComparisonRequest(dataPath: nil, x: "x", y: "y"), dataset: BuiltinData.outliers(seed: options.seed),
                                        name: "comparison", dropMissing: false)
         out.append(FigureFactory.finished(Comparison.figure(c), options: options))
+        // The derivation sections' two-panel figures, stacked when narrow.
+        out += DerivationFigures.make(analyses: models, comparisons: [c], prose: nil, options: options).values.sorted { $0.name < $1.name }
         return out
     }
 
     func testEveryNarrowRenderingKeepsItsTextAtNinePixelsOnAPhone() throws {
         let options = ReportOptions()
         let figures = try Self.allFigures(options)
-        XCTAssertGreaterThanOrEqual(figures.count, 20, "every family's figures and the comparison's")
+        XCTAssertGreaterThanOrEqual(figures.count, 22, "every family's figures, the comparison's and the derivations'")
         let shown = Self.phoneColumn / ReportOptions.narrowWidth
         for fig in figures {
             let narrow = FigureFactory.narrow(fig, options: options)
             XCTAssertEqual(narrow.width, 360)
-            XCTAssertEqual(narrow.height, options.narrowHeight)
+            XCTAssertEqual(narrow.height, fig.figure.panels.isEmpty ? options.narrowHeight : 2 * (options.narrowHeight - 40))
             let (smallest, extent) = narrow.textMetrics()
             XCTAssertTrue(smallest.isFinite, "\(fig.name) draws text")
             // Every text lies on the figure (a legend entry too long for 360 pt wraps).
