@@ -7,7 +7,7 @@ public enum BuiltinData {
     /// True parameters of the linear-Gaussian generator.
     public static let linearTruth = (w: 2.0, b: 1.0, sigma: 2.0)
     /// True parameters of the logistic generator.
-    public static let logisticTruth = (w: 1.5, b: -0.5)
+    public static let logisticTruth = (w: 1.5, b: -4.5)
 
     /// `n` points with `x` uniform on [0, 10] and `y = 2x + 1 + ε`, `ε ~ N(0, 2²)`.
     public static func linear(n: Int = 50, seed: UInt64 = defaultSeed) -> Dataset {
@@ -23,13 +23,15 @@ public enum BuiltinData {
         return data
     }
 
-    /// `n` points with `x` uniform on [−4, 4] and `y ~ Bernoulli(σ(1.5x − 0.5))`.
+    /// `n` points with `x` uniform on [0, 6] and `y ~ Bernoulli(σ(1.5x − 4.5))`: an uncentred
+    /// predictor, as real doses or hours are (p = ½ at x = 3), so that the raw cross-entropy's
+    /// valley is long and narrow and standardising x rounds it, as it does for the MSE.
     public static func logistic(n: Int = 200, seed: UInt64 = defaultSeed &+ 1) -> Dataset {
         var random = RandomGenerator(seed: seed)
         var x = [Double](repeating: 0, count: n)
         var y = [Double](repeating: 0, count: n)
         for i in 0..<n {
-            x[i] = 8 * random.nextUniform() - 4
+            x[i] = 6 * random.nextUniform()
             let p = Numerics.sigmoid(logisticTruth.w * x[i] + logisticTruth.b)
             y[i] = random.nextUniform() < p ? 1 : 0
         }

@@ -37,10 +37,9 @@ public struct CSVDialect: Sendable, Hashable {
     /// Whether `raw` stands for a missing value: a standard or an extra marker, or a number
     /// equal to a numeric extra marker.
     public func isMissing(_ raw: String) -> Bool {
-        if Dataset.isMissingMarker(raw) { return true }
-        guard !markers.isEmpty else { return false }
+        guard !markers.isEmpty else { return Dataset.isMissingMarker(raw) }
         let text = raw.trimmingSpaces().lowercased()
-        if markers.contains(text) { return true }
+        if Dataset.isMissingMarker(text) || markers.contains(text) { return true }
         guard !numericMarkers.isEmpty else { return false }
         return CSVDialect.number(text).map(isMissing(value:)) ?? false
     }

@@ -96,6 +96,33 @@ enum DerivationFigures {
         xs.map { Point($0, min(f($0), clip)) }
     }
 
+    /// One panel's axes: titled and labelled, x from −reach to reach, y from 0 to `top`.
+    static func panel(title: String, xLabel: String, yLabel: String, reach: Double, top: Double) -> Figure {
+        var f = Figure()
+        (f.title, f.xLabel, f.yLabel) = (title, xLabel, yLabel)
+        f.xLimits = (-reach, reach)
+        f.yLimits = (0, top)
+        return f
+    }
+
+    /// Ticks along the bottom of `f` at the `values` within ±reach (at most 2000: beyond that a
+    /// rug is a solid bar either way); returns how many lie within.
+    static func addRug(to f: inout Figure, _ values: [Double], reach: Double, label: String) -> Int {
+        let inRange = values.filter { abs($0) <= reach }
+        let ticks = inRange.count > 2000 ? FigureFactory.sample(x: inRange, y: inRange, count: 2000).map(\.x) : inRange
+        f.marks.append(.rug(x: ticks, atTop: false, color: Palette.black.withAlpha(0.45), label: label))
+        return inRange.count
+    }
+
+    /// The two panels as one page figure, with its words.
+    static func finished(_ name: String, _ panels: [Figure], accessibleTitle: String, caption: String, alt: String,
+                         options: ReportOptions) -> ReportFigure {
+        var figure = Figure()
+        figure.panels = panels
+        figure.accessibleTitle = accessibleTitle
+        return FigureFactory.finished(ReportFigure(name: name, figure: figure, caption: caption, altText: alt), options: options)
+    }
+
     /// The location figure. `nu`: the page's estimated ν and where it came from (nil: the
     /// example ν = 4); `residuals`: the first linear model's residuals over σ̂.
     static func location(nu fitted: (nu: Double, model: String, comparison: Bool)?, residuals: (values: [Double], model: String)?,
@@ -107,18 +134,10 @@ enum DerivationFigures {
         let nuText = fitted == nil ? short(nu) : s(nu)
         let xs = SurfaceGrid.axis(-reach, reach, count: 401)
         let lossTop = 6.0
-        var densities = Figure()
-        densities.title = label("densitiesTitle")
-        densities.xLabel = label("residualAxisLabel")
-        densities.yLabel = label("densityAxisLabel")
-        densities.xLimits = (-reach, reach)
-        densities.yLimits = (0, 0.55)
-        var losses = Figure()
-        losses.title = label("lossesTitle")
-        losses.xLabel = label("residualAxisLabel")
-        losses.yLabel = label("lossAxisLabel")
-        losses.xLimits = (-reach, reach)
-        losses.yLimits = (0, lossTop)
+        var densities = panel(title: label("densitiesTitle"), xLabel: label("residualAxisLabel"), yLabel: label("densityAxisLabel"),
+                              reach: reach, top: 0.62)
+        var losses = panel(title: label("lossesTitle"), xLabel: label("residualAxisLabel"), yLabel: label("lossAxisLabel"),
+                           reach: reach, top: lossTop)
         let entries: [(Color, [Double], (Double) -> Double, (Double) -> Double, String, String)] = [
             (Palette.blue, [], gaussianDensity, squaredLoss, "gaussianDensityLegend", "squaredLossLegend"),
             (Palette.vermillion, [6, 3], laplaceDensity, absoluteLoss, "laplaceDensityLegend", "absoluteLossLegend"),
@@ -133,16 +152,9 @@ enum DerivationFigures {
         }
         var inside = 0
         if let residuals {
-            let shown = residuals.values.filter { abs($0) <= reach }
-            inside = shown.count
-            // At most 2000 ticks: beyond that a rug is a solid bar either way.
-            let ticks = shown.count > 2000 ? FigureFactory.sample(x: shown, y: shown, count: 2000).map(\.x) : shown
-            losses.marks.append(.rug(x: ticks, atTop: false, color: Palette.black.withAlpha(0.45),
-                                     label: label("residualRugLegend", ["model": .string(residuals.model), "n": .string(String(residuals.values.count))])))
+            inside = addRug(to: &losses, residuals.values, reach: reach,
+                            label: label("residualRugLegend", ["model": .string(residuals.model), "n": .string(String(residuals.values.count))]))
         }
-        var figure = Figure()
-        figure.panels = [densities, losses]
-        figure.accessibleTitle = text("noiseLossesAccessibleTitle")
         let values: [String: MustacheValue] = [
             "nu": .string(nuText), "fitted": .bool(fitted != nil), "nuModel": .string(fitted?.model ?? ""),
             "nuFromComparison": .bool(fitted?.comparison == true),
@@ -151,11 +163,11 @@ enum DerivationFigures {
             "reach": .string(short(reach)), "tLossAtReach": .string(s(studentTLoss(reach, nu: nu))),
             "squaredAtReach": .string(short(squaredLoss(reach))), "absoluteAtReach": .string(short(absoluteLoss(reach))),
             "allInside": .bool(inside == (residuals?.values.count ?? 0)),
+            "outside": Prose.count((residuals?.values.count ?? 0) - inside),
+            "nuAtCap": .bool(fitted != nil && nu >= StudentTModel.nuRange.1 * (1 - 1e-9)),
         ]
-        var made = ReportFigure(name: locationName, figure: figure, caption: text("noiseLossesCaption", values),
-                                altText: text("noiseLossesAlt", values))
-        made = FigureFactory.finished(made, options: options)
-        return made
+        return finished(locationName, [densities, losses], accessibleTitle: text("noiseLossesAccessibleTitle"),
+                        caption: text("noiseLossesCaption", values), alt: text("noiseLossesAlt", values), options: options)
     }
 
     /// The Bernoulli figure. `margins`: the first logistic model's (2y − 1)(ŵx + b̂).
@@ -165,47 +177,30 @@ enum DerivationFigures {
         func text(_ piece: String, _ values: [String: MustacheValue] = [:]) -> String { p?.text("logistic", piece, values) ?? "" }
         let reach = 6.0
         let xs = SurfaceGrid.axis(-reach, reach, count: 401)
-        var densities = Figure()
-        densities.title = label("latentTitle")
-        densities.xLabel = label("latentAxisLabel")
-        densities.yLabel = label("densityAxisLabel")
-        densities.xLimits = (-reach, reach)
-        densities.yLimits = (0, 0.3)
+        var densities = panel(title: label("latentTitle"), xLabel: label("latentAxisLabel"), yLabel: label("densityAxisLabel"),
+                              reach: reach, top: 0.3)
         densities.marks.append(.line(points: curve(xs, logisticDensity), color: Palette.blue, width: 2, dash: [],
                                      label: label("logisticDensityLegend")))
         densities.marks.append(.line(points: curve(xs, matchedGaussianDensity), color: Palette.vermillion, width: 2, dash: [6, 3],
                                      label: label("probitDensityLegend")))
-        var losses = Figure()
-        losses.title = label("marginTitle")
-        losses.xLabel = label("marginAxisLabel")
-        losses.yLabel = label("lossAxisLabel")
-        losses.xLimits = (-reach, reach)
-        losses.yLimits = (0, 5)
+        var losses = panel(title: label("marginTitle"), xLabel: label("marginAxisLabel"), yLabel: label("lossAxisLabel"), reach: reach, top: 5)
         losses.marks.append(.line(points: curve(xs, crossEntropy, clip: 5.25), color: Palette.blue, width: 2, dash: [],
                                   label: label("crossEntropyLegend")))
         losses.marks.append(.line(points: [Point(-reach, 1), Point(0, 1), Point(0, 0), Point(reach, 0)], color: .muted, width: 1.4, dash: [6, 3],
                                   label: label("zeroOneLegend")))
         var wrong = 0, shown = 0
         if let margins {
-            let inRange = margins.values.filter { abs($0) <= reach }
-            shown = inRange.count
             wrong = margins.values.filter { $0 < 0 }.count
-            let ticks = inRange.count > 2000 ? FigureFactory.sample(x: inRange, y: inRange, count: 2000).map(\.x) : inRange
-            losses.marks.append(.rug(x: ticks, atTop: false, color: Palette.black.withAlpha(0.45),
-                                     label: label("marginRugLegend", ["model": .string(margins.model), "n": .string(String(margins.values.count))])))
+            shown = addRug(to: &losses, margins.values, reach: reach,
+                           label: label("marginRugLegend", ["model": .string(margins.model), "n": .string(String(margins.values.count))]))
         }
-        var figure = Figure()
-        figure.panels = [densities, losses]
-        figure.accessibleTitle = text("labelLossesAccessibleTitle")
         let values: [String: MustacheValue] = [
             "hasMargins": .bool(margins != nil), "marginModel": .string(margins?.model ?? ""),
             "margins": Prose.count(margins?.values.count ?? 0), "shown": Prose.count(shown), "wrong": Prose.count(wrong),
             "allShown": .bool(shown == (margins?.values.count ?? 0)),
             "log2": .string(s(log(2.0))), "reach": .string(short(reach)),
         ]
-        var made = ReportFigure(name: bernoulliName, figure: figure, caption: text("labelLossesCaption", values),
-                                altText: text("labelLossesAlt", values))
-        made = FigureFactory.finished(made, options: options)
-        return made
+        return finished(bernoulliName, [densities, losses], accessibleTitle: text("labelLossesAccessibleTitle"),
+                        caption: text("labelLossesCaption", values), alt: text("labelLossesAlt", values), options: options)
     }
 }

@@ -100,7 +100,7 @@ final class BrowserTests: XCTestCase {
         guard let result = Self.harnessResult(dump) as? [String: Any] else {
             return XCTFail("the harness reported nothing; Chromium said: \(dump.err.suffix(2000))")
         }
-        XCTAssertEqual(result["images"] as? Int, 11, "eleven figures on the default page (six linear, four logistic, one comparison)")
+        XCTAssertEqual(result["images"] as? Int, 13, "thirteen figures on the default page (two in the derivations, six linear, four logistic, one comparison)")
         XCTAssertEqual((result["broken"] as? [Any])?.count, 0, "every figure loaded: \(result)")
         XCTAssertGreaterThan(result["math"] as? Int ?? 0, 50, "formulas became MathML")
         XCTAssertEqual(result["merror"] as? Int, 0)
@@ -193,8 +193,8 @@ final class BrowserTests: XCTestCase {
             guard let result = Self.harnessResult(dump) as? [String: Int] else {
                 return XCTFail("the harness reported nothing; Chromium said: \(dump.err.suffix(2000))")
             }
-            XCTAssertEqual(result["shown"], 11, "one picture of each figure shows")
-            XCTAssertEqual(result["dark"], dark ? 11 : 0, dark ? "a dark screen shows the dark figures" : "a light screen the light ones")
+            XCTAssertEqual(result["shown"], 13, "one picture of each figure shows")
+            XCTAssertEqual(result["dark"], dark ? 13 : 0, dark ? "a dark screen shows the dark figures" : "a light screen the light ones")
         }
     }
 
@@ -299,8 +299,8 @@ final class BrowserTests: XCTestCase {
                 }
                 let what = "\(inline ? "single file" : "page") at \(width) px: \(r)"
                 let count = inline ? r["inline"] : r["shown"]
-                XCTAssertEqual(count, 11, "every figure of the default page is shown once: \(what)")
-                XCTAssertEqual(inline ? r["inlineNarrow"] : r["narrow"], width == 390 ? 11 : 0, what)
+                XCTAssertEqual(count, 13, "every figure of the default page is shown once: \(what)")
+                XCTAssertEqual(inline ? r["inlineNarrow"] : r["narrow"], width == 390 ? 13 : 0, what)
                 if width == 390 {
                     XCTAssertGreaterThanOrEqual(r["narrowest"] ?? 0, 357, "shown at the column's width, about the rendering's 360 pt: \(what)")
                     XCTAssertLessThanOrEqual(r["widest"] ?? 999, 358, what)

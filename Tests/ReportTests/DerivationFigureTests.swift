@@ -75,4 +75,31 @@ final class DerivationFigureTests: XCTestCase {
         XCTAssertTrue(alone["gaussian"]!.caption.contains("ν = 4, an example, since no Student-t fit is on this page"), alone["gaussian"]!.caption)
         XCTAssertFalse(alone["bernoulli"]!.caption.contains("ticks"), "no logistic model, no margins")
     }
+
+    /// On real data: Galton's heights take ν to the top of its range, and the caption says
+    /// what that means; on mammals one residual of 62 lies beyond ±5 and is counted as one.
+    func testTheCaptionSaysWhenNuIsCappedAndCountsThePointsBeyond() throws {
+        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Corpus")
+        func data(_ file: String, _ x: String, _ y: String) throws -> Dataset {
+            let text = try String(contentsOf: corpus.appendingPathComponent(file), encoding: .utf8)
+            var lines = text.split(whereSeparator: \.isNewline).map { $0.split(separator: ",").map(String.init) }
+            let header = lines.removeFirst()
+            let xi = try XCTUnwrap(header.firstIndex(of: x)), yi = try XCTUnwrap(header.firstIndex(of: y))
+            return Dataset(source: file, columns: [(x, lines.map { Double($0[xi])! }), (y, lines.map { Double($0[yi])! })])
+        }
+        let options = ReportOptions()
+        let galton = try data("Ties/galton.csv", "parent", "child")
+        let linear = try ModelAnalysis.analyse(ModelRequest(kind: .linear, dataPath: nil, x: "parent", y: "child"), dataset: galton, name: "linear")
+        let c = try Comparison.analyse(ComparisonRequest(dataPath: nil, x: "parent", y: "child"), dataset: galton, name: "comparison", dropMissing: false)
+        let t = try XCTUnwrap(c.rows.compactMap { $0.fit as? StudentTFit }.first)
+        XCTAssertTrue(t.nuAtUpperBound, "Galton's rounded heights show no heavy tails")
+        let capped = try XCTUnwrap(D.make(analyses: [linear], comparisons: [c], prose: nil, options: options)["gaussian"]).caption
+        XCTAssertTrue(capped.contains("ν = 1000, as the Student-t fit in the comparison of noise models below estimated it, the top of its range"), capped)
+        XCTAssertTrue(capped.contains("all 928 lie within ±5"), capped)
+        let mammals = try data("Multimodal/mammals.csv", "body", "brain")
+        let m = try ModelAnalysis.analyse(ModelRequest(kind: .linear, dataPath: nil, x: "body", y: "brain"), dataset: mammals, name: "linear")
+        let caption = try XCTUnwrap(D.make(analyses: [m], comparisons: [], prose: nil, options: options)["gaussian"]).caption
+        XCTAssertTrue(caption.contains("61 of the 62 lie within ±5, the other one beyond the axes"), caption)
+        XCTAssertFalse(caption.contains("top of its range"), "ν = 4 is an example, not a fit at its bound")
+    }
 }

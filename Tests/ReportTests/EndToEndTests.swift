@@ -26,7 +26,7 @@ final class EndToEndTests: CLITestCase {
         XCTAssertFalse(page.contains("\\frac"))
         // Fitted lines are written "w x − |b|", never "w x + −|b|" (the default logistic b is negative).
         XCTAssertFalse(page.contains("+ −"))
-        XCTAssertTrue(page.contains("σ(1.589 x − 0.2020)"))
+        XCTAssertTrue(page.contains("σ(1.394 x − 4.004)"), "the built-in logistic fit, uncentred x on [0, 6]")
     }
 
     func testReportJSONCarriesTheContractFields() throws {

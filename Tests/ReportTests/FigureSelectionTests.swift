@@ -24,7 +24,7 @@ final class FigureSelectionTests: CLITestCase {
     func testUnknownNamesListTheValidOnes() throws {
         let r = try run(["--figures", "linear-fitt", "--out", "S"])
         XCTAssertEqual(r.status, 2)
-        XCTAssertTrue(r.stderr.hasPrefix("error: --figures: \"linear-fitt\" names no figure of this report; the figures are linear-fit, linear-likelihood"), r.stderr)
+        XCTAssertTrue(r.stderr.hasPrefix("error: --figures: \"linear-fitt\" names no figure of this report; the figures are noise-losses, label-losses, linear-fit, linear-likelihood"), r.stderr)
         XCTAssertEqual(try run(["--figures", "", "--out", "S"]).status, 2)
         XCTAssertEqual(try run(["--no-page", "--single-file", "--out", "S"]).status, 2)
     }

@@ -8,7 +8,7 @@ final class ThemeOutputTests: CLITestCase {
     func testBothThemesByDefaultWithPictureSources() throws {
         XCTAssertEqual(try run(["--out", "B", "--quiet"]).status, 0)
         let figures = Set(snapshot("B").keys.filter { $0.hasPrefix("figures/") })
-        XCTAssertEqual(figures.count, 66, "11 figures × PNG, SVG and the narrow SVG × light and dark")
+        XCTAssertEqual(figures.count, 78, "13 figures × PNG, SVG and the narrow SVG × light and dark")
         XCTAssertTrue(figures.contains("figures/linear-fit.dark.png"))
         let page = text("B/index.html")
         // A light and a dark picture per figure; the stylesheet picks (dark on dark screens only).
