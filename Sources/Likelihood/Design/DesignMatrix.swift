@@ -1,0 +1,178 @@
+import Foundation
+
+/// One predictor column as the model specification receives it.
+public enum PredictorColumn: Sendable, Equatable {
+    /// Numbers, used as they are (one coefficient).
+    case numeric(name: String, values: [Double])
+    /// Levels compared as exact strings, treatment-coded (one coefficient per level but the
+    /// reference). `reference` nil: the first level in sorted order, as R's default.
+    case categorical(name: String, values: [String], reference: String?)
+
+    public var name: String {
+        switch self {
+        case let .numeric(name, _), let .categorical(name, _, _): return name
+        }
+    }
+
+    var count: Int {
+        switch self {
+        case let .numeric(_, values): return values.count
+        case let .categorical(_, values, _): return values.count
+        }
+    }
+}
+
+/// How one categorical column was coded: its levels in sorted order, how many rows each has,
+/// and the reference level (the one without a coefficient).
+public struct CategoricalCoding: Sendable, Equatable {
+    public let column: String
+    public let levels: [String]
+    public let counts: [Int]
+    public let reference: String
+    /// Levels with leading or trailing spaces (kept, but a user should hear of them).
+    public var levelsWithSpaces: [String] { levels.filter { $0 != $0.trimmingCharacters(in: .whitespaces) } }
+}
+
+/// One column of the design matrix, by the name statsmodels and R print: `(Intercept)`,
+/// `COLUMN` for a numeric predictor, `COLUMN[LEVEL]` for a level's dummy.
+public struct DesignTerm: Sendable, Equatable {
+    public let name: String
+    /// The predictor column it comes from (nil for the intercept).
+    public let column: String?
+    /// The level its dummy marks (categorical terms only).
+    public let level: String?
+
+    public static let interceptName = "(Intercept)"
+}
+
+/// Why a model specification cannot become a design matrix. Each names the columns (and,
+/// where it helps, the rows) at fault.
+public enum DesignError: Error, Equatable, CustomStringConvertible {
+    case lengthMismatch(column: String, rows: Int, expected: Int)
+    case oneLevel(column: String, level: String)
+    case unknownReference(column: String, reference: String, levels: [String])
+    case duplicateColumn(String)
+    case responseAsPredictor(String)
+    case tooManyCoefficients(coefficients: Int, rows: Int)
+    case aliased(term: String, combination: [String])
+    case nonFinite(column: String, row: Int)
+
+    public var description: String {
+        switch self {
+        case let .lengthMismatch(column, rows, expected):
+            return "predictor \"\(column)\" has \(rows) rows, the others \(expected)"
+        case let .oneLevel(column, level):
+            return "categorical column \"\(column)\" has one level (\"\(level)\") in the rows used: it cannot explain anything; leave it out"
+        case let .unknownReference(column, reference, levels):
+            return "--reference \(column)=\(reference): \"\(reference)\" is not a level of \"\(column)\"; its levels are \(levels.map { "\"\($0)\"" }.joined(separator: ", "))"
+        case let .duplicateColumn(column):
+            return "predictor \"\(column)\" is listed twice"
+        case let .responseAsPredictor(column):
+            return "\"\(column)\" is the response; it cannot also be a predictor"
+        case let .tooManyCoefficients(p, n):
+            return "the model has \(p) coefficients but only \(n) rows: at least \(p + 1) rows are needed to estimate them and the noise"
+        case let .aliased(term, combination):
+            let others = combination.isEmpty ? "is zero in every row" : "is a linear combination of \(combination.joined(separator: ", "))"
+            return "exact collinearity: the design column \"\(term)\" \(others), so its coefficient is not identified; leave one of them out"
+        case let .nonFinite(column, row):
+            return "predictor \"\(column)\" is not a finite number in data row \(row)"
+        }
+    }
+}
+
+/// The columnar design matrix of a model specification: an intercept, then each predictor in
+/// the order given (numeric: itself; categorical: one 0/1 dummy per level but the
+/// reference), with the names of its columns and the coding of every categorical one.
+public struct DesignMatrix: Sendable {
+    public let terms: [DesignTerm]
+    public let matrix: Matrix
+    public let codings: [CategoricalCoding]
+
+    public var rows: Int { matrix.rows }
+    public var columns: Int { matrix.columns }
+
+    /// Builds the design of `predictors` (all of one length), with an intercept first.
+    /// Collinearity is not checked here (see `checkIdentified`), so that the same design can
+    /// serve a penalised fit, where it is allowed.
+    public static func build(_ predictors: [PredictorColumn], response: String? = nil) throws -> DesignMatrix {
+        let n = predictors.first?.count ?? 0
+        var seen = Set<String>()
+        var columns: [[Double]] = [[Double](repeating: 1, count: n)]
+        var terms = [DesignTerm(name: DesignTerm.interceptName, column: nil, level: nil)]
+        var codings: [CategoricalCoding] = []
+        for predictor in predictors {
+            guard seen.insert(predictor.name).inserted else { throw DesignError.duplicateColumn(predictor.name) }
+            if let response, predictor.name == response { throw DesignError.responseAsPredictor(response) }
+            guard predictor.count == n else { throw DesignError.lengthMismatch(column: predictor.name, rows: predictor.count, expected: n) }
+            switch predictor {
+            case let .numeric(name, values):
+                if let bad = values.firstIndex(where: { !$0.isFinite }) { throw DesignError.nonFinite(column: name, row: bad + 1) }
+                columns.append(values)
+                terms.append(DesignTerm(name: name, column: name, level: nil))
+            case let .categorical(name, values, reference):
+                var counts: [String: Int] = [:]
+                for v in values { counts[v, default: 0] += 1 }
+                // Sorted by Unicode scalars: byte order, the same on every machine and locale.
+                let levels = counts.keys.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+                guard levels.count >= 2 else { throw DesignError.oneLevel(column: name, level: levels.first ?? "") }
+                let ref = reference ?? levels[0]
+                guard counts[ref] != nil else { throw DesignError.unknownReference(column: name, reference: ref, levels: levels) }
+                codings.append(CategoricalCoding(column: name, levels: levels, counts: levels.map { counts[$0]! }, reference: ref))
+                for level in levels where level != ref {
+                    columns.append(values.map { $0 == level ? 1 : 0 })
+                    terms.append(DesignTerm(name: "\(name)[\(level)]", column: name, level: level))
+                }
+            }
+        }
+        return DesignMatrix(terms: terms, matrix: Matrix(columns: columns), codings: codings)
+    }
+
+    /// Refuses a design whose coefficients are not all identified: more coefficients than
+    /// rows less one (the noise needs a degree of freedom), or a column that is (to R's
+    /// tolerance) a linear combination of earlier ones, named with the terms that make it up.
+    public func checkIdentified(qr: HouseholderQR? = nil) throws {
+        guard columns < rows else { throw DesignError.tooManyCoefficients(coefficients: columns, rows: rows) }
+        let qr = qr ?? HouseholderQR(matrix)
+        guard let first = qr.aliased.first else { return }
+        throw DesignError.aliased(term: terms[first].name, combination: combination(of: first, qr: qr))
+    }
+
+    /// The kept terms that an aliased column is made of: the nonzero coefficients of its
+    /// least-squares fit on the kept columns before it.
+    func combination(of j: Int, qr: HouseholderQR) -> [String] {
+        let before = qr.kept.filter { $0 < j }
+        guard !before.isEmpty else { return [] }
+        let sub = HouseholderQR(Matrix(columns: before.map(matrix.column)))
+        let (beta, _) = sub.leastSquares(matrix.column(j))
+        let scale = max(1e-300, beta.reduce(0) { max($0, abs($1)) })
+        return zip(sub.kept, beta).filter { abs($0.1) > 1e-6 * scale }.map { terms[before[$0.0]].name }
+    }
+
+    /// The predictors standardised (each non-intercept column centred and scaled to unit
+    /// length): the matrix whose condition number and inverse Gram diagonal (the variance
+    /// inflation factors) describe collinearity free of the columns' units.
+    public var standardisedPredictors: Matrix {
+        let p = columns - 1
+        var out = Matrix(rows: rows, columns: p)
+        for j in 0..<p {
+            let c = matrix.column(j + 1)
+            let mean = c.reduce(0, +) / Double(rows)
+            let centred = c.map { $0 - mean }
+            let norm = euclideanNorm(centred[...])
+            for i in 0..<rows { out[i, j] = norm > 0 ? centred[i] / norm : 0 }
+        }
+        return out
+    }
+
+    /// The condition number of the standardised predictors (1 for orthogonal ones; 30 and
+    /// more is the usual sign of harmful collinearity) and each predictor column's variance
+    /// inflation factor, 1 / (1 − R²ⱼ) of column j on the others: how many times its
+    /// coefficient's variance exceeds what it would be were it uncorrelated with the rest.
+    public func collinearity() -> (conditionNumber: Double, vif: [Double]) {
+        let z = standardisedPredictors
+        guard z.columns > 0 else { return (1, []) }
+        let qr = HouseholderQR(z, tolerance: 0)
+        guard qr.rank == z.columns else { return (.infinity, [Double](repeating: .infinity, count: z.columns)) }
+        return (SingularValues.conditionNumber(qr.r), qr.inverseGram.diagonal)
+    }
+}

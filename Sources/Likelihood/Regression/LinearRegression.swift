@@ -1,0 +1,64 @@
+import Foundation
+
+/// A named coefficient of a several-predictor fit: the row of statsmodels' and R's table.
+public struct TermEstimate: Sendable, Equatable {
+    public let term: String
+    public let coefficient: Coefficient
+}
+
+/// The Gaussian (least-squares) fit of y on a design matrix, exact in p dimensions through
+/// Householder QR (never the normal equations): the maximum-likelihood coefficients, σ̂² =
+/// RSS/n, and the conventional inference of R's `lm` (standard errors from s² = RSS/(n − p),
+/// t statistics on n − p degrees of freedom).
+///
+/// With a design of an intercept and one numeric column it is the one-predictor fit; the
+/// report keeps using `LinearGaussianModel` there until the model layer moves over (issue 19).
+public struct LinearRegression: Sendable {
+    public let design: DesignMatrix
+    public let estimates: [TermEstimate]
+    /// (XᵀX)⁻¹ from R⁻¹R⁻ᵀ, in the design's term order.
+    public let inverseGram: Matrix
+    public let rss: Double
+    public let n: Int
+    public var p: Int { design.columns }
+    public var degreesOfFreedom: Int { n - p }
+    /// RSS / n: the MLE of σ².
+    public var sigma2MLE: Double { rss / Double(n) }
+    /// RSS / (n − p): the unbiased estimate, behind the standard errors.
+    public var sigma2Unbiased: Double { rss / Double(degreesOfFreedom) }
+    /// 1 − RSS/TSS about the mean.
+    public let rSquared: Double
+    /// The Gaussian log-likelihood at the MLE, constants included: −n/2 (log(2π σ̂²) + 1).
+    public var logLikelihood: Double { -Double(n) / 2 * (log(2 * Double.pi * sigma2MLE) + 1) }
+    /// AIC with k = p + 1 parameters (the coefficients and σ²).
+    public var aic: Double { 2 * Double(p + 1) - 2 * logLikelihood }
+    public var bic: Double { log(Double(n)) * Double(p + 1) - 2 * logLikelihood }
+
+    /// Fits `y` on `design`. Throws `DesignError` when a coefficient is not identified.
+    public init(design: DesignMatrix, y: [Double]) throws {
+        precondition(y.count == design.rows, "one response per row")
+        let qr = HouseholderQR(design.matrix)
+        try design.checkIdentified(qr: qr)
+        let (beta, rss) = qr.leastSquares(y)
+        let n = design.rows
+        let gram = qr.inverseGram
+        let df = Double(n - design.columns)
+        let s2 = rss / df
+        let q = Distributions.studentTQuantile(0.975, degreesOfFreedom: df)
+        estimates = design.terms.indices.map { j in
+            TermEstimate(term: design.terms[j].name,
+                         coefficient: Coefficient(estimate: beta[j], standardError: (s2 * gram[j, j]).squareRoot(), quantile: q,
+                                                  pValue: { Distributions.studentTTwoSidedP($0, degreesOfFreedom: df) }))
+        }
+        let mean = y.reduce(0, +) / Double(n)
+        let tss = y.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        self.design = design
+        self.inverseGram = gram
+        self.rss = rss
+        self.n = n
+        self.rSquared = tss > 0 ? 1 - rss / tss : 0
+    }
+
+    /// The estimate of `term`, if the design has it.
+    public func estimate(_ term: String) -> Coefficient? { estimates.first { $0.term == term }?.coefficient }
+}
