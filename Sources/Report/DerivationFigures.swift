@@ -50,17 +50,19 @@ enum DerivationFigures {
                       let t = c.rows.compactMap({ $0.fit as? StudentTFit }).first, !t.nuFixed {
                 nu = (t.nu, c.name, true)
             }
-            var residuals: (values: [Double], model: String)? = nil
+            var residuals: RowValues? = nil
             if let m = analyses.first(where: { $0.kind == .linear }), let fit = m.fit as? LinearFit, fit.sigma2MLE > 0 {
                 let sigma = fit.sigma2MLE.squareRoot()
-                residuals = (zip(m.x, m.y).map { ($1 - m.w * $0 - m.b) / sigma }, m.name)
+                let (x, y, w, b) = (m.x, m.y, m.w, m.b)
+                residuals = RowValues(count: x.count, model: m.name) { (y[$0] - w * x[$0] - b) / sigma }
             }
             out[Families.family(.linear).derivation.id] = location(nu: nu, residuals: residuals, prose: prose, options: options)
         }
         if options.wantsFigure(bernoulliName) {
-            var margins: (values: [Double], model: String)? = nil
+            var margins: RowValues? = nil
             if let m = analyses.first(where: { $0.kind == .logistic }) {
-                margins = (zip(m.x, m.y).map { ($1 > 0.5 ? 1 : -1) * (m.w * $0 + m.b) }, m.name)
+                let (x, y, w, b) = (m.x, m.y, m.w, m.b)
+                margins = RowValues(count: x.count, model: m.name) { (y[$0] > 0.5 ? 1 : -1) * (w * x[$0] + b) }
             }
             out[Families.family(.logistic).derivation.id] = bernoulli(margins: margins, prose: prose, options: options)
         }
@@ -105,13 +107,37 @@ enum DerivationFigures {
         return f
     }
 
-    /// Ticks along the bottom of `f` at the `values` within ±reach (at most 2000: beyond that a
-    /// rug is a solid bar either way); returns how many lie within.
-    static func addRug(to f: inout Figure, _ values: [Double], reach: Double, label: String) -> Int {
-        let inRange = values.filter { abs($0) <= reach }
-        let ticks = inRange.count > 2000 ? FigureFactory.sample(x: inRange, y: inRange, count: 2000).map(\.x) : inRange
+    /// A value per row of a model's data, computed when asked: at 10⁷ rows an array of them
+    /// would cost 80 MB for a figure that draws at most 2000.
+    struct RowValues {
+        let count: Int
+        let model: String
+        let value: (Int) -> Double
+    }
+
+    /// Ticks along the bottom of `f` at the values within ±reach (at most 2000, chosen as
+    /// `FigureFactory.sample` chooses among them: beyond that a rug is a solid bar either
+    /// way); returns how many lie within. Two passes over the rows, no copy of them.
+    static func addRug(to f: inout Figure, _ rows: RowValues, reach: Double, label: String) -> Int {
+        var inside = 0
+        for i in 0..<rows.count where abs(rows.value(i)) <= reach { inside += 1 }
+        var ticks: [Double] = []
+        ticks.reserveCapacity(min(inside, 2000))
+        if inside <= 2000 {
+            for i in 0..<rows.count { let v = rows.value(i); if abs(v) <= reach { ticks.append(v) } }
+        } else {
+            // Knuth's selection sampling with FigureFactory.sample's seed, over the rows inside.
+            var random = RandomGenerator(seed: FigureFactory.sampleSeed)
+            var seen = 0, needed = 2000
+            for i in 0..<rows.count where needed > 0 {
+                let v = rows.value(i)
+                guard abs(v) <= reach else { continue }
+                if random.nextUniform() * Double(inside - seen) < Double(needed) { ticks.append(v); needed -= 1 }
+                seen += 1
+            }
+        }
         f.marks.append(.rug(x: ticks, atTop: false, color: Palette.black.withAlpha(0.45), label: label))
-        return inRange.count
+        return inside
     }
 
     /// The two panels as one page figure, with its words.
@@ -125,7 +151,7 @@ enum DerivationFigures {
 
     /// The location figure. `nu`: the page's estimated ν and where it came from (nil: the
     /// example ν = 4); `residuals`: the first linear model's residuals over σ̂.
-    static func location(nu fitted: (nu: Double, model: String, comparison: Bool)?, residuals: (values: [Double], model: String)?,
+    static func location(nu fitted: (nu: Double, model: String, comparison: Bool)?, residuals: RowValues?,
                          prose: Prose?, options: ReportOptions) -> ReportFigure {
         let p = prose ?? Prose.shared
         func label(_ piece: String, _ values: [String: MustacheValue] = [:]) -> String { p?.text("linear", piece, values, markup: true) ?? "" }
@@ -152,18 +178,18 @@ enum DerivationFigures {
         }
         var inside = 0
         if let residuals {
-            inside = addRug(to: &losses, residuals.values, reach: reach,
-                            label: label("residualRugLegend", ["model": .string(residuals.model), "n": .string(String(residuals.values.count))]))
+            inside = addRug(to: &losses, residuals, reach: reach,
+                            label: label("residualRugLegend", ["model": .string(residuals.model), "n": .string(String(residuals.count))]))
         }
         let values: [String: MustacheValue] = [
             "nu": .string(nuText), "fitted": .bool(fitted != nil), "nuModel": .string(fitted?.model ?? ""),
             "nuFromComparison": .bool(fitted?.comparison == true),
             "hasResiduals": .bool(residuals != nil), "residualModel": .string(residuals?.model ?? ""),
-            "residuals": Prose.count(residuals?.values.count ?? 0), "inside": Prose.count(inside),
+            "residuals": Prose.count(residuals?.count ?? 0), "inside": Prose.count(inside),
             "reach": .string(short(reach)), "tLossAtReach": .string(s(studentTLoss(reach, nu: nu))),
             "squaredAtReach": .string(short(squaredLoss(reach))), "absoluteAtReach": .string(short(absoluteLoss(reach))),
-            "allInside": .bool(inside == (residuals?.values.count ?? 0)),
-            "outside": Prose.count((residuals?.values.count ?? 0) - inside),
+            "allInside": .bool(inside == (residuals?.count ?? 0)),
+            "outside": Prose.count((residuals?.count ?? 0) - inside),
             "nuAtCap": .bool(fitted != nil && nu >= StudentTModel.nuRange.1 * (1 - 1e-9)),
         ]
         return finished(locationName, [densities, losses], accessibleTitle: text("noiseLossesAccessibleTitle"),
@@ -171,7 +197,7 @@ enum DerivationFigures {
     }
 
     /// The Bernoulli figure. `margins`: the first logistic model's (2y − 1)(ŵx + b̂).
-    static func bernoulli(margins: (values: [Double], model: String)?, prose: Prose?, options: ReportOptions) -> ReportFigure {
+    static func bernoulli(margins: RowValues?, prose: Prose?, options: ReportOptions) -> ReportFigure {
         let p = prose ?? Prose.shared
         func label(_ piece: String, _ values: [String: MustacheValue] = [:]) -> String { p?.text("logistic", piece, values, markup: true) ?? "" }
         func text(_ piece: String, _ values: [String: MustacheValue] = [:]) -> String { p?.text("logistic", piece, values) ?? "" }
@@ -190,14 +216,14 @@ enum DerivationFigures {
                                   label: label("zeroOneLegend")))
         var wrong = 0, shown = 0
         if let margins {
-            wrong = margins.values.filter { $0 < 0 }.count
-            shown = addRug(to: &losses, margins.values, reach: reach,
-                           label: label("marginRugLegend", ["model": .string(margins.model), "n": .string(String(margins.values.count))]))
+            for i in 0..<margins.count where margins.value(i) < 0 { wrong += 1 }
+            shown = addRug(to: &losses, margins, reach: reach,
+                           label: label("marginRugLegend", ["model": .string(margins.model), "n": .string(String(margins.count))]))
         }
         let values: [String: MustacheValue] = [
             "hasMargins": .bool(margins != nil), "marginModel": .string(margins?.model ?? ""),
-            "margins": Prose.count(margins?.values.count ?? 0), "shown": Prose.count(shown), "wrong": Prose.count(wrong),
-            "allShown": .bool(shown == (margins?.values.count ?? 0)),
+            "margins": Prose.count(margins?.count ?? 0), "shown": Prose.count(shown), "wrong": Prose.count(wrong),
+            "allShown": .bool(shown == (margins?.count ?? 0)),
             "log2": .string(s(log(2.0))), "reach": .string(short(reach)),
         ]
         return finished(bernoulliName, [densities, losses], accessibleTitle: text("labelLossesAccessibleTitle"),

@@ -102,4 +102,21 @@ final class DerivationFigureTests: XCTestCase {
         XCTAssertTrue(caption.contains("61 of the 62 lie within ±5, the other one beyond the axes"), caption)
         XCTAssertFalse(caption.contains("top of its range"), "ν = 4 is an example, not a fit at its bound")
     }
+
+    /// The rug reads its rows one at a time (no array of 10⁷ residuals) and picks the same
+    /// 2000 ticks as FigureFactory.sample would from the values inside ±reach.
+    func testTheRugSamplesWithoutCopyingTheRows() {
+        var random = RandomGenerator(seed: 3)
+        let values = (0..<7000).map { _ in 3 * random.nextNormal() }
+        var f = Figure()
+        let inside = D.addRug(to: &f, D.RowValues(count: values.count, model: "m") { values[$0] }, reach: 5, label: "rug")
+        let inRange = values.filter { abs($0) <= 5 }
+        XCTAssertEqual(inside, inRange.count)
+        XCTAssertGreaterThan(inside, 2000)
+        guard case let .rug(ticks, _, _, _)? = f.marks.last else { return XCTFail("a rug") }
+        XCTAssertEqual(ticks, FigureFactory.sample(x: inRange, y: inRange, count: 2000).map(\.x))
+        var small = Figure()
+        XCTAssertEqual(D.addRug(to: &small, D.RowValues(count: 30, model: "m") { values[$0] }, reach: 5, label: "rug"),
+                       values.prefix(30).filter { abs($0) <= 5 }.count)
+    }
 }
