@@ -20,10 +20,38 @@ public enum ColumnReader {
     ///   - onBytes: called with every block of the file in order (to hash it as it streams;
     ///     `Data` is shared, not copied, so another thread may keep it).
     ///   - progress: called after each block with the bytes read so far and the file's size.
+    ///   - text: columns read as text (categorical levels, see `Dataset.categorical`), and
+    ///     `autoText` columns that are numbers unless a cell is neither a number nor a missing
+    ///     marker: then the read starts again with that column as text.
     public static func read(path: String, source: String, columns wanted: [String], dialect: CSVDialect = .standard,
+                            text: Set<String> = [], autoText: Set<String> = [],
                             blockSize: Int = ColumnReader.blockSize,
                             onBytes: (Data) -> Void = { _ in },
                             progress: (Int, Int) -> Void = { _, _ in }) throws -> Dataset {
+        var text = text
+        var hashed = 0
+        while true {
+            do {
+                return try readOnce(path: path, source: source, columns: wanted, dialect: dialect, text: text, autoText: autoText,
+                                    blockSize: blockSize, onBytes: { block, offset in
+                                        // A second attempt hands on only the bytes the first did not.
+                                        let end = offset + block.count
+                                        guard end > hashed else { return }
+                                        onBytes(offset >= hashed ? block : block.subdata(in: (hashed - offset)..<block.count))
+                                        hashed = end
+                                    }, progress: progress)
+            } catch let s as SwitchToText {
+                text.insert(wanted[s.slot])
+            }
+        }
+    }
+
+    /// Thrown by the scan when an `autoText` column meets a cell that is not a number.
+    struct SwitchToText: Error { let slot: Int }
+
+    static func readOnce(path: String, source: String, columns wanted: [String], dialect: CSVDialect,
+                         text: Set<String>, autoText: Set<String>, blockSize: Int,
+                         onBytes: (Data, Int) -> Void, progress: (Int, Int) -> Void) throws -> Dataset {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw DataError.unreadable(file: source, reason: "no such file")
@@ -43,7 +71,7 @@ public enum ColumnReader {
         let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         let total = Int(info.st_size)
 
-        var state = State(wanted: wanted, dialect: dialect)
+        var state = State(wanted: wanted, dialect: dialect, text: text, autoText: autoText)
         var buffer: [UInt8] = []
         var readSoFar = 0
         var first = true
@@ -57,7 +85,7 @@ public enum ColumnReader {
             }
             let final = block.isEmpty
             if !final {
-                onBytes(block)
+                onBytes(block, readSoFar)
                 readSoFar += block.count
                 buffer.append(contentsOf: block)
             }
@@ -97,7 +125,10 @@ public enum ColumnReader {
         for name in wanted where !names.contains(name) {
             throw DataError.missingColumn(file: source, name: name, available: names)
         }
+        var levels: [String: [String]] = [:]
+        for (s, name) in wanted.enumerated() where state.isText[s] { levels[name] = state.levelNames[s] }
         return Dataset(source: source, columnNames: names, numericColumns: wanted.enumerated().map { ($0.element, state.values[$0.offset]) },
+                       levels: levels,
                        missingRows: Dictionary(uniqueKeysWithValues: wanted.enumerated().map { ($0.element, state.missing[$0.offset]) }),
                        rowCount: state.rows, dialect: dialect, slowPath: { slowParse(path: path, source: source, dialect: dialect) },
                        locator: { row, column in
@@ -139,10 +170,21 @@ public enum ColumnReader {
         var rows = 0
         /// Bytes per record in the first block (0 before), to size the columns.
         var bytesPerRow = 0.0
+        /// Per wanted column: read as text (its values are level codes), or switched to text
+        /// at its first cell that is not a number.
+        let isText: [Bool]
+        let isAuto: [Bool]
+        /// Per text column: the code of each level, and the levels in order of first appearance.
+        var levelCodes: [[String: Int]]
+        var levelNames: [[String]]
 
-        init(wanted: [String], dialect: CSVDialect = .standard) {
+        init(wanted: [String], dialect: CSVDialect = .standard, text: Set<String> = [], autoText: Set<String> = []) {
             self.wanted = wanted
             self.dialect = dialect
+            isText = wanted.map(text.contains)
+            isAuto = wanted.map { autoText.contains($0) && !text.contains($0) }
+            levelCodes = Array(repeating: [:], count: wanted.count)
+            levelNames = Array(repeating: [], count: wanted.count)
             let delimiter = Int(dialect.delimiter)
             fieldStop = (0..<256).map { $0 == delimiter || $0 == 0x0A || $0 == 0x0D || $0 == 0x22 }
             values = Array(repeating: [], count: wanted.count)
@@ -167,7 +209,9 @@ public enum ColumnReader {
             }
             guard split < n else { return try consume(bytes, final: final) }
             split += 1
-            var second = State(wanted: wanted, dialect: dialect)
+            var second = State(wanted: wanted, dialect: dialect,
+                               text: Set(wanted.indices.filter { isText[$0] }.map { wanted[$0] }),
+                               autoText: Set(wanted.indices.filter { isAuto[$0] }.map { wanted[$0] }))
             second.names = names
             second.slot = slot
             if bytesPerRow > 0 {
@@ -185,7 +229,14 @@ public enum ColumnReader {
             precondition(used == split, "the first half ends at a record boundary")
             let usedRest = try secondResult.get()
             for s in 0..<wanted.count {
-                values[s].append(contentsOf: second.values[s])
+                if isText[s] {
+                    // The second half's codes, renumbered into the first half's levels (new
+                    // levels after the first half's: the order of first appearance in the file).
+                    let remap = second.levelNames[s].map { intern($0, slot: s) }
+                    values[s].append(contentsOf: second.values[s].map { $0.isNaN ? $0 : Double(remap[Int($0)]) })
+                } else {
+                    values[s].append(contentsOf: second.values[s])
+                }
                 missing[s].append(contentsOf: second.missing[s].map { $0 + rows })
             }
             rows += second.rows
@@ -239,7 +290,7 @@ public enum ColumnReader {
                     let s = field < fields ? slot[field] : -1
                     // The common case first: a wanted plain number followed by a separator is
                     // parsed in the same pass that finds its end.
-                    if s >= 0, let (v, used) = DecimalParser.parsePrefix(base + p, limit: n - p), v.isFinite,
+                    if s >= 0, !isText[s], let (v, used) = DecimalParser.parsePrefix(base + p, limit: n - p), v.isFinite,
                        p + used < n, base[p + used] == delimiter || base[p + used] == 0x0A || base[p + used] == 0x0D {
                         if sentinels && dialect.isMissing(value: v) {
                             values[s].append(.nan)
@@ -284,14 +335,23 @@ public enum ColumnReader {
                             p = k
                         }
                         if p >= n && !final { dropPartialRecord(); return recordStart }
-                        if s >= 0 {
+                        if s >= 0 && isText[s] {
+                            let raw = quotedText.map { String(decoding: $0, as: UTF8.self) }
+                                ?? String(decoding: UnsafeBufferPointer(start: base + contentStart, count: contentEnd - contentStart), as: UTF8.self)
+                            if dialect.isMissing(raw) {
+                                values[s].append(.nan)
+                                missing[s].append(rows)
+                            } else {
+                                values[s].append(Double(intern(raw, slot: s)))
+                            }
+                        } else if s >= 0 {
                             let value: Double?
                             if let text = quotedText {
                                 value = text.withUnsafeBufferPointer { number($0.baseAddress!, 0, $0.count, missingAt: s) }
                             } else {
                                 value = number(base, contentStart, contentEnd, missingAt: s)
                             }
-                            guard let v = value else { throw Located() }
+                            guard let v = value else { throw isAuto[s] ? SwitchToText(slot: s) : Located() }
                             values[s].append(v)
                             if v.isNaN { missing[s].append(rows) }
                         }
@@ -313,6 +373,15 @@ public enum ColumnReader {
                 rows += 1
             }
             return p
+        }
+
+        /// The code of `level` in text column `s`, a new one when first seen.
+        mutating func intern(_ level: String, slot s: Int) -> Int {
+            if let code = levelCodes[s][level] { return code }
+            let code = levelNames[s].count
+            levelCodes[s][level] = code
+            levelNames[s].append(level)
+            return code
         }
 
         /// A wanted cell: its number, or NaN for a missing marker (remembered by row), or nil.

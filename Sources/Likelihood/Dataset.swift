@@ -23,6 +23,9 @@ public struct Dataset: Sendable {
     private let numeric: [[Double]?]    // columns given directly as numbers
     /// Rows of numeric columns that held a missing marker (NaN in `numeric`).
     private let missingRows: [String: [Int]]
+    /// Columns streamed as text: their levels in order of first appearance (`numeric` then
+    /// holds each row's level code, NaN where missing).
+    private var levels: [String: [String]] = [:]
     /// The same file read by the position-keeping parser, for messages (streamed data sets).
     private let slowPath: (@Sendable () -> Dataset?)?
     /// One cell's position and text, found by parsing no further than its row (streamed data
@@ -47,8 +50,8 @@ public struct Dataset: Sendable {
     /// A data set streamed by `ColumnReader`: only the named columns, as numbers (NaN where
     /// `missingRows` lists a missing marker). Positions and the text of cells come from
     /// `slowPath`, which reads the file again, when a message needs them.
-    init(source: String, columnNames: [String], numericColumns: [(String, [Double])], missingRows: [String: [Int]],
-         rowCount: Int, dialect: CSVDialect = .standard, slowPath: @escaping @Sendable () -> Dataset?,
+    init(source: String, columnNames: [String], numericColumns: [(String, [Double])], levels: [String: [String]] = [:],
+         missingRows: [String: [Int]], rowCount: Int, dialect: CSVDialect = .standard, slowPath: @escaping @Sendable () -> Dataset?,
          locator: (@Sendable (Int, String) -> (at: SourceLocation, text: String)?)? = nil) {
         self.source = source
         self.dialect = dialect
@@ -59,6 +62,7 @@ public struct Dataset: Sendable {
             if let k = columnNames.firstIndex(of: name) { numeric[k] = values }
         }
         self.numeric = numeric
+        self.levels = levels
         self.missingRows = missingRows
         self.slowPath = slowPath
         self.locator = locator
@@ -100,6 +104,50 @@ public struct Dataset: Sendable {
         SourceLocation(file: source, line: Int(lines[index][row]), column: Int(columns[index][row]))
     }
 
+    /// Whether `name` was read as text (categorical levels), not numbers.
+    public func isText(_ name: String) -> Bool { levels[name] != nil }
+
+    /// The column `name` as categorical levels: each row's code into `levels` (in order of
+    /// first appearance; NaN where the cell is missing), for a column read as text or parsed
+    /// from text; nil for a numeric-only column.
+    public func categorical(_ name: String) -> (codes: [Double], levels: [String])? {
+        guard let index = columnNames.firstIndex(of: name) else { return nil }
+        if let names = levels[name], let codes = numeric[index] { return (codes, names) }
+        guard index < cells.count else { return nil }
+        var codeOf: [String: Int] = [:], names: [String] = []
+        let codes = cells[index].map { text -> Double in
+            if dialect.isMissing(text) { return .nan }
+            if let c = codeOf[text] { return Double(c) }
+            codeOf[text] = names.count
+            names.append(text)
+            return Double(names.count - 1)
+        }
+        return (codes, names)
+    }
+
+    /// The column `name` as numbers, NaN where a cell holds a missing marker.
+    /// - Throws: `DataError` naming the first cell that is neither a number nor missing.
+    public func numbersOrMissing(_ name: String) throws -> [Double] {
+        guard let index = columnNames.firstIndex(of: name) else {
+            throw DataError.missingColumn(file: source, name: name, available: columnNames)
+        }
+        if levels[name] == nil, let values = numeric[index] { return values }
+        if levels[name] != nil, let full = slowPath?() { return try full.numbersOrMissing(name) }
+        return try cells[index].enumerated().map { row, text in
+            dialect.isMissing(text) ? .nan : try Dataset.parseNumber(text, at: location(row: row, columnIndex: index), column: name, dialect: dialect)
+        }
+    }
+
+    /// The error for the missing value in `row` of `column`, located.
+    public func missingError(row: Int, column: String) -> Error {
+        let at = location(row: row, column: column) ?? SourceLocation(file: source, line: row + 2, column: 1)
+        let text = self.text(row: row, column: column) ?? locator?(row, column)?.text ?? "NA"
+        return DataError.missingValue(at, column: column, text: text)
+    }
+
+    /// The rows of `name` that hold a missing marker (streamed columns).
+    public func missing(_ name: String) -> [Int] { missingRows[name] ?? [] }
+
     /// The column `name` as numbers.
     /// - Throws: `DataError` naming the first cell that is empty, not a number or not finite,
     ///   or the missing column.
@@ -108,6 +156,7 @@ public struct Dataset: Sendable {
             throw DataError.missingColumn(file: source, name: name, available: columnNames)
         }
         if let values = numeric[index] {
+            if levels[name] != nil, let full = slowPath?() { return try full.numbers(name) }
             if let first = missingRows[name]?.first {
                 // The located message for that cell, as the full parser gives it (every cell
                 // before it is a number).

@@ -154,6 +154,44 @@ final class StreamingReaderTests: XCTestCase {
         }
     }
 
+    /// Text columns (issue 19): levels read in both halves of large blocks, quoted and with
+    /// spaces kept, come out as the full parser's cells, in order of first appearance; an
+    /// `autoText` column that meets a word part-way is read again as text, and the bytes are
+    /// handed to `onBytes` once.
+    func testTextColumnsMatchTheFullParserAcrossHalvesAndRestarts() throws {
+        var random = LCG(state: 19)
+        var text = "x,kind,code\n"
+        let kinds = ["apple", "\"pear, ripe\"", " fig", "NA", "kiwi"]
+        var row = 0
+        while text.utf8.count < 3_000_000 {
+            // The last kind appears only in the second half; "code" turns into text there too.
+            let kind = text.utf8.count < 1_500_000 ? kinds[random.below(4)] : kinds[random.below(5)]
+            let code = text.utf8.count > 2_000_000 && random.below(1000) == 0 ? "n/k" : String(random.below(4))
+            text += "\(row),\(kind),\(code)\n"
+            row += 1
+        }
+        let path = write(text)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let slow = try CSVReader.parse(Array(text.utf8), source: "t.csv")
+        for block in [1 << 20, (1 << 20) + 37, 3 << 20] {
+            var bytes = 0
+            let fast = try ColumnReader.read(path: path, source: "t.csv", columns: ["x", "kind", "code"], text: ["kind"], autoText: ["code"],
+                                             blockSize: block, onBytes: { bytes += $0.count })
+            XCTAssertEqual(bytes, text.utf8.count, "every byte hashed once")
+            XCTAssertTrue(fast.isText("kind"))
+            XCTAssertTrue(fast.isText("code"), "switched to text at its first word")
+            XCTAssertFalse(fast.isText("x"))
+            for column in ["kind", "code"] {
+                let (codes, levels) = try XCTUnwrap(fast.categorical(column))
+                let (slowCodes, slowLevels) = try XCTUnwrap(slow.categorical(column))
+                XCTAssertEqual(levels, slowLevels, "block \(block)")
+                XCTAssertEqual(codes.map { $0.isNaN ? -1 : $0 }, slowCodes.map { $0.isNaN ? -1 : $0 }, "block \(block)")
+            }
+            XCTAssertEqual(try XCTUnwrap(fast.categorical("kind")).levels.sorted(), [" fig", "apple", "kiwi", "pear, ripe"])
+            XCTAssertEqual(try fast.numbersOrMissing("x"), try slow.numbersOrMissing("x"))
+        }
+    }
+
     /// Numbers the reader parses in the same pass that finds their end (a wanted field that
     /// is a number right up to its separator), and near misses that must take the general
     /// path, give exactly the full parser's numbers or message at every block size.

@@ -56,26 +56,39 @@ public enum DesignError: Error, Equatable, CustomStringConvertible {
     case tooManyCoefficients(coefficients: Int, rows: Int)
     case aliased(term: String, combination: [String])
     case nonFinite(column: String, row: Int)
+    case textResponse(column: String, example: String)
+    case responseNotTwoLevels(column: String, levels: [String])
+    case unknownPositive(level: String, levels: [String])
+    case referenceOnNumeric(column: String)
 
     public var description: String {
         switch self {
         case let .lengthMismatch(column, rows, expected):
-            return "predictor \"\(column)\" has \(rows) rows, the others \(expected)"
+            return "predictor \(Message.quoted(column)) has \(rows) rows, the others \(expected)"
         case let .oneLevel(column, level):
-            return "categorical column \"\(column)\" has one level (\"\(level)\") in the rows used: it cannot explain anything; leave it out"
+            return "categorical column \(Message.quoted(column)) has one level (\(Message.quoted(level))) in the rows used: it cannot explain anything; leave it out"
         case let .unknownReference(column, reference, levels):
-            return "--reference \(column)=\(reference): \"\(reference)\" is not a level of \"\(column)\"; its levels are \(levels.map { "\"\($0)\"" }.joined(separator: ", "))"
+            return "--reference \(Message.escaped(column))=\(Message.escaped(reference)): \(Message.quoted(reference)) is not a level of \(Message.quoted(column)); its levels are \(levels.prefix(20).map { Message.quoted($0) }.joined(separator: ", "))"
         case let .duplicateColumn(column):
-            return "predictor \"\(column)\" is listed twice"
+            return "predictor \(Message.quoted(column)) is listed twice"
         case let .responseAsPredictor(column):
-            return "\"\(column)\" is the response; it cannot also be a predictor"
+            return "\(Message.quoted(column)) is the response; it cannot also be a predictor"
         case let .tooManyCoefficients(p, n):
             return "the model has \(p) coefficients but only \(n) rows: at least \(p + 1) rows are needed to estimate them and the noise"
         case let .aliased(term, combination):
-            let others = combination.isEmpty ? "is zero in every row" : "is a linear combination of \(combination.joined(separator: ", "))"
-            return "exact collinearity: the design column \"\(term)\" \(others), so its coefficient is not identified; leave one of them out"
+            let others = combination.isEmpty ? "is zero in every row" : "is a linear combination of \(combination.map { Message.escaped($0) }.joined(separator: ", "))"
+            return "exact collinearity: the design column \(Message.quoted(term)) \(others), so its coefficient is not identified; leave one of them out"
+        case let .textResponse(column, example):
+            return "response \(Message.quoted(column)) holds text (\(Message.quoted(example))): only a logistic model takes a response of two levels"
+        case let .responseNotTwoLevels(column, levels):
+            let shown = levels.prefix(6).map { Message.quoted($0) }.joined(separator: ", ")
+            return "response \(Message.quoted(column)) has \(levels.count) level\(levels.count == 1 ? "" : "s") (\(shown)\(levels.count > 6 ? ", …" : "")): a logistic model needs exactly two"
+        case let .unknownPositive(level, levels):
+            return "--positive \(Message.escaped(level)): the response's levels are \(levels.map { Message.quoted($0) }.joined(separator: " and "))"
+        case let .referenceOnNumeric(column):
+            return "--reference \(Message.escaped(column))=…: \(Message.quoted(column)) is numeric and not a predictor made categorical (add --factor \(Message.escaped(column)))"
         case let .nonFinite(column, row):
-            return "predictor \"\(column)\" is not a finite number in data row \(row)"
+            return "predictor \(Message.quoted(column)) is not a finite number in data row \(row)"
         }
     }
 }
@@ -86,6 +99,13 @@ public enum DesignError: Error, Equatable, CustomStringConvertible {
 public struct DesignMatrix: Sendable {
     public let terms: [DesignTerm]
     public let matrix: Matrix
+
+    /// The order of levels: numbers by value when every level is one (1, 2, 10), else by
+    /// Unicode scalars (byte order, the same on every machine and locale).
+    public static func levelOrder(_ a: String, _ b: String) -> Bool {
+        if let x = Double(a), let y = Double(b), x != y { return x < y }
+        return a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars)
+    }
     public let codings: [CategoricalCoding]
 
     public var rows: Int { matrix.rows }
@@ -112,8 +132,7 @@ public struct DesignMatrix: Sendable {
             case let .categorical(name, values, reference):
                 var counts: [String: Int] = [:]
                 for v in values { counts[v, default: 0] += 1 }
-                // Sorted by Unicode scalars: byte order, the same on every machine and locale.
-                let levels = counts.keys.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+                let levels = counts.keys.sorted(by: levelOrder)
                 guard levels.count >= 2 else { throw DesignError.oneLevel(column: name, level: levels.first ?? "") }
                 let ref = reference ?? levels[0]
                 guard counts[ref] != nil else { throw DesignError.unknownReference(column: name, reference: ref, levels: levels) }

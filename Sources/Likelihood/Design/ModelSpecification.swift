@@ -1,0 +1,112 @@
+import Foundation
+
+/// What a several-predictor model is asked to fit, as the user wrote it: the response, the
+/// predictor columns in order, which numeric columns are categorical (`--factor`), the
+/// reference level of any categorical column (`--reference COL=LEVEL`) and, for a two-level
+/// response, which level is modelled as 1 (`--positive`).
+public struct ModelSpecification: Sendable, Equatable {
+    public var response: String
+    public var predictors: [String]
+    public var factors: Set<String>
+    public var references: [String: String]
+    public var positive: String?
+
+    public init(response: String, predictors: [String], factors: Set<String> = [], references: [String: String] = [:], positive: String? = nil) {
+        self.response = response; self.predictors = predictors; self.factors = factors
+        self.references = references; self.positive = positive
+    }
+
+    /// What the response must be.
+    public enum Response: Sendable { case continuous, binary, count }
+
+    /// The columns to read: numbers, unless they turn out not to be (`ColumnReader`'s
+    /// `autoText`), except the factors, which are read as text from the start.
+    public var columns: [String] { [response] + predictors }
+}
+
+/// A model specification made concrete on a data set: the design matrix, the response as
+/// numbers (a two-level response coded 0/1), and what was done to get there.
+public struct ModelData: Sendable {
+    public let design: DesignMatrix
+    public let y: [Double]
+    /// Rows of the data set used (all of them unless rows with a missing value were dropped).
+    public let rows: Int
+    public let droppedRows: Int
+    /// A response given as two levels: (the level coded 0, the level coded 1).
+    public let responseLevels: (zero: String, one: String)?
+    /// Levels with leading or trailing spaces (kept as written), by column.
+    public var levelsWithSpaces: [(column: String, level: String)] {
+        design.codings.flatMap { c in c.levelsWithSpaces.map { (c.column, $0) } }
+    }
+
+    /// Builds the design of `spec` on `data`. Rows with a missing value in any used column
+    /// are an error naming the first such cell, or are dropped with `dropMissing`.
+    public static func build(_ spec: ModelSpecification, data: Dataset, response kind: ModelSpecification.Response,
+                             dropMissing: Bool) throws -> ModelData {
+        if spec.predictors.contains(spec.response) { throw DesignError.responseAsPredictor(spec.response) }
+        for name in spec.columns where !data.columnNames.contains(name) {
+            throw DataError.missingColumn(file: data.source, name: name, available: data.columnNames)
+        }
+        // Each used column as numbers or as level codes, NaN where missing.
+        var values: [String: [Double]] = [:], levels: [String: [String]] = [:]
+        for name in spec.columns {
+            if spec.factors.contains(name) || data.isText(name), let (codes, names) = data.categorical(name) {
+                values[name] = codes; levels[name] = names
+            } else {
+                values[name] = try data.numbersOrMissing(name)
+            }
+        }
+        // Rows to use.
+        let n = data.rowCount
+        var keep: [Int] = []
+        keep.reserveCapacity(n)
+        for row in 0..<n {
+            if let missing = spec.columns.first(where: { values[$0]![row].isNaN }) {
+                guard dropMissing else { throw data.missingError(row: row, column: missing) }
+                continue
+            }
+            keep.append(row)
+        }
+        guard !keep.isEmpty else { throw DataError.noDataRows(file: data.source) }
+        func used(_ name: String) -> [Double] { keep.count == n ? values[name]! : keep.map { values[name]![$0] } }
+
+        // The response.
+        var y = used(spec.response)
+        var responseLevels: (String, String)? = nil
+        if let names = levels[spec.response] {
+            guard kind == .binary else { throw DesignError.textResponse(column: spec.response, example: names.first ?? "") }
+            let present = Array(Set(y.map { Int($0) })).map { names[$0] }.sorted(by: DesignMatrix.levelOrder)
+            guard present.count == 2 else { throw DesignError.responseNotTwoLevels(column: spec.response, levels: present) }
+            let one = spec.positive ?? present[1]
+            guard present.contains(one) else { throw DesignError.unknownPositive(level: one, levels: present) }
+            let zero = present.first { $0 != one }!
+            y = y.map { names[Int($0)] == one ? 1 : 0 }
+            responseLevels = (zero, one)
+        } else if kind == .binary, let positive = spec.positive {
+            // A numeric two-level response (0/1, 1/2): the level named is 1.
+            let present = Array(Set(y)).sorted()
+            guard present.count == 2 else {
+                throw DesignError.responseNotTwoLevels(column: spec.response, levels: present.map(shortNumber))
+            }
+            guard let one = Double(positive), present.contains(one) else {
+                throw DesignError.unknownPositive(level: positive, levels: present.map(shortNumber))
+            }
+            y = y.map { $0 == one ? 1 : 0 }
+            responseLevels = (shortNumber(present.first { $0 != one }!), positive)
+        }
+
+        // The predictors.
+        let predictors: [PredictorColumn] = spec.predictors.map { name in
+            let v = used(name)
+            if let names = levels[name] {
+                return .categorical(name: name, values: v.map { names[Int($0)] }, reference: spec.references[name])
+            }
+            return .numeric(name: name, values: v)
+        }
+        for name in spec.references.keys where levels[name] == nil {
+            throw DesignError.referenceOnNumeric(column: name)
+        }
+        let design = try DesignMatrix.build(predictors, response: spec.response)
+        return ModelData(design: design, y: y, rows: keep.count, droppedRows: n - keep.count, responseLevels: responseLevels)
+    }
+}

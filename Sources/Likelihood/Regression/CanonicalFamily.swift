@@ -1,0 +1,63 @@
+import Foundation
+
+/// A response distribution with its canonical link, as the shared Newton fitter of
+/// `GeneralizedLinearFit` needs it: the log-density of one response at its linear predictor
+/// η = xᵀβ, and its first two derivatives in η. With a canonical link the observed and
+/// expected information agree, so Newton's method and Fisher scoring (IRLS) are the same
+/// iteration, and the log-likelihood is concave in β.
+///
+/// Adding a family to the several-predictor layer is one conforming type.
+public protocol CanonicalFamily: Sendable {
+    /// The name used in messages and report.json (`bernoulli`, `poisson`).
+    var name: String { get }
+    /// log p(y | η), every constant included.
+    func logDensity(_ y: Double, _ eta: Double) -> Double
+    /// dℓ/dη = y − μ(η), and the weight −d²ℓ/dη² = Var(y | η).
+    func score(_ y: Double, _ eta: Double) -> (gradient: Double, weight: Double)
+    /// The mean μ(η).
+    func mean(_ eta: Double) -> Double
+    /// η of the intercept-only MLE, from the mean response.
+    func linkOfMean(_ meanY: Double) -> Double
+    /// The log-likelihood of the saturated model at one response (for the deviance).
+    func saturatedLogDensity(_ y: Double) -> Double
+    /// Whether a fitted η is at the edge where the likelihood could still be rising without
+    /// bound (a probability within 10⁻¹⁰ of 0 or 1, a mean below 10⁻¹⁰ for a zero count).
+    func isExtreme(_ y: Double, _ eta: Double) -> Bool
+    /// Whether moving η by `step` raises (or keeps) this response's log-density for every
+    /// step size: the sign condition of a direction along which the likelihood has no
+    /// maximum (`tolerance` absorbs rounding).
+    func neverLoses(_ y: Double, step: Double, tolerance: Double) -> Bool
+}
+
+/// Bernoulli labels with the logit link: P(y = 1) = σ(η), ℓ = yη − log(1 + e^η).
+public struct BernoulliLogit: CanonicalFamily {
+    public init() {}
+    public var name: String { "bernoulli" }
+    public func logDensity(_ y: Double, _ eta: Double) -> Double { y * eta - Numerics.softplus(eta) }
+    public func score(_ y: Double, _ eta: Double) -> (gradient: Double, weight: Double) {
+        let p = Numerics.sigmoid(eta)
+        // p(1 − p) from σ(η)σ(−η), which keeps its digits in both tails.
+        return (y - p, p * Numerics.sigmoid(-eta))
+    }
+    public func mean(_ eta: Double) -> Double { Numerics.sigmoid(eta) }
+    public func linkOfMean(_ meanY: Double) -> Double { log(meanY / (1 - meanY)) }
+    public func saturatedLogDensity(_ y: Double) -> Double { 0 }
+    public func isExtreme(_ y: Double, _ eta: Double) -> Bool { abs(eta) > 23 }
+    public func neverLoses(_ y: Double, step: Double, tolerance: Double) -> Bool { (2 * y - 1) * step >= -tolerance }
+}
+
+/// Poisson counts with the log link: μ = e^η, ℓ = yη − e^η − log y!.
+public struct PoissonLog: CanonicalFamily {
+    public init() {}
+    public var name: String { "poisson" }
+    public func logDensity(_ y: Double, _ eta: Double) -> Double { y * eta - exp(eta) - lgamma(y + 1) }
+    public func score(_ y: Double, _ eta: Double) -> (gradient: Double, weight: Double) {
+        let mu = exp(eta)
+        return (y - mu, mu)
+    }
+    public func mean(_ eta: Double) -> Double { exp(eta) }
+    public func linkOfMean(_ meanY: Double) -> Double { log(meanY) }
+    public func saturatedLogDensity(_ y: Double) -> Double { y > 0 ? y * log(y) - y - lgamma(y + 1) : 0 }
+    public func isExtreme(_ y: Double, _ eta: Double) -> Bool { y == 0 && eta < -23 }
+    public func neverLoses(_ y: Double, step: Double, tolerance: Double) -> Bool { y == 0 ? step <= tolerance : abs(step) <= tolerance }
+}

@@ -1,0 +1,183 @@
+import Foundation
+
+/// Why a several-predictor likelihood has no maximum to report.
+public enum GLMError: Error, Equatable, CustomStringConvertible {
+    /// The log-likelihood keeps rising without bound along a direction of β: for Bernoulli
+    /// labels, a combination of the predictors that separates the ones from the zeros
+    /// (completely or quasi-completely); for counts, zeros that a combination can push to −∞.
+    case noMaximum(family: String, terms: [String])
+    /// Every response equal: nothing to explain.
+    case constantResponse(family: String, value: Double)
+
+    public var description: String {
+        switch self {
+        case let .noMaximum(family, terms):
+            let along = terms.map { Message.escaped($0) }.joined(separator: ", ")
+            if family == "bernoulli" {
+                return "no maximum-likelihood estimate: a combination of \(along) separates the ones from the zeros (complete or quasi-complete separation), so the likelihood keeps rising as those coefficients grow without bound; leave one of them out or merge the levels involved"
+            }
+            return "no maximum-likelihood estimate: the likelihood keeps rising as the coefficients of \(along) grow without bound (counts that are all zero where that combination is extreme); leave one of them out"
+        case let .constantResponse(family, value):
+            return "every response is \(shortNumber(value)): a \(family) model has nothing to explain"
+        }
+    }
+}
+
+/// The maximum-likelihood fit of a canonical-link family on a design matrix by Newton's
+/// method (IRLS) with step-halving, one pass over the rows per step: g = Xᵀ(y − μ),
+/// H = XᵀWX, δ = H⁻¹g by Cholesky. The same fitter serves every family; a penalty would add
+/// its gradient and curvature to g and H.
+///
+/// Standard errors come from the inverse observed information H⁻¹ at β̂ (as R's `glm`), with
+/// z statistics and normal p-values.
+public struct GeneralizedLinearFit: Sendable {
+    public let design: DesignMatrix
+    public let familyName: String
+    public let coefficients: [Double]
+    public let estimates: [TermEstimate]
+    /// H⁻¹ at β̂, in the design's term order.
+    public let covariance: Matrix
+    public let logLikelihood: Double
+    /// The log-likelihood of the intercept-only model.
+    public let nullLogLikelihood: Double
+    /// 2 (ℓ_saturated − ℓ(β̂)).
+    public let deviance: Double
+    public let iterations: Int
+    public var n: Int { design.rows }
+    public var p: Int { design.columns }
+    public var aic: Double { 2 * Double(p) - 2 * logLikelihood }
+    public var bic: Double { log(Double(n)) * Double(p) - 2 * logLikelihood }
+
+    /// At most this many Newton steps: from the intercept-only start a well-posed fit needs
+    /// under 15; a likelihood without a maximum runs on (β grows by about a constant per step).
+    public static let maxIterations = 100
+
+    public init<F: CanonicalFamily>(design: DesignMatrix, y: [Double], family: F) throws {
+        precondition(y.count == design.rows, "one response per row")
+        try design.checkIdentified()
+        let n = Double(y.count)
+        let meanY = y.reduce(0, +) / n
+        if y.allSatisfy({ $0 == y[0] }) { throw GLMError.constantResponse(family: family.name, value: y[0]) }
+        let start = [family.linkOfMean(meanY)] + [Double](repeating: 0, count: design.columns - 1)
+        let null = GeneralizedLinearFit.logLikelihood(start, design.matrix, y, family)
+        let result = try GeneralizedLinearFit.maximise(from: start, x: design.matrix, y: y, family: family, terms: design.terms.map(\.name))
+        let cov = result.information.inverse
+        let q = Distributions.normalQuantile975
+        estimates = design.terms.indices.map { j in
+            TermEstimate(term: design.terms[j].name,
+                         coefficient: Coefficient(estimate: result.beta[j], standardError: cov[j, j].squareRoot(), quantile: q,
+                                                  pValue: Distributions.normalTwoSidedP))
+        }
+        self.design = design
+        familyName = family.name
+        coefficients = result.beta
+        covariance = cov
+        logLikelihood = result.logL
+        nullLogLikelihood = null
+        deviance = 2 * (y.reduce(0) { $0 + family.saturatedLogDensity($1) } - result.logL)
+        iterations = result.iterations
+    }
+
+    public func estimate(_ term: String) -> Coefficient? { estimates.first { $0.term == term }?.coefficient }
+
+    /// Σ log p(yᵢ | xᵢᵀβ).
+    static func logLikelihood<F: CanonicalFamily>(_ beta: [Double], _ x: Matrix, _ y: [Double], _ family: F) -> Double {
+        let eta = x.times(beta)
+        var s = 0.0
+        for i in y.indices { s += family.logDensity(y[i], eta[i]) }
+        return s
+    }
+
+    /// The gradient Xᵀ(y − μ) and the information XᵀWX at β, one pass over the rows.
+    static func derivatives<F: CanonicalFamily>(_ beta: [Double], _ x: Matrix, _ y: [Double], _ family: F) -> (g: [Double], h: Matrix) {
+        let eta = x.times(beta)
+        let n = y.count, p = x.columns
+        var r = [Double](repeating: 0, count: n), w = [Double](repeating: 0, count: n)
+        for i in 0..<n { (r[i], w[i]) = family.score(y[i], eta[i]) }
+        let g = x.transposeTimes(r)
+        var h = Matrix(rows: p, columns: p)
+        x.storage.withUnsafeBufferPointer { xs in
+            for a in 0..<p {
+                for b in a..<p {
+                    var s = 0.0
+                    let ca = a * n, cb = b * n
+                    for i in 0..<n { s += w[i] * xs[ca + i] * xs[cb + i] }
+                    h[a, b] = s; h[b, a] = s
+                }
+            }
+        }
+        return (g, h)
+    }
+
+    /// Newton's method with step-halving from `start`. Stops when the step's predicted gain
+    /// gᵀH⁻¹g/2 is below 10⁻²⁰ of |ℓ| + 1 (quadratic convergence: the step before it already
+    /// left β within rounding of the maximum), or when a step changes no coefficient.
+    static func maximise<F: CanonicalFamily>(from start: [Double], x: Matrix, y: [Double], family: F, terms: [String])
+        throws -> (beta: [Double], logL: Double, information: Cholesky, iterations: Int) {
+        var beta = start
+        var logL = logLikelihood(beta, x, y, family)
+        var history: [[Double]] = []
+        // A stop where some η is extreme is checked for a direction of no maximum: the last
+        // steps' direction d, along which every row's log-density never falls.
+        func checked(_ result: (beta: [Double], logL: Double, information: Cholesky, iterations: Int)) throws
+            -> (beta: [Double], logL: Double, information: Cholesky, iterations: Int) {
+            let eta = x.times(result.beta)
+            guard y.indices.contains(where: { family.isExtreme(y[$0], eta[$0]) }), history.count >= 4 else { return result }
+            let d = zip(result.beta, history[history.count - 4]).map { $0 - $1 }
+            let step = x.times(d)
+            let scale = step.reduce(0) { max($0, abs($1)) }
+            guard scale > 0, y.indices.allSatisfy({ family.neverLoses(y[$0], step: step[$0], tolerance: 1e-6 * scale) }) else { return result }
+            throw GLMError.noMaximum(family: family.name, terms: diverging(d, [Double](repeating: 0, count: d.count), x, terms))
+        }
+        for iteration in 1...maxIterations {
+            history.append(beta)
+            let (g, h) = derivatives(beta, x, y, family)
+            // The information is positive definite for a full-rank design unless the weights
+            // have underflowed (fitted probabilities of exactly 0 or 1): no maximum then.
+            guard let chol = Cholesky(h) else { throw GLMError.noMaximum(family: family.name, terms: diverging(beta, start, x, terms)) }
+            let delta = chol.solve(g)
+            let gain = zip(g, delta).reduce(0) { $0 + $1.0 * $1.1 } / 2
+            if gain <= 1e-20 * (abs(logL) + 1) {
+                // Converged: the last step (its gain below rounding) still halves the digits
+                // left, so take it, and report the information where the fit ends.
+                let last = zip(beta, delta).map { $0 + $1 }
+                let lastLogL = logLikelihood(last, x, y, family)
+                guard lastLogL >= logL - 1e-15 * abs(logL) else { return try checked((beta, logL, chol, iteration - 1)) }
+                guard let c = Cholesky(derivatives(last, x, y, family).h) else { return try checked((beta, logL, chol, iteration - 1)) }
+                return try checked((last, lastLogL, c, iteration))
+            }
+            var t = 1.0
+            var trial = zip(beta, delta).map { $0 + t * $1 }
+            var trialLogL = logLikelihood(trial, x, y, family)
+            while !(trialLogL >= logL) && t > 1e-12 {
+                t /= 2
+                trial = zip(beta, delta).map { $0 + t * $1 }
+                trialLogL = logLikelihood(trial, x, y, family)
+            }
+            guard trialLogL >= logL else { return try checked((beta, logL, chol, iteration - 1)) }
+            let moved = zip(beta, trial).contains { $0 != $1 }
+            beta = trial
+            logL = trialLogL
+            if !moved {
+                let (_, hNow) = derivatives(beta, x, y, family)
+                guard let c = Cholesky(hNow) else { break }
+                return try checked((beta, logL, c, iteration))
+            }
+        }
+        throw GLMError.noMaximum(family: family.name, terms: diverging(beta, start, x, terms))
+    }
+
+    /// The terms along which β ran away: those whose change from the start, times their
+    /// column's spread (so that units do not decide), is a tenth or more of the largest (the
+    /// intercept left out unless it is all there is).
+    static func diverging(_ beta: [Double], _ start: [Double], _ x: Matrix, _ terms: [String]) -> [String] {
+        let change = beta.indices.map { j -> Double in
+            let c = x.column(j), mean = c.reduce(0, +) / Double(c.count)
+            let spread = j == 0 ? 1 : (c.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(c.count)).squareRoot()
+            return abs(beta[j] - start[j]) * spread
+        }
+        let top = change.dropFirst().max() ?? 0
+        let named = terms.indices.dropFirst().filter { change[$0] >= 0.1 * top && top > 0 }.map { terms[$0] }
+        return named.isEmpty ? [terms[0]] : named
+    }
+}

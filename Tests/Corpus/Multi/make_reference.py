@@ -1,0 +1,66 @@
+"""Reference values for the several-predictor corpus (issue 19), written to reference.json.
+
+Run by hand in a scratch virtual environment (pip install statsmodels pandas palmerpenguins;
+ISLP's CSVs from its wheel, `pip download --no-deps ISLP`): statsmodels' OLS / GLM estimates,
+standard errors, log-likelihoods and each term's likelihood-ratio (GLM) or F (OLS) test with the
+whole categorical column at once, as R's drop1(..., test = "Chisq") and anova give them. The
+project never depends on Python.
+"""
+import json
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+import statsmodels.formula.api as smf
+from scipy import stats
+
+out = {}
+
+def record(name, fit, terms, kind, data, formula, reduced):
+    entry = {"data": data, "formula": formula, "family": kind, "n": int(fit.nobs),
+             "log_likelihood": float(fit.llf), "coefficients": []}
+    # GLM standard errors from the observed information at the final estimates (statsmodels'
+    # bse uses the weights of the IRLS step before them, about 1e-7 away on Bikeshare).
+    se = fit.bse if kind == "linear" else np.sqrt(np.diag(np.linalg.inv(-fit.model.hessian(fit.params.values))))
+    for k, t in enumerate(fit.params.index):
+        entry["coefficients"].append({"term": t, "estimate": float(fit.params[t]), "se": float(np.asarray(se)[k]),
+                                      "p": float(fit.pvalues[t])})
+    tests = []
+    for term, rfit, df in reduced:
+        if kind == "linear":
+            f = ((rfit.ssr - fit.ssr) / df) / (fit.ssr / fit.df_resid)
+            tests.append({"term": term, "df": df, "statistic": float(f), "p": float(stats.f.sf(f, df, fit.df_resid))})
+        else:
+            lr = 2 * (fit.llf - rfit.llf)
+            tests.append({"term": term, "df": df, "statistic": float(lr), "p": float(stats.chi2.sf(lr, df))})
+    entry["term_tests"] = tests
+    out[name] = entry
+
+# Penguins: body mass on flipper length and species (rows with a missing value left out).
+p = pd.read_csv("penguins.csv").dropna(subset=["body_mass_g", "flipper_length_mm", "species"])
+full = smf.ols("body_mass_g ~ flipper_length_mm + C(species)", p).fit()
+record("penguins", full, None, "linear", "penguins.csv", "body_mass_g ~ flipper_length_mm + species",
+       [("flipper_length_mm", smf.ols("body_mass_g ~ C(species)", p).fit(), 1),
+        ("species", smf.ols("body_mass_g ~ flipper_length_mm", p).fit(), 2)])
+
+# ISLP Default: default (Yes/No) on balance, income and student (Yes/No).
+d = pd.read_csv("default.csv")
+d["y"] = (d["default"] == "Yes").astype(float)
+binom = sm.families.Binomial()
+full = smf.glm("y ~ balance + income + C(student)", d, family=binom).fit(tol=1e-14)
+record("default", full, None, "logistic", "default.csv", "default ~ balance + income + student",
+       [("balance", smf.glm("y ~ income + C(student)", d, family=binom).fit(tol=1e-14), 1),
+        ("income", smf.glm("y ~ balance + C(student)", d, family=binom).fit(tol=1e-14), 1),
+        ("student", smf.glm("y ~ balance + income", d, family=binom).fit(tol=1e-14), 1)])
+
+# ISLP Bikeshare: hourly riders on temperature, humidity, working day and weather.
+b = pd.read_csv("bikeshare.csv")
+pois = sm.families.Poisson()
+full = smf.glm("bikers ~ temp + hum + workingday + C(weathersit)", b, family=pois).fit(tol=1e-14)
+record("bikeshare", full, None, "poisson", "bikeshare.csv", "bikers ~ temp + hum + workingday + weathersit",
+       [("temp", smf.glm("bikers ~ hum + workingday + C(weathersit)", b, family=pois).fit(tol=1e-14), 1),
+        ("hum", smf.glm("bikers ~ temp + workingday + C(weathersit)", b, family=pois).fit(tol=1e-14), 1),
+        ("workingday", smf.glm("bikers ~ temp + hum + C(weathersit)", b, family=pois).fit(tol=1e-14), 1),
+        ("weathersit", smf.glm("bikers ~ temp + hum + workingday", b, family=pois).fit(tol=1e-14), 3)])
+
+with open("reference.json", "w") as f:
+    json.dump(out, f, indent=1, sort_keys=True)

@@ -1,0 +1,132 @@
+import Foundation
+import XCTest
+@testable import Likelihood
+
+/// Several predictors and categorical columns on real data (Tests/Corpus/Multi, issue 19),
+/// read by the streaming reader as a user's file is, against statsmodels' OLS and GLM
+/// (reference.json, written by make_reference.py).
+final class SeveralPredictorTests: XCTestCase {
+    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Corpus/Multi")
+
+    static func reference(_ name: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: corpus.appendingPathComponent("reference.json"))
+        return (try JSONSerialization.jsonObject(with: data) as! [String: Any])[name] as! [String: Any]
+    }
+
+    static func load(_ file: String, _ spec: ModelSpecification, _ kind: ModelSpecification.Response, dropMissing: Bool = false) throws -> ModelData {
+        let path = corpus.appendingPathComponent(file).path
+        let data = try ColumnReader.read(path: path, source: file, columns: spec.columns, text: spec.factors, autoText: Set(spec.columns))
+        return try ModelData.build(spec, data: data, response: kind, dropMissing: dropMissing)
+    }
+
+    /// statsmodels names a level's term `C(col)[T.level]`; ours is `col[level]`.
+    static func ourName(_ term: String) -> String {
+        if term == "Intercept" { return "(Intercept)" }
+        guard term.hasPrefix("C(") else { return term }
+        let column = term.dropFirst(2).prefix { $0 != ")" }
+        let level = term.split(separator: "[", maxSplits: 1)[1].dropFirst(2).dropLast()
+        return "\(column)[\(level)]"
+    }
+
+    func check(_ estimates: [TermEstimate], logL: Double, tests: [TermTest], against ref: [String: Any], tolerance: Double,
+               file: StaticString = #filePath, line: UInt = #line) throws {
+        XCTAssertEqual(logL, ref["log_likelihood"] as! Double, accuracy: tolerance * abs(ref["log_likelihood"] as! Double), file: file, line: line)
+        let coefficients = ref["coefficients"] as! [[String: Any]]
+        XCTAssertEqual(estimates.count, coefficients.count, file: file, line: line)
+        for c in coefficients {
+            let name = Self.ourName(c["term"] as! String)
+            let mine = try XCTUnwrap(estimates.first { $0.term == name }?.coefficient, name, file: file, line: line)
+            let b = c["estimate"] as! Double, se = c["se"] as! Double
+            XCTAssertEqual(mine.estimate, b, accuracy: tolerance * max(abs(b), se), name, file: file, line: line)
+            XCTAssertEqual(mine.standardError, se, accuracy: tolerance * se, name, file: file, line: line)
+        }
+        for t in ref["term_tests"] as! [[String: Any]] {
+            let mine = try XCTUnwrap(tests.first { $0.term == t["term"] as! String }, file: file, line: line)
+            XCTAssertEqual(mine.degreesOfFreedom, t["df"] as! Int, file: file, line: line)
+            let s = t["statistic"] as! Double
+            XCTAssertEqual(mine.statistic, s, accuracy: 1e-6 * max(1, s), mine.term, file: file, line: line)
+            let p = t["p"] as! Double
+            XCTAssertEqual(mine.pValue, p, accuracy: max(1e-12, 1e-6 * p), mine.term, file: file, line: line)
+        }
+    }
+
+    /// Penguins: body mass on flipper length and species (three levels, Adelie the
+    /// reference); the two rows with a missing measurement dropped. Agreement to 1e-9
+    /// relative (QR against statsmodels' pinv: both exact to ~1e-12 on these well-posed data).
+    func testPenguinsLinearMatchesStatsmodels() throws {
+        let spec = ModelSpecification(response: "body_mass_g", predictors: ["flipper_length_mm", "species"])
+        XCTAssertThrowsError(try Self.load("penguins.csv", spec, .continuous)) {
+            XCTAssertTrue("\($0)".contains("penguins.csv:5:"), "the first missing value, located: \($0)")
+        }
+        let m = try Self.load("penguins.csv", spec, .continuous, dropMissing: true)
+        XCTAssertEqual(m.droppedRows, 2)
+        XCTAssertEqual(m.design.codings, [CategoricalCoding(column: "species", levels: ["Adelie", "Chinstrap", "Gentoo"], counts: [151, 68, 123], reference: "Adelie")])
+        let fit = try LinearRegression(design: m.design, y: m.y)
+        try check(fit.estimates, logL: fit.logLikelihood, tests: try fit.termTests(y: m.y), against: try Self.reference("penguins"), tolerance: 1e-9)
+    }
+
+    /// ISLP Default: a Yes/No response (Yes modelled as 1, the second level in sorted order)
+    /// on balance, income and student (Yes/No). Newton to the last digits: 1e-8 relative
+    /// against statsmodels' IRLS (which stops at a 1e-8 deviance change).
+    func testDefaultLogisticMatchesStatsmodels() throws {
+        let spec = ModelSpecification(response: "default", predictors: ["balance", "income", "student"])
+        let m = try Self.load("default.csv", spec, .binary)
+        XCTAssertEqual(m.responseLevels?.zero, "No")
+        XCTAssertEqual(m.responseLevels?.one, "Yes")
+        XCTAssertEqual(m.y.reduce(0, +), 333, "333 defaults among 10,000")
+        let fit = try GeneralizedLinearFit(design: m.design, y: m.y, family: BernoulliLogit())
+        XCTAssertLessThan(fit.iterations, 15)
+        try check(fit.estimates, logL: fit.logLikelihood, tests: try fit.termTests(y: m.y, family: BernoulliLogit()),
+                  against: try Self.reference("default"), tolerance: 1e-9)
+        // --positive No flips every sign and keeps every standard error.
+        var flipped = spec
+        flipped.positive = "No"
+        let f = try GeneralizedLinearFit(design: try Self.load("default.csv", flipped, .binary).design,
+                                         y: try Self.load("default.csv", flipped, .binary).y, family: BernoulliLogit())
+        for (a, b) in zip(fit.estimates, f.estimates) {
+            XCTAssertEqual(a.coefficient.estimate, -b.coefficient.estimate, accuracy: 1e-9 * a.coefficient.standardError)
+            XCTAssertEqual(a.coefficient.standardError, b.coefficient.standardError, accuracy: 1e-9 * a.coefficient.standardError)
+        }
+        flipped.positive = "Maybe"
+        XCTAssertThrowsError(try Self.load("default.csv", flipped, .binary)) {
+            XCTAssertEqual("\($0)", "--positive Maybe: the response's levels are \"No\" and \"Yes\"")
+        }
+    }
+
+    /// ISLP Bikeshare: hourly riders (Poisson) on temperature, humidity, working day and the
+    /// weather (four levels, one of them a single hour of heavy rain); the weather's test
+    /// has 3 degrees of freedom.
+    func testBikesharePoissonMatchesStatsmodels() throws {
+        let spec = ModelSpecification(response: "bikers", predictors: ["temp", "hum", "workingday", "weathersit"])
+        let m = try Self.load("bikeshare.csv", spec, .count)
+        XCTAssertEqual(m.design.terms.map(\.name), ["(Intercept)", "temp", "hum", "workingday", "weathersit[cloudy/misty]",
+                                                    "weathersit[heavy rain/snow]", "weathersit[light rain/snow]"])
+        let fit = try GeneralizedLinearFit(design: m.design, y: m.y, family: PoissonLog())
+        try check(fit.estimates, logL: fit.logLikelihood, tests: try fit.termTests(y: m.y, family: PoissonLog()),
+                  against: try Self.reference("bikeshare"), tolerance: 1e-9)
+    }
+
+    /// Separation named by its terms: a label that is 1 exactly when x₁ + x₂ > 0.
+    func testSeparationNamesTheTermsInvolved() throws {
+        let x1: [Double] = [-2, -1, 0.5, 1, 2, -0.5, 1.5, -1.5], x2: [Double] = [1, -0.5, 0.2, -2, 0.5, 0.1, -1, 2]
+        let y = zip(x1, x2).map { $0 + $1 > 0 ? 1.0 : 0 }
+        let design = try DesignMatrix.build([.numeric(name: "x1", values: x1), .numeric(name: "x2", values: x2)])
+        XCTAssertThrowsError(try GeneralizedLinearFit(design: design, y: y, family: BernoulliLogit())) {
+            guard case let .noMaximum(family, terms)? = $0 as? GLMError else { return XCTFail("\($0)") }
+            XCTAssertEqual(family, "bernoulli")
+            XCTAssertEqual(terms, ["x1", "x2"])
+        }
+    }
+
+    /// χ² and F tails against closed forms: P(χ²₂ > x) = e^(−x/2); P(χ²₄ > x) = e^(−x/2)(1 + x/2);
+    /// F(1, ν) is t²(ν).
+    func testTailProbabilitiesMatchClosedForms() {
+        for x in [0.1, 1, 5, 30, 200] {
+            XCTAssertEqual(Distributions.chiSquaredSurvival(x, degreesOfFreedom: 2), exp(-x / 2), accuracy: 1e-14 * max(1e-300, exp(-x / 2)) + 1e-16)
+            XCTAssertEqual(Distributions.chiSquaredSurvival(x, degreesOfFreedom: 4), exp(-x / 2) * (1 + x / 2), accuracy: 1e-13 * exp(-x / 2) * (1 + x / 2) + 1e-16)
+            XCTAssertEqual(Distributions.fSurvival(x, numerator: 1, denominator: 12),
+                           Distributions.studentTTwoSidedP(x.squareRoot(), degreesOfFreedom: 12), accuracy: 1e-12)
+        }
+    }
+}
