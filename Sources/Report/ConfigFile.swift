@@ -113,8 +113,9 @@ public enum ConfigFile {
         for (k, item) in list.enumerated() {
             let field = "models[\(k)]"
             guard let m = item as? [String: Any] else { throw ReportError("\(path): \(field): expected an object") }
-            for key in m.keys.sorted() where !["data", "x", "y", "model", "name", "nu"].contains(key) {
-                throw ReportError("\(path): \(field).\(Message.quoted(key)): unknown field (known: data, x, y, model, name, nu)")
+            let known = ["data", "x", "y", "model", "name", "nu", "factor", "reference", "positive"]
+            for key in m.keys.sorted() where !known.contains(key) {
+                throw ReportError("\(path): \(field).\(Message.quoted(key)): unknown field (known: \(known.joined(separator: ", ")))")
             }
             func string(_ key: String, default value: String?) throws -> String? {
                 guard let v = m[key] else { return value }
@@ -145,8 +146,36 @@ public enum ConfigFile {
                 }
                 nu = number.doubleValue
             }
-            requests.append(ModelRequest(kind: kind, dataPath: dataPath, x: try string("x", default: "x")!,
-                                         y: try string("y", default: "y")!, name: name, nu: nu))
+            // "x": one column name, or an array of them (several predictors).
+            var predictors = ["x"]
+            if let value = m["x"] {
+                if let s = value as? String, !s.isEmpty { predictors = [s] }
+                else if let list = value as? [Any], !list.isEmpty, list.allSatisfy({ ($0 as? String).map { !$0.isEmpty } == true }) {
+                    predictors = list.map { $0 as! String }
+                    if let twice = predictors.first(where: { n in predictors.filter { $0 == n }.count > 1 }) {
+                        throw ReportError("\(path): \(field).x: \(Message.quoted(twice)) is listed twice")
+                    }
+                } else {
+                    throw ReportError("\(path): \(field).x: expected a column name or a non-empty array of column names")
+                }
+            }
+            var request = ModelRequest(kind: kind, dataPath: dataPath, x: predictors[0], y: try string("y", default: "y")!, name: name, nu: nu)
+            request.predictors = predictors
+            if let value = m["factor"] {
+                guard let list = value as? [Any], list.allSatisfy({ ($0 as? String).map { !$0.isEmpty } == true }) else {
+                    throw ReportError("\(path): \(field).factor: expected an array of column names")
+                }
+                request.factors = list.map { $0 as! String }
+            }
+            if let value = m["reference"] {
+                guard let object = value as? [String: Any], object.values.allSatisfy({ ($0 as? String).map { !$0.isEmpty } == true }) else {
+                    throw ReportError("\(path): \(field).reference: expected an object of column: level (for example {\"species\": \"Gentoo\"})")
+                }
+                request.references = object.mapValues { $0 as! String }
+            }
+            request.positive = try string("positive", default: nil)
+            if let problem = request.severalProblem { throw ReportError("\(path): \(field): \(problem)") }
+            requests.append(request)
         }
         options.models = requests
     }

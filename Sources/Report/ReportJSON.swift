@@ -3,9 +3,11 @@ import Plot
 
 /// `report.json` as DESIGN §4 specifies it.
 enum ReportJSON {
-    static func document(_ analyses: [ModelAnalysis], comparisons: [ComparisonAnalysis] = [], warnings: [String], version: String,
-                         figures: [JSON] = []) -> String {
+    static func document(_ analyses: [ModelAnalysis], several: [SeveralAnalysis] = [], order: [String]? = nil,
+                         comparisons: [ComparisonAnalysis] = [], warnings: [String], version: String, figures: [JSON] = []) -> String {
         var models: [JSON] = []
+        var byName: [String: JSON] = [:]
+        for m in several { byName[m.name] = SeveralReport.json(m) }
         for m in analyses {
             var o: [String: JSON] = [
                 "name": .string(m.name),
@@ -28,8 +30,11 @@ enum ReportJSON {
                 "aic_parameters": .int(m.fit.parameterCount),
             ]
             m.family.json(m, &o)
+            byName[m.name] = .object(o)
             models.append(.object(o))
         }
+        // In the order the models were asked for.
+        if let order { models = order.compactMap { byName[$0] } } else { models += several.map(SeveralReport.json) }
         return JSON.object([
             "generator": .string("mle-report \(version)"),
             "models": .array(models),

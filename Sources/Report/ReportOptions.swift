@@ -33,9 +33,44 @@ public struct ModelRequest: Equatable, Sendable {
     public var name: String?
     /// Student-t only: ν held at this value instead of estimated (`--nu`, config `nu`).
     public var nu: Double?
+    /// Every predictor column in order (`--x a,b,c`, config `"x": [...]`); `x` is the first.
+    public var predictors: [String]
+    /// Numeric columns to treat as categorical (`--factor`), the reference level of a
+    /// categorical column (`--reference COL=LEVEL`), the level of a two-level response
+    /// modelled as 1 (`--positive`).
+    public var factors: [String] = []
+    public var references: [String: String] = [:]
+    public var positive: String? = nil
+    /// Set once the data are read: a predictor (or a logistic response) holds text.
+    public var textDetected = false
 
     public init(kind: ModelKind, dataPath: String?, x: String, y: String, name: String? = nil, nu: Double? = nil) {
         self.kind = kind; self.dataPath = dataPath; self.x = x; self.y = y; self.name = name; self.nu = nu
+        self.predictors = [x]
+    }
+
+    /// The model of several predictors (issue 19): more than one predictor column, or any
+    /// categorical column or two-level response, which the one-predictor sections (their
+    /// surfaces over (w, b)) cannot show.
+    public var isSeveral: Bool {
+        predictors.count > 1 || !factors.isEmpty || !references.isEmpty || positive != nil || textDetected
+    }
+
+    /// What is wrong with the several-predictor options, in the flags' words; nil when they fit.
+    public var severalProblem: String? {
+        let listed = predictors.map { Message.quoted($0) }.joined(separator: ", ")
+        if let f = factors.first(where: { !predictors.contains($0) }) { return "--factor \(Message.escaped(f)): not one of the predictors (\(listed))" }
+        if let c = references.keys.sorted().first(where: { !predictors.contains($0) }) {
+            return "--reference \(Message.escaped(c))=…: not one of the predictors (\(listed))"
+        }
+        if positive != nil && kind != .logistic {
+            return "--positive names the level of a logistic response modelled as 1; the \(kind.rawValue) model has no such level"
+        }
+        if predictors.contains(y) { return "\(Message.quoted(y)) is the response; it cannot also be a predictor" }
+        if isSeveral && (kind == .laplace || kind == .studentT) {
+            return "several predictors and categorical columns are fitted for linear, logistic and poisson models so far; the \(kind.rawValue) model takes one numeric --x"
+        }
+        return nil
     }
 }
 
@@ -103,7 +138,7 @@ extension ReportOptions {
     public var comparisons: [ComparisonRequest] {
         var out: [ComparisonRequest] = []
         guard compare else { return out }
-        for m in models where Families.family(m.kind).isLocationFamily {
+        for m in models where Families.family(m.kind).isLocationFamily && !m.isSeveral {
             let c = ComparisonRequest(dataPath: m.dataPath, x: m.x, y: m.y)
             if !out.contains(c) { out.append(c) }
         }
@@ -155,7 +190,9 @@ extension ReportOptions {
     /// Every figure name this run can make, in page order.
     public var figureNames: [String] {
         DerivationFigures.names
-            + zip(modelNames, models).flatMap { name, m in Families.family(m.kind).figureKinds.map { "\(name)-\($0)" } }
+            + zip(modelNames, models).flatMap { name, m in
+                (m.isSeveral ? SeveralReport.figureKinds(m) : Families.family(m.kind).figureKinds).map { "\(name)-\($0)" }
+            }
             + comparisonNames.map { "\($0)-fits" }
     }
 
@@ -192,8 +229,11 @@ extension ReportOptions {
         if let configPath {
             out += ["--config", path(configPath)]
         } else if let first = models.first, let data = first.dataPath {
-            out += ["--data", path(data), "--x", first.x, "--y", first.y,
+            out += ["--data", path(data), "--x", first.predictors.joined(separator: ","), "--y", first.y,
                     "--model", models.map(\.kind.rawValue).joined(separator: ",")]
+            if !first.factors.isEmpty { out += ["--factor", first.factors.joined(separator: ",")] }
+            for (column, level) in first.references.sorted(by: { $0.key < $1.key }) { out += ["--reference", "\(column)=\(level)"] }
+            if let positive = first.positive { out += ["--positive", positive] }
         } else if models.map(\.kind) != defaults.models.map(\.kind) {
             out += ["--model", models.map(\.kind.rawValue).joined(separator: ",")]
         }

@@ -37,7 +37,10 @@ public enum ReportRunner {
         }
     }
 
-    private static func run(_ options: ReportOptions, reporting reportProgress: @escaping @Sendable (String) -> Void) throws -> Outcome {
+    private static func run(_ given: ReportOptions, reporting reportProgress: @escaping @Sendable (String) -> Void) throws -> Outcome {
+        // The requests learn, once their data are read, whether a predictor holds text (a
+        // categorical column makes the model a several-predictor one).
+        var options = given
         Timing.begin()
         func progress(_ s: String) {
             if !s.hasPrefix("drawing figures:") && !s.hasPrefix("reading ") { Timing.mark(s) }
@@ -75,7 +78,9 @@ public enum ReportRunner {
             if let path = request.dataPath, datasets[path] == nil {
                 // One read per file, of the columns its models use: the bytes parsed are the
                 // bytes whose checksum the page shows.
-                let (read, digest) = try readCSV(path, columns: columns(of: path, in: options.models), dialect: options.dialect, progress: progress)
+                let (read, digest) = try readCSV(path, columns: columns(of: path, in: options.models), dialect: options.dialect,
+                                                 text: textColumns(of: path, in: options.models), autoText: autoTextColumns(of: path, in: options.models),
+                                                 progress: progress)
                 dataset = read
                 datasets[path] = dataset
                 inputs.append(["name": .string(ReportOptions.path(path, relativeTo: options.outputParent)), "sha256": .string(digest),
@@ -83,8 +88,12 @@ public enum ReportRunner {
             } else {
                 dataset = try loadDataset(request, options: options, cache: datasets)
             }
-            fits.append((request, dataset, options.modelNames[k]))
+            if try detectText(request, in: dataset) { options.models[k].textDetected = true }
+            fits.append((options.models[k], dataset, options.modelNames[k]))
         }
+        // Models of several predictors (or categorical columns) go their own way (issue 19).
+        let several = fits.filter { $0.0.isSeveral }
+        fits = fits.filter { !$0.0.isSeveral }
         var comparisonJobs: [(ComparisonRequest, Dataset, String)] = []
         for (request, name) in zip(options.comparisons, options.comparisonNames) {
             let dataset: Dataset
@@ -182,7 +191,30 @@ public enum ReportRunner {
         // Each job on its own worker (not concurrentPerform: an apply nested inside another
         // runs one iteration at a time, and every fit and grid below uses applies of its own).
         let fitting = DispatchGroup()
+        var severalResults = [Result<SeveralAnalysis, Error>?](repeating: nil, count: several.count)
+        var severalFigures = [[ReportFigure?]](repeating: [], count: several.count)
+        func severalJob(_ s: Int) {
+            let (request, dataset, name) = several[s]
+            let source = request.dataPath.map { ReportOptions.path($0, relativeTo: options.outputParent) } ?? dataset.source
+            let result = Result { () throws -> SeveralAnalysis in
+                var m = try SeveralAnalysis.analyse(request, dataset: dataset, name: name, source: source, dropMissing: options.dropMissing)
+                m.prose = prose
+                return m
+            }
+            var figures: [ReportFigure?] = []
+            if case let .success(m) = result {
+                Timing.mark("\(m.name): fitted")
+                figures = SeveralReport.figureKinds(request).map { kind in
+                    guard options.wantsFigure("\(name)-\(kind)"), let made = SeveralFigures.figure(kind, m) else { return nil }
+                    let figure = FigureFactory.finished(made, options: options)
+                    draw(figure)
+                    return figure
+                }
+            }
+            slots.lock(); severalResults[s] = result; severalFigures[s] = figures; slots.unlock()
+        }
         func job(_ k: Int) {
+            if k >= fits.count + early.count { return severalJob(k - fits.count - early.count) }
             guard k < fits.count else { return compare(early[k - fits.count], known: [:]) }
             let (request, dataset, name) = fits[k]
             let result = Result { () throws -> ModelAnalysis in
@@ -217,9 +249,15 @@ public enum ReportRunner {
         // Each job writes only its own slots (under the lock), and the waits order it before
         // the reads below.
         let work = Unchecked(job)
-        for k in 0..<(fits.count + early.count) { DispatchQueue.global().async(group: fitting) { work.value(k) } }
+        for k in 0..<(fits.count + early.count + several.count) { DispatchQueue.global().async(group: fitting) { work.value(k) } }
         fitting.wait()
+        // The first failure in the order the models were asked for.
+        for k in options.models.indices {
+            if let f = fits.firstIndex(where: { $0.2 == options.modelNames[k] }) { _ = try fitted[f]!.get() }
+            if let s = several.firstIndex(where: { $0.2 == options.modelNames[k] }) { _ = try severalResults[s]!.get() }
+        }
         let analyses = try fitted.map { try $0!.get() }
+        let severals = try severalResults.map { try $0!.get() }
         DispatchQueue.concurrentPerform(iterations: late.count) { k in
             let c = comparisonJobs[late[k]].0
             var known: [ModelKind: any LineFit] = [:]
@@ -248,6 +286,7 @@ public enum ReportRunner {
             warnings += m.notes.map { prose.text($0.file, $0.piece, $0.values) }
             warnings += m.family.warnings(m)
         }
+        for m in severals { warnings += SeveralReport.warnings(m) }
 
         // 2. Figures, in page order once all are drawn: the first failure is the one reported.
         // The page needs them only when it inlines them; otherwise it is made while they draw.
@@ -255,7 +294,7 @@ public enum ReportRunner {
         var inlineSVG: [String: String] = [:]
         func collectFigures() throws {
             rendering.wait()
-            for fig in (modelFigures.flatMap { $0 } + comparisonFigures + Array(derivationFigures.values)).compactMap({ $0 }) {
+            for fig in (modelFigures.flatMap { $0 } + severalFigures.flatMap { $0 } + comparisonFigures + Array(derivationFigures.values)).compactMap({ $0 }) {
                 for theme in themes {
                     let renderings = formats.map { ($0, false) } + (narrowFormat.map { [($0, true)] } ?? [])
                     for (format, narrow) in renderings {
@@ -286,16 +325,18 @@ public enum ReportRunner {
         progress("writing the page")
         // Figures are numbered in page order: each family's models in the registry's order,
         // the comparisons after the last family they compare.
-        enum PageItem { case derivation(String), model(Int), comparison(Int) }
+        enum PageItem { case derivation(String), model(Int), several(Int), comparison(Int) }
         var order: [PageItem] = []
         let lastLocation = Families.all.lastIndex { $0.isLocationFamily }
         for (index, family) in Families.all.enumerated() {
             if derivationFigures[family.derivation.id] != nil { order.append(.derivation(family.derivation.id)) }
             order += analyses.indices.filter { analyses[$0].kind == family.kind }.map(PageItem.model)
+            order += severals.indices.filter { severals[$0].kind == family.kind }.map(PageItem.several)
             if index == lastLocation { order += comparisons.indices.map(PageItem.comparison) }
         }
         var modelValues = [MustacheValue](repeating: .null, count: analyses.count)
         var comparisonValues = [MustacheValue](repeating: .null, count: comparisons.count)
+        var severalValues = [MustacheValue](repeating: .null, count: severals.count)
         var number = 1
         var manifest: [JSON] = []
         let pageFormats = options.singleFile ? [] : options.formats
@@ -319,6 +360,14 @@ public enum ReportRunner {
                                                       narrow: narrowPage, scale: options.scale, inline: options.singleFile))
                 }
                 number += modelFigures[k].compactMap { $0 }.count
+            case let .several(k):
+                severalValues[k] = SeveralReport.page(severals[k], figures: severalFigures[k], firstFigureNumber: number, formats: pageFormats,
+                                                      themes: options.themes, narrow: narrowPage, inlineSVG: inlined)
+                for (j, fig) in severalFigures[k].compactMap({ $0 }).enumerated() {
+                    manifest.append(ReportJSON.figure(fig, number: number + j, model: severals[k].name, themes: themes, formats: formats,
+                                                      narrow: narrowPage, scale: options.scale, inline: options.singleFile))
+                }
+                number += severalFigures[k].compactMap { $0 }.count
             case let .comparison(k):
                 let value = PageContext.figureValue(comparisonFigures[k], number: number, formats: pageFormats,
                                                     themes: options.themes, narrow: narrowPage, inlineSVG: inlined)
@@ -331,14 +380,20 @@ public enum ReportRunner {
             }
         }
         // 3. report.json, with the manifest of the figures in page order.
-        files.add("report.json", ReportJSON.document(analyses, comparisons: comparisons, warnings: warnings, version: version, figures: manifest))
+        files.add("report.json", ReportJSON.document(analyses, several: severals, order: options.modelNames, comparisons: comparisons, warnings: warnings,
+                                                     version: version, figures: manifest))
 
-        let ids = sectionIDs(modelNames: analyses.map { $0.name }, comparisonIDs: comparisons.map { $0.name })
+        let ids = sectionIDs(modelNames: analyses.map { $0.name } + severals.map(\.name), comparisonIDs: comparisons.map { $0.name })
         for k in modelValues.indices {
             guard case let .object(values) = modelValues[k] else { continue }
             var withID = values
             withID["id"] = .string(ids[k])
             modelValues[k] = .object(withID)
+        }
+        for k in severalValues.indices {
+            guard case var .object(values) = severalValues[k] else { continue }
+            values["id"] = .string(ids[analyses.count + k])
+            severalValues[k] = .object(values)
         }
         var css = String(decoding: try loader.asset("style.css"), as: UTF8.self)
         // A user's extra.css comes after the stylesheet, so that its rules win.
@@ -355,8 +410,9 @@ public enum ReportRunner {
             "title": .string(options.title == ReportOptions().title ? prose.text("common", "pageTitle") : options.title),
             "version": .string(version),
             "models": .array(modelValues),
-            "sections": .array(sections(models: analyses, values: modelValues, comparisons: comparisonValues, derivationFigures: derivationValues,
-                                        prose: prose)),
+            "several": .array(severalValues),
+            "sections": .array(sections(models: analyses, values: modelValues, several: zip(severals.map(\.kind), severalValues).map { ($0, $1) },
+                                        comparisons: comparisonValues, derivationFigures: derivationValues, prose: prose)),
 
             "warnings": .array(warnings.map { ["text": .string($0)] }),
             "inputs": .array(inputs),
@@ -417,14 +473,14 @@ public enum ReportRunner {
         // 5. Compare or swap in.
         if options.check {
             files.listFilesInMarker()
-            return Outcome(summaries: analyses.map(Summary.text) + comparisons.map(Comparison.summary), warnings: warnings,
+            return Outcome(summaries: summaries(analyses, severals, order: options.modelNames) + comparisons.map(Comparison.summary), warnings: warnings,
                            differences: files.differences(from: options.outputDirectory, tolerance: options.checkTolerance),
                            files: files.files.keys.sorted())
         }
         progress("replacing \(Message.escaped(options.outputDirectory, limit: 1000))")
         try staging!.commit()
         Timing.mark("done")
-        return Outcome(summaries: analyses.map(Summary.text) + comparisons.map(Comparison.summary), warnings: warnings, differences: nil,
+        return Outcome(summaries: summaries(analyses, severals, order: options.modelNames) + comparisons.map(Comparison.summary), warnings: warnings, differences: nil,
                        files: files.files.keys.sorted(), createdFolders: staging!.createdParents)
     }
 
@@ -446,14 +502,14 @@ public enum ReportRunner {
     /// The numbered sections after the two general ones: each family's derivation (the
     /// Gaussian and Bernoulli ones always, the others when a model uses them) followed by its
     /// models, in the registry's order. Each renders with its own partial (`partial`).
-    static func sections(models: [ModelAnalysis], values: [MustacheValue], comparisons: [MustacheValue],
+    static func sections(models: [ModelAnalysis], values: [MustacheValue], several: [(ModelKind, MustacheValue)] = [], comparisons: [MustacheValue],
                          derivationFigures: [String: MustacheValue] = [:], prose: Prose) -> [MustacheValue] {
         var out: [MustacheValue] = []
         var number = 3
         // The comparisons follow the last location family's models, whose derivations they need.
         let lastLocation = Families.all.lastIndex { $0.isLocationFamily }
         for (index, family) in Families.all.enumerated() {
-            let mine = zip(models, values).filter { $0.0.kind == family.kind }.map(\.1)
+            let mine = zip(models, values).filter { $0.0.kind == family.kind }.map(\.1) + several.filter { $0.0 == family.kind }.map(\.1)
             let derived = !mine.isEmpty || Families.alwaysDerived.contains(family.kind.rawValue)
                 || (family.isLocationFamily && !comparisons.isEmpty)
             defer {
@@ -486,21 +542,55 @@ public enum ReportRunner {
     static func columns(of path: String, in models: [ModelRequest]) -> [String] {
         var out: [String] = []
         for m in models where m.dataPath == path {
-            for c in [m.x, m.y] where !out.contains(c) { out.append(c) }
+            for c in m.predictors + [m.y] where !out.contains(c) { out.append(c) }
         }
         return out
     }
 
+    /// Columns read as text from the start: the models' `--factor` columns.
+    static func textColumns(of path: String, in models: [ModelRequest]) -> Set<String> {
+        Set(models.filter { $0.dataPath == path }.flatMap(\.factors))
+    }
+
+    /// Columns read as numbers unless a cell is a word: every predictor, and a logistic
+    /// model's response (two levels such as Yes/No).
+    static func autoTextColumns(of path: String, in models: [ModelRequest]) -> Set<String> {
+        Set(models.filter { $0.dataPath == path }.flatMap { $0.predictors + ($0.kind == .logistic ? [$0.y] : []) })
+    }
+
+    /// Whether `request` meets a column of text it must treat as categorical: a predictor (or
+    /// a logistic response) whose values are words. A column that is mostly numbers with a few
+    /// words is a number column with a typo: its first bad cell is reported, located.
+    static func detectText(_ request: ModelRequest, in dataset: Dataset) throws -> Bool {
+        var found = false
+        for column in request.predictors + (request.kind == .logistic ? [request.y] : [])
+        where dataset.isText(column) && !request.factors.contains(column) {
+            guard let (_, levels) = dataset.categorical(column) else { continue }
+            let numeric = levels.filter { Double($0.trimmingCharacters(in: .whitespaces)) != nil }.count
+            if numeric * 2 >= levels.count && levels.count > 2 { _ = try dataset.numbersOrMissing(column) }
+            found = true
+        }
+        return found
+    }
+
+    /// The stdout summaries, in the order the models were asked for.
+    static func summaries(_ analyses: [ModelAnalysis], _ several: [SeveralAnalysis], order: [String]) -> [String] {
+        order.compactMap { name in
+            analyses.first { $0.name == name }.map(Summary.text) ?? several.first { $0.name == name }.map(SeveralReport.summary)
+        }
+    }
+
     /// Streams a CSV file: its `columns` as numbers and the SHA-256 of its bytes, hashed on a
     /// second thread while the first parses (at most four blocks wait for the hasher).
-    static func readCSV(_ path: String, columns: [String], dialect: CSVDialect, progress: (String) -> Void) throws -> (Dataset, String) {
+    static func readCSV(_ path: String, columns: [String], dialect: CSVDialect, text: Set<String> = [], autoText: Set<String> = [],
+                        progress: (String) -> Void) throws -> (Dataset, String) {
         let hashing = DispatchQueue(label: "mle-report.sha256")
         let room = DispatchSemaphore(value: 4)
         final class Box: @unchecked Sendable { var hasher = SHA256() }
         let box = Box()
         let shown = Message.escaped(path)
         var lastPercent = -1
-        let dataset = try ColumnReader.read(path: path, source: path, columns: columns, dialect: dialect, onBytes: { block in
+        let dataset = try ColumnReader.read(path: path, source: path, columns: columns, dialect: dialect, text: text, autoText: autoText, onBytes: { block in
             room.wait()
             hashing.async {
                 block.withUnsafeBytes { box.hasher.update($0) }

@@ -26,7 +26,13 @@ enum CommandLineParser {
     Options:
       --out DIR            output directory (default: Output); replaced atomically
       --data FILE          CSV file with a header row (RFC 4180, UTF-8)
-      --x COL, --y COL     predictor and response columns (default: x and y)
+      --x COL, --y COL     predictor and response columns (default: x and y); --x a,b,c fits
+                           several predictors (linear, logistic, poisson), and a column of words
+                           is categorical (treatment coding, first level in sorted order as reference)
+      --factor COL[,COL…]  treat these numeric predictors as categorical (codes such as 1/2/3)
+      --reference COL=LEVEL  the reference level of a categorical predictor (repeatable)
+      --positive LEVEL     logistic: the response level modelled as 1 (default: the second in
+                           sorted order, as R; a Yes/No response models Yes)
       --model LIST         noise models, separated by commas (default with --data: linear):
                              linear     Gaussian noise, least squares
                              laplace    Laplace noise, least absolute deviations
@@ -88,6 +94,7 @@ enum CommandLineParser {
         var formatGiven = false
         var data: String? = nil, x: String? = nil, y: String? = nil, models: [ModelKind]? = nil, config: String? = nil
         var nu: Double? = nil
+        var factors: [String] = [], references: [String: String] = [:], positive: String? = nil
         var delimiter: UInt8 = CSVDialect.standard.delimiter
         var naMarkers: [String] = []
         var k = 0
@@ -119,6 +126,23 @@ enum CommandLineParser {
             case "--out": options.outputDirectory = try value(flag, inline: inline)
             case "--data": data = try value(flag, inline: inline)
             case "--x": x = try value(flag, inline: inline)
+            case "--factor":
+                let text = try value(flag, inline: inline)
+                let names = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                guard !names.contains(where: \.isEmpty) else {
+                    throw UsageError(message: "--factor: expected column names separated by commas, got \(Message.quoted(text))")
+                }
+                for n in names where !factors.contains(n) { factors.append(n) }
+            case "--reference":
+                let text = try value(flag, inline: inline)
+                guard let eq = text.firstIndex(of: "="), eq != text.startIndex, text.index(after: eq) != text.endIndex else {
+                    throw UsageError(message: "--reference: expected COLUMN=LEVEL (for example species=Gentoo), got \(Message.quoted(text))")
+                }
+                references[String(text[..<eq])] = String(text[text.index(after: eq)...])
+            case "--positive":
+                let text = try value(flag, inline: inline)
+                guard !text.isEmpty else { throw UsageError(message: "--positive: expected the level of the response modelled as 1") }
+                positive = text
             case "--y": y = try value(flag, inline: inline)
             case "--model": models = try parseModels(try value(flag, inline: inline), flag: "--model")
             case "--nu":
@@ -248,8 +272,8 @@ enum CommandLineParser {
             throw UsageError(message: "--format \(options.formats.map(\.rawValue).joined(separator: ",")): the page shows its figures as PNG or SVG, which browsers display; add one (for example --format pdf,svg)")
         }
         if let config {
-            guard data == nil, x == nil, y == nil, models == nil, nu == nil else {
-                throw UsageError(message: "--config lists its own data; do not combine it with --data, --x, --y, --model or --nu (give a model \"nu\" in the config)")
+            guard data == nil, x == nil, y == nil, models == nil, nu == nil, factors.isEmpty, references.isEmpty, positive == nil else {
+                throw UsageError(message: "--config lists its own data; do not combine it with --data, --x, --y, --model, --nu, --factor, --reference or --positive (give them as a model's fields in the config)")
             }
             // A flag given on the command line wins over the config's value for it.
             let given = options
@@ -259,9 +283,20 @@ enum CommandLineParser {
             if given.seedFromCommandLine { options.seed = given.seed }
             options.configPath = config
         } else if let data {
-            options.models = (models ?? [.linear]).map { ModelRequest(kind: $0, dataPath: data, x: x ?? "x", y: y ?? "y", nu: $0 == .studentT ? nu : nil) }
+            let predictors = try CommandLineParser.predictors(x ?? "x")
+            options.models = (models ?? [.linear]).map {
+                var r = ModelRequest(kind: $0, dataPath: data, x: predictors[0], y: y ?? "y", nu: $0 == .studentT ? nu : nil)
+                r.predictors = predictors
+                r.factors = factors
+                r.references = references
+                r.positive = positive
+                return r
+            }
+            for r in options.models { if let problem = r.severalProblem { throw UsageError(message: problem) } }
         } else {
-            if x != nil || y != nil { throw UsageError(message: "--x and --y name columns of --data FILE; give the file too") }
+            if x != nil || y != nil || !factors.isEmpty || !references.isEmpty || positive != nil {
+                throw UsageError(message: "--x, --y, --factor, --reference and --positive name columns of --data FILE; give the file too")
+            }
             if let models { options.models = models.map { ModelRequest(kind: $0, dataPath: nil, x: "x", y: "y", nu: $0 == .studentT ? nu : nil) } }
         }
         if nu != nil && !options.models.contains(where: { $0.kind == .studentT }) {
@@ -275,6 +310,18 @@ enum CommandLineParser {
             }
         }
         return options
+    }
+
+    /// `--x a,b,c`: the predictor columns, each named once.
+    static func predictors(_ text: String) throws -> [String] {
+        let names = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        guard !names.contains(where: \.isEmpty) else {
+            throw UsageError(message: "--x: expected column names separated by commas, got \(Message.quoted(text))")
+        }
+        if let twice = names.first(where: { n in names.filter { $0 == n }.count > 1 }) {
+            throw UsageError(message: "--x: \(Message.quoted(twice)) is listed twice")
+        }
+        return names
     }
 
     /// A plain decimal number ("2", "1.5"): no sign, exponent, hexadecimal, "inf" or "nan".

@@ -89,7 +89,7 @@ public struct GeneralizedLinearFit: Sendable {
     }
 
     /// The gradient Xᵀ(y − μ) and the information XᵀWX at β, one pass over the rows.
-    static func derivatives<F: CanonicalFamily>(_ beta: [Double], _ x: Matrix, _ y: [Double], _ family: F) -> (g: [Double], h: Matrix) {
+    public static func derivatives<F: CanonicalFamily>(_ beta: [Double], _ x: Matrix, _ y: [Double], _ family: F) -> (g: [Double], h: Matrix) {
         let eta = x.times(beta)
         let n = y.count, p = x.columns
         var r = [Double](repeating: 0, count: n), w = [Double](repeating: 0, count: n)

@@ -1,0 +1,149 @@
+import Foundation
+import Likelihood
+import Mustache
+
+/// A model of several predictors or categorical columns (issue 19), fitted on the
+/// p-dimensional layer (`ModelData`, `LinearRegression`, `GeneralizedLinearFit`): everything
+/// its page section, figures, summary and report.json show.
+struct SeveralAnalysis {
+    enum Fit {
+        case linear(LinearRegression)
+        case glm(GeneralizedLinearFit)
+    }
+
+    var name: String
+    var request: ModelRequest
+    /// Where the data came from, as the page and report.json name it.
+    var source: String
+    var data: ModelData
+    var fit: Fit
+    var tests: [TermTest]
+    /// The standardised predictors' condition number and each design column's VIF (in the
+    /// design's order, the intercept left out).
+    var conditionNumber: Double
+    var vif: [Double]
+    /// η̂ = Xβ̂ per row, and the fitted mean (ŷ, p̂ or μ̂).
+    var eta: [Double]
+    var fitted: [Double]
+    var prose: Prose? = nil
+
+    var kind: ModelKind { request.kind }
+    var design: DesignMatrix { data.design }
+    var y: [Double] { data.y }
+    var n: Int { data.y.count }
+
+    var estimates: [TermEstimate] {
+        switch fit {
+        case let .linear(f): return f.estimates
+        case let .glm(f): return f.estimates
+        }
+    }
+    var coefficients: [Double] { estimates.map(\.coefficient.estimate) }
+    var logLikelihood: Double {
+        switch fit {
+        case let .linear(f): return f.logLikelihood
+        case let .glm(f): return f.logLikelihood
+        }
+    }
+    var aic: Double {
+        switch fit {
+        case let .linear(f): return f.aic
+        case let .glm(f): return f.aic
+        }
+    }
+    var bic: Double {
+        switch fit {
+        case let .linear(f): return f.bic
+        case let .glm(f): return f.bic
+        }
+    }
+    /// Parameters AIC counts: the coefficients, and σ² for least squares.
+    var parameterCount: Int { design.columns + (kind == .linear ? 1 : 0) }
+    var iterations: Int {
+        if case let .glm(f) = fit { return f.iterations }
+        return 0
+    }
+
+    /// A piece of `text-several.mustache`.
+    func text(_ piece: String, _ values: [String: MustacheValue] = [:]) -> String {
+        (prose ?? Prose.shared)?.text("several", piece, values) ?? ""
+    }
+    /// A figure label (Pango markup) from `text-several.mustache`.
+    func label(_ piece: String, _ values: [String: MustacheValue] = [:]) -> String {
+        (prose ?? Prose.shared)?.text("several", piece, values, markup: true) ?? ""
+    }
+
+    /// Fits the request's model to the data set.
+    static func analyse(_ request: ModelRequest, dataset: Dataset, name: String, source: String, dropMissing: Bool) throws -> SeveralAnalysis {
+        let spec = ModelSpecification(response: request.y, predictors: request.predictors, factors: Set(request.factors),
+                                      references: request.references, positive: request.positive)
+        let response: ModelSpecification.Response = request.kind == .logistic ? .binary : request.kind == .poisson ? .count : .continuous
+        let what = "\(request.kind.rawValue) model of \(Message.quoted(request.y)) on \(request.predictors.map { Message.quoted($0) }.joined(separator: ", "))"
+        do {
+            let data = try ModelData.build(spec, data: dataset, response: response, dropMissing: dropMissing)
+            // The response's own rules, as the one-predictor families state them.
+            if let bad = data.y.firstIndex(where: { !$0.isFinite || abs($0) > 1e150 }) {
+                throw ReportError("\(dataset.source): \(what): response row \(bad + 1) is not a finite number below 1e150 in size")
+            }
+            if response == .binary, let bad = data.y.firstIndex(where: { $0 != 0 && $0 != 1 }) {
+                throw ReportError("\(dataset.source): \(what): the response is 0 or 1 (or two levels such as Yes/No); data row \(bad + 1) holds \(NumberFormat.plain(data.y[bad], 6))")
+            }
+            if response == .count, let bad = data.y.firstIndex(where: { $0 < 0 || $0 != $0.rounded() || $0 >= 1e15 }) {
+                throw ReportError("\(dataset.source): \(what): the response is a count (a whole number from 0 up to, but not including, 10^15); data row \(bad + 1) holds \(NumberFormat.plain(data.y[bad], 6))")
+            }
+            let fit: Fit
+            let tests: [TermTest]
+            switch request.kind {
+            case .logistic:
+                let f = try GeneralizedLinearFit(design: data.design, y: data.y, family: BernoulliLogit())
+                fit = .glm(f); tests = try f.termTests(y: data.y, family: BernoulliLogit())
+            case .poisson:
+                let f = try GeneralizedLinearFit(design: data.design, y: data.y, family: PoissonLog())
+                fit = .glm(f); tests = try f.termTests(y: data.y, family: PoissonLog())
+            default:
+                let f = try LinearRegression(design: data.design, y: data.y)
+                fit = .linear(f); tests = try f.termTests(y: data.y)
+            }
+            let (kappa, vif) = data.design.collinearity()
+            var beta: [Double] = []
+            switch fit {
+            case let .linear(f): beta = f.estimates.map(\.coefficient.estimate)
+            case let .glm(f): beta = f.coefficients
+            }
+            let eta = data.design.matrix.times(beta)
+            let fitted: [Double]
+            switch request.kind {
+            case .logistic: fitted = eta.map(Numerics.sigmoid)
+            case .poisson: fitted = eta.map(exp)
+            default: fitted = eta
+            }
+            return SeveralAnalysis(name: name, request: request, source: source, data: data, fit: fit, tests: tests,
+                                   conditionNumber: kappa, vif: vif, eta: eta, fitted: fitted)
+        } catch let error as DesignError {
+            throw ReportError("\(dataset.source): \(what): \(error)")
+        } catch let error as GLMError {
+            throw ReportError("\(dataset.source): \(what): \(error)")
+        }
+    }
+
+    /// The numeric predictor whose coefficient has the largest |statistic|: the one the
+    /// effect figure is drawn against (nil when every predictor is categorical).
+    var pairPredictor: (index: Int, name: String)? {
+        let numeric = design.terms.indices.filter { design.terms[$0].column != nil && design.terms[$0].level == nil }
+        guard let best = numeric.max(by: { abs(estimates[$0].coefficient.statistic) < abs(estimates[$1].coefficient.statistic) }) else { return nil }
+        return (best, design.terms[best].name)
+    }
+
+    /// The first categorical column, if any, with its design columns.
+    var firstCategorical: (coding: CategoricalCoding, indices: [Int])? {
+        guard let c = design.codings.first else { return nil }
+        return (c, design.terms.indices.filter { design.terms[$0].column == c.column })
+    }
+
+    /// The predictors in words: `a, b and c`.
+    var predictorList: String {
+        let names = request.predictors
+        guard names.count > 1 else { return names.first ?? "" }
+        return names.dropLast().joined(separator: ", ") + " " + text("and") + " " + names.last!
+    }
+}

@@ -1,0 +1,210 @@
+import Foundation
+import Likelihood
+import Mustache
+import Plot
+
+/// The figures of a several-predictor model.
+///
+/// - `fitted`: for least squares the observed y against the fitted ŷ, with the line y = ŷ;
+///   for a likelihood with a link, the observed share of ones (or mean count) in bins of the
+///   fitted linear predictor η̂ = xᵀβ̂, with 95 % intervals, against the curve σ(η) (or e^η):
+///   the calibration of the whole model in one picture.
+/// - `effect`: the strongest numeric predictor's effect with the others held at their means
+///   (categorical columns at their reference level): one line or curve per level of the first
+///   categorical column; for least squares over the data when the design is one numeric and
+///   one categorical column (the penguins' three lines), else over the partial residuals
+///   (component plus residual: β̂ⱼxᵢⱼ + eᵢ), whose slope is exactly β̂ⱼ.
+enum SeveralFigures {
+    static func s(_ v: Double, _ digits: Int = 3) -> String { NumberFormat.significant(v, digits) }
+
+    static func figure(_ kind: String, _ m: SeveralAnalysis) -> ReportFigure? {
+        switch kind {
+        case "fitted": return fitted(m)
+        default: return effect(m)
+        }
+    }
+
+    /// Mean of `y` (share of ones for 0/1 data) in up to `count` bins of `x` cut at its
+    /// quantiles, with a 95 % interval: Wilson's for shares, the mean ± 1.96 s/√k otherwise
+    /// (s the bin's own standard deviation).
+    struct Bin { var x: Double; var mean: Double; var low: Double; var high: Double; var count: Int }
+
+    static func bins(x: [Double], y: [Double], count: Int, kind: ModelKind) -> [Bin] {
+        let n = x.count
+        let k = max(1, min(count, n / 3))
+        var sample = n > 20_000 ? RandomGenerator.onePerBlock(n: n, stride: n / 20_000, seed: 0xB1A5).map { x[$0] } : x
+        sample.sort()
+        let cuts = (1..<max(k, 1)).map { sample[$0 * sample.count / k] }
+        var rows = [Int](repeating: 0, count: k), sx = [Double](repeating: 0, count: k)
+        var sy = [Double](repeating: 0, count: k), syy = [Double](repeating: 0, count: k)
+        for i in 0..<n {
+            // Binary search of the cuts: a value equal to a cut goes to the lower bin.
+            var lo = 0, hi = cuts.count
+            while lo < hi { let mid = (lo + hi) / 2; if cuts[mid] < x[i] { lo = mid + 1 } else { hi = mid } }
+            rows[lo] += 1; sx[lo] += x[i]; sy[lo] += y[i]; syy[lo] += y[i] * y[i]
+        }
+        let z = Distributions.normalQuantile975
+        return (0..<k).compactMap { j in
+            guard rows[j] > 0 else { return nil }
+            let r = Double(rows[j]), mean = sy[j] / r
+            switch kind {
+            case .logistic:
+                let centre = (mean + z * z / (2 * r)) / (1 + z * z / r)
+                let half = z / (1 + z * z / r) * (mean * (1 - mean) / r + z * z / (4 * r * r)).squareRoot()
+                return Bin(x: sx[j] / r, mean: mean, low: max(0, centre - half), high: min(1, centre + half), count: rows[j])
+            default:
+                // Counts too: the bin's own spread, not the Poisson variance the model assumes
+                // (overdispersed counts would get intervals far too narrow).
+                let variance = rows[j] > 1 ? max(0, (syy[j] - r * mean * mean) / (r - 1)) : 0
+                let half = z * (variance / r).squareRoot()
+                return Bin(x: sx[j] / r, mean: mean, low: kind == .poisson ? max(0, mean - half) : mean - half, high: mean + half, count: rows[j])
+            }
+        }
+    }
+
+    static func axis(_ lo: Double, _ hi: Double, count: Int = 200) -> [Double] {
+        (0..<count).map { lo + (hi - lo) * Double($0) / Double(count - 1) }
+    }
+
+    /// Points of a scatter, or a density layer above `FigureFactory.densityThreshold`.
+    static func addPoints(to f: inout Figure, x: [Double], y: [Double], color: Color, label: String, densityLabel: String) {
+        if x.count > FigureFactory.densityThreshold {
+            FigureFactory.addDensity(to: &f, x: x, y: y, label: densityLabel)
+        } else {
+            f.marks.append(.scatter(points: zip(x, y).map { Point($0, $1) }, color: color.withAlpha(0.55), size: 5, shape: .circle,
+                                    edge: nil, label: label))
+        }
+    }
+
+    static func fitted(_ m: SeveralAnalysis) -> ReportFigure {
+        var f = Figure()
+        let y = markupEscaped(m.request.y)
+        let dense = m.n > FigureFactory.densityThreshold
+        var values: [String: MustacheValue] = ["y": .string(m.request.y), "n": Prose.count(m.n), "dense": .bool(dense),
+                                               "linear": .bool(m.kind == .linear), "logistic": .bool(m.kind == .logistic),
+                                               "poisson": .bool(m.kind == .poisson)]
+        if m.kind == .linear {
+            f.title = m.label("observedFittedTitle")
+            f.xLabel = m.label("fittedAxis", ["y": .string(m.request.y)])
+            f.yLabel = y
+            let lo = min(m.fitted.min()!, m.y.min()!), hi = max(m.fitted.max()!, m.y.max()!)
+            addPoints(to: &f, x: m.fitted, y: m.y, color: Palette.blue, label: m.label("rowsLegend", ["n": .string(String(m.n))]),
+                      densityLabel: m.label("densityLegend"))
+            f.marks.append(.line(points: [Point(lo, lo), Point(hi, hi)], color: Palette.vermillion, width: 1.6, dash: [],
+                                 label: m.label("identityLegend")))
+            if case let .linear(fit) = m.fit {
+                values["r2"] = .string(s(fit.rSquared, 4))
+                values["sigma"] = .string(s(fit.sigma2Unbiased.squareRoot()))
+            }
+        } else {
+            f.title = m.label(m.kind == .logistic ? "calibrationTitle" : "countCalibrationTitle")
+            f.xLabel = m.label("etaAxis")
+            f.yLabel = m.kind == .logistic ? m.label("shareAxis", ["y": .string(m.request.y)]) : m.label("meanCountAxis", ["y": .string(m.request.y)])
+            let lo = m.eta.min()!, hi = m.eta.max()!
+            let xs = axis(lo, hi)
+            let curve = xs.map { m.kind == .logistic ? Numerics.sigmoid($0) : exp($0) }
+            let b = bins(x: m.eta, y: m.y, count: 10, kind: m.kind)
+            f.marks.append(.line(points: zip(xs, curve).map { Point($0, $1) }, color: Palette.vermillion, width: 2, dash: [],
+                                 label: m.label(m.kind == .logistic ? "sigmoidLegend" : "expLegend")))
+            f.marks.append(.errorBars(points: b.map { Point($0.x, $0.mean) }, lower: b.map(\.low), upper: b.map(\.high), color: Palette.green, label: nil))
+            f.marks.append(.scatter(points: b.map { Point($0.x, $0.mean) }, color: Palette.green, size: 7, shape: .diamond, edge: .edge,
+                                    label: m.label(m.kind == .logistic ? "binShareLegend" : "binMeanLegend")))
+            if m.kind == .logistic { f.yLimits = (-0.03, 1.03) }
+            let covered = zip(b, b.map { m.kind == .logistic ? Numerics.sigmoid($0.x) : exp($0.x) }).filter { $0.1 >= $0.0.low && $0.1 <= $0.0.high }.count
+            values["bins"] = Prose.count(b.count)
+            values["covered"] = Prose.count(covered)
+            values["fewest"] = .string(String(b.map(\.count).min() ?? 0))
+            values["most"] = .string(String(b.map(\.count).max() ?? 0))
+            values["from"] = .string(s(lo)); values["to"] = .string(s(hi))
+        }
+        f.accessibleTitle = m.text("fittedAccessibleTitle", ["model": .string(m.name)])
+        return ReportFigure(name: "\(m.name)-fitted", figure: f, caption: m.text("fittedCaption", values), altText: m.text("fittedAlt", values))
+    }
+
+    static func effect(_ m: SeveralAnalysis) -> ReportFigure? {
+        guard let pair = m.pairPredictor, let column = m.design.terms[pair.index].column else { return nil }
+        let x = m.design.matrix.column(pair.index)
+        let beta = m.coefficients
+        // The other columns at their means (a dummy's mean is its share, so "at the means"
+        // would mix levels: dummies go to 0, the reference level, and the lines vary them).
+        let means = (0..<m.design.columns).map { j -> Double in
+            if j == 0 { return 1 }
+            if m.design.terms[j].level != nil { return 0 }
+            let c = m.design.matrix.column(j)
+            return c.reduce(0, +) / Double(c.count)
+        }
+        let categorical = m.firstCategorical
+        let levels: [(name: String, index: Int?)] = categorical.map { cat in
+            Array(cat.coding.levels.prefix(7)).map { level in (level, cat.indices.first { m.design.terms[$0].level == level }) }
+        } ?? [("", nil)]
+        var base = 0.0
+        for j in 0..<m.design.columns where j != pair.index { base += beta[j] * means[j] }
+        let lo = x.min()!, hi = x.max()!
+        let xs = axis(lo, hi)
+        func mean(_ eta: Double) -> Double { m.kind == .logistic ? Numerics.sigmoid(eta) : m.kind == .poisson ? exp(eta) : eta }
+        var f = Figure()
+        f.xLabel = markupEscaped(column)
+        let overData = m.kind == .linear && m.request.predictors.count == 2 && categorical != nil
+        let partial = m.kind == .linear && !overData
+        var values: [String: MustacheValue] = [
+            "x": .string(column), "y": .string(m.request.y), "slope": .string(s(beta[pair.index], 4)),
+            "linear": .bool(m.kind == .linear), "logistic": .bool(m.kind == .logistic), "poisson": .bool(m.kind == .poisson),
+            "overData": .bool(overData), "partial": .bool(partial), "hasLevels": .bool(categorical != nil),
+            "levels": Prose.count(levels.count), "column": .string(categorical?.coding.column ?? ""),
+            "allLevels": .bool((categorical?.coding.levels.count ?? 0) <= 7), "others": Prose.count(max(0, m.request.predictors.count - 1)),
+            "n": Prose.count(m.n),
+        ]
+        if partial {
+            // Component plus residual: β̂ⱼxᵢⱼ + (yᵢ − ŷᵢ).
+            let cr = (0..<m.n).map { beta[pair.index] * x[$0] + m.y[$0] - m.fitted[$0] }
+            f.title = m.label("partialTitle", ["x": .string(column)])
+            f.yLabel = m.label("partialAxis", ["x": .string(column)])
+            addPoints(to: &f, x: x, y: cr, color: Palette.blue, label: m.label("partialLegend"), densityLabel: m.label("densityLegend"))
+            f.marks.append(.line(points: [Point(lo, beta[pair.index] * lo), Point(hi, beta[pair.index] * hi)], color: Palette.vermillion,
+                                 width: 2, dash: [], label: m.label("slopeLegend", ["slope": .string(s(beta[pair.index], 4))])))
+        } else {
+            f.title = m.label("effectTitle", ["x": .string(column)])
+            f.yLabel = m.kind == .linear ? markupEscaped(m.request.y)
+                : m.kind == .logistic ? m.label("shareAxis", ["y": .string(m.request.y)]) : m.label("meanCountAxis", ["y": .string(m.request.y)])
+            if overData, let cat = categorical {
+                // The data, coloured by level, under their lines.
+                let codes = m.design.matrix
+                for (k, level) in levels.enumerated() {
+                    let rows = (0..<m.n).filter { i in level.index.map { codes[i, $0] == 1 } ?? cat.indices.allSatisfy { codes[i, $0] == 0 } }
+                    let color = Palette.lines[k % Palette.lines.count]
+                    if m.n <= FigureFactory.densityThreshold {
+                        f.marks.append(.scatter(points: rows.map { Point(x[$0], m.y[$0]) }, color: color.withAlpha(0.45), size: 4.5,
+                                                shape: .circle, edge: nil, label: nil))
+                    }
+                }
+            } else if m.kind != .linear {
+                let b = bins(x: x, y: m.y, count: 8, kind: m.kind)
+                f.marks.append(.errorBars(points: b.map { Point($0.x, $0.mean) }, lower: b.map(\.low), upper: b.map(\.high), color: Palette.green, label: nil))
+                f.marks.append(.scatter(points: b.map { Point($0.x, $0.mean) }, color: Palette.green, size: 7, shape: .diamond, edge: .edge,
+                                        label: m.label("marginalBinsLegend", ["x": .string(column)])))
+                if m.kind == .logistic { f.yLimits = (-0.03, 1.03) }
+            }
+            for (k, level) in levels.enumerated() {
+                let shift = level.index.map { beta[$0] } ?? 0
+                // Over the data, each level's line spans its own rows.
+                var span = xs
+                if overData, let cat = categorical {
+                    let own = (0..<m.n).filter { i in level.index.map { m.design.matrix[i, $0] == 1 } ?? cat.indices.allSatisfy { m.design.matrix[i, $0] == 0 } }.map { x[$0] }
+                    if let a = own.min(), let b = own.max(), b > a { span = axis(a, b, count: 2) }
+                }
+                let curve = span.map { mean(base + shift + beta[pair.index] * $0) }
+                let label = categorical == nil ? m.label("effectLegend", ["others": .bool(m.request.predictors.count > 1)])
+                    : m.label("levelLegend", ["column": .string(categorical!.coding.column), "level": .string(level.name),
+                                               "reference": .bool(level.index == nil)])
+                f.marks.append(.line(points: zip(span, curve).map { Point($0, $1) }, color: Palette.lines[k % Palette.lines.count],
+                                     width: 2, dash: k == 0 ? [] : [[6, 3], [2, 2], [8, 3, 2, 3]][(k - 1) % 3], label: label))
+            }
+            if let cat = categorical {
+                values["reference"] = .string(cat.coding.reference)
+                values["shown"] = .string(levels.map(\.name).joined(separator: ", "))
+            }
+        }
+        f.accessibleTitle = m.text("effectAccessibleTitle", ["model": .string(m.name), "x": .string(column)])
+        return ReportFigure(name: "\(m.name)-effect", figure: f, caption: m.text("effectCaption", values), altText: m.text("effectAlt", values))
+    }
+}

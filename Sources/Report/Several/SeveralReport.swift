@@ -1,0 +1,274 @@
+import Foundation
+import Likelihood
+import Mustache
+import Plot
+
+/// The page section, stdout summary and report.json entry of a several-predictor model
+/// (`model-several.mustache`, words in `text-several.mustache`).
+enum SeveralReport {
+    /// The figure kinds of a several-predictor model, in page order: the fit against the
+    /// linear predictor, and the effect of the strongest numeric predictor.
+    static func figureKinds(_ request: ModelRequest) -> [String] { ["fitted", "effect"] }
+
+    static let partial = "model-several"
+
+    static func f(_ v: Double, _ digits: Int = 4) -> MustacheValue { .string(NumberFormat.significant(v, digits)) }
+    static func s(_ v: Double, _ digits: Int = 3) -> String { NumberFormat.significant(v, digits) }
+    static func p(_ v: Double) -> String { NumberFormat.pValue(v) }
+
+    /// The model's values for its section.
+    static func page(_ m: SeveralAnalysis, figures: [ReportFigure?], firstFigureNumber: Int, formats: [ImageFormat], themes: [Theme],
+                     narrow: NarrowRendering?, inlineSVG: [String: String]?) -> MustacheValue {
+        let statistic = m.kind == .linear ? "t" : "z"
+        let rows: [MustacheValue] = m.estimates.map { e in
+            let k = e.coefficient
+            return ["term": .string(e.term), "estimate": f(k.estimate, 5), "se": f(k.standardError, 4),
+                    "statistic": .string(NumberFormat.fixed(k.statistic, 2)),
+                    "p": .string(p(k.pValue).replacingOccurrences(of: "< ", with: "<\u{A0}")),
+                    "low": f(k.lower, 4), "high": f(k.upper, 4)]
+        }
+        let codings: [MustacheValue] = m.design.codings.map { c in
+            let levels: [MustacheValue] = zip(c.levels, c.counts).map { ["level": .string($0.0), "rows": .string(String($0.1)),
+                                                                          "reference": .bool($0.0 == c.reference)] }
+            return ["column": .string(c.column), "text": .string(m.text("codingText", [
+                "column": .string(c.column), "levels": Prose.count(c.levels.count), "reference": .string(c.reference),
+                "referenceRows": Prose.count(c.counts[c.levels.firstIndex(of: c.reference)!]),
+                "dummies": Prose.count(c.levels.count - 1),
+            ])), "levels": .array(levels)]
+        }
+        let tests: [MustacheValue] = m.tests.map { t in
+            ["term": .string(t.term), "df": .string(String(t.degreesOfFreedom)), "statistic": f(t.statistic, 4),
+             "p": .string(p(t.pValue).replacingOccurrences(of: "< ", with: "<\u{A0}"))]
+        }
+        let vifRows: [MustacheValue] = m.design.terms.indices.dropFirst().map { j in
+            ["term": .string(m.design.terms[j].name), "vif": f(m.vif[j - 1], 4),
+             "seFactor": f(m.vif[j - 1].squareRoot(), 3)]
+        }
+        var o: [String: MustacheValue] = [
+            "name": .string(m.name), "displayName": .string(displayName(m)), "partial": .string(partial),
+            "n": .number(Double(m.n)), "y": .string(m.request.y), "predictors": .string(m.predictorList),
+            "source": .string(m.source), "dropped": .number(Double(m.data.droppedRows)), "hasDropped": .bool(m.data.droppedRows > 0),
+            "statisticName": .string(statistic), "coefficients": .array(rows), "codings": .array(codings),
+            "hasCodings": .bool(!codings.isEmpty), "termTests": .array(tests), "vif": .array(vifRows), "hasVIF": .bool(vifRows.count > 1),
+            "testStatisticName": .string(m.kind == .linear ? "F" : "χ²"),
+            "logL": f(m.logLikelihood, 6), "aic": f(m.aic, 6), "bic": f(m.bic, 6), "k": .number(Double(m.parameterCount)),
+            "p": .number(Double(m.design.columns)), "iterations": .number(Double(m.iterations)),
+            "linear": .bool(m.kind == .linear), "logistic": .bool(m.kind == .logistic), "poisson": .bool(m.kind == .poisson),
+        ]
+        o["sourceText"] = .string(m.text("sourceText", [
+            "source": .string(m.source), "rows": Prose.count(m.n), "y": .string(m.request.y),
+            "dropped": Prose.count(m.data.droppedRows), "hasDropped": .bool(m.data.droppedRows > 0),
+            "binary": .bool(m.data.responseLevels != nil), "one": .string(m.data.responseLevels?.one ?? ""),
+            "zero": .string(m.data.responseLevels?.zero ?? ""), "chosen": .bool(m.request.positive != nil),
+            "ones": Prose.count(Int(m.y.reduce(0, +))), "logistic": .bool(m.kind == .logistic),
+        ]))
+        o["testsText"] = .string(testsText(m))
+        o["collinearityText"] = .string(collinearityText(m))
+        var statistics: [MustacheValue] = []
+        switch m.fit {
+        case let .linear(f):
+            statistics.append(["term": .string("σ̂² = RSS/n"), "value": .string(NumberFormat.significant(f.sigma2MLE, 6))])
+            statistics.append(["term": .string("R²"), "value": .string(NumberFormat.significant(f.rSquared, 4))])
+            statistics.append(["term": .string(m.text("methodTerm")), "value": .string(m.text("linearMethod", ["df": .string(String(f.degreesOfFreedom))]))])
+        case let .glm(f):
+            statistics.append(["term": .string(m.text("devianceTerm")), "value": .string(NumberFormat.significant(f.deviance, 6))])
+            if m.kind == .logistic {
+                statistics.append(["term": .string(m.text("pseudoTerm")), "value": .string(NumberFormat.significant(1 - f.logLikelihood / f.nullLogLikelihood, 4))])
+            }
+            statistics.append(["term": .string(m.text("methodTerm")), "value": .string(m.text("newtonMethod", ["steps": Prose.count(f.iterations)]))])
+        }
+        o["statistics"] = .array(statistics)
+        o["aicNote"] = .string(m.text("aicNote", ["k": .string(String(m.parameterCount)), "p": .string(String(m.design.columns)),
+                                                 "linear": .bool(m.kind == .linear)]))
+        let checks = self.checks(m)
+        o["checks"] = .array(checks)
+        o["allChecksPass"] = .bool(checks.allSatisfy { $0["passed"] == .bool(true) })
+        var figureValues: [MustacheValue] = []
+        var shown = 0
+        for slot in figures {
+            figureValues.append(PageContext.figureValue(slot, number: firstFigureNumber + shown, formats: formats, themes: themes, narrow: narrow,
+                                                        inlineSVG: inlineSVG))
+            if slot != nil { shown += 1 }
+        }
+        o["figures"] = .array(figureValues)
+        return .object(o)
+    }
+
+    static func displayName(_ m: SeveralAnalysis) -> String {
+        m.name == m.request.kind.rawValue ? (m.prose ?? Prose.shared)?.text(m.kind.rawValue, "familyName") ?? m.name : m.name
+    }
+
+    /// What the term tests find, in words: which columns matter at the 5 % level.
+    static func testsText(_ m: SeveralAnalysis) -> String {
+        let clear = m.tests.filter { $0.pValue < 0.05 }.map(\.term)
+        let weak = m.tests.filter { $0.pValue >= 0.05 }
+        return m.text("testsText", [
+            "linear": .bool(m.kind == .linear), "all": .bool(weak.isEmpty), "none": .bool(clear.isEmpty),
+            "clear": .string(list(m, clear)), "weak": .string(list(m, weak.map(\.term))), "weakCount": Prose.count(weak.count),
+            "weakP": .string(weak.first.map { NumberFormat.pRelation($0.pValue) } ?? ""),
+        ])
+    }
+
+    /// `a, b and c`, with the template's word for "and".
+    static func list(_ m: SeveralAnalysis, _ names: [String]) -> String {
+        guard names.count > 1 else { return names.first ?? "" }
+        return names.dropLast().joined(separator: ", ") + " " + m.text("and") + " " + names.last!
+    }
+
+    /// What collinearity does to the standard errors, computed.
+    static func collinearityText(_ m: SeveralAnalysis) -> String {
+        let terms = m.design.terms.dropFirst().map(\.name)
+        guard !terms.isEmpty else { return "" }
+        let worst = m.vif.indices.max { m.vif[$0] < m.vif[$1] }!
+        let v = m.vif[worst]
+        return m.text("collinearityText", [
+            "kappa": .string(s(m.conditionNumber, 4)), "harmful": .bool(m.conditionNumber >= 30), "mild": .bool(m.conditionNumber >= 10 && m.conditionNumber < 30),
+            "one": .bool(terms.count == 1), "worst": .string(terms[worst]), "vif": .string(s(v, 4)), "factor": .string(s(v.squareRoot(), 3)),
+            "large": .bool(v >= 10), "moderate": .bool(v >= 2.5 && v < 10),
+        ])
+    }
+
+    /// The derivation's identities, checked on the data.
+    static func checks(_ m: SeveralAnalysis) -> [MustacheValue] {
+        var page = ModelPage()
+        let x = m.design.matrix
+        let residual = zip(m.y, m.fitted).map { $0 - $1 }
+        // The score Xᵀ(y − μ̂) at β̂: each component over what it is made of (|x_j|·|y − μ̂|
+        // summed), so that the test is free of the columns' units.
+        let score = x.transposeTimes(residual)
+        var worst = 0.0
+        for j in 0..<x.columns {
+            var scale = 0.0
+            for i in 0..<x.rows { scale += abs(x[i, j] * residual[i]) }
+            if scale > 0 { worst = max(worst, abs(score[j]) / scale) }
+        }
+        page.check(m.text(m.kind == .linear ? "normalEquationsCheck" : "scoreCheck"), m.text(m.kind == .linear ? "residualLeft" : "scoreLeft"), "0", worst, 0,
+                   passes: worst <= 1e-9)
+        switch m.fit {
+        case let .linear(f):
+            // −log L = n/2·log(2πσ̂²) + n/2, against the Gaussian density summed point by point.
+            let sigma2 = f.sigma2MLE
+            var sum = 0.0
+            for r in residual { sum += -0.5 * log(2 * Double.pi * sigma2) - r * r / (2 * sigma2) }
+            page.check(m.text("gaussianLogLCheck"), "Σ log p(yᵢ | xᵢ)", "−n/2 · (log 2πσ̂² + 1)", sum, f.logLikelihood)
+        case let .glm(f):
+            // Newton's next step at β̂, in standard errors: the fit is at the maximum.
+            let (g, h) = GeneralizedLinearFit.derivatives(f.coefficients, x, m.y, family(m))
+            let step = Cholesky(h).map { $0.solve(g) } ?? g.map { _ in Double.infinity }
+            let moved = zip(step, f.estimates).map { abs($0) / $1.coefficient.standardError }.max() ?? 0
+            page.check(m.text("newtonStepCheck"), m.text("newtonStepLeft"), "10⁻⁶", moved, 1e-6, atMost: true)
+            if m.kind == .logistic {
+                var ce = 0.0
+                for (y, p) in zip(m.y, m.fitted) { ce -= y == 1 ? log(p) : log1p(-p) }
+                page.check(m.text("crossEntropyCheck"), "−(1/n) Σ [yᵢ log p̂ᵢ + (1 − yᵢ) log(1 − p̂ᵢ)]", "−log L / n",
+                           ce / Double(m.n), -f.logLikelihood / Double(m.n))
+            } else {
+                var d = 0.0
+                for (y, mu) in zip(m.y, m.fitted) { d += 2 * ((y > 0 ? y * log(y / mu) : 0) - (y - mu)) }
+                page.check(m.text("devianceCheck"), "2 Σ [yᵢ log(yᵢ/μ̂ᵢ) − (yᵢ − μ̂ᵢ)]", "2 (ℓ_saturated − ℓ̂)", d, f.deviance)
+            }
+        }
+        return page.checks
+    }
+
+    static func family(_ m: SeveralAnalysis) -> any CanonicalFamily {
+        m.kind == .poisson ? PoissonLog() : BernoulliLogit()
+    }
+
+    // MARK: report.json
+
+    static func json(_ m: SeveralAnalysis) -> JSON {
+        var o: [String: JSON] = [
+            "name": .string(m.name), "model": .string(m.kind.rawValue),
+            "family": .string(m.kind == .linear ? "gaussian" : m.kind == .logistic ? "bernoulli" : "poisson"),
+            "n": .int(m.n), "dropped_rows": .int(m.data.droppedRows), "data": .string(m.source),
+            "x": .array(m.request.predictors.map(JSON.string)), "y": .string(m.request.y),
+            "log_likelihood": .number(m.logLikelihood), "aic": .number(m.aic), "bic": .number(m.bic), "aic_parameters": .int(m.parameterCount),
+            "converged": .bool(true), "iterations": .int(m.iterations),
+            "method": .string(m.kind == .linear ? "Householder QR least squares" : "Newton-Raphson (IRLS) with step-halving"),
+            "coefficients": .array(m.estimates.map { e in
+                .object(["term": .string(e.term), "estimate": .number(e.coefficient.estimate), "se": .number(e.coefficient.standardError),
+                         "statistic": .number(e.coefficient.statistic), "p": .number(e.coefficient.pValue),
+                         "ci": .array([.number(e.coefficient.lower), .number(e.coefficient.upper)])])
+            }),
+            "term_tests": .array(m.tests.map { t in
+                .object(["term": .string(t.term), "df": .int(t.degreesOfFreedom), "statistic": .number(t.statistic),
+                         "distribution": .string(t.distribution), "p": .number(t.pValue)])
+            }),
+            "design": .object([
+                "columns": .array(m.design.terms.map { .string($0.name) }),
+                "predictors": .array(m.request.predictors.map { name in
+                    if let c = m.design.codings.first(where: { $0.column == name }) {
+                        return .object(["name": .string(name), "kind": .string("categorical"), "coding": .string("treatment"),
+                                        "levels": .array(c.levels.map(JSON.string)), "counts": .array(c.counts.map(JSON.int)),
+                                        "reference": .string(c.reference)])
+                    }
+                    return .object(["name": .string(name), "kind": .string("numeric")])
+                }),
+                "condition_number": .number(m.conditionNumber),
+                "vif": .object(Dictionary(uniqueKeysWithValues: m.design.terms.indices.dropFirst().map { (m.design.terms[$0].name, JSON.number(m.vif[$0 - 1])) })),
+            ]),
+        ]
+        if let levels = m.data.responseLevels { o["response_levels"] = .object(["zero": .string(levels.zero), "one": .string(levels.one)]) }
+        switch m.fit {
+        case let .linear(f):
+            o["sigma2_mle"] = .number(f.sigma2MLE)
+            o["sigma2_unbiased"] = .number(f.sigma2Unbiased)
+            o["r_squared"] = .number(f.rSquared)
+            o["mse"] = .number(f.sigma2MLE)
+        case let .glm(f):
+            o["deviance"] = .number(f.deviance)
+            o["null_log_likelihood"] = .number(f.nullLogLikelihood)
+            if m.kind == .logistic {
+                o["pseudo_r_squared"] = .number(1 - f.logLikelihood / f.nullLogLikelihood)
+                o["mean_cross_entropy"] = .number(-f.logLikelihood / Double(m.n))
+            } else {
+                let meanY = m.y.reduce(0, +) / Double(m.n)
+                o["null_deviance"] = .number(2 * m.y.reduce(0) { $0 + ($1 > 0 ? $1 * log($1 / meanY) : 0) - ($1 - meanY) })
+                o["pearson_chi2"] = .number(zip(m.y, m.fitted).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) / $1.1 })
+            }
+        }
+        return .object(o)
+    }
+
+    // MARK: stdout
+
+    static func summary(_ m: SeveralAnalysis) -> String {
+        let p6 = { (v: Double) in NumberFormat.plain(v, 6) }
+        func pad(_ s: String, _ width: Int) -> String { String(repeating: " ", count: max(s.isEmpty ? 0 : 1, width - s.count)) + s }
+        let names = m.estimates.map { Message.escaped($0.term, limit: 32) }
+        let width = max(10, (names.map(\.count).max() ?? 0) + 2)
+        var lines: [String] = []
+        let family = m.kind == .linear ? "Gaussian (least squares)" : m.kind == .logistic ? "Bernoulli (cross-entropy)" : "Poisson (deviance)"
+        lines.append("== \(m.name): \(Message.escaped(m.request.y)) ~ \(m.request.predictors.map { Message.escaped($0) }.joined(separator: " + ")), \(family), n = \(m.n)")
+        lines.append(pad("", width) + pad("estimate", 14) + pad("std.err", 13) + pad(m.kind == .linear ? "t" : "z", 9) + pad("p", 10)
+                     + pad("[0.025", 13) + pad("0.975]", 13))
+        for (e, term) in zip(m.estimates, names) {
+            let k = e.coefficient
+            lines.append(term.padding(toLength: width, withPad: " ", startingAt: 0) + pad(p6(k.estimate), 14) + pad(p6(k.standardError), 13)
+                         + pad(NumberFormat.plain(k.statistic, 4), 9) + pad(NumberFormat.pValue(k.pValue).replacingOccurrences(of: "< ", with: "<"), 10)
+                         + pad(p6(k.lower), 13) + pad(p6(k.upper), 13))
+        }
+        lines.append("log-likelihood \(p6(m.logLikelihood)), AIC \(p6(m.aic)), BIC \(p6(m.bic))")
+        for t in m.tests {
+            lines.append("test of \(Message.escaped(t.term)) (\(t.degreesOfFreedom) df): \(t.distribution == "F" ? "F" : "LR") = \(NumberFormat.plain(t.statistic, 5)), p \(NumberFormat.pRelation(t.pValue))")
+        }
+        lines.append("standardised condition number \(NumberFormat.plain(m.conditionNumber, 4)); largest VIF \(NumberFormat.plain(m.vif.max() ?? 1, 4))")
+        return lines.joined(separator: "\n")
+    }
+
+    /// Warnings: rows dropped, levels with spaces at their ends.
+    static func warnings(_ m: SeveralAnalysis) -> [String] {
+        var out: [String] = []
+        if m.data.droppedRows > 0 {
+            out.append(m.text("droppedWarning", ["model": .string(m.name), "dropped": .string(String(m.data.droppedRows)),
+                                                 "rows": .string(String(m.data.droppedRows + m.n)),
+                                                 "file": .string(Message.quoted(m.request.dataPath ?? m.source))]))
+        }
+        for (column, level) in m.data.levelsWithSpaces {
+            out.append(m.text("spacedLevelWarning", ["model": .string(m.name), "column": .string(Message.quoted(column)),
+                                                     "level": .string(Message.quoted(level))]))
+        }
+        return out
+    }
+}

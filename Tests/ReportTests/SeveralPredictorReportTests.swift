@@ -1,0 +1,179 @@
+import Foundation
+import XCTest
+
+/// Several predictors and categorical columns end to end (issue 19): the command line and
+/// config, the page section, report.json against statsmodels (Tests/Corpus/Multi/reference.json),
+/// the figures, the refusals, and user text kept as text.
+final class SeveralPredictorReportTests: CLITestCase {
+    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Corpus/Multi")
+
+    func reference(_ name: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: Self.corpus.appendingPathComponent("reference.json"))
+        return (try JSONSerialization.jsonObject(with: data) as! [String: Any])[name] as! [String: Any]
+    }
+
+    func corpus(_ file: String) -> String { Self.corpus.appendingPathComponent(file).path }
+
+    /// statsmodels' `C(col)[T.level]` as ours, `col[level]`.
+    func ourName(_ term: String) -> String {
+        if term == "Intercept" { return "(Intercept)" }
+        guard term.hasPrefix("C(") else { return term }
+        let column = term.dropFirst(2).prefix { $0 != ")" }
+        let level = term.split(separator: "[", maxSplits: 1)[1].dropFirst(2).dropLast()
+        return "\(column)[\(level)]"
+    }
+
+    /// The model's coefficients, log-likelihood and term tests in report.json equal the
+    /// reference's to 1e-9 relative.
+    func assertMatches(_ model: [String: Any], _ ref: [String: Any], file: StaticString = #filePath, line: UInt = #line) throws {
+        XCTAssertEqual(model["log_likelihood"] as! Double, ref["log_likelihood"] as! Double, accuracy: 1e-9 * abs(ref["log_likelihood"] as! Double),
+                       file: file, line: line)
+        let mine = model["coefficients"] as! [[String: Any]]
+        for c in ref["coefficients"] as! [[String: Any]] {
+            let term = ourName(c["term"] as! String)
+            let row = try XCTUnwrap(mine.first { $0["term"] as? String == term }, term, file: file, line: line)
+            let se = c["se"] as! Double
+            XCTAssertEqual(row["estimate"] as! Double, c["estimate"] as! Double, accuracy: 1e-9 * max(abs(c["estimate"] as! Double), se), term, file: file, line: line)
+            XCTAssertEqual(row["se"] as! Double, se, accuracy: 1e-9 * se, term, file: file, line: line)
+            let ci = row["ci"] as! [Double]
+            XCTAssertLessThan(ci[0], row["estimate"] as! Double, file: file, line: line)
+            XCTAssertGreaterThan(ci[1], row["estimate"] as! Double, file: file, line: line)
+        }
+        let tests = model["term_tests"] as! [[String: Any]]
+        for t in ref["term_tests"] as! [[String: Any]] {
+            let row = try XCTUnwrap(tests.first { $0["term"] as? String == t["term"] as? String }, file: file, line: line)
+            XCTAssertEqual(row["df"] as? Int, t["df"] as? Int, file: file, line: line)
+            XCTAssertEqual(row["statistic"] as! Double, t["statistic"] as! Double, accuracy: 1e-6 * max(1, t["statistic"] as! Double), file: file, line: line)
+        }
+    }
+
+    /// The penguins: one numeric and one three-level column, rows with NA dropped; the page
+    /// describes the coding, the section has its tables and figures, and --check is clean.
+    func testPenguinsPageAndReportJSON() throws {
+        let args = ["--data", corpus("penguins.csv"), "--x", "flipper_length_mm,species", "--y", "body_mass_g", "--drop-missing", "--out", "p"]
+        var r = try run(args)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("warning: linear: 2 of 344 rows"), r.stderr)
+        XCTAssertTrue(r.stdout.contains("species[Chinstrap]"), r.stdout)
+        let model = try XCTUnwrap((try json("p/report.json")["models"] as? [[String: Any]])?.first)
+        try assertMatches(model, try reference("penguins"))
+        XCTAssertEqual(model["x"] as? [String], ["flipper_length_mm", "species"])
+        XCTAssertEqual(model["n"] as? Int, 342)
+        let design = try XCTUnwrap(model["design"] as? [String: Any])
+        XCTAssertEqual(design["columns"] as? [String], ["(Intercept)", "flipper_length_mm", "species[Chinstrap]", "species[Gentoo]"])
+        let species = try XCTUnwrap((design["predictors"] as? [[String: Any]])?.last)
+        XCTAssertEqual(species["reference"] as? String, "Adelie")
+        XCTAssertEqual(species["counts"] as? [Int], [151, 68, 123])
+        let page = text("p/index.html")
+        XCTAssertTrue(page.contains("against flipper_length_mm and species</h2>"))
+        XCTAssertTrue(page.contains("species is categorical with 3 levels, coded by treatment contrasts: “Adelie” (151 rows) is the reference"))
+        XCTAssertTrue(page.contains("<code>species[Gentoo]</code>"))
+        XCTAssertFalse(page.contains("✗"), "every check holds")
+        for name in ["linear-fitted", "linear-effect"] {
+            XCTAssertTrue(fm.fileExists(atPath: path("p/figures/\(name).png")), name)
+            XCTAssertTrue(fm.fileExists(atPath: path("p/figures/\(name).dark.svg")), name)
+        }
+        r = try run(args + ["--check"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        // Another reference level: the other levels' coefficients are differences from Gentoo.
+        r = try run(args.dropLast(2) + ["--reference", "species=Gentoo", "--out", "g", "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let g = try XCTUnwrap((try json("g/report.json")["models"] as? [[String: Any]])?.first)
+        let rows = g["coefficients"] as! [[String: Any]]
+        XCTAssertEqual(rows.map { $0["term"] as! String }, ["(Intercept)", "flipper_length_mm", "species[Adelie]", "species[Chinstrap]"])
+        let adelie = rows[2]["estimate"] as! Double
+        XCTAssertEqual(adelie, -266.809603, accuracy: 1e-5, "minus Gentoo's difference from Adelie")
+        XCTAssertTrue(text("g/index.html").contains("“Gentoo” (123 rows) is the reference"))
+    }
+
+    /// ISLP Default: a Yes/No response and a Yes/No predictor, Yes modelled as 1 (the page
+    /// says so); --positive No flips the signs.
+    func testDefaultLogisticWithAYesNoResponse() throws {
+        var r = try run(["--data", corpus("default.csv"), "--x", "balance,income,student", "--y", "default", "--model", "logistic", "--out", "d"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let model = try XCTUnwrap((try json("d/report.json")["models"] as? [[String: Any]])?.first)
+        try assertMatches(model, try reference("default"))
+        XCTAssertEqual(model["response_levels"] as? [String: String], ["zero": "No", "one": "Yes"])
+        XCTAssertEqual(model["family"] as? String, "bernoulli")
+        let page = text("d/index.html")
+        XCTAssertTrue(page.contains("The response default has the levels “No” and “Yes”; “Yes” is modelled as 1"), "the coding is said")
+        XCTAssertTrue(page.contains("333 of the rows"))
+        XCTAssertFalse(page.contains("✗"))
+        r = try run(["--data", corpus("default.csv"), "--x", "balance,income,student", "--y", "default", "--model", "logistic",
+                     "--positive", "No", "--out", "n", "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let flipped = try XCTUnwrap((try json("n/report.json")["models"] as? [[String: Any]])?.first)
+        let a = model["coefficients"] as! [[String: Any]], b = flipped["coefficients"] as! [[String: Any]]
+        for (x, y) in zip(a, b) { XCTAssertEqual(x["estimate"] as! Double, -(y["estimate"] as! Double), accuracy: 1e-9 * (x["se"] as! Double)) }
+    }
+
+    /// A config lists the model with "x" as an array, a factor, a reference and its name.
+    func testConfigWithSeveralPredictorsAndBikesharePoisson() throws {
+        let config = write("c.json", """
+        {"models": [{"data": "\(corpus("bikeshare.csv"))", "x": ["temp", "hum", "workingday", "weathersit"], "y": "bikers",
+                     "model": "poisson", "name": "riders", "factor": ["workingday"], "reference": {"weathersit": "clear"}}]}
+        """)
+        let r = try run(["--config", config, "--out", "b", "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let model = try XCTUnwrap((try json("b/report.json")["models"] as? [[String: Any]])?.first)
+        XCTAssertEqual(model["name"] as? String, "riders")
+        let terms = (model["coefficients"] as! [[String: Any]]).map { $0["term"] as! String }
+        XCTAssertEqual(terms, ["(Intercept)", "temp", "hum", "workingday[1]", "weathersit[cloudy/misty]", "weathersit[heavy rain/snow]",
+                               "weathersit[light rain/snow]"], "workingday as a factor: its level 1 against 0")
+        let ll = try reference("bikeshare")["log_likelihood"] as! Double
+        XCTAssertEqual(model["log_likelihood"] as! Double, ll, accuracy: 1e-9 * abs(ll), "the same model, coded otherwise")
+        XCTAssertTrue(fm.fileExists(atPath: path("b/figures/riders-effect.png")))
+    }
+
+    /// Refusals: usage errors for options that cannot fit together, one located line for
+    /// data that cannot be fitted.
+    func testRefusalsNameTheColumns() throws {
+        let d = corpus("penguins.csv")
+        var r = try run(["--data", d, "--x", "flipper_length_mm", "--factor", "species", "--y", "body_mass_g", "--out", "e"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.hasPrefix("error: --factor species: not one of the predictors (\"flipper_length_mm\")"), r.stderr)
+        r = try run(["--data", d, "--x", "flipper_length_mm,species", "--y", "body_mass_g", "--model", "laplace", "--out", "e"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("fitted for linear, logistic and poisson models so far"), r.stderr)
+        r = try run(["--data", d, "--x", "flipper_length_mm,body_mass_g", "--y", "body_mass_g", "--out", "e"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("\"body_mass_g\" is the response; it cannot also be a predictor"), r.stderr)
+        // A missing value without --drop-missing: located.
+        r = try run(["--data", d, "--x", "flipper_length_mm,species", "--y", "body_mass_g", "--out", "e"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.hasPrefix("error: \(d):5:"), r.stderr)
+        // Exact collinearity: a column that is a sum of two others.
+        let csv = write("s.csv", "y,a,b,total\n1,1,2,3\n2,2,1,3\n2,3,0,3\n4,4,1,5\n5,5,3,8\n7,6,2,8\n")
+        r = try run(["--data", csv, "--x", "a,b,total", "--y", "y", "--out", "e"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("exact collinearity: the design column \"total\" is a linear combination of a, b, so its coefficient is not identified"), r.stderr)
+        // A categorical column with one level in the rows used.
+        let one = write("o.csv", "y,x,g\n1,1,u\n2,2,u\n2,3,u\n4,4,u\n")
+        r = try run(["--data", one, "--x", "x,g", "--y", "y", "--out", "e"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("categorical column \"g\" has one level (\"u\")"), r.stderr)
+        XCTAssertFalse(fm.fileExists(atPath: path("e")), "nothing written")
+        // A number column with a typo is not made categorical: its bad cell is reported.
+        let typo = write("t.csv", "y,x,z\n1,1,5\n2,2,6\n2,3x,7\n4,4,8\n5,5,1\n")
+        r = try run(["--data", typo, "--x", "x,z", "--y", "y", "--out", "e"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("t.csv:4:"), r.stderr)
+    }
+
+    /// Column names and levels are text everywhere: HTML, TeX delimiters and markup stay
+    /// literal on the page, in the figures and on the terminal.
+    func testUserTextStaysText() throws {
+        let csv = write("u.csv", "y,<b>cost $</b>,grp\n1.5,1,a&b\n2.1,2,c<d\n2.0,3,a&b\n4.2,4,c<d\n5.1,5,$x$\n6.9,6,$x$\n7.2,7,a&b\n9.1,8,c<d\n")
+        let r = try run(["--data", csv, "--x", "<b>cost $</b>,grp", "--y", "y", "--out", "u"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let page = text("u/index.html")
+        XCTAssertTrue(page.contains("&lt;b&gt;cost &#36;&lt;/b&gt;"), "escaped for HTML and TeX")
+        XCTAssertTrue(page.contains("<code>grp[a&amp;b]</code>") && page.contains("<code>grp[c&lt;d]</code>"))
+        XCTAssertTrue(page.contains("“&#36;x&#36;” (2 rows) is the reference"), "the first level in byte order")
+        XCTAssertFalse(page.contains("<b>cost"))
+        let svg = text("u/figures/linear-effect.svg")
+        XCTAssertFalse(svg.contains("<b>cost"))
+        XCTAssertTrue(r.stdout.contains("grp[c<d]"), r.stdout)
+    }
+}
