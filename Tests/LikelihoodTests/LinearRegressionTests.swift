@@ -126,6 +126,17 @@ final class LinearRegressionTests: XCTestCase {
         XCTAssertEqual(vif[4], 399.1510223, accuracy: 1e-3)
         XCTAssertEqual(vif[5], 758.9805974, accuracy: 1e-3)
         XCTAssertEqual(kappa, 110.54415344231354, accuracy: 1e-8 * 110.5)
+        // The same from the fit's own QR, with no further pass over the rows.
+        let (fromQR, vifFromQR) = design.collinearity(qr: fit.qr)
+        XCTAssertEqual(fromQR, kappa, accuracy: 1e-9 * kappa)
+        for (a, b) in zip(vifFromQR, vif) { XCTAssertEqual(a, b, accuracy: 1e-8 * b) }
+        // Each F test from the covariance equals the refit's (R's anova of nested models).
+        for test in try fit.termTests(y: t["TOTEMP"]!) {
+            let group = design.predictorGroups.first { $0.column == test.term }!
+            let reduced = try LinearRegression(design: design.removing(group.indices), y: t["TOTEMP"]!)
+            let f = (reduced.rss - fit.rss) / (fit.rss / 9)
+            XCTAssertEqual(test.statistic, f, accuracy: 1e-7 * f, test.term)
+        }
     }
 
     /// The one-predictor case is the same code: it equals the closed-form slope and intercept.

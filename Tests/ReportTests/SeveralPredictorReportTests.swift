@@ -98,7 +98,7 @@ final class SeveralPredictorReportTests: CLITestCase {
         XCTAssertEqual(model["family"] as? String, "bernoulli")
         let page = text("d/index.html")
         XCTAssertTrue(page.contains("The response default has the levels “No” and “Yes”; “Yes” is modelled as 1"), "the coding is said")
-        XCTAssertTrue(page.contains("333 of the rows"))
+        XCTAssertTrue(page.contains("333 of the 10\u{202F}000 rows"), "the ones counted")
         XCTAssertFalse(page.contains("✗"))
         r = try run(["--data", corpus("default.csv"), "--x", "balance,income,student", "--y", "default", "--model", "logistic",
                      "--positive", "No", "--out", "n", "--quiet"])

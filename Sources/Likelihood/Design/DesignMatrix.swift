@@ -7,10 +7,13 @@ public enum PredictorColumn: Sendable, Equatable {
     /// Levels compared as exact strings, treatment-coded (one coefficient per level but the
     /// reference). `reference` nil: the first level in sorted order, as R's default.
     case categorical(name: String, values: [String], reference: String?)
+    /// The same with each row's level given by its code into `levels` (as the streaming
+    /// reader delivers a text column): no string per row.
+    case coded(name: String, codes: [Double], levels: [String], reference: String?)
 
     public var name: String {
         switch self {
-        case let .numeric(name, _), let .categorical(name, _, _): return name
+        case let .numeric(name, _), let .categorical(name, _, _), let .coded(name, _, _, _): return name
         }
     }
 
@@ -18,6 +21,7 @@ public enum PredictorColumn: Sendable, Equatable {
         switch self {
         case let .numeric(_, values): return values.count
         case let .categorical(_, values, _): return values.count
+        case let .coded(_, codes, _, _): return codes.count
         }
     }
 }
@@ -120,6 +124,22 @@ public struct DesignMatrix: Sendable {
         var columns: [[Double]] = [[Double](repeating: 1, count: n)]
         var terms = [DesignTerm(name: DesignTerm.interceptName, column: nil, level: nil)]
         var codings: [CategoricalCoding] = []
+        // Levels that occur, in sorted order; a dummy column for each but the reference.
+        func addCoded(_ name: String, _ codes: [Double], _ names: [String], _ reference: String?) throws {
+            var rows = [Int](repeating: 0, count: names.count)
+            for c in codes { rows[Int(c)] += 1 }
+            let present = names.indices.filter { rows[$0] > 0 }.sorted { levelOrder(names[$0], names[$1]) }
+            let levels = present.map { names[$0] }
+            guard levels.count >= 2 else { throw DesignError.oneLevel(column: name, level: levels.first ?? "") }
+            let ref = reference ?? levels[0]
+            guard let refIndex = levels.firstIndex(of: ref) else { throw DesignError.unknownReference(column: name, reference: ref, levels: levels) }
+            codings.append(CategoricalCoding(column: name, levels: levels, counts: present.map { rows[$0] }, reference: ref))
+            for (k, code) in present.enumerated() where k != refIndex {
+                let target = Double(code)
+                columns.append(codes.map { $0 == target ? 1 : 0 })
+                terms.append(DesignTerm(name: "\(name)[\(levels[k])]", column: name, level: levels[k]))
+            }
+        }
         for predictor in predictors {
             guard seen.insert(predictor.name).inserted else { throw DesignError.duplicateColumn(predictor.name) }
             if let response, predictor.name == response { throw DesignError.responseAsPredictor(response) }
@@ -130,17 +150,16 @@ public struct DesignMatrix: Sendable {
                 columns.append(values)
                 terms.append(DesignTerm(name: name, column: name, level: nil))
             case let .categorical(name, values, reference):
-                var counts: [String: Int] = [:]
-                for v in values { counts[v, default: 0] += 1 }
-                let levels = counts.keys.sorted(by: levelOrder)
-                guard levels.count >= 2 else { throw DesignError.oneLevel(column: name, level: levels.first ?? "") }
-                let ref = reference ?? levels[0]
-                guard counts[ref] != nil else { throw DesignError.unknownReference(column: name, reference: ref, levels: levels) }
-                codings.append(CategoricalCoding(column: name, levels: levels, counts: levels.map { counts[$0]! }, reference: ref))
-                for level in levels where level != ref {
-                    columns.append(values.map { $0 == level ? 1 : 0 })
-                    terms.append(DesignTerm(name: "\(name)[\(level)]", column: name, level: level))
+                var codeOf: [String: Int] = [:], names: [String] = []
+                let codes = values.map { v -> Double in
+                    if let c = codeOf[v] { return Double(c) }
+                    codeOf[v] = names.count
+                    names.append(v)
+                    return Double(names.count - 1)
                 }
+                try addCoded(name, codes, names, reference)
+            case let .coded(name, codes, names, reference):
+                try addCoded(name, codes, names, reference)
             }
         }
         return DesignMatrix(terms: terms, matrix: Matrix(columns: columns), codings: codings)
@@ -149,10 +168,11 @@ public struct DesignMatrix: Sendable {
     /// Refuses a design whose coefficients are not all identified: more coefficients than
     /// rows less one (the noise needs a degree of freedom), or a column that is (to R's
     /// tolerance) a linear combination of earlier ones, named with the terms that make it up.
-    public func checkIdentified(qr: HouseholderQR? = nil) throws {
+    @discardableResult
+    public func checkIdentified(qr given: HouseholderQR? = nil) throws -> HouseholderQR {
         guard columns < rows else { throw DesignError.tooManyCoefficients(coefficients: columns, rows: rows) }
-        let qr = qr ?? HouseholderQR(matrix)
-        guard let first = qr.aliased.first else { return }
+        let qr = given ?? HouseholderQR(matrix)
+        guard let first = qr.aliased.first else { return qr }
         throw DesignError.aliased(term: terms[first].name, combination: combination(of: first, qr: qr))
     }
 
@@ -187,7 +207,25 @@ public struct DesignMatrix: Sendable {
     /// more is the usual sign of harmful collinearity) and each predictor column's variance
     /// inflation factor, 1 / (1 − R²ⱼ) of column j on the others: how many times its
     /// coefficient's variance exceeds what it would be were it uncorrelated with the rest.
-    public func collinearity() -> (conditionNumber: Double, vif: [Double]) {
+    ///
+    /// With the QR decomposition of the full design (intercept first, no column aliased) no
+    /// further pass over the rows is needed: R's lower-right block is the R factor of the
+    /// centred predictors, whose column norms are theirs; scaled to unit columns it is the R
+    /// of the standardised ones.
+    public func collinearity(qr: HouseholderQR? = nil) -> (conditionNumber: Double, vif: [Double]) {
+        let p = columns - 1
+        if let qr, qr.kept == Array(0..<columns), p > 0 {
+            let r = qr.r
+            var rz = Matrix(rows: p, columns: p)
+            for b in 0..<p {
+                let norm = euclideanNorm((0...b).map { r[$0 + 1, b + 1] })
+                guard norm > 0 else { return (.infinity, [Double](repeating: .infinity, count: p)) }
+                for a in 0...b { rz[a, b] = r[a + 1, b + 1] / norm }
+            }
+            let inv = rz.upperTriangularInverse
+            let vif = (0..<p).map { a in (a..<p).reduce(0.0) { $0 + inv[a, $1] * inv[a, $1] } }
+            return (SingularValues.conditionNumber(rz), vif)
+        }
         let z = standardisedPredictors
         guard z.columns > 0 else { return (1, []) }
         let qr = HouseholderQR(z, tolerance: 0)

@@ -99,7 +99,7 @@ public struct ModelData: Sendable {
         let predictors: [PredictorColumn] = spec.predictors.map { name in
             let v = used(name)
             if let names = levels[name] {
-                return .categorical(name: name, values: v.map { names[Int($0)] }, reference: spec.references[name])
+                return .coded(name: name, codes: v, levels: names, reference: spec.references[name])
             }
             return .numeric(name: name, values: v)
         }

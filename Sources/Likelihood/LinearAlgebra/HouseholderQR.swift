@@ -36,28 +36,32 @@ public struct HouseholderQR: Sendable {
         let n = x.rows
         var tau: [Double] = []
         var kept: [Int] = [], aliased: [Int] = []
-        for j in 0..<x.columns {
-            // Apply the reflectors found so far to column j.
-            for (k, col) in kept.enumerated() {
-                HouseholderQR.reflect(&a, reflectorColumn: col, pivotRow: k, tau: tau[k], column: j)
+        a.storage.withUnsafeMutableBufferPointer { s in
+            let base = s.baseAddress!
+            for j in 0..<x.columns {
+                let column = base + j * n
+                // Apply the reflectors found so far to column j.
+                for (k, col) in kept.enumerated() {
+                    HouseholderQR.reflect(base + col * n, pivotRow: k, tau: tau[k], onto: column, rows: n)
+                }
+                let r = kept.count
+                let original = euclideanNorm(x.storage[(j * n)..<((j + 1) * n)])
+                guard r < n else { aliased.append(j); continue }
+                let remaining = euclideanNorm(UnsafeBufferPointer(start: column + r, count: n - r))
+                if original == 0 || remaining <= tolerance * original {
+                    aliased.append(j)
+                    continue
+                }
+                // The reflector that sends a[r..., j] to (β, 0, …, 0), with β of the sign
+                // opposite to a[r, j] so that v's lead does not cancel.
+                let alpha = column[r]
+                let beta = alpha >= 0 ? -remaining : remaining
+                let scale = 1 / (alpha - beta)
+                for i in (r + 1)..<n { column[i] *= scale }
+                column[r] = beta
+                tau.append((beta - alpha) / beta)
+                kept.append(j)
             }
-            let r = kept.count
-            let original = euclideanNorm(x.storage[(j * n)..<((j + 1) * n)])
-            guard r < n else { aliased.append(j); continue }
-            let remaining = euclideanNorm(a.storage[(j * n + r)..<((j + 1) * n)])
-            if original == 0 || remaining <= tolerance * original {
-                aliased.append(j)
-                continue
-            }
-            // The reflector that sends a[r..., j] to (β, 0, …, 0), with β of the sign opposite
-            // to a[r, j] so that v's lead does not cancel.
-            let alpha = a[r, j]
-            let beta = alpha >= 0 ? -remaining : remaining
-            let v0 = alpha - beta
-            for i in (r + 1)..<n { a[i, j] /= v0 }
-            a[r, j] = beta
-            tau.append((beta - alpha) / beta)
-            kept.append(j)
         }
         packed = a
         self.tau = tau
@@ -66,15 +70,13 @@ public struct HouseholderQR: Sendable {
         self.rows = n
     }
 
-    /// Applies reflector k (stored below the diagonal of column `reflectorColumn`, pivot row
-    /// `pivotRow`) to column `column` of `a`.
-    private static func reflect(_ a: inout Matrix, reflectorColumn c: Int, pivotRow r: Int, tau: Double, column j: Int) {
-        let n = a.rows
-        var s = a[r, j]
-        for i in (r + 1)..<n { s += a[i, c] * a[i, j] }
+    /// Applies the reflector stored below row `r` of `v` (its lead 1 implied) to `c`.
+    private static func reflect(_ v: UnsafePointer<Double>, pivotRow r: Int, tau: Double, onto c: UnsafeMutablePointer<Double>, rows n: Int) {
+        var s = c[r]
+        for i in (r + 1)..<n { s += v[i] * c[i] }
         s *= tau
-        a[r, j] -= s
-        for i in (r + 1)..<n { a[i, j] -= s * a[i, c] }
+        c[r] -= s
+        for i in (r + 1)..<n { c[i] -= s * v[i] }
     }
 
     /// The rank: how many columns were kept.
@@ -93,13 +95,12 @@ public struct HouseholderQR: Sendable {
         precondition(y.count == rows, "a vector of \(rows) entries")
         var v = y
         let n = rows
-        for (k, col) in kept.enumerated() {
-            let base = col * n
-            var s = v[k]
-            for i in (k + 1)..<n { s += packed.storage[base + i] * v[i] }
-            s *= tau[k]
-            v[k] -= s
-            for i in (k + 1)..<n { v[i] -= s * packed.storage[base + i] }
+        packed.storage.withUnsafeBufferPointer { s in
+            v.withUnsafeMutableBufferPointer { out in
+                for (k, col) in kept.enumerated() {
+                    HouseholderQR.reflect(s.baseAddress! + col * n, pivotRow: k, tau: tau[k], onto: out.baseAddress!, rows: n)
+                }
+            }
         }
         return v
     }

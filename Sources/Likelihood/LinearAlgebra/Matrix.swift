@@ -124,12 +124,27 @@ public struct Matrix: Equatable, Sendable {
         return g
     }
 
+    /// The inverse of an upper-triangular matrix (the upper part is read), by back
+    /// substitution column by column.
+    public var upperTriangularInverse: Matrix {
+        let p = rows
+        var out = Matrix(rows: p, columns: p)
+        for b in 0..<p {
+            for a in stride(from: b, through: 0, by: -1) {
+                var s = a == b ? 1.0 : 0.0
+                for k in (a + 1)..<max(a + 1, b + 1) { s -= self[a, k] * out[k, b] }
+                out[a, b] = s / self[a, a]
+            }
+        }
+        return out
+    }
+
     /// The largest absolute entry.
     public var maxAbs: Double { storage.reduce(0) { max($0, abs($1)) } }
 }
 
 /// Euclidean norm of `v`, scaled so that no square overflows or underflows.
-public func euclideanNorm(_ v: ArraySlice<Double>) -> Double {
+public func euclideanNorm<C: Collection>(_ v: C) -> Double where C.Element == Double {
     let scale = v.reduce(0) { max($0, abs($1)) }
     guard scale > 0, scale.isFinite else { return scale }
     var s = 0.0

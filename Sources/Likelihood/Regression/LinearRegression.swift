@@ -20,6 +20,8 @@ public struct LinearRegression: Sendable {
     public let inverseGram: Matrix
     public let rss: Double
     public let n: Int
+    /// The QR decomposition of the design.
+    public let qr: HouseholderQR
     public var p: Int { design.columns }
     public var degreesOfFreedom: Int { n - p }
     /// RSS / n: the MLE of σ².
@@ -37,8 +39,7 @@ public struct LinearRegression: Sendable {
     /// Fits `y` on `design`. Throws `DesignError` when a coefficient is not identified.
     public init(design: DesignMatrix, y: [Double]) throws {
         precondition(y.count == design.rows, "one response per row")
-        let qr = HouseholderQR(design.matrix)
-        try design.checkIdentified(qr: qr)
+        let qr = try design.checkIdentified()
         let (beta, rss) = qr.leastSquares(y)
         let n = design.rows
         let gram = qr.inverseGram
@@ -54,6 +55,7 @@ public struct LinearRegression: Sendable {
         let tss = y.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
         self.design = design
         self.inverseGram = gram
+        self.qr = qr
         self.rss = rss
         self.n = n
         self.rSquared = tss > 0 ? 1 - rss / tss : 0

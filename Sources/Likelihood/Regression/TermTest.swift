@@ -36,13 +36,25 @@ extension DesignMatrix {
 }
 
 extension LinearRegression {
-    /// The F test of each predictor column, by refitting without it.
+    /// The F test of each predictor column. No refit is needed: for least squares the rise in
+    /// RSS when the coefficients β_G are set free of the others is exactly
+    /// β̂_Gᵀ [(XᵀX)⁻¹_GG]⁻¹ β̂_G, so F is that over df, over s².
     public func termTests(y: [Double]) throws -> [TermTest] {
-        try design.predictorGroups.map { group in
-            let reduced = try LinearRegression(design: design.removing(group.indices), y: y)
-            let df = Double(group.indices.count)
-            let f = ((reduced.rss - rss) / df) / (rss / Double(degreesOfFreedom))
-            return TermTest(term: group.column, degreesOfFreedom: group.indices.count, statistic: f,
+        let beta = estimates.map(\.coefficient.estimate)
+        return design.predictorGroups.map { group in
+            let g = group.indices
+            var block = Matrix(rows: g.count, columns: g.count)
+            for (a, i) in g.enumerated() { for (b, j) in g.enumerated() { block[a, b] = inverseGram[i, j] } }
+            let rise: Double
+            if let c = Cholesky(block) {
+                let bg = g.map { beta[$0] }
+                rise = zip(bg, c.solve(bg)).reduce(0) { $0 + $1.0 * $1.1 }
+            } else {
+                rise = .infinity
+            }
+            let df = Double(g.count)
+            let f = (rise / df) / (rss / Double(degreesOfFreedom))
+            return TermTest(term: group.column, degreesOfFreedom: g.count, statistic: f,
                             pValue: Distributions.fSurvival(f, numerator: df, denominator: Double(degreesOfFreedom)), distribution: "F")
         }
     }
@@ -53,9 +65,11 @@ extension GeneralizedLinearFit {
     /// fit's other coefficients, so each refit takes a few Newton steps).
     public func termTests<F: CanonicalFamily>(y: [Double], family: F) throws -> [TermTest] {
         try design.predictorGroups.map { group in
-            let reduced = design.removing(group.indices)
-            let start = (0..<p).filter { !group.indices.contains($0) }.map { coefficients[$0] }
-            let fit = try GeneralizedLinearFit.maximise(from: start, x: reduced.matrix, y: y, family: family, terms: reduced.terms.map(\.name))
+            // The model without the group: the same design with those columns left out of the
+            // fit (no copy of the others), from this fit's other coefficients.
+            let active = (0..<p).filter { !group.indices.contains($0) }
+            let fit = try GeneralizedLinearFit.maximise(from: active.map { coefficients[$0] }, x: design.matrix, y: y, family: family,
+                                                        terms: active.map { design.terms[$0].name }, active: active)
             let lr = max(0, 2 * (logLikelihood - fit.logL))
             return TermTest(term: group.column, degreesOfFreedom: group.indices.count, statistic: lr,
                             pValue: Distributions.chiSquaredSurvival(lr, degreesOfFreedom: group.indices.count), distribution: "chi2")

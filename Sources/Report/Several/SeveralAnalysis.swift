@@ -104,7 +104,12 @@ struct SeveralAnalysis {
                 let f = try LinearRegression(design: data.design, y: data.y)
                 fit = .linear(f); tests = try f.termTests(y: data.y)
             }
-            let (kappa, vif) = data.design.collinearity()
+            let qr: HouseholderQR
+            switch fit {
+            case let .linear(f): qr = f.qr
+            case let .glm(f): qr = f.qr
+            }
+            let (kappa, vif) = data.design.collinearity(qr: qr)
             var beta: [Double] = []
             switch fit {
             case let .linear(f): beta = f.estimates.map(\.coefficient.estimate)
