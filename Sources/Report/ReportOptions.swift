@@ -41,6 +41,8 @@ public struct ModelRequest: Equatable, Sendable {
     public var factors: [String] = []
     public var references: [String: String] = [:]
     public var positive: String? = nil
+    /// The two terms the likelihood surface is drawn over (`--pair a,b`, config `pair`).
+    public var pair: [String]? = nil
     /// Set once the data are read: a predictor (or a logistic response) holds text.
     public var textDetected = false
 
@@ -53,7 +55,7 @@ public struct ModelRequest: Equatable, Sendable {
     /// categorical column or two-level response, which the one-predictor sections (their
     /// surfaces over (w, b)) cannot show.
     public var isSeveral: Bool {
-        predictors.count > 1 || !factors.isEmpty || !references.isEmpty || positive != nil || textDetected
+        predictors.count > 1 || !factors.isEmpty || !references.isEmpty || positive != nil || pair != nil || textDetected
     }
 
     /// What is wrong with the several-predictor options, in the flags' words; nil when they fit.
@@ -234,6 +236,7 @@ extension ReportOptions {
             if !first.factors.isEmpty { out += ["--factor", first.factors.joined(separator: ",")] }
             for (column, level) in first.references.sorted(by: { $0.key < $1.key }) { out += ["--reference", "\(column)=\(level)"] }
             if let positive = first.positive { out += ["--positive", positive] }
+            if let pair = first.pair { out += ["--pair", pair.joined(separator: ",")] }
         } else if models.map(\.kind) != defaults.models.map(\.kind) {
             out += ["--model", models.map(\.kind.rawValue).joined(separator: ",")]
         }

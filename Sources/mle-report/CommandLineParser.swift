@@ -33,6 +33,8 @@ enum CommandLineParser {
       --reference COL=LEVEL  the reference level of a categorical predictor (repeatable)
       --positive LEVEL     logistic: the response level modelled as 1 (default: the second in
                            sorted order, as R; a Yes/No response models Yes)
+      --pair A,B           several predictors: the two terms the profile likelihood is drawn
+                           over (default: the strongest numeric predictor and (Intercept))
       --model LIST         noise models, separated by commas (default with --data: linear):
                              linear     Gaussian noise, least squares
                              laplace    Laplace noise, least absolute deviations
@@ -94,7 +96,7 @@ enum CommandLineParser {
         var formatGiven = false
         var data: String? = nil, x: String? = nil, y: String? = nil, models: [ModelKind]? = nil, config: String? = nil
         var nu: Double? = nil
-        var factors: [String] = [], references: [String: String] = [:], positive: String? = nil
+        var factors: [String] = [], references: [String: String] = [:], positive: String? = nil, pair: [String]? = nil
         var delimiter: UInt8 = CSVDialect.standard.delimiter
         var naMarkers: [String] = []
         var k = 0
@@ -139,6 +141,13 @@ enum CommandLineParser {
                     throw UsageError(message: "--reference: expected COLUMN=LEVEL (for example species=Gentoo), got \(Message.quoted(text))")
                 }
                 references[String(text[..<eq])] = String(text[text.index(after: eq)...])
+            case "--pair":
+                let text = try value(flag, inline: inline)
+                let terms = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                guard terms.count == 2, !terms.contains(where: \.isEmpty) else {
+                    throw UsageError(message: "--pair: expected two terms separated by a comma (for example flipper_length_mm,(Intercept)), got \(Message.quoted(text))")
+                }
+                pair = terms
             case "--positive":
                 let text = try value(flag, inline: inline)
                 guard !text.isEmpty else { throw UsageError(message: "--positive: expected the level of the response modelled as 1") }
@@ -272,8 +281,8 @@ enum CommandLineParser {
             throw UsageError(message: "--format \(options.formats.map(\.rawValue).joined(separator: ",")): the page shows its figures as PNG or SVG, which browsers display; add one (for example --format pdf,svg)")
         }
         if let config {
-            guard data == nil, x == nil, y == nil, models == nil, nu == nil, factors.isEmpty, references.isEmpty, positive == nil else {
-                throw UsageError(message: "--config lists its own data; do not combine it with --data, --x, --y, --model, --nu, --factor, --reference or --positive (give them as a model's fields in the config)")
+            guard data == nil, x == nil, y == nil, models == nil, nu == nil, factors.isEmpty, references.isEmpty, positive == nil, pair == nil else {
+                throw UsageError(message: "--config lists its own data; do not combine it with --data, --x, --y, --model, --nu, --factor, --reference, --positive or --pair (give them as a model's fields in the config)")
             }
             // A flag given on the command line wins over the config's value for it.
             let given = options
@@ -290,12 +299,13 @@ enum CommandLineParser {
                 r.factors = factors
                 r.references = references
                 r.positive = positive
+                r.pair = pair
                 return r
             }
             for r in options.models { if let problem = r.severalProblem { throw UsageError(message: problem) } }
         } else {
-            if x != nil || y != nil || !factors.isEmpty || !references.isEmpty || positive != nil {
-                throw UsageError(message: "--x, --y, --factor, --reference and --positive name columns of --data FILE; give the file too")
+            if x != nil || y != nil || !factors.isEmpty || !references.isEmpty || positive != nil || pair != nil {
+                throw UsageError(message: "--x, --y, --factor, --reference, --positive and --pair name columns of --data FILE; give the file too")
             }
             if let models { options.models = models.map { ModelRequest(kind: $0, dataPath: nil, x: "x", y: "y", nu: $0 == .studentT ? nu : nil) } }
         }

@@ -70,7 +70,7 @@ final class SeveralPredictorReportTests: CLITestCase {
         XCTAssertTrue(page.contains("species is categorical with 3 levels, coded by treatment contrasts: “Adelie” (151 rows) is the reference"))
         XCTAssertTrue(page.contains("<code>species[Gentoo]</code>"))
         XCTAssertFalse(page.contains("✗"), "every check holds")
-        for name in ["linear-fitted", "linear-effect"] {
+        for name in ["linear-fitted", "linear-effect", "linear-likelihood"] {
             XCTAssertTrue(fm.fileExists(atPath: path("p/figures/\(name).png")), name)
             XCTAssertTrue(fm.fileExists(atPath: path("p/figures/\(name).dark.svg")), name)
         }
@@ -85,6 +85,13 @@ final class SeveralPredictorReportTests: CLITestCase {
         let adelie = rows[2]["estimate"] as! Double
         XCTAssertEqual(adelie, -266.809603, accuracy: 1e-5, "minus Gentoo's difference from Adelie")
         XCTAssertTrue(text("g/index.html").contains("“Gentoo” (123 rows) is the reference"))
+        // The surface over another pair of terms; a term the design lacks is refused with the list.
+        r = try run(args.dropLast(2) + ["--pair", "species[Gentoo],flipper_length_mm", "--out", "q", "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(text("q/index.html").contains("The log-likelihood over the coefficients of species[Gentoo] and flipper_length_mm"))
+        r = try run(args.dropLast(2) + ["--pair", "species[Emperor],(Intercept)", "--out", "x", "--quiet"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("--pair: \"species[Emperor]\" is not a term of linear; its terms are \"(Intercept)\", \"flipper_length_mm\""), r.stderr)
     }
 
     /// ISLP Default: a Yes/No response and a Yes/No predictor, Yes modelled as 1 (the page
@@ -96,6 +103,14 @@ final class SeveralPredictorReportTests: CLITestCase {
         try assertMatches(model, try reference("default"))
         XCTAssertEqual(model["response_levels"] as? [String: String], ["zero": "No", "one": "Yes"])
         XCTAssertEqual(model["family"] as? String, "bernoulli")
+        // Profile-likelihood intervals against brentq on statsmodels' offset fits, 1e-7 SE.
+        let profile = try reference("default")["profile_ci"] as! [String: [Double]]
+        for row in model["coefficients"] as! [[String: Any]] {
+            let term = row["term"] as! String, se = row["se"] as! Double
+            let got = try XCTUnwrap(row["profile_ci"] as? [Double], term), expected = try XCTUnwrap(profile[term], term)
+            XCTAssertEqual(got[0], expected[0], accuracy: 1e-7 * se, term)
+            XCTAssertEqual(got[1], expected[1], accuracy: 1e-7 * se, term)
+        }
         let page = text("d/index.html")
         XCTAssertTrue(page.contains("The response default has the levels “No” and “Yes”; “Yes” is modelled as 1"), "the coding is said")
         XCTAssertTrue(page.contains("333 of the 10\u{202F}000 rows"), "the ones counted")

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Likelihood
 import Mustache
@@ -25,6 +26,14 @@ struct SeveralAnalysis {
     /// η̂ = Xβ̂ per row, and the fitted mean (ŷ, p̂ or μ̂).
     var eta: [Double]
     var fitted: [Double]
+    /// The design columns the likelihood surface is drawn over (`--pair`, checked).
+    var pair: (Int, Int) = (1, 0)
+    /// Each coefficient's 95 % profile-likelihood interval (GLMs up to `profileRowLimit` rows).
+    var profile: [(lower: Double, upper: Double)]? = nil
+    /// Above this many rows the profile intervals (about 80 warm-started fits per coefficient)
+    /// are not computed: there the Wald and profile intervals agree to a fraction of a
+    /// standard error anyway.
+    static let profileRowLimit = 200_000
     var prose: Prose? = nil
 
     var kind: ModelKind { request.kind }
@@ -122,8 +131,23 @@ struct SeveralAnalysis {
             case .poisson: fitted = eta.map(exp)
             default: fitted = eta
             }
-            return SeveralAnalysis(name: name, request: request, source: source, data: data, fit: fit, tests: tests,
-                                   conditionNumber: kappa, vif: vif, eta: eta, fitted: fitted)
+            var m = SeveralAnalysis(name: name, request: request, source: source, data: data, fit: fit, tests: tests,
+                                    conditionNumber: kappa, vif: vif, eta: eta, fitted: fitted)
+            m.pair = try SeveralFigures.pair(m)
+            if case let .glm(f) = fit, data.y.count <= profileRowLimit {
+                let indices = Array(0..<data.design.columns)
+                var intervals = [(lower: Double, upper: Double)](repeating: (0, 0), count: indices.count)
+                // The coefficients are independent searches: on both cores, each into its slot.
+                intervals.withUnsafeMutableBufferPointer { out in
+                    let base = out.baseAddress!
+                    DispatchQueue.concurrentPerform(iterations: indices.count) { j in
+                        base[j] = request.kind == .poisson ? f.profileInterval(j, y: data.y, family: PoissonLog())
+                            : f.profileInterval(j, y: data.y, family: BernoulliLogit())
+                    }
+                }
+                m.profile = intervals
+            }
+            return m
         } catch let error as DesignError {
             throw ReportError("\(dataset.source): \(what): \(error)")
         } catch let error as GLMError {

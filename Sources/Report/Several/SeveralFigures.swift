@@ -20,6 +20,7 @@ enum SeveralFigures {
     static func figure(_ kind: String, _ m: SeveralAnalysis) -> ReportFigure? {
         switch kind {
         case "fitted": return fitted(m)
+        case "likelihood": return likelihood(m)
         default: return effect(m)
         }
     }
@@ -206,5 +207,104 @@ enum SeveralFigures {
         }
         f.accessibleTitle = m.text("effectAccessibleTitle", ["model": .string(m.name), "x": .string(column)])
         return ReportFigure(name: "\(m.name)-effect", figure: f, caption: m.text("effectCaption", values), altText: m.text("effectAlt", values))
+    }
+
+    /// The design columns of the pair the surface is drawn over: `--pair a,b` when given (a
+    /// term, or `(Intercept)`), else the strongest numeric predictor and the intercept.
+    static func pair(_ m: SeveralAnalysis) throws -> (Int, Int) {
+        try pair(request: m.request, design: m.design, name: m.name, strongest: m.pairPredictor?.index)
+    }
+
+    static func pair(request: ModelRequest, design: DesignMatrix, name: String, strongest: Int?) throws -> (Int, Int) {
+        let names = design.terms.map(\.name)
+        if let asked = request.pair {
+            let found = asked.map { names.firstIndex(of: $0) }
+            guard let a = found[0], let b = found[1] else {
+                let missing = asked.first { !names.contains($0) } ?? asked[0]
+                throw ReportError("--pair: \(Message.quoted(missing)) is not a term of \(name); its terms are \(names.map { Message.quoted($0) }.joined(separator: ", "))")
+            }
+            guard a != b else { throw ReportError("--pair: two different terms, got \(Message.quoted(asked[0])) twice") }
+            return (a, b)
+        }
+        return (strongest ?? 1, 0)
+    }
+
+    /// Resolution per axis: 41 points, fewer when the rows make each point's fit costly
+    /// (a GLM point takes a few Newton steps over every row).
+    static func resolution(_ m: SeveralAnalysis) -> Int {
+        guard m.kind != .linear else { return 301 }
+        let work = Double(m.n) * Double(max(1, m.design.columns - 2) * max(1, m.design.columns - 2)) * 4
+        return max(11, min(41, Int((2e9 / work).squareRoot())))
+    }
+
+    /// The profile log-likelihood over a pair of coefficients with their exact joint region:
+    /// for least squares in closed form (RSS rises by Δᵀ V⁻¹ Δ, V the pair's block of (XᵀX)⁻¹,
+    /// and σ² is maximised out too), the F region RSS ≤ RSS_min (1 + 2F/(n − p)); for a GLM by
+    /// Newton at every grid point, the likelihood-ratio region χ²₂(0.95)/2 below the top.
+    static func likelihood(_ m: SeveralAnalysis) -> ReportFigure {
+        let (a, b) = m.pair
+        let ea = m.estimates[a].coefficient, eb = m.estimates[b].coefficient
+        let cov: Matrix
+        let depth: Double
+        let df = m.n - m.design.columns
+        switch m.fit {
+        case let .linear(f):
+            cov = f.inverseGram
+            let fq = Distributions.fQuantile2(0.95, denominatorDegreesOfFreedom: Double(df))
+            depth = Double(m.n) / 2 * log1p(2 * fq / Double(df))
+        case let .glm(f):
+            cov = f.covariance
+            depth = Distributions.chiSquared2Quantile(0.95) / 2
+        }
+        let reach = 3.4
+        let k = resolution(m)
+        let us = SurfaceGrid.axis(ea.estimate - reach * ea.standardError, ea.estimate + reach * ea.standardError, count: k)
+        let vs = SurfaceGrid.axis(eb.estimate - reach * eb.standardError, eb.estimate + reach * eb.standardError, count: k)
+        var values: [Double]
+        switch m.fit {
+        case let .linear(f):
+            // (XᵀX)⁻¹'s pair block inverted: RSS(Δ) = RSS + Δᵀ B Δ.
+            let vaa = cov[a, a], vab = cov[a, b], vbb = cov[b, b]
+            let det = vaa * vbb - vab * vab
+            values = []
+            values.reserveCapacity(k * k)
+            for v in vs {
+                for u in us {
+                    let du = u - ea.estimate, dv = v - eb.estimate
+                    let rise = (vbb * du * du - 2 * vab * du * dv + vaa * dv * dv) / det
+                    values.append(-Double(m.n) / 2 * log1p(rise / f.rss))
+                }
+            }
+        case let .glm(f):
+            let top = f.logLikelihood
+            let raw = m.kind == .poisson ? f.profile(pair: (a, b), us: us, vs: vs, y: m.y, family: PoissonLog())
+                : f.profile(pair: (a, b), us: us, vs: vs, y: m.y, family: BernoulliLogit())
+            values = raw.map { $0 - top }
+        }
+        let grid = SurfaceGrid(w: us, b: vs, values: values)
+        let floor = max(grid.minimum, -4 * depth)
+        var fig = Figure()
+        let nameA = m.design.terms[a].name, nameB = m.design.terms[b].name
+        fig.xLabel = markupEscaped(nameA)
+        fig.yLabel = markupEscaped(nameB)
+        fig.showsGrid = false
+        fig.title = m.label("profileTitle", ["a": .string(nameA), "b": .string(nameB)])
+        fig.marks.append(.heatmap(Heatmap(x: us, y: vs, values: values.map { $0.isFinite ? $0 : floor }, range: (floor, 0), smooth: true)))
+        let boundary = FigureFactory.regionBoundary(grid, level: -depth, around: Parameters(w: ea.estimate, b: eb.estimate))
+        fig.marks.append(.line(points: boundary.map { Point($0.w, $0.b) }, color: .white, width: 2.2, dash: [], label: m.label("regionLegend")))
+        fig.marks.append(.point(Point(ea.estimate, eb.estimate), shape: .star, color: Palette.vermillion, size: 13, label: m.label("mleLegend")))
+        fig.xLimits = (us.first!, us.last!)
+        fig.yLimits = (vs.first!, vs.last!)
+        fig.colorbar = Colorbar(range: (floor, 0), label: m.label("profileColorbar"), marks: [(-depth, .white)])
+        fig.accessibleTitle = m.text("profileAccessibleTitle", ["model": .string(m.name)])
+        let r = cov[a, b] / (cov[a, a] * cov[b, b]).squareRoot()
+        let values2: [String: MustacheValue] = [
+            "a": .string(nameA), "b": .string(nameB), "linear": .bool(m.kind == .linear), "others": Prose.count(m.design.columns - 2),
+            "grid": .string(String(k)), "depth": .string(s(depth, 4)), "correlation": .string(Narrative.correlation(r)),
+            "tilted": .bool(abs(r) > 0.3), "strongly": .bool(abs(r) > 0.9), "reach": .string(s(reach, 2)),
+            "aHat": .string(s(ea.estimate, 4)), "bHat": .string(s(eb.estimate, 4)), "clipped": .bool(grid.minimum < floor),
+        ]
+        return ReportFigure(name: "\(m.name)-likelihood", figure: fig, caption: m.text("profileCaption", values2),
+                            altText: m.text("profileAlt", values2))
     }
 }

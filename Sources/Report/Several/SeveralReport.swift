@@ -8,7 +8,7 @@ import Plot
 enum SeveralReport {
     /// The figure kinds of a several-predictor model, in page order: the fit against the
     /// linear predictor, and the effect of the strongest numeric predictor.
-    static func figureKinds(_ request: ModelRequest) -> [String] { ["fitted", "effect"] }
+    static func figureKinds(_ request: ModelRequest) -> [String] { ["fitted", "effect", "likelihood"] }
 
     static let partial = "model-several"
 
@@ -20,12 +20,15 @@ enum SeveralReport {
     static func page(_ m: SeveralAnalysis, figures: [ReportFigure?], firstFigureNumber: Int, formats: [ImageFormat], themes: [Theme],
                      narrow: NarrowRendering?, inlineSVG: [String: String]?) -> MustacheValue {
         let statistic = m.kind == .linear ? "t" : "z"
-        let rows: [MustacheValue] = m.estimates.map { e in
+        func bound(_ v: Double) -> MustacheValue { v.isFinite ? f(v, 4) : .string(v < 0 ? "−∞" : "∞") }
+        let rows: [MustacheValue] = m.estimates.enumerated().map { j, e in
             let k = e.coefficient
-            return ["term": .string(e.term), "estimate": f(k.estimate, 5), "se": f(k.standardError, 4),
+            var row: [String: MustacheValue] = ["term": .string(e.term), "estimate": f(k.estimate, 5), "se": f(k.standardError, 4),
                     "statistic": .string(NumberFormat.fixed(k.statistic, 2)),
                     "p": .string(p(k.pValue).replacingOccurrences(of: "< ", with: "<\u{A0}")),
-                    "low": f(k.lower, 4), "high": f(k.upper, 4)]
+                    "low": f(k.lower, 4), "high": f(k.upper, 4), "profileLow": .bool(false), "profileHigh": .bool(false)]
+            if let pi = m.profile?[j] { row["profileLow"] = bound(pi.lower); row["profileHigh"] = bound(pi.upper) }
+            return .object(row)
         }
         let codings: [MustacheValue] = m.design.codings.map { c in
             let levels: [MustacheValue] = zip(c.levels, c.counts).map { ["level": .string($0.0), "rows": .string(String($0.1)),
@@ -49,6 +52,7 @@ enum SeveralReport {
             "n": .number(Double(m.n)), "y": .string(m.request.y), "predictors": .string(m.predictorList),
             "source": .string(m.source), "dropped": .number(Double(m.data.droppedRows)), "hasDropped": .bool(m.data.droppedRows > 0),
             "statisticName": .string(statistic), "coefficients": .array(rows), "codings": .array(codings),
+            "hasProfile": .bool(m.profile != nil), "profileText": .string(profileText(m)),
             "hasCodings": .bool(!codings.isEmpty), "termTests": .array(tests), "vif": .array(vifRows), "hasVIF": .bool(vifRows.count > 1),
             "testStatisticName": .string(m.kind == .linear ? "F" : "χ²"),
             "logL": f(m.logLikelihood, 6), "aic": f(m.aic, 6), "bic": f(m.bic, 6), "k": .number(Double(m.parameterCount)),
@@ -96,6 +100,24 @@ enum SeveralReport {
 
     static func displayName(_ m: SeveralAnalysis) -> String {
         m.name == m.request.kind.rawValue ? (m.prose ?? Prose.shared)?.text(m.kind.rawValue, "familyName") ?? m.name : m.name
+    }
+
+    /// Where the profile intervals part from the Wald ones, in words.
+    static func profileText(_ m: SeveralAnalysis) -> String {
+        guard m.kind != .linear else { return "" }
+        guard let profile = m.profile else {
+            return m.text("profileSkipped", ["rows": Prose.count(m.n), "limit": Prose.count(SeveralAnalysis.profileRowLimit)])
+        }
+        // The largest shift of an end, in standard errors.
+        var worst = 0.0, term = ""
+        for (j, e) in m.estimates.enumerated() {
+            let se = e.coefficient.standardError
+            let shift = max(abs(profile[j].lower - e.coefficient.lower), abs(profile[j].upper - e.coefficient.upper)) / se
+            if shift > worst { worst = shift; term = e.term }
+        }
+        let unbounded = profile.contains { !$0.lower.isFinite || !$0.upper.isFinite }
+        return m.text("profileText", ["shift": .string(s(worst, 2)), "term": .string(term), "close": .bool(worst < 0.1),
+                                      "unbounded": .bool(unbounded)])
     }
 
     /// What the term tests find, in words: which columns matter at the 5 % level.
@@ -186,10 +208,14 @@ enum SeveralReport {
             "log_likelihood": .number(m.logLikelihood), "aic": .number(m.aic), "bic": .number(m.bic), "aic_parameters": .int(m.parameterCount),
             "converged": .bool(true), "iterations": .int(m.iterations),
             "method": .string(m.kind == .linear ? "Householder QR least squares" : "Newton-Raphson (IRLS) with step-halving"),
-            "coefficients": .array(m.estimates.map { e in
-                .object(["term": .string(e.term), "estimate": .number(e.coefficient.estimate), "se": .number(e.coefficient.standardError),
+            "coefficients": .array(m.estimates.map { e -> JSON in
+                var o: [String: JSON] = ["term": .string(e.term), "estimate": .number(e.coefficient.estimate), "se": .number(e.coefficient.standardError),
                          "statistic": .number(e.coefficient.statistic), "p": .number(e.coefficient.pValue),
-                         "ci": .array([.number(e.coefficient.lower), .number(e.coefficient.upper)])])
+                         "ci": .array([.number(e.coefficient.lower), .number(e.coefficient.upper)])]
+                if let pi = m.profile?[m.estimates.firstIndex { $0.term == e.term }!] {
+                    o["profile_ci"] = .array([pi.lower.isFinite ? .number(pi.lower) : .null, pi.upper.isFinite ? .number(pi.upper) : .null])
+                }
+                return .object(o)
             }),
             "term_tests": .array(m.tests.map { t in
                 .object(["term": .string(t.term), "df": .int(t.degreesOfFreedom), "statistic": .number(t.statistic),

@@ -64,3 +64,34 @@ record("bikeshare", full, None, "poisson", "bikeshare.csv", "bikers ~ temp + hum
 
 with open("reference.json", "w") as f:
     json.dump(out, f, indent=1, sort_keys=True)
+
+# Profile-likelihood 95 % intervals of every GLM coefficient (as R's confint on a glm): the
+# values of one coefficient where twice the drop in the log-likelihood, the others maximised
+# out (statsmodels GLM with that column as an offset, IRLS to 1e-14), is chi2_1(0.95), found
+# by brentq to 1e-12.
+from scipy.optimize import brentq
+
+def profile_intervals(X, y, family, names):
+    full = sm.GLM(y, X, family=family).fit(tol=1e-14)
+    b = full.params
+    se = np.sqrt(np.diag(np.linalg.inv(-full.model.hessian(b))))
+    q = stats.chi2.ppf(0.95, 1)
+    out = {}
+    for j, name in enumerate(names):
+        others = [k for k in range(X.shape[1]) if k != j]
+        def dev(t):
+            r = sm.GLM(y, X[:, others], family=family, offset=X[:, j] * t).fit(tol=1e-14, start_params=b[others])
+            return 2 * (full.llf - r.llf) - q
+        lo = brentq(dev, b[j] - 8 * se[j], b[j], xtol=1e-12 * se[j])
+        hi = brentq(dev, b[j], b[j] + 8 * se[j], xtol=1e-12 * se[j])
+        out[name] = [lo, hi]
+    return out
+
+Xd = np.column_stack([np.ones(len(d)), d.balance, d.income, (d.student == "Yes").astype(float)])
+out["default"]["profile_ci"] = profile_intervals(Xd, d["y"].values, binom, ["(Intercept)", "balance", "income", "student[Yes]"])
+levels = ["cloudy/misty", "heavy rain/snow", "light rain/snow"]
+Xb = np.column_stack([np.ones(len(b)), b.temp, b.hum, b.workingday] + [(b.weathersit == l).astype(float) for l in levels])
+out["bikeshare"]["profile_ci"] = profile_intervals(Xb, b["bikers"].values.astype(float), pois,
+                                                  ["(Intercept)", "temp", "hum", "workingday"] + ["weathersit[%s]" % l for l in levels])
+with open("reference.json", "w") as f:
+    json.dump(out, f, indent=1, sort_keys=True)
