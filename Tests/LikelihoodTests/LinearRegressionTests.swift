@@ -72,6 +72,24 @@ final class LinearAlgebraTests: XCTestCase {
     }
 }
 
+extension LinearAlgebraTests {
+    /// [[2, 1], [1, 2]] has eigenvalues 1 and 3 with eigenvectors (1, −1)/√2 and (1, 1)/√2; a
+    /// 3 × 3 with known eigenvalues 1, 2, 4 (Q diag Qᵀ for a rotation Q) comes back to 1e-13.
+    func testSymmetricEigenOfHandWorkedMatrices() {
+        let e = SymmetricEigen(Matrix(rowMajor: [[2, 1], [1, 2]]))
+        XCTAssertEqual(e.values[0], 1, accuracy: 1e-15)
+        XCTAssertEqual(e.values[1], 3, accuracy: 1e-15)
+        XCTAssertEqual(abs(e.vectors[0, 0]), 0.5.squareRoot(), accuracy: 1e-15)
+        XCTAssertEqual(e.vectors[0, 0], -e.vectors[1, 0], accuracy: 1e-15)
+        XCTAssertEqual(e.conditionNumber, 3, accuracy: 1e-14)
+        let c = cos(0.3), s = sin(0.3)
+        let q = Matrix(rowMajor: [[c, -s, 0], [s, c, 0], [0, 0, 1]]).times(Matrix(rowMajor: [[1, 0, 0], [0, c, -s], [0, s, c]]))
+        let m = q.times(Matrix(rowMajor: [[4, 0, 0], [0, 1, 0], [0, 0, 2]])).times(q.transposed)
+        let f = SymmetricEigen(m)
+        for (got, want) in zip(f.values, [1.0, 2, 4]) { XCTAssertEqual(got, want, accuracy: 1e-13) }
+    }
+}
+
 final class LinearRegressionTests: XCTestCase {
     static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Corpus")

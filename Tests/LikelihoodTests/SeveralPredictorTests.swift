@@ -174,5 +174,47 @@ final class SeveralPredictorTests: XCTestCase {
             }
         }
     }
+
+    /// The descents in every dimension. Closed form first: for least squares on two
+    /// standardised columns with correlation r, the Hessian in (intercept, v₁, v₂) is
+    /// 2·diag(1, [[1, r], [r, 1]]), with condition number (1 + |r|)/(1 − |r|) when that
+    /// exceeds 1. Then on real data: ISLP Default's raw cross-entropy has κ ≈ 7·10¹⁰ and
+    /// gradient descent does not arrive in its budget, while on standardised columns it does,
+    /// to the MLE within 10⁻⁶ standard errors; Newton arrives in under 15 steps.
+    func testDescentsInEveryDimension() throws {
+        let x1: [Double] = [1, 2, 3, 4, 5, 6, 7, 8], x2: [Double] = [2, 1, 4, 3, 6, 8, 5, 7]
+        let y: [Double] = [3.1, 3.9, 7.2, 7.8, 11.1, 14.2, 12.1, 15.3]
+        let design = try DesignMatrix.build([.numeric(name: "a", values: x1), .numeric(name: "b", values: x2)])
+        let fit = try LinearRegression(design: design, y: y)
+        let n = Double(y.count)
+        let m1 = x1.reduce(0, +) / n, m2 = x2.reduce(0, +) / n
+        let s12 = zip(x1, x2).reduce(0) { $0 + ($1.0 - m1) * ($1.1 - m2) }
+        let r = s12 / (x1.reduce(0) { $0 + ($1 - m1) * ($1 - m1) } * x2.reduce(0) { $0 + ($1 - m2) * ($1 - m2) }).squareRoot()
+        var h = design.matrix.gram
+        for k in h.storage.indices { h.storage[k] *= 2 / n }
+        let d = SeveralDescents.run(x: design.matrix, y: y, logistic: false, mle: fit.estimates.map(\.coefficient.estimate),
+                                    standardErrors: fit.estimates.map(\.coefficient.standardError), hessian: h, stepBudget: 10_000)
+        XCTAssertEqual(d.standardisedCondition, max(1, (1 + abs(r)) / (1 - abs(r))), accuracy: 1e-9 * d.standardisedCondition)
+        XCTAssertTrue(d.standardised.arrived)
+        XCTAssertEqual(d.newton.iterations, 1, "one Newton step solves least squares")
+        XCTAssertGreaterThan(d.rawCondition, d.standardisedCondition)
+
+        let spec = ModelSpecification(response: "default", predictors: ["balance", "income", "student"])
+        let m = try Self.load("default.csv", spec, .binary)
+        let g = try GeneralizedLinearFit(design: m.design, y: m.y, family: BernoulliLogit())
+        var hg = GeneralizedLinearFit.derivatives(g.coefficients, m.design.matrix, m.y, BernoulliLogit()).h
+        for k in hg.storage.indices { hg.storage[k] /= Double(m.y.count) }
+        let dg = SeveralDescents.run(x: m.design.matrix, y: m.y, logistic: true, mle: g.coefficients,
+                                     standardErrors: g.estimates.map(\.coefficient.standardError), hessian: hg, stepBudget: 10_000)
+        XCTAssertGreaterThan(dg.rawCondition, 1e10)
+        XCTAssertLessThan(dg.standardisedCondition, 100)
+        XCTAssertFalse(dg.raw.arrived)
+        XCTAssertTrue(dg.standardised.arrived, "distance \(dg.standardised.distance)")
+        XCTAssertLessThan(dg.newton.iterations, 15)
+        XCTAssertLessThanOrEqual(dg.newton.distance, 1e-9)
+        for (a, b) in zip(dg.standardised.end, g.coefficients).enumerated().map({ $0.element }) {
+            XCTAssertEqual(a, b, accuracy: 1e-5 * max(abs(b), 1e-3))
+        }
+    }
 }
 

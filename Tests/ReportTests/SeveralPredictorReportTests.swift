@@ -70,7 +70,7 @@ final class SeveralPredictorReportTests: CLITestCase {
         XCTAssertTrue(page.contains("species is categorical with 3 levels, coded by treatment contrasts: “Adelie” (151 rows) is the reference"))
         XCTAssertTrue(page.contains("<code>species[Gentoo]</code>"))
         XCTAssertFalse(page.contains("✗"), "every check holds")
-        for name in ["linear-fitted", "linear-effect", "linear-likelihood"] {
+        for name in ["linear-fitted", "linear-effect", "linear-likelihood", "linear-descent"] {
             XCTAssertTrue(fm.fileExists(atPath: path("p/figures/\(name).png")), name)
             XCTAssertTrue(fm.fileExists(atPath: path("p/figures/\(name).dark.svg")), name)
         }
@@ -103,6 +103,11 @@ final class SeveralPredictorReportTests: CLITestCase {
         try assertMatches(model, try reference("default"))
         XCTAssertEqual(model["response_levels"] as? [String: String], ["zero": "No", "one": "Yes"])
         XCTAssertEqual(model["family"] as? String, "bernoulli")
+        let descent = try XCTUnwrap(model["gradient_descent"] as? [String: Any])
+        XCTAssertEqual((descent["original"] as? [String: Any])?["arrived"] as? Bool, false, "κ ≈ 7e10: no arrival in 10,000 steps")
+        XCTAssertEqual((descent["standardised"] as? [String: Any])?["arrived"] as? Bool, true)
+        XCTAssertGreaterThan(descent["condition_number"] as! Double, 1e10)
+        XCTAssertTrue(text("d/index.html").contains("its flattest direction moves (Intercept) and balance together"), "computed from the Hessian")
         // Profile-likelihood intervals against brentq on statsmodels' offset fits, 1e-7 SE.
         let profile = try reference("default")["profile_ci"] as! [String: [Double]]
         for row in model["coefficients"] as! [[String: Any]] {

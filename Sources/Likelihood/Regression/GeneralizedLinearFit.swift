@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// Why a several-predictor likelihood has no maximum to report.
@@ -102,11 +103,11 @@ public struct GeneralizedLinearFit: Sendable {
     /// `active`: the columns of `x` that `beta` weighs, in order (the others' coefficients are
     /// held at 0: a model without them, with no copy of the rest).
     static func evaluate<F: CanonicalFamily>(_ beta: [Double], _ x: Matrix, _ y: [Double], _ family: F, derivatives: Bool,
-                                             active: [Int]? = nil, offset: [Double]? = nil) -> (logL: Double, g: [Double], h: Matrix) {
+                                             active: [Int]? = nil, offset: [Double]? = nil, hessian: Bool = true) -> (logL: Double, g: [Double], h: Matrix) {
         let n = x.rows
         let columns = active ?? Array(0..<x.columns)
         let p = columns.count
-        let width = derivatives ? 1 + p + p * (p + 1) / 2 : 1
+        let width = derivatives ? 1 + p + (hessian ? p * (p + 1) / 2 : 0) : 1
         let sums = x.storage.withUnsafeBufferPointer { xs in
             y.withUnsafeBufferPointer { ys in
                 ParallelSum.reduce(count: n, zero: [Double](repeating: 0, count: width), segment: 1 << 14, { range -> [Double] in
@@ -129,6 +130,7 @@ public struct GeneralizedLinearFit: Sendable {
                             var s = 0.0
                             for i in 0..<m { s += ca[i] * r[i]; wa[i] = w[i] * ca[i] }
                             out[1 + a] = s
+                            guard hessian else { continue }
                             for b in a..<p {
                                 let cb = xs.baseAddress! + columns[b] * n + lo
                                 var t = 0.0
@@ -143,9 +145,11 @@ public struct GeneralizedLinearFit: Sendable {
             }
         }
         var g = [Double](repeating: 0, count: derivatives ? p : 0)
-        var h = Matrix(rows: derivatives ? p : 0, columns: derivatives ? p : 0)
+        var h = Matrix(rows: derivatives && hessian ? p : 0, columns: derivatives && hessian ? p : 0)
         if derivatives {
             for a in 0..<p { g[a] = sums[1 + a] }
+        }
+        if derivatives && hessian {
             var k = 1 + p
             for a in 0..<p { for b in a..<p { h[a, b] = sums[k]; h[b, a] = sums[k]; k += 1 } }
         }
@@ -267,24 +271,29 @@ public struct GeneralizedLinearFit: Sendable {
         let others = (0..<p).filter { $0 != pair.0 && $0 != pair.1 }
         let ca = x.column(pair.0), cb = x.column(pair.1)
         var out = [Double](repeating: -.infinity, count: us.count * vs.count)
-        var start = others.map { coefficients[$0] }
-        let rowStart = start
-        for j in vs.indices {
-            // Back and forth: the next row starts beside where this one ended.
-            let order = j % 2 == 0 ? Array(us.indices) : Array(us.indices.reversed())
-            if j == 0 { start = rowStart }
-            for i in order {
-                let offset = (0..<n).map { ca[$0] * us[i] + cb[$0] * vs[j] }
-                if others.isEmpty {
-                    out[j * us.count + i] = GeneralizedLinearFit.evaluate([], x, y, family, derivatives: false, active: [], offset: offset).logL
-                    continue
+        // The rows of the grid in two fixed halves, one per core, each walked from the MLE's
+        // other coefficients: the same values whatever the number of cores.
+        let halves = [0..<(vs.count / 2), (vs.count / 2)..<vs.count]
+        out.withUnsafeMutableBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: halves.count) { h in
+                var start = others.map { coefficients[$0] }
+                for (k, j) in halves[h].enumerated() {
+                    // Back and forth: the next row starts beside where this one ended.
+                    let order = k % 2 == 0 ? Array(us.indices) : Array(us.indices.reversed())
+                    for i in order {
+                        let offset = (0..<n).map { ca[$0] * us[i] + cb[$0] * vs[j] }
+                        if others.isEmpty {
+                            base[j * us.count + i] = GeneralizedLinearFit.evaluate([], x, y, family, derivatives: false, active: [], offset: offset).logL
+                            continue
+                        }
+                        guard let best = try? GeneralizedLinearFit.maximise(from: start, x: x, y: y, family: family,
+                                                                            terms: others.map { design.terms[$0].name }, active: others,
+                                                                            offset: offset) else { continue }
+                        base[j * us.count + i] = best.logL
+                        start = best.beta
+                    }
                 }
-                guard let best = try? GeneralizedLinearFit.maximise(from: start, x: x, y: y, family: family,
-                                                                    terms: others.map { design.terms[$0].name }, active: others, offset: offset) else {
-                    continue
-                }
-                out[j * us.count + i] = best.logL
-                start = best.beta
             }
         }
         return out

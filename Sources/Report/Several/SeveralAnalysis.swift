@@ -34,6 +34,13 @@ struct SeveralAnalysis {
     /// are not computed: there the Wald and profile intervals agree to a fraction of a
     /// standard error anyway.
     static let profileRowLimit = 200_000
+    /// Gradient descent and Newton in every dimension (least squares and logistic).
+    var descents: SeveralDescents? = nil
+    /// The descents' step budget: 10,000 steps, fewer when a logistic step's pass over the
+    /// rows would make them cost more than about 4·10⁸ multiply-adds (at least 500).
+    static func stepBudget(kind: ModelKind, rows: Int, columns: Int) -> Int {
+        kind == .linear ? 10_000 : max(500, min(10_000, 400_000_000 / max(1, rows * columns)))
+    }
     var prose: Prose? = nil
 
     var kind: ModelKind { request.kind }
@@ -134,6 +141,29 @@ struct SeveralAnalysis {
             var m = SeveralAnalysis(name: name, request: request, source: source, data: data, fit: fit, tests: tests,
                                     conditionNumber: kappa, vif: vif, eta: eta, fitted: fitted)
             m.pair = try SeveralFigures.pair(m)
+            // The conditioning lesson in every dimension: the mean loss's Hessian at the MLE.
+            if request.kind != .poisson {
+                let n = Double(data.y.count)
+                var hessian = Matrix(rows: data.design.columns, columns: data.design.columns)
+                switch fit {
+                case let .linear(f):
+                    let g = f.qr.r.transposed.times(f.qr.r)
+                    for k in hessian.storage.indices { hessian.storage[k] = 2 * g.storage[k] / n }
+                case let .glm(f):
+                    let h = GeneralizedLinearFit.derivatives(f.coefficients, data.design.matrix, data.y, BernoulliLogit()).h
+                    for k in hessian.storage.indices { hessian.storage[k] = h.storage[k] / n }
+                }
+                let estimates = m.estimates
+                m.descents = SeveralDescents.run(x: data.design.matrix, y: data.y, logistic: request.kind == .logistic,
+                                                 mle: estimates.map(\.coefficient.estimate), standardErrors: estimates.map(\.coefficient.standardError),
+                                                 hessian: hessian,
+                                                 stepBudget: stepBudget(kind: request.kind, rows: data.y.count, columns: data.design.columns))
+                if case let .linear(f) = fit {
+                    // For least squares the Hessian is 2XᵀX/n: its condition number is κ(R)², taken
+                    // from R's singular values (the eigenvalues of XᵀX lose the small end first).
+                    m.descents?.rawCondition = pow(SingularValues.conditionNumber(f.qr.r), 2)
+                }
+            }
             if case let .glm(f) = fit, data.y.count <= profileRowLimit {
                 let indices = Array(0..<data.design.columns)
                 var intervals = [(lower: Double, upper: Double)](repeating: (0, 0), count: indices.count)

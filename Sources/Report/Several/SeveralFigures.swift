@@ -21,6 +21,7 @@ enum SeveralFigures {
         switch kind {
         case "fitted": return fitted(m)
         case "likelihood": return likelihood(m)
+        case "descent": return descent(m)
         default: return effect(m)
         }
     }
@@ -233,8 +234,9 @@ enum SeveralFigures {
     /// (a GLM point takes a few Newton steps over every row).
     static func resolution(_ m: SeveralAnalysis) -> Int {
         guard m.kind != .linear else { return 301 }
-        let work = Double(m.n) * Double(max(1, m.design.columns - 2) * max(1, m.design.columns - 2)) * 4
-        return max(11, min(41, Int((2e9 / work).squareRoot())))
+        // A point costs about 130 ns a row (a few warm-started Newton steps): about a second
+        // of work in all.
+        return max(11, min(41, Int((7.7e6 / Double(max(1, m.n))).squareRoot())))
     }
 
     /// The profile log-likelihood over a pair of coefficients with their exact joint region:
@@ -307,4 +309,82 @@ enum SeveralFigures {
         return ReportFigure(name: "\(m.name)-likelihood", figure: fig, caption: m.text("profileCaption", values2),
                             altText: m.text("profileAlt", values2))
     }
+
+    /// The three optimisers in every dimension: their paths projected onto the pair's two
+    /// coefficients over the profile mean loss (closed form for least squares; for the
+    /// cross-entropy the profile at each grid point when the rows allow, else the paths alone),
+    /// and the loss above its minimum against the iteration, on a log scale.
+    static func descent(_ m: SeveralAnalysis) -> ReportFigure? {
+        guard let d = m.descents else { return nil }
+        let (a, b) = m.pair
+        let nameA = m.design.terms[a].name, nameB = m.design.terms[b].name
+        let paths: [(SeveralPath, Color, String)] = [
+            (d.raw, Palette.blue, m.label("rawPathLegend", ["steps": Prose.count(d.raw.iterations), "arrived": .bool(d.raw.arrived)])),
+            (d.standardised, Palette.green, m.label("standardisedPathLegend", ["steps": Prose.count(d.standardised.iterations),
+                                                                               "arrived": .bool(d.standardised.arrived)])),
+            (d.newton, Palette.vermillion, m.label("newtonPathLegend", ["steps": Prose.count(d.newton.iterations)])),
+        ]
+        var left = Figure()
+        left.title = m.label("pathsTitle")
+        left.xLabel = markupEscaped(nameA)
+        left.yLabel = markupEscaped(nameB)
+        let mle = (m.coefficients[a], m.coefficients[b])
+        let all = paths.flatMap { $0.0.points.map { ($0.beta[a], $0.beta[b]) } } + [mle]
+        let lo = (all.map(\.0).min()!, all.map(\.1).min()!), hi = (all.map(\.0).max()!, all.map(\.1).max()!)
+        let pad = (0.08 * max(hi.0 - lo.0, 1e-12), 0.08 * max(hi.1 - lo.1, 1e-12))
+        let xr = (lo.0 - pad.0, hi.0 + pad.0), yr = (lo.1 - pad.1, hi.1 + pad.1)
+        if case let .linear(f) = m.fit {
+            // Profile MSE: RSS rises by Δᵀ B Δ over the pair (B the inverse of its (XᵀX)⁻¹ block).
+            let v = f.inverseGram
+            let det = v[a, a] * v[b, b] - v[a, b] * v[a, b]
+            let us = SurfaceGrid.axis(xr.0, xr.1, count: 160), vs = SurfaceGrid.axis(yr.0, yr.1, count: 160)
+            var values: [Double] = []
+            for y in vs { for x in us {
+                let du = x - mle.0, dv = y - mle.1
+                values.append((f.rss + (v[b, b] * du * du - 2 * v[a, b] * du * dv + v[a, a] * dv * dv) / det) / Double(m.n))
+            } }
+            let grid = SurfaceGrid(w: us, b: vs, values: values)
+            left.marks.append(.contours(FigureFactory.lossContours(grid, minimum: f.rss / Double(m.n))))
+        }
+        for (path, color, label) in paths {
+            left.marks.append(.path(points: path.points.map { Point($0.beta[a], $0.beta[b]) }, color: color, label: label))
+        }
+        left.marks.append(.point(Point(mle.0, mle.1), shape: .star, color: .ink, size: 13, label: m.label("mleLegend")))
+        left.xLimits = xr; left.yLimits = yr
+        var right = Figure()
+        right.title = m.label("gapTitle")
+        right.xLabel = m.label("iterationAxis")
+        right.yLabel = m.label("gapAxis")
+        var top = -Double.infinity, bottom = Double.infinity
+        // The loss at the minimum, for the rounding floor of the gaps.
+        let minimumLoss: Double
+        switch m.fit {
+        case let .linear(f): minimumLoss = f.rss / Double(m.n)
+        case let .glm(f): minimumLoss = -f.logLikelihood / Double(m.n)
+        }
+        for (path, color, label) in paths {
+            // Below about 10⁻¹⁴ of the loss the gap is rounding: the line ends where it gets there.
+            let floor = 1e-14 * max(abs(path.gaps.last.map { _ in minimumLoss } ?? 1), 1e-300)
+            var pts: [Point] = []
+            for (p, g) in zip(path.points, path.gaps) {
+                if g <= floor { if pts.isEmpty == false || p.iteration > 0 { pts.append(Point(Double(p.iteration), log10(floor))) }; break }
+                pts.append(Point(Double(p.iteration), log10(g)))
+            }
+            for q in pts { top = max(top, q.y); bottom = min(bottom, q.y) }
+            if !pts.isEmpty { right.marks.append(.line(points: pts, color: color, width: 1.8, dash: [], label: nil)) }
+            _ = label
+        }
+        right.xLimits = (0, Double(max(1, paths.map { $0.0.iterations }.max()!)))
+        if top.isFinite { right.yLimits = (max(bottom, top - 18) - 0.5, top + 0.5) }
+        var fig = Figure()
+        fig.panels = [left, right]
+        fig.accessibleTitle = m.text("descentAccessibleTitle", ["model": .string(m.name)])
+        let values: [String: MustacheValue] = [
+            "a": .string(nameA), "b": .string(nameB), "linear": .bool(m.kind == .linear), "p": .string(String(m.design.columns)),
+            "rawSteps": Prose.count(d.raw.iterations), "rawArrived": .bool(d.raw.arrived), "zSteps": Prose.count(d.standardised.iterations),
+            "zArrived": .bool(d.standardised.arrived), "newtonSteps": Prose.count(d.newton.iterations),
+        ]
+        return ReportFigure(name: "\(m.name)-descent", figure: fig, caption: m.text("descentCaption", values), altText: m.text("descentAlt", values))
+    }
 }
+

@@ -8,7 +8,9 @@ import Plot
 enum SeveralReport {
     /// The figure kinds of a several-predictor model, in page order: the fit against the
     /// linear predictor, and the effect of the strongest numeric predictor.
-    static func figureKinds(_ request: ModelRequest) -> [String] { ["fitted", "effect", "likelihood"] }
+    static func figureKinds(_ request: ModelRequest) -> [String] {
+        request.kind == .poisson ? ["fitted", "effect", "likelihood"] : ["fitted", "effect", "likelihood", "descent"]
+    }
 
     static let partial = "model-several"
 
@@ -67,6 +69,8 @@ enum SeveralReport {
             "ones": Prose.count(Int(m.y.reduce(0, +))), "logistic": .bool(m.kind == .logistic),
         ]))
         o["testsText"] = .string(testsText(m))
+        o["hasDescent"] = .bool(m.descents != nil)
+        o["descentText"] = .string(descentText(m))
         o["collinearityText"] = .string(collinearityText(m))
         var statistics: [MustacheValue] = []
         switch m.fit {
@@ -100,6 +104,24 @@ enum SeveralReport {
 
     static func displayName(_ m: SeveralAnalysis) -> String {
         m.name == m.request.kind.rawValue ? (m.prose ?? Prose.shared)?.text(m.kind.rawValue, "familyName") ?? m.name : m.name
+    }
+
+    /// The conditioning lesson over the whole Hessian, computed.
+    static func descentText(_ m: SeveralAnalysis) -> String {
+        guard let d = m.descents else { return "" }
+        // The columns that move together: the flattest direction's large components.
+        let terms = m.design.terms.map(\.name)
+        let together = d.flattest.indices.filter { abs(d.flattest[$0]) >= 0.3 }.map { terms[$0] }
+        func steps(_ path: SeveralPath) -> MustacheValue { Prose.count(path.iterations) }
+        return m.text("descentText", [
+            "kappa": .string(s(d.rawCondition, 3)), "kappaZ": .string(s(d.standardisedCondition, 3)),
+            "beyond": .bool(d.rawCondition > 1e15),
+            "p": .string(String(m.design.columns)), "together": .string(list(m, together)), "someTogether": .bool(together.count >= 2),
+            "rawSteps": steps(d.raw), "rawArrived": .bool(d.raw.arrived), "rawDistance": .string(s(d.raw.distance, 2)),
+            "zSteps": steps(d.standardised), "zArrived": .bool(d.standardised.arrived), "zDistance": .string(s(d.standardised.distance, 2)),
+            "newtonSteps": steps(d.newton), "budget": Prose.count(d.stepBudget), "logistic": .bool(m.kind == .logistic),
+            "rounder": .bool(d.standardisedCondition < d.rawCondition),
+        ])
     }
 
     /// Where the profile intervals part from the Wald ones, in words.
@@ -236,6 +258,17 @@ enum SeveralReport {
             ]),
         ]
         if let levels = m.data.responseLevels { o["response_levels"] = .object(["zero": .string(levels.zero), "one": .string(levels.one)]) }
+        if let d = m.descents {
+            func path(_ p: SeveralPath, _ parametrisation: String) -> JSON {
+                .object(["iterations": .int(p.iterations), "arrived": .bool(p.arrived), "learning_rate": .number(p.learningRate),
+                         "distance_in_standard_errors": .number(p.distance), "end": .array(p.end.map(JSON.number)),
+                         "parametrisation": .string(parametrisation)])
+            }
+            o["gradient_descent"] = .object(["original": path(d.raw, "original"), "standardised": path(d.standardised, "standardised"),
+                                             "newton": path(d.newton, "original"), "step_budget": .int(d.stepBudget),
+                                             "condition_number": .number(d.rawCondition),
+                                             "standardised_condition_number": .number(d.standardisedCondition)])
+        }
         switch m.fit {
         case let .linear(f):
             o["sigma2_mle"] = .number(f.sigma2MLE)
