@@ -41,6 +41,15 @@ struct SeveralAnalysis {
     static func stepBudget(kind: ModelKind, rows: Int, columns: Int) -> Int {
         kind == .linear ? 10_000 : max(500, min(10_000, 400_000_000 / max(1, rows * columns)))
     }
+    /// Whether the GLM's costly pictures are drawn: the descents (a pass over the rows a
+    /// step, at least 500 steps) and the profile surface (a few Newton steps over the rows at
+    /// each of at least 11 × 11 points) each within about 2·10⁹ multiply-adds. Least squares
+    /// needs no pass over the rows for either.
+    static func affordsGLMPictures(rows: Int, columns: Int) -> Bool {
+        Double(rows) * Double(columns * columns + 3 * columns) * 4 * 121 <= 2e9 && rows * columns * 500 <= 2_000_000_000
+    }
+    /// False when the rows make the GLM's descents and profile surface too costly to draw.
+    var drawsGLMPictures = true
     var prose: Prose? = nil
 
     var kind: ModelKind { request.kind }
@@ -142,7 +151,8 @@ struct SeveralAnalysis {
                                     conditionNumber: kappa, vif: vif, eta: eta, fitted: fitted)
             m.pair = try SeveralFigures.pair(m)
             // The conditioning lesson in every dimension: the mean loss's Hessian at the MLE.
-            if request.kind != .poisson {
+            m.drawsGLMPictures = request.kind == .linear || affordsGLMPictures(rows: data.y.count, columns: data.design.columns)
+            if request.kind != .poisson && m.drawsGLMPictures {
                 let n = Double(data.y.count)
                 var hessian = Matrix(rows: data.design.columns, columns: data.design.columns)
                 switch fit {

@@ -20,7 +20,7 @@ enum SeveralFigures {
     static func figure(_ kind: String, _ m: SeveralAnalysis) -> ReportFigure? {
         switch kind {
         case "fitted": return fitted(m)
-        case "likelihood": return likelihood(m)
+        case "likelihood": return m.drawsGLMPictures ? likelihood(m) : nil
         case "descent": return descent(m)
         default: return effect(m)
         }

@@ -70,6 +70,8 @@ enum SeveralReport {
         ]))
         o["testsText"] = .string(testsText(m))
         o["hasDescent"] = .bool(m.descents != nil)
+        o["skippedText"] = .string(m.drawsGLMPictures ? "" : m.text("picturesSkipped", ["rows": Prose.count(m.n),
+                                                                                        "logistic": .bool(m.kind == .logistic)]))
         o["descentText"] = .string(descentText(m))
         o["collinearityText"] = .string(collinearityText(m))
         var statistics: [MustacheValue] = []
