@@ -40,9 +40,23 @@ enum DerivationFigures {
 
     /// The figures of a run, by derivation id (those two sections always appear), leaving
     /// out those `--figures` does not ask for.
-    static func make(analyses: [ModelAnalysis], comparisons: [ComparisonAnalysis], prose: Prose?, options: ReportOptions) -> [String: ReportFigure] {
-        var out: [String: ReportFigure] = [:]
-        if options.wantsFigure(locationName) {
+    /// `ready`: figures already made (the Bernoulli one is drawn as soon as the first logistic
+    /// fit is done, so that its renderings do not all wait for the last fit).
+    static func make(analyses: [ModelAnalysis], comparisons: [ComparisonAnalysis], prose: Prose?, options: ReportOptions,
+                     ready: [String: ReportFigure] = [:]) -> [String: ReportFigure] {
+        var out = ready
+        if options.wantsFigure(locationName) && out[Families.family(.linear).derivation.id] == nil {
+            out[Families.family(.linear).derivation.id] = location(analyses: analyses, comparisons: comparisons, prose: prose, options: options)
+        }
+        if options.wantsFigure(bernoulliName) && out[Families.family(.logistic).derivation.id] == nil {
+            out[Families.family(.logistic).derivation.id] = bernoulli(for: analyses.first { $0.kind == .logistic }, prose: prose, options: options)
+        }
+        return out
+    }
+
+    /// The location figure from the page's fits: ν from its first Student-t model that
+    /// estimated it, else from its first comparison; the residuals of its first linear model.
+    static func location(analyses: [ModelAnalysis], comparisons: [ComparisonAnalysis], prose: Prose?, options: ReportOptions) -> ReportFigure {
             var nu: (nu: Double, model: String, comparison: Bool)? = nil
             if let m = analyses.first(where: { ($0.fit as? StudentTFit)?.nuFixed == false }), let t = m.fit as? StudentTFit {
                 nu = (t.nu, m.name, false)
@@ -56,17 +70,17 @@ enum DerivationFigures {
                 let (x, y, w, b) = (m.x, m.y, m.w, m.b)
                 residuals = RowValues(count: x.count, model: m.name) { (y[$0] - w * x[$0] - b) / sigma }
             }
-            out[Families.family(.linear).derivation.id] = location(nu: nu, residuals: residuals, prose: prose, options: options)
+            return location(nu: nu, residuals: residuals, prose: prose, options: options)
+    }
+
+    /// The Bernoulli figure with the margins of `m` (the page's first logistic model), if any.
+    static func bernoulli(for m: ModelAnalysis?, prose: Prose?, options: ReportOptions) -> ReportFigure {
+        var margins: RowValues? = nil
+        if let m {
+            let (x, y, w, b) = (m.x, m.y, m.w, m.b)
+            margins = RowValues(count: x.count, model: m.name) { (y[$0] > 0.5 ? 1 : -1) * (w * x[$0] + b) }
         }
-        if options.wantsFigure(bernoulliName) {
-            var margins: RowValues? = nil
-            if let m = analyses.first(where: { $0.kind == .logistic }) {
-                let (x, y, w, b) = (m.x, m.y, m.w, m.b)
-                margins = RowValues(count: x.count, model: m.name) { (y[$0] > 0.5 ? 1 : -1) * (w * x[$0] + b) }
-            }
-            out[Families.family(.logistic).derivation.id] = bernoulli(margins: margins, prose: prose, options: options)
-        }
-        return out
+        return bernoulli(margins: margins, prose: prose, options: options)
     }
 
     // MARK: Densities and losses (closed forms; tested against hand-computed values)

@@ -115,6 +115,8 @@ public enum ReportRunner {
         let late = comparisonJobs.indices.filter { reuses(comparisonJobs[$0].0) }
         progress("fitting \(fits.count) model\(fits.count == 1 ? "" : "s")\(comparisonJobs.isEmpty ? "" : " and comparing noise models")")
         var fitted = [Result<ModelAnalysis, Error>?](repeating: nil, count: fits.count)
+        // Derivation figures drawn as soon as what they show is fitted.
+        var earlyDerivation: [String: ReportFigure] = [:]
         var compared = [Result<ComparisonAnalysis, Error>?](repeating: nil, count: comparisonJobs.count)
         let slots = NSLock()
         // Each figure is drawn in every theme and format as soon as it is built, and each model's
@@ -187,6 +189,24 @@ public enum ReportRunner {
                 draw(figure!)
             }
             slots.lock(); compared[j] = result; comparisonFigures[j] = figure; slots.unlock()
+            // The Gaussian derivation's figure takes ν from the first comparison when no
+            // Student-t model estimates it: drawn now, once the first linear fit is in too.
+            if case let .success(c) = result, j == 0, options.wantsFigure(DerivationFigures.locationName),
+               c.rows.contains(where: { $0.fit is StudentTFit }),
+               !fits.contains(where: { $0.0.kind == .studentT && $0.0.nu == nil }) {
+                slots.lock()
+                let linearIndex = fits.firstIndex { $0.0.kind == .linear }
+                var firstLinear: ModelAnalysis? = nil
+                if let k = linearIndex, let r = fitted[k], case let .success(m) = r { firstLinear = m }
+                slots.unlock()
+                // No linear model, or its fit already in: the figure is final now.
+                if linearIndex == nil || firstLinear != nil {
+                    let analyses = firstLinear.map { [$0] } ?? []
+                    let figure = DerivationFigures.location(analyses: analyses, comparisons: [c], prose: prose, options: options)
+                    draw(figure)
+                    slots.lock(); earlyDerivation[Families.family(.linear).derivation.id] = figure; slots.unlock()
+                }
+            }
         }
         // Each job on its own worker (not concurrentPerform: an apply nested inside another
         // runs one iteration at a time, and every fit and grid below uses applies of its own).
@@ -228,6 +248,16 @@ public enum ReportRunner {
             var figures: [ReportFigure?] = []
             if case let .success(m) = result {
                 Timing.mark("\(m.name): fitted")
+                // The Bernoulli derivation's figure needs only the page's first logistic fit:
+                // drawn now, its renderings share the cores with the fits still running.
+                if m.kind == .logistic, k == fits.firstIndex(where: { $0.0.kind == .logistic }),
+                   options.wantsFigure(DerivationFigures.bernoulliName) {
+                    var withWords = m
+                    withWords.prose = prose
+                    let figure = DerivationFigures.bernoulli(for: withWords, prose: prose, options: options)
+                    draw(figure)
+                    slots.lock(); earlyDerivation[Families.family(.logistic).derivation.id] = figure; slots.unlock()
+                }
                 slots.lock()
                 fittedCount += 1
                 progress("fitted \(fittedCount) of \(fits.count) model\(fits.count == 1 ? "" : "s") (\(m.name)); building its figures")
@@ -271,8 +301,9 @@ public enum ReportRunner {
         let comparisons = try compared.map { try $0!.get() }
         // The derivation sections' figures, drawn from the fits: the page's estimated ν and
         // its first linear and logistic models' points.
-        let derivationFigures = DerivationFigures.make(analyses: analyses, comparisons: comparisons, prose: prose, options: options)
-        for fig in derivationFigures.values { draw(fig) }
+        let derivationFigures = DerivationFigures.make(analyses: analyses, comparisons: comparisons, prose: prose, options: options,
+                                                       ready: earlyDerivation)
+        for (id, fig) in derivationFigures where earlyDerivation[id] == nil { draw(fig) }
         Timing.mark("figures built")
         var warnings: [String] = []
         for m in analyses {

@@ -216,5 +216,22 @@ final class SeveralPredictorTests: XCTestCase {
             XCTAssertEqual(a, b, accuracy: 1e-5 * max(abs(b), 1e-3))
         }
     }
+
+    /// The penguins' residual checks against statsmodels' het_breuschpagan (Koenker's
+    /// studentised form, on all 4 design columns: 3 df) and jarque_bera, to 1e-9 relative.
+    func testResidualChecksWithSeveralPredictors() throws {
+        let spec = ModelSpecification(response: "body_mass_g", predictors: ["flipper_length_mm", "species"])
+        let m = try Self.load("penguins.csv", spec, .continuous, dropMissing: true)
+        let fit = try LinearRegression(design: m.design, y: m.y)
+        let fitted = m.design.matrix.times(fit.estimates.map(\.coefficient.estimate))
+        let checks = SeveralResidualChecks(residuals: zip(m.y, fitted).map { $0 - $1 }, design: m.design)
+        let ref = try Self.reference("penguins")["residual_checks"] as! [String: Double]
+        XCTAssertEqual(checks.degreesOfFreedom, 3)
+        XCTAssertEqual(checks.breuschPagan, ref["breusch_pagan"]!, accuracy: 1e-9 * ref["breusch_pagan"]!)
+        XCTAssertEqual(checks.breuschPaganP, ref["breusch_pagan_p"]!, accuracy: 1e-9 * ref["breusch_pagan_p"]!)
+        XCTAssertEqual(checks.jarqueBera, ref["jarque_bera"]!, accuracy: 1e-9 * ref["jarque_bera"]!)
+        XCTAssertEqual(checks.skewness, ref["skewness"]!, accuracy: 1e-9)
+        XCTAssertEqual(checks.excessKurtosis + 3, ref["kurtosis"]!, accuracy: 1e-9)
+    }
 }
 

@@ -36,6 +36,8 @@ struct SeveralAnalysis {
     static let profileRowLimit = 200_000
     /// Gradient descent and Newton in every dimension (least squares and logistic).
     var descents: SeveralDescents? = nil
+    /// The checks of the Gaussian assumption (least squares).
+    var residualChecks: SeveralResidualChecks? = nil
     /// The descents' step budget: 10,000 steps, fewer when a logistic step's pass over the
     /// rows would make them cost more than about 4·10⁸ multiply-adds (at least 500).
     static func stepBudget(kind: ModelKind, rows: Int, columns: Int) -> Int {
@@ -151,6 +153,9 @@ struct SeveralAnalysis {
                                     conditionNumber: kappa, vif: vif, eta: eta, fitted: fitted)
             m.pair = try SeveralFigures.pair(m)
             // The conditioning lesson in every dimension: the mean loss's Hessian at the MLE.
+            if request.kind == .linear {
+                m.residualChecks = SeveralResidualChecks(residuals: zip(data.y, fitted).map { $0 - $1 }, design: data.design)
+            }
             m.drawsGLMPictures = request.kind == .linear || affordsGLMPictures(rows: data.y.count, columns: data.design.columns)
             if request.kind != .poisson && m.drawsGLMPictures {
                 let n = Double(data.y.count)

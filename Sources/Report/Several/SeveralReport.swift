@@ -69,6 +69,16 @@ enum SeveralReport {
             "ones": Prose.count(Int(m.y.reduce(0, +))), "logistic": .bool(m.kind == .logistic),
         ]))
         o["testsText"] = .string(testsText(m))
+        o["residualText"] = .string(m.residualChecks.map { d in
+            m.text("residualText", [
+                "skewed": .bool(abs(d.skewness) > 0.5), "skewness": .string(s(d.skewness)),
+                "heavy": .bool(d.excessKurtosis > 1), "light": .bool(d.excessKurtosis < -0.5),
+                "normalTails": .bool(d.excessKurtosis <= 1 && d.excessKurtosis >= -0.5), "kurtosis": .string(s(d.excessKurtosis)),
+                "jb": .string(s(d.jarqueBera)), "jbP": .string(NumberFormat.pRelation(d.jarqueBeraP)), "jbRejects": .bool(d.jarqueBeraP < 0.05),
+                "bp": .string(s(d.breuschPagan)), "bpP": .string(NumberFormat.pRelation(d.breuschPaganP)), "bpRejects": .bool(d.breuschPaganP < 0.05),
+                "df": .string(String(d.degreesOfFreedom)),
+            ])
+        } ?? "")
         o["hasDescent"] = .bool(m.descents != nil)
         o["skippedText"] = .string(m.drawsGLMPictures ? "" : m.text("picturesSkipped", ["rows": Prose.count(m.n),
                                                                                         "logistic": .bool(m.kind == .logistic)]))
@@ -259,6 +269,12 @@ enum SeveralReport {
                 "vif": .object(Dictionary(uniqueKeysWithValues: m.design.terms.indices.dropFirst().map { (m.design.terms[$0].name, JSON.number(m.vif[$0 - 1])) })),
             ]),
         ]
+        if let d = m.residualChecks {
+            o["residual_checks"] = .object(["skewness": .number(d.skewness), "excess_kurtosis": .number(d.excessKurtosis),
+                                            "jarque_bera": .number(d.jarqueBera), "jarque_bera_p": .number(d.jarqueBeraP),
+                                            "breusch_pagan": .number(d.breuschPagan), "breusch_pagan_p": .number(d.breuschPaganP),
+                                            "breusch_pagan_df": .int(d.degreesOfFreedom)])
+        }
         if let levels = m.data.responseLevels { o["response_levels"] = .object(["zero": .string(levels.zero), "one": .string(levels.one)]) }
         if let d = m.descents {
             func path(_ p: SeveralPath, _ parametrisation: String) -> JSON {

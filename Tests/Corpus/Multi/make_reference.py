@@ -95,3 +95,15 @@ out["bikeshare"]["profile_ci"] = profile_intervals(Xb, b["bikers"].values.astype
                                                   ["(Intercept)", "temp", "hum", "workingday"] + ["weathersit[%s]" % l for l in levels])
 with open("reference.json", "w") as f:
     json.dump(out, f, indent=1, sort_keys=True)
+
+# Residual checks of the penguins' least-squares fit: Koenker's studentised Breusch–Pagan test
+# on all design columns and the Jarque–Bera test (statsmodels het_breuschpagan, jarque_bera).
+from statsmodels.stats.diagnostic import het_breuschpagan
+from statsmodels.stats.stattools import jarque_bera
+f = smf.ols("body_mass_g ~ flipper_length_mm + C(species)", p).fit()
+lm, lmp, _, _ = het_breuschpagan(f.resid, f.model.exog)
+jb, jbp, sk, ku = jarque_bera(f.resid)
+out["penguins"]["residual_checks"] = {"breusch_pagan": lm, "breusch_pagan_p": lmp, "jarque_bera": jb, "jarque_bera_p": jbp,
+                                      "skewness": sk, "kurtosis": ku}
+with open("reference.json", "w") as fh:
+    json.dump(out, fh, indent=1, sort_keys=True)

@@ -1,0 +1,38 @@
+import Foundation
+
+/// The checks of the Gaussian assumption on the residuals of a least-squares fit with
+/// several predictors: their skewness and excess kurtosis with the Jarque–Bera test, and
+/// the Breusch–Pagan test of constant variance in Koenker's studentised form, n·R² of the
+/// regression of the squared residuals on every column of the design (χ² with p − 1
+/// degrees of freedom under constant variance), as statsmodels' `het_breuschpagan` and
+/// R's `lmtest::bptest` compute it.
+public struct SeveralResidualChecks: Sendable, Equatable {
+    public var skewness: Double
+    public var excessKurtosis: Double
+    public var jarqueBera: Double
+    public var jarqueBeraP: Double
+    public var breuschPagan: Double
+    public var breuschPaganP: Double
+    public var degreesOfFreedom: Int
+
+    /// - Parameter residuals: y − Xβ̂, one per row of `design`.
+    public init(residuals: [Double], design: DesignMatrix) {
+        let n = Double(residuals.count)
+        // Scale-free statistics, computed on r / max|r| so that no fourth power overflows.
+        var scale = residuals.reduce(0) { max($0, abs($1)) }
+        if !(scale > 0) || !scale.isFinite { scale = 1 }
+        let r = residuals.map { $0 / scale }
+        var m2 = 0.0, m3 = 0.0, m4 = 0.0
+        for v in r { let v2 = v * v; m2 += v2; m3 += v2 * v; m4 += v2 * v2 }
+        m2 /= n; m3 /= n; m4 /= n
+        skewness = m2 > 0 ? m3 / pow(m2, 1.5) : 0
+        excessKurtosis = m2 > 0 ? m4 / (m2 * m2) - 3 : 0
+        jarqueBera = n / 6 * (skewness * skewness + excessKurtosis * excessKurtosis / 4)
+        jarqueBeraP = exp(-jarqueBera / 2)
+        degreesOfFreedom = design.columns - 1
+        let squares = r.map { $0 * $0 }
+        let rSquared = (try? LinearRegression(design: design, y: squares))?.rSquared ?? 0
+        breuschPagan = n * max(0, rSquared)
+        breuschPaganP = Distributions.chiSquaredSurvival(breuschPagan, degreesOfFreedom: max(1, degreesOfFreedom))
+    }
+}
