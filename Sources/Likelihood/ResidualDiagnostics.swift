@@ -34,10 +34,8 @@ public struct ResidualDiagnostics: Sendable {
         }
         let nn = Double(n)
         m2 /= nn; m3 /= nn; m4 /= nn
-        skewness = m2 > 0 ? m3 / pow(m2, 1.5) : 0
-        excessKurtosis = m2 > 0 ? m4 / (m2 * m2) - 3 : 0
-        jarqueBera = nn / 6 * (skewness * skewness + excessKurtosis * excessKurtosis / 4)
-        jarqueBeraP = exp(-jarqueBera / 2)
+        let shape = ResidualShape(m2: m2, m3: m3, m4: m4, n: n)
+        (skewness, excessKurtosis, jarqueBera, jarqueBeraP) = (shape.skewness, shape.excessKurtosis, shape.jarqueBera, shape.jarqueBeraP)
         // Regress r² on x: R² = Sxu² / (Sxx · Suu) with u = r² (both scaled; R² is unchanged).
         var sxu = 0.0, suu = 0.0
         let mx = fit.statistics.meanX
@@ -163,5 +161,22 @@ public struct ResidualDiagnostics: Sendable {
             let entry = wanted[c]!
             return buckets[entry.slot][r - entry.first]
         }
+    }
+}
+
+/// The shape of residuals from their central moments m₂, m₃, m₄ (of residuals in any scale):
+/// skewness m₃/m₂^{3/2}, excess kurtosis m₄/m₂² − 3, and the Jarque–Bera statistic
+/// n/6 · (S² + K²/4) with its χ²₂ p-value e^{−JB/2}.
+public struct ResidualShape: Sendable, Equatable {
+    public var skewness: Double
+    public var excessKurtosis: Double
+    public var jarqueBera: Double
+    public var jarqueBeraP: Double
+
+    public init(m2: Double, m3: Double, m4: Double, n: Int) {
+        skewness = m2 > 0 ? m3 / pow(m2, 1.5) : 0
+        excessKurtosis = m2 > 0 ? m4 / (m2 * m2) - 3 : 0
+        jarqueBera = Double(n) / 6 * (skewness * skewness + excessKurtosis * excessKurtosis / 4)
+        jarqueBeraP = exp(-jarqueBera / 2)
     }
 }

@@ -229,9 +229,9 @@ final class SeveralPredictorTests: XCTestCase {
         XCTAssertEqual(checks.degreesOfFreedom, 3)
         XCTAssertEqual(checks.breuschPagan, ref["breusch_pagan"]!, accuracy: 1e-9 * ref["breusch_pagan"]!)
         XCTAssertEqual(checks.breuschPaganP, ref["breusch_pagan_p"]!, accuracy: 1e-9 * ref["breusch_pagan_p"]!)
-        XCTAssertEqual(checks.jarqueBera, ref["jarque_bera"]!, accuracy: 1e-9 * ref["jarque_bera"]!)
-        XCTAssertEqual(checks.skewness, ref["skewness"]!, accuracy: 1e-9)
-        XCTAssertEqual(checks.excessKurtosis + 3, ref["kurtosis"]!, accuracy: 1e-9)
+        XCTAssertEqual(checks.shape.jarqueBera, ref["jarque_bera"]!, accuracy: 1e-9 * ref["jarque_bera"]!)
+        XCTAssertEqual(checks.shape.skewness, ref["skewness"]!, accuracy: 1e-9)
+        XCTAssertEqual(checks.shape.excessKurtosis + 3, ref["kurtosis"]!, accuracy: 1e-9)
     }
 }
 

@@ -7,10 +7,8 @@ import Foundation
 /// degrees of freedom under constant variance), as statsmodels' `het_breuschpagan` and
 /// R's `lmtest::bptest` compute it.
 public struct SeveralResidualChecks: Sendable, Equatable {
-    public var skewness: Double
-    public var excessKurtosis: Double
-    public var jarqueBera: Double
-    public var jarqueBeraP: Double
+    /// Skewness, excess kurtosis and the Jarque–Bera test.
+    public var shape: ResidualShape
     public var breuschPagan: Double
     public var breuschPaganP: Double
     public var degreesOfFreedom: Int
@@ -24,11 +22,7 @@ public struct SeveralResidualChecks: Sendable, Equatable {
         let r = residuals.map { $0 / scale }
         var m2 = 0.0, m3 = 0.0, m4 = 0.0
         for v in r { let v2 = v * v; m2 += v2; m3 += v2 * v; m4 += v2 * v2 }
-        m2 /= n; m3 /= n; m4 /= n
-        skewness = m2 > 0 ? m3 / pow(m2, 1.5) : 0
-        excessKurtosis = m2 > 0 ? m4 / (m2 * m2) - 3 : 0
-        jarqueBera = n / 6 * (skewness * skewness + excessKurtosis * excessKurtosis / 4)
-        jarqueBeraP = exp(-jarqueBera / 2)
+        shape = ResidualShape(m2: m2 / n, m3: m3 / n, m4: m4 / n, n: residuals.count)
         degreesOfFreedom = design.columns - 1
         let squares = r.map { $0 * $0 }
         let rSquared = (try? LinearRegression(design: design, y: squares))?.rSquared ?? 0

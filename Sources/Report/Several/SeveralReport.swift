@@ -71,10 +71,10 @@ enum SeveralReport {
         o["testsText"] = .string(testsText(m))
         o["residualText"] = .string(m.residualChecks.map { d in
             m.text("residualText", [
-                "skewed": .bool(abs(d.skewness) > 0.5), "skewness": .string(s(d.skewness)),
-                "heavy": .bool(d.excessKurtosis > 1), "light": .bool(d.excessKurtosis < -0.5),
-                "normalTails": .bool(d.excessKurtosis <= 1 && d.excessKurtosis >= -0.5), "kurtosis": .string(s(d.excessKurtosis)),
-                "jb": .string(s(d.jarqueBera)), "jbP": .string(NumberFormat.pRelation(d.jarqueBeraP)), "jbRejects": .bool(d.jarqueBeraP < 0.05),
+                "skewed": .bool(abs(d.shape.skewness) > 0.5), "skewness": .string(s(d.shape.skewness)),
+                "heavy": .bool(d.shape.excessKurtosis > 1), "light": .bool(d.shape.excessKurtosis < -0.5),
+                "normalTails": .bool(d.shape.excessKurtosis <= 1 && d.shape.excessKurtosis >= -0.5), "kurtosis": .string(s(d.shape.excessKurtosis)),
+                "jb": .string(s(d.shape.jarqueBera)), "jbP": .string(NumberFormat.pRelation(d.shape.jarqueBeraP)), "jbRejects": .bool(d.shape.jarqueBeraP < 0.05),
                 "bp": .string(s(d.breuschPagan)), "bpP": .string(NumberFormat.pRelation(d.breuschPaganP)), "bpRejects": .bool(d.breuschPaganP < 0.05),
                 "df": .string(String(d.degreesOfFreedom)),
             ])
@@ -270,8 +270,8 @@ enum SeveralReport {
             ]),
         ]
         if let d = m.residualChecks {
-            o["residual_checks"] = .object(["skewness": .number(d.skewness), "excess_kurtosis": .number(d.excessKurtosis),
-                                            "jarque_bera": .number(d.jarqueBera), "jarque_bera_p": .number(d.jarqueBeraP),
+            o["residual_checks"] = .object(["skewness": .number(d.shape.skewness), "excess_kurtosis": .number(d.shape.excessKurtosis),
+                                            "jarque_bera": .number(d.shape.jarqueBera), "jarque_bera_p": .number(d.shape.jarqueBeraP),
                                             "breusch_pagan": .number(d.breuschPagan), "breusch_pagan_p": .number(d.breuschPaganP),
                                             "breusch_pagan_df": .int(d.degreesOfFreedom)])
         }
