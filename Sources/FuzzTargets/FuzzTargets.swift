@@ -75,6 +75,21 @@ public enum FuzzTargets {
         for block in [7, ColumnReader.blockSize] {
             let got = outcome({ try ColumnReader.read(path: path, source: "fuzz.csv", columns: columns, blockSize: block) }, columns: columns)
             precondition(got == expected, "the streaming reader (blocks of \(block)) says \(got.prefix(300)), the full parser \(expected.prefix(300))")
+            // The same columns as text (the first) and as numbers-unless-words (the second):
+            // whatever the full parser reads, the streaming reader reads too, with the same
+            // levels in the same order and the same code in every row.
+            let text: Dataset
+            do {
+                text = try ColumnReader.read(path: path, source: "fuzz.csv", columns: columns, text: [columns[0]], autoText: [columns[1]],
+                                             blockSize: block)
+            } catch {
+                preconditionFailure("the full parser reads the file but the streaming reader with text columns says \(error)")
+            }
+            for c in columns where text.isText(c) {
+                let a = text.categorical(c), b = full.categorical(c)
+                precondition(a?.levels == b?.levels, "levels of \(c) differ (blocks of \(block))")
+                precondition(a?.codes.map { $0.isNaN ? -1 : $0 } == b?.codes.map { $0.isNaN ? -1 : $0 }, "codes of \(c) differ (blocks of \(block))")
+            }
         }
     }
 
