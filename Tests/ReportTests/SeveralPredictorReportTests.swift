@@ -174,6 +174,10 @@ final class SeveralPredictorReportTests: CLITestCase {
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.stderr.contains("categorical column \"g\" has one level (\"u\")"), r.stderr)
         XCTAssertFalse(fm.fileExists(atPath: path("e")), "nothing written")
+        // A response that is not a label, at its cell.
+        r = try run(["--data", d, "--x", "flipper_length_mm,species", "--y", "body_mass_g", "--model", "logistic", "--drop-missing", "--out", "e"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.hasPrefix("error: \(d):2:34: column \"body_mass_g\": 3750.00 is not a label"), r.stderr)
         // A number column with a typo is not made categorical: its bad cell is reported.
         let typo = write("t.csv", "y,x,z\n1,1,5\n2,2,6\n2,3x,7\n4,4,8\n5,5,1\n")
         r = try run(["--data", typo, "--x", "x,z", "--y", "y", "--out", "e"])

@@ -32,6 +32,8 @@ public struct ModelData: Sendable {
     /// Rows of the data set used (all of them unless rows with a missing value were dropped).
     public let rows: Int
     public let droppedRows: Int
+    /// The data set's row of each row used (rows with a missing value dropped), for messages.
+    public let keptRows: [Int]
     /// A response given as two levels: (the level coded 0, the level coded 1).
     public let responseLevels: (zero: String, one: String)?
     /// Levels with leading or trailing spaces (kept as written), by column.
@@ -107,6 +109,6 @@ public struct ModelData: Sendable {
             throw DesignError.referenceOnNumeric(column: name)
         }
         let design = try DesignMatrix.build(predictors, response: spec.response)
-        return ModelData(design: design, y: y, rows: keep.count, droppedRows: n - keep.count, responseLevels: responseLevels)
+        return ModelData(design: design, y: y, rows: keep.count, droppedRows: n - keep.count, keptRows: keep, responseLevels: responseLevels)
     }
 }

@@ -108,15 +108,18 @@ struct SeveralAnalysis {
         let what = "\(request.kind.rawValue) model of \(Message.quoted(request.y)) on \(request.predictors.map { Message.quoted($0) }.joined(separator: ", "))"
         do {
             let data = try ModelData.build(spec, data: dataset, response: response, dropMissing: dropMissing)
-            // The response's own rules, as the one-predictor families state them.
+            // The response's own rules, as the one-predictor families state them, at the cell.
+            func cell(_ k: Int) -> String {
+                dataset.location(row: data.keptRows[k], column: request.y).map(String.init(describing:)) ?? "\(dataset.source): data row \(data.keptRows[k] + 1)"
+            }
             if let bad = data.y.firstIndex(where: { !$0.isFinite || abs($0) > 1e150 }) {
-                throw ReportError("\(dataset.source): \(what): response row \(bad + 1) is not a finite number below 1e150 in size")
+                throw ReportError("\(cell(bad)): column \(Message.quoted(request.y)): not a finite number below 1e150 in size")
             }
             if response == .binary, let bad = data.y.firstIndex(where: { $0 != 0 && $0 != 1 }) {
-                throw ReportError("\(dataset.source): \(what): the response is 0 or 1 (or two levels such as Yes/No); data row \(bad + 1) holds \(NumberFormat.plain(data.y[bad], 6))")
+                throw ReportError("\(cell(bad)): column \(Message.quoted(request.y)): \(NumberFormat.plain(data.y[bad], 6)) is not a label: a logistic response is 0 or 1, or two levels such as Yes/No")
             }
             if response == .count, let bad = data.y.firstIndex(where: { $0 < 0 || $0 != $0.rounded() || $0 >= 1e15 }) {
-                throw ReportError("\(dataset.source): \(what): the response is a count (a whole number from 0 up to, but not including, 10^15); data row \(bad + 1) holds \(NumberFormat.plain(data.y[bad], 6))")
+                throw ReportError("\(cell(bad)): column \(Message.quoted(request.y)): \(NumberFormat.plain(data.y[bad], 6)) is not a count (a whole number from 0 up to, but not including, 10^15)")
             }
             let fit: Fit
             let tests: [TermTest]
