@@ -5,7 +5,6 @@ import Plot
 enum ReportJSON {
     static func document(_ analyses: [ModelAnalysis], several: [SeveralAnalysis] = [], order: [String]? = nil,
                          comparisons: [ComparisonAnalysis] = [], warnings: [String], version: String, figures: [JSON] = []) -> String {
-        var models: [JSON] = []
         var byName: [String: JSON] = [:]
         for m in several { byName[m.name] = SeveralReport.json(m) }
         for m in analyses {
@@ -31,10 +30,9 @@ enum ReportJSON {
             ]
             m.family.json(m, &o)
             byName[m.name] = .object(o)
-            models.append(.object(o))
         }
         // In the order the models were asked for.
-        if let order { models = order.compactMap { byName[$0] } } else { models += several.map(SeveralReport.json) }
+        let models = (order ?? analyses.map(\.name) + several.map(\.name)).compactMap { byName[$0] }
         return JSON.object([
             "generator": .string("mle-report \(version)"),
             "models": .array(models),

@@ -252,9 +252,7 @@ public enum ReportRunner {
                 // drawn now, its renderings share the cores with the fits still running.
                 if m.kind == .logistic, k == fits.firstIndex(where: { $0.0.kind == .logistic }),
                    options.wantsFigure(DerivationFigures.bernoulliName) {
-                    var withWords = m
-                    withWords.prose = prose
-                    let figure = DerivationFigures.bernoulli(for: withWords, prose: prose, options: options)
+                    let figure = DerivationFigures.bernoulli(for: m, prose: prose, options: options)
                     draw(figure)
                     slots.lock(); earlyDerivation[Families.family(.logistic).derivation.id] = figure; slots.unlock()
                 }

@@ -193,7 +193,7 @@ final class SeveralPredictorTests: XCTestCase {
         var h = design.matrix.gram
         for k in h.storage.indices { h.storage[k] *= 2 / n }
         let d = SeveralDescents.run(x: design.matrix, y: y, logistic: false, mle: fit.estimates.map(\.coefficient.estimate),
-                                    standardErrors: fit.estimates.map(\.coefficient.standardError), hessian: h, stepBudget: 10_000)
+                                    standardErrors: fit.estimates.map(\.coefficient.standardError), qr: fit.qr, hessian: h, stepBudget: 10_000)
         XCTAssertEqual(d.standardisedCondition, max(1, (1 + abs(r)) / (1 - abs(r))), accuracy: 1e-9 * d.standardisedCondition)
         XCTAssertTrue(d.standardised.arrived)
         XCTAssertEqual(d.newton.iterations, 1, "one Newton step solves least squares")
@@ -205,7 +205,7 @@ final class SeveralPredictorTests: XCTestCase {
         var hg = GeneralizedLinearFit.derivatives(g.coefficients, m.design.matrix, m.y, BernoulliLogit()).h
         for k in hg.storage.indices { hg.storage[k] /= Double(m.y.count) }
         let dg = SeveralDescents.run(x: m.design.matrix, y: m.y, logistic: true, mle: g.coefficients,
-                                     standardErrors: g.estimates.map(\.coefficient.standardError), hessian: hg, stepBudget: 10_000)
+                                     standardErrors: g.estimates.map(\.coefficient.standardError), qr: g.qr, hessian: hg, stepBudget: 10_000)
         XCTAssertGreaterThan(dg.rawCondition, 1e10)
         XCTAssertLessThan(dg.standardisedCondition, 100)
         XCTAssertFalse(dg.raw.arrived)

@@ -120,8 +120,7 @@ public struct HouseholderQR: Sendable {
     /// (RᵀR)⁻¹ = R⁻¹R⁻ᵀ, rank × rank: (XᵀX)⁻¹ over the kept columns, never formed from XᵀX.
     public var inverseGram: Matrix {
         let p = rank
-        // R⁻¹ column by column (upper triangular).
-        let rInv = Matrix.columnsOf(p, solveR)
+        let rInv = r.upperTriangularInverse
         var out = Matrix(rows: p, columns: p)
         for a in 0..<p {
             for b in a..<p {

@@ -65,9 +65,6 @@ public struct Matrix: Equatable, Sendable {
     /// Column j as an array.
     public func column(_ j: Int) -> [Double] { Array(storage[(j * rows)..<((j + 1) * rows)]) }
 
-    /// Row i as an array.
-    public func row(_ i: Int) -> [Double] { (0..<columns).map { self[i, $0] } }
-
     public var transposed: Matrix {
         var t = Matrix(rows: columns, columns: rows)
         for j in 0..<columns { for i in 0..<rows { t[j, i] = self[i, j] } }
@@ -139,8 +136,6 @@ public struct Matrix: Equatable, Sendable {
         return out
     }
 
-    /// The largest absolute entry.
-    public var maxAbs: Double { storage.reduce(0) { max($0, abs($1)) } }
 }
 
 /// Euclidean norm of `v`, scaled so that no square overflows or underflows.

@@ -156,17 +156,17 @@ public struct GeneralizedLinearFit: Sendable {
         return (sums[0], g, h)
     }
 
-    /// Newton's method with step-halving from `start`. Stops when the step's predicted gain
-    /// gᵀH⁻¹g/2 is below 10⁻²⁰ of |ℓ| + 1 (quadratic convergence: the step before it already
-    /// left β within rounding of the maximum), or when a step changes no coefficient.
+    /// Newton's method with step-halving from `start`, over the `active` columns of `x` with
+    /// an optional `offset`. Stops when the step's predicted gain gᵀH⁻¹g/2 is below 10⁻²⁰ of
+    /// |ℓ| + 1 (quadratic convergence: that last step lands within rounding of the maximum);
+    /// when the gain is below what log L itself resolves (10⁻¹² of |ℓ| + 1) and no longer
+    /// shrinks, or the full step cannot be seen to climb; or when a step changes no
+    /// coefficient.
     static func maximise<F: CanonicalFamily>(from start: [Double], x: Matrix, y: [Double], family: F, terms: [String],
                                              active: [Int]? = nil, offset: [Double]? = nil)
         throws -> (beta: [Double], logL: Double, information: Cholesky, iterations: Int) {
         let columns = active ?? Array(0..<x.columns)
-        func logLikelihood(_ beta: [Double], _ x: Matrix, _ y: [Double], _ family: F) -> Double {
-            GeneralizedLinearFit.evaluate(beta, x, y, family, derivatives: false, active: columns, offset: offset).logL
-        }
-        func evaluate(_ beta: [Double], _ x: Matrix, _ y: [Double], _ family: F, derivatives: Bool) -> (logL: Double, g: [Double], h: Matrix) {
+        func evaluate(_ beta: [Double], derivatives: Bool = true) -> (logL: Double, g: [Double], h: Matrix) {
             GeneralizedLinearFit.evaluate(beta, x, y, family, derivatives: derivatives, active: columns, offset: offset)
         }
         /// η at β over the active columns (the offset left out: the direction of a step).
@@ -176,7 +176,7 @@ public struct GeneralizedLinearFit: Sendable {
             return x.times(full)
         }
         var beta = start
-        var current = evaluate(beta, x, y, family, derivatives: true)
+        var current = evaluate(beta)
         var logL = current.logL
         var history: [[Double]] = []
         var previousGain = Double.infinity
@@ -205,7 +205,7 @@ public struct GeneralizedLinearFit: Sendable {
                 // Converged: the last step (its gain below rounding) still halves the digits
                 // left, so take it, and report the information where the fit ends.
                 let last = zip(beta, delta).map { $0 + $1 }
-                let there = evaluate(last, x, y, family, derivatives: true)
+                let there = evaluate(last)
                 guard there.logL >= logL - 1e-15 * abs(logL) else { return try checked((beta, logL, chol, iteration - 1)) }
                 guard let c = Cholesky(there.h) else { return try checked((beta, logL, chol, iteration - 1)) }
                 return try checked((last, there.logL, c, iteration))
@@ -213,7 +213,7 @@ public struct GeneralizedLinearFit: Sendable {
             var t = 1.0
             var trial = zip(beta, delta).map { $0 + t * $1 }
             // The full step usually climbs: evaluate its derivatives with it, for the next step.
-            var next = evaluate(trial, x, y, family, derivatives: true)
+            var next = evaluate(trial)
             var trialLogL = next.logL
             // A gain below what log L can resolve (its rounding, about 10⁻¹² of |log L| summed
             // over the rows) cannot be seen to climb: at that point the full Newton step is the
@@ -225,9 +225,9 @@ public struct GeneralizedLinearFit: Sendable {
             while !(trialLogL >= logL) && t > 1e-12 {
                 t /= 2
                 trial = zip(beta, delta).map { $0 + t * $1 }
-                trialLogL = logLikelihood(trial, x, y, family)
+                trialLogL = evaluate(trial, derivatives: false).logL
             }
-            if t < 1 { next = evaluate(trial, x, y, family, derivatives: true) }
+            if t < 1 { next = evaluate(trial) }
             guard trialLogL >= logL else { return try checked((beta, logL, chol, iteration - 1)) }
             let moved = zip(beta, trial).contains { $0 != $1 }
             beta = trial

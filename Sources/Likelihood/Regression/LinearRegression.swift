@@ -1,5 +1,25 @@
 import Foundation
 
+/// What every several-predictor fit shares (least squares and the Newton fitter alike), so
+/// that the report reads it without asking which fit it has.
+public protocol RegressionFit: Sendable {
+    var design: DesignMatrix { get }
+    var estimates: [TermEstimate] { get }
+    var logLikelihood: Double { get }
+    var aic: Double { get }
+    var bic: Double { get }
+    /// The QR decomposition of the design (its identification and collinearity).
+    var qr: HouseholderQR { get }
+    /// Newton steps taken (0 for a closed form).
+    var iterations: Int { get }
+}
+
+extension LinearRegression: RegressionFit {
+    public var iterations: Int { 0 }
+}
+
+extension GeneralizedLinearFit: RegressionFit {}
+
 /// A named coefficient of a several-predictor fit: the row of statsmodels' and R's table.
 public struct TermEstimate: Sendable, Equatable {
     public let term: String

@@ -40,18 +40,17 @@ public struct SeveralDescents: Sendable {
     /// The flattest direction of the standardised Hessian (its eigenvector of the smallest
     /// eigenvalue), per design column: large components name the columns that move together.
     public let flattest: [Double]
-    /// The column means and spreads of the standardisation (the intercept's are 0 and 1).
-    public let means: [Double]
-    public let scales: [Double]
     public let stepBudget: Int
 
     /// - Parameters:
+    ///   - qr: the design's QR decomposition, whose RᵀR is XᵀX (no further pass over the rows).
     ///   - hessian: the mean loss's Hessian at the MLE (2XᵀX/n, or XᵀWX/n).
-    public static func run(x: Matrix, y: [Double], logistic: Bool, mle: [Double], standardErrors: [Double], hessian: Matrix,
-                           stepBudget: Int) -> SeveralDescents {
+    public static func run(x: Matrix, y: [Double], logistic: Bool, mle: [Double], standardErrors: [Double], qr: HouseholderQR,
+                           hessian: Matrix, stepBudget: Int) -> SeveralDescents {
         let n = Double(x.rows), p = x.columns
-        // XᵀX/n and Xᵀy/n, one pass.
-        var gram = x.gram
+        // XᵀX/n from R, and Xᵀy/n in one pass.
+        let r = qr.r
+        var gram = r.transposed.times(r)
         for k in gram.storage.indices { gram.storage[k] /= n }
         let cross = x.transposeTimes(y).map { $0 / n }
         let yy = y.reduce(0) { $0 + $1 * $1 } / n
@@ -117,41 +116,42 @@ public struct SeveralDescents: Sendable {
             DispatchQueue.concurrentPerform(iterations: 2) { k in base[k] = descend(standardised: k == 1) }
         }
         let raw = runs[0], standardised = runs[1]
-        // Newton from the same start, with step-halving, until its step is negligible.
+        // Newton from the same start, with step-halving, until it is within 10⁻⁹ standard
+        // errors. For least squares one step from anywhere solves the normal equations
+        // exactly: it lands on the MLE, which the fit found by QR (Cholesky of XᵀX would lose
+        // what the condition number squares away).
         var newton = SeveralPath()
         var beta = [Double](repeating: 0, count: p)
         var (value, gradient) = lossAndGradient(beta)
-        newton.points.append((0, beta)); newton.gaps.append(max(0, value - minimum))
-        for k in 1...100 {
-            // The mean loss's Hessian at β: XᵀWX/n, or 2XᵀX/n for least squares.
-            var h = Matrix(rows: p, columns: p)
-            guard logistic else {
-                // For least squares one Newton step from anywhere solves the normal equations
-                // exactly: it lands on the MLE, which the fit found by QR (Cholesky of XᵀX
-                // would lose what the condition number squares away).
-                beta = mle
-                (value, gradient) = lossAndGradient(beta)
-                newton.points.append((k, beta)); newton.gaps.append(max(0, value - minimum))
-                newton.iterations = k
-                break
-            }
-            let e = GeneralizedLinearFit.evaluate(beta, x, y, BernoulliLogit(), derivatives: true)
-            for i in 0..<p { for j in 0..<p { h[i, j] = e.h[i, j] / n } }
+        func keep(_ k: Int) {
+            newton.points.append((k, beta)); newton.gaps.append(max(0, value - minimum))
+            newton.iterations = k
+        }
+        keep(0)
+        if !logistic {
+            beta = mle
+            value = minimum
+            keep(1)
+        }
+        var k = 0
+        while logistic && k < 100 && distance(beta) > 1e-9 {
+            k += 1
+            // The mean cross-entropy's Hessian at β, XᵀWX/n.
+            var h = GeneralizedLinearFit.evaluate(beta, x, y, BernoulliLogit(), derivatives: true).h
+            for i in h.storage.indices { h.storage[i] /= n }
             guard let c = Cholesky(h) else { break }
             let delta = c.solve(gradient)
             var t = 1.0
             var trial = zip(beta, delta).map { $0 - $1 }
-            var trialValue = lossAndGradient(trial).0
-            while trialValue > value && t > 1e-12 {
+            var next = lossAndGradient(trial)
+            while next.0 > value && t > 1e-12 {
                 t /= 2
                 trial = zip(beta, delta).map { $0 - t * $1 }
-                trialValue = lossAndGradient(trial).0
+                next = lossAndGradient(trial)
             }
             beta = trial
-            (value, gradient) = lossAndGradient(beta)
-            newton.points.append((k, beta)); newton.gaps.append(max(0, value - minimum))
-            newton.iterations = k
-            if distance(beta) <= 1e-9 { break }
+            (value, gradient) = next
+            keep(k)
         }
         newton.distance = distance(beta)
         // Conditioning at the MLE, raw and standardised.
@@ -159,15 +159,6 @@ public struct SeveralDescents: Sendable {
         let standardisedEigen = SymmetricEigen(at.times(hessian).times(a))
         return SeveralDescents(raw: raw, standardised: standardised, newton: newton, rawCondition: rawEigen.conditionNumber,
                                standardisedCondition: standardisedEigen.conditionNumber,
-                               flattest: standardisedEigen.vectors.column(0), means: means, scales: scales, stepBudget: stepBudget)
-    }
-}
-
-extension Matrix {
-    /// `self + scale · other`.
-    func adding(_ other: Matrix, scale: Double) -> Matrix {
-        var out = self
-        for k in out.storage.indices { out.storage[k] += scale * other.storage[k] }
-        return out
+                               flattest: standardisedEigen.vectors.column(0), stepBudget: stepBudget)
     }
 }

@@ -59,37 +59,21 @@ struct SeveralAnalysis {
     var y: [Double] { data.y }
     var n: Int { data.y.count }
 
-    var estimates: [TermEstimate] {
+    /// What both kinds of fit share.
+    var common: any RegressionFit {
         switch fit {
-        case let .linear(f): return f.estimates
-        case let .glm(f): return f.estimates
+        case let .linear(f): return f
+        case let .glm(f): return f
         }
     }
+    var estimates: [TermEstimate] { common.estimates }
     var coefficients: [Double] { estimates.map(\.coefficient.estimate) }
-    var logLikelihood: Double {
-        switch fit {
-        case let .linear(f): return f.logLikelihood
-        case let .glm(f): return f.logLikelihood
-        }
-    }
-    var aic: Double {
-        switch fit {
-        case let .linear(f): return f.aic
-        case let .glm(f): return f.aic
-        }
-    }
-    var bic: Double {
-        switch fit {
-        case let .linear(f): return f.bic
-        case let .glm(f): return f.bic
-        }
-    }
+    var logLikelihood: Double { common.logLikelihood }
+    var aic: Double { common.aic }
+    var bic: Double { common.bic }
     /// Parameters AIC counts: the coefficients, and σ² for least squares.
     var parameterCount: Int { design.columns + (kind == .linear ? 1 : 0) }
-    var iterations: Int {
-        if case let .glm(f) = fit { return f.iterations }
-        return 0
-    }
+    var iterations: Int { common.iterations }
 
     /// A piece of `text-several.mustache`.
     func text(_ piece: String, _ values: [String: MustacheValue] = [:]) -> String {
@@ -121,30 +105,20 @@ struct SeveralAnalysis {
             if response == .count, let bad = data.y.firstIndex(where: { $0 < 0 || $0 != $0.rounded() || $0 >= 1e15 }) {
                 throw ReportError("\(cell(bad)): column \(Message.quoted(request.y)): \(NumberFormat.plain(data.y[bad], 6)) is not a count (a whole number from 0 up to, but not including, 10^15)")
             }
+            // The family's likelihood (nil for least squares, which has its own exact fit).
+            let family: (any CanonicalFamily)? = request.kind == .logistic ? BernoulliLogit() : request.kind == .poisson ? PoissonLog() : nil
             let fit: Fit
             let tests: [TermTest]
-            switch request.kind {
-            case .logistic:
-                let f = try GeneralizedLinearFit(design: data.design, y: data.y, family: BernoulliLogit())
-                fit = .glm(f); tests = try f.termTests(y: data.y, family: BernoulliLogit())
-            case .poisson:
-                let f = try GeneralizedLinearFit(design: data.design, y: data.y, family: PoissonLog())
-                fit = .glm(f); tests = try f.termTests(y: data.y, family: PoissonLog())
-            default:
+            if let family {
+                let f = try GeneralizedLinearFit(design: data.design, y: data.y, family: family)
+                fit = .glm(f); tests = try f.termTests(y: data.y, family: family)
+            } else {
                 let f = try LinearRegression(design: data.design, y: data.y)
                 fit = .linear(f); tests = try f.termTests(y: data.y)
             }
-            let qr: HouseholderQR
-            switch fit {
-            case let .linear(f): qr = f.qr
-            case let .glm(f): qr = f.qr
-            }
-            let (kappa, vif) = data.design.collinearity(qr: qr)
-            var beta: [Double] = []
-            switch fit {
-            case let .linear(f): beta = f.estimates.map(\.coefficient.estimate)
-            case let .glm(f): beta = f.coefficients
-            }
+            let common: any RegressionFit = { switch fit { case let .linear(f): return f; case let .glm(f): return f } }()
+            let (kappa, vif) = data.design.collinearity(qr: common.qr)
+            let beta = common.estimates.map(\.coefficient.estimate)
             let eta = data.design.matrix.times(beta)
             let fitted: [Double]
             switch request.kind {
@@ -155,43 +129,39 @@ struct SeveralAnalysis {
             var m = SeveralAnalysis(name: name, request: request, source: source, data: data, fit: fit, tests: tests,
                                     conditionNumber: kappa, vif: vif, eta: eta, fitted: fitted)
             m.pair = try SeveralFigures.pair(m)
-            // The conditioning lesson in every dimension: the mean loss's Hessian at the MLE.
             if request.kind == .linear {
                 m.residualChecks = SeveralResidualChecks(residuals: zip(data.y, fitted).map { $0 - $1 }, design: data.design)
             }
             m.drawsGLMPictures = request.kind == .linear || affordsGLMPictures(rows: data.y.count, columns: data.design.columns)
+            // The conditioning lesson in every dimension: the mean loss's Hessian at the MLE,
+            // 2XᵀX/n (from R) or XᵀWX/n.
             if request.kind != .poisson && m.drawsGLMPictures {
                 let n = Double(data.y.count)
-                var hessian = Matrix(rows: data.design.columns, columns: data.design.columns)
-                switch fit {
-                case let .linear(f):
-                    let g = f.qr.r.transposed.times(f.qr.r)
-                    for k in hessian.storage.indices { hessian.storage[k] = 2 * g.storage[k] / n }
-                case let .glm(f):
-                    let h = GeneralizedLinearFit.derivatives(f.coefficients, data.design.matrix, data.y, BernoulliLogit()).h
-                    for k in hessian.storage.indices { hessian.storage[k] = h.storage[k] / n }
+                var hessian: Matrix
+                if case let .glm(f) = fit {
+                    hessian = GeneralizedLinearFit.derivatives(f.coefficients, data.design.matrix, data.y, BernoulliLogit()).h
+                    for k in hessian.storage.indices { hessian.storage[k] /= n }
+                } else {
+                    let r = common.qr.r
+                    hessian = r.transposed.times(r)
+                    for k in hessian.storage.indices { hessian.storage[k] *= 2 / n }
                 }
-                let estimates = m.estimates
-                m.descents = SeveralDescents.run(x: data.design.matrix, y: data.y, logistic: request.kind == .logistic,
-                                                 mle: estimates.map(\.coefficient.estimate), standardErrors: estimates.map(\.coefficient.standardError),
+                m.descents = SeveralDescents.run(x: data.design.matrix, y: data.y, logistic: request.kind == .logistic, mle: beta,
+                                                 standardErrors: common.estimates.map(\.coefficient.standardError), qr: common.qr,
                                                  hessian: hessian,
                                                  stepBudget: stepBudget(kind: request.kind, rows: data.y.count, columns: data.design.columns))
-                if case let .linear(f) = fit {
+                if request.kind == .linear {
                     // For least squares the Hessian is 2XᵀX/n: its condition number is κ(R)², taken
                     // from R's singular values (the eigenvalues of XᵀX lose the small end first).
-                    m.descents?.rawCondition = pow(SingularValues.conditionNumber(f.qr.r), 2)
+                    m.descents?.rawCondition = pow(SingularValues.conditionNumber(common.qr.r), 2)
                 }
             }
-            if case let .glm(f) = fit, data.y.count <= profileRowLimit {
-                let indices = Array(0..<data.design.columns)
-                var intervals = [(lower: Double, upper: Double)](repeating: (0, 0), count: indices.count)
+            if case let .glm(f) = fit, let family, data.y.count <= profileRowLimit {
+                var intervals = [(lower: Double, upper: Double)](repeating: (0, 0), count: data.design.columns)
                 // The coefficients are independent searches: on both cores, each into its slot.
                 intervals.withUnsafeMutableBufferPointer { out in
                     let base = out.baseAddress!
-                    DispatchQueue.concurrentPerform(iterations: indices.count) { j in
-                        base[j] = request.kind == .poisson ? f.profileInterval(j, y: data.y, family: PoissonLog())
-                            : f.profileInterval(j, y: data.y, family: BernoulliLogit())
-                    }
+                    DispatchQueue.concurrentPerform(iterations: out.count) { j in base[j] = f.profileInterval(j, y: data.y, family: family) }
                 }
                 m.profile = intervals
             }

@@ -209,7 +209,8 @@ enum SeveralReport {
             page.check(m.text("gaussianLogLCheck"), "Σ log p(yᵢ | xᵢ)", "−n/2 · (log 2πσ̂² + 1)", sum, f.logLikelihood)
         case let .glm(f):
             // Newton's next step at β̂, in standard errors: the fit is at the maximum.
-            let (g, h) = GeneralizedLinearFit.derivatives(f.coefficients, x, m.y, family(m))
+            let family: any CanonicalFamily = m.kind == .poisson ? PoissonLog() : BernoulliLogit()
+            let (g, h) = GeneralizedLinearFit.derivatives(f.coefficients, x, m.y, family)
             let step = Cholesky(h).map { $0.solve(g) } ?? g.map { _ in Double.infinity }
             let moved = zip(step, f.estimates).map { abs($0) / $1.coefficient.standardError }.max() ?? 0
             page.check(m.text("newtonStepCheck"), m.text("newtonStepLeft"), "10⁻⁶", moved, 1e-6, atMost: true)
@@ -225,10 +226,6 @@ enum SeveralReport {
             }
         }
         return page.checks
-    }
-
-    static func family(_ m: SeveralAnalysis) -> any CanonicalFamily {
-        m.kind == .poisson ? PoissonLog() : BernoulliLogit()
     }
 
     // MARK: report.json
