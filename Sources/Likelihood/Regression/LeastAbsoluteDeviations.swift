@@ -1,0 +1,370 @@
+import Dispatch
+import Foundation
+
+/// The Laplace-noise fit of y on a design matrix: least absolute deviations, exact in p
+/// dimensions.
+///
+/// For any scale s the negative log-likelihood n·log(2s) + Σ|rᵢ|/s is minimised over β by the
+/// β with the least Σ|rᵢ|, so the MLE is the least-absolute-deviations fit and ŝ = Σ|rᵢ|/n.
+/// That problem is the linear programme min Σ(eᵢ⁺ + eᵢ⁻) subject to Xβ + e⁺ − e⁻ = y, and an
+/// optimum lies at a vertex: a β through p data points (a *basis* B, with X_B invertible).
+///
+/// The method is the simplex method on that programme, with long steps (Barrodale and
+/// Roberts's idea): from a vertex, leaving basis row k in the direction d with X_B d = ±eₖ
+/// changes Σ|rᵢ| at the rate 1 − |vₖ|, where X_Bᵀv = Σ_{i∉B} σᵢxᵢ and σᵢ is the sign of rᵢ.
+/// When some |vₖ| > 1 the sum falls along that edge; it is convex and piecewise linear in the
+/// step t, so its minimum along the ray is a weighted median of the breakpoints rᵢ/(xᵢ·d)
+/// (weights |xᵢ·d|), reached in one pass and one selection, and the row found there joins the
+/// basis. When every |vₖ| ≤ 1, u = (σ outside B, −v on B) satisfies Xᵀu = 0 with |uᵢ| ≤ 1:
+/// that is the subgradient certificate, a proof that no β has a smaller sum. Rows on the fit
+/// beyond the p of the basis (degenerate vertices, common with rounded data) get the sign the
+/// programme's basis gives them, and a degenerate pivot (Bland's rule) swaps them in when
+/// they block an edge, so the method cannot cycle.
+///
+/// It starts at a vertex near the optimum: a few iteratively reweighted least-squares steps
+/// from the least-squares fit, then the p nearest rows in general position.
+public struct LeastAbsoluteDeviations: Sendable {
+    public let design: DesignMatrix
+    public let coefficients: [Double]
+    public let estimates: [TermEstimate]
+    /// Σ|yᵢ − xᵢᵀβ̂|, the least sum of absolute deviations (compensated).
+    public let sumAbsoluteDeviations: Double
+    /// ŝ = Σ|rᵢ|/n: the MLE of the Laplace scale.
+    public let scale: Double
+    /// The 0-based rows of the optimal basis: the fit passes through them.
+    public let basis: [Int]
+    /// Rows on the fit (|rᵢ| ≤ 10⁻¹² of their terms), the basis included.
+    public let rowsOnFit: Int
+    /// The certificate: the largest |vₖ| at the optimum (at most 1).
+    public let largestMultiplier: Double
+    /// Edges of the optimal vertex along which Σ|rᵢ| stays at its minimum: more than zero
+    /// means the optimum is not unique (a segment or polytope of β share it).
+    public let flatEdges: Int
+    /// Simplex pivots taken from the starting vertex (long steps and degenerate swaps).
+    public let pivots: Int
+    /// Degenerate pivots among them (swaps at the same β).
+    public let degeneratePivots: Int
+    public let qr: HouseholderQR
+    public var n: Int { design.rows }
+    public var p: Int { design.columns }
+    public var unique: Bool { flatEdges == 0 }
+    /// log L = −n·log(2ŝ) − n.
+    public var logLikelihood: Double { -Double(n) * (log(2 * scale) + 1) }
+    /// AIC with k = p + 1 parameters (the coefficients and s).
+    public var aic: Double { 2 * Double(p + 1) - 2 * logLikelihood }
+    public var bic: Double { log(Double(n)) * Double(p + 1) - 2 * logLikelihood }
+    public var iterations: Int { pivots }
+
+    /// At most this many pivots (far more than any data set here needs: the start is within
+    /// a few pivots per coefficient of the optimum).
+    public static let maxPivots = 100_000
+
+    /// Fits `y` on `design`. Throws `DesignError` when a coefficient is not identified and
+    /// `LADError` when every row lies on the fit or the method cannot finish.
+    public init(design: DesignMatrix, y: [Double]) throws {
+        precondition(y.count == design.rows, "one response per row")
+        let qr = try design.checkIdentified()
+        let x = design.matrix
+        let n = x.rows, p = x.columns
+        var beta = LeastAbsoluteDeviations.reweightedStart(x: x, y: y, from: qr.leastSquares(y).coefficients)
+        var r = [Double](repeating: 0, count: n)
+        var onFit = [Bool](repeating: false, count: n)
+        LeastAbsoluteDeviations.residuals(beta, x: x, y: y, into: &r, onFit: &onFit)
+        var basis = try LeastAbsoluteDeviations.startingBasis(x: x, r: r)
+        // σᵢ for rows on the fit outside the basis (the programme's choice of e⁺ or e⁻).
+        var sigma = [Int8](repeating: 1, count: n)
+        var a = [Double](repeating: 0, count: n)
+        var pivots = 0, degenerate = 0, streak = 0
+        var lu: LUDecomposition
+        var v: [Double]
+        while true {
+            guard let factored = LUDecomposition(LeastAbsoluteDeviations.rows(basis, of: x)) else { throw LADError.singularBasis }
+            lu = factored
+            beta = lu.solve(basis.map { y[$0] })
+            LeastAbsoluteDeviations.residuals(beta, x: x, y: y, into: &r, onFit: &onFit)
+            for i in basis { r[i] = 0; onFit[i] = true }
+            let inBasis = Set(basis)
+            v = lu.solveTransposed(LeastAbsoluteDeviations.signedSum(x: x, r: r, onFit: onFit, sigma: sigma, excluding: inBasis))
+            let eligible = (0..<p).filter { abs(v[$0]) > 1 + 1e-9 }
+            if eligible.isEmpty { break }
+            guard pivots < LeastAbsoluteDeviations.maxPivots else { throw LADError.noConvergence(pivots: pivots) }
+            pivots += 1
+            // Dantzig's choice (the steepest edge by its multiplier) while steps make progress;
+            // Bland's (the lowest row) through a run of degenerate swaps.
+            let k = streak == 0 ? eligible.max { abs(v[$0]) < abs(v[$1]) }! : eligible.min { basis[$0] < basis[$1] }!
+            let s: Double = v[k] > 0 ? 1 : -1
+            var unit = [Double](repeating: 0, count: p)
+            unit[k] = s
+            let d = lu.solve(unit)
+            LeastAbsoluteDeviations.direction(d, x: x, into: &a)
+            if let step = LeastAbsoluteDeviations.lineSearch(r: r, a: a, onFit: onFit) {
+                basis[k] = step.row
+                // Rows the step lands on (ties) keep the sign they had before it.
+                for i in 0..<n where r[i] != 0 { sigma[i] = r[i] > 0 ? 1 : -1 }
+                streak = 0
+            } else {
+                // The edge is blocked at t = 0 by a row on the fit whose sign the edge would
+                // break: swap it into the basis; row k leaves on the side the edge points to.
+                guard let j = (0..<n).first(where: { onFit[$0] && !inBasis.contains($0) && a[$0] != 0 && (a[$0] > 0) == (sigma[$0] > 0) })
+                        ?? (0..<n).first(where: { onFit[$0] && !inBasis.contains($0) && a[$0] != 0 }) else {
+                    throw LADError.noConvergence(pivots: pivots)
+                }
+                sigma[basis[k]] = s > 0 ? -1 : 1
+                basis[k] = j
+                degenerate += 1
+                streak += 1
+            }
+        }
+        let sum = LeastAbsoluteDeviations.sumAbsolute(r)
+        let scaleOfY = y.reduce(0) { $0 + abs($1) }
+        guard sum > 1e-13 * scaleOfY, sum > 0 else { throw LADError.perfectFit }
+        // Flat edges: a multiplier at ±1 whose edge does not raise the sum.
+        var flat = 0
+        let onFitCount = onFit.reduce(0) { $0 + ($1 ? 1 : 0) }
+        for k in 0..<p where abs(v[k]) >= 1 - 1e-9 {
+            var unit = [Double](repeating: 0, count: p)
+            unit[k] = v[k] > 0 ? 1 : -1
+            LeastAbsoluteDeviations.direction(lu.solve(unit), x: x, into: &a)
+            if LeastAbsoluteDeviations.initialSlope(r: r, a: a, onFit: onFit) <= 1e-9 * a.reduce(0) { $0 + abs($1) } { flat += 1 }
+        }
+        let s = sum / Double(n)
+        let gram = qr.inverseGram
+        let z = Distributions.normalQuantile975
+        estimates = design.terms.indices.map { j in
+            TermEstimate(term: design.terms[j].name,
+                         coefficient: Coefficient(estimate: beta[j], standardError: s * gram[j, j].squareRoot(), quantile: z,
+                                                  pValue: Distributions.normalTwoSidedP))
+        }
+        self.design = design
+        self.qr = qr
+        coefficients = beta
+        sumAbsoluteDeviations = sum
+        scale = s
+        self.basis = basis.sorted()
+        rowsOnFit = onFitCount
+        largestMultiplier = v.map(abs).max() ?? 0
+        flatEdges = flat
+        self.pivots = pivots
+        degeneratePivots = degenerate
+    }
+
+    public func estimate(_ term: String) -> Coefficient? { estimates.first { $0.term == term }?.coefficient }
+
+    /// The p × p matrix of the design's rows `rows`.
+    static func rows(_ rows: [Int], of x: Matrix) -> Matrix {
+        var m = Matrix(rows: rows.count, columns: x.columns)
+        for (k, i) in rows.enumerated() { for j in 0..<x.columns { m[k, j] = x[i, j] } }
+        return m
+    }
+
+    /// rᵢ = yᵢ − xᵢᵀβ, and whether row i is on the fit (|rᵢ| within 10⁻¹² of the size of its
+    /// terms, where rounding alone could leave it); segments of rows on both cores.
+    static func residuals(_ beta: [Double], x: Matrix, y: [Double], into r: inout [Double], onFit: inout [Bool]) {
+        let n = x.rows, p = x.columns
+        x.storage.withUnsafeBufferPointer { xs in
+            r.withUnsafeMutableBufferPointer { rs in
+                onFit.withUnsafeMutableBufferPointer { zs in
+                    let rb = rs.baseAddress!, zb = zs.baseAddress!
+                    let segment = 1 << 14, pieces = (n + segment - 1) / segment
+                    DispatchQueue.concurrentPerform(iterations: pieces) { piece in
+                        let lo = piece * segment, hi = min(n, lo + segment)
+                        var size = [Double](repeating: 0, count: hi - lo)
+                        for i in lo..<hi { rb[i] = y[i]; size[i - lo] = abs(y[i]) }
+                        for j in 0..<p where beta[j] != 0 {
+                            let b = beta[j], col = xs.baseAddress! + j * n
+                            for i in lo..<hi { let t = col[i] * b; rb[i] -= t; size[i - lo] += abs(t) }
+                        }
+                        for i in lo..<hi { zb[i] = abs(rb[i]) <= 1e-12 * size[i - lo] }
+                    }
+                }
+            }
+        }
+        for i in 0..<n where onFit[i] { r[i] = 0 }
+    }
+
+    /// aᵢ = xᵢᵀd for every row.
+    static func direction(_ d: [Double], x: Matrix, into a: inout [Double]) {
+        let n = x.rows, p = x.columns
+        x.storage.withUnsafeBufferPointer { xs in
+            a.withUnsafeMutableBufferPointer { out in
+                let ab = out.baseAddress!
+                let segment = 1 << 14, pieces = (n + segment - 1) / segment
+                DispatchQueue.concurrentPerform(iterations: pieces) { piece in
+                    let lo = piece * segment, hi = min(n, lo + segment)
+                    for i in lo..<hi { ab[i] = 0 }
+                    for j in 0..<p where d[j] != 0 {
+                        let b = d[j], col = xs.baseAddress! + j * n
+                        for i in lo..<hi { ab[i] += col[i] * b }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Σ σᵢxᵢ over the rows outside the basis: σᵢ the sign of rᵢ, or the programme's sign for
+    /// a row on the fit.
+    static func signedSum(x: Matrix, r: [Double], onFit: [Bool], sigma: [Int8], excluding basis: Set<Int>) -> [Double] {
+        let n = x.rows
+        var sign = [Double](repeating: 0, count: n)
+        for i in 0..<n where !basis.contains(i) { sign[i] = onFit[i] ? Double(sigma[i]) : (r[i] > 0 ? 1 : -1) }
+        return x.transposeTimes(sign)
+    }
+
+    /// The one-sided slope of Σ|rᵢ − t aᵢ| at t = 0⁺: rows on the fit and rows moving away
+    /// raise it by |aᵢ|, rows approaching zero lower it.
+    static func initialSlope(r: [Double], a: [Double], onFit: [Bool]) -> Double {
+        var s = 0.0
+        for i in r.indices where a[i] != 0 {
+            if onFit[i] || (r[i] > 0) != (a[i] > 0) { s += abs(a[i]) } else { s -= abs(a[i]) }
+        }
+        return s
+    }
+
+    /// The exact minimum of Σ|rᵢ − t aᵢ| over t > 0: the step and the row reached there
+    /// (the earliest row on a tie), or nil when the sum does not fall along the ray.
+    static func lineSearch(r: [Double], a: [Double], onFit: [Bool]) -> (t: Double, row: Int)? {
+        var falling = 0.0, rising = 0.0
+        var pairs: [LaplaceModel.Pair] = []
+        for i in r.indices where a[i] != 0 {
+            if onFit[i] || (r[i] > 0) != (a[i] > 0) {
+                rising += abs(a[i])
+            } else {
+                falling += abs(a[i])
+                pairs.append(LaplaceModel.Pair(slope: r[i] / a[i], weight: abs(a[i])))
+            }
+        }
+        guard falling > rising * (1 + 1e-12) else { return nil }
+        // Crossing breakpoint i turns −|aᵢ| into +|aᵢ|: the minimum is where the crossed
+        // weight first reaches half the excess.
+        let t = LaplaceModel.weightedMedian(&pairs, target: (falling - rising) / 2)
+        guard let row = r.indices.first(where: { a[$0] != 0 && !onFit[$0] && (r[$0] > 0) == (a[$0] > 0) && r[$0] / a[$0] == t }) else { return nil }
+        return (t, row)
+    }
+
+    /// Σ|rᵢ|, compensated.
+    static func sumAbsolute(_ r: [Double]) -> Double {
+        var s = 0.0, c = 0.0
+        for v in r {
+            let y = abs(v) - c
+            let t = s + y
+            c = (t - s) - y
+            s = t
+        }
+        return s
+    }
+
+    /// Iteratively reweighted least squares toward the least-absolute-deviations fit
+    /// (weights 1/max(|rᵢ|, δ)), from `start`: only a starting point for the exact method, so
+    /// a few steps, fewer at large n (each is a pass over the rows of O(p²) per row).
+    static func reweightedStart(x: Matrix, y: [Double], from start: [Double]) -> [Double] {
+        let n = x.rows, p = x.columns
+        let steps = max(2, min(20, 400_000_000 / max(1, n * p * p)))
+        var beta = start
+        var r = [Double](repeating: 0, count: n)
+        var onFit = [Bool](repeating: false, count: n)
+        for _ in 0..<steps {
+            residuals(beta, x: x, y: y, into: &r, onFit: &onFit)
+            let mean = r.reduce(0) { $0 + abs($1) } / Double(n)
+            guard mean > 0 else { break }
+            let delta = 1e-6 * mean
+            let w = r.map { 1 / max(abs($0), delta) }
+            var gram = Matrix(rows: p, columns: p)
+            var rhs = [Double](repeating: 0, count: p)
+            for j in 0..<p {
+                for k in 0...j {
+                    var s = 0.0
+                    for i in 0..<n { s += x[i, j] * w[i] * x[i, k] }
+                    gram[j, k] = s; gram[k, j] = s
+                }
+                var s = 0.0
+                for i in 0..<n { s += x[i, j] * w[i] * y[i] }
+                rhs[j] = s
+            }
+            guard let chol = Cholesky(gram) else { break }
+            let next = chol.solve(rhs)
+            guard next.allSatisfy(\.isFinite) else { break }
+            beta = next
+        }
+        return beta
+    }
+
+    /// p rows in general position nearest the fit: the rows by |rᵢ|, each kept when it is
+    /// not (to 10⁻¹⁰ of its length) a combination of the rows kept before it. Columns are
+    /// first scaled to their largest magnitude (which leaves the question unchanged and keeps
+    /// an uncentred column in the 10⁵s from swamping the others).
+    static func startingBasis(x: Matrix, r: [Double]) throws -> [Int] {
+        let n = x.rows, p = x.columns
+        let scale = (0..<p).map { j -> Double in
+            let m = x.storage[(j * n)..<((j + 1) * n)].reduce(0) { max($0, abs($1)) }
+            return m > 0 ? 1 / m : 1
+        }
+        var kept: [Int] = []
+        var orthonormal: [[Double]] = []
+        func consider(_ i: Int) {
+            let row = (0..<p).map { x[i, $0] * scale[$0] }
+            var rest = row
+            for q in orthonormal {
+                let dot = zip(q, rest).reduce(0) { $0 + $1.0 * $1.1 }
+                for j in 0..<p { rest[j] -= dot * q[j] }
+            }
+            let norm = euclideanNorm(rest), size = euclideanNorm(row)
+            guard norm > 1e-10 * size, size > 0 else { return }
+            kept.append(i)
+            orthonormal.append(rest.map { $0 / norm })
+        }
+        // The nearest 32p rows first; all rows by distance only when those do not span.
+        let candidates = min(n, 32 * p)
+        var order = Array(0..<n)
+        if candidates < n {
+            var magnitudes = r.map(abs)
+            var sorted = magnitudes
+            let limit = quickSelect(&sorted, candidates - 1)
+            order = (0..<n).filter { magnitudes[$0] <= limit }
+            magnitudes = []
+        }
+        order.sort { (abs(r[$0]), $0) < (abs(r[$1]), $1) }
+        for i in order where kept.count < p { consider(i) }
+        if kept.count < p && order.count < n {
+            let rest = Set(order)
+            for i in (0..<n).filter({ !rest.contains($0) }).sorted(by: { (abs(r[$0]), $0) < (abs(r[$1]), $1) }) where kept.count < p { consider(i) }
+        }
+        guard kept.count == p else { throw LADError.singularBasis }
+        return kept
+    }
+
+    /// The value of rank `k` (0-based) of `values` (reordered in place).
+    static func quickSelect(_ values: inout [Double], _ k: Int) -> Double {
+        var lo = 0, hi = values.count - 1
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        while lo < hi {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let pivot = values[lo + Int((state >> 33) % UInt64(hi - lo + 1))]
+            var i = lo, j = hi
+            while i <= j {
+                while values[i] < pivot { i += 1 }
+                while values[j] > pivot { j -= 1 }
+                if i <= j { values.swapAt(i, j); i += 1; j -= 1 }
+            }
+            if k <= j { hi = j } else if k >= i { lo = i } else { return values[k] }
+        }
+        return values[k]
+    }
+}
+
+/// Why a least-absolute-deviations fit has no answer to report.
+public enum LADError: Error, Equatable, CustomStringConvertible {
+    case perfectFit
+    case singularBasis
+    case noConvergence(pivots: Int)
+
+    public var description: String {
+        switch self {
+        case .perfectFit:
+            return "every row lies exactly on the fit: every residual is 0, so the Laplace likelihood rises without bound as the scale goes to 0 and has no maximum"
+        case .singularBasis:
+            return "the least-absolute-deviations method found no p rows in general position to start from (the design's rows span fewer dimensions than its columns)"
+        case let .noConvergence(pivots):
+            return "the least-absolute-deviations method did not reach a proven optimum in \(pivots) pivots"
+        }
+    }
+}
