@@ -1,0 +1,357 @@
+import Foundation
+
+/// Student-t noise with several predictors: y = Xβ + s·ε, ε ~ t_ν, all of θ = (β, log s,
+/// log ν) by maximum likelihood.
+///
+/// Each search is Newton's method on θ with the exact gradient and Hessian (one pass over the
+/// rows a step, O(n p²)), a Levenberg–Marquardt step wherever the Hessian is not negative
+/// definite, and step-halving so that every step climbs. The likelihood is not concave in β
+/// (an outlier can hold a maximum of its own), so one search proves nothing: the search is
+/// global, as the one-predictor fit's is. Searches start from the least-squares fit, the
+/// least-absolute-deviations fit and `elementalStarts` seeded fits through p rows; above
+/// `screenRows` rows they run first on a seeded sample of that many rows, and the best
+/// `refinedMaxima` ends (with the two named starts) are finished on every row. Every distinct
+/// maximum reached on every row is kept, best first; the best is reported.
+///
+/// ν is searched between `nuLowerBound(n:p:)` and 1000; a maximum with ν at 1000 and the
+/// likelihood still rising there is Gaussian-looking noise, reported with ν at its cap and its
+/// standard errors from the information of (β, log s) alone.
+public struct StudentTRegression: Sendable {
+    public struct Maximum: Sendable, Equatable {
+        public let coefficients: [Double]
+        public let scale: Double
+        public let nu: Double
+        public let logLikelihood: Double
+        /// How many starts ended here.
+        public let reachedBy: Int
+    }
+
+    public let design: DesignMatrix
+    public let coefficients: [Double]
+    public let estimates: [TermEstimate]
+    public let scale: Double
+    public let nu: Double
+    /// ν was given rather than estimated.
+    public let nuFixed: Bool
+    /// ν reached its upper bound with the likelihood still rising.
+    public let nuAtCap: Bool
+    public let logLikelihood: Double
+    /// Every distinct maximum reached on every row, best first (the first is the fit).
+    public let maxima: [Maximum]
+    public let starts: Int
+    /// Newton steps of the search that reached the reported maximum.
+    public let iterations: Int
+    public let qr: HouseholderQR
+    /// −H⁻¹ over (β, log s[, log ν]) at the maximum.
+    public let covariance: Matrix
+    public var n: Int { design.rows }
+    public var p: Int { design.columns }
+    /// Parameters AIC counts: β, s and ν when estimated.
+    public var parameterCount: Int { p + 1 + (nuFixed ? 0 : 1) }
+    public var aic: Double { 2 * Double(parameterCount) - 2 * logLikelihood }
+    public var bic: Double { log(Double(n)) * Double(parameterCount) - 2 * logLikelihood }
+
+    public static let nuCap = StudentTModel.nuRange.1
+    public static let elementalStarts = 40
+    public static let screenRows = 5_000
+    public static let refinedMaxima = 4
+    public static let maxSteps = 300
+
+    /// The smallest ν searched: 0.05, or (p + 1)/(n − p) when that is larger. With ν ≤ p/(n − p)
+    /// a fit through p rows with s → 0 makes the likelihood unbounded (log L grows like
+    /// (p − (n − p)ν)·log(1/s)); one row more keeps it falling there.
+    public static func nuLowerBound(n: Int, p: Int) -> Double {
+        max(StudentTModel.nuRange.0, Double(p + 1) / Double(max(n - p, 1)))
+    }
+
+    /// Fits `y` on `design`; `nu` holds ν fixed; `lad` is the least-absolute-deviations fit of
+    /// the same data when the caller has it (a start).
+    public init(design: DesignMatrix, y: [Double], nu fixedNu: Double? = nil, lad known: LeastAbsoluteDeviations? = nil) throws {
+        precondition(y.count == design.rows, "one response per row")
+        let qr = try design.checkIdentified()
+        let x = design.matrix
+        let n = x.rows, p = x.columns
+        let lowNu = StudentTRegression.nuLowerBound(n: n, p: p)
+        if let fixedNu, fixedNu <= Double(p) / Double(n - p) { throw FitError.studentTUnbounded(nu: fixedNu, n: n) }
+        let bounds = (log(fixedNu ?? lowNu), log(fixedNu ?? StudentTRegression.nuCap))
+        let ols = qr.leastSquares(y).coefficients
+        let lad = try known ?? LeastAbsoluteDeviations(design: design, y: y)
+        // Starts: least squares, least absolute deviations, and fits through p seeded rows.
+        var starts: [[Double]] = [ols, lad.coefficients]
+        var rng = RandomGenerator(seed: 0x5EED_0019)
+        var tries = 0
+        while starts.count < 2 + StudentTRegression.elementalStarts && tries < 20 * StudentTRegression.elementalStarts {
+            tries += 1
+            var rows = Set<Int>()
+            while rows.count < min(p, n) { rows.insert(Int.random(in: 0..<n, using: &rng)) }
+            let chosen = rows.sorted()
+            guard let lu = LUDecomposition(LeastAbsoluteDeviations.rows(chosen, of: x)) else { continue }
+            let beta = lu.solve(chosen.map { y[$0] })
+            if beta.allSatisfy(\.isFinite) { starts.append(beta) }
+        }
+        func theta(_ beta: [Double], on problem: Problem) -> [Double]? {
+            let r = zip(problem.y, problem.x.times(beta)).map { abs($0 - $1) }.sorted()
+            var s = r[r.count / 2] / 0.6745
+            if !(s > 0) { s = (r.reduce(0) { $0 + $1 * $1 } / Double(r.count)).squareRoot() }
+            guard s > 0, s.isFinite else { return nil }
+            return beta + [log(s), fixedNu.map(log) ?? log(4)]
+        }
+        let full = Problem(x: x, y: y, freeNu: fixedNu == nil, logNuBounds: bounds)
+        var ends: [Search] = []
+        if n > StudentTRegression.screenRows {
+            // Screen every start on a seeded sample (one row from each block), then finish the
+            // best few ends and the two named starts on every row.
+            let stride = n / StudentTRegression.screenRows
+            var sampleRNG = RandomGenerator(seed: 0x5A3B_1E)
+            let rows = (0..<StudentTRegression.screenRows).map { $0 * stride + Int.random(in: 0..<stride, using: &sampleRNG) }
+            let sample = Problem(x: LeastAbsoluteDeviations.rows(rows, of: x), y: rows.map { y[$0] }, freeNu: fixedNu == nil, logNuBounds: bounds)
+            var screened = starts.indices.compactMap { k in theta(starts[k], on: sample).map { sample.search(from: $0, start: k) } }
+            screened = StudentTRegression.distinct(screened.filter(\.converged))
+            var finish = Array(screened.prefix(StudentTRegression.refinedMaxima)).map(\.theta)
+            finish += [ols, lad.coefficients].compactMap { theta($0, on: full) }
+            ends = finish.enumerated().map { full.search(from: $0.element, start: $0.offset) }
+        } else {
+            ends = starts.indices.compactMap { k in theta(starts[k], on: full).map { full.search(from: $0, start: k) } }
+        }
+        let converged = ends.filter(\.converged)
+        let maxima = StudentTRegression.distinct(converged)
+        guard let best = maxima.first else {
+            let onFit = ends.map { full.rowsOnFit($0.theta) }.max() ?? 0
+            throw FitError.studentTSpike(points: max(onFit, p), n: n, nu: exp(bounds.0), fixed: fixedNu != nil)
+        }
+        let nuHat = exp(best.theta[p + 1])
+        let atCap = fixedNu == nil && best.theta[p + 1] >= bounds.1 - 1e-9
+        // The information over the free parameters (ν left out when fixed or at its cap).
+        let (_, _, h) = full.evaluate(best.theta, freeNu: fixedNu == nil && !atCap)
+        var negative = h
+        for k in negative.storage.indices { negative.storage[k] = -negative.storage[k] }
+        guard let chol = Cholesky(negative) else { throw FitError.studentTSpike(points: p, n: n, nu: nuHat, fixed: fixedNu != nil) }
+        let cov = chol.inverse
+        let z = Distributions.normalQuantile975
+        estimates = design.terms.indices.map { j in
+            TermEstimate(term: design.terms[j].name,
+                         coefficient: Coefficient(estimate: best.theta[j], standardError: cov[j, j].squareRoot(), quantile: z,
+                                                  pValue: Distributions.normalTwoSidedP))
+        }
+        self.design = design
+        self.qr = qr
+        coefficients = Array(best.theta[0..<p])
+        scale = exp(best.theta[p])
+        nu = nuHat
+        nuFixed = fixedNu != nil
+        nuAtCap = atCap
+        logLikelihood = best.ll
+        self.maxima = maxima.map { Maximum(coefficients: Array($0.theta[0..<p]), scale: exp($0.theta[p]), nu: exp($0.theta[p + 1]),
+                                           logLikelihood: $0.ll, reachedBy: $0.reachedBy) }
+        self.starts = starts.count
+        iterations = best.iterations
+        covariance = cov
+    }
+
+    public func estimate(_ term: String) -> Coefficient? { estimates.first { $0.term == term }?.coefficient }
+
+    /// Each row's EM weight (ν + 1)/(ν + rᵢ²/s²) at the fit: 1 on average for Gaussian-like
+    /// rows, near 0 for the outliers the fit discounts.
+    public func weights(y: [Double]) -> [Double] {
+        let fitted = design.matrix.times(coefficients)
+        return zip(y, fitted).map { yi, f in
+            let z = (yi - f) / scale
+            return (nu + 1) / (nu + z * z)
+        }
+    }
+
+    /// One search's end.
+    struct Search {
+        var theta: [Double]
+        var ll: Double
+        var iterations: Int
+        var converged: Bool
+        var reachedBy = 1
+        var start: Int
+    }
+
+    /// The rows and the bounds a search runs on.
+    struct Problem {
+        let x: Matrix
+        let y: [Double]
+        let freeNu: Bool
+        let logNuBounds: (Double, Double)
+
+        /// log L at θ = (β, log s, log ν) and, over the free parameters (β, log s and, with
+        /// `freeNu`, log ν), its gradient and Hessian. One pass over the rows in fixed
+        /// segments (the same bits on any number of cores). - Complexity: O(n p²).
+        func evaluate(_ theta: [Double], freeNu: Bool, derivatives: Bool = true) -> (Double, [Double], Matrix) {
+            let n = x.rows, p = x.columns
+            let s = exp(theta[p]), nu = exp(theta[p + 1])
+            let s2 = s * s
+            let m = p + 1 + (freeNu ? 1 : 0)
+            // Layout: log L, the m gradient entries, the m(m + 1)/2 Hessian entries (by columns).
+            let width = derivatives ? 1 + m + m * (m + 1) / 2 : 1
+            let constant = StudentTModel.logNormaliser(nu) - theta[p]
+            let dc = 0.5 * (StudentTModel.digamma((nu + 1) / 2) - StudentTModel.digamma(nu / 2)) - 0.5 / nu
+            let d2c = 0.25 * (StudentTModel.trigamma((nu + 1) / 2) - StudentTModel.trigamma(nu / 2)) + 0.5 / (nu * nu)
+            func slot(_ a: Int, _ b: Int) -> Int { 1 + m + b * (b + 1) / 2 + a }  // a ≤ b
+            let sums = x.storage.withUnsafeBufferPointer { xs in
+                ParallelSum.reduce(count: n, zero: [Double](repeating: 0, count: width), segment: 1 << 14, { range -> [Double] in
+                    let lo = range.lowerBound, count = range.count
+                    var out = [Double](repeating: 0, count: width)
+                    var r = Array(y[lo..<(lo + count)])
+                    for j in 0..<p where theta[j] != 0 {
+                        let b = theta[j], col = xs.baseAddress! + j * n + lo
+                        for i in 0..<count { r[i] -= col[i] * b }
+                    }
+                    // Per row: the β gradient weight, and the Hessian weights of ββ, βτ and βφ.
+                    var gB = [Double](repeating: 0, count: derivatives ? count : 0)
+                    var hBB = gB, hBT = gB, hBN = gB
+                    var ll = 0.0, gT = 0.0, gN = 0.0, hTT = 0.0, hTN = 0.0, hNN = 0.0
+                    for i in 0..<count {
+                        let g = r[i] * r[i] / s2
+                        let u = log1p(g / nu)
+                        ll += constant - (nu + 1) / 2 * u
+                        guard derivatives else { continue }
+                        let v = nu + g, v2 = v * v
+                        gB[i] = (nu + 1) * r[i] / (s2 * v)
+                        hBB[i] = -(nu + 1) * (nu - g) / (s2 * v2)
+                        hBT[i] = -2 * nu * (nu + 1) * r[i] / (s2 * v2)
+                        hBN[i] = nu * r[i] * (g - 1) / (s2 * v2)
+                        gT += -1 + (nu + 1) * g / v
+                        hTT += -2 * nu * (nu + 1) * g / v2
+                        hTN += nu * g * (g - 1) / v2
+                        let c = dc - u / 2 + (nu + 1) * g / (2 * nu * v)
+                        let cNu = d2c + g / (2 * nu * v) - g * (nu * nu + 2 * nu + g) / (2 * nu * nu * v2)
+                        gN += nu * c
+                        hNN += nu * nu * cNu + nu * c
+                    }
+                    out[0] = ll
+                    guard derivatives else { return out }
+                    for j in 0..<p {
+                        let cj = xs.baseAddress! + j * n + lo
+                        var sg = 0.0, st = 0.0, sn = 0.0
+                        for i in 0..<count { sg += gB[i] * cj[i]; st += hBT[i] * cj[i]; sn += hBN[i] * cj[i] }
+                        out[1 + j] = sg
+                        out[slot(j, p)] = st
+                        if freeNu { out[slot(j, p + 1)] = sn }
+                        for k in 0...j {
+                            let ck = xs.baseAddress! + k * n + lo
+                            var sh = 0.0
+                            for i in 0..<count { sh += hBB[i] * cj[i] * ck[i] }
+                            out[slot(k, j)] = sh
+                        }
+                    }
+                    out[1 + p] = gT
+                    out[slot(p, p)] = hTT
+                    if freeNu {
+                        out[2 + p] = gN
+                        out[slot(p, p + 1)] = hTN
+                        out[slot(p + 1, p + 1)] = hNN
+                    }
+                    return out
+                }, combine: { a, b in zip(a, b).map(+) })
+            }
+            var h = Matrix(rows: m, columns: m)
+            if derivatives {
+                for b in 0..<m { for a in 0...b { h[a, b] = sums[slot(a, b)]; h[b, a] = sums[slot(a, b)] } }
+            }
+            return (sums[0], derivatives ? Array(sums[1...m]) : [], h)
+        }
+
+        /// Rows within 10⁻⁹ of the fit at θ (a collapsed scale's spike).
+        func rowsOnFit(_ theta: [Double]) -> Int {
+            let fitted = x.times(Array(theta[0..<x.columns]))
+            return zip(y, fitted).filter { abs($0 - $1) <= 1e-9 * (abs($0) + abs($1)) }.count
+        }
+
+        /// Newton with Levenberg–Marquardt damping and step-halving from θ, ν kept within
+        /// its bounds (held there while the likelihood rises past them).
+        func search(from start: [Double], start index: Int) -> Search {
+            let p = x.columns
+            var theta = start
+            theta[p + 1] = min(max(theta[p + 1], logNuBounds.0), logNuBounds.1)
+            let scale0 = theta[p]
+            var ll = evaluate(theta, freeNu: false, derivatives: false).0
+            var steps = 0
+            var lambda = 0.0
+            while steps < StudentTRegression.maxSteps {
+                steps += 1
+                // ν is held when it is fixed, or at a bound with the likelihood rising past it.
+                var useNu = freeNu && logNuBounds.0 < logNuBounds.1
+                var (_, g, h) = evaluate(theta, freeNu: useNu)
+                if useNu {
+                    let atTop = theta[p + 1] >= logNuBounds.1 - 1e-12 && g[p + 1] > 0
+                    let atBottom = theta[p + 1] <= logNuBounds.0 + 1e-12 && g[p + 1] < 0
+                    if atTop || atBottom {
+                        useNu = false
+                        (_, g, h) = evaluate(theta, freeNu: false)
+                    }
+                }
+                let m = g.count
+                var negative = h
+                for k in negative.storage.indices { negative.storage[k] = -negative.storage[k] }
+                // The Newton decrement gᵀ(−H)⁻¹g: below 10⁻¹⁸·|ℓ| (and 10⁻²⁰) the search has
+                // arrived.
+                if let chol = Cholesky(negative) {
+                    let d = chol.solve(g)
+                    let decrement = zip(g, d).reduce(0) { $0 + $1.0 * $1.1 }
+                    if decrement <= 1e-18 * max(1, abs(ll)) { return Search(theta: theta, ll: ll, iterations: steps, converged: true, start: index) }
+                }
+                // Damped until −H + λ·diag is positive definite; a failed step raises λ.
+                var moved = false
+                for _ in 0..<60 {
+                    var damped = negative
+                    for k in 0..<m { damped[k, k] += lambda * max(abs(negative[k, k]), 1e-12) }
+                    guard let chol = Cholesky(damped) else { lambda = max(1e-4, lambda * 10); continue }
+                    var delta = chol.solve(g)
+                    // At most a tenfold change of s or ν per step.
+                    let cap = log(10.0)
+                    let big = max(abs(delta[p]), useNu ? abs(delta[p + 1]) : 0)
+                    if big > cap { delta = delta.map { $0 * cap / big } }
+                    var t = 1.0
+                    for _ in 0..<30 {
+                        var next = theta
+                        for j in 0...p { next[j] += t * delta[j] }
+                        if useNu { next[p + 1] = min(max(theta[p + 1] + t * delta[p + 1], logNuBounds.0), logNuBounds.1) }
+                        let value = evaluate(next, freeNu: false, derivatives: false).0
+                        if value.isFinite && value >= ll {
+                            let gain = value - ll
+                            theta = next; ll = value; moved = true
+                            lambda = t == 1 ? lambda / 10 : lambda
+                            if lambda < 1e-12 { lambda = 0 }
+                            if gain <= 1e-15 * max(1, abs(ll)) && t < 1 {
+                                return Search(theta: theta, ll: ll, iterations: steps, converged: Cholesky(negative) != nil, start: index)
+                            }
+                            break
+                        }
+                        t /= 2
+                    }
+                    if moved { break }
+                    lambda = max(1e-4, lambda * 10)
+                }
+                // A scale collapsing onto rows of the fit: a spike, not a maximum.
+                if theta[p] < scale0 - 30 { return Search(theta: theta, ll: ll, iterations: steps, converged: false, start: index) }
+                if !moved { return Search(theta: theta, ll: ll, iterations: steps, converged: Cholesky(negative) != nil, start: index) }
+            }
+            return Search(theta: theta, ll: ll, iterations: steps, converged: false, start: index)
+        }
+    }
+
+    /// Ends grouped by where they are (best first): one maximum when their log-likelihoods
+    /// agree to 10⁻⁹ (relative) and every parameter to 10⁻⁵ of its size (at least 10⁻⁵·s for
+    /// a coefficient). Each kept end counts the starts that reached it.
+    static func distinct(_ ends: [Search]) -> [Search] {
+        let ranked = ends.sorted { ($0.ll, -$0.start) > ($1.ll, -$1.start) }
+        var kept: [Search] = []
+        for e in ranked {
+            let p = e.theta.count - 2
+            if let k = kept.firstIndex(where: { m in
+                abs(m.ll - e.ll) <= 1e-9 * max(1, abs(m.ll))
+                    && (0..<p).allSatisfy { abs(m.theta[$0] - e.theta[$0]) <= 1e-5 * (abs(m.theta[$0]) + exp(m.theta[p])) }
+                    && abs(m.theta[p] - e.theta[p]) <= 1e-5 && abs(m.theta[p + 1] - e.theta[p + 1]) <= 1e-4
+            }) {
+                kept[k].reachedBy += 1
+            } else {
+                kept.append(e)
+            }
+        }
+        return kept
+    }
+}
