@@ -69,9 +69,6 @@ public struct ModelRequest: Equatable, Sendable {
             return "--positive names the level of a logistic response modelled as 1; the \(kind.rawValue) model has no such level"
         }
         if predictors.contains(y) { return "\(Message.quoted(y)) is the response; it cannot also be a predictor" }
-        if isSeveral && (kind == .laplace || kind == .studentT) {
-            return "several predictors and categorical columns are fitted for linear, logistic and poisson models so far; the \(kind.rawValue) model takes one numeric --x"
-        }
         return nil
     }
 }

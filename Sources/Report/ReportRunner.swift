@@ -217,7 +217,8 @@ public enum ReportRunner {
             let (request, dataset, name) = several[s]
             let source = request.dataPath.map { ReportOptions.path($0, relativeTo: options.outputParent) } ?? dataset.source
             let result = Result { () throws -> SeveralAnalysis in
-                var m = try SeveralAnalysis.analyse(request, dataset: dataset, name: name, source: source, dropMissing: options.dropMissing)
+                var m = try SeveralAnalysis.analyse(request, dataset: dataset, name: name, source: source, dropMissing: options.dropMissing,
+                                                    compare: options.compare)
                 m.prose = prose
                 return m
             }

@@ -27,8 +27,8 @@ enum CommandLineParser {
       --out DIR            output directory (default: Output); replaced atomically
       --data FILE          CSV file with a header row (RFC 4180, UTF-8)
       --x COL, --y COL     predictor and response columns (default: x and y); --x a,b,c fits
-                           several predictors (linear, logistic, poisson), and a column of words
-                           is categorical (treatment coding, first level in sorted order as reference)
+                           several predictors (every model), and a column of words is
+                           categorical (treatment coding, first level in sorted order as reference)
       --factor COL[,COL…]  treat these numeric predictors as categorical (codes such as 1/2/3)
       --reference COL=LEVEL  the reference level of a categorical predictor (repeatable)
       --positive LEVEL     logistic: the response level modelled as 1 (default: the second in

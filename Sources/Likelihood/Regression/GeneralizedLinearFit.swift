@@ -270,33 +270,16 @@ public struct GeneralizedLinearFit: Sendable {
         let x = design.matrix
         let others = (0..<p).filter { $0 != pair.0 && $0 != pair.1 }
         let ca = x.column(pair.0), cb = x.column(pair.1)
-        var out = [Double](repeating: -.infinity, count: us.count * vs.count)
-        // The rows of the grid in two fixed halves, one per core, each walked from the MLE's
-        // other coefficients: the same values whatever the number of cores.
-        let halves = [0..<(vs.count / 2), (vs.count / 2)..<vs.count]
-        out.withUnsafeMutableBufferPointer { buffer in
-            let base = buffer.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: halves.count) { h in
-                var start = others.map { coefficients[$0] }
-                for (k, j) in halves[h].enumerated() {
-                    // Back and forth: the next row starts beside where this one ended.
-                    let order = k % 2 == 0 ? Array(us.indices) : Array(us.indices.reversed())
-                    for i in order {
-                        let offset = (0..<n).map { ca[$0] * us[i] + cb[$0] * vs[j] }
-                        if others.isEmpty {
-                            base[j * us.count + i] = GeneralizedLinearFit.evaluate([], x, y, family, derivatives: false, active: [], offset: offset).logL
-                            continue
-                        }
-                        guard let best = try? GeneralizedLinearFit.maximise(from: start, x: x, y: y, family: family,
-                                                                            terms: others.map { design.terms[$0].name }, active: others,
-                                                                            offset: offset) else { continue }
-                        base[j * us.count + i] = best.logL
-                        start = best.beta
-                    }
-                }
+        return ProfileWalk.fill(width: us.count, height: vs.count, start: others.map { coefficients[$0] }) { i, j, start in
+            let offset = (0..<n).map { ca[$0] * us[i] + cb[$0] * vs[j] }
+            if others.isEmpty {
+                return (GeneralizedLinearFit.evaluate([], x, y, family, derivatives: false, active: [], offset: offset).logL, start)
             }
-        }
-        return out
+            guard let best = try? GeneralizedLinearFit.maximise(from: start, x: x, y: y, family: family,
+                                                                terms: others.map { design.terms[$0].name }, active: others,
+                                                                offset: offset) else { return nil }
+            return (best.logL, best.beta)
+        }.values
     }
 
     /// The 95 % profile-likelihood interval of coefficient `j` (R's `confint` on a glm): the

@@ -64,9 +64,87 @@ public struct LeastAbsoluteDeviations: Sendable {
     public init(design: DesignMatrix, y: [Double]) throws {
         precondition(y.count == design.rows, "one response per row")
         let qr = try design.checkIdentified()
+        let solution = try LeastAbsoluteDeviations.solve(x: design.matrix, y: y)
+        guard solution.sum > 1e-13 * y.reduce(0, { $0 + abs($1) }), solution.sum > 0 else { throw LADError.perfectFit }
+        let n = design.rows
+        let s = solution.sum / Double(n)
+        let gram = qr.inverseGram
+        let z = Distributions.normalQuantile975
+        estimates = design.terms.indices.map { j in
+            TermEstimate(term: design.terms[j].name,
+                         coefficient: Coefficient(estimate: solution.beta[j], standardError: s * gram[j, j].squareRoot(), quantile: z,
+                                                  pValue: Distributions.normalTwoSidedP))
+        }
+        self.design = design
+        self.qr = qr
+        coefficients = solution.beta
+        sumAbsoluteDeviations = solution.sum
+        scale = s
+        basis = solution.basis.sorted()
+        rowsOnFit = solution.rowsOnFit
+        largestMultiplier = solution.largestMultiplier
+        flatEdges = solution.flatEdges
+        pivots = solution.pivots
+        degeneratePivots = solution.degeneratePivots
+    }
+
+    public func estimate(_ term: String) -> Coefficient? { estimates.first { $0.term == term }?.coefficient }
+
+    /// The profile log-likelihood over a pair of coefficients on a grid (`us` for the first,
+    /// `vs` for the second; row-major by `vs`): at each point the other coefficients and the
+    /// scale maximised out, that is the least-absolute-deviations fit of y − u·xₐ − v·x_b on the
+    /// other columns, −n·log(2·Σ|r|/n) − n. Each point starts from its neighbour's optimum
+    /// (the grid walked back and forth), in two fixed halves, one per core.
+    public func profile(pair: (Int, Int), us: [Double], vs: [Double], y: [Double]) -> [Double] {
         let x = design.matrix
+        let others = (0..<p).filter { $0 != pair.0 && $0 != pair.1 }
+        let rest = others.isEmpty ? Matrix(rows: n, columns: 0) : Matrix(columns: others.map(x.column))
+        let ca = x.column(pair.0), cb = x.column(pair.1)
+        let count = Double(n)
+        return ProfileWalk.fill(width: us.count, height: vs.count, start: others.map { coefficients[$0] }) { i, j, start in
+            let shifted = (0..<n).map { y[$0] - ca[$0] * us[i] - cb[$0] * vs[j] }
+            var sum = LeastAbsoluteDeviations.sumAbsolute(shifted)
+            var end = start
+            if !others.isEmpty {
+                guard let best = try? LeastAbsoluteDeviations.solve(x: rest, y: shifted, start: start) else { return nil }
+                sum = best.sum
+                end = best.beta
+            }
+            return (sum > 0 ? -count * (log(2 * sum / count) + 1) : .infinity, end)
+        }.values
+    }
+
+    /// The likelihood-ratio test of each predictor column against the fit without it:
+    /// 2(ℓ − ℓ₀) = 2n·log(Σ|r₀|/Σ|r|), on χ² with the column's coefficients as degrees of
+    /// freedom (asymptotically, as for any likelihood ratio).
+    public func termTests(y: [Double]) throws -> [TermTest] {
+        try design.predictorGroups.map { group in
+            let reduced = design.removing(group.indices)
+            let kept = (0..<p).filter { !group.indices.contains($0) }
+            let fit = try LeastAbsoluteDeviations.solve(x: reduced.matrix, y: y, start: kept.map { coefficients[$0] })
+            let lr = max(0, 2 * Double(n) * log(fit.sum / sumAbsoluteDeviations))
+            return TermTest(term: group.column, degreesOfFreedom: group.indices.count, statistic: lr,
+                            pValue: Distributions.chiSquaredSurvival(lr, degreesOfFreedom: group.indices.count), distribution: "chi2")
+        }
+    }
+
+    /// What the exact method ends with.
+    struct Solution {
+        var beta: [Double]
+        var sum: Double
+        var basis: [Int]
+        var rowsOnFit: Int
+        var largestMultiplier: Double
+        var flatEdges: Int
+        var pivots: Int
+        var degeneratePivots: Int
+    }
+
+    /// The least-absolute-deviations fit of `y` on the columns of `x`, from `start` (nil:
+    /// reweighted least squares from the least-squares fit), ending on a vertex proved optimal.
+    static func solve(x: Matrix, y: [Double], start: [Double]? = nil) throws -> Solution {
         let n = x.rows, p = x.columns
-        var beta = LeastAbsoluteDeviations.reweightedStart(x: x, y: y, from: qr.leastSquares(y).coefficients)
+        var beta = start ?? LeastAbsoluteDeviations.reweightedStart(x: x, y: y, from: HouseholderQR(x).leastSquares(y).coefficients)
         var r = [Double](repeating: 0, count: n)
         var onFit = [Bool](repeating: false, count: n)
         LeastAbsoluteDeviations.residuals(beta, x: x, y: y, into: &r, onFit: &onFit)
@@ -74,11 +152,19 @@ public struct LeastAbsoluteDeviations: Sendable {
         // σᵢ for rows on the fit outside the basis (the programme's choice of e⁺ or e⁻).
         var sigma = [Int8](repeating: 1, count: n)
         var a = [Double](repeating: 0, count: n)
-        var pivots = 0, degenerate = 0, streak = 0
+        var pivots = 0, degenerate = 0, streak = 0, restarts = 0
         var lu: LUDecomposition
         var v: [Double]
         while true {
-            guard let factored = LUDecomposition(LeastAbsoluteDeviations.rows(basis, of: x)) else { throw LADError.singularBasis }
+            guard let factored = LUDecomposition(LeastAbsoluteDeviations.rows(basis, of: x)) else {
+                // Rounding made the basis singular: start again from the rows nearest the
+                // current fit (at most a few times).
+                restarts += 1
+                guard restarts <= 3 else { throw LADError.singularBasis }
+                LeastAbsoluteDeviations.residuals(beta, x: x, y: y, into: &r, onFit: &onFit)
+                basis = try LeastAbsoluteDeviations.startingBasis(x: x, r: r)
+                continue
+            }
             lu = factored
             beta = lu.solve(basis.map { y[$0] })
             LeastAbsoluteDeviations.residuals(beta, x: x, y: y, into: &r, onFit: &onFit)
@@ -116,8 +202,6 @@ public struct LeastAbsoluteDeviations: Sendable {
             }
         }
         let sum = LeastAbsoluteDeviations.sumAbsolute(r)
-        let scaleOfY = y.reduce(0) { $0 + abs($1) }
-        guard sum > 1e-13 * scaleOfY, sum > 0 else { throw LADError.perfectFit }
         // Flat edges: a multiplier at ±1 whose edge does not raise the sum.
         var flat = 0
         let onFitCount = onFit.reduce(0) { $0 + ($1 ? 1 : 0) }
@@ -127,28 +211,9 @@ public struct LeastAbsoluteDeviations: Sendable {
             LeastAbsoluteDeviations.direction(lu.solve(unit), x: x, into: &a)
             if LeastAbsoluteDeviations.initialSlope(r: r, a: a, onFit: onFit) <= 1e-9 * a.reduce(0) { $0 + abs($1) } { flat += 1 }
         }
-        let s = sum / Double(n)
-        let gram = qr.inverseGram
-        let z = Distributions.normalQuantile975
-        estimates = design.terms.indices.map { j in
-            TermEstimate(term: design.terms[j].name,
-                         coefficient: Coefficient(estimate: beta[j], standardError: s * gram[j, j].squareRoot(), quantile: z,
-                                                  pValue: Distributions.normalTwoSidedP))
-        }
-        self.design = design
-        self.qr = qr
-        coefficients = beta
-        sumAbsoluteDeviations = sum
-        scale = s
-        self.basis = basis.sorted()
-        rowsOnFit = onFitCount
-        largestMultiplier = v.map(abs).max() ?? 0
-        flatEdges = flat
-        self.pivots = pivots
-        degeneratePivots = degenerate
+        return Solution(beta: beta, sum: sum, basis: basis, rowsOnFit: onFitCount, largestMultiplier: v.map(abs).max() ?? 0,
+                        flatEdges: flat, pivots: pivots, degeneratePivots: degenerate)
     }
-
-    public func estimate(_ term: String) -> Coefficient? { estimates.first { $0.term == term }?.coefficient }
 
     /// The p × p matrix of the design's rows `rows`.
     static func rows(_ rows: [Int], of x: Matrix) -> Matrix {
@@ -182,7 +247,8 @@ public struct LeastAbsoluteDeviations: Sendable {
         for i in 0..<n where onFit[i] { r[i] = 0 }
     }
 
-    /// aᵢ = xᵢᵀd for every row.
+    /// aᵢ = xᵢᵀd for every row, set to exactly 0 where it is within 10⁻¹² of the size of its
+    /// terms (a row the direction does not move, up to rounding).
     static func direction(_ d: [Double], x: Matrix, into a: inout [Double]) {
         let n = x.rows, p = x.columns
         x.storage.withUnsafeBufferPointer { xs in
@@ -191,11 +257,13 @@ public struct LeastAbsoluteDeviations: Sendable {
                 let segment = 1 << 14, pieces = (n + segment - 1) / segment
                 DispatchQueue.concurrentPerform(iterations: pieces) { piece in
                     let lo = piece * segment, hi = min(n, lo + segment)
+                    var size = [Double](repeating: 0, count: hi - lo)
                     for i in lo..<hi { ab[i] = 0 }
                     for j in 0..<p where d[j] != 0 {
                         let b = d[j], col = xs.baseAddress! + j * n
-                        for i in lo..<hi { ab[i] += col[i] * b }
+                        for i in lo..<hi { let t = col[i] * b; ab[i] += t; size[i - lo] += abs(t) }
                     }
+                    for i in lo..<hi where abs(ab[i]) <= 1e-12 * size[i - lo] { ab[i] = 0 }
                 }
             }
         }

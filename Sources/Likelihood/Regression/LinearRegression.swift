@@ -20,6 +20,10 @@ extension LinearRegression: RegressionFit {
 
 extension GeneralizedLinearFit: RegressionFit {}
 
+extension LeastAbsoluteDeviations: RegressionFit {}
+
+extension StudentTRegression: RegressionFit {}
+
 /// A named coefficient of a several-predictor fit: the row of statsmodels' and R's table.
 public struct TermEstimate: Sendable, Equatable {
     public let term: String

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// Student-t noise with several predictors: y = Xβ + s·ε, ε ~ t_ν, all of θ = (β, log s,
@@ -149,6 +150,73 @@ public struct StudentTRegression: Sendable {
     }
 
     public func estimate(_ term: String) -> Coefficient? { estimates.first { $0.term == term }?.coefficient }
+
+    /// The profile log-likelihood over a pair of coefficients on a grid (row-major by `vs`):
+    /// at each point the other coefficients, log s and (when estimated) log ν maximised out.
+    /// The likelihood can have several maxima at a point, so one warm-started search per
+    /// point is only a lower bound: the grid is walked back and forth from the fit (in two
+    /// fixed halves, one per core), and then relaxed: a point whose neighbour is higher is
+    /// searched again from the neighbour's optimum, and keeps the better end, until no point
+    /// improves (at most eight sweeps).
+    public func profile(pair: (Int, Int), us: [Double], vs: [Double], y: [Double]) -> [Double] {
+        let x = design.matrix
+        let others = (0..<p).filter { $0 != pair.0 && $0 != pair.1 }
+        let rest = others.isEmpty ? Matrix(rows: n, columns: 0) : Matrix(columns: others.map(x.column))
+        let ca = x.column(pair.0), cb = x.column(pair.1)
+        let bounds = nuFixed ? (log(nu), log(nu)) : (log(StudentTRegression.nuLowerBound(n: n, p: p)), log(StudentTRegression.nuCap))
+        let width = us.count, count = us.count * vs.count
+        func problem(_ point: Int) -> Problem {
+            let u = us[point % width], v = vs[point / width]
+            return Problem(x: rest, y: (0..<n).map { y[$0] - ca[$0] * u - cb[$0] * v }, freeNu: !nuFixed, logNuBounds: bounds)
+        }
+        var (out, ends) = ProfileWalk.fill(width: width, height: vs.count, start: others.map { coefficients[$0] } + [log(scale), log(nu)]) { i, j, start in
+            let end = problem(j * width + i).search(from: start, start: 0)
+            return end.converged ? (end.ll, end.theta) : nil
+        }
+        for _ in 0..<8 {
+            var improved = false
+            for point in 0..<count {
+                let i = point % width, j = point / width
+                let neighbours = [i > 0 ? point - 1 : nil, i < width - 1 ? point + 1 : nil,
+                                  j > 0 ? point - width : nil, j < vs.count - 1 ? point + width : nil].compactMap { $0 }
+                for q in neighbours where !ends[q].isEmpty && out[q] > out[point] + 1e-9 * max(1, abs(out[q])) {
+                    let end = problem(point).search(from: ends[q], start: 0)
+                    if end.converged && end.ll > out[point] + 1e-9 * max(1, abs(end.ll)) {
+                        out[point] = end.ll
+                        ends[point] = end.theta
+                        improved = true
+                    }
+                }
+            }
+            if !improved { break }
+        }
+        return out
+    }
+
+    /// The likelihood-ratio test of each predictor column against the model without it, each
+    /// reduced model fitted by the same global search (ν estimated or held as in this fit).
+    public func termTests(y: [Double]) throws -> [TermTest] {
+        try design.predictorGroups.map { group in
+            let reduced = try StudentTRegression(design: design.removing(group.indices), y: y, nu: nuFixed ? nu : nil)
+            let lr = max(0, 2 * (logLikelihood - reduced.logLikelihood))
+            return TermTest(term: group.column, degreesOfFreedom: group.indices.count, statistic: lr,
+                            pValue: Distributions.chiSquaredSurvival(lr, degreesOfFreedom: group.indices.count), distribution: "chi2")
+        }
+    }
+
+    /// The checks of the maximum, recomputed from the rows: log L at the estimates, and
+    /// Newton's next step from them over the free parameters, each coefficient's move in its
+    /// standard errors (the largest).
+    public func checkMaximum(y: [Double]) -> (logLikelihood: Double, largestStep: Double) {
+        let free = !nuFixed && !nuAtCap
+        let problem = Problem(x: design.matrix, y: y, freeNu: free, logNuBounds: (log(nu), log(nu)))
+        let (value, g, h) = problem.evaluate(coefficients + [log(scale), log(nu)], freeNu: free)
+        var negative = h
+        for k in negative.storage.indices { negative.storage[k] = -negative.storage[k] }
+        guard let chol = Cholesky(negative) else { return (value, .infinity) }
+        let step = chol.solve(g)
+        return (value, (0..<p).map { abs(step[$0]) / estimates[$0].coefficient.standardError }.max() ?? 0)
+    }
 
     /// Each row's EM weight (ν + 1)/(ν + rᵢ²/s²) at the fit: 1 on average for Gaussian-like
     /// rows, near 0 for the outliers the fit discounts.

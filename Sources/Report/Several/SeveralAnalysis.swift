@@ -10,6 +10,8 @@ struct SeveralAnalysis {
     enum Fit {
         case linear(LinearRegression)
         case glm(GeneralizedLinearFit)
+        case laplace(LeastAbsoluteDeviations)
+        case studentT(StudentTRegression)
     }
 
     var name: String
@@ -53,6 +55,11 @@ struct SeveralAnalysis {
     /// False when the rows make the GLM's descents and profile surface too costly to draw.
     var drawsGLMPictures = true
     var prose: Prose? = nil
+    /// Gaussian, Laplace and Student-t noise on this design (continuous responses, with
+    /// `--compare`, up to `SeveralNoiseComparison.rowLimit` rows).
+    var noiseComparison: SeveralNoiseComparison? = nil
+    /// The comparison was asked for but the rows are too many.
+    var comparisonSkipped = false
 
     var kind: ModelKind { request.kind }
     var design: DesignMatrix { data.design }
@@ -64,6 +71,8 @@ struct SeveralAnalysis {
         switch fit {
         case let .linear(f): return f
         case let .glm(f): return f
+        case let .laplace(f): return f
+        case let .studentT(f): return f
         }
     }
     var estimates: [TermEstimate] { common.estimates }
@@ -71,8 +80,17 @@ struct SeveralAnalysis {
     var logLikelihood: Double { common.logLikelihood }
     var aic: Double { common.aic }
     var bic: Double { common.bic }
-    /// Parameters AIC counts: the coefficients, and σ² for least squares.
-    var parameterCount: Int { design.columns + (kind == .linear ? 1 : 0) }
+    /// Parameters AIC counts: the coefficients, the scale of a continuous noise (σ², s) and ν
+    /// when estimated.
+    var parameterCount: Int {
+        switch fit {
+        case .linear, .laplace: return design.columns + 1
+        case .glm: return design.columns
+        case let .studentT(f): return f.parameterCount
+        }
+    }
+    /// A continuous response with a noise model (least squares, Laplace, Student-t).
+    var continuous: Bool { kind == .linear || kind == .laplace || kind == .studentT }
     var iterations: Int { common.iterations }
 
     /// A piece of `text-several.mustache`.
@@ -85,7 +103,8 @@ struct SeveralAnalysis {
     }
 
     /// Fits the request's model to the data set.
-    static func analyse(_ request: ModelRequest, dataset: Dataset, name: String, source: String, dropMissing: Bool) throws -> SeveralAnalysis {
+    static func analyse(_ request: ModelRequest, dataset: Dataset, name: String, source: String, dropMissing: Bool,
+                        compare: Bool = true) throws -> SeveralAnalysis {
         let spec = ModelSpecification(response: request.y, predictors: request.predictors, factors: Set(request.factors),
                                       references: request.references, positive: request.positive)
         let response: ModelSpecification.Response = request.kind == .logistic ? .binary : request.kind == .poisson ? .count : .continuous
@@ -112,11 +131,19 @@ struct SeveralAnalysis {
             if let family {
                 let f = try GeneralizedLinearFit(design: data.design, y: data.y, family: family)
                 fit = .glm(f); tests = try f.termTests(y: data.y, family: family)
+            } else if request.kind == .laplace {
+                let f = try LeastAbsoluteDeviations(design: data.design, y: data.y)
+                fit = .laplace(f); tests = try f.termTests(y: data.y)
+            } else if request.kind == .studentT {
+                let f = try StudentTRegression(design: data.design, y: data.y, nu: request.nu)
+                fit = .studentT(f); tests = try f.termTests(y: data.y)
             } else {
                 let f = try LinearRegression(design: data.design, y: data.y)
                 fit = .linear(f); tests = try f.termTests(y: data.y)
             }
-            let common: any RegressionFit = { switch fit { case let .linear(f): return f; case let .glm(f): return f } }()
+            var m = SeveralAnalysis(name: name, request: request, source: source, data: data, fit: fit, tests: tests,
+                                    conditionNumber: 0, vif: [], eta: [], fitted: [])
+            let common = m.common
             let (kappa, vif) = data.design.collinearity(qr: common.qr)
             let beta = common.estimates.map(\.coefficient.estimate)
             let eta = data.design.matrix.times(beta)
@@ -126,16 +153,22 @@ struct SeveralAnalysis {
             case .poisson: fitted = eta.map(exp)
             default: fitted = eta
             }
-            var m = SeveralAnalysis(name: name, request: request, source: source, data: data, fit: fit, tests: tests,
-                                    conditionNumber: kappa, vif: vif, eta: eta, fitted: fitted)
+            (m.conditionNumber, m.vif, m.eta, m.fitted) = (kappa, vif, eta, fitted)
             m.pair = try SeveralFigures.pair(m)
+            if m.continuous && compare {
+                if data.y.count <= SeveralNoiseComparison.rowLimit {
+                    m.noiseComparison = SeveralNoiseComparison.run(fit, design: data.design, y: data.y, nu: request.nu)
+                } else {
+                    m.comparisonSkipped = true
+                }
+            }
             if request.kind == .linear {
                 m.residualChecks = SeveralResidualChecks(residuals: zip(data.y, fitted).map { $0 - $1 }, design: data.design)
             }
             m.drawsGLMPictures = request.kind == .linear || affordsGLMPictures(rows: data.y.count, columns: data.design.columns)
             // The conditioning lesson in every dimension: the mean loss's Hessian at the MLE,
             // 2XᵀX/n (from R) or XᵀWX/n.
-            if request.kind != .poisson && m.drawsGLMPictures {
+            if (request.kind == .linear || request.kind == .logistic) && m.drawsGLMPictures {
                 let n = Double(data.y.count)
                 var hessian: Matrix
                 if case let .glm(f) = fit {
@@ -169,6 +202,10 @@ struct SeveralAnalysis {
         } catch let error as DesignError {
             throw ReportError("\(dataset.source): \(what): \(error)")
         } catch let error as GLMError {
+            throw ReportError("\(dataset.source): \(what): \(error)")
+        } catch let error as LADError {
+            throw ReportError("\(dataset.source): \(what): \(error)")
+        } catch let error as FitError {
             throw ReportError("\(dataset.source): \(what): \(error)")
         }
     }

@@ -83,9 +83,10 @@ enum SeveralFigures {
         let y = markupEscaped(m.request.y)
         let dense = m.n > FigureFactory.densityThreshold
         var values: [String: MustacheValue] = ["y": .string(m.request.y), "n": Prose.count(m.n), "dense": .bool(dense),
-                                               "linear": .bool(m.kind == .linear), "logistic": .bool(m.kind == .logistic),
-                                               "poisson": .bool(m.kind == .poisson)]
-        if m.kind == .linear {
+                                               "linear": .bool(m.continuous), "logistic": .bool(m.kind == .logistic),
+                                               "poisson": .bool(m.kind == .poisson), "gaussian": .bool(m.kind == .linear),
+                                               "laplace": .bool(m.kind == .laplace), "studentT": .bool(m.kind == .studentT)]
+        if m.continuous {
             f.title = m.label("observedFittedTitle")
             f.xLabel = m.label("fittedAxis", ["y": .string(m.request.y)])
             f.yLabel = y
@@ -94,9 +95,41 @@ enum SeveralFigures {
                       densityLabel: m.label("densityLegend"))
             f.marks.append(.line(points: [Point(lo, lo), Point(hi, hi)], color: Palette.vermillion, width: 1.6, dash: [],
                                  label: m.label("identityLegend")))
-            if case let .linear(fit) = m.fit {
+            // The rows the heavy-tailed fit discounts (weight below ½), or the rows the
+            // least-absolute-deviations plane passes through, marked over the others.
+            if m.n <= FigureFactory.densityThreshold {
+                var marked: [Int] = []
+                var label = ""
+                if case let .studentT(fit) = m.fit {
+                    let w = fit.weights(y: m.y)
+                    marked = m.y.indices.filter { w[$0] < 0.5 }
+                    label = m.label("discountedLegend", ["rows": Prose.count(marked.count)])
+                } else if case let .laplace(fit) = m.fit {
+                    marked = fit.basis
+                    label = m.label("basisLegend", ["rows": Prose.count(marked.count)])
+                }
+                if !marked.isEmpty {
+                    f.marks.append(.scatter(points: marked.map { Point(m.fitted[$0], m.y[$0]) }, color: Palette.orange, size: 7, shape: .diamond,
+                                            edge: .edge, label: label))
+                }
+            }
+            switch m.fit {
+            case let .linear(fit):
                 values["r2"] = .string(s(fit.rSquared, 4))
                 values["sigma"] = .string(s(fit.sigma2Unbiased.squareRoot()))
+            case let .laplace(fit):
+                values["scale"] = .string(s(fit.scale))
+                values["onFit"] = Prose.count(fit.rowsOnFit)
+                values["p"] = .string(String(fit.p))
+                values["marked"] = .bool(m.n <= FigureFactory.densityThreshold)
+            case let .studentT(fit):
+                values["scale"] = .string(s(fit.scale))
+                values["nu"] = .string(s(fit.nu))
+                let w = fit.weights(y: m.y)
+                values["discounted"] = Prose.count(w.filter { $0 < 0.5 }.count)
+                values["marked"] = .bool(m.n <= FigureFactory.densityThreshold && w.contains { $0 < 0.5 })
+            case .glm:
+                break
             }
         } else {
             f.title = m.label(m.kind == .logistic ? "calibrationTitle" : "countCalibrationTitle")
@@ -146,11 +179,11 @@ enum SeveralFigures {
         func mean(_ eta: Double) -> Double { m.kind == .logistic ? Numerics.sigmoid(eta) : m.kind == .poisson ? exp(eta) : eta }
         var f = Figure()
         f.xLabel = markupEscaped(column)
-        let overData = m.kind == .linear && m.request.predictors.count == 2 && categorical != nil
-        let partial = m.kind == .linear && !overData
+        let overData = m.continuous && m.request.predictors.count == 2 && categorical != nil
+        let partial = m.continuous && !overData
         var values: [String: MustacheValue] = [
             "x": .string(column), "y": .string(m.request.y), "slope": .string(s(beta[pair.index], 4)),
-            "linear": .bool(m.kind == .linear), "logistic": .bool(m.kind == .logistic), "poisson": .bool(m.kind == .poisson),
+            "linear": .bool(m.continuous), "logistic": .bool(m.kind == .logistic), "poisson": .bool(m.kind == .poisson),
             "overData": .bool(overData), "partial": .bool(partial), "hasLevels": .bool(categorical != nil),
             "levels": Prose.count(levels.count), "column": .string(categorical?.coding.column ?? ""),
             "allLevels": .bool((categorical?.coding.levels.count ?? 0) <= 7), "others": Prose.count(max(0, m.request.predictors.count - 1)),
@@ -166,7 +199,7 @@ enum SeveralFigures {
                                  width: 2, dash: [], label: m.label("slopeLegend", ["slope": .string(s(beta[pair.index], 4))])))
         } else {
             f.title = m.label("effectTitle", ["x": .string(column)])
-            f.yLabel = m.kind == .linear ? markupEscaped(m.request.y)
+            f.yLabel = m.continuous ? markupEscaped(m.request.y)
                 : m.kind == .logistic ? m.label("shareAxis", ["y": .string(m.request.y)]) : m.label("meanCountAxis", ["y": .string(m.request.y)])
             if overData, let cat = categorical {
                 // The data, coloured by level, under their lines.
@@ -179,7 +212,7 @@ enum SeveralFigures {
                                                 shape: .circle, edge: nil, label: nil))
                     }
                 }
-            } else if m.kind != .linear {
+            } else if !m.continuous {
                 let b = bins(x: x, y: m.y, count: 8, kind: m.kind)
                 f.marks.append(.errorBars(points: b.map { Point($0.x, $0.mean) }, lower: b.map(\.low), upper: b.map(\.high), color: Palette.green, label: nil))
                 f.marks.append(.scatter(points: b.map { Point($0.x, $0.mean) }, color: Palette.green, size: 7, shape: .diamond, edge: .edge,
@@ -257,31 +290,56 @@ enum SeveralFigures {
         case let .glm(f):
             cov = f.covariance
             depth = Distributions.chiSquared2Quantile(0.95) / 2
+        case let .laplace(f):
+            cov = f.qr.inverseGram
+            depth = Distributions.chiSquared2Quantile(0.95) / 2
+        case let .studentT(f):
+            cov = f.covariance
+            depth = Distributions.chiSquared2Quantile(0.95) / 2
         }
-        let reach = 3.4
         let k = resolution(m)
-        let us = SurfaceGrid.axis(ea.estimate - reach * ea.standardError, ea.estimate + reach * ea.standardError, count: k)
-        let vs = SurfaceGrid.axis(eb.estimate - reach * eb.standardError, eb.estimate + reach * eb.standardError, count: k)
-        var values: [Double]
-        switch m.fit {
-        case let .linear(f):
-            // (XᵀX)⁻¹'s pair block inverted: RSS(Δ) = RSS + Δᵀ B Δ.
-            let vaa = cov[a, a], vab = cov[a, b], vbb = cov[b, b]
-            let det = vaa * vbb - vab * vab
-            values = []
-            values.reserveCapacity(k * k)
-            for v in vs {
-                for u in us {
-                    let du = u - ea.estimate, dv = v - eb.estimate
-                    let rise = (vbb * du * du - 2 * vab * du * dv + vaa * dv * dv) / det
-                    values.append(-Double(m.n) / 2 * log1p(rise / f.rss))
+        func surface(_ reach: Double) -> (us: [Double], vs: [Double], values: [Double]) {
+            let us = SurfaceGrid.axis(ea.estimate - reach * ea.standardError, ea.estimate + reach * ea.standardError, count: k)
+            let vs = SurfaceGrid.axis(eb.estimate - reach * eb.standardError, eb.estimate + reach * eb.standardError, count: k)
+            var values: [Double]
+            switch m.fit {
+            case let .linear(f):
+                // (XᵀX)⁻¹'s pair block inverted: RSS(Δ) = RSS + Δᵀ B Δ.
+                let vaa = cov[a, a], vab = cov[a, b], vbb = cov[b, b]
+                let det = vaa * vbb - vab * vab
+                values = []
+                values.reserveCapacity(k * k)
+                for v in vs {
+                    for u in us {
+                        let du = u - ea.estimate, dv = v - eb.estimate
+                        let rise = (vbb * du * du - 2 * vab * du * dv + vaa * dv * dv) / det
+                        values.append(-Double(m.n) / 2 * log1p(rise / f.rss))
+                    }
                 }
+            case let .glm(f):
+                let top = f.logLikelihood
+                let raw = m.kind == .poisson ? f.profile(pair: (a, b), us: us, vs: vs, y: m.y, family: PoissonLog())
+                    : f.profile(pair: (a, b), us: us, vs: vs, y: m.y, family: BernoulliLogit())
+                values = raw.map { $0 - top }
+            case let .laplace(f):
+                values = f.profile(pair: (a, b), us: us, vs: vs, y: m.y).map { $0 - f.logLikelihood }
+            case let .studentT(f):
+                values = f.profile(pair: (a, b), us: us, vs: vs, y: m.y).map { $0 - f.logLikelihood }
             }
-        case let .glm(f):
-            let top = f.logLikelihood
-            let raw = m.kind == .poisson ? f.profile(pair: (a, b), us: us, vs: vs, y: m.y, family: PoissonLog())
-                : f.profile(pair: (a, b), us: us, vs: vs, y: m.y, family: BernoulliLogit())
-            values = raw.map { $0 - top }
+            return (us, vs, values)
+        }
+        // The window reaches 3.4 standard errors each way; where the likelihood-ratio region
+        // is wider than that (a likelihood far from quadratic: heavy tails, near separation),
+        // it widens until the region's edge is inside (at most three times).
+        var reach = 3.4
+        var (us, vs, values) = surface(reach)
+        if m.kind != .linear {
+            for _ in 0..<3 {
+                let border = (0..<(k * k)).filter { i in i % k == 0 || i % k == k - 1 || i / k == 0 || i / k == k - 1 }
+                guard border.contains(where: { values[$0] > -depth }) else { break }
+                reach *= 1.8
+                (us, vs, values) = surface(reach)
+            }
         }
         let grid = SurfaceGrid(w: us, b: vs, values: values)
         let floor = max(grid.minimum, -4 * depth)
@@ -302,6 +360,7 @@ enum SeveralFigures {
         let r = cov[a, b] / (cov[a, a] * cov[b, b]).squareRoot()
         let values2: [String: MustacheValue] = [
             "a": .string(nameA), "b": .string(nameB), "linear": .bool(m.kind == .linear), "others": Prose.count(m.design.columns - 2),
+            "laplace": .bool(m.kind == .laplace), "studentT": .bool(m.kind == .studentT), "newton": .bool(m.kind != .linear && m.kind != .laplace),
             "grid": .string(String(k)), "depth": .string(s(depth, 4)), "correlation": .string(Narrative.correlation(r)),
             "tilted": .bool(abs(r) > 0.3), "strongly": .bool(abs(r) > 0.9), "reach": .string(s(reach, 2)),
             "aHat": .string(s(ea.estimate, 4)), "bHat": .string(s(eb.estimate, 4)), "clipped": .bool(grid.minimum < floor),
@@ -360,7 +419,7 @@ enum SeveralFigures {
         let minimumLoss: Double
         switch m.fit {
         case let .linear(f): minimumLoss = f.rss / Double(m.n)
-        case let .glm(f): minimumLoss = -f.logLikelihood / Double(m.n)
+        default: minimumLoss = -m.logLikelihood / Double(m.n)
         }
         for (path, color, label) in paths {
             // Below about 10⁻¹⁴ of the loss the gap is rounding: the line ends where it gets there.

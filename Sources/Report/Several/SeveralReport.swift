@@ -9,7 +9,7 @@ enum SeveralReport {
     /// The figure kinds of a several-predictor model, in page order: the fit against the
     /// linear predictor, and the effect of the strongest numeric predictor.
     static func figureKinds(_ request: ModelRequest) -> [String] {
-        request.kind == .poisson ? ["fitted", "effect", "likelihood"] : ["fitted", "effect", "likelihood", "descent"]
+        request.kind == .linear || request.kind == .logistic ? ["fitted", "effect", "likelihood", "descent"] : ["fitted", "effect", "likelihood"]
     }
 
     static let partial = "model-several"
@@ -60,6 +60,7 @@ enum SeveralReport {
             "logL": f(m.logLikelihood, 6), "aic": f(m.aic, 6), "bic": f(m.bic, 6), "k": .number(Double(m.parameterCount)),
             "p": .number(Double(m.design.columns)), "iterations": .number(Double(m.iterations)),
             "linear": .bool(m.kind == .linear), "logistic": .bool(m.kind == .logistic), "poisson": .bool(m.kind == .poisson),
+            "laplace": .bool(m.kind == .laplace), "studentT": .bool(m.kind == .studentT),
         ]
         o["sourceText"] = .string(m.text("sourceText", [
             "source": .string(m.source), "rows": Prose.count(m.n), "y": .string(m.request.y),
@@ -96,10 +97,24 @@ enum SeveralReport {
                 statistics.append(["term": .string(m.text("pseudoTerm")), "value": .string(NumberFormat.significant(1 - f.logLikelihood / f.nullLogLikelihood, 4))])
             }
             statistics.append(["term": .string(m.text("methodTerm")), "value": .string(m.text("newtonMethod", ["steps": Prose.count(f.iterations)]))])
+        case let .laplace(f):
+            statistics.append(["term": .string("ŝ = Σ|rᵢ|/n"), "value": .string(NumberFormat.significant(f.scale, 6))])
+            statistics.append(["term": .string("Σ|rᵢ|"), "value": .string(NumberFormat.significant(f.sumAbsoluteDeviations, 8))])
+            statistics.append(["term": .string(m.text("methodTerm")), "value": .string(m.text("simplexMethod", ["pivots": Prose.count(f.pivots)]))])
+        case let .studentT(f):
+            statistics.append(["term": .string("ŝ"), "value": .string(NumberFormat.significant(f.scale, 6))])
+            statistics.append(["term": .string("ν̂"), "value": .string(m.text("nuValue", ["nu": .string(NumberFormat.significant(f.nu, 4)),
+                                                                                        "capped": .bool(f.nuAtCap), "fixed": .bool(f.nuFixed)]))])
+            statistics.append(["term": .string(m.text("methodTerm")), "value": .string(m.text("studentTMethod", [
+                "starts": Prose.count(f.starts), "maxima": Prose.count(f.maxima.count), "steps": Prose.count(f.iterations)]))])
         }
         o["statistics"] = .array(statistics)
         o["aicNote"] = .string(m.text("aicNote", ["k": .string(String(m.parameterCount)), "p": .string(String(m.design.columns)),
-                                                 "linear": .bool(m.kind == .linear)]))
+                                                 "linear": .bool(m.kind == .linear), "laplace": .bool(m.kind == .laplace),
+                                                 "studentT": .bool(m.kind == .studentT),
+                                                 "nuEstimated": .bool({ if case let .studentT(f) = m.fit { return !f.nuFixed }; return false }())]))
+        o["fitText"] = .string(fitText(m))
+        noiseComparison(m, into: &o)
         let checks = self.checks(m)
         o["checks"] = .array(checks)
         o["allChecksPass"] = .bool(checks.allSatisfy { $0["passed"] == .bool(true) })
@@ -198,8 +213,10 @@ enum SeveralReport {
             for i in 0..<x.rows { scale += abs(x[i, j] * residual[i]) }
             if scale > 0 { worst = max(worst, abs(score[j]) / scale) }
         }
-        page.check(m.text(m.kind == .linear ? "normalEquationsCheck" : "scoreCheck"), m.text(m.kind == .linear ? "residualLeft" : "scoreLeft"), "0", worst, 0,
-                   passes: worst <= 1e-9)
+        if m.kind == .linear || !m.continuous {
+            page.check(m.text(m.kind == .linear ? "normalEquationsCheck" : "scoreCheck"), m.text(m.kind == .linear ? "residualLeft" : "scoreLeft"), "0", worst, 0,
+                       passes: worst <= 1e-9)
+        }
         switch m.fit {
         case let .linear(f):
             // −log L = n/2·log(2πσ̂²) + n/2, against the Gaussian density summed point by point.
@@ -224,8 +241,115 @@ enum SeveralReport {
                 for (y, mu) in zip(m.y, m.fitted) { d += 2 * ((y > 0 ? y * log(y / mu) : 0) - (y - mu)) }
                 page.check(m.text("devianceCheck"), "2 Σ [yᵢ log(yᵢ/μ̂ᵢ) − (yᵢ − μ̂ᵢ)]", "2 (ℓ_saturated − ℓ̂)", d, f.deviance)
             }
+        case let .laplace(f):
+            // The certificate: multipliers within [−1, 1] prove no β has a smaller Σ|rᵢ|.
+            page.check(m.text("certificateCheck"), m.text("certificateLeft"), "1", f.largestMultiplier, 1, atMost: true)
+            // A coordinate nudge either way raises Σ|rᵢ| (a check of the certificate by brute force).
+            var rise = Double.infinity
+            for j in 0..<x.columns {
+                let h = 1e-6 * max(f.estimates[j].coefficient.standardError, 1e-300)
+                for sign in [-1.0, 1.0] {
+                    var sum = 0.0
+                    for i in 0..<x.rows { sum += abs(residual[i] - sign * h * x[i, j]) }
+                    rise = min(rise, sum - f.sumAbsoluteDeviations)
+                }
+            }
+            page.check(m.text("nudgeCheck"), m.text("nudgeLeft"), "0", rise, 0, passes: rise >= -1e-9 * f.sumAbsoluteDeviations)
+            var sum = 0.0
+            for r in residual { sum += -log(2 * f.scale) - abs(r) / f.scale }
+            page.check(m.text("laplaceLogLCheck"), "Σ log p(yᵢ | xᵢ)", "−n · (log 2ŝ + 1)", sum, f.logLikelihood)
+        case let .studentT(f):
+            // Newton's next step at the maximum, in standard errors.
+            let (_, moved) = f.checkMaximum(y: m.y)
+            // The Student-t density summed over the residuals, written out.
+            var value = 0.0
+            for r in residual {
+                let z = r / f.scale
+                value += lgamma((f.nu + 1) / 2) - lgamma(f.nu / 2) - 0.5 * log(f.nu * Double.pi) - log(f.scale) - (f.nu + 1) / 2 * log1p(z * z / f.nu)
+            }
+            page.check(m.text("newtonStepCheck"), m.text("newtonStepLeft"), "10⁻⁶", moved, 1e-6, atMost: true)
+            page.check(m.text("studentTLogLCheck"), "Σ log p(yᵢ | xᵢ)", "log L", value, f.logLikelihood)
         }
         return page.checks
+    }
+
+    /// The comparison of noise models on this design: its table rows and computed sentence.
+    static func noiseComparison(_ m: SeveralAnalysis, into o: inout [String: MustacheValue]) {
+        o["hasNoiseComparison"] = .bool(m.noiseComparison != nil)
+        o["noiseTitle"] = .string(m.text("noiseTitle"))
+        o["noiseSkippedText"] = .string(m.comparisonSkipped ? m.text("noiseSkipped", ["rows": Prose.count(m.n),
+                                                                                       "limit": Prose.count(SeveralNoiseComparison.rowLimit)]) : "")
+        guard let c = m.noiseComparison, let bestA = c.bestByAIC, let bestB = c.bestByBIC else { return }
+        let prose = m.prose ?? Prose.shared
+        func noise(_ kind: ModelKind) -> String { prose?.text(kind.rawValue, "noiseName") ?? kind.rawValue }
+        o["noiseRows"] = .array(c.rows.map { r -> MustacheValue in
+            var row: [String: MustacheValue] = ["noise": .string(noise(r.kind)), "note": .bool(false)]
+            if let error = r.error {
+                row["note"] = .string(m.text("noiseNotFitted", ["error": .string(error)]))
+                return .object(row)
+            }
+            var loss = prose?.text(r.kind.rawValue, "lossName") ?? ""
+            if let nu = r.nu { loss += r.nuAtCap ? " (" + m.text("noiseNuCapped") + ")" : ", ν̂ = " + NumberFormat.significant(nu, 3) }
+            row["loss"] = .string(loss)
+            row["logL"] = f(r.logLikelihood, 7); row["k"] = .string(String(r.parameters))
+            row["aic"] = f(r.aic, 7); row["bic"] = f(r.bic, 7)
+            row["deltaAIC"] = .string(NumberFormat.fixed(r.aic - bestA.aic, 2)); row["deltaBIC"] = .string(NumberFormat.fixed(r.bic - bestB.bic, 2))
+            return .object(row)
+        })
+        let ranked = c.fitted.sorted { $0.aic < $1.aic }
+        let gaussian = c.rows.first { $0.kind == .linear && $0.error == nil }
+        let gap = gaussian.map { $0.aic - bestA.aic } ?? 0
+        let t = c.rows.first { $0.kind == .studentT && $0.error == nil }
+        o["noiseComparisonText"] = .string(m.text("noiseComparisonText", [
+            "aicBest": .string(noise(bestA.kind)), "bicBest": .string(noise(bestB.kind)), "sameBest": .bool(bestA.kind == bestB.kind),
+            "aicRunnerUp": .string(ranked.count > 1 ? noise(ranked[1].kind) : ""),
+            "aicGap": .string(ranked.count > 1 ? NumberFormat.fixed(ranked[1].aic - ranked[0].aic, 2) : ""),
+            "n": Prose.count(m.n), "gaussianLoses": .bool(gaussian != nil && gap > 2),
+            "gaussianGap": .string(NumberFormat.fixed(gap, 1)),
+            "outliers": .bool(t.map { !$0.nuAtCap && ($0.nu ?? 1000) < 30 } ?? false),
+        ]))
+    }
+
+    /// The noise family's name in report.json.
+    static func family(_ m: SeveralAnalysis) -> String {
+        switch m.kind {
+        case .linear: return "gaussian"
+        case .logistic: return "bernoulli"
+        case .laplace: return "laplace"
+        case .studentT: return "student-t"
+        default: return "poisson"
+        }
+    }
+
+    static func method(_ m: SeveralAnalysis) -> String {
+        switch m.fit {
+        case .linear: return "Householder QR least squares"
+        case .glm: return "Newton-Raphson (IRLS) with step-halving"
+        case .laplace: return "simplex on the least-absolute-deviations linear programme (weighted-median long steps), ending on a vertex with its subgradient certificate"
+        case .studentT: return "Newton-Raphson on (beta, log s, log nu) with Levenberg-Marquardt damping, from \(StudentTRegression.elementalStarts + 2) starts"
+        }
+    }
+
+    /// What the fit of a Laplace or Student-t model did, in words (empty for the others).
+    static func fitText(_ m: SeveralAnalysis) -> String {
+        switch m.fit {
+        case let .laplace(f):
+            return m.text("laplaceFitText", ["p": Prose.count(f.p), "onFit": Prose.count(f.rowsOnFit), "pivots": Prose.count(f.pivots),
+                                             "multiplier": .string(s(f.largestMultiplier, 4)), "unique": .bool(f.unique),
+                                             "flat": Prose.count(f.flatEdges), "extra": .bool(f.rowsOnFit > f.p)])
+        case let .studentT(f):
+            let second = f.maxima.dropFirst().first
+            let w = f.weights(y: m.y)
+            return m.text("studentTFitText", ["starts": Prose.count(f.starts), "maxima": Prose.count(f.maxima.count),
+                                              "several": .bool(f.maxima.count > 1),
+                                              "reached": Prose.count(f.maxima.first?.reachedBy ?? 0),
+                                              "gap": .string(second.map { s(f.logLikelihood - $0.logLikelihood, 3) } ?? ""),
+                                              "nu": .string(s(f.nu, 3)), "capped": .bool(f.nuAtCap), "fixed": .bool(f.nuFixed),
+                                              "discounted": Prose.count(w.filter { $0 < 0.5 }.count),
+                                              "lightest": .string(s(w.min() ?? 1, 2))])
+        default:
+            return ""
+        }
     }
 
     // MARK: report.json
@@ -233,12 +357,12 @@ enum SeveralReport {
     static func json(_ m: SeveralAnalysis) -> JSON {
         var o: [String: JSON] = [
             "name": .string(m.name), "model": .string(m.kind.rawValue),
-            "family": .string(m.kind == .linear ? "gaussian" : m.kind == .logistic ? "bernoulli" : "poisson"),
+            "family": .string(family(m)),
             "n": .int(m.n), "dropped_rows": .int(m.data.droppedRows), "data": .string(m.source),
             "x": .array(m.request.predictors.map(JSON.string)), "y": .string(m.request.y),
             "log_likelihood": .number(m.logLikelihood), "aic": .number(m.aic), "bic": .number(m.bic), "aic_parameters": .int(m.parameterCount),
             "converged": .bool(true), "iterations": .int(m.iterations),
-            "method": .string(m.kind == .linear ? "Householder QR least squares" : "Newton-Raphson (IRLS) with step-halving"),
+            "method": .string(method(m)),
             "coefficients": .array(m.estimates.map { e -> JSON in
                 var o: [String: JSON] = ["term": .string(e.term), "estimate": .number(e.coefficient.estimate), "se": .number(e.coefficient.standardError),
                          "statistic": .number(e.coefficient.statistic), "p": .number(e.coefficient.pValue),
@@ -284,7 +408,35 @@ enum SeveralReport {
                                              "condition_number": .number(d.rawCondition),
                                              "standardised_condition_number": .number(d.standardisedCondition)])
         }
+        if let c = m.noiseComparison {
+            o["noise_comparison"] = .array(c.rows.map { r in
+                var e: [String: JSON] = ["model": .string(r.kind.rawValue)]
+                if let error = r.error {
+                    e["error"] = .string(error)
+                } else {
+                    e["log_likelihood"] = .number(r.logLikelihood); e["aic"] = .number(r.aic); e["bic"] = .number(r.bic)
+                    e["aic_parameters"] = .int(r.parameters)
+                    if let nu = r.nu { e["nu"] = .number(nu); e["nu_at_cap"] = .bool(r.nuAtCap) }
+                }
+                return .object(e)
+            })
+        }
         switch m.fit {
+        case let .laplace(f):
+            o["scale"] = .number(f.scale)
+            o["sum_absolute_deviations"] = .number(f.sumAbsoluteDeviations)
+            o["certificate"] = .object(["largest_multiplier": .number(f.largestMultiplier), "rows_on_fit": .int(f.rowsOnFit),
+                                        "basis_rows": .array(f.basis.map { .int(m.data.keptRows[$0] + 1) }),
+                                        "unique": .bool(f.unique), "pivots": .int(f.pivots), "degenerate_pivots": .int(f.degeneratePivots)])
+        case let .studentT(f):
+            o["scale"] = .number(f.scale)
+            o["nu"] = .number(f.nu)
+            o["nu_fixed"] = .bool(f.nuFixed)
+            o["nu_at_cap"] = .bool(f.nuAtCap)
+            o["global_search"] = .object(["starts": .int(f.starts), "maxima": .array(f.maxima.map { x in
+                .object(["log_likelihood": .number(x.logLikelihood), "nu": .number(x.nu), "scale": .number(x.scale),
+                         "coefficients": .array(x.coefficients.map(JSON.number)), "reached_by": .int(x.reachedBy)])
+            })])
         case let .linear(f):
             o["sigma2_mle"] = .number(f.sigma2MLE)
             o["sigma2_unbiased"] = .number(f.sigma2Unbiased)
@@ -313,7 +465,8 @@ enum SeveralReport {
         let names = m.estimates.map { Message.escaped($0.term, limit: 32) }
         let width = max(10, (names.map(\.count).max() ?? 0) + 2)
         var lines: [String] = []
-        let family = m.kind == .linear ? "Gaussian (least squares)" : m.kind == .logistic ? "Bernoulli (cross-entropy)" : "Poisson (deviance)"
+        let family = ["linear": "Gaussian (least squares)", "logistic": "Bernoulli (cross-entropy)", "poisson": "Poisson (deviance)",
+                      "laplace": "Laplace (least absolute deviations)", "student-t": "Student-t"][m.kind.rawValue] ?? m.kind.rawValue
         lines.append("== \(m.name): \(Message.escaped(m.request.y)) ~ \(m.request.predictors.map { Message.escaped($0) }.joined(separator: " + ")), \(family), n = \(m.n)")
         lines.append(pad("", width) + pad("estimate", 14) + pad("std.err", 13) + pad(m.kind == .linear ? "t" : "z", 9) + pad("p", 10)
                      + pad("[0.025", 13) + pad("0.975]", 13))
