@@ -12,6 +12,8 @@ public enum FitError: Error, Equatable, CustomStringConvertible {
     /// A search ran up a spike at a line through `points` of the rows, where the likelihood is
     /// unbounded for every ν down to `nu` (the given ν, or the smallest searched).
     case studentTSpike(points: Int, n: Int, nu: Double, fixed: Bool)
+    /// The same with several predictors: `points` rows on one fit of the `p` coefficients.
+    case studentTSpikeFit(points: Int, n: Int, p: Int, nu: Double, fixed: Bool)
     case labelNotBinary(row: Int, value: Double)
     case singleClass(label: Int)
     case separation(Separation)
@@ -36,6 +38,11 @@ public enum FitError: Error, Equatable, CustomStringConvertible {
             return "\(k) of the \(n) points lie exactly on one line, so the Student-t likelihood has no maximum"
                 + (fixed ? " with ν held at \(shortNumber(nu))" : " for ν down to \(shortNumber(nu)) (the smallest the fit searches)")
                 + ": with the scale s → 0 on that line log L grows like (k − (n − k)ν)·log(1/s), unbounded for ν ≤ k/(n − k) = \(String(format: "%.4g", bound)); hold ν above that with --nu"
+        case let .studentTSpikeFit(k, n, p, nu, fixed):
+            let bound = Double(k) / Double(n - k)
+            return "every search ran into a spike: \(k) of the \(n) rows lie exactly on one fit of the \(p) coefficients, so the Student-t likelihood has no maximum"
+                + (fixed ? " with ν held at \(shortNumber(nu))" : " for ν down to \(shortNumber(nu)) (the smallest the fit searches)")
+                + ": with the scale s → 0 on that fit log L grows like (k − (n − k)ν)·log(1/s), unbounded for ν ≤ k/(n − k) = \(String(format: "%.4g", bound)); hold ν above that with --nu, or fit fewer coefficients"
         case .perfectFit:
             return "the points lie exactly on a line: every residual is 0, so the likelihood rises without bound as the noise scale goes to 0 and no noise model (Gaussian, Laplace or Student-t) has an MLE"
         case let .labelNotBinary(_, value):

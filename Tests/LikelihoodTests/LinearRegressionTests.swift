@@ -114,6 +114,12 @@ final class LinearRegressionTests: XCTestCase {
         let names = ["GNPDEFL", "GNP", "UNEMP", "ARMED", "POP", "YEAR"]
         let design = try DesignMatrix.build(names.map { .numeric(name: $0, values: t[$0]!) }, response: "TOTEMP")
         let fit = try LinearRegression(design: design, y: t["TOTEMP"]!)
+        // The streamed QR (the triangle of [X | y] a segment at a time) meets the same bar:
+        // in segments of 3 rows (six triangles combined), and of 16 (one).
+        let fresh = try DesignMatrix.build(names.map { .numeric(name: $0, values: t[$0]!) }, response: "TOTEMP")
+        let streamed = try [3, 16].map { try LinearRegression(design: fresh, y: t["TOTEMP"]!, segment: $0) }
+        XCTAssertFalse(fresh.isMaterialised, "the streamed fits read the columns in place")
+        XCTAssertTrue(design.isMaterialised, "the whole QR works on the dense copy")
         let certified: [(String, Double, Double)] = [
             ("(Intercept)", -3482258.63459582, 890420.383607373),
             ("GNPDEFL", 15.0618722713733, 84.9149257747669),
@@ -124,10 +130,28 @@ final class LinearRegressionTests: XCTestCase {
             ("YEAR", 1829.15146461355, 455.478499142212),
         ]
         XCTAssertEqual(fit.estimates.map(\.term), certified.map(\.0))
-        for (term, b, se) in certified {
-            let c = try XCTUnwrap(fit.estimate(term))
-            XCTAssertEqual(c.estimate, b, accuracy: 1e-9 * abs(b), term)
-            XCTAssertEqual(c.standardError, se, accuracy: 1e-9 * se, term)
+        for f in [fit] + streamed {
+            for (term, b, se) in certified {
+                let c = try XCTUnwrap(f.estimate(term))
+                XCTAssertEqual(c.estimate, b, accuracy: 1e-9 * abs(b), term)
+                XCTAssertEqual(c.standardError, se, accuracy: 1e-9 * se, term)
+            }
+            XCTAssertEqual(f.sigma2Unbiased.squareRoot(), 304.854073561965, accuracy: 1e-9 * 304.85)
+            XCTAssertEqual(f.rSquared, 0.995479004577296, accuracy: 1e-12)
+        }
+        for f in streamed {
+            XCTAssertEqual(f.qr.kept, Array(0..<7))
+            let (k, v) = design.collinearity(qr: f.qr)
+            XCTAssertEqual(k, 110.54415344231354, accuracy: 1e-8 * 110.5)
+            XCTAssertEqual(v[1], 1788.5134827, accuracy: 1e-3)
+        }
+        // A duplicated column is aliased, and named, by the streamed QR as by the whole one.
+        let twice = try DesignMatrix.build([.numeric(name: "GNP", values: t["GNP"]!), .numeric(name: "GNP2", values: t["GNP"]!.map { 2 * $0 })])
+        XCTAssertThrowsError(try LinearRegression(design: twice, y: t["TOTEMP"]!, segment: 5)) {
+            XCTAssertEqual("\($0)", "exact collinearity: the design column \"GNP2\" is a linear combination of GNP, so its coefficient is not identified; leave one of them out")
+        }
+        XCTAssertThrowsError(try LinearRegression(design: twice, y: t["TOTEMP"]!)) {
+            XCTAssertEqual("\($0)", "exact collinearity: the design column \"GNP2\" is a linear combination of GNP, so its coefficient is not identified; leave one of them out")
         }
         XCTAssertEqual(fit.sigma2Unbiased.squareRoot(), 304.854073561965, accuracy: 1e-9 * 304.85)
         XCTAssertEqual(fit.rSquared, 0.995479004577296, accuracy: 1e-12)

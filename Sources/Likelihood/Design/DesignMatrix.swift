@@ -100,9 +100,22 @@ public enum DesignError: Error, Equatable, CustomStringConvertible {
 /// The columnar design matrix of a model specification: an intercept, then each predictor in
 /// the order given (numeric: itself; categorical: one 0/1 dummy per level but the
 /// reference), with the names of its columns and the coding of every categorical one.
+///
+/// The rows are not copied: each design column is a view of the data (`ColumnSource`), and
+/// the passes over the rows (`fill`, `times`, `transposeTimes`, the streamed QR) read them a
+/// block at a time. `matrix`, the dense n × p copy that the exact small-data solvers
+/// (least absolute deviations, Student-t) work on, is built on first use and kept.
 public struct DesignMatrix: Sendable {
     public let terms: [DesignTerm]
-    public let matrix: Matrix
+    /// How each design column is made from the data, in the terms' order.
+    public let sources: [ColumnSource]
+    public let rows: Int
+    private let dense: DenseCache
+
+    /// The dense n × p matrix, built on first use (O(n p) memory) and kept.
+    public var matrix: Matrix { dense.matrix(self) }
+    /// Whether `matrix` has been built (the streamed passes never build it).
+    public var isMaterialised: Bool { dense.isBuilt }
 
     /// The order of levels: numbers by value when every level is one (1, 2, 10), else by
     /// Unicode scalars (byte order, the same on every machine and locale).
@@ -112,8 +125,21 @@ public struct DesignMatrix: Sendable {
     }
     public let codings: [CategoricalCoding]
 
-    public var rows: Int { matrix.rows }
-    public var columns: Int { matrix.columns }
+    public var columns: Int { sources.count }
+
+    public init(terms: [DesignTerm], sources: [ColumnSource], rows: Int, codings: [CategoricalCoding]) {
+        precondition(terms.count == sources.count, "one source per term")
+        self.terms = terms
+        self.sources = sources
+        self.rows = rows
+        self.codings = codings
+        dense = DenseCache()
+    }
+
+    /// A design over the columns of a dense matrix.
+    public init(terms: [DesignTerm], matrix: Matrix, codings: [CategoricalCoding]) {
+        self.init(terms: terms, sources: (0..<matrix.columns).map { .values(matrix.column($0)) }, rows: matrix.rows, codings: codings)
+    }
 
     /// Builds the design of `predictors` (all of one length), with an intercept first.
     /// Collinearity is not checked here (see `checkIdentified`), so that the same design can
@@ -121,7 +147,7 @@ public struct DesignMatrix: Sendable {
     public static func build(_ predictors: [PredictorColumn], response: String? = nil) throws -> DesignMatrix {
         let n = predictors.first?.count ?? 0
         var seen = Set<String>()
-        var columns: [[Double]] = [[Double](repeating: 1, count: n)]
+        var columns: [ColumnSource] = [.constant(1)]
         var terms = [DesignTerm(name: DesignTerm.interceptName, column: nil, level: nil)]
         var codings: [CategoricalCoding] = []
         // Levels that occur, in sorted order; a dummy column for each but the reference.
@@ -135,8 +161,7 @@ public struct DesignMatrix: Sendable {
             guard let refIndex = levels.firstIndex(of: ref) else { throw DesignError.unknownReference(column: name, reference: ref, levels: levels) }
             codings.append(CategoricalCoding(column: name, levels: levels, counts: present.map { rows[$0] }, reference: ref))
             for (k, code) in present.enumerated() where k != refIndex {
-                let target = Double(code)
-                columns.append(codes.map { $0 == target ? 1 : 0 })
+                columns.append(.indicator(codes: codes, code: Double(code)))
                 terms.append(DesignTerm(name: "\(name)[\(levels[k])]", column: name, level: levels[k]))
             }
         }
@@ -147,7 +172,7 @@ public struct DesignMatrix: Sendable {
             switch predictor {
             case let .numeric(name, values):
                 if let bad = values.firstIndex(where: { !$0.isFinite }) { throw DesignError.nonFinite(column: name, row: bad + 1) }
-                columns.append(values)
+                columns.append(.values(values))
                 terms.append(DesignTerm(name: name, column: name, level: nil))
             case let .categorical(name, values, reference):
                 var codeOf: [String: Int] = [:], names: [String] = []
@@ -162,27 +187,41 @@ public struct DesignMatrix: Sendable {
                 try addCoded(name, codes, names, reference)
             }
         }
-        return DesignMatrix(terms: terms, matrix: Matrix(columns: columns), codings: codings)
+        return DesignMatrix(terms: terms, sources: columns, rows: n, codings: codings)
     }
 
     /// Refuses a design whose coefficients are not all identified: more coefficients than
     /// rows less one (the noise needs a degree of freedom), or a column that is (to R's
     /// tolerance) a linear combination of earlier ones, named with the terms that make it up.
+    ///
+    /// Above `streamedRows` rows the decomposition is of the streamed triangle R (X = QR, Q
+    /// never kept): the same kept and aliased columns, R and (XᵀX)⁻¹, but no `qTransposeTimes`
+    /// of an n-vector (`qr.rows` is then p).
     @discardableResult
     public func checkIdentified(qr given: HouseholderQR? = nil) throws -> HouseholderQR {
         guard columns < rows else { throw DesignError.tooManyCoefficients(coefficients: columns, rows: rows) }
-        let qr = given ?? HouseholderQR(matrix)
-        guard let first = qr.aliased.first else { return qr }
+        let qr = given ?? (rows > DesignMatrix.streamedRows ? HouseholderQR(StreamedTriangle.of(self)) : HouseholderQR(matrix))
+        try checkAliasing(qr)
+        return qr
+    }
+
+    /// Throws for the first aliased column of `qr`, naming the terms it is made of.
+    func checkAliasing(_ qr: HouseholderQR) throws {
+        guard let first = qr.aliased.first else { return }
         throw DesignError.aliased(term: terms[first].name, combination: combination(of: first, qr: qr))
     }
+
+    /// Above this many rows the passes over the design stream it a block at a time (the QR
+    /// as a streamed triangle) and never build the dense `matrix`.
+    public static let streamedRows = 100_000
 
     /// The kept terms that an aliased column is made of: the nonzero coefficients of its
     /// least-squares fit on the kept columns before it.
     func combination(of j: Int, qr: HouseholderQR) -> [String] {
         let before = qr.kept.filter { $0 < j }
         guard !before.isEmpty else { return [] }
-        let sub = HouseholderQR(Matrix(columns: before.map(matrix.column)))
-        let (beta, _) = sub.leastSquares(matrix.column(j))
+        let sub = HouseholderQR(Matrix(columns: before.map(column)))
+        let (beta, _) = sub.leastSquares(column(j))
         let scale = max(1e-300, beta.reduce(0) { max($0, abs($1)) })
         return zip(sub.kept, beta).filter { abs($0.1) > 1e-6 * scale }.map { terms[before[$0.0]].name }
     }
@@ -194,7 +233,7 @@ public struct DesignMatrix: Sendable {
         let p = columns - 1
         var out = Matrix(rows: rows, columns: p)
         for j in 0..<p {
-            let c = matrix.column(j + 1)
+            let c = column(j + 1)
             let mean = c.reduce(0, +) / Double(rows)
             let centred = c.map { $0 - mean }
             let norm = euclideanNorm(centred[...])
@@ -231,5 +270,147 @@ public struct DesignMatrix: Sendable {
         let qr = HouseholderQR(z, tolerance: 0)
         guard qr.rank == z.columns else { return (.infinity, [Double](repeating: .infinity, count: z.columns)) }
         return (SingularValues.conditionNumber(qr.r), qr.inverseGram.diagonal)
+    }
+}
+
+/// How one design column is made from the data, without a copy of its rows.
+public enum ColumnSource: Sendable, Equatable {
+    /// The same value in every row (the intercept's 1).
+    case constant(Double)
+    /// A numeric column as it is (its storage shared with the data set's).
+    case values([Double])
+    /// 1 where the row's level code is `code`, else 0 (a treatment dummy).
+    case indicator(codes: [Double], code: Double)
+}
+
+extension DesignMatrix {
+    /// Design column `j` as an array (a numeric column's own storage, no copy).
+    public func column(_ j: Int) -> [Double] {
+        switch sources[j] {
+        case let .constant(v): return [Double](repeating: v, count: rows)
+        case let .values(v): return v
+        case let .indicator(codes, code): return codes.map { $0 == code ? 1 : 0 }
+        }
+    }
+
+    /// Writes rows `range` of the design columns `columns`, column-major with leading
+    /// dimension `range.count`, to `out`.
+    public func fill(_ range: Range<Int>, columns: [Int], into out: UnsafeMutablePointer<Double>) {
+        let m = range.count
+        guard m > 0 else { return }
+        for (k, j) in columns.enumerated() {
+            let target = out + k * m
+            switch sources[j] {
+            case let .constant(v):
+                target.update(repeating: v, count: m)
+            case let .values(v):
+                v.withUnsafeBufferPointer { target.update(from: $0.baseAddress! + range.lowerBound, count: m) }
+            case let .indicator(codes, code):
+                codes.withUnsafeBufferPointer { c in
+                    let base = c.baseAddress! + range.lowerBound
+                    for i in 0..<m { target[i] = base[i] == code ? 1 : 0 }
+                }
+            }
+        }
+    }
+
+    /// Runs `body` with a pointer to the rows of each of `columns` that is stored as it is
+    /// (a numeric column), nil for the others (the intercept, dummies), so that a pass over
+    /// the rows reads those in place instead of copying them.
+    public func withColumnPointers<R>(_ columns: [Int], _ body: ([UnsafePointer<Double>?]) throws -> R) rethrows -> R {
+        func walk(_ k: Int, _ found: [UnsafePointer<Double>?]) throws -> R {
+            guard k < columns.count else { return try body(found) }
+            if case let .values(v) = sources[columns[k]], !v.isEmpty {
+                return try v.withUnsafeBufferPointer { try walk(k + 1, found + [$0.baseAddress!]) }
+            }
+            return try walk(k + 1, found + [nil])
+        }
+        return try walk(0, [])
+    }
+
+    /// Xβ, one column at a time over the sources.
+    /// - Complexity: O(n p), no copy of the design.
+    public func times(_ beta: [Double]) -> [Double] {
+        precondition(beta.count == columns, "one coefficient per design column")
+        var out = [Double](repeating: 0, count: rows)
+        out.withUnsafeMutableBufferPointer { o in
+            for (j, b) in beta.enumerated() where b != 0 {
+                switch sources[j] {
+                case let .constant(v):
+                    for i in 0..<rows { o[i] += v * b }
+                case let .values(v):
+                    v.withUnsafeBufferPointer { c in for i in 0..<rows { o[i] += c[i] * b } }
+                case let .indicator(codes, code):
+                    codes.withUnsafeBufferPointer { c in for i in 0..<rows where c[i] == code { o[i] += b } }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Xᵀ(a − b) and Σᵢ |xᵢⱼ (aᵢ − bᵢ)| per column, with no array of a − b made (the same
+    /// sums, in the same order, as `transposeTimes` of the difference).
+    public func transposeTimes(_ a: [Double], minus b: [Double]) -> (product: [Double], absolute: [Double]) {
+        precondition(a.count == rows && b.count == rows, "one entry per row")
+        var product = [Double](repeating: 0, count: columns), absolute = product
+        a.withUnsafeBufferPointer { av in
+            b.withUnsafeBufferPointer { bv in
+                for j in 0..<columns {
+                    var s = 0.0, t = 0.0
+                    switch sources[j] {
+                    case let .constant(c):
+                        for i in 0..<rows { let u = c * (av[i] - bv[i]); s += u; t += abs(u) }
+                    case let .values(x):
+                        x.withUnsafeBufferPointer { xs in for i in 0..<rows { let u = xs[i] * (av[i] - bv[i]); s += u; t += abs(u) } }
+                    case let .indicator(codes, code):
+                        codes.withUnsafeBufferPointer { c in
+                            for i in 0..<rows where c[i] == code { let v = av[i] - bv[i]; s += v; t += abs(v) }
+                        }
+                    }
+                    product[j] = s; absolute[j] = t
+                }
+            }
+        }
+        return (product, absolute)
+    }
+
+    /// Xᵀv and, beside it, Σᵢ |xᵢⱼ vᵢ| per column (the scale a check of Xᵀv = 0 is relative to).
+    public func transposeTimes(_ v: [Double]) -> (product: [Double], absolute: [Double]) {
+        precondition(v.count == rows, "one entry per row")
+        var product = [Double](repeating: 0, count: columns), absolute = product
+        v.withUnsafeBufferPointer { vs in
+            for j in 0..<columns {
+                var s = 0.0, a = 0.0
+                switch sources[j] {
+                case let .constant(c):
+                    for i in 0..<rows { s += c * vs[i]; a += abs(c * vs[i]) }
+                case let .values(x):
+                    x.withUnsafeBufferPointer { xs in for i in 0..<rows { let t = xs[i] * vs[i]; s += t; a += abs(t) } }
+                case let .indicator(codes, code):
+                    codes.withUnsafeBufferPointer { c in for i in 0..<rows where c[i] == code { s += vs[i]; a += abs(vs[i]) } }
+                }
+                product[j] = s; absolute[j] = a
+            }
+        }
+        return (product, absolute)
+    }
+}
+
+/// The dense copy of a design, built once on first use by whichever thread asks first.
+final class DenseCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var built: Matrix?
+
+    var isBuilt: Bool { lock.lock(); defer { lock.unlock() }; return built != nil }
+
+    func matrix(_ design: DesignMatrix) -> Matrix {
+        lock.lock(); defer { lock.unlock() }
+        if let built { return built }
+        var m = Matrix(rows: design.rows, columns: design.columns)
+        m.storage.withUnsafeMutableBufferPointer { s in
+            design.fill(0..<design.rows, columns: Array(0..<design.columns), into: s.baseAddress!)
+        }
+        built = m
+        return m
     }
 }

@@ -32,8 +32,11 @@ public struct ModelData: Sendable {
     /// Rows of the data set used (all of them unless rows with a missing value were dropped).
     public let rows: Int
     public let droppedRows: Int
-    /// The data set's row of each row used (rows with a missing value dropped), for messages.
-    public let keptRows: [Int]
+    /// The data set's row of each row used, when rows with a missing value were dropped
+    /// (empty when every row is used).
+    let keptRows: [Int]
+    /// The data set's row (0-based) of row `k` of the rows used, for messages.
+    public func dataRow(_ k: Int) -> Int { keptRows.isEmpty ? k : keptRows[k] }
     /// A response given as two levels: (the level coded 0, the level coded 1).
     public let responseLevels: (zero: String, one: String)?
     /// Levels with leading or trailing spaces (kept as written), by column.
@@ -59,18 +62,22 @@ public struct ModelData: Sendable {
             }
         }
         // Rows to use.
+        // Rows to use: column by column, the first missing cell of each (one tight scan per
+        // column; most data sets have none, and then every row is used with no index list).
         let n = data.rowCount
+        let columns = spec.columns.map { values[$0]! }
+        let firstMissing = columns.map { c in c.withUnsafeBufferPointer { b in (0..<n).first { b[$0].isNaN } } }
         var keep: [Int] = []
-        keep.reserveCapacity(n)
-        for row in 0..<n {
-            if let missing = spec.columns.first(where: { values[$0]![row].isNaN }) {
-                guard dropMissing else { throw data.missingError(row: row, column: missing) }
-                continue
+        if let row = firstMissing.compactMap({ $0 }).min() {
+            if !dropMissing {
+                let column = spec.columns[firstMissing.firstIndex(of: row)!]
+                throw data.missingError(row: row, column: column)
             }
-            keep.append(row)
+            keep = (0..<n).filter { i in !columns.contains { $0[i].isNaN } }
         }
-        guard !keep.isEmpty else { throw DataError.noDataRows(file: data.source) }
-        func used(_ name: String) -> [Double] { keep.count == n ? values[name]! : keep.map { values[name]![$0] } }
+        let rowsUsed = firstMissing.allSatisfy({ $0 == nil }) ? n : keep.count
+        guard rowsUsed > 0 else { throw DataError.noDataRows(file: data.source) }
+        func used(_ name: String) -> [Double] { rowsUsed == n ? values[name]! : keep.map { values[name]![$0] } }
 
         // The response.
         var y = used(spec.response)
@@ -109,6 +116,6 @@ public struct ModelData: Sendable {
             throw DesignError.referenceOnNumeric(column: name)
         }
         let design = try DesignMatrix.build(predictors, response: spec.response)
-        return ModelData(design: design, y: y, rows: keep.count, droppedRows: n - keep.count, keptRows: keep, responseLevels: responseLevels)
+        return ModelData(design: design, y: y, rows: rowsUsed, droppedRows: n - rowsUsed, keptRows: keep, responseLevels: responseLevels)
     }
 }

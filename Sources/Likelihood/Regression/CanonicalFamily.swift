@@ -25,13 +25,27 @@ public protocol CanonicalFamily: Sendable {
     /// Whether a fitted η is at the edge where the likelihood could still be rising without
     /// bound (a probability within 10⁻¹⁰ of 0 or 1, a mean below 10⁻¹⁰ for a zero count).
     func isExtreme(_ y: Double, _ eta: Double) -> Bool
+    /// Whether some row with η in `etaRange` could be extreme (`isExtreme`): false lets the
+    /// fitter skip a pass over the rows.
+    func mayBeExtreme(_ etaRange: ClosedRange<Double>) -> Bool
     /// Whether moving η by `step` raises (or keeps) this response's log-density for every
     /// step size: the sign condition of a direction along which the likelihood has no
     /// maximum (`tolerance` absorbs rounding).
     func neverLoses(_ y: Double, step: Double, tolerance: Double) -> Bool
+    /// Over a segment of rows: each row's score and weight into `gradient` and `weight`, and
+    /// Σ log p(yᵢ | ηᵢ) returned (a family may share the work between them).
+    func evaluateSegment(_ y: UnsafeBufferPointer<Double>, _ eta: UnsafeBufferPointer<Double>,
+                         gradient: UnsafeMutablePointer<Double>, weight: UnsafeMutablePointer<Double>) -> Double
 }
 
 extension CanonicalFamily {
+    public func mayBeExtreme(_ etaRange: ClosedRange<Double>) -> Bool { true }
+    public func evaluateSegment(_ y: UnsafeBufferPointer<Double>, _ eta: UnsafeBufferPointer<Double>,
+                                gradient: UnsafeMutablePointer<Double>, weight: UnsafeMutablePointer<Double>) -> Double {
+        for i in 0..<y.count { (gradient[i], weight[i]) = score(y[i], eta[i]) }
+        return logDensitySum(y, eta)
+    }
+
     public func logDensitySum(_ y: UnsafeBufferPointer<Double>, _ eta: UnsafeBufferPointer<Double>) -> Double {
         var s = 0.0
         for i in 0..<y.count { s += logDensity(y[i], eta[i]) }
@@ -53,21 +67,22 @@ public struct BernoulliLogit: CanonicalFamily {
     public func linkOfMean(_ meanY: Double) -> Double { log(meanY / (1 - meanY)) }
     public func saturatedLogDensity(_ y: Double) -> Double { 0 }
     public func isExtreme(_ y: Double, _ eta: Double) -> Bool { abs(eta) > 23 }
+    public func mayBeExtreme(_ etaRange: ClosedRange<Double>) -> Bool { etaRange.lowerBound < -23 || etaRange.upperBound > 23 }
     /// Σ [yη − max(η, 0)] − Σ log(1 + e^−|η|), the second as the logarithm of products of 16
     /// factors in (1, 2] (at most 2¹⁶, each product exact to a few ulps): one logarithm per 16
     /// rows instead of a log1p per row; tiny terms, which a product would lose, are summed
-    /// apart (near separation they are all there is).
-    public func logDensitySum(_ y: UnsafeBufferPointer<Double>, _ eta: UnsafeBufferPointer<Double>) -> Double {
+    /// apart (near separation they are all there is). `term(i)` gives row i's yη − max(η, 0)
+    /// and e^−|η|.
+    @inline(__always)
+    static func sum(_ n: Int, _ term: (Int) -> (linear: Double, t: Double)) -> Double {
         var linear = 0.0, logs = 0.0, small = 0.0
         var i = 0
-        let n = y.count
         while i < n {
             var product = 1.0
             let end = min(n, i + 16)
             while i < end {
-                let e = eta[i]
-                linear += y[i] * e - max(e, 0)
-                let t = exp(-abs(e))
+                let (l, t) = term(i)
+                linear += l
                 // Below 2⁻²⁶, 1 + t would drop t's digits: log(1 + t) = t − t²/2 to rounding.
                 if t < 0x1p-26 { small += t - t * t / 2 } else { product *= 1 + t }
                 i += 1
@@ -76,7 +91,26 @@ public struct BernoulliLogit: CanonicalFamily {
         }
         return linear - logs - small
     }
+
+    public func logDensitySum(_ y: UnsafeBufferPointer<Double>, _ eta: UnsafeBufferPointer<Double>) -> Double {
+        BernoulliLogit.sum(y.count) { i in
+            let e = eta[i]
+            return (y[i] * e - max(e, 0), exp(-abs(e)))
+        }
+    }
     public func neverLoses(_ y: Double, step: Double, tolerance: Double) -> Bool { (2 * y - 1) * step >= -tolerance }
+    /// The same sum with one exponential per row: t = e^−|η| gives σ(η) (1/(1 + t) or
+    /// t/(1 + t)), the weight σ(η)σ(−η) = t/(1 + t)², and log(1 + e^−|η|) for the density.
+    public func evaluateSegment(_ y: UnsafeBufferPointer<Double>, _ eta: UnsafeBufferPointer<Double>,
+                                gradient: UnsafeMutablePointer<Double>, weight: UnsafeMutablePointer<Double>) -> Double {
+        BernoulliLogit.sum(y.count) { i in
+            let e = eta[i]
+            let t = exp(-abs(e)), inverse = 1 / (1 + t)
+            gradient[i] = y[i] - (e >= 0 ? inverse : t * inverse)
+            weight[i] = t * inverse * inverse
+            return (y[i] * e - max(e, 0), t)
+        }
+    }
 }
 
 /// Poisson counts with the log link: μ = e^η, ℓ = yη − e^η − log y!.
@@ -92,5 +126,6 @@ public struct PoissonLog: CanonicalFamily {
     public func linkOfMean(_ meanY: Double) -> Double { log(meanY) }
     public func saturatedLogDensity(_ y: Double) -> Double { y > 0 ? y * log(y) - y - lgamma(y + 1) : 0 }
     public func isExtreme(_ y: Double, _ eta: Double) -> Bool { y == 0 && eta < -23 }
+    public func mayBeExtreme(_ etaRange: ClosedRange<Double>) -> Bool { etaRange.lowerBound < -23 }
     public func neverLoses(_ y: Double, step: Double, tolerance: Double) -> Bool { y == 0 ? step <= tolerance : abs(step) <= tolerance }
 }

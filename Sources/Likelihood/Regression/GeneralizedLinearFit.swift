@@ -62,8 +62,8 @@ public struct GeneralizedLinearFit: Sendable {
         let meanY = y.reduce(0, +) / n
         if y.allSatisfy({ $0 == y[0] }) { throw GLMError.constantResponse(family: family.name, value: y[0]) }
         let start = [family.linkOfMean(meanY)] + [Double](repeating: 0, count: design.columns - 1)
-        let null = GeneralizedLinearFit.logLikelihood(start, design.matrix, y, family)
-        let result = try GeneralizedLinearFit.maximise(from: start, x: design.matrix, y: y, family: family, terms: design.terms.map(\.name))
+        let null = GeneralizedLinearFit.logLikelihood(start, design, y, family)
+        let result = try GeneralizedLinearFit.maximise(from: start, x: design, y: y, family: family, terms: design.terms.map(\.name))
         let cov = result.information.inverse
         let q = Distributions.normalQuantile975
         estimates = design.terms.indices.map { j in
@@ -84,12 +84,12 @@ public struct GeneralizedLinearFit: Sendable {
     public func estimate(_ term: String) -> Coefficient? { estimates.first { $0.term == term }?.coefficient }
 
     /// Σ log p(yᵢ | xᵢᵀβ).
-    static func logLikelihood<F: CanonicalFamily>(_ beta: [Double], _ x: Matrix, _ y: [Double], _ family: F) -> Double {
+    static func logLikelihood<F: CanonicalFamily>(_ beta: [Double], _ x: DesignMatrix, _ y: [Double], _ family: F) -> Double {
         evaluate(beta, x, y, family, derivatives: false).logL
     }
 
     /// The gradient Xᵀ(y − μ) and the information XᵀWX at β.
-    public static func derivatives<F: CanonicalFamily>(_ beta: [Double], _ x: Matrix, _ y: [Double], _ family: F) -> (g: [Double], h: Matrix) {
+    public static func derivatives<F: CanonicalFamily>(_ beta: [Double], _ x: DesignMatrix, _ y: [Double], _ family: F) -> (g: [Double], h: Matrix) {
         let e = evaluate(beta, x, y, family, derivatives: true)
         return (e.g, e.h)
     }
@@ -102,37 +102,61 @@ public struct GeneralizedLinearFit: Sendable {
     ///
     /// `active`: the columns of `x` that `beta` weighs, in order (the others' coefficients are
     /// held at 0: a model without them, with no copy of the rest).
-    static func evaluate<F: CanonicalFamily>(_ beta: [Double], _ x: Matrix, _ y: [Double], _ family: F, derivatives: Bool,
-                                             active: [Int]? = nil, offset: [Double]? = nil, hessian: Bool = true) -> (logL: Double, g: [Double], h: Matrix) {
+    static func evaluate<F: CanonicalFamily>(_ beta: [Double], _ x: DesignMatrix, _ y: [Double], _ family: F, derivatives: Bool,
+                                             active: [Int]? = nil, offset: [Double]? = nil, hessian: Bool = true)
+        -> (logL: Double, g: [Double], h: Matrix, etaRange: ClosedRange<Double>) {
         let n = x.rows
         let columns = active ?? Array(0..<x.columns)
         let p = columns.count
-        let width = derivatives ? 1 + p + (hessian ? p * (p + 1) / 2 : 0) : 1
-        let sums = x.storage.withUnsafeBufferPointer { xs in
-            y.withUnsafeBufferPointer { ys in
-                ParallelSum.reduce(count: n, zero: [Double](repeating: 0, count: width), segment: 1 << 14, { range -> [Double] in
-                    let lo = range.lowerBound, m = range.count
-                    var out = [Double](repeating: 0, count: width)
-                    var eta = offset.map { Array($0[lo..<(lo + m)]) } ?? [Double](repeating: 0, count: m)
+        // The sums, then the least and the largest η (for the fitter's check of extremes).
+        let sums = derivatives ? 1 + p + (hessian ? p * (p + 1) / 2 : 0) : 1
+        let width = sums + 2
+        var zero = [Double](repeating: 0, count: width)
+        zero[sums] = .infinity; zero[sums + 1] = -.infinity
+        let totals = x.withColumnPointers(columns) { stored in y.withUnsafeBufferPointer { ys in
+            // The columns that are not stored as they are (intercept, dummies) are filled in
+            // per segment; the stored ones are read in place.
+            let made = (0..<p).filter { stored[$0] == nil }
+            return ParallelSum.reduce(count: n, zero: zero, segment: 1 << 14, { range -> [Double] in
+                let lo = range.lowerBound, m = range.count
+                var out = zero
+                var block = [Double](repeating: 0, count: max(1, m * made.count))
+                block.withUnsafeMutableBufferPointer { x.fill(range, columns: made.map { columns[$0] }, into: $0.baseAddress!) }
+                var eta = offset.map { Array($0[lo..<(lo + m)]) } ?? [Double](repeating: 0, count: m)
+                block.withUnsafeBufferPointer { filled in
+                    // Column j's rows of this segment.
+                    var pointers = [UnsafePointer<Double>](repeating: filled.baseAddress!, count: p)
+                    for (k, j) in made.enumerated() { pointers[j] = filled.baseAddress! + k * m }
+                    for j in 0..<p { if let s = stored[j] { pointers[j] = s + lo } }
                     eta.withUnsafeMutableBufferPointer { e in
                         for j in 0..<p where beta[j] != 0 {
-                            let b = beta[j], base = xs.baseAddress! + columns[j] * n + lo
+                            let b = beta[j], base = pointers[j]
                             for i in 0..<m { e[i] += base[i] * b }
                         }
-                        out[0] = family.logDensitySum(UnsafeBufferPointer(rebasing: ys[lo..<(lo + m)]), UnsafeBufferPointer(e))
-                        guard derivatives else { return }
+                        var low = Double.infinity, high = -Double.infinity
+                        for i in 0..<m { low = min(low, e[i]); high = max(high, e[i]) }
+                        out[sums] = low; out[sums + 1] = high
+                        let segmentY = UnsafeBufferPointer(rebasing: ys[lo..<(lo + m)])
+                        guard derivatives else {
+                            out[0] = family.logDensitySum(segmentY, UnsafeBufferPointer(e))
+                            return
+                        }
                         var r = [Double](repeating: 0, count: m), w = [Double](repeating: 0, count: m)
-                        for i in 0..<m { (r[i], w[i]) = family.score(ys[lo + i], e[i]) }
+                        r.withUnsafeMutableBufferPointer { rb in
+                            w.withUnsafeMutableBufferPointer { wb in
+                                out[0] = family.evaluateSegment(segmentY, UnsafeBufferPointer(e), gradient: rb.baseAddress!, weight: wb.baseAddress!)
+                            }
+                        }
                         var k = 1 + p
                         var wa = [Double](repeating: 0, count: m)
                         for a in 0..<p {
-                            let ca = xs.baseAddress! + columns[a] * n + lo
+                            let ca = pointers[a]
                             var s = 0.0
                             for i in 0..<m { s += ca[i] * r[i]; wa[i] = w[i] * ca[i] }
                             out[1 + a] = s
                             guard hessian else { continue }
                             for b in a..<p {
-                                let cb = xs.baseAddress! + columns[b] * n + lo
+                                let cb = pointers[b]
                                 var t = 0.0
                                 for i in 0..<m { t += wa[i] * cb[i] }
                                 out[k] = t
@@ -140,20 +164,24 @@ public struct GeneralizedLinearFit: Sendable {
                             }
                         }
                     }
-                    return out
-                }, combine: { zip($0, $1).map(+) })
-            }
-        }
+                }
+                return out
+            }, combine: { a, b in
+                var c = zip(a, b).map(+)
+                c[sums] = min(a[sums], b[sums]); c[sums + 1] = max(a[sums + 1], b[sums + 1])
+                return c
+            })
+        } }
         var g = [Double](repeating: 0, count: derivatives ? p : 0)
         var h = Matrix(rows: derivatives && hessian ? p : 0, columns: derivatives && hessian ? p : 0)
         if derivatives {
-            for a in 0..<p { g[a] = sums[1 + a] }
+            for a in 0..<p { g[a] = totals[1 + a] }
         }
         if derivatives && hessian {
             var k = 1 + p
-            for a in 0..<p { for b in a..<p { h[a, b] = sums[k]; h[b, a] = sums[k]; k += 1 } }
+            for a in 0..<p { for b in a..<p { h[a, b] = totals[k]; h[b, a] = totals[k]; k += 1 } }
         }
-        return (sums[0], g, h)
+        return (totals[0], g, h, min(totals[sums], totals[sums + 1])...max(totals[sums], totals[sums + 1]))
     }
 
     /// Newton's method with step-halving from `start`, over the `active` columns of `x` with
@@ -162,12 +190,16 @@ public struct GeneralizedLinearFit: Sendable {
     /// when the gain is below what log L itself resolves (10⁻¹² of |ℓ| + 1) and no longer
     /// shrinks, or the full step cannot be seen to climb; or when a step changes no
     /// coefficient.
-    static func maximise<F: CanonicalFamily>(from start: [Double], x: Matrix, y: [Double], family: F, terms: [String],
+    static func maximise<F: CanonicalFamily>(from start: [Double], x: DesignMatrix, y: [Double], family: F, terms: [String],
                                              active: [Int]? = nil, offset: [Double]? = nil)
         throws -> (beta: [Double], logL: Double, information: Cholesky, iterations: Int) {
         let columns = active ?? Array(0..<x.columns)
+        // The range of η (offset included) at the last few points evaluated.
+        var ranges: [(beta: [Double], eta: ClosedRange<Double>)] = []
         func evaluate(_ beta: [Double], derivatives: Bool = true) -> (logL: Double, g: [Double], h: Matrix) {
-            GeneralizedLinearFit.evaluate(beta, x, y, family, derivatives: derivatives, active: columns, offset: offset)
+            let e = GeneralizedLinearFit.evaluate(beta, x, y, family, derivatives: derivatives, active: columns, offset: offset)
+            ranges = Array((ranges + [(beta, e.etaRange)]).suffix(4))
+            return (e.logL, e.g, e.h)
         }
         /// η at β over the active columns (the offset left out: the direction of a step).
         func linearPredictor(_ beta: [Double]) -> [Double] {
@@ -184,6 +216,8 @@ public struct GeneralizedLinearFit: Sendable {
         // steps' direction d, along which every row's log-density never falls.
         func checked(_ result: (beta: [Double], logL: Double, information: Cholesky, iterations: Int)) throws
             -> (beta: [Double], logL: Double, information: Cholesky, iterations: Int) {
+            // No row near an extreme η (known from the pass that evaluated β): nothing to check.
+            if let known = ranges.last(where: { $0.beta == result.beta }), !family.mayBeExtreme(known.eta) { return result }
             var eta = linearPredictor(result.beta)
             if let offset { for i in eta.indices { eta[i] += offset[i] } }
             guard y.indices.contains(where: { family.isExtreme(y[$0], eta[$0]) }), history.count >= 4 else { return result }
@@ -247,7 +281,7 @@ public struct GeneralizedLinearFit: Sendable {
     /// The terms along which β ran away: those whose change from the start, times their
     /// column's spread (so that units do not decide), is a tenth or more of the largest (the
     /// intercept left out unless it is all there is).
-    static func diverging(_ beta: [Double], _ start: [Double], _ x: Matrix, _ terms: [String], _ columns: [Int]) -> [String] {
+    static func diverging(_ beta: [Double], _ start: [Double], _ x: DesignMatrix, _ terms: [String], _ columns: [Int]) -> [String] {
         let change = beta.indices.map { j -> Double in
             let c = x.column(columns[j]), mean = c.reduce(0, +) / Double(c.count)
             let spread = j == 0 ? 1 : (c.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(c.count)).squareRoot()
@@ -267,7 +301,7 @@ public struct GeneralizedLinearFit: Sendable {
     /// - Returns: values row-major, `values[j * us.count + i]` at (us[i], vs[j]).
     /// - Complexity: about 3 Newton steps per point, each O(n (p − 2)²).
     public func profile<F: CanonicalFamily>(pair: (Int, Int), us: [Double], vs: [Double], y: [Double], family: F) -> [Double] {
-        let x = design.matrix
+        let x = design
         let others = (0..<p).filter { $0 != pair.0 && $0 != pair.1 }
         let ca = x.column(pair.0), cb = x.column(pair.1)
         return ProfileWalk.fill(width: us.count, height: vs.count, start: others.map { coefficients[$0] }) { i, j, start in
@@ -292,7 +326,7 @@ public struct GeneralizedLinearFit: Sendable {
     /// and the data separate) is never taken for an answer: past 60 standard errors, or at
     /// such a failure, that end is reported unbounded (±∞).
     public func profileInterval<F: CanonicalFamily>(_ j: Int, y: [Double], family: F) -> (lower: Double, upper: Double) {
-        let x = design.matrix
+        let x = design
         let others = (0..<p).filter { $0 != j }
         let cj = x.column(j)
         let top = logLikelihood

@@ -61,10 +61,33 @@ public struct LinearRegression: Sendable {
     public var bic: Double { log(Double(n)) * Double(p + 1) - 2 * logLikelihood }
 
     /// Fits `y` on `design`. Throws `DesignError` when a coefficient is not identified.
-    public init(design: DesignMatrix, y: [Double]) throws {
+    ///
+    /// Above `DesignMatrix.streamedRows` rows (or with `segment` given) the QR is streamed:
+    /// the triangle of [X | y] a segment of rows at a time gives R, Qᵀy and √RSS in one pass,
+    /// with no copy of the design.
+    public init(design: DesignMatrix, y: [Double], segment: Int? = nil) throws {
         precondition(y.count == design.rows, "one response per row")
-        let qr = try design.checkIdentified()
-        let (beta, rss) = qr.leastSquares(y)
+        let qr: HouseholderQR
+        let beta: [Double], rss: Double
+        if design.rows > DesignMatrix.streamedRows || segment != nil {
+            guard design.columns < design.rows else {
+                throw DesignError.tooManyCoefficients(coefficients: design.columns, rows: design.rows)
+            }
+            let p = design.columns
+            let t = StreamedTriangle.of(design, appending: y, segment: segment ?? 1 << 14)
+            var rx = Matrix(rows: p, columns: p)
+            for b in 0..<p { for a in 0...b { rx[a, b] = t[a, b] } }
+            // R's own QR keeps and aliases the columns as X's would (its columns have X's
+            // norms, and the same parts orthogonal to the columns before them).
+            qr = HouseholderQR(rx)
+            try design.checkAliasing(qr)
+            let c = qr.qTransposeTimes((0..<p).map { t[$0, p] })
+            beta = qr.solveR(c)
+            rss = t.rows > p ? t[p, p] * t[p, p] : 0
+        } else {
+            qr = try design.checkIdentified()
+            (beta, rss) = qr.leastSquares(y)
+        }
         let n = design.rows
         let gram = qr.inverseGram
         let df = Double(n - design.columns)

@@ -45,14 +45,14 @@ public struct SeveralDescents: Sendable {
     /// - Parameters:
     ///   - qr: the design's QR decomposition, whose RᵀR is XᵀX (no further pass over the rows).
     ///   - hessian: the mean loss's Hessian at the MLE (2XᵀX/n, or XᵀWX/n).
-    public static func run(x: Matrix, y: [Double], logistic: Bool, mle: [Double], standardErrors: [Double], qr: HouseholderQR,
+    public static func run(x: DesignMatrix, y: [Double], logistic: Bool, mle: [Double], standardErrors: [Double], qr: HouseholderQR,
                            hessian: Matrix, stepBudget: Int) -> SeveralDescents {
         let n = Double(x.rows), p = x.columns
         // XᵀX/n from R, and Xᵀy/n in one pass.
         let r = qr.r
         var gram = r.transposed.times(r)
         for k in gram.storage.indices { gram.storage[k] /= n }
-        let cross = x.transposeTimes(y).map { $0 / n }
+        let cross = x.transposeTimes(y).product.map { $0 / n }
         let yy = y.reduce(0) { $0 + $1 * $1 } / n
         // The standardisation as β = Aθ.
         var means = [Double](repeating: 0, count: p), scales = [Double](repeating: 1, count: p)

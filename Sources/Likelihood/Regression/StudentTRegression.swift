@@ -9,7 +9,7 @@ import Foundation
 /// definite, and step-halving so that every step climbs. The likelihood is not concave in β
 /// (an outlier can hold a maximum of its own), so one search proves nothing: the search is
 /// global, as the one-predictor fit's is. Searches start from the least-squares fit, the
-/// least-absolute-deviations fit and `elementalStarts` seeded fits through p rows; above
+/// least-absolute-deviations fit and `elementalStarts(n:)` seeded fits through p rows; above
 /// `screenRows` rows they run first on a seeded sample of that many rows, and the best
 /// `refinedMaxima` ends (with the two named starts) are finished on every row. Every distinct
 /// maximum reached on every row is kept, best first; the best is reported.
@@ -36,6 +36,12 @@ public struct StudentTRegression: Sendable {
     public let nuFixed: Bool
     /// ν reached its upper bound with the likelihood still rising.
     public let nuAtCap: Bool
+    /// ν reached the bottom of the range searched, `nuLowerBound(n:p:)`, with the likelihood
+    /// still rising as it falls: with so few rows per coefficient the likelihood has no
+    /// interior maximum in ν, and the fit is a boundary one.
+    public let nuAtFloor: Bool
+    /// The bottom of the ν range searched.
+    public let nuFloor: Double
     public let logLikelihood: Double
     /// Every distinct maximum reached on every row, best first (the first is the fit).
     public let maxima: [Maximum]
@@ -54,6 +60,10 @@ public struct StudentTRegression: Sendable {
 
     public static let nuCap = StudentTModel.nuRange.1
     public static let elementalStarts = 40
+    /// The seeded starts on `n` rows: 40, and more on small data sets (up to 400, about 8,000
+    /// row-searches in all), where every search is cheap and few rows per coefficient give the
+    /// likelihood many maxima.
+    public static func elementalStarts(n: Int) -> Int { min(400, max(elementalStarts, 8_000 / max(n, 1))) }
     public static let screenRows = 5_000
     public static let refinedMaxima = 4
     public static let maxSteps = 300
@@ -66,22 +76,26 @@ public struct StudentTRegression: Sendable {
     }
 
     /// Fits `y` on `design`; `nu` holds ν fixed; `lad` is the least-absolute-deviations fit of
-    /// the same data when the caller has it (a start).
-    public init(design: DesignMatrix, y: [Double], nu fixedNu: Double? = nil, lad known: LeastAbsoluteDeviations? = nil) throws {
+    /// the same data when the caller has it (a start). `nuFloor` raises the bottom of the ν range
+    /// above `nuLowerBound(n:p:)`: a reduced model tested against a larger one searches the
+    /// larger one's range, so that the two stay nested.
+    public init(design: DesignMatrix, y: [Double], nu fixedNu: Double? = nil, nuFloor: Double? = nil,
+                lad known: LeastAbsoluteDeviations? = nil) throws {
         precondition(y.count == design.rows, "one response per row")
         let qr = try design.checkIdentified()
         let x = design.matrix
         let n = x.rows, p = x.columns
-        let lowNu = StudentTRegression.nuLowerBound(n: n, p: p)
+        let lowNu = max(StudentTRegression.nuLowerBound(n: n, p: p), nuFloor ?? 0)
         if let fixedNu, fixedNu <= Double(p) / Double(n - p) { throw FitError.studentTUnbounded(nu: fixedNu, n: n) }
         let bounds = (log(fixedNu ?? lowNu), log(fixedNu ?? StudentTRegression.nuCap))
-        let ols = qr.leastSquares(y).coefficients
+        let ols = qr.rows == n ? qr.leastSquares(y).coefficients : try LinearRegression(design: design, y: y).estimates.map(\.coefficient.estimate)
         let lad = try known ?? LeastAbsoluteDeviations(design: design, y: y)
         // Starts: least squares, least absolute deviations, and fits through p seeded rows.
         var starts: [[Double]] = [ols, lad.coefficients]
         var rng = RandomGenerator(seed: 0x5EED_0019)
         var tries = 0
-        while starts.count < 2 + StudentTRegression.elementalStarts && tries < 20 * StudentTRegression.elementalStarts {
+        let seeded = StudentTRegression.elementalStarts(n: n)
+        while starts.count < 2 + seeded && tries < 20 * seeded {
             tries += 1
             var rows = Set<Int>()
             while rows.count < min(p, n) { rows.insert(Int.random(in: 0..<n, using: &rng)) }
@@ -118,15 +132,20 @@ public struct StudentTRegression: Sendable {
         let maxima = StudentTRegression.distinct(converged)
         guard let best = maxima.first else {
             let onFit = ends.map { full.rowsOnFit($0.theta) }.max() ?? 0
-            throw FitError.studentTSpike(points: max(onFit, p), n: n, nu: exp(bounds.0), fixed: fixedNu != nil)
+            throw FitError.studentTSpikeFit(points: max(onFit, p), n: n, p: p, nu: exp(bounds.0), fixed: fixedNu != nil)
         }
         let nuHat = exp(best.theta[p + 1])
         let atCap = fixedNu == nil && best.theta[p + 1] >= bounds.1 - 1e-9
+        // At either end of the ν range the maximum is a boundary one: ν's derivative is not 0
+        // there, and the curvature is taken with ν held (the standard errors given ν̂).
+        let atFloor = fixedNu == nil && best.theta[p + 1] <= bounds.0 + 1e-9
         // The information over the free parameters (ν left out when fixed or at its cap).
-        let (_, _, h) = full.evaluate(best.theta, freeNu: fixedNu == nil && !atCap)
+        let (_, _, h) = full.evaluate(best.theta, freeNu: fixedNu == nil && !atCap && !atFloor)
         var negative = h
         for k in negative.storage.indices { negative.storage[k] = -negative.storage[k] }
-        guard let chol = Cholesky(negative) else { throw FitError.studentTSpike(points: p, n: n, nu: nuHat, fixed: fixedNu != nil) }
+        guard let chol = Cholesky(negative) else {
+            throw FitError.studentTSpikeFit(points: full.rowsOnFit(best.theta), n: n, p: p, nu: nuHat, fixed: fixedNu != nil)
+        }
         let cov = chol.inverse
         let z = Distributions.normalQuantile975
         estimates = design.terms.indices.map { j in
@@ -141,6 +160,8 @@ public struct StudentTRegression: Sendable {
         nu = nuHat
         nuFixed = fixedNu != nil
         nuAtCap = atCap
+        nuAtFloor = atFloor
+        self.nuFloor = lowNu
         logLikelihood = best.ll
         self.maxima = maxima.map { Maximum(coefficients: Array($0.theta[0..<p]), scale: exp($0.theta[p]), nu: exp($0.theta[p + 1]),
                                            logLikelihood: $0.ll, reachedBy: $0.reachedBy) }
@@ -163,7 +184,7 @@ public struct StudentTRegression: Sendable {
         let others = (0..<p).filter { $0 != pair.0 && $0 != pair.1 }
         let rest = others.isEmpty ? Matrix(rows: n, columns: 0) : Matrix(columns: others.map(x.column))
         let ca = x.column(pair.0), cb = x.column(pair.1)
-        let bounds = nuFixed ? (log(nu), log(nu)) : (log(StudentTRegression.nuLowerBound(n: n, p: p)), log(StudentTRegression.nuCap))
+        let bounds = nuFixed ? (log(nu), log(nu)) : (log(nuFloor), log(StudentTRegression.nuCap))
         let width = us.count, count = us.count * vs.count
         func problem(_ point: Int) -> Problem {
             let u = us[point % width], v = vs[point / width]
@@ -194,10 +215,15 @@ public struct StudentTRegression: Sendable {
     }
 
     /// The likelihood-ratio test of each predictor column against the model without it, each
-    /// reduced model fitted by the same global search (ν estimated or held as in this fit).
+    /// reduced model fitted by the same global search (ν estimated or held as in this fit, and
+    /// searched over this fit's range, so that the models stay nested). A
+    /// reduced model with no maximum (every search ran into a spike) leaves its test
+    /// uncomputed: statistic and p are NaN.
     public func termTests(y: [Double]) throws -> [TermTest] {
-        try design.predictorGroups.map { group in
-            let reduced = try StudentTRegression(design: design.removing(group.indices), y: y, nu: nuFixed ? nu : nil)
+        design.predictorGroups.map { group in
+            guard let reduced = try? StudentTRegression(design: design.removing(group.indices), y: y, nu: nuFixed ? nu : nil, nuFloor: nuFloor) else {
+                return TermTest(term: group.column, degreesOfFreedom: group.indices.count, statistic: .nan, pValue: .nan, distribution: "chi2")
+            }
             let lr = max(0, 2 * (logLikelihood - reduced.logLikelihood))
             return TermTest(term: group.column, degreesOfFreedom: group.indices.count, statistic: lr,
                             pValue: Distributions.chiSquaredSurvival(lr, degreesOfFreedom: group.indices.count), distribution: "chi2")
@@ -208,7 +234,7 @@ public struct StudentTRegression: Sendable {
     /// Newton's next step from them over the free parameters, each coefficient's move in its
     /// standard errors (the largest).
     public func checkMaximum(y: [Double]) -> (logLikelihood: Double, largestStep: Double) {
-        let free = !nuFixed && !nuAtCap
+        let free = !nuFixed && !nuAtCap && !nuAtFloor
         let problem = Problem(x: design.matrix, y: y, freeNu: free, logNuBounds: (log(nu), log(nu)))
         let (value, g, h) = problem.evaluate(coefficients + [log(scale), log(nu)], freeNu: free)
         var negative = h

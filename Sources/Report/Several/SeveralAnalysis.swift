@@ -110,10 +110,10 @@ struct SeveralAnalysis {
         let response: ModelSpecification.Response = request.kind == .logistic ? .binary : request.kind == .poisson ? .count : .continuous
         let what = "\(request.kind.rawValue) model of \(Message.quoted(request.y)) on \(request.predictors.map { Message.quoted($0) }.joined(separator: ", "))"
         do {
-            let data = try ModelData.build(spec, data: dataset, response: response, dropMissing: dropMissing)
+            let data = try Timing.measure("design") { try ModelData.build(spec, data: dataset, response: response, dropMissing: dropMissing) }
             // The response's own rules, as the one-predictor families state them, at the cell.
             func cell(_ k: Int) -> String {
-                dataset.location(row: data.keptRows[k], column: request.y).map(String.init(describing:)) ?? "\(dataset.source): data row \(data.keptRows[k] + 1)"
+                dataset.location(row: data.dataRow(k), column: request.y).map(String.init(describing:)) ?? "\(dataset.source): data row \(data.dataRow(k) + 1)"
             }
             if let bad = data.y.firstIndex(where: { !$0.isFinite || abs($0) > 1e150 }) {
                 throw ReportError("\(cell(bad)): column \(Message.quoted(request.y)): not a finite number below 1e150 in size")
@@ -129,8 +129,8 @@ struct SeveralAnalysis {
             let fit: Fit
             let tests: [TermTest]
             if let family {
-                let f = try GeneralizedLinearFit(design: data.design, y: data.y, family: family)
-                fit = .glm(f); tests = try f.termTests(y: data.y, family: family)
+                let f = try Timing.measure("Newton fit") { try GeneralizedLinearFit(design: data.design, y: data.y, family: family) }
+                fit = .glm(f); tests = try Timing.measure("term tests") { try f.termTests(y: data.y, family: family) }
             } else if request.kind == .laplace {
                 let f = try LeastAbsoluteDeviations(design: data.design, y: data.y)
                 fit = .laplace(f); tests = try f.termTests(y: data.y)
@@ -138,7 +138,7 @@ struct SeveralAnalysis {
                 let f = try StudentTRegression(design: data.design, y: data.y, nu: request.nu)
                 fit = .studentT(f); tests = try f.termTests(y: data.y)
             } else {
-                let f = try LinearRegression(design: data.design, y: data.y)
+                let f = try Timing.measure("least squares") { try LinearRegression(design: data.design, y: data.y) }
                 fit = .linear(f); tests = try f.termTests(y: data.y)
             }
             var m = SeveralAnalysis(name: name, request: request, source: source, data: data, fit: fit, tests: tests,
@@ -146,7 +146,7 @@ struct SeveralAnalysis {
             let common = m.common
             let (kappa, vif) = data.design.collinearity(qr: common.qr)
             let beta = common.estimates.map(\.coefficient.estimate)
-            let eta = data.design.matrix.times(beta)
+            let eta = data.design.times(beta)
             let fitted: [Double]
             switch request.kind {
             case .logistic: fitted = eta.map(Numerics.sigmoid)
@@ -163,7 +163,7 @@ struct SeveralAnalysis {
                 }
             }
             if request.kind == .linear {
-                m.residualChecks = SeveralResidualChecks(residuals: zip(data.y, fitted).map { $0 - $1 }, design: data.design)
+                m.residualChecks = Timing.measure("residual checks") { SeveralResidualChecks(y: data.y, fitted: fitted, design: data.design) }
             }
             m.drawsGLMPictures = request.kind == .linear || affordsGLMPictures(rows: data.y.count, columns: data.design.columns)
             // The conditioning lesson in every dimension: the mean loss's Hessian at the MLE,
@@ -172,14 +172,14 @@ struct SeveralAnalysis {
                 let n = Double(data.y.count)
                 var hessian: Matrix
                 if case let .glm(f) = fit {
-                    hessian = GeneralizedLinearFit.derivatives(f.coefficients, data.design.matrix, data.y, BernoulliLogit()).h
+                    hessian = GeneralizedLinearFit.derivatives(f.coefficients, data.design, data.y, BernoulliLogit()).h
                     for k in hessian.storage.indices { hessian.storage[k] /= n }
                 } else {
                     let r = common.qr.r
                     hessian = r.transposed.times(r)
                     for k in hessian.storage.indices { hessian.storage[k] *= 2 / n }
                 }
-                m.descents = SeveralDescents.run(x: data.design.matrix, y: data.y, logistic: request.kind == .logistic, mle: beta,
+                m.descents = SeveralDescents.run(x: data.design, y: data.y, logistic: request.kind == .logistic, mle: beta,
                                                  standardErrors: common.estimates.map(\.coefficient.standardError), qr: common.qr,
                                                  hessian: hessian,
                                                  stepBudget: stepBudget(kind: request.kind, rows: data.y.count, columns: data.design.columns))

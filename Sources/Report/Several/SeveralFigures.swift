@@ -29,21 +29,26 @@ enum SeveralFigures {
     /// Mean of `y` (share of ones for 0/1 data) in up to `count` bins of `x` cut at its
     /// quantiles, with a 95 % interval: Wilson's for shares, the mean ± 1.96 s/√k otherwise
     /// (s the bin's own standard deviation).
-    struct Bin { var x: Double; var mean: Double; var low: Double; var high: Double; var count: Int }
+    /// Rows binned by x: the bin's mean x, its mean response with a 95 % interval, and (with
+    /// `fitted`) the model's mean fitted value over the same rows, which is what the observed
+    /// mean estimates when the model is right (not the curve at the mean x: with wide bins the
+    /// two differ by more than a large sample's interval).
+    struct Bin { var x: Double; var mean: Double; var low: Double; var high: Double; var count: Int; var expected: Double = .nan }
 
-    static func bins(x: [Double], y: [Double], count: Int, kind: ModelKind) -> [Bin] {
+    static func bins(x: [Double], y: [Double], count: Int, kind: ModelKind, fitted: [Double]? = nil) -> [Bin] {
         let n = x.count
         let k = max(1, min(count, n / 3))
         var sample = n > 20_000 ? RandomGenerator.onePerBlock(n: n, stride: n / 20_000, seed: 0xB1A5).map { x[$0] } : x
         sample.sort()
         let cuts = (1..<max(k, 1)).map { sample[$0 * sample.count / k] }
         var rows = [Int](repeating: 0, count: k), sx = [Double](repeating: 0, count: k)
-        var sy = [Double](repeating: 0, count: k), syy = [Double](repeating: 0, count: k)
+        var sy = [Double](repeating: 0, count: k), syy = [Double](repeating: 0, count: k), sf = [Double](repeating: 0, count: k)
         for i in 0..<n {
             // Binary search of the cuts: a value equal to a cut goes to the lower bin.
             var lo = 0, hi = cuts.count
             while lo < hi { let mid = (lo + hi) / 2; if cuts[mid] < x[i] { lo = mid + 1 } else { hi = mid } }
             rows[lo] += 1; sx[lo] += x[i]; sy[lo] += y[i]; syy[lo] += y[i] * y[i]
+            if let fitted { sf[lo] += fitted[i] }
         }
         let z = Distributions.normalQuantile975
         return (0..<k).compactMap { j in
@@ -53,13 +58,14 @@ enum SeveralFigures {
             case .logistic:
                 let centre = (mean + z * z / (2 * r)) / (1 + z * z / r)
                 let half = z / (1 + z * z / r) * (mean * (1 - mean) / r + z * z / (4 * r * r)).squareRoot()
-                return Bin(x: sx[j] / r, mean: mean, low: max(0, centre - half), high: min(1, centre + half), count: rows[j])
+                return Bin(x: sx[j] / r, mean: mean, low: max(0, centre - half), high: min(1, centre + half), count: rows[j], expected: sf[j] / r)
             default:
                 // Counts too: the bin's own spread, not the Poisson variance the model assumes
                 // (overdispersed counts would get intervals far too narrow).
                 let variance = rows[j] > 1 ? max(0, (syy[j] - r * mean * mean) / (r - 1)) : 0
                 let half = z * (variance / r).squareRoot()
-                return Bin(x: sx[j] / r, mean: mean, low: kind == .poisson ? max(0, mean - half) : mean - half, high: mean + half, count: rows[j])
+                return Bin(x: sx[j] / r, mean: mean, low: kind == .poisson ? max(0, mean - half) : mean - half, high: mean + half, count: rows[j],
+                           expected: sf[j] / r)
             }
         }
     }
@@ -138,14 +144,17 @@ enum SeveralFigures {
             let lo = m.eta.min()!, hi = m.eta.max()!
             let xs = axis(lo, hi)
             let curve = xs.map { m.kind == .logistic ? Numerics.sigmoid($0) : exp($0) }
-            let b = bins(x: m.eta, y: m.y, count: 10, kind: m.kind)
+            let b = bins(x: m.eta, y: m.y, count: 10, kind: m.kind, fitted: m.fitted)
             f.marks.append(.line(points: zip(xs, curve).map { Point($0, $1) }, color: Palette.vermillion, width: 2, dash: [],
                                  label: m.label(m.kind == .logistic ? "sigmoidLegend" : "expLegend")))
             f.marks.append(.errorBars(points: b.map { Point($0.x, $0.mean) }, lower: b.map(\.low), upper: b.map(\.high), color: Palette.green, label: nil))
             f.marks.append(.scatter(points: b.map { Point($0.x, $0.mean) }, color: Palette.green, size: 7, shape: .diamond, edge: .edge,
                                     label: m.label(m.kind == .logistic ? "binShareLegend" : "binMeanLegend")))
             if m.kind == .logistic { f.yLimits = (-0.03, 1.03) }
-            let covered = zip(b, b.map { m.kind == .logistic ? Numerics.sigmoid($0.x) : exp($0.x) }).filter { $0.1 >= $0.0.low && $0.1 <= $0.0.high }.count
+            // A bin is calibrated when the model's mean fitted value over its rows lies in its
+            // interval (the curve at the bin's mean η̂ is off by Jensen's gap, which 10⁶ rows a
+            // bin resolve).
+            let covered = b.filter { $0.expected >= $0.low && $0.expected <= $0.high }.count
             values["bins"] = Prose.count(b.count)
             values["covered"] = Prose.count(covered)
             values["fewest"] = .string(String(b.map(\.count).min() ?? 0))
@@ -156,19 +165,34 @@ enum SeveralFigures {
         return ReportFigure(name: "\(m.name)-fitted", figure: f, caption: m.text("fittedCaption", values), altText: m.text("fittedAlt", values))
     }
 
+    /// The dummy columns of the first categorical column, by design index, when the effect
+    /// figure draws its levels over the data (one numeric predictor and that column); else none.
+    static func overDataColumns(_ m: SeveralAnalysis, _ categorical: (coding: CategoricalCoding, indices: [Int])?) -> [Int: [Double]] {
+        guard m.continuous, m.request.predictors.count == 2, let cat = categorical else { return [:] }
+        return Dictionary(uniqueKeysWithValues: cat.indices.map { ($0, m.design.column($0)) })
+    }
+
     static func effect(_ m: SeveralAnalysis) -> ReportFigure? {
         guard let pair = m.pairPredictor, let column = m.design.terms[pair.index].column else { return nil }
-        let x = m.design.matrix.column(pair.index)
+        let x = m.design.column(pair.index)
         let beta = m.coefficients
         // The other columns at their means (a dummy's mean is its share, so "at the means"
         // would mix levels: dummies go to 0, the reference level, and the lines vary them).
         let means = (0..<m.design.columns).map { j -> Double in
             if j == 0 { return 1 }
             if m.design.terms[j].level != nil { return 0 }
-            let c = m.design.matrix.column(j)
+            let c = m.design.column(j)
             return c.reduce(0, +) / Double(c.count)
         }
         let categorical = m.firstCategorical
+        // Each row's level of the first categorical column: the dummies it is 1 in (none for
+        // the reference), read once.
+        let dummies = overDataColumns(m, categorical)
+        func inLevel(_ i: Int, _ index: Int?) -> Bool {
+            guard let cat = categorical else { return true }
+            if let index { return dummies[index]?[i] == 1 }
+            return cat.indices.allSatisfy { dummies[$0]?[i] == 0 }
+        }
         let levels: [(name: String, index: Int?)] = categorical.map { cat in
             Array(cat.coding.levels.prefix(7)).map { level in (level, cat.indices.first { m.design.terms[$0].level == level }) }
         } ?? [("", nil)]
@@ -201,11 +225,10 @@ enum SeveralFigures {
             f.title = m.label("effectTitle", ["x": .string(column)])
             f.yLabel = m.continuous ? markupEscaped(m.request.y)
                 : m.kind == .logistic ? m.label("shareAxis", ["y": .string(m.request.y)]) : m.label("meanCountAxis", ["y": .string(m.request.y)])
-            if overData, let cat = categorical {
+            if overData {
                 // The data, coloured by level, under their lines.
-                let codes = m.design.matrix
                 for (k, level) in levels.enumerated() {
-                    let rows = (0..<m.n).filter { i in level.index.map { codes[i, $0] == 1 } ?? cat.indices.allSatisfy { codes[i, $0] == 0 } }
+                    let rows = (0..<m.n).filter { inLevel($0, level.index) }
                     let color = Palette.lines[k % Palette.lines.count]
                     if m.n <= FigureFactory.densityThreshold {
                         f.marks.append(.scatter(points: rows.map { Point(x[$0], m.y[$0]) }, color: color.withAlpha(0.45), size: 4.5,
@@ -223,8 +246,8 @@ enum SeveralFigures {
                 let shift = level.index.map { beta[$0] } ?? 0
                 // Over the data, each level's line spans its own rows.
                 var span = xs
-                if overData, let cat = categorical {
-                    let own = (0..<m.n).filter { i in level.index.map { m.design.matrix[i, $0] == 1 } ?? cat.indices.allSatisfy { m.design.matrix[i, $0] == 0 } }.map { x[$0] }
+                if overData {
+                    let own = (0..<m.n).filter { inLevel($0, level.index) }.map { x[$0] }
                     if let a = own.min(), let b = own.max(), b > a { span = axis(a, b, count: 2) }
                 }
                 let curve = span.map { mean(base + shift + beta[pair.index] * $0) }

@@ -14,6 +14,7 @@ struct SeveralNoiseComparison {
         /// Student-t: ν̂, and whether it ran to its cap.
         var nu: Double? = nil
         var nuAtCap = false
+        var nuAtFloor = false
         /// Why the family could not be fitted.
         var error: String? = nil
     }
@@ -50,7 +51,7 @@ struct SeveralNoiseComparison {
         }
         func t(_ f: StudentTRegression) -> Row {
             var r = row(.studentT, f, parameters: f.parameterCount)
-            r.nu = f.nu; r.nuAtCap = f.nuAtCap
+            r.nu = f.nu; r.nuAtCap = f.nuAtCap; r.nuAtFloor = f.nuAtFloor
             return r
         }
         if case let .studentT(f) = own {

@@ -42,8 +42,9 @@ enum SeveralReport {
             ])), "levels": .array(levels)]
         }
         let tests: [MustacheValue] = m.tests.map { t in
-            ["term": .string(t.term), "df": .string(String(t.degreesOfFreedom)), "statistic": f(t.statistic, 4),
-             "p": .string(p(t.pValue).replacingOccurrences(of: "< ", with: "<\u{A0}"))]
+            t.statistic.isNaN ? ["term": .string(t.term), "df": .string(String(t.degreesOfFreedom)), "statistic": .string("—"), "p": .string("—")]
+                : ["term": .string(t.term), "df": .string(String(t.degreesOfFreedom)), "statistic": f(t.statistic, 4),
+                   "p": .string(p(t.pValue).replacingOccurrences(of: "< ", with: "<\u{A0}"))]
         }
         let vifRows: [MustacheValue] = m.design.terms.indices.dropFirst().map { j in
             ["term": .string(m.design.terms[j].name), "vif": f(m.vif[j - 1], 4),
@@ -104,7 +105,8 @@ enum SeveralReport {
         case let .studentT(f):
             statistics.append(["term": .string("ŝ"), "value": .string(NumberFormat.significant(f.scale, 6))])
             statistics.append(["term": .string("ν̂"), "value": .string(m.text("nuValue", ["nu": .string(NumberFormat.significant(f.nu, 4)),
-                                                                                        "capped": .bool(f.nuAtCap), "fixed": .bool(f.nuFixed)]))])
+                                                                                        "capped": .bool(f.nuAtCap), "fixed": .bool(f.nuFixed),
+                                                                                        "floor": .bool(f.nuAtFloor)]))])
             statistics.append(["term": .string(m.text("methodTerm")), "value": .string(m.text("studentTMethod", [
                 "starts": Prose.count(f.starts), "maxima": Prose.count(f.maxima.count), "steps": Prose.count(f.iterations)]))])
         }
@@ -115,7 +117,7 @@ enum SeveralReport {
                                                  "nuEstimated": .bool({ if case let .studentT(f) = m.fit { return !f.nuFixed }; return false }())]))
         o["fitText"] = .string(fitText(m))
         noiseComparison(m, into: &o)
-        let checks = self.checks(m)
+        let checks = Timing.measure("checks") { self.checks(m) }
         o["checks"] = .array(checks)
         o["allChecksPass"] = .bool(checks.allSatisfy { $0["passed"] == .bool(true) })
         var figureValues: [MustacheValue] = []
@@ -173,8 +175,12 @@ enum SeveralReport {
     static func testsText(_ m: SeveralAnalysis) -> String {
         let clear = m.tests.filter { $0.pValue < 0.05 }.map(\.term)
         let weak = m.tests.filter { $0.pValue >= 0.05 }
+        let untested = m.tests.filter { $0.pValue.isNaN }.map(\.term)
         return m.text("testsText", [
-            "linear": .bool(m.kind == .linear), "all": .bool(weak.isEmpty), "none": .bool(clear.isEmpty),
+            "untested": .string(list(m, untested)), "hasUntested": .bool(!untested.isEmpty), "untestedCount": Prose.count(untested.count),
+            "hasClear": .bool(!clear.isEmpty), "hasWeak": .bool(!weak.isEmpty),
+            "linear": .bool(m.kind == .linear), "all": .bool(weak.isEmpty && untested.isEmpty && !clear.isEmpty),
+            "none": .bool(clear.isEmpty && !weak.isEmpty),
             "clear": .string(list(m, clear)), "weak": .string(list(m, weak.map(\.term))), "weakCount": Prose.count(weak.count),
             "weakP": .string(weak.first.map { NumberFormat.pRelation($0.pValue) } ?? ""),
         ])
@@ -202,17 +208,14 @@ enum SeveralReport {
     /// The derivation's identities, checked on the data.
     static func checks(_ m: SeveralAnalysis) -> [MustacheValue] {
         var page = ModelPage()
-        let x = m.design.matrix
-        let residual = zip(m.y, m.fitted).map { $0 - $1 }
+        let x = m.design
+        // The residuals, as an array only for the exact small-data fits (Laplace, Student-t).
+        let residual = m.kind == .linear || !m.continuous ? [] : zip(m.y, m.fitted).map { $0 - $1 }
         // The score Xᵀ(y − μ̂) at β̂: each component over what it is made of (|x_j|·|y − μ̂|
         // summed), so that the test is free of the columns' units.
-        let score = x.transposeTimes(residual)
+        let (score, scales) = x.transposeTimes(m.y, minus: m.fitted)
         var worst = 0.0
-        for j in 0..<x.columns {
-            var scale = 0.0
-            for i in 0..<x.rows { scale += abs(x[i, j] * residual[i]) }
-            if scale > 0 { worst = max(worst, abs(score[j]) / scale) }
-        }
+        for j in 0..<x.columns where scales[j] > 0 { worst = max(worst, abs(score[j]) / scales[j]) }
         if m.kind == .linear || !m.continuous {
             page.check(m.text(m.kind == .linear ? "normalEquationsCheck" : "scoreCheck"), m.text(m.kind == .linear ? "residualLeft" : "scoreLeft"), "0", worst, 0,
                        passes: worst <= 1e-9)
@@ -222,7 +225,7 @@ enum SeveralReport {
             // −log L = n/2·log(2πσ̂²) + n/2, against the Gaussian density summed point by point.
             let sigma2 = f.sigma2MLE
             var sum = 0.0
-            for r in residual { sum += -0.5 * log(2 * Double.pi * sigma2) - r * r / (2 * sigma2) }
+            for (y, fitted) in zip(m.y, m.fitted) { let r = y - fitted; sum += -0.5 * log(2 * Double.pi * sigma2) - r * r / (2 * sigma2) }
             page.check(m.text("gaussianLogLCheck"), "Σ log p(yᵢ | xᵢ)", "−n/2 · (log 2πσ̂² + 1)", sum, f.logLikelihood)
         case let .glm(f):
             // Newton's next step at β̂, in standard errors: the fit is at the maximum.
@@ -248,9 +251,10 @@ enum SeveralReport {
             var rise = Double.infinity
             for j in 0..<x.columns {
                 let h = 1e-6 * max(f.estimates[j].coefficient.standardError, 1e-300)
+                let c = x.column(j)
                 for sign in [-1.0, 1.0] {
                     var sum = 0.0
-                    for i in 0..<x.rows { sum += abs(residual[i] - sign * h * x[i, j]) }
+                    for i in 0..<x.rows { sum += abs(residual[i] - sign * h * c[i]) }
                     rise = min(rise, sum - f.sumAbsoluteDeviations)
                 }
             }
@@ -289,7 +293,10 @@ enum SeveralReport {
                 return .object(row)
             }
             var loss = prose?.text(r.kind.rawValue, "lossName") ?? ""
-            if let nu = r.nu { loss += r.nuAtCap ? " (" + m.text("noiseNuCapped") + ")" : ", ν̂ = " + NumberFormat.significant(nu, 3) }
+            if let nu = r.nu {
+                loss += r.nuAtCap ? " (" + m.text("noiseNuCapped") + ")"
+                    : ", ν̂ = " + NumberFormat.significant(nu, 3) + (r.nuAtFloor ? " (" + m.text("noiseNuFloor") + ")" : "")
+            }
             row["loss"] = .string(loss)
             row["logL"] = f(r.logLikelihood, 7); row["k"] = .string(String(r.parameters))
             row["aic"] = f(r.aic, 7); row["bic"] = f(r.bic, 7)
@@ -326,7 +333,7 @@ enum SeveralReport {
         case .linear: return "Householder QR least squares"
         case .glm: return "Newton-Raphson (IRLS) with step-halving"
         case .laplace: return "simplex on the least-absolute-deviations linear programme (weighted-median long steps), ending on a vertex with its subgradient certificate"
-        case .studentT: return "Newton-Raphson on (beta, log s, log nu) with Levenberg-Marquardt damping, from \(StudentTRegression.elementalStarts + 2) starts"
+        case let .studentT(f): return "Newton-Raphson on (beta, log s, log nu) with Levenberg-Marquardt damping, from \(f.starts) starts"
         }
     }
 
@@ -335,6 +342,7 @@ enum SeveralReport {
         switch m.fit {
         case let .laplace(f):
             return m.text("laplaceFitText", ["p": Prose.count(f.p), "onFit": Prose.count(f.rowsOnFit), "pivots": Prose.count(f.pivots),
+                                             "noPivots": .bool(f.pivots == 0),
                                              "multiplier": .string(s(f.largestMultiplier, 4)), "unique": .bool(f.unique),
                                              "flat": Prose.count(f.flatEdges), "extra": .bool(f.rowsOnFit > f.p)])
         case let .studentT(f):
@@ -345,6 +353,9 @@ enum SeveralReport {
                                               "reached": Prose.count(f.maxima.first?.reachedBy ?? 0),
                                               "gap": .string(second.map { s(f.logLikelihood - $0.logLikelihood, 3) } ?? ""),
                                               "nu": .string(s(f.nu, 3)), "capped": .bool(f.nuAtCap), "fixed": .bool(f.nuFixed),
+                                              "floor": .bool(f.nuAtFloor), "p": Prose.count(f.p), "n": Prose.count(f.n),
+                                              "floorNu": .string(s(f.nuFloor, 3)),
+                                              "rowsBound": .bool(f.nuFloor > StudentTModel.nuRange.0),
                                               "discounted": Prose.count(w.filter { $0 < 0.5 }.count),
                                               "lightest": .string(s(w.min() ?? 1, 2))])
         default:
@@ -416,7 +427,7 @@ enum SeveralReport {
                 } else {
                     e["log_likelihood"] = .number(r.logLikelihood); e["aic"] = .number(r.aic); e["bic"] = .number(r.bic)
                     e["aic_parameters"] = .int(r.parameters)
-                    if let nu = r.nu { e["nu"] = .number(nu); e["nu_at_cap"] = .bool(r.nuAtCap) }
+                    if let nu = r.nu { e["nu"] = .number(nu); e["nu_at_cap"] = .bool(r.nuAtCap); e["nu_at_floor"] = .bool(r.nuAtFloor) }
                 }
                 return .object(e)
             })
@@ -426,13 +437,15 @@ enum SeveralReport {
             o["scale"] = .number(f.scale)
             o["sum_absolute_deviations"] = .number(f.sumAbsoluteDeviations)
             o["certificate"] = .object(["largest_multiplier": .number(f.largestMultiplier), "rows_on_fit": .int(f.rowsOnFit),
-                                        "basis_rows": .array(f.basis.map { .int(m.data.keptRows[$0] + 1) }),
+                                        "basis_rows": .array(f.basis.map { .int(m.data.dataRow($0) + 1) }),
                                         "unique": .bool(f.unique), "pivots": .int(f.pivots), "degenerate_pivots": .int(f.degeneratePivots)])
         case let .studentT(f):
             o["scale"] = .number(f.scale)
             o["nu"] = .number(f.nu)
             o["nu_fixed"] = .bool(f.nuFixed)
             o["nu_at_cap"] = .bool(f.nuAtCap)
+            o["nu_at_floor"] = .bool(f.nuAtFloor)
+            o["nu_floor"] = .number(f.nuFloor)
             o["global_search"] = .object(["starts": .int(f.starts), "maxima": .array(f.maxima.map { x in
                 .object(["log_likelihood": .number(x.logLikelihood), "nu": .number(x.nu), "scale": .number(x.scale),
                          "coefficients": .array(x.coefficients.map(JSON.number)), "reached_by": .int(x.reachedBy)])
