@@ -166,6 +166,27 @@ final class SeveralPredictorTests: XCTestCase {
         XCTAssertFalse(large.isMaterialised, "the Newton fit and its tests stream the design")
     }
 
+    /// The rootogram of a several-predictor Poisson fit (Bikeshare: bars of 20 counts): every
+    /// row is counted once among the observed bars, the expected frequencies add up to n (each
+    /// row's Poisson probabilities sum to 1), and a bar's expected frequency is Σᵢ Σₖ P(k | μ̂ᵢ)
+    /// over its counts, summed here term by term from lgamma, to 1e-9.
+    func testRootogramOfASeveralPredictorPoissonFit() throws {
+        let spec = ModelSpecification(response: "bikers", predictors: ["temp", "hum", "workingday", "weathersit"])
+        let m = try Self.load("bikeshare.csv", spec, .count)
+        let fit = try GeneralizedLinearFit(design: m.design, y: m.y, family: PoissonLog())
+        let mu = m.design.times(fit.coefficients).map(exp)
+        let bars = PoissonModel.rootogramBars(y: m.y) { mu[$0] }
+        XCTAssertEqual(bars.width, 20)
+        XCTAssertEqual(bars.observed.reduce(0, +), Double(m.y.count))
+        XCTAssertEqual(bars.expected.reduce(0, +), Double(m.y.count), accuracy: 1e-9 * Double(m.y.count))
+        for j in [0, 5] {
+            let (first, last) = bars.ranges[j]
+            var direct = 0.0
+            for u in mu { for k in first...last { direct += exp(Double(k) * log(u) - u - lgamma(Double(k) + 1)) } }
+            XCTAssertEqual(bars.expected[j], direct, accuracy: 1e-9 * direct, "bar \(j)")
+        }
+    }
+
     /// Separation named by its terms: a label that is 1 exactly when x₁ + x₂ > 0.
     func testSeparationNamesTheTermsInvolved() throws {
         let x1: [Double] = [-2, -1, 0.5, 1, 2, -0.5, 1.5, -1.5], x2: [Double] = [1, -0.5, 0.2, -2, 0.5, 0.1, -1, 2]

@@ -144,6 +144,12 @@ final class SeveralPredictorReportTests: CLITestCase {
         let ll = try reference("bikeshare")["log_likelihood"] as! Double
         XCTAssertEqual(model["log_likelihood"] as! Double, ll, accuracy: 1e-9 * abs(ll), "the same model, coded otherwise")
         XCTAssertTrue(fm.fileExists(atPath: path("b/figures/riders-effect.png")))
+        // The rootogram, as with one predictor: its own heading, and numbered after the surface.
+        XCTAssertTrue(fm.fileExists(atPath: path("b/figures/riders-rootogram.svg")))
+        let page = text("b/index.html")
+        let surface = try XCTUnwrap(page.range(of: "riders-likelihood")), counts = try XCTUnwrap(page.range(of: "How often each count occurs"))
+        XCTAssertLessThan(surface.lowerBound, counts.lowerBound)
+        XCTAssertTrue(page.contains("the 19 rows above 599 pooled into the orange end bar"), "the bars computed from the fitted means")
     }
 
     /// Laplace and Student-t noise with several predictors on stack loss, end to end: the

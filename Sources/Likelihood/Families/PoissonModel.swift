@@ -171,6 +171,11 @@ public enum PoissonModel {
     /// row's mode outwards (no underflow at large means) until they fall below 10⁻¹⁷ of the mode;
     /// above a mean of 10⁵, from the normal approximation (a bounded cost per row).
     public static func rootogramBars(_ fit: PoissonFit, x: [Double], y: [Double]) -> RootogramBars {
+        rootogramBars(y: y) { fit.mean(at: x[$0]) }
+    }
+
+    /// The same for any fit: `mean(i)` is row i's fitted mean (several predictors: e^(xᵢᵀβ̂)).
+    public static func rootogramBars(y: [Double], mean: (Int) -> Double) -> RootogramBars {
         let n = y.count
         var sample = n > 100_000 ? RandomGenerator.onePerBlock(n: n, stride: n / 100_000, seed: 0x5007).map { y[$0] } : y
         sample.sort()
@@ -195,9 +200,9 @@ public enum PoissonModel {
             return (pooledBelow ? 1 : 0) + (k - lo) / width
         }
         var observed = [Double](repeating: 0, count: bars), expected = [Double](repeating: 0, count: bars)
-        for (xi, yi) in zip(x, y) {
+        for (i, yi) in y.enumerated() {
             observed[bar(Int(yi))] += 1
-            let mu = fit.mean(at: xi)
+            let mu = mean(i)
             guard mu > 0, mu.isFinite else { continue }
             if mu > 1e5 {
                 // A walk over every count would take ~18√μ steps a row: above 10⁵ the bars take

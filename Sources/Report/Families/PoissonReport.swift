@@ -98,11 +98,20 @@ enum PoissonReport: FamilyReport {
             correlation: fit.covariance.wb / (fit.covariance.ww * fit.covariance.bb).squareRoot()))
     }
 
-    /// The largest count a rootogram shows: the largest observed, capped at 40 (rarer
-    /// counts are summed into the last bar).
+    /// The hanging rootogram of a one-predictor fit.
     static func rootogram(_ m: ModelAnalysis) -> ReportFigure {
         let fit = fitted(m)
-        let r = PoissonModel.rootogramBars(fit, x: m.x, y: m.y)
+        return rootogram(name: m.name, y: m.y, bars: PoissonModel.rootogramBars(fit, x: m.x, y: m.y),
+                         expectedZeros: m.x.reduce(0.0) { $0 + exp(-fit.mean(at: $1)) },
+                         label: { m.label($0, $1) }, text: { m.text($0, $1) })
+    }
+
+    /// Tukey's hanging rootogram of any Poisson fit (one predictor or several): each bar the
+    /// square root of a count's observed frequency, hung from the square root of the frequency
+    /// the fit expects; the words are text-poisson.mustache's pieces (`label` gives them as
+    /// figure markup, `text` as page text).
+    static func rootogram(name: String, y: [Double], bars r: PoissonModel.RootogramBars, expectedZeros: Double,
+                          label: (String, [String: MustacheValue]) -> String, text: (String, [String: MustacheValue]) -> String) -> ReportFigure {
         let w = Double(r.width)
         // Inner bars sit over their counts; the pooled end bars one bar's width beyond.
         func centre(_ j: Int) -> Double {
@@ -112,41 +121,40 @@ enum PoissonReport: FamilyReport {
             return (Double(first) + Double(last)) / 2
         }
         var f = Figure()
-        f.title = m.label("rootogramTitle")
-        f.xLabel = m.label("rootogramXLabel", ["wide": .bool(r.width != 1), "width": .string(String(r.width))])
-        f.yLabel = m.label("rootogramYLabel")
+        f.title = label("rootogramTitle", [:])
+        f.xLabel = label("rootogramXLabel", ["wide": .bool(r.width != 1), "width": .string(String(r.width))])
+        f.yLabel = label("rootogramYLabel", [:])
         let ends = Set(r.pooledBelow ? [0, r.ranges.count - 1] : [r.ranges.count - 1])
         var labelled = (inner: false, pooled: false)
         for j in r.ranges.indices {
             let e = r.expected[j].squareRoot(), o = r.observed[j].squareRoot(), c = centre(j)
             let pooled = ends.contains(j)
-            var label: String?
+            var legend: String?
             if pooled && !labelled.pooled {
-                label = m.label("pooledLegend", ["below": .bool(r.pooledBelow), "lo": .string(String(r.lo)), "hi": .string(String(r.hi))])
+                legend = label("pooledLegend", ["below": .bool(r.pooledBelow), "lo": .string(String(r.lo)), "hi": .string(String(r.hi))])
                 labelled.pooled = true
             } else if !pooled && !labelled.inner {
-                label = m.label("observedLegend")
+                legend = label("observedLegend", [:])
                 labelled.inner = true
             }
             f.marks.append(.band(x: [c - 0.4 * w, c + 0.4 * w], lower: [e - o, e - o], upper: [e, e],
-                                 color: (pooled ? Palette.orange : Palette.blue).withAlpha(0.55), label: label))
+                                 color: (pooled ? Palette.orange : Palette.blue).withAlpha(0.55), label: legend))
         }
         let inner = r.ranges.indices.filter { !ends.contains($0) }
         f.marks.append(.line(points: inner.map { Point(centre($0), r.expected[$0].squareRoot()) }, color: Palette.vermillion, width: 2, dash: [],
-                             label: m.label("expectedLegend")))
+                             label: label("expectedLegend", [:])))
         f.marks.append(.line(points: [Point(centre(0) - 0.6 * w, 0), Point(centre(r.ranges.count - 1) + 0.6 * w, 0)], color: .reference, width: 1, dash: [4, 3], label: nil))
-        let zerosObserved = Double(m.y.filter { $0 == 0 }.count)
-        let zerosExpected = m.x.reduce(0.0) { $0 + exp(-fit.mean(at: $1)) }
-        f.accessibleTitle = m.text("rootogramAccessibleTitle", ["model": .string(m.name)])
+        let zerosObserved = Double(y.filter { $0 == 0 }.count)
+        f.accessibleTitle = text("rootogramAccessibleTitle", ["model": .string(name)])
         let misses = r.ranges.indices.filter { abs(r.expected[$0].squareRoot() - r.observed[$0].squareRoot()) > 1 }.count
         let below = r.pooledBelow ? Int(r.observed[0]) : 0, above = Int(r.observed[r.ranges.count - 1])
         let values: [String: MustacheValue] = [
             "wide": .bool(r.width != 1), "width": .string(String(r.width)), "lo": .string(String(r.lo)), "hi": .string(String(r.hi)),
             "below": r.pooledBelow ? ["rows": .string(Narrative.count(below))] : .bool(false), "above": .string(Narrative.count(above)),
-            "zeros": .string(String(Int(zerosObserved))), "expectedZeros": .string(s(zerosExpected)),
+            "zeros": .string(String(Int(zerosObserved))), "expectedZeros": .string(s(expectedZeros)),
             "misses": Prose.count(misses), "bars": .string(Narrative.count(r.ranges.count)),
         ]
-        return ReportFigure(name: "\(m.name)-rootogram", figure: f, caption: m.text("rootogramCaption", values), altText: m.text("rootogramAlt", values))
+        return ReportFigure(name: "\(name)-rootogram", figure: f, caption: text("rootogramCaption", values), altText: text("rootogramAlt", values))
     }
 
     /// What the slope means for the mean count, per a round step of x large enough to show:

@@ -22,8 +22,21 @@ enum SeveralFigures {
         case "fitted": return fitted(m)
         case "likelihood": return m.drawsGLMPictures ? likelihood(m) : nil
         case "descent": return descent(m)
+        case "rootogram": return rootogram(m)
         default: return effect(m)
         }
+    }
+
+    /// A Poisson model's hanging rootogram, as with one predictor: each count's observed
+    /// frequency against Σᵢ P(Y = k | μ̂ᵢ), μ̂ᵢ = e^(xᵢᵀβ̂).
+    static func rootogram(_ m: SeveralAnalysis) -> ReportFigure? {
+        guard m.kind == .poisson else { return nil }
+        let prose = m.prose ?? Prose.shared
+        let fitted = m.fitted
+        return PoissonReport.rootogram(name: m.name, y: m.y, bars: PoissonModel.rootogramBars(y: m.y) { fitted[$0] },
+                                       expectedZeros: fitted.reduce(0) { $0 + exp(-$1) },
+                                       label: { prose?.text("poisson", $0, $1, markup: true) ?? "" },
+                                       text: { prose?.text("poisson", $0, $1) ?? "" })
     }
 
     /// Mean of `y` (share of ones for 0/1 data) in up to `count` bins of `x` cut at its

@@ -9,7 +9,11 @@ enum SeveralReport {
     /// The figure kinds of a several-predictor model, in page order: the fit against the
     /// linear predictor, and the effect of the strongest numeric predictor.
     static func figureKinds(_ request: ModelRequest) -> [String] {
-        request.kind == .linear || request.kind == .logistic ? ["fitted", "effect", "likelihood", "descent"] : ["fitted", "effect", "likelihood"]
+        switch request.kind {
+        case .linear, .logistic: return ["fitted", "effect", "likelihood", "descent"]
+        case .poisson: return ["fitted", "effect", "likelihood", "rootogram"]
+        default: return ["fitted", "effect", "likelihood"]
+        }
     }
 
     static let partial = "model-several"
