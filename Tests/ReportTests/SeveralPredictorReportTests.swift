@@ -150,6 +150,13 @@ final class SeveralPredictorReportTests: CLITestCase {
         let surface = try XCTUnwrap(page.range(of: "riders-likelihood")), counts = try XCTUnwrap(page.range(of: "How often each count occurs"))
         XCTAssertLessThan(surface.lowerBound, counts.lowerBound)
         XCTAssertTrue(page.contains("the 19 rows above 599 pooled into the orange end bar"), "the bars computed from the fitted means")
+        // Pearson's χ² and the dispersion against statsmodels' GLM (pearson_chi2 / df_resid),
+        // and the page's warning that the standard errors assume a variance equal to the mean.
+        let chi2 = try reference("bikeshare")["pearson_chi2"] as! Double, phi = try reference("bikeshare")["dispersion"] as! Double
+        XCTAssertEqual(model["pearson_chi2"] as! Double, chi2, accuracy: 1e-9 * chi2)
+        XCTAssertEqual(model["dispersion"] as! Double, phi, accuracy: 1e-9 * phi)
+        XCTAssertTrue(page.contains("Pearson χ²/(n − p), with p = 7 coefficients, is 91.6: the counts vary about 92 times as much"), "overdispersion said")
+        XCTAssertTrue(page.contains("too small by a factor of about √92 = 9.6"))
     }
 
     /// Laplace and Student-t noise with several predictors on stack loss, end to end: the

@@ -60,6 +60,10 @@ struct SeveralAnalysis {
     var noiseComparison: SeveralNoiseComparison? = nil
     /// The comparison was asked for but the rows are too many.
     var comparisonSkipped = false
+    /// Poisson: Pearson's χ² = Σ (yᵢ − μ̂ᵢ)²/μ̂ᵢ; over n − p it estimates the dispersion, 1 when
+    /// the counts vary as a Poisson variable does.
+    var pearsonChiSquared: Double? = nil
+    var dispersion: Double? { pearsonChiSquared.map { $0 / Double(n - design.columns) } }
 
     var kind: ModelKind { request.kind }
     var design: DesignMatrix { data.design }
@@ -154,6 +158,11 @@ struct SeveralAnalysis {
             default: fitted = eta
             }
             (m.conditionNumber, m.vif, m.eta, m.fitted) = (kappa, vif, eta, fitted)
+            if request.kind == .poisson {
+                var chi2 = 0.0
+                for (y, mu) in zip(data.y, fitted) { chi2 += (y - mu) * (y - mu) / mu }
+                m.pearsonChiSquared = chi2
+            }
             m.pair = try SeveralFigures.pair(m)
             if m.continuous && compare {
                 if data.y.count <= SeveralNoiseComparison.rowLimit {

@@ -90,6 +90,13 @@ enum SeveralReport {
                                                                                         "logistic": .bool(m.kind == .logistic)]))
         o["descentText"] = .string(descentText(m))
         o["collinearityText"] = .string(collinearityText(m))
+        o["dispersionText"] = .bool(false)
+        if let phi = m.dispersion {
+            o["dispersionText"] = .string(m.text("dispersionText", [
+                "phi": .string(s(phi, 3)), "phi2": .string(s(phi, 2)), "root": .string(s(phi.squareRoot(), 2)),
+                "p": Prose.count(m.design.columns), "rootogram": .bool(figures.count > 3 && figures[3] != nil), "over": .bool(phi > 1.5), "under": .bool(phi < 0.67), "fine": .bool(phi <= 1.5 && phi >= 0.67),
+            ]))
+        }
         var statistics: [MustacheValue] = []
         switch m.fit {
         case let .linear(f):
@@ -98,6 +105,9 @@ enum SeveralReport {
             statistics.append(["term": .string(m.text("methodTerm")), "value": .string(m.text("linearMethod", ["df": .string(String(f.degreesOfFreedom))]))])
         case let .glm(f):
             statistics.append(["term": .string(m.text("devianceTerm")), "value": .string(NumberFormat.significant(f.deviance, 6))])
+            if let chi2 = m.pearsonChiSquared {
+                statistics.append(["term": .string(m.text("pearsonTerm")), "value": .string(NumberFormat.significant(chi2, 6))])
+            }
             if m.kind == .logistic {
                 statistics.append(["term": .string(m.text("pseudoTerm")), "value": .string(NumberFormat.significant(1 - f.logLikelihood / f.nullLogLikelihood, 4))])
             }
@@ -466,6 +476,10 @@ enum SeveralReport {
                 o["pseudo_r_squared"] = .number(1 - f.logLikelihood / f.nullLogLikelihood)
                 o["mean_cross_entropy"] = .number(-f.logLikelihood / Double(m.n))
             } else {
+                if let chi2 = m.pearsonChiSquared, let phi = m.dispersion {
+                    o["pearson_chi2"] = .number(chi2)
+                    o["dispersion"] = .number(phi)
+                }
                 let meanY = m.y.reduce(0, +) / Double(m.n)
                 o["null_deviance"] = .number(2 * m.y.reduce(0) { $0 + ($1 > 0 ? $1 * log($1 / meanY) : 0) - ($1 - meanY) })
                 o["pearson_chi2"] = .number(zip(m.y, m.fitted).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) / $1.1 })

@@ -33,6 +33,10 @@ def record(name, fit, terms, kind, data, formula, reduced):
             lr = 2 * (fit.llf - rfit.llf)
             tests.append({"term": term, "df": df, "statistic": float(lr), "p": float(stats.chi2.sf(lr, df))})
     entry["term_tests"] = tests
+    if kind == "poisson":
+        # Pearson's chi-squared, sum (y - mu)^2 / mu, and the dispersion it gives over n - p.
+        entry["pearson_chi2"] = float(fit.pearson_chi2)
+        entry["dispersion"] = float(fit.pearson_chi2 / fit.df_resid)
     out[name] = entry
 
 # Penguins: body mass on flipper length and species (rows with a missing value left out).
