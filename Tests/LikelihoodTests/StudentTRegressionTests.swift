@@ -100,6 +100,11 @@ final class StudentTRegressionTests: XCTestCase {
         XCTAssertTrue(fit.nuAtFloor)
         XCTAssertFalse(fit.nuAtCap)
         XCTAssertGreaterThan(fit.maxima.count, 10)
+        // At the maximum to the last digits: log L's rounding (about 10⁻⁹ of it on the raw
+        // columns) had stopped the search 3.6·10⁻⁶ standard errors short (an exact-arithmetic
+        // Newton step from there, in 80-digit decimals, confirmed it); the polish by Newton
+        // decrements ends within 10⁻⁸.
+        XCTAssertLessThan(fit.checkMaximum(y: m.y).largestStep, 1e-8)
         let tests = try fit.termTests(y: m.y)
         let expected = ref["term_tests"] as! [[String: Any]]
         XCTAssertEqual(tests.map(\.term), expected.map { $0["term"] as! String })

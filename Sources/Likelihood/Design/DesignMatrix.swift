@@ -348,8 +348,9 @@ extension DesignMatrix {
         return out
     }
 
-    /// Xᵀ(a − b) and Σᵢ |xᵢⱼ (aᵢ − bᵢ)| per column, with no array of a − b made (the same
-    /// sums, in the same order, as `transposeTimes` of the difference).
+    /// Xᵀ(a − b) and Σᵢ |xᵢⱼ|(|aᵢ| + |bᵢ|) per column, with no array of a − b made: the
+    /// product and the size of what it cancels from (Xᵀa and Xᵀb), the scale its rounding is
+    /// relative to.
     public func transposeTimes(_ a: [Double], minus b: [Double]) -> (product: [Double], absolute: [Double]) {
         precondition(a.count == rows && b.count == rows, "one entry per row")
         var product = [Double](repeating: 0, count: columns), absolute = product
@@ -359,12 +360,14 @@ extension DesignMatrix {
                     var s = 0.0, t = 0.0
                     switch sources[j] {
                     case let .constant(c):
-                        for i in 0..<rows { let u = c * (av[i] - bv[i]); s += u; t += abs(u) }
+                        for i in 0..<rows { s += c * (av[i] - bv[i]); t += abs(c) * (abs(av[i]) + abs(bv[i])) }
                     case let .values(x):
-                        x.withUnsafeBufferPointer { xs in for i in 0..<rows { let u = xs[i] * (av[i] - bv[i]); s += u; t += abs(u) } }
+                        x.withUnsafeBufferPointer { xs in
+                            for i in 0..<rows { s += xs[i] * (av[i] - bv[i]); t += abs(xs[i]) * (abs(av[i]) + abs(bv[i])) }
+                        }
                     case let .indicator(codes, code):
                         codes.withUnsafeBufferPointer { c in
-                            for i in 0..<rows where c[i] == code { let v = av[i] - bv[i]; s += v; t += abs(v) }
+                            for i in 0..<rows where c[i] == code { s += av[i] - bv[i]; t += abs(av[i]) + abs(bv[i]) }
                         }
                     }
                     product[j] = s; absolute[j] = t

@@ -129,11 +129,31 @@ public struct StudentTRegression: Sendable {
             ends = starts.indices.compactMap { k in theta(starts[k], on: full).map { full.search(from: $0, start: k) } }
         }
         let converged = ends.filter(\.converged)
-        let maxima = StudentTRegression.distinct(converged)
-        guard let best = maxima.first else {
+        var maxima = StudentTRegression.distinct(converged)
+        guard var best = maxima.first else {
             let onFit = ends.map { full.rowsOnFit($0.theta) }.max() ?? 0
             throw FitError.studentTSpikeFit(points: max(onFit, p), n: n, p: p, nu: exp(bounds.0), fixed: fixedNu != nil)
         }
+        // A maximum at an end of the ν range is a boundary one: finish it with ν held there, so
+        // that (β, log s) are at their own maximum given ν̂ (the bounded search can stop with
+        // its last steps clipped by the bound).
+        let bound = best.theta[p + 1] <= bounds.0 + 1e-9 ? bounds.0 : best.theta[p + 1] >= bounds.1 - 1e-9 ? bounds.1 : nil
+        if fixedNu == nil, let bound {
+            var start = best.theta
+            start[p + 1] = bound
+            let held = Problem(x: x, y: y, freeNu: false, logNuBounds: (bound, bound)).search(from: start, start: 0)
+            if held.converged && held.ll >= best.ll - 1e-12 * abs(best.ll) {
+                best.theta = held.theta; best.ll = held.ll
+            }
+        }
+        // The last digits: full Newton steps while each shrinks the Newton decrement, judged by
+        // the decrement itself (the gain of the last steps is below what log L resolves, so a
+        // search that must see log L climb stops short of them on ill-conditioned designs such
+        // as Longley's raw columns).
+        let polishedProblem = Problem(x: x, y: y, freeNu: fixedNu == nil && bound == nil, logNuBounds: bounds)
+        best.theta = polishedProblem.polish(best.theta)
+        best.ll = polishedProblem.evaluate(best.theta, freeNu: false, derivatives: false).0
+        maxima[0] = best
         let nuHat = exp(best.theta[p + 1])
         let atCap = fixedNu == nil && best.theta[p + 1] >= bounds.1 - 1e-9
         // At either end of the ν range the maximum is a boundary one: ν's derivative is not 0
@@ -353,6 +373,35 @@ public struct StudentTRegression: Sendable {
         func rowsOnFit(_ theta: [Double]) -> Int {
             let fitted = x.times(Array(theta[0..<x.columns]))
             return zip(y, fitted).filter { abs($0 - $1) <= 1e-9 * (abs($0) + abs($1)) }.count
+        }
+
+        /// Full Newton steps from a maximum's neighbourhood (at most 8), each kept only when the
+        /// Newton decrement gᵀ(−H)⁻¹g at its end is below half the one before (quadratic
+        /// convergence). log L is not the judge here: its rounding (the residuals cancel terms of
+        /// Xβ as large as 10⁵ times them on Longley, about 10⁻⁹ of log L) exceeds these steps'
+        /// gains; only a step that lowers it by more than that is refused.
+        func polish(_ start: [Double]) -> [Double] {
+            let p = x.columns
+            var theta = start
+            func decrement(_ t: [Double]) -> (value: Double, step: [Double])? {
+                let (_, g, h) = evaluate(t, freeNu: freeNu)
+                var negative = h
+                for k in negative.storage.indices { negative.storage[k] = -negative.storage[k] }
+                guard let chol = Cholesky(negative) else { return nil }
+                let d = chol.solve(g)
+                return (zip(g, d).reduce(0) { $0 + $1.0 * $1.1 }, d)
+            }
+            guard var current = decrement(theta) else { return theta }
+            var ll = evaluate(theta, freeNu: false, derivatives: false).0
+            for _ in 0..<8 where current.value > 0 {
+                var next = theta
+                for j in 0..<current.step.count { next[j] += current.step[j] }
+                if freeNu { next[p + 1] = min(max(next[p + 1], logNuBounds.0), logNuBounds.1) }
+                let value = evaluate(next, freeNu: false, derivatives: false).0
+                guard value >= ll - 1e-9 * max(1, abs(ll)), let after = decrement(next), after.value < 0.5 * current.value else { break }
+                theta = next; ll = value; current = after
+            }
+            return theta
         }
 
         /// Newton with Levenberg–Marquardt damping and step-halving from θ, ν kept within

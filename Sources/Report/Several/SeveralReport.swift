@@ -225,8 +225,10 @@ enum SeveralReport {
         let x = m.design
         // The residuals, as an array only for the exact small-data fits (Laplace, Student-t).
         let residual = m.kind == .linear || !m.continuous ? [] : zip(m.y, m.fitted).map { $0 - $1 }
-        // The score Xᵀ(y − μ̂) at β̂: each component over what it is made of (|x_j|·|y − μ̂|
-        // summed), so that the test is free of the columns' units.
+        // The score Xᵀ(y − μ̂) at β̂: each component over the size of the two sums it is the
+        // difference of (Σ|xᵢⱼ|(|yᵢ| + |μ̂ᵢ|)), the scale of its rounding, free of the columns'
+        // units. (Over Σ|xᵢⱼ(yᵢ − μ̂ᵢ)| a dummy of one row, whose residual is rounding alone,
+        // would read 1: Bikeshare's single hour of heavy rain.)
         let (score, scales) = x.transposeTimes(m.y, minus: m.fitted)
         var worst = 0.0
         for j in 0..<x.columns where scales[j] > 0 { worst = max(worst, abs(score[j]) / scales[j]) }
