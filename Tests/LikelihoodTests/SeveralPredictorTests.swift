@@ -231,6 +231,41 @@ final class SeveralPredictorTests: XCTestCase {
         XCTAssertEqual(near, quadratic, accuracy: 0.01 * abs(quadratic), "second order: the third-order terms are 5 % of a 5 % step")
     }
 
+    /// The whole surface the page draws for the penguins' sex on bill length, bill depth,
+    /// flipper length and species (over bill depth and the intercept): every point has a
+    /// maximum, at or below the fit's. (The page drawn before the walk started from the middle
+    /// showed part of the bottom row at the darkest colour, beside points 5 below the maximum:
+    /// −∞ where the inner fit from the corner's start had failed.)
+    func testEveryPointOfAProfileSurfaceHasItsMaximum() throws {
+        let spec = ModelSpecification(response: "sex", predictors: ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "species"])
+        let m = try Self.load("penguins.csv", spec, .binary, dropMissing: true)
+        let fit = try GeneralizedLinearFit(design: m.design, y: m.y, family: BernoulliLogit())
+        let b = fit.coefficients, se = fit.estimates.map(\.coefficient.standardError)
+        let us = (0..<41).map { b[2] + (Double($0) / 20 - 1) * 3.4 * se[2] }
+        let vs = (0..<41).map { b[0] + (Double($0) / 20 - 1) * 3.4 * se[0] }
+        let surface = fit.profile(pair: (2, 0), us: us, vs: vs, y: m.y, family: BernoulliLogit())
+        XCTAssertTrue(surface.allSatisfy(\.isFinite), "\(surface.filter { !$0.isFinite }.count) points without a maximum")
+        XCTAssertLessThanOrEqual(surface.max()!, fit.logLikelihood + 1e-9 * abs(fit.logLikelihood))
+        XCTAssertEqual(surface[20 * 41 + 20], fit.logLikelihood, accuracy: 1e-9 * abs(fit.logLikelihood), "the centre is the fit")
+    }
+
+    /// The walk itself, with an inner maximisation that fails unless it starts within 1.5 of
+    /// the point's optimum (here the point's own coordinates), as a logistic fit fails from a
+    /// start whose weights underflow: from the middle of the grid outwards every point is
+    /// reached from a neighbour's end; walked from a grid corner with the centre's start (the
+    /// old walk), the first row's points failed one after another.
+    func testTheProfileWalkReachesEveryPointFromANeighbour() {
+        let width = 9, height = 8
+        let (values, ends) = ProfileWalk.fill(width: width, height: height, start: [4, 4]) { i, j, start in
+            let target = [Double(i), Double(j)]
+            guard abs(start[0] - target[0]) + abs(start[1] - target[1]) <= 1.5 else { return nil }
+            return (-(target[0] - 4) * (target[0] - 4) - (target[1] - 4) * (target[1] - 4), target)
+        }
+        XCTAssertTrue(values.allSatisfy(\.isFinite))
+        XCTAssertEqual(ends[3 * width + 7], [7, 3])
+        XCTAssertEqual(values[0], -32)
+    }
+
     /// Each coefficient's 95 % profile-likelihood interval against brentq on statsmodels'
     /// offset fits (reference.json, to 1e-12 SE): ISLP Default (logistic) and Bikeshare
     /// (Poisson, whose |log L| of 4·10⁵ puts the inner fits' last steps below the resolution
