@@ -33,6 +33,10 @@ while let a = args.popFirst() {
     if a == "--report-binary" { reportBinary = args.popFirst() }
     if a == "--max-rows", let v = args.popFirst().flatMap({ Int($0) }) { largest = v }
     if a == "--whole-jobs" { wholeJobsOnly = true }
+    if a == "--write-several", let v = args.popFirst().flatMap({ Int($0) }), let path = args.popFirst() {
+        try generateSeveralCSV(rows: v, path: path)
+        exit(0)
+    }
     if a == "--read-only" {
         try readRates(rows: largest, dir: FileManager.default.currentDirectoryPath + "/Benchmarks/tmp")
         exit(0)
@@ -160,6 +164,18 @@ func measure(_ binary: String, _ arguments: [String]) -> (Double, Int) {
     return (wall, usage.ru_maxrss * 1024)
 }
 
+/// The report on `config` into `out`, `runs` times: the best wall time and the largest peak.
+func bestRun(_ binary: String, config: String, out: String, runs: Int) -> (wall: Double, peak: Int) {
+    var wall = Double.infinity, peak = 0
+    for _ in 0..<runs {
+        try? FileManager.default.removeItem(atPath: out)
+        let (time, rss) = measure(binary, ["--config", config, "--out", out, "--quiet"])
+        wall = min(wall, time)
+        peak = max(peak, rss)
+    }
+    return (wall, peak)
+}
+
 /// Writes a CSV of `n` rows: x, y = 2x + 1 + noise, a 0/1 label with log-odds (x − 50)/5, and
 /// an unused text column, with the digits a data export would have (six decimals): about 33
 /// bytes a row, the ≈ 330 MB at 10⁷ rows the scale targets are stated for.
@@ -177,6 +193,58 @@ func generateCSV(rows n: Int, path: String) throws {
         if chunk.utf8.count > 1 << 20 { handle.write(Data(chunk.utf8)); chunk = "" }
     }
     handle.write(Data(chunk.utf8))
+}
+
+/// Writes the several-predictor benchmark's CSV of `n` rows: five standard-normal columns
+/// x1…x5, a four-level `region`, y = 1.5 + 0.8x1 − 0.5x2 + 0.3x3 + 1.2x5 + region effect +
+/// N(0, 1), and a logistic `label` on the same linear predictor (less 1.5), six decimals: about
+/// 64 bytes a row (Benchmarks/make_several_rows.py writes the same shape with numpy).
+func generateSeveralCSV(rows n: Int, path: String) throws {
+    FileManager.default.createFile(atPath: path, contents: nil)
+    let handle = FileHandle(forWritingAtPath: path)!
+    defer { try? handle.close() }
+    var random = RandomGenerator(seed: 20261206)
+    let regions = ["north", "east", "south", "west"], effects = [0, 0.4, -0.3, 0.9]
+    var chunk = "x1,x2,x3,x4,x5,region,y,label\n"
+    for _ in 0..<n {
+        let x = (0..<5).map { _ in random.nextNormal() }
+        let r = min(3, Int(random.nextUniform() * 4))
+        let eta = 1.5 + 0.8 * x[0] - 0.5 * x[1] + 0.3 * x[2] + 1.2 * x[4] + effects[r]
+        let y = eta + random.nextNormal()
+        let label = random.nextUniform() < 1 / (1 + exp(-(eta - 1.5))) ? 1 : 0
+        chunk += String(format: "%.6f,%.6f,%.6f,%.6f,%.6f,", x[0], x[1], x[2], x[3], x[4]) + regions[r] + String(format: ",%.6f,%d\n", y, label)
+        if chunk.utf8.count > 1 << 20 { handle.write(Data(chunk.utf8)); chunk = "" }
+    }
+    handle.write(Data(chunk.utf8))
+}
+
+/// Several predictors at scale (issue 19's target: 10⁷ rows × 5 numeric + a 4-level column,
+/// linear and logistic, PNG + SVG, ≤ 15 s and ≤ 1 GiB): each model alone and both in one run,
+/// best wall of two and the larger peak.
+func severalJobs(binary: String, dir: String) throws {
+    print("\n## Several predictors: x1…x5 and a 4-level region (9 coefficients), PNG + SVG\n")
+    print("| rows | CSV | linear | its peak | logistic | its peak | both in one run | its peak |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n in [1_000_000, 10_000_000] where n <= largest {
+        let csv = "\(dir)/several-\(n).csv"
+        // Written by a child process, so that this one (whose size the report processes start
+        // their peaks from) stays small.
+        if !FileManager.default.fileExists(atPath: csv) { _ = measure(CommandLine.arguments[0], ["--write-several", String(n), csv]) }
+        let size = (try FileManager.default.attributesOfItem(atPath: csv)[.size] as? Int) ?? 0
+        let x = #"["x1", "x2", "x3", "x4", "x5", "region"]"#
+        let linear = #"{"data": "several-\#(n).csv", "x": \#(x), "y": "y", "model": "linear"}"#
+        let logistic = #"{"data": "several-\#(n).csv", "x": \#(x), "y": "label", "model": "logistic"}"#
+        var cells: [String] = []
+        for (name, models) in [("linear", [linear]), ("logistic", [logistic]), ("both", [linear, logistic])] {
+            let config = "\(dir)/several-\(name)-\(n).json"
+            try #"{"compare": false, "models": [\#(models.joined(separator: ", "))]}"#.write(toFile: config, atomically: true, encoding: .utf8)
+            let out = "\(dir)/several-out-\(n)"
+            let (wall, peak) = bestRun(binary, config: config, out: out, runs: 2)
+            try? FileManager.default.removeItem(atPath: out)
+            cells += [format(wall), "\(peak >> 20) MiB"]
+        }
+        print(String(format: "| 10^%d | %.0f MB | ", Int(log10(Double(n))), Double(size) / 1e6) + cells.joined(separator: " | ") + " |")
+    }
 }
 
 /// The whole report (both models, PNG + SVG) on generated CSVs of 10³ … 10⁷ rows, as a user
@@ -218,14 +286,7 @@ func wholeJobs(binary: String) throws {
         try #"{"compare": false, "models": \#(models)}"#.write(toFile: config, atomically: true, encoding: .utf8)
         let compared = "\(dir)/config-compare-\(n).json"
         try #"{"models": \#(models)}"#.write(toFile: compared, atomically: true, encoding: .utf8)
-        var peak = 0
-        var wall = Double.infinity
-        for _ in 0..<3 {
-            try? FileManager.default.removeItem(atPath: out)
-            let (time, rss) = measure(binary, ["--config", config, "--out", out, "--quiet"])
-            wall = min(wall, time)
-            peak = max(peak, rss)
-        }
+        let (wall, peak) = bestRun(binary, config: config, out: out, runs: 3)
         try? FileManager.default.removeItem(atPath: out)
         let (withComparison, comparisonPeak) = measure(binary, ["--config", compared, "--out", out, "--quiet"])
         var biggest = 0
@@ -245,6 +306,7 @@ func wholeJobs(binary: String) throws {
     print("\nPeak memory is the report process's largest resident set (wait4's rusage of that child alone).")
     try readRates(rows: largest, dir: dir)
     if let agreement { print("\n" + agreement) }
+    try severalJobs(binary: binary, dir: dir)
 }
 
 /// The streaming reader alone on the largest CSV, as written (commas) and again with its
