@@ -348,14 +348,15 @@ extension DesignMatrix {
         return out
     }
 
-    /// Xᵀ(a − b) and Σᵢ |xᵢⱼ|(|aᵢ| + |bᵢ|) per column, with no array of a − b made: the
-    /// product and the size of what it cancels from (Xᵀa and Xᵀb), the scale its rounding is
-    /// relative to.
-    public func transposeTimes(_ a: [Double], minus b: [Double]) -> (product: [Double], absolute: [Double]) {
-        precondition(a.count == rows && b.count == rows, "one entry per row")
+    /// Xᵀ(a − b) (Xᵀa without `minus`) and Σᵢ |xᵢⱼ|(|aᵢ| + |bᵢ|) per column, with no array of
+    /// a − b made: the product and the size of the sums it is the difference of, the scale its
+    /// rounding is relative to.
+    public func transposeTimes(_ a: [Double], minus b: [Double]? = nil) -> (product: [Double], absolute: [Double]) {
+        precondition(a.count == rows && (b?.count ?? rows) == rows, "one entry per row")
+        let zero = [Double](repeating: 0, count: b == nil ? rows : 0)
         var product = [Double](repeating: 0, count: columns), absolute = product
         a.withUnsafeBufferPointer { av in
-            b.withUnsafeBufferPointer { bv in
+            (b ?? zero).withUnsafeBufferPointer { bv in
                 for j in 0..<columns {
                     var s = 0.0, t = 0.0
                     switch sources[j] {
@@ -372,27 +373,6 @@ extension DesignMatrix {
                     }
                     product[j] = s; absolute[j] = t
                 }
-            }
-        }
-        return (product, absolute)
-    }
-
-    /// Xᵀv and, beside it, Σᵢ |xᵢⱼ vᵢ| per column (the scale a check of Xᵀv = 0 is relative to).
-    public func transposeTimes(_ v: [Double]) -> (product: [Double], absolute: [Double]) {
-        precondition(v.count == rows, "one entry per row")
-        var product = [Double](repeating: 0, count: columns), absolute = product
-        v.withUnsafeBufferPointer { vs in
-            for j in 0..<columns {
-                var s = 0.0, a = 0.0
-                switch sources[j] {
-                case let .constant(c):
-                    for i in 0..<rows { s += c * vs[i]; a += abs(c * vs[i]) }
-                case let .values(x):
-                    x.withUnsafeBufferPointer { xs in for i in 0..<rows { let t = xs[i] * vs[i]; s += t; a += abs(t) } }
-                case let .indicator(codes, code):
-                    codes.withUnsafeBufferPointer { c in for i in 0..<rows where c[i] == code { s += vs[i]; a += abs(vs[i]) } }
-                }
-                product[j] = s; absolute[j] = a
             }
         }
         return (product, absolute)

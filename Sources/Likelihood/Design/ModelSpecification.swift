@@ -61,7 +61,6 @@ public struct ModelData: Sendable {
                 values[name] = try data.numbersOrMissing(name)
             }
         }
-        // Rows to use.
         // Rows to use: column by column, the first missing cell of each (one tight scan per
         // column; most data sets have none, and then every row is used with no index list).
         let n = data.rowCount

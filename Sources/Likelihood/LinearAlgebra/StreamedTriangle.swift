@@ -9,12 +9,11 @@ import Foundation
 /// The segments are cut the same way on any number of cores and combined in order
 /// (`ParallelSum`), so the same rows give the same bits everywhere.
 public enum StreamedTriangle {
-    /// The upper-triangular factor (min(rows, c) × c, c = `columns.count` + 1 with `appending`)
-    /// of the design's `columns` with `appending` beside them.
+    /// The upper-triangular factor (min(rows, c) × c, c = p + 1 with `appending`) of the
+    /// design with `appending` beside it.
     /// - Complexity: O(n c²) time, O(segment · c) memory beyond the result.
-    public static func of(_ design: DesignMatrix, columns: [Int]? = nil, appending v: [Double]? = nil,
-                          segment: Int = 1 << 14) -> Matrix {
-        let chosen = columns ?? Array(0..<design.columns)
+    public static func of(_ design: DesignMatrix, appending v: [Double]? = nil, segment: Int = 1 << 14) -> Matrix {
+        let chosen = Array(0..<design.columns)
         let c = chosen.count + (v == nil ? 0 : 1)
         return ParallelSum.reduce(count: design.rows, zero: Matrix(rows: 0, columns: c), segment: segment, { range in
             let m = range.count

@@ -15,40 +15,27 @@ public struct SeveralResidualChecks: Sendable, Equatable {
 
     /// - Parameter residuals: y − Xβ̂, one per row of `design`.
     public init(residuals: [Double], design: DesignMatrix) {
-        self.init(y: residuals, fitted: nil, design: design)
+        self.init(y: residuals, fitted: [Double](repeating: 0, count: residuals.count), design: design)
     }
 
     /// The same from the response and the fitted values (no array of residuals is made).
-    public init(y: [Double], fitted: [Double]?, design: DesignMatrix) {
-        let residuals = LazyResiduals(y: y, fitted: fitted)
-        let n = Double(residuals.count)
+    public init(y: [Double], fitted: [Double], design: DesignMatrix) {
+        precondition(y.count == fitted.count, "one fitted value per response")
+        let n = Double(y.count)
         // Scale-free statistics, computed on r / max|r| so that no fourth power overflows.
-        var scale = residuals.reduce(0) { max($0, abs($1)) }
+        var scale = zip(y, fitted).reduce(0) { max($0, abs($1.0 - $1.1)) }
         if !(scale > 0) || !scale.isFinite { scale = 1 }
         var m2 = 0.0, m3 = 0.0, m4 = 0.0
-        var squares = [Double](repeating: 0, count: residuals.count)
-        for i in 0..<residuals.count {
-            let v = residuals[i] / scale, v2 = v * v
+        var squares = [Double](repeating: 0, count: y.count)
+        for i in y.indices {
+            let v = (y[i] - fitted[i]) / scale, v2 = v * v
             m2 += v2; m3 += v2 * v; m4 += v2 * v2
             squares[i] = v2
         }
-        shape = ResidualShape(m2: m2 / n, m3: m3 / n, m4: m4 / n, n: residuals.count)
+        shape = ResidualShape(m2: m2 / n, m3: m3 / n, m4: m4 / n, n: y.count)
         degreesOfFreedom = design.columns - 1
         let rSquared = (try? LinearRegression(design: design, y: squares))?.rSquared ?? 0
         breuschPagan = n * max(0, rSquared)
         breuschPaganP = Distributions.chiSquaredSurvival(breuschPagan, degreesOfFreedom: max(1, degreesOfFreedom))
-    }
-}
-
-/// yᵢ − ŷᵢ on demand.
-private struct LazyResiduals {
-    let y: [Double]
-    let fitted: [Double]?
-    var count: Int { y.count }
-    subscript(i: Int) -> Double { fitted.map { y[i] - $0[i] } ?? y[i] }
-    func reduce(_ initial: Double, _ next: (Double, Double) -> Double) -> Double {
-        var a = initial
-        for i in 0..<count { a = next(a, self[i]) }
-        return a
     }
 }

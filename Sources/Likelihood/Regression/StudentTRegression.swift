@@ -82,13 +82,14 @@ public struct StudentTRegression: Sendable {
     public init(design: DesignMatrix, y: [Double], nu fixedNu: Double? = nil, nuFloor: Double? = nil,
                 lad known: LeastAbsoluteDeviations? = nil) throws {
         precondition(y.count == design.rows, "one response per row")
-        let qr = try design.checkIdentified()
+        // The search works on the dense matrix at any size, so its QR is the whole one.
         let x = design.matrix
+        let qr = try design.checkIdentified(qr: HouseholderQR(x))
         let n = x.rows, p = x.columns
         let lowNu = max(StudentTRegression.nuLowerBound(n: n, p: p), nuFloor ?? 0)
         if let fixedNu, fixedNu <= Double(p) / Double(n - p) { throw FitError.studentTUnbounded(nu: fixedNu, n: n) }
         let bounds = (log(fixedNu ?? lowNu), log(fixedNu ?? StudentTRegression.nuCap))
-        let ols = qr.rows == n ? qr.leastSquares(y).coefficients : try LinearRegression(design: design, y: y).estimates.map(\.coefficient.estimate)
+        let ols = qr.leastSquares(y).coefficients
         let lad = try known ?? LeastAbsoluteDeviations(design: design, y: y)
         // Starts: least squares, least absolute deviations, and fits through p seeded rows.
         var starts: [[Double]] = [ols, lad.coefficients]
@@ -134,33 +135,24 @@ public struct StudentTRegression: Sendable {
             let onFit = ends.map { full.rowsOnFit($0.theta) }.max() ?? 0
             throw FitError.studentTSpikeFit(points: max(onFit, p), n: n, p: p, nu: exp(bounds.0), fixed: fixedNu != nil)
         }
-        // A maximum at an end of the ν range is a boundary one: finish it with ν held there, so
-        // that (β, log s) are at their own maximum given ν̂ (the bounded search can stop with
-        // its last steps clipped by the bound).
-        let bound = best.theta[p + 1] <= bounds.0 + 1e-9 ? bounds.0 : best.theta[p + 1] >= bounds.1 - 1e-9 ? bounds.1 : nil
-        if fixedNu == nil, let bound {
-            var start = best.theta
-            start[p + 1] = bound
-            let held = Problem(x: x, y: y, freeNu: false, logNuBounds: (bound, bound)).search(from: start, start: 0)
-            if held.converged && held.ll >= best.ll - 1e-12 * abs(best.ll) {
-                best.theta = held.theta; best.ll = held.ll
-            }
-        }
+        // A maximum at an end of the ν range is a boundary one: ν is held there from now on
+        // (its derivative is not 0 there), and the standard errors are given ν̂.
+        let edge = fixedNu != nil ? nil
+            : best.theta[p + 1] <= bounds.0 + 1e-9 ? bounds.0 : best.theta[p + 1] >= bounds.1 - 1e-9 ? bounds.1 : nil
+        if let edge { best.theta[p + 1] = edge }
+        let atCap = edge == bounds.1, atFloor = edge == bounds.0
+        let freeNu = fixedNu == nil && edge == nil
         // The last digits: full Newton steps while each shrinks the Newton decrement, judged by
         // the decrement itself (the gain of the last steps is below what log L resolves, so a
         // search that must see log L climb stops short of them on ill-conditioned designs such
-        // as Longley's raw columns).
-        let polishedProblem = Problem(x: x, y: y, freeNu: fixedNu == nil && bound == nil, logNuBounds: bounds)
-        best.theta = polishedProblem.polish(best.theta)
-        best.ll = polishedProblem.evaluate(best.theta, freeNu: false, derivatives: false).0
+        // as Longley's raw columns, or with its last steps clipped by a bound of ν).
+        let polished = Problem(x: x, y: y, freeNu: freeNu, logNuBounds: bounds)
+        best.theta = polished.polish(best.theta)
+        best.ll = polished.evaluate(best.theta, freeNu: false, derivatives: false).0
         maxima[0] = best
         let nuHat = exp(best.theta[p + 1])
-        let atCap = fixedNu == nil && best.theta[p + 1] >= bounds.1 - 1e-9
-        // At either end of the ν range the maximum is a boundary one: ν's derivative is not 0
-        // there, and the curvature is taken with ν held (the standard errors given ν̂).
-        let atFloor = fixedNu == nil && best.theta[p + 1] <= bounds.0 + 1e-9
-        // The information over the free parameters (ν left out when fixed or at its cap).
-        let (_, _, h) = full.evaluate(best.theta, freeNu: fixedNu == nil && !atCap && !atFloor)
+        // The information over the free parameters (ν left out when fixed or at a bound).
+        let (_, _, h) = full.evaluate(best.theta, freeNu: freeNu)
         var negative = h
         for k in negative.storage.indices { negative.storage[k] = -negative.storage[k] }
         guard let chol = Cholesky(negative) else {

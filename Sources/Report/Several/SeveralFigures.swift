@@ -178,11 +178,15 @@ enum SeveralFigures {
         return ReportFigure(name: "\(m.name)-fitted", figure: f, caption: m.text("fittedCaption", values), altText: m.text("fittedAlt", values))
     }
 
-    /// The dummy columns of the first categorical column, by design index, when the effect
-    /// figure draws its levels over the data (one numeric predictor and that column); else none.
-    static func overDataColumns(_ m: SeveralAnalysis, _ categorical: (coding: CategoricalCoding, indices: [Int])?) -> [Int: [Double]] {
-        guard m.continuous, m.request.predictors.count == 2, let cat = categorical else { return [:] }
-        return Dictionary(uniqueKeysWithValues: cat.indices.map { ($0, m.design.column($0)) })
+    /// Whether row i is in the level whose dummy is design column `index` (nil: the reference
+    /// level, in none of the dummies), read from the level codes the dummies are views of.
+    static func levelMembership(_ m: SeveralAnalysis, dummies: [Int]) -> (Int, Int?) -> Bool {
+        var codes: [Double] = [], codeOf: [Int: Double] = [:]
+        for j in dummies {
+            if case let .indicator(c, code) = m.design.sources[j] { codes = c; codeOf[j] = code }
+        }
+        let coded = Set(codeOf.values)
+        return { i, index in index.map { codes[i] == codeOf[$0] } ?? !coded.contains(codes[i]) }
     }
 
     static func effect(_ m: SeveralAnalysis) -> ReportFigure? {
@@ -198,14 +202,8 @@ enum SeveralFigures {
             return c.reduce(0, +) / Double(c.count)
         }
         let categorical = m.firstCategorical
-        // Each row's level of the first categorical column: the dummies it is 1 in (none for
-        // the reference), read once.
-        let dummies = overDataColumns(m, categorical)
-        func inLevel(_ i: Int, _ index: Int?) -> Bool {
-            guard let cat = categorical else { return true }
-            if let index { return dummies[index]?[i] == 1 }
-            return cat.indices.allSatisfy { dummies[$0]?[i] == 0 }
-        }
+        // Each row's level of the first categorical column.
+        let inLevel = categorical.map { levelMembership(m, dummies: $0.indices) } ?? { _, _ in true }
         let levels: [(name: String, index: Int?)] = categorical.map { cat in
             Array(cat.coding.levels.prefix(7)).map { level in (level, cat.indices.first { m.design.terms[$0].level == level }) }
         } ?? [("", nil)]
