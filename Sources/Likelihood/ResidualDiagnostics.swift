@@ -84,6 +84,23 @@ public struct ResidualDiagnostics: Sendable {
             let r = y[i] - fit.w.estimate * x[i] - fit.b.estimate
             studentised[i] = r / (s * max(1e-12, 1 - leverage(x[i])).squareRoot())
         }
+        return qq(studentised: studentised, simulations: simulations, seed: seed) { e in
+            // Residuals of the same least squares on pure noise, studentised the same way.
+            let noise = SufficientStatistics(x: x, y: e)
+            let sw = noise.sxy / noise.sxx, sb = noise.meanY - sw * noise.meanX
+            let rss = max(0, noise.syy - sw * noise.sxy)
+            let ss = (rss / Double(n - 2)).squareRoot()
+            return (0..<n).map { i in (e[i] - sw * x[i] - sb) / (ss * max(1e-12, 1 - leverage(x[i])).squareRoot()) }
+        }
+    }
+
+    /// The Q–Q plot of studentised residuals of a least-squares fit with any design, with
+    /// `studentise` mapping a sample of standard Gaussian noise (one value per row) to the
+    /// studentised residuals of the same fit on it, for the simulated envelope.
+    public static func qq(studentised: [Double], simulations: Int = 199, seed: UInt64 = 11,
+                          studentise: ([Double]) -> [Double]) -> QQ {
+        var studentised = studentised
+        let n = studentised.count
         let ranks: [Int] = n <= maxPoints ? Array(0..<n) : (0..<maxPoints).map { Int((Double($0) + 0.5) / Double(maxPoints) * Double(n)) }
         // Only the plotted order statistics are needed: select them (O(n log k)) rather than
         // sort all n.
@@ -99,12 +116,7 @@ public struct ResidualDiagnostics: Sendable {
             var e = [Double](repeating: 0, count: n)
             for _ in 0..<simulations {
                 for i in 0..<n { e[i] = random.nextNormal() }
-                // Residuals of the same least squares on pure noise, studentised the same way.
-                let noise = SufficientStatistics(x: x, y: e)
-                let sw = noise.sxy / noise.sxx, sb = noise.meanY - sw * noise.meanX
-                let rss = max(0, noise.syy - sw * noise.sxy)
-                let ss = (rss / Double(n - 2)).squareRoot()
-                var r = (0..<n).map { i in (e[i] - sw * x[i] - sb) / (ss * max(1e-12, 1 - leverage(x[i])).squareRoot()) }
+                var r = studentise(e)
                 r.sort()
                 for (k, rank) in ranks.enumerated() { samples[k].append(r[rank]) }
             }

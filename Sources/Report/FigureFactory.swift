@@ -95,13 +95,24 @@ enum FigureFactory {
     }
 
     static func addDensity(to f: inout Figure, x xs: [Double], y ys: [Double], label: String) {
-        let (x0, x1) = (xs.min()!, xs.max()!)
-        let (y0, y1) = (ys.min()!, ys.max()!)
+        xs.withUnsafeBufferPointer { x in
+            ys.withUnsafeBufferPointer { y in addDensity(to: &f, count: min(x.count, y.count), x: { x[$0] }, y: { y[$0] }, label: label) }
+        }
+    }
+
+    /// A log-count density of `count` points (x(i), y(i)) on a 240 × 180 grid, read twice
+    /// (the range, then the counts) with no array of the points made.
+    static func addDensity(to f: inout Figure, count: Int, x: (Int) -> Double, y: (Int) -> Double, label: String) {
+        var x0 = Double.infinity, x1 = -Double.infinity, y0 = Double.infinity, y1 = -Double.infinity
+        for i in 0..<count {
+            let a = x(i), b = y(i)
+            x0 = min(x0, a); x1 = max(x1, a); y0 = min(y0, b); y1 = max(y1, b)
+        }
         let nx = 240, ny = 180
         let dx = x1 > x0 ? (x1 - x0) / Double(nx) : 1, dy = y1 > y0 ? (y1 - y0) / Double(ny) : 1
         var counts = [Double](repeating: 0, count: nx * ny)
-        for (x, y) in zip(xs, ys) {
-            let i = min(nx - 1, max(0, Int((x - x0) / dx))), j = min(ny - 1, max(0, Int((y - y0) / dy)))
+        for k in 0..<count {
+            let i = min(nx - 1, max(0, Int((x(k) - x0) / dx))), j = min(ny - 1, max(0, Int((y(k) - y0) / dy)))
             counts[j * nx + i] += 1
         }
         let top = max(1, counts.max() ?? 1)

@@ -332,6 +332,36 @@ final class SeveralPredictorTests: XCTestCase {
         }
     }
 
+    /// The several-predictor Q–Q plot's points are the sorted internally studentised
+    /// residuals rᵢ/(s√(1 − hᵢᵢ)), with leverages from the whole design: against statsmodels'
+    /// OLSInfluence.resid_studentized_internal on Longley (7 columns, κ ≈ 5·10⁹ raw) and the
+    /// penguins (a 3-level factor), to 1e-8 absolute; the simulated envelope brackets 95 % of
+    /// each order statistic, so it holds the diagonal's neighbourhood.
+    func testStudentisedResidualsWithSeveralPredictors() throws {
+        let cases: [(String, String, ModelSpecification, Bool)] = [
+            ("longley", "longley-full.csv", ModelSpecification(response: "TOTEMP", predictors: ["GNPDEFL", "GNP", "UNEMP", "ARMED", "POP", "YEAR"]), false),
+            ("penguins", "penguins.csv", ModelSpecification(response: "body_mass_g", predictors: ["flipper_length_mm", "species"]), true),
+        ]
+        for (name, file, spec, drop) in cases {
+            let m = try Self.load(file, spec, .continuous, dropMissing: drop)
+            let fit = try LinearRegression(design: m.design, y: m.y)
+            let fitted = m.design.times(fit.estimates.map(\.coefficient.estimate))
+            let qq = SeveralResidualChecks.qq(design: m.design, y: m.y, fitted: fitted, qr: fit.qr)
+            let ref = try Self.reference(name)
+            let expected = ref["studentised_residuals_sorted"] as! [Double]
+            XCTAssertEqual(qq.observed.count, expected.count, name)
+            for (a, b) in zip(qq.observed, expected) { XCTAssertEqual(a, b, accuracy: 1e-8, name) }
+            XCTAssertEqual(m.design.leverages(qr: fit.qr).max()!, ref["leverage_max"] as! Double, accuracy: 1e-10, name)
+            // Leverages sum to the number of coefficients (the hat matrix's trace).
+            XCTAssertEqual(m.design.leverages(qr: fit.qr).reduce(0, +), Double(m.design.columns), accuracy: 1e-9, name)
+            XCTAssertTrue(qq.simulated)
+            XCTAssertTrue(zip(qq.lower, qq.upper).allSatisfy { $0 < $1 })
+            let middle = qq.theoretical.count / 2
+            XCTAssertLessThan(qq.lower[middle], qq.theoretical[middle])
+            XCTAssertGreaterThan(qq.upper[middle], qq.theoretical[middle])
+        }
+    }
+
     /// The penguins' residual checks against statsmodels' het_breuschpagan (Koenker's
     /// studentised form, on all 4 design columns: 3 df) and jarque_bera, to 1e-9 relative.
     func testResidualChecksWithSeveralPredictors() throws {

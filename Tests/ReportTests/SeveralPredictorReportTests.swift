@@ -70,7 +70,12 @@ final class SeveralPredictorReportTests: CLITestCase {
         XCTAssertTrue(page.contains("species is categorical with 3 levels, coded by treatment contrasts: “Adelie” (151 rows) is the reference"))
         XCTAssertTrue(page.contains("<code>species[Gentoo]</code>"))
         XCTAssertFalse(page.contains("✗"), "every check holds")
-        for name in ["linear-fitted", "linear-effect", "linear-likelihood", "linear-descent"] {
+        let checks = try XCTUnwrap(model["residual_checks"] as? [String: Any])
+        XCTAssertEqual(checks["qq_points_plotted"] as? Int, 342)
+        let outside = try XCTUnwrap(checks["qq_points_outside_envelope"] as? Int)
+        XCTAssertTrue(page.contains("\(outside) of the 342 points plotted lie outside the 95 % envelope (about 17 would by chance"),
+                      "the Q–Q count is the one in report.json")
+        for name in ["linear-fitted", "linear-effect", "linear-likelihood", "linear-descent", "linear-qq", "linear-residuals"] {
             XCTAssertTrue(fm.fileExists(atPath: path("p/figures/\(name).png")), name)
             XCTAssertTrue(fm.fileExists(atPath: path("p/figures/\(name).dark.svg")), name)
         }

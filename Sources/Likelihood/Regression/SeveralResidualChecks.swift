@@ -39,3 +39,87 @@ public struct SeveralResidualChecks: Sendable, Equatable {
         breuschPaganP = Distributions.chiSquaredSurvival(breuschPagan, degreesOfFreedom: max(1, degreesOfFreedom))
     }
 }
+
+extension SeveralResidualChecks {
+    /// The normal Q–Q plot of the studentised residuals eᵢ / (s√(1 − hᵢᵢ)) of a least-squares
+    /// fit with any design, s² = RSS/(n − p), with the envelope `ResidualDiagnostics.qq`
+    /// draws: simulated up to its limit (each noise sample fitted by the same least squares
+    /// through the orthonormal columns Z = XR⁻¹, residual e − Z Zᵀe), large-sample above.
+    /// - Parameter qr: the design's QR (or any R with RᵀR = XᵀX, as the streamed fit has).
+    public static func qq(design: DesignMatrix, y: [Double], fitted: [Double], qr: HouseholderQR,
+                          simulations: Int = 199, seed: UInt64 = 11) -> ResidualDiagnostics.QQ {
+        let n = y.count, p = qr.rank
+        let leverage = design.leverages(qr: qr)
+        var rss = 0.0
+        for i in 0..<n { rss += (y[i] - fitted[i]) * (y[i] - fitted[i]) }
+        let s = (rss / Double(max(1, n - p))).squareRoot()
+        var studentised = leverage
+        for i in 0..<n { studentised[i] = (y[i] - fitted[i]) / (s * max(1e-12, 1 - leverage[i]).squareRoot()) }
+        let basis: Matrix? = n <= ResidualDiagnostics.simulationLimit ? design.orthonormalBasis(qr: qr) : nil
+        return ResidualDiagnostics.qq(studentised: studentised, simulations: simulations, seed: seed) { e in
+            guard let z = basis else { return e }
+            var r = e
+            for j in 0..<p {
+                var c = 0.0
+                for i in 0..<n { c += z[i, j] * e[i] }
+                for i in 0..<n { r[i] -= c * z[i, j] }
+            }
+            let ss = (r.reduce(0) { $0 + $1 * $1 } / Double(max(1, n - p))).squareRoot()
+            for i in 0..<n { r[i] /= ss * max(1e-12, 1 - leverage[i]).squareRoot() }
+            return r
+        }
+    }
+}
+
+extension DesignMatrix {
+    /// Z = XR⁻¹ over the QR's kept columns for rows `range`, written column-major (leading
+    /// dimension `range.count`) to `out`, which must hold `range.count × rank` values: the
+    /// columns of Z are orthonormal over all the rows, since ZᵀZ = R⁻ᵀXᵀXR⁻¹ = I.
+    func whiten(_ range: Range<Int>, r: Matrix, kept: [Int], into out: UnsafeMutablePointer<Double>) {
+        let m = range.count
+        fill(range, columns: kept, into: out)
+        // Column j of Z from xⱼ = Σ_{k ≤ j} Rₖⱼ zₖ, in place, left to right.
+        for j in 0..<kept.count {
+            let zj = out + j * m
+            for k in 0..<j {
+                let rkj = r[k, j]
+                guard rkj != 0 else { continue }
+                let zk = out + k * m
+                for i in 0..<m { zj[i] -= rkj * zk[i] }
+            }
+            let d = 1 / r[j, j]
+            for i in 0..<m { zj[i] *= d }
+        }
+    }
+
+    /// The leverages hᵢᵢ, the diagonal of the hat matrix X(XᵀX)⁻¹Xᵀ: the squared row norms
+    /// of Z = XR⁻¹, taken in blocks of rows (no n × p copy).
+    /// - Complexity: O(n p²) time, O(n) memory for the result.
+    public func leverages(qr: HouseholderQR) -> [Double] {
+        let r = qr.r, kept = qr.kept, p = kept.count, block = 4096
+        var h = [Double](repeating: 0, count: rows)
+        var buffer = [Double](repeating: 0, count: block * max(1, p))
+        h.withUnsafeMutableBufferPointer { hv in
+            buffer.withUnsafeMutableBufferPointer { b in
+                var start = 0
+                while start < rows {
+                    let m = Swift.min(block, rows - start)
+                    whiten(start..<(start + m), r: r, kept: kept, into: b.baseAddress!)
+                    for j in 0..<p {
+                        let zj = b.baseAddress! + j * m
+                        for i in 0..<m { hv[start + i] += zj[i] * zj[i] }
+                    }
+                    start += m
+                }
+            }
+        }
+        return h
+    }
+
+    /// Z = XR⁻¹, n × rank, whole (for small designs).
+    public func orthonormalBasis(qr: HouseholderQR) -> Matrix {
+        var z = Matrix(rows: rows, columns: qr.rank)
+        z.storage.withUnsafeMutableBufferPointer { whiten(0..<rows, r: qr.r, kept: qr.kept, into: $0.baseAddress!) }
+        return z
+    }
+}

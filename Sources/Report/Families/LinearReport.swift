@@ -110,77 +110,85 @@ enum LinearReport: FamilyReport {
     // MARK: Checks of the Gaussian assumption
 
     static func qqFigure(_ m: ModelAnalysis) -> ReportFigure {
-        let qq = details(m).qq
+        let d = details(m).diagnostics
+        return qqFigure(name: m.name, qq: details(m).qq, skewness: d.skewness, kurtosis: d.excessKurtosis, rows: m.n,
+                        label: { m.label($0, $1) }, text: { m.text($0, $1) })
+    }
+
+    /// The normal Q–Q plot of a least-squares fit's studentised residuals (one predictor or
+    /// several), with words from `label` and `text` (the linear family's pieces).
+    static func qqFigure(name: String, qq: ResidualDiagnostics.QQ, skewness: Double, kurtosis: Double, rows: Int,
+                         label: (String, [String: MustacheValue]) -> String, text: (String, [String: MustacheValue]) -> String) -> ReportFigure {
         var f = Figure()
-        f.title = m.label("qqTitle")
-        f.xLabel = m.label("qqXLabel")
-        f.yLabel = m.label("qqYLabel")
+        f.title = label("qqTitle", [:])
+        f.xLabel = label("qqXLabel", [:])
+        f.yLabel = label("qqYLabel", [:])
         f.marks.append(.band(x: qq.theoretical, lower: qq.lower, upper: qq.upper, color: Palette.blue.withAlpha(0.16),
-                             label: m.label("envelopeLegend", ["simulated": .bool(qq.simulated), "simulations": .string(String(qq.simulations))])))
+                             label: label("envelopeLegend", ["simulated": .bool(qq.simulated), "simulations": .string(String(qq.simulations))])))
         let lo = qq.theoretical.first ?? -2, hi = qq.theoretical.last ?? 2
-        f.marks.append(.line(points: [Point(lo, lo), Point(hi, hi)], color: .reference, width: 1, dash: [4, 3], label: m.label("diagonalLegend")))
+        f.marks.append(.line(points: [Point(lo, lo), Point(hi, hi)], color: .reference, width: 1, dash: [4, 3], label: label("diagonalLegend", [:])))
         let outside = zip(qq.theoretical, zip(qq.observed, zip(qq.lower, qq.upper))).filter { $1.0 < $1.1.0 || $1.0 > $1.1.1 }
         let inside = zip(qq.theoretical, zip(qq.observed, zip(qq.lower, qq.upper))).filter { !($1.0 < $1.1.0 || $1.0 > $1.1.1) }
         f.marks.append(.scatter(points: inside.map { Point($0.0, $0.1.0) }, color: Palette.blue, size: 5, shape: .circle, edge: .edge,
-                                label: m.label("qqPointsLegend", ["thinned": .bool(m.n > ResidualDiagnostics.maxPoints), "plotted": .string(String(qq.observed.count))])))
+                                label: label("qqPointsLegend", ["thinned": .bool(rows > ResidualDiagnostics.maxPoints), "plotted": .string(String(qq.observed.count))])))
         if !outside.isEmpty {
             f.marks.append(.scatter(points: outside.map { Point($0.0, $0.1.0) }, color: Palette.vermillion, size: 6, shape: .diamond, edge: .edge,
-                                    label: m.label("outsideLegend", ["outside": .string(String(outside.count))])))
+                                    label: label("outsideLegend", ["outside": .string(String(outside.count))])))
         }
-        let d = details(m).diagnostics
-        f.accessibleTitle = m.text("qqAccessibleTitle", ["model": .string(m.name)])
+        f.accessibleTitle = text("qqAccessibleTitle", ["model": .string(name)])
         let values: [String: MustacheValue] = [
-            "outside": Prose.count(qq.outside), "plotted": .string(Narrative.count(qq.observed.count)), "rows": .string(Narrative.count(m.n)),
-            "skewness": .string(s(d.skewness)), "kurtosis": .string(s(d.excessKurtosis)),
+            "outside": Prose.count(qq.outside), "plotted": .string(Narrative.count(qq.observed.count)), "rows": .string(Narrative.count(rows)),
+            "skewness": .string(s(skewness)), "kurtosis": .string(s(kurtosis)),
             "simulated": .bool(qq.simulated), "simulations": .string(String(qq.simulations)),
         ]
-        return ReportFigure(name: "\(m.name)-qq", figure: f, caption: m.text("qqCaption", values), altText: m.text("qqAlt", values))
+        return ReportFigure(name: "\(name)-qq", figure: f, caption: text("qqCaption", values), altText: text("qqAlt", values))
     }
 
     static func residualFigure(_ m: ModelAnalysis) -> ReportFigure {
         let fit = fitted(m)
-        var f = Figure()
-        f.title = m.label("residualsTitle")
-        f.xLabel = m.label("residualsXLabel")
-        f.yLabel = m.label("residualsYLabel")
-        let sigma = fit.sigma2MLE.squareRoot()
-        // One pass: fitted values, residuals, their range and the count outside ±2σ̂.
-        let n = m.n, w = fit.w.estimate, b = fit.b.estimate
-        var lo = Double.infinity, hi = -Double.infinity, outside = 0
-        var residuals = [Double]()
-        let fittedValues = [Double](unsafeUninitializedCapacity: n) { fv, count in
-            residuals = [Double](unsafeUninitializedCapacity: n) { r, rCount in
-                m.x.withUnsafeBufferPointer { x in
-                    m.y.withUnsafeBufferPointer { y in
-                        for i in 0..<n {
-                            let v = w * x[i] + b, e = y[i] - v
-                            fv[i] = v
-                            r[i] = e
-                            lo = min(lo, v)
-                            hi = max(hi, v)
-                            if abs(e) > 2 * sigma { outside += 1 }
-                        }
-                    }
-                }
-                rCount = n
+        let w = fit.w.estimate, b = fit.b.estimate
+        return m.x.withUnsafeBufferPointer { x in
+            m.y.withUnsafeBufferPointer { y in
+                residualFigure(name: m.name, rows: m.n, fitted: { w * x[$0] + b }, response: { y[$0] }, sigma: fit.sigma2MLE.squareRoot(),
+                               breuschPaganP: details(m).diagnostics.breuschPaganP, label: { m.label($0, $1) }, text: { m.text($0, $1) },
+                               densityLabel: m.label("densityLegend", common: true))
             }
-            count = n
+        }
+    }
+
+    /// Residuals against fitted values with the ±2σ̂ band, for a least-squares fit with one
+    /// predictor or several: row i's fitted value and response come from the closures, so no
+    /// array of residuals is kept beyond what the picture draws (at most the sample points,
+    /// or a density grid above `FigureFactory.densityThreshold` rows).
+    static func residualFigure(name: String, rows n: Int, fitted: (Int) -> Double, response: (Int) -> Double, sigma: Double,
+                               breuschPaganP: Double, label: (String, [String: MustacheValue]) -> String,
+                               text: (String, [String: MustacheValue]) -> String, densityLabel: String) -> ReportFigure {
+        var f = Figure()
+        f.title = label("residualsTitle", [:])
+        f.xLabel = label("residualsXLabel", [:])
+        f.yLabel = label("residualsYLabel", [:])
+        // One pass: the fitted values' range and the count outside ±2σ̂.
+        var lo = Double.infinity, hi = -Double.infinity, outside = 0
+        for i in 0..<n {
+            let v = fitted(i)
+            lo = min(lo, v)
+            hi = max(hi, v)
+            if abs(response(i) - v) > 2 * sigma { outside += 1 }
         }
         f.marks.append(.band(x: [lo, hi], lower: [-2 * sigma, -2 * sigma], upper: [2 * sigma, 2 * sigma],
-                             color: Palette.vermillion.withAlpha(0.10), label: m.label("residualBandLegend")))
+                             color: Palette.vermillion.withAlpha(0.10), label: label("residualBandLegend", [:])))
         f.marks.append(.line(points: [Point(lo, 0), Point(hi, 0)], color: .reference, width: 1, dash: [4, 3], label: nil))
-        if m.n > FigureFactory.densityThreshold {
-            FigureFactory.addDensity(to: &f, m, x: fittedValues, y: residuals)
+        if n > FigureFactory.densityThreshold {
+            FigureFactory.addDensity(to: &f, count: n, x: fitted, y: { response($0) - fitted($0) }, label: densityLabel)
         } else {
-            f.marks.append(.scatter(points: zip(fittedValues, residuals).map { Point($0, $1) }, color: Palette.blue, size: 5,
-                                    shape: .circle, edge: .edge, label: m.label("residualPointsLegend")))
+            f.marks.append(.scatter(points: (0..<n).map { Point(fitted($0), response($0) - fitted($0)) }, color: Palette.blue, size: 5,
+                                    shape: .circle, edge: .edge, label: label("residualPointsLegend", [:])))
         }
-        let d = details(m).diagnostics
-        f.accessibleTitle = m.text("residualsAccessibleTitle", ["model": .string(m.name)])
-        let alt = m.text("residualsAlt", ["from": .string(s(lo)), "to": .string(s(hi)), "twoSigma": .string(s(2 * sigma)),
-                                          "outside": Prose.count(outside), "rows": .string(Narrative.count(m.n)),
-                                          "bpP": .string(NumberFormat.pRelation(d.breuschPaganP))])
-        return ReportFigure(name: "\(m.name)-residuals", figure: f, caption: m.text("residualsCaption"), altText: alt)
+        f.accessibleTitle = text("residualsAccessibleTitle", ["model": .string(name)])
+        let alt = text("residualsAlt", ["from": .string(s(lo)), "to": .string(s(hi)), "twoSigma": .string(s(2 * sigma)),
+                                        "outside": Prose.count(outside), "rows": .string(Narrative.count(n)),
+                                        "bpP": .string(NumberFormat.pRelation(breuschPaganP))])
+        return ReportFigure(name: "\(name)-residuals", figure: f, caption: text("residualsCaption", [:]), altText: alt)
     }
 
     // MARK: Page, summary, report.json

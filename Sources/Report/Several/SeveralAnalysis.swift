@@ -40,6 +40,8 @@ struct SeveralAnalysis {
     var descents: SeveralDescents? = nil
     /// The checks of the Gaussian assumption (least squares).
     var residualChecks: SeveralResidualChecks? = nil
+    /// The normal Q–Q plot's points and envelope (least squares).
+    var qq: ResidualDiagnostics.QQ? = nil
     /// The descents' step budget: 10,000 steps, fewer when a logistic step's pass over the
     /// rows would make them cost more than about 4·10⁸ multiply-adds (at least 500).
     static func stepBudget(kind: ModelKind, rows: Int, columns: Int) -> Int {
@@ -173,6 +175,7 @@ struct SeveralAnalysis {
             }
             if request.kind == .linear {
                 m.residualChecks = Timing.measure("residual checks") { SeveralResidualChecks(y: data.y, fitted: fitted, design: data.design) }
+                m.qq = Timing.measure("Q–Q plot") { SeveralResidualChecks.qq(design: data.design, y: data.y, fitted: fitted, qr: common.qr) }
             }
             m.drawsGLMPictures = request.kind == .linear || affordsGLMPictures(rows: data.y.count, columns: data.design.columns)
             // The conditioning lesson in every dimension: the mean loss's Hessian at the MLE,

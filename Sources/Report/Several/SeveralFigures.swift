@@ -23,6 +23,8 @@ enum SeveralFigures {
         case "likelihood": return m.drawsGLMPictures ? likelihood(m) : nil
         case "descent": return descent(m)
         case "rootogram": return rootogram(m)
+        case "qq": return qq(m)
+        case "residuals": return residuals(m)
         default: return effect(m)
         }
     }
@@ -37,6 +39,32 @@ enum SeveralFigures {
                                        expectedZeros: fitted.reduce(0) { $0 + exp(-$1) },
                                        label: { prose?.text("poisson", $0, $1, markup: true) ?? "" },
                                        text: { prose?.text("poisson", $0, $1) ?? "" })
+    }
+
+    /// The normal Q–Q plot of a least-squares fit's studentised residuals, as with one
+    /// predictor, the leverages from the whole design.
+    static func qq(_ m: SeveralAnalysis) -> ReportFigure? {
+        guard let qq = m.qq, let d = m.residualChecks else { return nil }
+        let prose = m.prose ?? Prose.shared
+        return LinearReport.qqFigure(name: m.name, qq: qq, skewness: d.shape.skewness, kurtosis: d.shape.excessKurtosis, rows: m.n,
+                                     label: { prose?.text("linear", $0, $1, markup: true) ?? "" }, text: { prose?.text("linear", $0, $1) ?? "" })
+    }
+
+    /// Residuals against fitted values, as with one predictor.
+    static func residuals(_ m: SeveralAnalysis) -> ReportFigure? {
+        guard m.kind == .linear, let d = m.residualChecks else { return nil }
+        let prose = m.prose ?? Prose.shared
+        let n = Double(m.n)
+        var rss = 0.0
+        for (y, f) in zip(m.y, m.fitted) { rss += (y - f) * (y - f) }
+        return m.fitted.withUnsafeBufferPointer { fitted in
+            m.y.withUnsafeBufferPointer { y in
+                LinearReport.residualFigure(name: m.name, rows: m.n, fitted: { fitted[$0] }, response: { y[$0] }, sigma: (rss / n).squareRoot(),
+                                            breuschPaganP: d.breuschPaganP, label: { prose?.text("linear", $0, $1, markup: true) ?? "" },
+                                            text: { prose?.text("linear", $0, $1) ?? "" },
+                                            densityLabel: prose?.text("common", "densityLegend", [:], markup: true) ?? "")
+            }
+        }
     }
 
     /// Mean of `y` (share of ones for 0/1 data) in up to `count` bins of `x` cut at its

@@ -10,7 +10,8 @@ enum SeveralReport {
     /// linear predictor, and the effect of the strongest numeric predictor.
     static func figureKinds(_ request: ModelRequest) -> [String] {
         switch request.kind {
-        case .linear, .logistic: return ["fitted", "effect", "likelihood", "descent"]
+        case .linear: return ["fitted", "effect", "likelihood", "descent", "qq", "residuals"]
+        case .logistic: return ["fitted", "effect", "likelihood", "descent"]
         case .poisson: return ["fitted", "effect", "likelihood", "rootogram"]
         default: return ["fitted", "effect", "likelihood"]
         }
@@ -86,6 +87,7 @@ enum SeveralReport {
             ])
         } ?? "")
         o["hasDescent"] = .bool(m.descents != nil)
+        o["residualFiguresText"] = .string(residualFiguresText(m))
         o["skippedText"] = .string(m.drawsGLMPictures ? "" : m.text("picturesSkipped", ["rows": Prose.count(m.n),
                                                                                         "logistic": .bool(m.kind == .logistic)]))
         o["descentText"] = .string(descentText(m))
@@ -147,6 +149,28 @@ enum SeveralReport {
 
     static func displayName(_ m: SeveralAnalysis) -> String {
         m.name == m.request.kind.rawValue ? (m.prose ?? Prose.shared)?.text(m.kind.rawValue, "familyName") ?? m.name : m.name
+    }
+
+    /// What the Q–Q and residual plots show, counted: points outside the envelope against the
+    /// about 5 % expected by chance, residuals beyond ±2σ̂, and a warning when few distinct
+    /// responses (rounded data) make tied residuals step outside an envelope drawn for
+    /// continuous noise.
+    static func residualFiguresText(_ m: SeveralAnalysis) -> String {
+        guard let qq = m.qq else { return "" }
+        let expected = max(1, Int((0.05 * Double(qq.observed.count)).rounded()))
+        var rss = 0.0
+        for (y, f) in zip(m.y, m.fitted) { rss += (y - f) * (y - f) }
+        let sigma = (rss / Double(m.n)).squareRoot()
+        var beyond = 0
+        for (y, f) in zip(m.y, m.fitted) where abs(y - f) > 2 * sigma { beyond += 1 }
+        let distinct = m.n <= 200_000 ? Set(m.y).count : nil
+        let rounded = distinct.map { 2 * $0 <= m.n && qq.outside > 2 * expected } ?? false
+        return m.text("residualFiguresText", [
+            "outside": Prose.count(qq.outside), "plotted": .string(Narrative.count(qq.observed.count)), "expected": .string(String(expected)),
+            "beyond": Prose.count(beyond), "rows": .string(Narrative.count(m.n)), "twoSigma": .string(s(2 * sigma)),
+            "share": .string(NumberFormat.fixed(100 * Double(beyond) / Double(m.n), 1)),
+            "rounded": .bool(rounded), "distinct": .string(Narrative.count(distinct ?? 0)),
+        ])
     }
 
     /// The conditioning lesson over the whole Hessian, computed.
@@ -418,10 +442,16 @@ enum SeveralReport {
             ]),
         ]
         if let d = m.residualChecks {
-            o["residual_checks"] = .object(["skewness": .number(d.shape.skewness), "excess_kurtosis": .number(d.shape.excessKurtosis),
-                                            "jarque_bera": .number(d.shape.jarqueBera), "jarque_bera_p": .number(d.shape.jarqueBeraP),
-                                            "breusch_pagan": .number(d.breuschPagan), "breusch_pagan_p": .number(d.breuschPaganP),
-                                            "breusch_pagan_df": .int(d.degreesOfFreedom)])
+            var checks: [String: JSON] = ["skewness": .number(d.shape.skewness), "excess_kurtosis": .number(d.shape.excessKurtosis),
+                                          "jarque_bera": .number(d.shape.jarqueBera), "jarque_bera_p": .number(d.shape.jarqueBeraP),
+                                          "breusch_pagan": .number(d.breuschPagan), "breusch_pagan_p": .number(d.breuschPaganP),
+                                          "breusch_pagan_df": .int(d.degreesOfFreedom)]
+            if let qq = m.qq {
+                checks["qq_points_plotted"] = .int(qq.observed.count)
+                checks["qq_points_outside_envelope"] = .int(qq.outside)
+                checks["qq_envelope"] = .string(qq.simulated ? "simulated (\(qq.simulations) seeded samples)" : "large-sample")
+            }
+            o["residual_checks"] = .object(checks)
         }
         if let levels = m.data.responseLevels { o["response_levels"] = .object(["zero": .string(levels.zero), "one": .string(levels.one)]) }
         if let d = m.descents {

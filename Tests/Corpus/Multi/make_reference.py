@@ -316,3 +316,19 @@ out["longley-t"] = {"data": "longley-full.csv", "formula": "TOTEMP ~ GNPDEFL + G
                     "n": len(yl), "log_likelihood": ll_full, "nu": nu_full, "nu_floor": floor, "term_tests": tests}
 with open("reference.json", "w") as fh:
     json.dump(out, fh, indent=1, sort_keys=True)
+
+# Sorted internally studentised residuals r_i / (s sqrt(1 - h_ii)) of least-squares fits (the
+# several-predictor Q-Q plot's points): statsmodels OLSInfluence.resid_studentized_internal.
+import statsmodels.formula.api as smf
+with open("reference.json") as fh:
+    out = json.load(fh)
+for name, data, formula, drop in [("longley", "longley-full.csv", "TOTEMP ~ GNPDEFL + GNP + UNEMP + ARMED + POP + YEAR", False),
+                                  ("penguins", "penguins.csv", "body_mass_g ~ flipper_length_mm + C(species)", True)]:
+    frame = pd.read_csv(data)
+    if drop:
+        frame = frame.dropna(subset=["body_mass_g", "flipper_length_mm", "species"])
+    influence = smf.ols(formula, frame).fit().get_influence()
+    out.setdefault(name, {})["studentised_residuals_sorted"] = sorted(float(v) for v in influence.resid_studentized_internal)
+    out[name]["leverage_max"] = float(influence.hat_matrix_diag.max())
+with open("reference.json", "w") as fh:
+    json.dump(out, fh, indent=1, sort_keys=True)
