@@ -45,7 +45,8 @@ struct SeveralAnalysis {
     /// The descents' step budget: 10,000 steps, fewer when a logistic step's pass over the
     /// rows would make them cost more than about 4·10⁸ multiply-adds (at least 500).
     static func stepBudget(kind: ModelKind, rows: Int, columns: Int) -> Int {
-        kind == .linear ? 10_000 : max(500, min(10_000, 400_000_000 / max(1, rows * columns)))
+        // A line search (Poisson) evaluates the loss about twice a step: half the steps.
+        kind == .linear ? 10_000 : max(500, min(10_000, (kind == .poisson ? 200_000_000 : 400_000_000) / max(1, rows * columns)))
     }
     /// Whether the GLM's costly pictures are drawn: the descents (a pass over the rows a
     /// step, at least 500 steps) and the profile surface (a few Newton steps over the rows at
@@ -179,22 +180,32 @@ struct SeveralAnalysis {
             }
             m.drawsGLMPictures = request.kind == .linear || affordsGLMPictures(rows: data.y.count, columns: data.design.columns)
             // The conditioning lesson in every dimension: the mean loss's Hessian at the MLE,
-            // 2XᵀX/n (from R) or XᵀWX/n.
-            if (request.kind == .linear || request.kind == .logistic) && m.drawsGLMPictures {
+            // 2XᵀX/n (from R), XᵀWX/n, or XᵀX/n for the absolute error's valley.
+            if m.drawsGLMPictures {
                 let n = Double(data.y.count)
-                var hessian: Matrix
-                if case let .glm(f) = fit {
-                    hessian = GeneralizedLinearFit.derivatives(f.coefficients, data.design, data.y, BernoulliLogit()).h
-                    for k in hessian.storage.indices { hessian.storage[k] /= n }
-                } else {
-                    let r = common.qr.r
-                    hessian = r.transposed.times(r)
-                    for k in hessian.storage.indices { hessian.storage[k] *= 2 / n }
+                let r = common.qr.r
+                var hessian = r.transposed.times(r)
+                let loss: DescentLoss
+                switch fit {
+                case .linear: loss = .leastSquares; for k in hessian.storage.indices { hessian.storage[k] *= 2 }
+                case let .glm(f):
+                    loss = request.kind == .logistic ? .logistic : .poisson
+                    hessian = loss == .logistic ? GeneralizedLinearFit.derivatives(f.coefficients, data.design, data.y, BernoulliLogit()).h
+                                                : GeneralizedLinearFit.derivatives(f.coefficients, data.design, data.y, PoissonLog()).h
+                case .laplace: loss = .laplace
+                case let .studentT(f):
+                    loss = .studentT(scale: f.scale, nu: f.nu)
+                    hessian = SeveralDescents.studentTHessian(f.coefficients, x: data.design, y: data.y, scale: f.scale, nu: f.nu)
                 }
-                m.descents = SeveralDescents.run(x: data.design, y: data.y, logistic: request.kind == .logistic, mle: beta,
-                                                 standardErrors: common.estimates.map(\.coefficient.standardError), qr: common.qr,
-                                                 hessian: hessian,
-                                                 stepBudget: stepBudget(kind: request.kind, rows: data.y.count, columns: data.design.columns))
+                for k in hessian.storage.indices { hessian.storage[k] /= n }
+                // A robust fit starts from least squares, as its own search does; the others from 0.
+                let descentStart = request.kind == .studentT ? (try? LinearRegression(design: data.design, y: data.y))?.estimates.map(\.coefficient.estimate) : nil
+                m.descents = Timing.measure("descents") {
+                    SeveralDescents.run(x: data.design, y: data.y, loss: loss, mle: beta,
+                                        standardErrors: common.estimates.map(\.coefficient.standardError), qr: common.qr,
+                                        hessian: hessian, stepBudget: stepBudget(kind: request.kind, rows: data.y.count, columns: data.design.columns),
+                                        start: descentStart)
+                }
                 if request.kind == .linear {
                     // For least squares the Hessian is 2XᵀX/n: its condition number is κ(R)², taken
                     // from R's singular values (the eigenvalues of XᵀX lose the small end first).

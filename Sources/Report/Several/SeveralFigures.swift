@@ -439,12 +439,16 @@ enum SeveralFigures {
         guard let d = m.descents else { return nil }
         let (a, b) = m.pair
         let nameA = m.design.terms[a].name, nameB = m.design.terms[b].name
-        let paths: [(SeveralPath, Color, String)] = [
-            (d.raw, Palette.blue, m.label("rawPathLegend", ["steps": Prose.count(d.raw.iterations), "arrived": .bool(d.raw.arrived)])),
+        let rule: [String: MustacheValue] = ["subgradient": .bool(d.rule == .subgradient)]
+        var paths: [(SeveralPath, Color, String)] = [
+            (d.raw, Palette.blue, m.label("rawPathLegend", rule.merging(["steps": Prose.count(d.raw.iterations), "arrived": .bool(d.raw.arrived)]) { $1 })),
             (d.standardised, Palette.green, m.label("standardisedPathLegend", ["steps": Prose.count(d.standardised.iterations),
                                                                                "arrived": .bool(d.standardised.arrived)])),
-            (d.newton, Palette.vermillion, m.label("newtonPathLegend", ["steps": Prose.count(d.newton.iterations)])),
         ]
+        if let newton = d.newton {
+            paths.append((newton, Palette.vermillion, m.label("newtonPathLegend", ["steps": Prose.count(newton.iterations),
+                                                                                   "arrived": .bool(newton.arrived)])))
+        }
         var left = Figure()
         left.title = m.label("pathsTitle")
         left.xLabel = markupEscaped(nameA)
@@ -481,6 +485,7 @@ enum SeveralFigures {
         let minimumLoss: Double
         switch m.fit {
         case let .linear(f): minimumLoss = f.rss / Double(m.n)
+        case let .laplace(f): minimumLoss = f.scale
         default: minimumLoss = -m.logLikelihood / Double(m.n)
         }
         for (path, color, label) in paths {
@@ -503,7 +508,9 @@ enum SeveralFigures {
         let values: [String: MustacheValue] = [
             "a": .string(nameA), "b": .string(nameB), "linear": .bool(m.kind == .linear), "p": .string(String(m.design.columns)),
             "rawSteps": Prose.count(d.raw.iterations), "rawArrived": .bool(d.raw.arrived), "zSteps": Prose.count(d.standardised.iterations),
-            "zArrived": .bool(d.standardised.arrived), "newtonSteps": Prose.count(d.newton.iterations),
+            "zArrived": .bool(d.standardised.arrived), "newtonSteps": d.newton.map { Prose.count($0.iterations) } ?? .bool(false),
+            "newtonArrived": .bool(d.newton?.arrived ?? false), "subgradient": .bool(d.rule == .subgradient),
+            "count": .string(m.text(d.newton == nil ? "two" : "three")), "studentT": .bool(m.kind == .studentT),
         ]
         return ReportFigure(name: "\(m.name)-descent", figure: fig, caption: m.text("descentCaption", values), altText: m.text("descentAlt", values))
     }

@@ -11,9 +11,8 @@ enum SeveralReport {
     static func figureKinds(_ request: ModelRequest) -> [String] {
         switch request.kind {
         case .linear: return ["fitted", "effect", "likelihood", "descent", "qq", "residuals"]
-        case .logistic: return ["fitted", "effect", "likelihood", "descent"]
-        case .poisson: return ["fitted", "effect", "likelihood", "rootogram"]
-        default: return ["fitted", "effect", "likelihood"]
+        case .poisson: return ["fitted", "effect", "likelihood", "descent", "rootogram"]
+        default: return ["fitted", "effect", "likelihood", "descent"]
         }
     }
 
@@ -88,15 +87,14 @@ enum SeveralReport {
         } ?? "")
         o["hasDescent"] = .bool(m.descents != nil)
         o["residualFiguresText"] = .string(residualFiguresText(m))
-        o["skippedText"] = .string(m.drawsGLMPictures ? "" : m.text("picturesSkipped", ["rows": Prose.count(m.n),
-                                                                                        "logistic": .bool(m.kind == .logistic)]))
+        o["skippedText"] = .string(m.drawsGLMPictures ? "" : m.text("picturesSkipped", ["rows": Prose.count(m.n)]))
         o["descentText"] = .string(descentText(m))
         o["collinearityText"] = .string(collinearityText(m))
         o["dispersionText"] = .bool(false)
         if let phi = m.dispersion {
             o["dispersionText"] = .string(m.text("dispersionText", [
                 "phi": .string(s(phi, 3)), "phi2": .string(s(phi, 2)), "root": .string(s(phi.squareRoot(), 2)),
-                "p": Prose.count(m.design.columns), "rootogram": .bool(figures.count > 3 && figures[3] != nil), "over": .bool(phi > 1.5), "under": .bool(phi < 0.67), "fine": .bool(phi <= 1.5 && phi >= 0.67),
+                "p": Prose.count(m.design.columns), "rootogram": .bool(figures.count > 4 && figures[4] != nil), "over": .bool(phi > 1.5), "under": .bool(phi < 0.67), "fine": .bool(phi <= 1.5 && phi >= 0.67),
             ]))
         }
         var statistics: [MustacheValue] = []
@@ -185,8 +183,16 @@ enum SeveralReport {
             "beyond": .bool(d.rawCondition > 1e15),
             "p": .string(String(m.design.columns)), "together": .string(list(m, together)), "someTogether": .bool(together.count >= 2),
             "rawSteps": steps(d.raw), "rawArrived": .bool(d.raw.arrived), "rawDistance": .string(s(d.raw.distance, 2)),
+            "rawStalled": .bool(!d.raw.arrived && d.raw.iterations < d.stepBudget),
+            "zStalled": .bool(!d.standardised.arrived && d.standardised.iterations < d.stepBudget),
             "zSteps": steps(d.standardised), "zArrived": .bool(d.standardised.arrived), "zDistance": .string(s(d.standardised.distance, 2)),
-            "newtonSteps": steps(d.newton), "budget": Prose.count(d.stepBudget), "logistic": .bool(m.kind == .logistic),
+            "newtonSteps": d.newton.map(steps) ?? .bool(false), "newtonArrived": .bool(d.newton?.arrived ?? false),
+            "newtonDistance": .string(s(d.newton?.distance ?? 0, 2)), "budget": Prose.count(d.stepBudget),
+            "loss": .string(m.text("lossName", ["linear": .bool(m.kind == .linear), "logistic": .bool(m.kind == .logistic),
+                                                 "poisson": .bool(m.kind == .poisson), "laplace": .bool(m.kind == .laplace),
+                                                 "studentT": .bool(m.kind == .studentT)])),
+            "fixed": .bool(d.rule == .fixed), "lineSearch": .bool(d.rule == .lineSearch), "subgradient": .bool(d.rule == .subgradient),
+            "studentT": .bool(m.kind == .studentT), "alpha": .string(s(d.raw.learningRate, 3)),
             "rounder": .bool(d.standardisedCondition < d.rawCondition),
         ])
     }
@@ -460,10 +466,12 @@ enum SeveralReport {
                          "distance_in_standard_errors": .number(p.distance), "end": .array(p.end.map(JSON.number)),
                          "parametrisation": .string(parametrisation)])
             }
-            o["gradient_descent"] = .object(["original": path(d.raw, "original"), "standardised": path(d.standardised, "standardised"),
-                                             "newton": path(d.newton, "original"), "step_budget": .int(d.stepBudget),
-                                             "condition_number": .number(d.rawCondition),
-                                             "standardised_condition_number": .number(d.standardisedCondition)])
+            var g: [String: JSON] = ["original": path(d.raw, "original"), "standardised": path(d.standardised, "standardised"),
+                                     "newton": d.newton.map { path($0, "original") } ?? .null, "step_budget": .int(d.stepBudget),
+                                     "step_rule": .string(d.rule.rawValue), "condition_number": .number(d.rawCondition),
+                                     "standardised_condition_number": .number(d.standardisedCondition)]
+            if d.rule == .subgradient { g["condition_of"] = .string("XᵀX/n") }
+            o["gradient_descent"] = .object(g)
         }
         if let c = m.noiseComparison {
             o["noise_comparison"] = .array(c.rows.map { r in
