@@ -400,6 +400,14 @@ final class SeveralPredictorTests: XCTestCase {
         let mae = zip(stack.y, end).reduce(0) { $0 + abs($1.0 - $1.1) } / n
         XCTAssertGreaterThanOrEqual(mae, lad.scale * (1 - 1e-12), "no point beats the exact optimum")
         XCTAssertLessThan(mae, lad.scale * 1.01)
+        // The descent figure's backdrop: the profile log-likelihood gives back the profile MAE,
+        // exp(−ℓ_p/n − 1)/2, which at the optimum's pair is the optimum's MAE and elsewhere
+        // no lower.
+        let (ua, ub) = (lad.coefficients[1], lad.coefficients[0])
+        let profile = lad.profile(pair: (1, 0), us: [ua - 0.2, ua, ua + 0.2], vs: [ub - 5, ub, ub + 5], y: stack.y)
+        let profileMAE = profile.map { exp(-$0 / n - 1) / 2 }
+        XCTAssertEqual(profileMAE[4], lad.scale, accuracy: 1e-12 * lad.scale)
+        XCTAssertTrue(profileMAE.allSatisfy { $0 >= lad.scale * (1 - 1e-12) })
     }
 
     /// The several-predictor Q–Q plot's points are the sorted internally studentised

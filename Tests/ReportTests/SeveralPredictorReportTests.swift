@@ -113,6 +113,8 @@ final class SeveralPredictorReportTests: CLITestCase {
         XCTAssertEqual((descent["standardised"] as? [String: Any])?["arrived"] as? Bool, true)
         XCTAssertGreaterThan(descent["condition_number"] as! Double, 1e10)
         XCTAssertTrue(text("d/index.html").contains("its flattest direction moves (Intercept) and balance together"), "computed from the Hessian")
+        XCTAssertTrue(text("d/index.html").contains("over the contours of the mean cross-entropy with every other coefficient at its best"))
+        XCTAssertEqual(descent["step_rule"] as? String, "fixed step 1/L")
         // Profile-likelihood intervals against brentq on statsmodels' offset fits, 1e-7 SE.
         let profile = try reference("default")["profile_ci"] as! [String: [Double]]
         for row in model["coefficients"] as! [[String: Any]] {
@@ -154,6 +156,14 @@ final class SeveralPredictorReportTests: CLITestCase {
         let page = text("b/index.html")
         let surface = try XCTUnwrap(page.range(of: "riders-likelihood")), counts = try XCTUnwrap(page.range(of: "How often each count occurs"))
         XCTAssertLessThan(surface.lowerBound, counts.lowerBound)
+        // The descents, with a line search (the Poisson curvature is unbounded), before the counts.
+        let descentFigure = try XCTUnwrap(page.range(of: "riders-descent"))
+        XCTAssertLessThan(descentFigure.lowerBound, counts.lowerBound)
+        XCTAssertTrue(page.contains("with its step found afresh at each iteration by backtracking"))
+        let descent = try XCTUnwrap(model["gradient_descent"] as? [String: Any])
+        XCTAssertEqual(descent["step_rule"] as? String, "backtracking line search")
+        XCTAssertEqual((descent["standardised"] as? [String: Any])?["arrived"] as? Bool, true)
+        XCTAssertEqual((descent["newton"] as? [String: Any])?["arrived"] as? Bool, true)
         XCTAssertTrue(page.contains("the 19 rows above 599 pooled into the orange end bar"), "the bars computed from the fitted means")
         // Pearson's χ² and the dispersion against statsmodels' GLM (pearson_chi2 / df_resid),
         // and the page's warning that the standard errors assume a variance equal to the mean.
@@ -199,7 +209,15 @@ final class SeveralPredictorReportTests: CLITestCase {
                 XCTAssertEqual(certificate["unique"] as? Bool, true)
                 XCTAssertEqual((certificate["basis_rows"] as! [Int]).count, 4)
                 XCTAssertTrue(page.contains("stops at one it can prove best"))
+                let descent = try XCTUnwrap(m["gradient_descent"] as? [String: Any])
+                XCTAssertEqual(descent["step_rule"] as? String, "subgradient, step α0/√(t + 1)")
+                XCTAssertTrue(descent["newton"] is NSNull, "no curvature, no Newton")
+                XCTAssertTrue(page.contains("Newton&#39;s method has nothing to use here"))
             } else {
+                let descent = try XCTUnwrap(m["gradient_descent"] as? [String: Any])
+                XCTAssertEqual(descent["step_rule"] as? String, "fixed step 1/L")
+                XCTAssertEqual((descent["newton"] as? [String: Any])?["arrived"] as? Bool, true)
+                XCTAssertTrue(page.contains("From the least-squares fit (where a robust fit&#39;s own search starts, "))
                 XCTAssertEqual(m["aic_parameters"] as? Int, 6)
                 XCTAssertTrue(page.contains("All of them that converged ended at the same maximum") || page.contains("distinct maxima"))
             }

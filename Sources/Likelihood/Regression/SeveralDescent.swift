@@ -95,6 +95,8 @@ public struct SeveralDescents: Sendable {
     /// eigenvalue), per design column: large components name the columns that move together.
     public let flattest: [Double]
     public let stepBudget: Int
+    /// The largest |βⱼ − β̂ⱼ| / SEⱼ at the start.
+    public let startDistance: Double
 
     /// - Parameters:
     ///   - qr: the design's QR decomposition, whose RᵀR is XᵀX (no further pass over the rows).
@@ -257,7 +259,7 @@ public struct SeveralDescents: Sendable {
         let standardisedEigen = SymmetricEigen(at.times(hessian).times(a))
         return SeveralDescents(raw: raw, standardised: standardised, newton: newton, rule: loss.rule, rawCondition: rawEigen.conditionNumber,
                                standardisedCondition: standardisedEigen.conditionNumber,
-                               flattest: standardisedEigen.vectors.column(0), stepBudget: stepBudget)
+                               flattest: standardisedEigen.vectors.column(0), stepBudget: stepBudget, startDistance: distance(beta0))
     }
 
     /// Newton's method from `start` with step-halving, until it is within 10⁻⁹ standard errors (or

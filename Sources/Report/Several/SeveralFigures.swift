@@ -435,6 +435,27 @@ enum SeveralFigures {
     /// coefficients over the profile mean loss (closed form for least squares; for the
     /// cross-entropy the profile at each grid point when the rows allow, else the paths alone),
     /// and the loss above its minimum against the iteration, on a log scale.
+    /// The mean loss the descents minimise, profiled over the pair (every other coefficient
+    /// at its best), on the grid `us` × `vs`, with its minimum: −ℓ_p/n for a GLM (the mean
+    /// negative log-likelihood), and for Laplace the mean absolute error, which the profile
+    /// log-likelihood −n(log(2·MAE) + 1) gives back. Nil for Student-t, whose descents run at
+    /// s and ν held while its profile maximises them too: contours of another function.
+    static func profileLoss(_ m: SeveralAnalysis, us: [Double], vs: [Double]) -> (grid: SurfaceGrid, minimum: Double)? {
+        let (a, b) = m.pair
+        let n = Double(m.n)
+        switch m.fit {
+        case let .glm(f):
+            let raw = m.kind == .poisson ? f.profile(pair: (a, b), us: us, vs: vs, y: m.y, family: PoissonLog())
+                : f.profile(pair: (a, b), us: us, vs: vs, y: m.y, family: BernoulliLogit())
+            return (SurfaceGrid(w: us, b: vs, values: raw.map { -$0 / n }), -f.logLikelihood / n)
+        case let .laplace(f):
+            let raw = f.profile(pair: (a, b), us: us, vs: vs, y: m.y)
+            return (SurfaceGrid(w: us, b: vs, values: raw.map { exp(-$0 / n - 1) / 2 }), f.scale)
+        case .linear, .studentT:
+            return nil
+        }
+    }
+
     static func descent(_ m: SeveralAnalysis) -> ReportFigure? {
         guard let d = m.descents else { return nil }
         let (a, b) = m.pair
@@ -470,6 +491,9 @@ enum SeveralFigures {
             } }
             let grid = SurfaceGrid(w: us, b: vs, values: values)
             left.marks.append(.contours(FigureFactory.lossContours(grid, minimum: f.rss / Double(m.n))))
+        } else if let grid = profileLoss(m, us: SurfaceGrid.axis(xr.0, xr.1, count: resolution(m)),
+                                         vs: SurfaceGrid.axis(yr.0, yr.1, count: resolution(m))) {
+            left.marks.append(.contours(FigureFactory.lossContours(grid.grid, minimum: grid.minimum)))
         }
         for (path, color, label) in paths {
             left.marks.append(.path(points: path.points.map { Point($0.beta[a], $0.beta[b]) }, color: color, label: label))
@@ -511,6 +535,9 @@ enum SeveralFigures {
             "zArrived": .bool(d.standardised.arrived), "newtonSteps": d.newton.map { Prose.count($0.iterations) } ?? .bool(false),
             "newtonArrived": .bool(d.newton?.arrived ?? false), "subgradient": .bool(d.rule == .subgradient),
             "count": .string(m.text(d.newton == nil ? "two" : "three")), "studentT": .bool(m.kind == .studentT),
+            "profiled": .bool(m.kind != .linear && m.kind != .studentT), "loss": .string(m.text("lossName", [
+                "linear": .bool(m.kind == .linear), "logistic": .bool(m.kind == .logistic), "poisson": .bool(m.kind == .poisson),
+                "laplace": .bool(m.kind == .laplace), "studentT": .bool(m.kind == .studentT)])),
         ]
         return ReportFigure(name: "\(m.name)-descent", figure: fig, caption: m.text("descentCaption", values), altText: m.text("descentAlt", values))
     }

@@ -193,6 +193,7 @@ enum SeveralReport {
                                                  "studentT": .bool(m.kind == .studentT)])),
             "fixed": .bool(d.rule == .fixed), "lineSearch": .bool(d.rule == .lineSearch), "subgradient": .bool(d.rule == .subgradient),
             "studentT": .bool(m.kind == .studentT), "alpha": .string(s(d.raw.learningRate, 3)),
+            "startDistance": .string(s(d.startDistance, 2)),
             "rounder": .bool(d.standardisedCondition < d.rawCondition),
         ])
     }
