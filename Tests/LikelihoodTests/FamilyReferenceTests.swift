@@ -135,6 +135,13 @@ final class FamilyReferenceTests: XCTestCase {
             near(fit.aic, "aic", 1e-10); near(fit.bic, "bic", 1e-10)
             near(fit.w.standardError, "w_se", 1e-6); near(fit.b.standardError, "b_se", 1e-6)
             XCTAssertEqual(fit.summedLogDensity(x: x, y: y), fit.logLikelihood, accuracy: 1e-9 * abs(fit.logLikelihood))
+            // The one-predictor fit is the several-predictor fit on the design (1, x), bit for
+            // bit, and Newton's path starts at the intercept-only fit (0, log ȳ).
+            let glm = try GeneralizedLinearFit(design: DesignMatrix.line(x), y: y, family: PoissonLog())
+            XCTAssertEqual([fit.b.estimate, fit.w.estimate], glm.coefficients, label)
+            XCTAssertEqual(fit.logLikelihood, glm.logLikelihood, label)
+            XCTAssertEqual(fit.path.first, Parameters(w: 0, b: log(y.reduce(0, +) / Double(y.count))), label)
+            XCTAssertEqual(fit.path.last, Parameters(w: fit.w.estimate, b: fit.b.estimate), label)
         }
     }
 

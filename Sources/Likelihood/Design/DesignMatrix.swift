@@ -141,6 +141,13 @@ public struct DesignMatrix: Sendable {
         self.init(terms: terms, sources: (0..<matrix.columns).map { .values(matrix.column($0)) }, rows: matrix.rows, codings: codings)
     }
 
+    /// The design of a straight line, (1, x): the one-predictor model as the case p = 1 of the
+    /// several-predictor one (x shared, not copied).
+    public static func line(_ x: [Double], name: String = "x") -> DesignMatrix {
+        DesignMatrix(terms: [DesignTerm(name: DesignTerm.interceptName, column: nil, level: nil), DesignTerm(name: name, column: name, level: nil)],
+                     sources: [.constant(1), .values(x)], rows: x.count, codings: [])
+    }
+
     /// Builds the design of `predictors` (all of one length), with an intercept first.
     /// Collinearity is not checked here (see `checkIdentified`), so that the same design can
     /// serve a penalised fit, where it is allowed.

@@ -46,8 +46,6 @@ public struct PoissonFit: LineFit, Equatable {
 /// canonical link it is the same as IRLS and Fisher scoring) with step-halving.
 public enum PoissonModel {
     public static let parameterCount = 2
-    public static let maxIterations = 100
-    public static let tolerance = 1e-10
 
     /// Rejects what has no Poisson MLE. Rows are 0-based.
     public static func validate(x: [Double], y: [Double]) throws {
@@ -72,83 +70,45 @@ public enum PoissonModel {
         }
     }
 
-    struct Evaluation { var ll: Double; var gw: Double; var gb: Double; var hww: Double; var hwb: Double; var hbb: Double }
-
-    /// log L without its constant, its gradient and the Fisher information. - Complexity: O(n).
-    static func evaluate(_ p: Parameters, x: [Double], y: [Double]) -> Evaluation {
-        var e = Evaluation(ll: 0, gw: 0, gb: 0, hww: 0, hwb: 0, hbb: 0)
-        for i in x.indices {
-            let eta = p.w * x[i] + p.b
-            let mu = exp(eta)
-            e.ll += y[i] * eta - mu
-            let r = y[i] - mu
-            e.gw += r * x[i]; e.gb += r
-            e.hww += mu * x[i] * x[i]; e.hwb += mu * x[i]; e.hbb += mu
-        }
-        return e
-    }
-
-    /// log L(w, b) with every constant. - Complexity: O(n).
-    public static func logLikelihood(_ p: Parameters, x: [Double], y: [Double], logFactorials: Double) -> Double {
-        evaluate(p, x: x, y: y).ll - logFactorials
-    }
-
+    /// The fit is the several-predictor one, `GeneralizedLinearFit` on the design (1, x):
+    /// Newton's method from the intercept-only fit (w = 0, b = log ȳ) with step-halving, one
+    /// pass over the rows a step on every core. Newton's steps do not depend on how (w, b) is
+    /// parametrised, so its path is the one a centred parametrisation would take.
     public static func fit(x: [Double], y: [Double]) throws -> PoissonFit {
         try validate(x: x, y: y)
         let n = x.count
         let total = y.reduce(0, +)
         let meanY = total / Double(n)
-        // Start at the intercept-only MLE, with x centred so that the first steps are sane for
-        // uncentred x; the iterates are reported in the original (w, b).
-        let meanX = x.reduce(0, +) / Double(n)
-        var theta = Parameters(w: 0, b: log(meanY))
-        var current = evaluate(theta, x: x, y: y)
-        var path = [theta]
-        var iterations = 0, converged = false
-        while iterations < maxIterations {
-            // Newton in (w, c) with c = b + w·x̄ keeps the system well conditioned.
-            let a = current.hww - 2 * meanX * current.hwb + meanX * meanX * current.hbb
-            let c = current.hwb - meanX * current.hbb
-            let g0 = current.gw - meanX * current.gb
-            guard let (dw, dc) = Numerics.solveSymmetric2x2(a: a, c: c, d: current.hbb, r0: g0, r1: current.gb) else { break }
-            let db = dc - dw * meanX
-            iterations += 1
-            FitProgress.note("Poisson: Newton step \(iterations) on \(x.count) rows")
-            var t = 1.0
-            var accepted: (Parameters, Evaluation)? = nil
-            for _ in 0..<60 {
-                let trial = Parameters(w: theta.w + t * dw, b: theta.b + t * db)
-                let e = evaluate(trial, x: x, y: y)
-                if e.ll.isFinite && e.ll >= current.ll - 1e-12 * abs(current.ll) { accepted = (trial, e); break }
-                t /= 2
-            }
-            guard let (next, e) = accepted else { break }
-            let small = abs(next.w - theta.w) <= tolerance * (1 + abs(next.w)) && abs(next.b - theta.b) <= tolerance * (1 + abs(next.b))
-            theta = next; current = e
-            path.append(theta)
-            if small { converged = true; break }
+        let design = DesignMatrix.line(x)
+        let glm: GeneralizedLinearFit
+        do {
+            glm = try GeneralizedLinearFit(design: design, y: y, family: PoissonLog())
+        } catch {
+            // `validate` has ruled out every data set without a maximum.
+            throw FitError.countsAtOneEnd(x: x[y.firstIndex { $0 > 0 } ?? 0], atMaximum: false)
         }
-        let det = current.hww * current.hbb - current.hwb * current.hwb
-        let vww = current.hbb / det, vbb = current.hww / det, vwb = -current.hwb / det
+        let b0 = glm.coefficients[0], w0 = glm.coefficients[1]
         var logFactorials = 0.0, deviance = 0.0, nullDeviance = 0.0, pearson = 0.0
         for i in 0..<n {
             let yi = y[i]
             logFactorials += lgamma(yi + 1)
-            let mu = exp(theta.w * x[i] + theta.b)
+            let mu = exp(w0 * x[i] + b0)
             let ylogy = { (m: Double) in yi > 0 ? yi * log(yi / m) : 0 }
             deviance += 2 * (ylogy(mu) - (yi - mu))
             nullDeviance += 2 * (ylogy(meanY) - (yi - meanY))
             pearson += (yi - mu) * (yi - mu) / mu
         }
+        let v = glm.covariance
         let z = Distributions.normalQuantile975
         return PoissonFit(n: n,
-                          w: Coefficient(estimate: theta.w, standardError: vww.squareRoot(), quantile: z, pValue: Distributions.normalTwoSidedP),
-                          b: Coefficient(estimate: theta.b, standardError: vbb.squareRoot(), quantile: z, pValue: Distributions.normalTwoSidedP),
-                          covariance: (vww, vwb, vbb),
-                          logLikelihood: current.ll - logFactorials,
+                          w: Coefficient(estimate: w0, standardError: v[1, 1].squareRoot(), quantile: z, pValue: Distributions.normalTwoSidedP),
+                          b: Coefficient(estimate: b0, standardError: v[0, 0].squareRoot(), quantile: z, pValue: Distributions.normalTwoSidedP),
+                          covariance: (v[1, 1], v[0, 1], v[0, 0]),
+                          logLikelihood: glm.logLikelihood,
                           nullLogLikelihood: total * log(meanY) - total - logFactorials,
                           deviance: deviance, nullDeviance: nullDeviance, pearsonChiSquared: pearson,
-                          iterations: iterations, converged: converged, path: path, logFactorials: logFactorials)
+                          iterations: glm.iterations, converged: true, path: glm.path.map { Parameters(w: $0[1], b: $0[0]) },
+                          logFactorials: logFactorials)
     }
 
     /// Expected frequency of each count 0…`maxCount` under the fit, Σᵢ P(Y = k | μᵢ), and the

@@ -44,6 +44,8 @@ public struct GeneralizedLinearFit: Sendable {
     /// 2 (ℓ_saturated − ℓ(β̂)).
     public let deviance: Double
     public let iterations: Int
+    /// Newton's iterates from the start (the intercept-only fit) to the estimate.
+    public let path: [[Double]]
     /// The QR decomposition of the design (its identification, and its collinearity).
     public let qr: HouseholderQR
     public var n: Int { design.rows }
@@ -63,7 +65,11 @@ public struct GeneralizedLinearFit: Sendable {
         if y.allSatisfy({ $0 == y[0] }) { throw GLMError.constantResponse(family: family.name, value: y[0]) }
         let start = [family.linkOfMean(meanY)] + [Double](repeating: 0, count: design.columns - 1)
         let null = GeneralizedLinearFit.logLikelihood(start, design, y, family)
-        let result = try GeneralizedLinearFit.maximise(from: start, x: design, y: y, family: family, terms: design.terms.map(\.name))
+        var path: [[Double]] = []
+        let result = try GeneralizedLinearFit.maximise(from: start, x: design, y: y, family: family, terms: design.terms.map(\.name)) {
+            path.append($0)
+        }
+        self.path = path
         let cov = result.information.inverse
         let q = Distributions.normalQuantile975
         estimates = design.terms.indices.map { j in
@@ -190,8 +196,10 @@ public struct GeneralizedLinearFit: Sendable {
     /// when the gain is below what log L itself resolves (10⁻¹² of |ℓ| + 1) and no longer
     /// shrinks, or the full step cannot be seen to climb; or when a step changes no
     /// coefficient.
+    ///
+    /// `onStep` sees every point the fit moves to (the start first): Newton's path.
     static func maximise<F: CanonicalFamily>(from start: [Double], x: DesignMatrix, y: [Double], family: F, terms: [String],
-                                             active: [Int]? = nil, offset: [Double]? = nil)
+                                             active: [Int]? = nil, offset: [Double]? = nil, onStep: ([Double]) -> Void = { _ in })
         throws -> (beta: [Double], logL: Double, information: Cholesky, iterations: Int) {
         let columns = active ?? Array(0..<x.columns)
         // The range of η (offset included) at the last few points evaluated.
@@ -208,6 +216,7 @@ public struct GeneralizedLinearFit: Sendable {
             return x.times(full)
         }
         var beta = start
+        onStep(beta)
         var current = evaluate(beta)
         var logL = current.logL
         var history: [[Double]] = []
@@ -242,6 +251,7 @@ public struct GeneralizedLinearFit: Sendable {
                 let there = evaluate(last)
                 guard there.logL >= logL - 1e-15 * abs(logL) else { return try checked((beta, logL, chol, iteration - 1)) }
                 guard let c = Cholesky(there.h) else { return try checked((beta, logL, chol, iteration - 1)) }
+                onStep(last)
                 return try checked((last, there.logL, c, iteration))
             }
             var t = 1.0
@@ -254,6 +264,7 @@ public struct GeneralizedLinearFit: Sendable {
             // last one (quadratic convergence: it lands within rounding of the maximum).
             if !(trialLogL >= logL) && gain <= 1e-12 * (abs(logL) + 1) && trialLogL >= logL - 1e-12 * (abs(logL) + 1),
                let c = Cholesky(next.h) {
+                onStep(trial)
                 return try checked((trial, trialLogL, c, iteration))
             }
             while !(trialLogL >= logL) && t > 1e-12 {
@@ -265,6 +276,7 @@ public struct GeneralizedLinearFit: Sendable {
             guard trialLogL >= logL else { return try checked((beta, logL, chol, iteration - 1)) }
             let moved = zip(beta, trial).contains { $0 != $1 }
             beta = trial
+            onStep(beta)
             logL = trialLogL
             current = next
             // Below log L's resolution, a gain that no longer shrinks is rounding: stop there.
