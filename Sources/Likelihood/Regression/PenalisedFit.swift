@@ -217,6 +217,20 @@ public struct PenalisedFit: Sendable {
         outerSteps = outer
     }
 
+    /// max |∂(ℓ/n)/∂θⱼ| over the predictors at the intercept-only fit: the λ·α at which the
+    /// first coefficient leaves 0 (`kktScale`), without fitting.
+    public static func gradientScale(standardised sd: StandardisedDesign, y: [Double], family: (any CanonicalFamily)?) -> Double {
+        let x = sd.design, n = Double(y.count)
+        let meanY = y.reduce(0, +) / n
+        let g: [Double]
+        if let family {
+            g = scores([family.linkOfMean(meanY)] + [Double](repeating: 0, count: x.columns - 1), x, y, family, hessian: false).g
+        } else {
+            g = x.transposeTimes(y.map { $0 - meanY }).product
+        }
+        return max(1e-300, g.dropFirst().map { abs($0) / n }.max() ?? 0)
+    }
+
     static func scores(_ theta: [Double], _ x: DesignMatrix, _ y: [Double], _ family: any CanonicalFamily,
                        hessian: Bool = true) -> (logL: Double, g: [Double], h: Matrix) {
         let e = GeneralizedLinearFit.evaluate(theta, x, y, family, derivatives: true, hessian: hessian)

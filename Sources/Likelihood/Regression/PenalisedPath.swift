@@ -1,0 +1,191 @@
+import Foundation
+
+extension DesignMatrix {
+    /// The design restricted to `indices` (in that order): each source's rows picked, the terms
+    /// and codings kept. For cross-validation folds.
+    public func subset(_ indices: [Int]) -> DesignMatrix {
+        let picked: [ColumnSource] = sources.map { source in
+            switch source {
+            case .constant: return source
+            case let .values(v): return .values(indices.map { v[$0] })
+            case let .indicator(codes, code): return .indicator(codes: indices.map { codes[$0] }, code: code)
+            }
+        }
+        return DesignMatrix(terms: terms, sources: picked, rows: indices.count, codings: codings)
+    }
+}
+
+/// The regularisation path: the penalised fit at each λ of a log-spaced grid from λ_max (where
+/// every lasso coefficient is 0) down, each warm-started from the one before (glmnet's
+/// sequence: 100 values down to λ_max·10⁻⁴ when there are more rows than coefficients, else
+/// ·10⁻²; for ridge, λ_max as for α = 0.001).
+public struct PenalisedPath: Sendable {
+    public let lambdas: [Double]
+    /// One fit per λ, in the grid's (decreasing) order.
+    public let fits: [PenalisedFit]
+
+    public static let defaultCount = 100
+
+    public static func grid(lambdaMax: Double, alpha: Double, rows: Int, columns: Int, count: Int = defaultCount) -> [Double] {
+        let top = lambdaMax / max(alpha, 0.001)
+        let ratio = rows > columns ? 1e-4 : 1e-2
+        return (0..<count).map { top * pow(ratio, Double($0) / Double(count - 1)) }
+    }
+
+    public init(standardised sd: StandardisedDesign, y: [Double], family: (any CanonicalFamily)?, kind: Penalty.Kind, alpha: Double? = nil,
+                lambdas given: [Double]? = nil) {
+        let a = Penalty(kind: kind, lambda: 1, alpha: alpha).alpha
+        lambdas = given ?? PenalisedPath.grid(lambdaMax: PenalisedFit.gradientScale(standardised: sd, y: y, family: family), alpha: a,
+                                              rows: sd.design.rows, columns: sd.design.columns)
+        var fits: [PenalisedFit] = []
+        var start: [Double]? = nil
+        for lambda in lambdas {
+            let fit = PenalisedFit(standardised: sd, y: y, family: family, penalty: Penalty(kind: kind, lambda: lambda, alpha: alpha), start: start)
+            fits.append(fit)
+            start = fit.standardisedCoefficients
+        }
+        self.fits = fits
+    }
+
+    /// For each predictor coefficient, the largest λ of the grid at which it is not 0 (nil when
+    /// it stays 0 along the whole path): where it leaves zero, to the grid's resolution.
+    public var entries: [Double?] {
+        guard let p = fits.first?.standardisedCoefficients.count else { return [] }
+        return (1..<p).map { j in zip(lambdas, fits).first { $0.1.standardisedCoefficients[j] != 0 }?.0 }
+    }
+}
+
+/// k-fold cross-validation of a penalty's λ (glmnet's `cv.glmnet`): the rows are dealt to k
+/// folds in a seeded random order; for each fold the path is fitted on the other rows (with
+/// the standardisation of those rows) over the full data's λ grid, and the held-out deviance
+/// per row is recorded: the mean squared error for the Gaussian model, −2/n_fold · log L for a
+/// GLM. `lambdaMin` minimises the mean over folds; `lambdaOneSE` is the largest λ whose mean is
+/// within one standard error (of the folds' mean) of that minimum.
+public struct CrossValidation: Sendable {
+    public let lambdas: [Double]
+    public let folds: Int
+    public let seed: UInt64
+    /// Mean held-out deviance per row at each λ, and its standard error over the folds.
+    public let mean: [Double]
+    public let standardError: [Double]
+    public let lambdaMin: Double
+    public let lambdaOneSE: Double
+
+    public init(design: DesignMatrix, y: [Double], family: (any CanonicalFamily)?, kind: Penalty.Kind, alpha: Double? = nil,
+                lambdas: [Double], folds k: Int = 10, seed: UInt64 = 20261206) {
+        let n = y.count
+        precondition(k >= 2 && n >= k, "at least as many rows as folds")
+        var random = RandomGenerator(seed: seed)
+        var order = Array(0..<n)
+        // Fisher–Yates with the seeded generator.
+        for i in stride(from: n - 1, to: 0, by: -1) {
+            let j = Int(random.next() % UInt64(i + 1))
+            order.swapAt(i, j)
+        }
+        var fold = [Int](repeating: 0, count: n)
+        for (position, row) in order.enumerated() { fold[row] = position % k }
+        var deviance = [[Double]](repeating: [], count: lambdas.count)
+        for f in 0..<k {
+            let train = (0..<n).filter { fold[$0] != f }, test = (0..<n).filter { fold[$0] == f }
+            let trainDesign = design.subset(train), testDesign = design.subset(test)
+            let trainY = train.map { y[$0] }, testY = test.map { y[$0] }
+            let path = PenalisedPath(standardised: StandardisedDesign(trainDesign), y: trainY, family: family, kind: kind, alpha: alpha,
+                                     lambdas: lambdas)
+            for (l, fit) in path.fits.enumerated() {
+                let eta = testDesign.times(fit.coefficients)
+                var loss = 0.0
+                if let family {
+                    for (yi, e) in zip(testY, eta) { loss -= 2 * family.logDensity(yi, e) }
+                    // The saturated model's part, so that the deviance is 0 for a perfect fit.
+                    for yi in testY { loss += 2 * family.saturatedLogDensity(yi) }
+                } else {
+                    for (yi, e) in zip(testY, eta) { loss += (yi - e) * (yi - e) }
+                }
+                deviance[l].append(loss / Double(test.count))
+            }
+        }
+        let means = deviance.map { $0.reduce(0, +) / Double(k) }
+        let ses = zip(deviance, means).map { values, m in
+            (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(k - 1) / Double(k)).squareRoot()
+        }
+        let best = means.indices.min { means[$0] < means[$1] }!
+        self.lambdas = lambdas
+        folds = k
+        self.seed = seed
+        mean = means
+        standardError = ses
+        lambdaMin = lambdas[best]
+        // λ decreases along the grid: the first within one SE is the largest.
+        lambdaOneSE = lambdas[means.indices.first { means[$0] <= means[best] + ses[best] }!]
+    }
+}
+
+/// The evidence (marginal likelihood) of the Gaussian linear model with the prior θⱼ ~ N(0, τ²)
+/// on each standardised coefficient and a flat prior on the intercept, maximised over τ² and
+/// σ² (empirical Bayes). With y centred (the intercept integrated out leaves n − 1 dimensions)
+/// and ZᵀZ = Σ dₖ uₖuₖᵀ, r = τ²/σ²:
+///
+///     log p(y) = −(n − 1)/2·log(2πσ²) − ½ Σ log(1 + r dₖ) − Q(r)/(2σ²),
+///     Q(r) = ‖y_c‖² − Σ aₖ² r/(1 + r dₖ),  aₖ = uₖᵀZᵀy_c,
+///
+/// so σ̂²(r) = Q(r)/(n − 1) and the maximisation is over r alone (golden section on log r).
+/// The MAP under that prior is ridge with glmnet's λ = σ²/(nτ²) = 1/(n r).
+public struct RidgeEvidence: Sendable {
+    public let ratio: Double
+    public let sigma2: Double
+    public let tau2: Double
+    public let logEvidence: Double
+    public var lambda: Double { 1 / (Double(rows) * ratio) }
+    let rows: Int
+
+    public init(standardised sd: StandardisedDesign, y: [Double]) {
+        let n = y.count
+        let z = sd.design.matrix
+        let q = z.columns - 1
+        let meanY = y.reduce(0, +) / Double(n)
+        let yc = y.map { $0 - meanY }
+        var g = Matrix(rows: q, columns: q)
+        var c = [Double](repeating: 0, count: q)
+        for j in 0..<q {
+            let zj = z.column(j + 1)
+            c[j] = zip(zj, yc).reduce(0) { $0 + $1.0 * $1.1 }
+            for k in j..<q {
+                let v = zip(zj, z.column(k + 1)).reduce(0) { $0 + $1.0 * $1.1 }
+                g[j, k] = v; g[k, j] = v
+            }
+        }
+        let eigen = SymmetricEigen(g)
+        let d = eigen.values.map { max(0, $0) }
+        let a = (0..<q).map { k in (0..<q).reduce(0.0) { $0 + eigen.vectors[$1, k] * c[$1] } }
+        let yy = yc.reduce(0) { $0 + $1 * $1 }
+        let m = Double(n - 1)
+        func evaluate(_ r: Double) -> (logP: Double, sigma2: Double) {
+            var quad = yy, logDet = 0.0
+            for k in 0..<q {
+                quad -= a[k] * a[k] * r / (1 + r * d[k])
+                logDet += log1p(r * d[k])
+            }
+            let s2 = max(quad, 1e-300) / m
+            return (-m / 2 * log(2 * Double.pi * s2) - logDet / 2 - m / 2, s2)
+        }
+        // Bracket on a coarse log grid, then golden section on log r.
+        let logs = stride(from: -30.0, through: 30.0, by: 0.25).map { $0 }
+        let values = logs.map { evaluate(exp($0)).logP }
+        let best = values.indices.max { values[$0] < values[$1] }!
+        var lo = logs[max(0, best - 1)], hi = logs[min(logs.count - 1, best + 1)]
+        let golden = (5.0.squareRoot() - 1) / 2
+        var x1 = hi - golden * (hi - lo), x2 = lo + golden * (hi - lo)
+        var f1 = evaluate(exp(x1)).logP, f2 = evaluate(exp(x2)).logP
+        for _ in 0..<200 where hi - lo > 1e-12 {
+            if f1 < f2 { lo = x1; x1 = x2; f1 = f2; x2 = lo + golden * (hi - lo); f2 = evaluate(exp(x2)).logP }
+            else { hi = x2; x2 = x1; f2 = f1; x1 = hi - golden * (hi - lo); f1 = evaluate(exp(x1)).logP }
+        }
+        let r = exp((lo + hi) / 2)
+        let top = evaluate(r)
+        ratio = r
+        sigma2 = top.sigma2
+        tau2 = r * top.sigma2
+        logEvidence = top.logP
+        rows = n
+    }
+}
