@@ -115,6 +115,9 @@ public struct ModelAnalysis {
             default: break
             }
             throw ReportError("\(dataset.source): \(request.kind.rawValue) model of \(Message.quoted(request.y)) on \(Message.quoted(request.x)): \(error)")
+        } catch let error as GLMError {
+            // A one-predictor fit on the shared fitter (Poisson) that `validate` let through.
+            throw ReportError("\(dataset.source): \(request.kind.rawValue) model of \(Message.quoted(request.y)) on \(Message.quoted(request.x)): \(error)")
         }
     }
 

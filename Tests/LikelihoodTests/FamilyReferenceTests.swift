@@ -165,6 +165,12 @@ final class FamilyReferenceTests: XCTestCase {
         XCTAssertThrowsError(try PoissonModel.fit(x: [1, 2, 3], y: [0, 0, 0])) { XCTAssertEqual($0 as? FitError, .allZeroCounts) }
         XCTAssertThrowsError(try PoissonModel.fit(x: [1, 2, 3], y: [0, 0, 4])) { XCTAssertEqual($0 as? FitError, .countsAtOneEnd(x: 3, atMaximum: true)) }
         XCTAssertNoThrow(try PoissonModel.fit(x: [1, 2, 3], y: [0, 4, 0]))
+        // Constant counts c > 0 have a maximum, w = 0 and b = log c (hand-computed: log L =
+        // Σ (c log c − c − log c!)); only all zeros have none. The shared fitter had refused them.
+        let constant = try PoissonModel.fit(x: [1, 2, 3, 4], y: [3, 3, 3, 3])
+        XCTAssertEqual(constant.w.estimate, 0, accuracy: 1e-12)
+        XCTAssertEqual(constant.b.estimate, log(3), accuracy: 1e-12)
+        XCTAssertEqual(constant.logLikelihood, 4 * (3 * log(3) - 3 - log(6)), accuracy: 1e-12)
     }
 
     /// Student-t regression against scipy's BFGS and Nelder–Mead on the same log-likelihood

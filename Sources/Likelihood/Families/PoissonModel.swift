@@ -80,13 +80,7 @@ public enum PoissonModel {
         let total = y.reduce(0, +)
         let meanY = total / Double(n)
         let design = DesignMatrix.line(x)
-        let glm: GeneralizedLinearFit
-        do {
-            glm = try GeneralizedLinearFit(design: design, y: y, family: PoissonLog())
-        } catch {
-            // `validate` has ruled out every data set without a maximum.
-            throw FitError.countsAtOneEnd(x: x[y.firstIndex { $0 > 0 } ?? 0], atMaximum: false)
-        }
+        let glm = try GeneralizedLinearFit(design: design, y: y, family: PoissonLog())
         let b0 = glm.coefficients[0], w0 = glm.coefficients[1]
         var logFactorials = 0.0, deviance = 0.0, nullDeviance = 0.0, pearson = 0.0
         for i in 0..<n {

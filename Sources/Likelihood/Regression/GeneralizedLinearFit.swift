@@ -62,7 +62,11 @@ public struct GeneralizedLinearFit: Sendable {
         qr = try design.checkIdentified()
         let n = Double(y.count)
         let meanY = y.reduce(0, +) / n
-        if y.allSatisfy({ $0 == y[0] }) { throw GLMError.constantResponse(family: family.name, value: y[0]) }
+        // A constant response has a maximum only where its mean has a finite link (constant
+        // counts c > 0: β = (log c, 0, …)); all zeros, or all one label, have none.
+        if y.allSatisfy({ $0 == y[0] }) && !family.linkOfMean(meanY).isFinite {
+            throw GLMError.constantResponse(family: family.name, value: y[0])
+        }
         let start = [family.linkOfMean(meanY)] + [Double](repeating: 0, count: design.columns - 1)
         let null = GeneralizedLinearFit.logLikelihood(start, design, y, family)
         var path: [[Double]] = []

@@ -132,7 +132,7 @@ struct SeveralAnalysis {
                 throw ReportError("\(cell(bad)): column \(Message.quoted(request.y)): \(NumberFormat.plain(data.y[bad], 6)) is not a count (a whole number from 0 up to, but not including, 10^15)")
             }
             // The family's likelihood (nil for least squares, which has its own exact fit).
-            let family: (any CanonicalFamily)? = request.kind == .logistic ? BernoulliLogit() : request.kind == .poisson ? PoissonLog() : nil
+            let family = SeveralAnalysis.family(request.kind)
             let fit: Fit
             let tests: [TermTest]
             if let family {
@@ -190,8 +190,7 @@ struct SeveralAnalysis {
                 case .linear: loss = .leastSquares; for k in hessian.storage.indices { hessian.storage[k] *= 2 }
                 case let .glm(f):
                     loss = request.kind == .logistic ? .logistic : .poisson
-                    hessian = loss == .logistic ? GeneralizedLinearFit.derivatives(f.coefficients, data.design, data.y, BernoulliLogit()).h
-                                                : GeneralizedLinearFit.derivatives(f.coefficients, data.design, data.y, PoissonLog()).h
+                    hessian = GeneralizedLinearFit.derivatives(f.coefficients, data.design, data.y, family!).h
                 case .laplace: loss = .laplace
                 case let .studentT(f):
                     loss = .studentT(scale: f.scale, nu: f.nu)
@@ -230,6 +229,28 @@ struct SeveralAnalysis {
             throw ReportError("\(dataset.source): \(what): \(error)")
         } catch let error as FitError {
             throw ReportError("\(dataset.source): \(what): \(error)")
+        }
+    }
+
+    /// The likelihood of a GLM kind (nil for the families with exact solvers of their own).
+    static func family(_ kind: ModelKind) -> (any CanonicalFamily)? {
+        kind == .logistic ? BernoulliLogit() : kind == .poisson ? PoissonLog() : nil
+    }
+
+    /// The family's mean loss in words (`lossName` of text-several).
+    var lossName: String {
+        text("lossName", ["linear": .bool(kind == .linear), "logistic": .bool(kind == .logistic), "poisson": .bool(kind == .poisson),
+                          "laplace": .bool(kind == .laplace), "studentT": .bool(kind == .studentT)])
+    }
+
+    /// The profile log-likelihood over the pair on the grid `us` × `vs` (row-major by `vs`), by
+    /// each family's own fitter at every point; nil for least squares, whose profile is closed.
+    func profileLogLikelihood(us: [Double], vs: [Double]) -> [Double]? {
+        switch fit {
+        case .linear: return nil
+        case let .glm(f): return f.profile(pair: pair, us: us, vs: vs, y: y, family: SeveralAnalysis.family(kind)!)
+        case let .laplace(f): return f.profile(pair: pair, us: us, vs: vs, y: y)
+        case let .studentT(f): return f.profile(pair: pair, us: us, vs: vs, y: y)
         }
     }
 

@@ -52,11 +52,9 @@ enum SeveralFigures {
 
     /// Residuals against fitted values, as with one predictor.
     static func residuals(_ m: SeveralAnalysis) -> ReportFigure? {
-        guard m.kind == .linear, let d = m.residualChecks else { return nil }
+        guard case let .linear(fit) = m.fit, let d = m.residualChecks else { return nil }
         let prose = m.prose ?? Prose.shared
-        let n = Double(m.n)
-        var rss = 0.0
-        for (y, f) in zip(m.y, m.fitted) { rss += (y - f) * (y - f) }
+        let n = Double(m.n), rss = fit.rss
         return m.fitted.withUnsafeBufferPointer { fitted in
             m.y.withUnsafeBufferPointer { y in
                 LinearReport.residualFigure(name: m.name, rows: m.n, fitted: { fitted[$0] }, response: { y[$0] }, sigma: (rss / n).squareRoot(),
@@ -378,15 +376,8 @@ enum SeveralFigures {
                         values.append(-Double(m.n) / 2 * log1p(rise / f.rss))
                     }
                 }
-            case let .glm(f):
-                let top = f.logLikelihood
-                let raw = m.kind == .poisson ? f.profile(pair: (a, b), us: us, vs: vs, y: m.y, family: PoissonLog())
-                    : f.profile(pair: (a, b), us: us, vs: vs, y: m.y, family: BernoulliLogit())
-                values = raw.map { $0 - top }
-            case let .laplace(f):
-                values = f.profile(pair: (a, b), us: us, vs: vs, y: m.y).map { $0 - f.logLikelihood }
-            case let .studentT(f):
-                values = f.profile(pair: (a, b), us: us, vs: vs, y: m.y).map { $0 - f.logLikelihood }
+            case .glm, .laplace, .studentT:
+                values = (m.profileLogLikelihood(us: us, vs: vs) ?? []).map { $0 - m.logLikelihood }
             }
             return (us, vs, values)
         }
@@ -431,31 +422,29 @@ enum SeveralFigures {
                             altText: m.text("profileAlt", values2))
     }
 
-    /// The three optimisers in every dimension: their paths projected onto the pair's two
-    /// coefficients over the profile mean loss (closed form for least squares; for the
-    /// cross-entropy the profile at each grid point when the rows allow, else the paths alone),
-    /// and the loss above its minimum against the iteration, on a log scale.
     /// The mean loss the descents minimise, profiled over the pair (every other coefficient
     /// at its best), on the grid `us` × `vs`, with its minimum: −ℓ_p/n for a GLM (the mean
     /// negative log-likelihood), and for Laplace the mean absolute error, which the profile
     /// log-likelihood −n(log(2·MAE) + 1) gives back. Nil for Student-t, whose descents run at
     /// s and ν held while its profile maximises them too: contours of another function.
     static func profileLoss(_ m: SeveralAnalysis, us: [Double], vs: [Double]) -> (grid: SurfaceGrid, minimum: Double)? {
-        let (a, b) = m.pair
         let n = Double(m.n)
         switch m.fit {
-        case let .glm(f):
-            let raw = m.kind == .poisson ? f.profile(pair: (a, b), us: us, vs: vs, y: m.y, family: PoissonLog())
-                : f.profile(pair: (a, b), us: us, vs: vs, y: m.y, family: BernoulliLogit())
-            return (SurfaceGrid(w: us, b: vs, values: raw.map { -$0 / n }), -f.logLikelihood / n)
+        case .glm:
+            guard let raw = m.profileLogLikelihood(us: us, vs: vs) else { return nil }
+            return (SurfaceGrid(w: us, b: vs, values: raw.map { -$0 / n }), -m.logLikelihood / n)
         case let .laplace(f):
-            let raw = f.profile(pair: (a, b), us: us, vs: vs, y: m.y)
+            guard let raw = m.profileLogLikelihood(us: us, vs: vs) else { return nil }
             return (SurfaceGrid(w: us, b: vs, values: raw.map { exp(-$0 / n - 1) / 2 }), f.scale)
         case .linear, .studentT:
             return nil
         }
     }
 
+    /// The optimisers in every dimension: their paths projected onto the pair's two
+    /// coefficients over the profile mean loss (closed form for least squares, `profileLoss`
+    /// for logistic, Poisson and Laplace, none for Student-t), and the loss above its minimum
+    /// against the iteration, on a log scale.
     static func descent(_ m: SeveralAnalysis) -> ReportFigure? {
         guard let d = m.descents else { return nil }
         let (a, b) = m.pair
@@ -535,9 +524,7 @@ enum SeveralFigures {
             "zArrived": .bool(d.standardised.arrived), "newtonSteps": d.newton.map { Prose.count($0.iterations) } ?? .bool(false),
             "newtonArrived": .bool(d.newton?.arrived ?? false), "subgradient": .bool(d.rule == .subgradient),
             "count": .string(m.text(d.newton == nil ? "two" : "three")), "studentT": .bool(m.kind == .studentT),
-            "profiled": .bool(m.kind != .linear && m.kind != .studentT), "loss": .string(m.text("lossName", [
-                "linear": .bool(m.kind == .linear), "logistic": .bool(m.kind == .logistic), "poisson": .bool(m.kind == .poisson),
-                "laplace": .bool(m.kind == .laplace), "studentT": .bool(m.kind == .studentT)])),
+            "profiled": .bool(m.kind != .linear && m.kind != .studentT), "loss": .string(m.lossName),
         ]
         return ReportFigure(name: "\(m.name)-descent", figure: fig, caption: m.text("descentCaption", values), altText: m.text("descentAlt", values))
     }

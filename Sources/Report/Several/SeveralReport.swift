@@ -154,11 +154,9 @@ enum SeveralReport {
     /// responses (rounded data) make tied residuals step outside an envelope drawn for
     /// continuous noise.
     static func residualFiguresText(_ m: SeveralAnalysis) -> String {
-        guard let qq = m.qq else { return "" }
+        guard let qq = m.qq, case let .linear(fit) = m.fit else { return "" }
         let expected = max(1, Int((0.05 * Double(qq.observed.count)).rounded()))
-        var rss = 0.0
-        for (y, f) in zip(m.y, m.fitted) { rss += (y - f) * (y - f) }
-        let sigma = (rss / Double(m.n)).squareRoot()
+        let sigma = (fit.rss / Double(m.n)).squareRoot()
         var beyond = 0
         for (y, f) in zip(m.y, m.fitted) where abs(y - f) > 2 * sigma { beyond += 1 }
         let distinct = m.n <= 200_000 ? Set(m.y).count : nil
@@ -188,9 +186,7 @@ enum SeveralReport {
             "zSteps": steps(d.standardised), "zArrived": .bool(d.standardised.arrived), "zDistance": .string(s(d.standardised.distance, 2)),
             "newtonSteps": d.newton.map(steps) ?? .bool(false), "newtonArrived": .bool(d.newton?.arrived ?? false),
             "newtonDistance": .string(s(d.newton?.distance ?? 0, 2)), "budget": Prose.count(d.stepBudget),
-            "loss": .string(m.text("lossName", ["linear": .bool(m.kind == .linear), "logistic": .bool(m.kind == .logistic),
-                                                 "poisson": .bool(m.kind == .poisson), "laplace": .bool(m.kind == .laplace),
-                                                 "studentT": .bool(m.kind == .studentT)])),
+            "loss": .string(m.lossName),
             "fixed": .bool(d.rule == .fixed), "lineSearch": .bool(d.rule == .lineSearch), "subgradient": .bool(d.rule == .subgradient),
             "studentT": .bool(m.kind == .studentT), "alpha": .string(s(d.raw.learningRate, 3)),
             "startDistance": .string(s(d.startDistance, 2)),
