@@ -113,7 +113,7 @@ public enum ConfigFile {
         for (k, item) in list.enumerated() {
             let field = "models[\(k)]"
             guard let m = item as? [String: Any] else { throw ReportError("\(path): \(field): expected an object") }
-            let known = ["data", "x", "y", "model", "name", "nu", "factor", "reference", "positive", "pair"]
+            let known = ["data", "x", "y", "model", "name", "nu", "factor", "reference", "positive", "pair", "penalty", "lambda", "alpha"]
             for key in m.keys.sorted() where !known.contains(key) {
                 throw ReportError("\(path): \(field).\(Message.quoted(key)): unknown field (known: \(known.joined(separator: ", ")))")
             }
@@ -179,6 +179,26 @@ public enum ConfigFile {
                     throw ReportError("\(path): \(field).pair: expected two term names, for example [\"flipper_length_mm\", \"(Intercept)\"]")
                 }
                 request.pair = list.map { $0 as! String }
+            }
+            // "lambda": a number or "auto"; "alpha": a number.
+            func numberText(_ key: String) throws -> String? {
+                guard let v = m[key] else { return nil }
+                if let t = v as? String { return t }
+                guard !(v is Bool), let n = v as? NSNumber, String(cString: n.objCType) != "c" else {
+                    throw ReportError("\(path): \(field).\(key): expected a number\(key == "lambda" ? " or \"auto\"" : "")")
+                }
+                return n.stringValue
+            }
+            do {
+                let penaltyName: String?
+                if let v = m["penalty"] {
+                    guard let t = v as? String else { throw ReportError("\(path): \(field).penalty: expected \"ridge\", \"lasso\" or \"elastic-net\"") }
+                    penaltyName = t
+                } else { penaltyName = nil }
+                request.penalty = try PenaltyRequest.parse(penalty: penaltyName, lambda: try numberText("lambda"), alpha: try numberText("alpha"), prefix: "")
+            } catch let error as PenaltyRequestError {
+                // "lambda: expected …" reads "c.json: models[0].lambda: expected …".
+                throw ReportError("\(path): \(field).\(error.message)")
             }
             if let problem = request.severalProblem { throw ReportError("\(path): \(field): \(problem)") }
             requests.append(request)

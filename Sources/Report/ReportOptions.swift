@@ -22,6 +22,71 @@ public struct ModelKind: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static var allCases: [ModelKind] { Families.names.map(ModelKind.init(known:)) }
 }
 
+/// A penalty on a model's coefficients (`--penalty`, `--lambda`, `--alpha`; config keys alike):
+/// the maximum a posteriori fit under a Gaussian (ridge), Laplace (lasso) or mixed prior.
+public struct PenaltyRequest: Equatable, Sendable {
+    public var kind: Penalty.Kind
+    /// λ in glmnet's scaling; nil for `--lambda auto` (the one-standard-error choice of
+    /// cross-validation).
+    public var lambda: Double?
+    /// The elastic net's L1 share α (0 < α < 1); nil for ridge and lasso.
+    public var alpha: Double?
+
+    public init(kind: Penalty.Kind, lambda: Double? = nil, alpha: Double? = nil) {
+        self.kind = kind; self.lambda = lambda; self.alpha = alpha
+    }
+
+    /// The L1 share the fit uses: 0 for ridge, 1 for the lasso, 0.5 unless given for the
+    /// elastic net.
+    public var l1Share: Double { Penalty(kind: kind, lambda: 1, alpha: alpha).alpha }
+
+    /// The request from the three flags' texts (nil when none is given). `prefix` comes before
+    /// each message ("--" on the command line, "" in a config, whose errors name the field).
+    /// - Throws: a message in the flags' words.
+    public static func parse(penalty: String?, lambda: String?, alpha: String?, prefix: String = "--") throws -> PenaltyRequest? {
+        guard let penalty else {
+            if lambda != nil || alpha != nil {
+                throw PenaltyRequestError(message: "\(prefix)\(lambda != nil ? "lambda" : "alpha") sets the strength of a penalty; add \(prefix)penalty ridge, lasso or elastic-net")
+            }
+            return nil
+        }
+        guard let kind = Penalty.Kind(rawValue: penalty) else {
+            throw PenaltyRequestError(message: "\(prefix)penalty: expected ridge, lasso or elastic-net, got \(Message.quoted(penalty))")
+        }
+        var request = PenaltyRequest(kind: kind)
+        if let lambda, lambda != "auto" {
+            guard let v = Double(lambda), v.isFinite, v > 0, lambda.allSatisfy({ $0.isNumber || $0 == "." || $0 == "e" || $0 == "E" || $0 == "-" }) else {
+                throw PenaltyRequestError(message: "\(prefix)lambda: expected a positive number (for example 0.1) or auto, got \(Message.quoted(lambda))")
+            }
+            request.lambda = v
+        }
+        if let alpha {
+            guard kind == .elasticNet else {
+                throw PenaltyRequestError(message: "\(prefix)alpha mixes the lasso and ridge penalties of the elastic net; \(kind.rawValue) has \(kind == .ridge ? "α = 0" : "α = 1") (give \(prefix)penalty elastic-net)")
+            }
+            guard let v = Double(alpha), v > 0, v < 1 else {
+                throw PenaltyRequestError(message: "\(prefix)alpha: expected the lasso's share, a number between 0 and 1 (for example 0.5; 0 is ridge, 1 the lasso), got \(Message.quoted(alpha))")
+            }
+            request.alpha = v
+        }
+        return request
+    }
+
+    /// The flags that repeat this request on a command line.
+    public var arguments: [String] {
+        var out = ["--penalty", kind.rawValue]
+        if let lambda { out += ["--lambda", String(lambda)] }
+        if let alpha { out += ["--alpha", String(alpha)] }
+        return out
+    }
+}
+
+/// A `--penalty`/`--lambda`/`--alpha` value that cannot be used.
+public struct PenaltyRequestError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
 /// One model to fit: which data and columns.
 public struct ModelRequest: Equatable, Sendable {
     public var kind: ModelKind
@@ -45,6 +110,8 @@ public struct ModelRequest: Equatable, Sendable {
     public var pair: [String]? = nil
     /// Set once the data are read: a predictor (or a logistic response) holds text.
     public var textDetected = false
+    /// `--penalty`: the MAP fit under a prior on the coefficients (issue 20).
+    public var penalty: PenaltyRequest? = nil
 
     public init(kind: ModelKind, dataPath: String?, x: String, y: String, name: String? = nil, nu: Double? = nil) {
         self.kind = kind; self.dataPath = dataPath; self.x = x; self.y = y; self.name = name; self.nu = nu
@@ -56,6 +123,7 @@ public struct ModelRequest: Equatable, Sendable {
     /// surfaces over (w, b)) cannot show.
     public var isSeveral: Bool {
         predictors.count > 1 || !factors.isEmpty || !references.isEmpty || positive != nil || pair != nil || textDetected
+            || penalty != nil
     }
 
     /// What is wrong with the several-predictor options, in the flags' words; nil when they fit.
@@ -69,6 +137,9 @@ public struct ModelRequest: Equatable, Sendable {
             return "--positive names the level of a logistic response modelled as 1; the \(kind.rawValue) model has no such level"
         }
         if predictors.contains(y) { return "\(Message.quoted(y)) is the response; it cannot also be a predictor" }
+        if let penalty, kind != .linear && kind != .logistic && kind != .poisson {
+            return "--penalty \(penalty.kind.rawValue): penalties are fitted for the linear, logistic and poisson models (glmnet's families), not \(kind.rawValue)"
+        }
         return nil
     }
 }
@@ -234,6 +305,7 @@ extension ReportOptions {
             for (column, level) in first.references.sorted(by: { $0.key < $1.key }) { out += ["--reference", "\(column)=\(level)"] }
             if let positive = first.positive { out += ["--positive", positive] }
             if let pair = first.pair { out += ["--pair", pair.joined(separator: ",")] }
+            if let penalty = first.penalty { out += penalty.arguments }
         } else if models.map(\.kind) != defaults.models.map(\.kind) {
             out += ["--model", models.map(\.kind.rawValue).joined(separator: ",")]
         }

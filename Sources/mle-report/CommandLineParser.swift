@@ -35,6 +35,13 @@ enum CommandLineParser {
                            sorted order, as R; a Yes/No response models Yes)
       --pair A,B           several predictors: the two terms the profile likelihood is drawn
                            over (default: the strongest numeric predictor and (Intercept))
+      --penalty P          ridge, lasso or elastic-net: the maximum a posteriori fit under a
+                           Gaussian, Laplace or mixed prior on the standardised coefficients
+                           (linear, logistic, poisson; glmnet's objective), with its
+                           regularisation path and 10-fold cross-validation
+      --lambda L           the penalty's strength λ in glmnet's scaling, or auto (default): the
+                           largest λ within one standard error of the best cross-validated one
+      --alpha A            elastic-net: the lasso's share of the penalty, 0 < A < 1 (default 0.5)
       --model LIST         noise models, separated by commas (default with --data: linear):
                              linear     Gaussian noise, least squares
                              laplace    Laplace noise, least absolute deviations
@@ -97,6 +104,7 @@ enum CommandLineParser {
         var data: String? = nil, x: String? = nil, y: String? = nil, models: [ModelKind]? = nil, config: String? = nil
         var nu: Double? = nil
         var factors: [String] = [], references: [String: String] = [:], positive: String? = nil, pair: [String]? = nil
+        var penaltyText: String? = nil, lambdaText: String? = nil, alphaText: String? = nil
         var delimiter: UInt8 = CSVDialect.standard.delimiter
         var naMarkers: [String] = []
         var k = 0
@@ -153,6 +161,9 @@ enum CommandLineParser {
                 guard !text.isEmpty else { throw UsageError(message: "--positive: expected the level of the response modelled as 1") }
                 positive = text
             case "--y": y = try value(flag, inline: inline)
+            case "--penalty": penaltyText = try value(flag, inline: inline)
+            case "--lambda": lambdaText = try value(flag, inline: inline)
+            case "--alpha": alphaText = try value(flag, inline: inline)
             case "--model": models = try parseModels(try value(flag, inline: inline), flag: "--model")
             case "--nu":
                 let text = try value(flag, inline: inline)
@@ -280,9 +291,14 @@ enum CommandLineParser {
         if !options.noPage && !options.singleFile && !options.formats.contains(.png) && !options.formats.contains(.svg) {
             throw UsageError(message: "--format \(options.formats.map(\.rawValue).joined(separator: ",")): the page shows its figures as PNG or SVG, which browsers display; add one (for example --format pdf,svg)")
         }
+        let penalty: PenaltyRequest?
+        do { penalty = try PenaltyRequest.parse(penalty: penaltyText, lambda: lambdaText, alpha: alphaText) } catch let error as PenaltyRequestError {
+            throw UsageError(message: error.message)
+        }
         if let config {
-            guard data == nil, x == nil, y == nil, models == nil, nu == nil, factors.isEmpty, references.isEmpty, positive == nil, pair == nil else {
-                throw UsageError(message: "--config lists its own data; do not combine it with --data, --x, --y, --model, --nu, --factor, --reference, --positive or --pair (give them as a model's fields in the config)")
+            guard data == nil, x == nil, y == nil, models == nil, nu == nil, factors.isEmpty, references.isEmpty, positive == nil, pair == nil,
+                  penalty == nil else {
+                throw UsageError(message: "--config lists its own data; do not combine it with --data, --x, --y, --model, --nu, --factor, --reference, --positive, --pair or --penalty (give them as a model's fields in the config)")
             }
             // A flag given on the command line wins over the config's value for it.
             let given = options
@@ -300,12 +316,13 @@ enum CommandLineParser {
                 r.references = references
                 r.positive = positive
                 r.pair = pair
+                r.penalty = penalty
                 return r
             }
             for r in options.models { if let problem = r.severalProblem { throw UsageError(message: problem) } }
         } else {
-            if x != nil || y != nil || !factors.isEmpty || !references.isEmpty || positive != nil || pair != nil {
-                throw UsageError(message: "--x, --y, --factor, --reference, --positive and --pair name columns of --data FILE; give the file too")
+            if x != nil || y != nil || !factors.isEmpty || !references.isEmpty || positive != nil || pair != nil || penalty != nil {
+                throw UsageError(message: "--x, --y, --factor, --reference, --positive, --pair and --penalty apply to the columns of --data FILE; give the file too")
             }
             if let models { options.models = models.map { ModelRequest(kind: $0, dataPath: nil, x: "x", y: "y", nu: $0 == .studentT ? nu : nil) } }
         }

@@ -94,7 +94,7 @@ public struct GeneralizedLinearFit: Sendable {
     public func estimate(_ term: String) -> Coefficient? { estimates.first { $0.term == term }?.coefficient }
 
     /// Σ log p(yᵢ | xᵢᵀβ).
-    static func logLikelihood<F: CanonicalFamily>(_ beta: [Double], _ x: DesignMatrix, _ y: [Double], _ family: F) -> Double {
+    public static func logLikelihood<F: CanonicalFamily>(_ beta: [Double], _ x: DesignMatrix, _ y: [Double], _ family: F) -> Double {
         evaluate(beta, x, y, family, derivatives: false).logL
     }
 

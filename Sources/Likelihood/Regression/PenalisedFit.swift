@@ -131,8 +131,10 @@ public struct PenalisedFit: Sendable {
             }
             var current = loss(theta)
             while outer < 100 {
-                outer += 1
                 let e = PenalisedFit.scores(theta, x, y, family)
+                // Converged when the KKT conditions hold at the current point (no step).
+                if PenalisedFit.kkt(theta, gradient: e.g.map { $0 / n }, lambda: lambda, alpha: alpha) <= PenalisedFit.tolerance * scale { break }
+                outer += 1
                 // The quadratic model in θ′: ½θ′ᵀAθ′ − bᵀθ′, A = H/n, b = g/n + Aθ.
                 var a = e.h
                 for k in a.storage.indices { a.storage[k] /= n }
@@ -142,24 +144,22 @@ public struct PenalisedFit: Sendable {
                 sweeps += PenalisedFit.coordinateDescent(&next, a: a, b: b, lambda: lambda, alpha: alpha, penaliseFirst: false,
                                                          tolerance: 1e-3 * PenalisedFit.tolerance * scale)
                 let d = zip(next, theta).map { $0 - $1 }
-                // Armijo for a proximal step: the decrease the model predicts, Δ.
+                // Armijo for a proximal step: the decrease the model predicts, Δ. A rise within
+                // the objective's rounding counts as no rise (near the optimum Δ is rounding too).
                 let delta = -zip(e.g, d).reduce(0) { $0 + $1.0 * $1.1 } / n + penalty.value(next) - penalty.value(theta)
+                let slack = 1e-15 * (abs(current) + 1)
                 var t = 1.0
                 var trial = next
                 var value = loss(trial)
-                while !(value <= current + 1e-4 * t * delta) && t > 1e-10 {
+                while !(value <= current + 1e-4 * t * delta + slack) && t > 1e-10 {
                     t /= 2
                     trial = zip(theta, d).map { $0 + t * $1 }
                     value = loss(trial)
                 }
                 let moved = zip(trial, theta).contains { $0 != $1 }
-                if value <= current || !moved {
-                    theta = trial
-                    current = min(value, current)
-                }
-                let kkt = PenalisedFit.kkt(theta, gradient: PenalisedFit.scores(theta, x, y, family, hessian: false).g.map { $0 / n },
-                                           lambda: lambda, alpha: alpha)
-                if kkt <= PenalisedFit.tolerance * scale || !moved { break }
+                guard moved, value <= current + slack else { break }
+                theta = trial
+                current = min(value, current)
             }
             let final = PenalisedFit.scores(theta, x, y, family, hessian: false)
             kktScale = scale

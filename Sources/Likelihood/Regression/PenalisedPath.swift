@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 extension DesignMatrix {
@@ -84,26 +85,32 @@ public struct CrossValidation: Sendable {
         }
         var fold = [Int](repeating: 0, count: n)
         for (position, row) in order.enumerated() { fold[row] = position % k }
-        var deviance = [[Double]](repeating: [], count: lambdas.count)
-        for f in 0..<k {
-            let train = (0..<n).filter { fold[$0] != f }, test = (0..<n).filter { fold[$0] == f }
-            let trainDesign = design.subset(train), testDesign = design.subset(test)
-            let trainY = train.map { y[$0] }, testY = test.map { y[$0] }
-            let path = PenalisedPath(standardised: StandardisedDesign(trainDesign), y: trainY, family: family, kind: kind, alpha: alpha,
-                                     lambdas: lambdas)
-            for (l, fit) in path.fits.enumerated() {
-                let eta = testDesign.times(fit.coefficients)
-                var loss = 0.0
-                if let family {
-                    for (yi, e) in zip(testY, eta) { loss -= 2 * family.logDensity(yi, e) }
-                    // The saturated model's part, so that the deviance is 0 for a perfect fit.
-                    for yi in testY { loss += 2 * family.saturatedLogDensity(yi) }
-                } else {
-                    for (yi, e) in zip(testY, eta) { loss += (yi - e) * (yi - e) }
+        // The folds are independent fits: on every core, each into its own slot (the same
+        // numbers on any number of cores).
+        var perFold = [[Double]](repeating: [], count: k)
+        perFold.withUnsafeMutableBufferPointer { out in
+            let base = out.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: k) { f in
+                let train = (0..<n).filter { fold[$0] != f }, test = (0..<n).filter { fold[$0] == f }
+                let trainDesign = design.subset(train), testDesign = design.subset(test)
+                let trainY = train.map { y[$0] }, testY = test.map { y[$0] }
+                let path = PenalisedPath(standardised: StandardisedDesign(trainDesign), y: trainY, family: family, kind: kind, alpha: alpha,
+                                         lambdas: lambdas)
+                base[f] = path.fits.map { fit in
+                    let eta = testDesign.times(fit.coefficients)
+                    var loss = 0.0
+                    if let family {
+                        for (yi, e) in zip(testY, eta) { loss -= 2 * family.logDensity(yi, e) }
+                        // The saturated model's part, so that the deviance is 0 for a perfect fit.
+                        for yi in testY { loss += 2 * family.saturatedLogDensity(yi) }
+                    } else {
+                        for (yi, e) in zip(testY, eta) { loss += (yi - e) * (yi - e) }
+                    }
+                    return loss / Double(test.count)
                 }
-                deviance[l].append(loss / Double(test.count))
             }
         }
+        let deviance = lambdas.indices.map { l in perFold.map { $0[l] } }
         let means = deviance.map { $0.reduce(0, +) / Double(k) }
         let ses = zip(deviance, means).map { values, m in
             (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(k - 1) / Double(k)).squareRoot()

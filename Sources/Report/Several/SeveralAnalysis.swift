@@ -66,6 +66,8 @@ struct SeveralAnalysis {
     /// Poisson: Pearson's χ² = Σ (yᵢ − μ̂ᵢ)²/μ̂ᵢ; over n − p it estimates the dispersion, 1 when
     /// the counts vary as a Poisson variable does.
     var pearsonChiSquared: Double? = nil
+    /// `--penalty`: the MAP fit beside the MLE, its path, cross-validation and evidence.
+    var penalty: PenaltyAnalysis? = nil
     var dispersion: Double? { pearsonChiSquared.map { $0 / Double(n - design.columns) } }
 
     var kind: ModelKind { request.kind }
@@ -167,6 +169,9 @@ struct SeveralAnalysis {
                 m.pearsonChiSquared = chi2
             }
             m.pair = try SeveralFigures.pair(m)
+            if let request = request.penalty {
+                m.penalty = try PenaltyAnalysis.run(request, design: data.design, y: data.y, family: family, mle: beta, source: dataset.source)
+            }
             if m.continuous && compare {
                 if data.y.count <= SeveralNoiseComparison.rowLimit {
                     m.noiseComparison = SeveralNoiseComparison.run(fit, design: data.design, y: data.y, nu: request.nu)

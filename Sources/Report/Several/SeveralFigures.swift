@@ -25,7 +25,8 @@ enum SeveralFigures {
         case "rootogram": return rootogram(m)
         case "qq": return qq(m)
         case "residuals": return residuals(m)
-        default: return effect(m)
+        case "effect": return effect(m)
+        default: return PenaltyReport.figure(kind, m)
         }
     }
 

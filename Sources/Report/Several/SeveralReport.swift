@@ -9,11 +9,14 @@ enum SeveralReport {
     /// The figure kinds of a several-predictor model, in page order: the fit against the
     /// linear predictor, and the effect of the strongest numeric predictor.
     static func figureKinds(_ request: ModelRequest) -> [String] {
+        let own: [String]
         switch request.kind {
-        case .linear: return ["fitted", "effect", "likelihood", "descent", "qq", "residuals"]
-        case .poisson: return ["fitted", "effect", "likelihood", "descent", "rootogram"]
-        default: return ["fitted", "effect", "likelihood", "descent"]
+        case .linear: own = ["fitted", "effect", "likelihood", "descent", "qq", "residuals"]
+        case .poisson: own = ["fitted", "effect", "likelihood", "descent", "rootogram"]
+        default: own = ["fitted", "effect", "likelihood", "descent"]
         }
+        // A penalty's figures come last, in its own part of the section.
+        return own + (request.penalty == nil ? [] : PenaltyReport.figureKinds)
     }
 
     static let partial = "model-several"
@@ -141,7 +144,9 @@ enum SeveralReport {
                                                         inlineSVG: inlineSVG))
             if slot != nil { shown += 1 }
         }
-        o["figures"] = .array(figureValues)
+        let penaltySlots = m.penalty == nil ? 0 : PenaltyReport.figureKinds.count
+        o["figures"] = .array(Array(figureValues.dropLast(penaltySlots)))
+        o["penalty"] = PenaltyReport.page(m, figures: Array(figureValues.suffix(penaltySlots)))
         return .object(o)
     }
 
@@ -317,6 +322,7 @@ enum SeveralReport {
             page.check(m.text("newtonStepCheck"), m.text("newtonStepLeft"), "10⁻⁶", moved, 1e-6, atMost: true)
             page.check(m.text("studentTLogLCheck"), "Σ log p(yᵢ | xᵢ)", "log L", value, f.logLikelihood)
         }
+        PenaltyReport.check(m, into: &page)
         return page.checks
     }
 
@@ -522,6 +528,7 @@ enum SeveralReport {
                 o["pearson_chi2"] = .number(zip(m.y, m.fitted).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) / $1.1 })
             }
         }
+        if let penalty = PenaltyReport.json(m) { o["penalty"] = penalty }
         return .object(o)
     }
 

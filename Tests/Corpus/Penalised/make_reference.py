@@ -107,3 +107,25 @@ out["longley"]["evidence"] = {"sigma2": sigma2, "tau2": tau2, "log_evidence": fl
                               "lambda": sigma2 / (n * tau2), "grid_resolution_log": float(2 * width * 20 / 120)}
 with open("reference.json", "w") as fh:
     json.dump(out, fh, indent=1, sort_keys=True)
+
+# The Gaussian ridge posterior on Longley at lam = 0.01: with the prior theta_j ~ N(0, tau2),
+# tau2 = sigma2/(n lam), and a flat intercept, the posterior covariance of (theta0, theta) is
+# sigma2 (Z1'Z1 + n lam D)^-1, D = diag(0, 1, ..., 1), computed densely with the intercept's
+# column (no use of centring); sigma2 = RSS/(n - tr H), H = Z1 (Z1'Z1 + n lam D)^-1 Z1' the
+# smoother (hat) matrix. SDs of beta_j = theta_j / s_j.
+with open("reference.json") as fh:
+    out = json.load(fh)
+Z1 = np.column_stack([np.ones(n), Z])
+lam = 0.01
+D = np.diag([0.0] + [1.0] * Z.shape[1])
+A = np.linalg.inv(Z1.T @ Z1 + n * lam * D)
+theta = A @ Z1.T @ y
+H = Z1 @ A @ Z1.T
+rss = float(np.sum((y - Z1 @ theta) ** 2))
+df = float(np.trace(H))
+sigma2 = rss / (n - df)
+sd = np.sqrt(np.diag(sigma2 * A))[1:] / s
+out["longley"]["posterior"] = {"lambda": lam, "sigma2": sigma2, "effective_parameters": df,
+                               "sd": [float(v) for v in sd], "standardised": [float(v) for v in theta]}
+with open("reference.json", "w") as fh:
+    json.dump(out, fh, indent=1, sort_keys=True)
