@@ -107,14 +107,46 @@ final class PenalisedPathTests: XCTestCase {
         XCTAssertTrue(path.fits.allSatisfy { $0.kktViolation <= 10 * PenalisedFit.tolerance })
     }
 
+    /// Large counts (Bikeshare: up to 977 riders an hour, −ℓ/n about 10²) put the objective's
+    /// rounding far above the decrease of a last Newton step: every fit of the path still meets
+    /// the KKT conditions to 10⁻¹⁰ of λ_max, in a few outer steps, instead of stalling in the
+    /// line search.
+    func testPoissonPathMeetsTheKKTConditionsWithLargeCounts() throws {
+        let m = try PenalisedFitTests.load("bikeshare.csv", ModelSpecification(response: "bikers", predictors: ["temp", "hum", "workingday", "weathersit"]), .count)
+        let path = PenalisedPath(standardised: StandardisedDesign(m.design), y: m.y, family: PoissonLog(), kind: .lasso)
+        XCTAssertEqual(path.fits.count, 100)
+        for fit in path.fits {
+            XCTAssertLessThanOrEqual(fit.kktViolation, PenalisedFit.tolerance, "λ = \(fit.penalty.lambda)")
+            XCTAssertLessThanOrEqual(fit.outerSteps, 20, "λ = \(fit.penalty.lambda)")
+        }
+    }
+
+    /// A rare outcome (two ones in 102 rows: the infant-mortality data's DC): the folds are dealt
+    /// zeros first, then ones, so no training set loses every one and the curve is finite; with
+    /// a single one a fold has none, and cross-validation says so by returning nil.
+    func testRareOutcomesAreSharedAmongTheFolds() throws {
+        let path = PenalisedFitTests.folder.appendingPathComponent("NearSeparation/infmrt.csv").path
+        let spec = ModelSpecification(response: "DC", predictors: ["lpcinc"])
+        let data = try ColumnReader.read(path: path, source: "infmrt.csv", columns: spec.columns, text: [], autoText: Set(spec.columns))
+        let m = try ModelData.build(spec, data: data, response: .binary, dropMissing: false)
+        XCTAssertEqual(m.y.reduce(0, +), 2)
+        let grid = PenalisedPath.grid(lambdaMax: PenalisedFit.gradientScale(standardised: StandardisedDesign(m.design), y: m.y, family: BernoulliLogit()),
+                                      alpha: 0.001, rows: m.y.count, columns: 2, count: 20)
+        let cv = try XCTUnwrap(CrossValidation(design: m.design, y: m.y, family: BernoulliLogit(), kind: .ridge, lambdas: grid))
+        XCTAssertTrue(cv.mean.allSatisfy(\.isFinite))
+        var one = m.y
+        one[one.firstIndex(of: 1)!] = 0
+        XCTAssertNil(CrossValidation(design: m.design, y: one, family: BernoulliLogit(), kind: .ridge, lambdas: grid))
+    }
+
     /// Ten seeded folds: the same seed gives the same curve; λ_1se ≥ λ_min; the curve at λ_min
     /// is its minimum; one fold's held-out error recomputed by hand from a fit on the other rows.
     func testCrossValidationOnLongleyAndDefault() throws {
         let m = try longley()
         let lambdas = PenalisedPath.grid(lambdaMax: PenalisedFit.gradientScale(standardised: StandardisedDesign(m.design), y: m.y, family: nil),
                                          alpha: 1, rows: 16, columns: 7, count: 30)
-        let cv = CrossValidation(design: m.design, y: m.y, family: nil, kind: .lasso, lambdas: lambdas, folds: 4, seed: 7)
-        let again = CrossValidation(design: m.design, y: m.y, family: nil, kind: .lasso, lambdas: lambdas, folds: 4, seed: 7)
+        let cv = try XCTUnwrap(CrossValidation(design: m.design, y: m.y, family: nil, kind: .lasso, lambdas: lambdas, folds: 4, seed: 7))
+        let again = try XCTUnwrap(CrossValidation(design: m.design, y: m.y, family: nil, kind: .lasso, lambdas: lambdas, folds: 4, seed: 7))
         XCTAssertEqual(cv.mean, again.mean)
         XCTAssertGreaterThanOrEqual(cv.lambdaOneSE, cv.lambdaMin)
         let best = cv.lambdas.firstIndex(of: cv.lambdaMin)!
@@ -129,7 +161,7 @@ final class PenalisedPathTests: XCTestCase {
         let d = try PenalisedFitTests.load("default.csv", ModelSpecification(response: "default", predictors: ["balance", "income", "student"]), .binary)
         let grid = PenalisedPath.grid(lambdaMax: PenalisedFit.gradientScale(standardised: StandardisedDesign(d.design), y: d.y, family: BernoulliLogit()),
                                       alpha: 1, rows: d.y.count, columns: 4, count: 12)
-        let cvd = CrossValidation(design: d.design, y: d.y, family: BernoulliLogit(), kind: .lasso, lambdas: grid, folds: 5, seed: 3)
+        let cvd = try XCTUnwrap(CrossValidation(design: d.design, y: d.y, family: BernoulliLogit(), kind: .lasso, lambdas: grid, folds: 5, seed: 3))
         XCTAssertGreaterThanOrEqual(cvd.lambdaOneSE, cvd.lambdaMin)
         // The null deviance per row: −2[ȳ log ȳ + (1 − ȳ) log(1 − ȳ)] for a 3.3 % default rate.
         let p = d.y.reduce(0, +) / Double(d.y.count)

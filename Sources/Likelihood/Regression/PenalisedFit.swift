@@ -144,20 +144,24 @@ public struct PenalisedFit: Sendable {
                 sweeps += PenalisedFit.coordinateDescent(&next, a: a, b: b, lambda: lambda, alpha: alpha, penaliseFirst: false,
                                                          tolerance: 1e-3 * PenalisedFit.tolerance * scale)
                 let d = zip(next, theta).map { $0 - $1 }
-                // Armijo for a proximal step: the decrease the model predicts, Δ. A rise within
-                // the objective's rounding counts as no rise (near the optimum Δ is rounding too).
+                // Armijo for a proximal step: the decrease the model predicts, Δ. Once Δ is below
+                // what the objective's value resolves (near the optimum, with large counts), the
+                // values cannot judge a step: the full proximal Newton step is taken, and the KKT
+                // conditions at the next point decide convergence.
                 let delta = -zip(e.g, d).reduce(0) { $0 + $1.0 * $1.1 } / n + penalty.value(next) - penalty.value(theta)
-                let slack = 1e-15 * (abs(current) + 1)
+                let resolution = 1e-11 * (abs(current) + 1)
                 var t = 1.0
                 var trial = next
                 var value = loss(trial)
-                while !(value <= current + 1e-4 * t * delta + slack) && t > 1e-10 {
-                    t /= 2
-                    trial = zip(theta, d).map { $0 + t * $1 }
-                    value = loss(trial)
+                if -delta > resolution {
+                    while !(value <= current + 1e-4 * t * delta + 1e-15 * (abs(current) + 1)) && t > 1e-10 {
+                        t /= 2
+                        trial = zip(theta, d).map { $0 + t * $1 }
+                        value = loss(trial)
+                    }
                 }
                 let moved = zip(trial, theta).contains { $0 != $1 }
-                guard moved, value <= current + slack else { break }
+                guard moved, value <= current + resolution else { break }
                 theta = trial
                 current = min(value, current)
             }

@@ -57,7 +57,9 @@ public struct PenalisedPath: Sendable {
 }
 
 /// k-fold cross-validation of a penalty's λ (glmnet's `cv.glmnet`): the rows are dealt to k
-/// folds in a seeded random order; for each fold the path is fitted on the other rows (with
+/// folds in a seeded random order (for a GLM, the zero responses first and then the others, so
+/// that every fold holds its share of each: a training set of a rare outcome never loses all
+/// of it); for each fold the path is fitted on the other rows (with
 /// the standardisation of those rows) over the full data's λ grid, and the held-out deviance
 /// per row is recorded: the mean squared error for the Gaussian model, −2/n_fold · log L for a
 /// GLM. `lambdaMin` minimises the mean over folds; `lambdaOneSE` is the largest λ whose mean is
@@ -72,8 +74,10 @@ public struct CrossValidation: Sendable {
     public let lambdaMin: Double
     public let lambdaOneSE: Double
 
-    public init(design: DesignMatrix, y: [Double], family: (any CanonicalFamily)?, kind: Penalty.Kind, alpha: Double? = nil,
-                lambdas: [Double], folds k: Int = 10, seed: UInt64 = 20261206) {
+    /// Nil when some fold cannot be fitted or scored (its training rows' mean response has no
+    /// finite link, such as a logistic fold with no ones left): the curve would not be finite.
+    public init?(design: DesignMatrix, y: [Double], family: (any CanonicalFamily)?, kind: Penalty.Kind, alpha: Double? = nil,
+                 lambdas: [Double], folds k: Int = 10, seed: UInt64 = 20261206) {
         let n = y.count
         precondition(k >= 2 && n >= k, "at least as many rows as folds")
         var random = RandomGenerator(seed: seed)
@@ -83,6 +87,7 @@ public struct CrossValidation: Sendable {
             let j = Int(random.next() % UInt64(i + 1))
             order.swapAt(i, j)
         }
+        if family != nil { order = order.filter { y[$0] == 0 } + order.filter { y[$0] != 0 } }
         var fold = [Int](repeating: 0, count: n)
         for (position, row) in order.enumerated() { fold[row] = position % k }
         // The folds are independent fits: on every core, each into its own slot (the same
@@ -110,6 +115,7 @@ public struct CrossValidation: Sendable {
                 }
             }
         }
+        guard perFold.allSatisfy({ $0.allSatisfy(\.isFinite) }) else { return nil }
         let deviance = lambdas.indices.map { l in perFold.map { $0[l] } }
         let means = deviance.map { $0.reduce(0, +) / Double(k) }
         let ses = zip(deviance, means).map { values, m in

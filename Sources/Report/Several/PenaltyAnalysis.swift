@@ -24,6 +24,8 @@ struct PenaltyAnalysis {
     /// parameters tr(H) (the intercept counted).
     var sigma2: Double? = nil
     var effectiveParameters: Double? = nil
+    /// The rows were few enough, but some fold could not be fitted (a rare outcome).
+    var crossValidationFailed = false
 
     /// Folds of the cross-validation (10, or one per row below 10 rows: leave-one-out), and its
     /// seed (fixed: the same rows give the same folds).
@@ -75,6 +77,10 @@ struct PenaltyAnalysis {
                                 folds: folds(rows: n), seed: seed)
             }
         }
+        if canValidate && cv == nil && request.lambda == nil {
+            let rare = family.map { _ in y.filter { $0 != 0 }.count } ?? 0
+            throw ReportError("\(source): --lambda auto chooses λ by cross-validation, but a fold's training rows leave no finite fit (the response has \(rare) nonzero \(rare == 1 ? "row" : "rows") of \(n)): give --lambda L")
+        }
         let lambda = request.lambda ?? cv!.lambdaOneSE
         let penalty = Penalty(kind: request.kind, lambda: lambda, alpha: request.alpha)
         // Warm-started from the path's nearest λ above, as glmnet would.
@@ -88,6 +94,7 @@ struct PenaltyAnalysis {
         }
         var out = PenaltyAnalysis(request: request, penalty: penalty, standardised: sd, fit: fit, mle: mle, path: path, crossValidation: cv,
                                   evidence: nil, chosenByCrossValidation: request.lambda == nil)
+        out.crossValidationFailed = canValidate && cv == nil
         out.evidence = evidence
         if family == nil && penalty.alpha == 0 { out.posterior(y: y) }
         return out

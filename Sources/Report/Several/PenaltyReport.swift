@@ -85,6 +85,13 @@ enum PenaltyReport {
         v["shrink"] = .string(mleNorm > 0 ? NumberFormat.fixed(100 * (1 - mapNorm / mleNorm), 1) : "0")
         v["logLDrop"] = .string(s(m.logLikelihood - a.fit.logLikelihood, 4))
         v["hasPosteriorSD"] = .bool(a.posteriorSD != nil)
+        v["scaleB"] = .string(s(1 / (Double(m.n) * a.penalty.lambda), 4))
+        // Coefficients the penalty moved away from 0 (correlated columns trade effects).
+        let grown = (1..<m.design.columns).filter { abs(a.fit.coefficients[$0]) > abs(m.coefficients[$0]) * (1 + 1e-9) }
+            .map { m.design.terms[$0].name }
+        v["hasGrown"] = .bool(!grown.isEmpty)
+        v["grown"] = .string(SeveralReport.list(m, grown))
+        v["grownCount"] = Prose.count(grown.count)
         v["sigma2"] = .string(a.sigma2.map { s($0, 4) } ?? "")
         v["df"] = .string(a.effectiveParameters.map { s($0, 4) } ?? "")
         v["tau2"] = .string(s(m.kind == .linear ? (a.sigma2 ?? 0) / (Double(m.n) * a.penalty.lambda) : 1 / (Double(m.n) * a.penalty.lambda), 4))
@@ -95,6 +102,7 @@ enum PenaltyReport {
     static func choiceText(_ m: SeveralAnalysis, _ a: PenaltyAnalysis) -> String {
         var v = kindValues(m, a)
         guard let path = a.path, let cv = a.crossValidation else {
+            v["failed"] = .bool(a.crossValidationFailed)
             v["rows"] = Prose.count(m.n)
             v["limit"] = Prose.count(PenaltyAnalysis.pathRowLimit)
             v["few"] = .bool(m.n < PenaltyAnalysis.fewestRows)
@@ -348,7 +356,7 @@ enum PenaltyReport {
         fig.equalAspect = !interceptAxis
         fig.accessibleTitle = text(m, "priorAccessibleTitle", ["model": .string(m.name)])
         var values = kindValues(m, a)
-        values["u"] = .string(nameU); values["v"] = .string(nameV)
+        values["u"] = .string(nameU); values["v"] = .string(interceptAxis ? text(m, "centredIntercept") : nameV)
         values["intercept"] = .bool(interceptAxis)
         values["others"] = Prose.count(m.design.columns - 2)
         values["mapU"] = .string(s(map[u], 4)); values["mapV"] = .string(s(map[v], 4))
