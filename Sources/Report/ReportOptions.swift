@@ -29,7 +29,8 @@ public struct PenaltyRequest: Equatable, Sendable {
     /// λ in glmnet's scaling; nil for `--lambda auto` (the one-standard-error choice of
     /// cross-validation).
     public var lambda: Double?
-    /// The elastic net's L1 share α (0 < α < 1); nil for ridge and lasso.
+    /// The elastic net's L1 share α (0 ≤ α ≤ 1: the ends are ridge and the lasso); nil for
+    /// ridge and lasso.
     public var alpha: Double?
 
     public init(kind: Penalty.Kind, lambda: Double? = nil, alpha: Double? = nil) {
@@ -64,10 +65,13 @@ public struct PenaltyRequest: Equatable, Sendable {
             guard kind == .elasticNet else {
                 throw PenaltyRequestError(message: "\(prefix)alpha mixes the lasso and ridge penalties of the elastic net; \(kind.rawValue) has \(kind == .ridge ? "α = 0" : "α = 1") (give \(prefix)penalty elastic-net)")
             }
-            guard let v = Double(alpha), v > 0, v < 1 else {
-                throw PenaltyRequestError(message: "\(prefix)alpha: expected the lasso's share, a number between 0 and 1 (for example 0.5; 0 is ridge, 1 the lasso), got \(Message.quoted(alpha))")
+            guard let v = Double(alpha), v >= 0, v <= 1 else {
+                throw PenaltyRequestError(message: "\(prefix)alpha: expected the lasso's share, a number from 0 to 1 (for example 0.5; 0 is ridge, 1 the lasso), got \(Message.quoted(alpha))")
             }
-            request.alpha = v
+            // The ends of the mix are the pure penalties, named and fitted as such.
+            if v == 0 { request = PenaltyRequest(kind: .ridge, lambda: request.lambda) }
+            else if v == 1 { request = PenaltyRequest(kind: .lasso, lambda: request.lambda) }
+            else { request.alpha = v }
         }
         return request
     }

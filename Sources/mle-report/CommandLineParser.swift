@@ -41,7 +41,7 @@ enum CommandLineParser {
                            regularisation path and 10-fold cross-validation
       --lambda L           the penalty's strength λ in glmnet's scaling, or auto (default): the
                            largest λ within one standard error of the best cross-validated one
-      --alpha A            elastic-net: the lasso's share of the penalty, 0 < A < 1 (default 0.5)
+      --alpha A            elastic-net: the lasso's share of the penalty, 0 to 1 (default 0.5)
       --model LIST         noise models, separated by commas (default with --data: linear):
                              linear     Gaussian noise, least squares
                              laplace    Laplace noise, least absolute deviations

@@ -97,6 +97,10 @@ do {
         for folder in outcome.createdFolders { print("\nmade the folder \(Message.escaped(folder, limit: 1000)), which --out needed") }
         print("\nwrote \(Message.escaped(options.outputDirectory, limit: 1000))/index.html and \(outcome.files.count - 1) other files")
     }
+} catch let error as ReportError where error.isUsage {
+    progressLine.finish()
+    StandardError.write("error: \(oneLine(error.message))\nTry 'mle-report --help' for the options.\n")
+    exit(2)
 } catch {
     progressLine.finish()
     fail("\(error)", code: 1)

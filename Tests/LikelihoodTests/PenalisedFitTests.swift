@@ -107,6 +107,61 @@ final class PenalisedPathTests: XCTestCase {
         XCTAssertTrue(path.fits.allSatisfy { $0.kktViolation <= 10 * PenalisedFit.tolerance })
     }
 
+    /// Least squares from sums of the rows (the path and cross-validation's route) equals the
+    /// fit from the rows themselves, on Longley's nearly collinear columns: the coefficients to
+    /// 1e-7 of the largest, the objective to 1e-9; the evidence from the moments equals the
+    /// evidence from the rows.
+    func testMomentsGiveTheFitsOfTheRows() throws {
+        let m = try longley()
+        let sd = StandardisedDesign(m.design)
+        let shift = GaussianSums.shifts(design: m.design, y: m.y)
+        let sums = GaussianSums.byGroup(design: m.design, y: m.y, group: nil, groups: 1, shiftX: shift.x, shiftY: shift.y)[0]
+        let moments = GaussianMoments(sums, shiftX: shift.x, shiftY: shift.y)
+        for j in 1..<m.design.columns {
+            XCTAssertEqual(moments.means[j], sd.means[j], accuracy: 1e-12 * abs(sd.means[j]))
+            XCTAssertEqual(moments.scales[j], sd.scales[j], accuracy: 1e-10 * sd.scales[j])
+        }
+        for penalty in [Penalty(kind: .lasso, lambda: 50), Penalty(kind: .ridge, lambda: 0.01), Penalty(kind: .elasticNet, lambda: 100, alpha: 0.5)] {
+            let rows = PenalisedFit(standardised: sd, y: m.y, family: nil, penalty: penalty)
+            let fast = PenalisedFit(moments: moments, penalty: penalty)
+            let scale = rows.standardisedCoefficients.dropFirst().map(abs).max()!
+            for (a, b) in zip(fast.standardisedCoefficients, rows.standardisedCoefficients) { XCTAssertEqual(a, b, accuracy: 1e-7 * max(scale, abs(b))) }
+            XCTAssertEqual(fast.objective, rows.objective, accuracy: 1e-9 * rows.objective, "\(penalty.kind)")
+            XCTAssertLessThanOrEqual(fast.kktViolation, PenalisedFit.tolerance)
+        }
+        let a = RidgeEvidence(standardised: sd, y: m.y), b = RidgeEvidence(moments: moments)
+        XCTAssertEqual(a.logEvidence, b.logEvidence, accuracy: 1e-8)
+        XCTAssertEqual(log(a.lambda), log(b.lambda), accuracy: 1e-6)
+    }
+
+    /// Cross-validation of least squares from sums equals the rule written out: the rows dealt
+    /// to folds by Fisher–Yates with the seeded generator, each fold's path fitted on the other
+    /// rows (standardised on them) and its mean squared error on its own rows, the mean over folds.
+    func testGaussianCrossValidationEqualsTheFoldsFittedFromTheirRows() throws {
+        let m = try longley()
+        let n = m.y.count, k = 4, seed: UInt64 = 7
+        let lambdas = PenalisedPath.grid(lambdaMax: PenalisedFit.gradientScale(standardised: StandardisedDesign(m.design), y: m.y, family: nil),
+                                         alpha: 1, rows: n, columns: 7, count: 15)
+        let cv = try XCTUnwrap(CrossValidation(design: m.design, y: m.y, family: nil, kind: .lasso, lambdas: lambdas, folds: k, seed: seed))
+        var random = RandomGenerator(seed: seed)
+        var order = Array(0..<n)
+        for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, Int(random.next() % UInt64(i + 1))) }
+        var fold = [Int](repeating: 0, count: n)
+        for (position, row) in order.enumerated() { fold[row] = position % k }
+        var mean = [Double](repeating: 0, count: lambdas.count)
+        for f in 0..<k {
+            let train = (0..<n).filter { fold[$0] != f }, test = (0..<n).filter { fold[$0] == f }
+            let path = PenalisedPath(standardised: StandardisedDesign(m.design.subset(train)), y: train.map { m.y[$0] }, family: nil, kind: .lasso,
+                                     lambdas: lambdas)
+            let x = m.design.subset(test)
+            for (l, fit) in path.fits.enumerated() {
+                let fitted = x.times(fit.coefficients)
+                mean[l] += zip(test.map { m.y[$0] }, fitted).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / Double(test.count) / Double(k)
+            }
+        }
+        for (a, b) in zip(cv.mean, mean) { XCTAssertEqual(a, b, accuracy: 1e-6 * b) }
+    }
+
     /// Large counts (Bikeshare: up to 977 riders an hour, −ℓ/n about 10²) put the objective's
     /// rounding far above the decrease of a last Newton step: every fit of the path still meets
     /// the KKT conditions to 10⁻¹⁰ of λ_max, in a few outer steps, instead of stalling in the

@@ -167,7 +167,8 @@ final class PenaltyReportTests: CLITestCase {
         let cases: [([String], Int32, String)] = [
             (["--penalty", "l2"], 2, "--penalty: expected ridge, lasso or elastic-net, got \"l2\""),
             (["--penalty", "ridge", "--alpha", "0.5"], 2, "--alpha mixes the lasso and ridge penalties of the elastic net; ridge has α = 0"),
-            (["--penalty", "elastic-net", "--alpha", "1"], 2, "--alpha: expected the lasso's share, a number between 0 and 1"),
+            (["--penalty", "elastic-net", "--alpha", "1.5"], 2, "--alpha: expected the lasso's share, a number from 0 to 1"),
+            (["--penalty", "elastic-net", "--alpha", "-0.1"], 2, "--alpha: expected the lasso's share, a number from 0 to 1"),
             (["--penalty", "lasso", "--lambda", "0"], 2, "--lambda: expected a positive number (for example 0.1) or auto, got \"0\""),
             (["--penalty", "lasso", "--lambda", "nan"], 2, "--lambda: expected a positive number"),
             (["--lambda", "0.1"], 2, "--lambda sets the strength of a penalty; add --penalty ridge, lasso or elastic-net"),
@@ -181,9 +182,10 @@ final class PenaltyReportTests: CLITestCase {
         }
         let tiny = write("tiny.csv", Array("x,y\n1,2\n2,3\n3,5\n4,4\n".utf8))
         let r = try run(["--data", tiny, "--penalty", "ridge", "--out", "x"])
-        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.status, 2, "a usage error found once the rows are counted")
+        XCTAssertTrue(r.stderr.contains("Try 'mle-report --help'"), r.stderr)
         XCTAssertTrue(r.stderr.contains("--lambda auto chooses λ by cross-validation, but the model has 4 rows; cross-validation needs at least 5: give --lambda L"), r.stderr)
-        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, "one line")
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 2, "one line, and the hint")
         XCTAssertFalse(fm.fileExists(atPath: path("x")))
         let config = write("bad.json", Array(#"{"models": [{"data": "tiny.csv", "model": "linear", "penalty": "ridge", "lambda": -2}]}"#.utf8))
         let c = try run(["--config", config, "--out", "x"])

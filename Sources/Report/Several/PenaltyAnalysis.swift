@@ -35,8 +35,12 @@ struct PenaltyAnalysis {
     static let fewestRows = 5
     static let seed: UInt64 = 20_261_206
     /// Above this many rows the path and the cross-validation (about 1,100 fits) are not
-    /// computed: a given λ is still fitted; `--lambda auto` is refused.
-    static let pathRowLimit = 200_000
+    /// computed: a given λ is still fitted; `--lambda auto` is refused. Least squares fits
+    /// them from sums of the rows (one pass); a GLM passes over the rows several times a fit,
+    /// so its limit is on rows × design columns (about 7 s on two cores at the limit).
+    static let pathRowLimit = 2_000_000
+    static let glmPathWork = 300_000
+    static func pathLimit(columns: Int, glm: Bool) -> Int { glm ? glmPathWork / max(1, columns) : pathRowLimit }
 
     /// The penalty's L1 share is 0: a Gaussian prior alone.
     var isRidge: Bool { penalty.alpha == 0 }
@@ -48,30 +52,40 @@ struct PenaltyAnalysis {
         if design.columns < 2 {
             throw ReportError("\(source): --penalty: the model has no predictor coefficient to penalise (the intercept never is)")
         }
-        let canValidate = n >= fewestRows && n <= pathRowLimit
+        let limit = pathLimit(columns: design.columns, glm: family != nil)
+        let canValidate = n >= fewestRows && n <= limit
         if request.lambda == nil && !canValidate {
             let why = n < fewestRows ? "has \(n) rows; cross-validation needs at least \(fewestRows)"
-                                    : "has \(n) rows; the path and cross-validation run up to \(pathRowLimit)"
-            throw ReportError("\(source): --lambda auto chooses λ by cross-validation, but the model \(why): give --lambda L")
+                                    : "has \(n) rows; with \(design.columns) design columns the path and cross-validation run up to \(limit)"
+            throw ReportError("\(source): --lambda auto chooses λ by cross-validation, but the model \(why): give --lambda L", usage: true)
         }
         let sd = Timing.measure("standardise") { StandardisedDesign(design) }
         var path: PenalisedPath? = nil
         var cv: CrossValidation? = nil
+        // Least squares: the moments of the rows (one pass), from which the path, the evidence
+        // and the posterior need no other.
+        let moments: GaussianMoments? = family != nil ? nil : Timing.measure("moments") {
+            let shift = GaussianSums.shifts(design: design, y: y)
+            let sums = GaussianSums.byGroup(design: design, y: y, group: nil, groups: 1, shiftX: shift.x, shiftY: shift.y)[0]
+            return GaussianMoments(sums, shiftX: shift.x, shiftY: shift.y)
+        }
         // Gaussian ridge: the evidence's λ, and a path that reaches a tenth of it. glmnet's grid
         // stops at 10⁻⁴ of its top, which on a nearly collinear design (Longley) lies far above
         // the λ the evidence finds; the grid keeps its 100 log-spaced values.
-        let evidence = family == nil && request.kind == .ridge && n > design.columns ? RidgeEvidence(standardised: sd, y: y) : nil
+        let evidence = request.kind == .ridge && n > design.columns ? moments.map { RidgeEvidence(moments: $0) } : nil
         var grid: [Double]? = nil
-        if let evidence {
-            let standard = PenalisedPath.grid(lambdaMax: PenalisedFit.gradientScale(standardised: sd, y: y, family: nil), alpha: 0,
-                                              rows: n, columns: design.columns)
-            if evidence.lambda.isFinite, evidence.lambda > 0, evidence.lambda / 10 < standard.last! {
-                let top = standard[0], bottom = evidence.lambda / 10, count = standard.count
+        if let moments {
+            grid = PenalisedPath.grid(lambdaMax: moments.cross.map(abs).max() ?? 0, alpha: request.l1Share, rows: n, columns: design.columns)
+            if let evidence, evidence.lambda.isFinite, evidence.lambda > 0, evidence.lambda / 10 < grid!.last! {
+                let top = grid![0], bottom = evidence.lambda / 10, count = grid!.count
                 grid = (0..<count).map { top * pow(bottom / top, Double($0) / Double(count - 1)) }
             }
         }
         if canValidate {
-            path = Timing.measure("penalty path") { PenalisedPath(standardised: sd, y: y, family: family, kind: request.kind, alpha: request.alpha, lambdas: grid) }
+            path = Timing.measure("penalty path") {
+                moments.map { PenalisedPath(moments: $0, kind: request.kind, alpha: request.alpha, lambdas: grid!) }
+                    ?? PenalisedPath(standardised: sd, y: y, family: family, kind: request.kind, alpha: request.alpha)
+            }
             cv = Timing.measure("cross-validation") {
                 CrossValidation(design: design, y: y, family: family, kind: request.kind, alpha: request.alpha, lambdas: path!.lambdas,
                                 folds: folds(rows: n), seed: seed)
@@ -79,7 +93,7 @@ struct PenaltyAnalysis {
         }
         if canValidate && cv == nil && request.lambda == nil {
             let rare = family.map { _ in y.filter { $0 != 0 }.count } ?? 0
-            throw ReportError("\(source): --lambda auto chooses λ by cross-validation, but a fold's training rows leave no finite fit (the response has \(rare) nonzero \(rare == 1 ? "row" : "rows") of \(n)): give --lambda L")
+            throw ReportError("\(source): --lambda auto chooses λ by cross-validation, but a fold's training rows leave no finite fit (the response has \(rare) nonzero \(rare == 1 ? "row" : "rows") of \(n)): give --lambda L", usage: true)
         }
         let lambda = request.lambda ?? cv!.lambdaOneSE
         let penalty = Penalty(kind: request.kind, lambda: lambda, alpha: request.alpha)
@@ -96,30 +110,24 @@ struct PenaltyAnalysis {
                                   evidence: nil, chosenByCrossValidation: request.lambda == nil)
         out.crossValidationFailed = canValidate && cv == nil
         out.evidence = evidence
-        if family == nil && penalty.alpha == 0 { out.posterior(y: y) }
+        if let moments, penalty.alpha == 0 { out.posterior(moments: moments) }
         return out
     }
 
     /// The Gaussian ridge posterior: with the prior θⱼ ~ N(0, σ²/(nλ)) and a flat intercept,
-    /// θ | y, σ² is normal with covariance σ²(ZᵀZ + nλI)⁻¹ = σ²·U diag(1/(dₖ + nλ)) Uᵀ, ZᵀZ = UDUᵀ.
-    /// σ² = RSS/(n − tr H), tr H = 1 + Σ dₖ/(dₖ + nλ), the smoother's degrees of freedom.
-    mutating func posterior(y: [Double]) {
-        let z = standardised.design.matrix
-        let n = Double(y.count)
-        let q = z.columns - 1
-        var g = Matrix(rows: q, columns: q)
-        for j in 0..<q {
-            let zj = z.column(j + 1)
-            for k in j..<q {
-                let v = zip(zj, z.column(k + 1)).reduce(0) { $0 + $1.0 * $1.1 }
-                g[j, k] = v; g[k, j] = v
-            }
-        }
+    /// θ | y, σ² is normal with covariance σ²(ZᵀZ + nλI)⁻¹ = σ²·U diag(1/(dₖ + nλ)) Uᵀ, ZᵀZ = UDUᵀ
+    /// (from the moments: ZᵀZ = nG). σ² = RSS/(n − tr H), tr H = 1 + Σ dₖ/(dₖ + nλ), the
+    /// smoother's degrees of freedom.
+    mutating func posterior(moments: GaussianMoments) {
+        let n = Double(moments.rows)
+        let q = moments.cross.count
+        var g = moments.gram
+        for k in g.storage.indices { g.storage[k] *= n }
         let eigen = SymmetricEigen(g)
         let shrink = n * penalty.lambda
         let df = 1 + eigen.values.reduce(0) { $0 + max(0, $1) / (max(0, $1) + shrink) }
-        let fitted = standardised.design.times(fit.standardisedCoefficients)
-        let rss = zip(y, fitted).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+        // RSS from the fit's objective, (1/2n)·RSS + penalty.
+        let rss = 2 * n * (fit.objective - penalty.value(fit.standardisedCoefficients))
         guard n - df > 0 else { return }
         let s2 = rss / (n - df)
         var sds: [Double?] = [nil]

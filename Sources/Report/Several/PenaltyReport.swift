@@ -104,7 +104,7 @@ enum PenaltyReport {
         guard let path = a.path, let cv = a.crossValidation else {
             v["failed"] = .bool(a.crossValidationFailed)
             v["rows"] = Prose.count(m.n)
-            v["limit"] = Prose.count(PenaltyAnalysis.pathRowLimit)
+            v["limit"] = Prose.count(PenaltyAnalysis.pathLimit(columns: m.design.columns, glm: m.kind != .linear))
             v["few"] = .bool(m.n < PenaltyAnalysis.fewestRows)
             v["least"] = Prose.count(PenaltyAnalysis.fewestRows)
             return text(m, "choiceSkipped", v)
@@ -254,8 +254,10 @@ enum PenaltyReport {
             let pad = max(0.25 * (hi - lo), 1e-6 * max(1, abs(hi)))
             return (lo - pad, hi + pad)
         }
-        var uRange = range([0, map[u], best[u]])
-        var vRange = range(interceptAxis ? [map[v], best[v]] : [0, map[v], best[v]])
+        // The MLE of every coefficient, seen on the pair (off the slice when others move).
+        let mle = a.mle
+        var uRange = range([0, map[u], best[u], mle[u]])
+        var vRange = range(interceptAxis ? [map[v], best[v], mle[v]] : [0, map[v], best[v], mle[v]])
         if interceptAxis {
             // As tall, in the likelihood's own units, as the window is wide.
             let half = 0.5 * (uRange.1 - uRange.0) * (curvature[0, 0] / max(curvature[1, 1], 1e-300)).squareRoot()
@@ -349,7 +351,12 @@ enum PenaltyReport {
                 fig.marks.append(.line(points: points, color: .ink, width: 1.2, dash: [4, 3], label: label(m, "mapPathLegend")))
             }
         }
-        fig.marks.append(.point(Point(best[u], best[v]), shape: .cross, color: Palette.blue, size: 11, label: label(m, "sliceBestLegend")))
+        // With one predictor the slice is the whole model: its best is the MLE.
+        let sliceIsModel = m.design.columns == 2
+        if !sliceIsModel {
+            fig.marks.append(.point(Point(best[u], best[v]), shape: .cross, color: Palette.blue, size: 11, label: label(m, "sliceBestLegend")))
+        }
+        fig.marks.append(.point(Point(mle[u], mle[v]), shape: .diamond, color: Palette.skyBlue, size: 10, label: label(m, "mleLegend")))
         fig.marks.append(.point(Point(map[u], map[v]), shape: .star, color: Palette.vermillion, size: 13, label: label(m, "mapLegend")))
         fig.xLimits = uRange
         fig.yLimits = vRange
@@ -361,6 +368,8 @@ enum PenaltyReport {
         values["others"] = Prose.count(m.design.columns - 2)
         values["mapU"] = .string(s(map[u], 4)); values["mapV"] = .string(s(map[v], 4))
         values["bestU"] = .string(s(best[u], 4)); values["bestV"] = .string(s(best[v], 4))
+        values["mleU"] = .string(s(mle[u], 4)); values["mleV"] = .string(s(mle[v], 4))
+        values["whole"] = .bool(sliceIsModel)
         values["corner"] = .bool(a.penalty.alpha > 0 && (map[u] == 0 || (!interceptAxis && map[v] == 0)))
         values["hasPath"] = .bool(a.path != nil)
         return ReportFigure(name: "\(m.name)-prior", figure: fig, caption: text(m, "priorCaption", values), altText: text(m, "priorAlt", values))
