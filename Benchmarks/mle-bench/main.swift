@@ -247,6 +247,26 @@ func severalJobs(binary: String, dir: String) throws {
     }
 }
 
+/// Penalties (issue 20): the lasso with `--lambda auto` (the path and 10-fold cross-validation,
+/// about 1,100 fits) on the several-predictor CSVs: least squares at its row limits (fitted
+/// from sums of the rows), logistic at its limit of 200,000 rows × columns.
+func penaltyJobs(binary: String, dir: String) throws {
+    print("\n## Penalties: lasso, --lambda auto (path + 10-fold cross-validation), 9 coefficients, PNG + SVG\n")
+    print("| model | rows | wall | peak |")
+    print("|---|---:|---:|---:|")
+    for (model, y, n) in [("linear", "y", 1_000_000), ("linear", "y", 2_000_000), ("logistic", "label", 20_000)] where n <= largest {
+        let csv = "\(dir)/several-\(n).csv"
+        if !FileManager.default.fileExists(atPath: csv) { _ = measure(CommandLine.arguments[0], ["--write-several", String(n), csv]) }
+        let config = "\(dir)/penalty-\(model)-\(n).json"
+        try #"{"compare": false, "models": [{"data": "several-\#(n).csv", "x": ["x1", "x2", "x3", "x4", "x5", "region"], "y": "\#(y)", "model": "\#(model)", "penalty": "lasso"}]}"#
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let out = "\(dir)/penalty-out-\(n)"
+        let (wall, peak) = bestRun(binary, config: config, out: out, runs: 2)
+        try? FileManager.default.removeItem(atPath: out)
+        print("| \(model) | \(n) | \(format(wall)) | \(peak >> 20) MiB |")
+    }
+}
+
 /// The whole report (both models, PNG + SVG) on generated CSVs of 10³ … 10⁷ rows, as a user
 /// runs it: wall time, peak memory of the process, the largest file written.
 /// How far the 10⁷-row report's estimates lie from statsmodels' on the same CSV
@@ -307,6 +327,7 @@ func wholeJobs(binary: String) throws {
     try readRates(rows: largest, dir: dir)
     if let agreement { print("\n" + agreement) }
     try severalJobs(binary: binary, dir: dir)
+    try penaltyJobs(binary: binary, dir: dir)
 }
 
 /// The streaming reader alone on the largest CSV, as written (commas) and again with its

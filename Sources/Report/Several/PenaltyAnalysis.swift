@@ -37,9 +37,9 @@ struct PenaltyAnalysis {
     /// Above this many rows the path and the cross-validation (about 1,100 fits) are not
     /// computed: a given λ is still fitted; `--lambda auto` is refused. Least squares fits
     /// them from sums of the rows (one pass); a GLM passes over the rows several times a fit,
-    /// so its limit is on rows × design columns (about 7 s on two cores at the limit).
+    /// so its limit is on rows × design columns (cross-validation about 3 s on two cores there).
     static let pathRowLimit = 2_000_000
-    static let glmPathWork = 300_000
+    static let glmPathWork = 200_000
     static func pathLimit(columns: Int, glm: Bool) -> Int { glm ? glmPathWork / max(1, columns) : pathRowLimit }
 
     /// The penalty's L1 share is 0: a Gaussian prior alone.
