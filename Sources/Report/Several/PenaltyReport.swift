@@ -271,8 +271,12 @@ enum PenaltyReport {
         }
         // Least squares costs nothing a point: a fine grid, for the narrow valleys of nearly
         // collinear designs; a GLM pays a pass over the rows a point.
-        let k = SeveralAnalysis.family(m.kind) == nil ? 241 : 61
-        let us = SurfaceGrid.axis(uRange.0, uRange.1, count: k), vs = SurfaceGrid.axis(vRange.0, vRange.1, count: k)
+        let k = SeveralAnalysis.family(m.kind) == nil ? 241 : 81
+        // The contours are computed half a window beyond each side: an equal-aspect plot
+        // widens the shorter of the two ranges to fill its frame, and a contour must not stop
+        // short of the frame's edge.
+        let du = 0.5 * (uRange.1 - uRange.0), dv = 0.5 * (vRange.1 - vRange.0)
+        let us = SurfaceGrid.axis(uRange.0 - du, uRange.1 + du, count: k), vs = SurfaceGrid.axis(vRange.0 - dv, vRange.1 + dv, count: k)
         // The mean loss on the grid: a pass over the rows per point for a GLM, the quadratic
         // form for least squares.
         var loss = [Double](repeating: 0, count: k * k)
@@ -345,8 +349,8 @@ enum PenaltyReport {
         post.width = 0.7
         fig.marks.append(.contours(post))
         if let path = a.path {
+            // Drawn whole: the frame clips what lies outside it (a filter would join the ends of a gap).
             let points = path.fits.map { Point($0.standardisedCoefficients[u], $0.standardisedCoefficients[v]) }
-                .filter { $0.x >= uRange.0 && $0.x <= uRange.1 && $0.y >= vRange.0 && $0.y <= vRange.1 }
             if points.count > 1 {
                 fig.marks.append(.line(points: points, color: .ink, width: 1.2, dash: [4, 3], label: label(m, "mapPathLegend")))
             }
