@@ -1,0 +1,261 @@
+import Dispatch
+import Foundation
+
+/// Why a softmax (multinomial logit) fit has no estimate to report.
+public enum SoftmaxError: Error, Equatable, CustomStringConvertible {
+    /// Fewer than two classes among the rows.
+    case oneClass(String)
+    /// A class with no rows (after missing rows were left out).
+    case emptyClass(String)
+    /// More parameters, p·(K − 1), than rows.
+    case tooManyParameters(parameters: Int, rows: Int)
+    /// The log-likelihood keeps rising along a direction: some class is separated from the
+    /// reference (or the others), completely or quasi-completely, by a combination of the terms.
+    case separation(classes: [String])
+
+    public var description: String {
+        switch self {
+        case let .oneClass(c): return "every row is of the class \(Message.quoted(c)): a softmax model needs at least two classes"
+        case let .emptyClass(c): return "the class \(Message.quoted(c)) has no rows"
+        case let .tooManyParameters(k, n): return "\(k) coefficients (the design's columns times the classes after the reference) but only \(n) rows"
+        case let .separation(classes):
+            let names = classes.map { Message.quoted($0) }.joined(separator: ", ")
+            return "no maximum-likelihood estimate: the predictors separate the class\(classes.count == 1 ? "" : "es") \(names) from the others (complete or quasi-complete separation), so the likelihood keeps rising as their coefficients grow without bound; leave a predictor out or merge classes"
+        }
+    }
+}
+
+/// The multinomial logit (softmax) model fitted by Newton's method with the exact block
+/// Hessian and step-halving: with scores ηᵢₖ = xᵢᵀβₖ for the classes k = 1 … K − 1 and
+/// ηᵢ₀ = 0 for the reference class, πᵢₖ = e^ηᵢₖ / Σⱼ e^ηᵢⱼ and
+///
+///     ℓ(β) = Σᵢ [ηᵢ,yᵢ − log Σⱼ e^ηᵢⱼ],
+///     ∂ℓ/∂βₖ = Σᵢ xᵢ (1[yᵢ = k] − πᵢₖ),
+///     −∂²ℓ/∂βₖ∂βₗᵀ = Σᵢ πᵢₖ (δₖₗ − πᵢₗ) xᵢxᵢᵀ,
+///
+/// one pass over the rows per step (in fixed segments on every core: the same bits on any
+/// number of cores). Parameters are ordered class by class: index (k − 1)·p + j. Standard
+/// errors from the inverse observed information at β̂, as statsmodels' `MNLogit`.
+public struct SoftmaxRegression: Sendable {
+    public let classes: Int
+    /// p × (K − 1): column k − 1 holds class k's coefficients against the reference.
+    public let coefficients: Matrix
+    /// The inverse information, p(K − 1) square, in the parameter order above.
+    public let covariance: Matrix
+    public let logLikelihood: Double
+    /// log L of the intercept-only model: Σₖ nₖ log(nₖ/n).
+    public let nullLogLikelihood: Double
+    public let iterations: Int
+    /// Newton's iterates, for the descent figures (parameter vectors).
+    public let path: [[Double]]
+
+    public var standardErrors: [Double] { covariance.diagonal.map { $0.squareRoot() } }
+
+    /// - Parameters:
+    ///   - labels: each row's class in 0 ..< `classes` (0 the reference).
+    ///   - names: the classes' names, for messages.
+    public init(design x: DesignMatrix, labels: [Int], classes k: Int, names: [String]) throws {
+        let n = labels.count, p = x.columns
+        var counts = [Int](repeating: 0, count: k)
+        for c in labels { counts[c] += 1 }
+        if let empty = counts.firstIndex(of: 0) {
+            if counts.filter({ $0 > 0 }).count < 2, let only = counts.firstIndex(where: { $0 > 0 }) { throw SoftmaxError.oneClass(names[only]) }
+            throw SoftmaxError.emptyClass(names[empty])
+        }
+        let m = p * (k - 1)
+        guard m < n else { throw SoftmaxError.tooManyParameters(parameters: m, rows: n) }
+        classes = k
+        nullLogLikelihood = counts.reduce(0) { $0 + Double($1) * log(Double($1) / Double(n)) }
+        // Start at the intercept-only fit: each class's log-odds against the reference.
+        var beta = [Double](repeating: 0, count: m)
+        if let intercept = x.terms.firstIndex(where: { $0.column == nil && $0.level == nil }) {
+            for c in 1..<k { beta[(c - 1) * p + intercept] = log(Double(counts[c]) / Double(counts[0])) }
+        }
+        var current = SoftmaxRegression.evaluate(beta, x, labels, k, derivatives: true)
+        var path = [beta]
+        var steps = 0
+        var converged = false
+        var previousGain = Double.infinity
+        while steps < 200 {
+            guard let chol = Cholesky(current.h) else { break }
+            let delta = chol.solve(current.g)
+            let gain = zip(delta, current.g).reduce(0) { $0 + $1.0 * $1.1 } / 2
+            if gain <= 1e-20 * (abs(current.logL) + 1) {
+                // The last step (its gain below rounding) still halves the digits left: taken
+                // when log L does not fall, and the information is the one where the fit ends.
+                let last = zip(beta, delta).map { $0 + $1 }
+                let there = SoftmaxRegression.evaluate(last, x, labels, k, derivatives: true)
+                if there.logL >= current.logL - 1e-15 * abs(current.logL), Cholesky(there.h) != nil {
+                    beta = last; current = there; path.append(beta); steps += 1
+                }
+                converged = true
+                break
+            }
+            var t = 1.0
+            var trial = zip(beta, delta).map { $0 + t * $1 }
+            var value = SoftmaxRegression.evaluate(trial, x, labels, k, derivatives: false).logL
+            // A gain below what log L resolves cannot be seen to climb: the full step is the
+            // last (quadratic convergence lands it within rounding of the maximum).
+            let resolved = gain > 1e-12 * (abs(current.logL) + 1)
+            while resolved && !(value >= current.logL) && t > 1e-12 {
+                t /= 2
+                trial = zip(beta, delta).map { $0 + t * $1 }
+                value = SoftmaxRegression.evaluate(trial, x, labels, k, derivatives: false).logL
+            }
+            guard value >= current.logL - (resolved ? 0 : 1e-12 * (abs(current.logL) + 1)) else { converged = true; break }
+            steps += 1
+            beta = trial
+            path.append(beta)
+            current = SoftmaxRegression.evaluate(beta, x, labels, k, derivatives: true)
+            let stalled = !resolved || (gain <= 1e-12 * (abs(current.logL) + 1) && gain >= 0.5 * previousGain)
+            previousGain = gain
+            if stalled { converged = true; break }
+        }
+        // Separation: along some direction every row's margin over the other classes grows,
+        // so the likelihood climbs towards a supremum while the coefficients run off; Newton
+        // then cannot finish (the information vanishes), or stops with rows fitted exactly.
+        if let classes = SoftmaxRegression.separated(beta: beta, path: path, x: x, labels: labels, k: k, names: names, converged: converged) {
+            throw SoftmaxError.separation(classes: classes)
+        }
+        guard let chol = Cholesky(current.h) else { throw SoftmaxError.separation(classes: [names[k - 1]]) }
+        var c = Matrix(columns: (0..<m).map { e in var u = [Double](repeating: 0, count: m); u[e] = 1; return chol.solve(u) })
+        for a in 0..<m { for b in 0..<a { let v = (c[a, b] + c[b, a]) / 2; c[a, b] = v; c[b, a] = v } }
+        covariance = c
+        coefficients = Matrix(columns: (0..<(k - 1)).map { Array(beta[($0 * p)..<(($0 + 1) * p)]) })
+        logLikelihood = current.logL
+        iterations = steps
+        self.path = path
+    }
+
+    /// The classes a direction of no maximum separates, or nil when the fit is a maximum:
+    /// when Newton did not finish, or some row is fitted with probability within 10⁻⁸ of 1 and
+    /// along the last steps' direction d no row's margin ηᵢ,yᵢ − ηᵢc over any class falls.
+    static func separated(beta: [Double], path: [[Double]], x: DesignMatrix, labels: [Int], k: Int, names: [String], converged: Bool) -> [String]? {
+        let n = labels.count, p = x.columns
+        let pi = probabilities(beta, x, k)
+        guard !converged || (0..<n).contains(where: { pi[$0 * k + labels[$0]] > 1 - 1e-8 }) else { return nil }
+        guard path.count >= 5 else { return converged ? nil : [names[k - 1]] }
+        let d = zip(beta, path[path.count - 5]).map { $0 - $1 }
+        let columns = (0..<p).map { x.column($0) }
+        var change = [Double](repeating: 0, count: n * k)
+        var scale = 0.0
+        for i in 0..<n {
+            for c in 1..<k {
+                var v = 0.0
+                for j in 0..<p { v += columns[j][i] * d[(c - 1) * p + j] }
+                change[i * k + c] = v
+                scale = max(scale, abs(v))
+            }
+        }
+        guard scale > 0 else { return converged ? nil : [names[k - 1]] }
+        var grows = Set<Int>()
+        for i in 0..<n {
+            let own = change[i * k + labels[i]]
+            for c in 0..<k where c != labels[i] {
+                let margin = own - change[i * k + c]
+                if margin < -1e-6 * scale { return converged ? nil : [names[k - 1]] }
+                if margin > 1e-6 * scale { grows.insert(labels[i]) }
+            }
+        }
+        let classes = grows.sorted().map { names[$0] }
+        return classes.isEmpty ? [names[k - 1]] : classes
+    }
+
+    /// The position of (a, b), a ≤ b, in the row-major upper triangle of an m × m matrix.
+    static func upper(_ a: Int, _ b: Int, _ m: Int) -> Int { a * m - a * (a - 1) / 2 + (b - a) }
+
+    /// πᵢₖ for every row, row-major n × K.
+    public static func probabilities(_ beta: [Double], _ x: DesignMatrix, _ k: Int) -> [Double] {
+        let n = x.rows, p = x.columns
+        var out = [Double](repeating: 0, count: n * k)
+        let columns = (0..<p).map { x.column($0) }
+        for i in 0..<n {
+            var eta = [Double](repeating: 0, count: k)
+            for c in 1..<k { for j in 0..<p { eta[c] += columns[j][i] * beta[(c - 1) * p + j] } }
+            let top = eta.max()!
+            var sum = 0.0
+            for c in 0..<k { eta[c] = exp(eta[c] - top); sum += eta[c] }
+            for c in 0..<k { out[i * k + c] = eta[c] / sum }
+        }
+        return out
+    }
+
+    /// log L and, with `derivatives`, the gradient and the information −∂²ℓ, in one pass.
+    public static func evaluate(_ beta: [Double], _ x: DesignMatrix, _ labels: [Int], _ k: Int, derivatives: Bool)
+        -> (logL: Double, g: [Double], h: Matrix) {
+        let n = x.rows, p = x.columns, m = p * (k - 1)
+        // The sums: log L, then the gradient, then the upper triangle of the information.
+        let width = 1 + (derivatives ? m + m * (m + 1) / 2 : 0)
+        let zero = [Double](repeating: 0, count: width)
+        let totals = ParallelSum.reduce(count: n, zero: zero, segment: 1 << 13, { range -> [Double] in
+            let lo = range.lowerBound, rows = range.count
+            var block = [Double](repeating: 0, count: rows * p)
+            block.withUnsafeMutableBufferPointer { x.fill(range, columns: Array(0..<p), into: $0.baseAddress!) }
+            var out = zero
+            // Scores η (rows × K, class-major), then π in place.
+            var pi = [Double](repeating: 0, count: rows * k)
+            for c in 1..<k {
+                for j in 0..<p {
+                    let b = beta[(c - 1) * p + j]
+                    if b == 0 { continue }
+                    let column = j * rows, target = c * rows
+                    for i in 0..<rows { pi[target + i] += block[column + i] * b }
+                }
+            }
+            var logL = 0.0
+            for i in 0..<rows {
+                var top = 0.0
+                for c in 1..<k { top = max(top, pi[c * rows + i]) }
+                var sum = 0.0
+                for c in 0..<k { sum += exp(pi[c * rows + i] - top) }
+                let logSum = top + log(sum)
+                logL += pi[labels[lo + i] * rows + i] - logSum
+                for c in 0..<k { pi[c * rows + i] = exp(pi[c * rows + i] - logSum) }
+            }
+            out[0] = logL
+            guard derivatives else { return out }
+            // Gradient: Σ xᵢⱼ (1[yᵢ = c] − πᵢc).
+            var residual = [Double](repeating: 0, count: rows)
+            for c in 1..<k {
+                for i in 0..<rows { residual[i] = (labels[lo + i] == c ? 1 : 0) - pi[c * rows + i] }
+                for j in 0..<p {
+                    var s = 0.0
+                    let column = j * rows
+                    for i in 0..<rows { s += block[column + i] * residual[i] }
+                    out[1 + (c - 1) * p + j] = s
+                }
+            }
+            // Information blocks, weight w = πc(δcl − πl) once per pair of classes:
+            // Σ w xᵢⱼ xᵢₘ into the upper triangle (row-major) of the parameters' matrix.
+            var w = [Double](repeating: 0, count: rows), wx = [Double](repeating: 0, count: rows)
+            for c in 1..<k {
+                for l in c..<k {
+                    for i in 0..<rows {
+                        let a = pi[c * rows + i], b = pi[l * rows + i]
+                        w[i] = l == c ? a * (1 - a) : -a * b
+                    }
+                    for j in 0..<p {
+                        for i in 0..<rows { wx[i] = w[i] * block[j * rows + i] }
+                        for mm in (l == c ? j : 0)..<p {
+                            var s = 0.0
+                            let column = mm * rows
+                            for i in 0..<rows { s += wx[i] * block[column + i] }
+                            out[1 + m + SoftmaxRegression.upper((c - 1) * p + j, (l - 1) * p + mm, m)] = s
+                        }
+                    }
+                }
+            }
+            return out
+        }, combine: { a, b in zip(a, b).map(+) })
+        guard derivatives else { return (totals[0], [], Matrix(rows: 0, columns: 0)) }
+        let g = Array(totals[1...m])
+        var h = Matrix(rows: m, columns: m)
+        for a in 0..<m {
+            for b in a..<m {
+                let v = totals[1 + m + SoftmaxRegression.upper(a, b, m)]
+                h[a, b] = v; h[b, a] = v
+            }
+        }
+        return (totals[0], g, h)
+    }
+}
