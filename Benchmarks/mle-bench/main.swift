@@ -33,6 +33,7 @@ while let a = args.popFirst() {
     if a == "--report-binary" { reportBinary = args.popFirst() }
     if a == "--max-rows", let v = args.popFirst().flatMap({ Int($0) }) { largest = v }
     if a == "--whole-jobs" { wholeJobsOnly = true }
+    if a == "--softmax-only" { try softmaxJobs(); exit(0) }
     if a == "--write-several", let v = args.popFirst().flatMap({ Int($0) }), let path = args.popFirst() {
         try generateSeveralCSV(rows: v, path: path)
         exit(0)
@@ -267,6 +268,48 @@ func penaltyJobs(binary: String, dir: String) throws {
     }
 }
 
+/// The softmax fitter (issue 21; not yet on the command line): 10⁶ rows, K = 10 classes, three
+/// standard-normal predictors, labels drawn from a known softmax (seeded). Newton to the MLE:
+/// wall time (best of two) and steps.
+func softmaxJobs() throws {
+    print("\n## Softmax fit: K = 10 classes, 3 predictors (27 + 9 coefficients), Newton with the exact block Hessian\n")
+    print("| rows | fit | Newton steps | log L / n |")
+    print("|---:|---:|---:|---:|")
+    for n in [100_000, 1_000_000] where n <= largest {
+        var random = RandomGenerator(seed: 20_261_206)
+        func normal() -> Double {
+            let u = (Double(random.next() >> 11) + 0.5) / 9_007_199_254_740_992, v = Double(random.next() >> 11) / 9_007_199_254_740_992
+            return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
+        }
+        let k = 10, p = 3
+        let x = (0..<p).map { _ in (0..<n).map { _ in normal() } }
+        // Class c's scores: 0.3·c·x₁ − 0.2·(c mod 3)·x₂ + 0.1·c·x₃ + (c − 5)/10.
+        var labels = [Int](repeating: 0, count: n)
+        for i in 0..<n {
+            var w = [Double](repeating: 0, count: k)
+            for c in 0..<k {
+                let d = Double(c)
+                let score: Double = 0.3 * d * x[0][i] - 0.2 * Double(c % 3) * x[1][i] + 0.1 * d * x[2][i] + (d - 5) / 10
+                w[c] = exp(score)
+            }
+            let total = w.reduce(0, +)
+            var u = Double(random.next() >> 11) / 9_007_199_254_740_992 * total
+            var c = 0
+            while c < k - 1 && u >= w[c] { u -= w[c]; c += 1 }
+            labels[i] = c
+        }
+        let design = try DesignMatrix.build((0..<p).map { .numeric(name: "x\($0 + 1)", values: x[$0]) })
+        var best = Double.infinity
+        var fit: SoftmaxRegression? = nil
+        for _ in 0..<2 {
+            let start = Date()
+            fit = try SoftmaxRegression(design: design, labels: labels, classes: k, names: (0..<k).map(String.init))
+            best = min(best, Date().timeIntervalSince(start))
+        }
+        print("| \(n) | \(format(best)) | \(fit!.iterations) | \(String(format: "%.6f", fit!.logLikelihood / Double(n))) |")
+    }
+}
+
 /// The whole report (both models, PNG + SVG) on generated CSVs of 10³ … 10⁷ rows, as a user
 /// runs it: wall time, peak memory of the process, the largest file written.
 /// How far the 10⁷-row report's estimates lie from statsmodels' on the same CSV
@@ -328,6 +371,7 @@ func wholeJobs(binary: String) throws {
     if let agreement { print("\n" + agreement) }
     try severalJobs(binary: binary, dir: dir)
     try penaltyJobs(binary: binary, dir: dir)
+    try softmaxJobs()
 }
 
 /// The streaming reader alone on the largest CSV, as written (commas) and again with its

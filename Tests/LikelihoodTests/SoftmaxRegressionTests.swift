@@ -62,8 +62,30 @@ final class SoftmaxRegressionTests: XCTestCase {
         let (design, labels, names) = try load("Softmax/anes96.csv", response: "PID",
                                                predictors: ["logpopul", "selfLR", "age", "educ", "income"], numericResponse: true)
         let fit = try SoftmaxRegression(design: design, labels: labels, classes: names.count, names: names)
-        assertMatches(fit, try reference("anes96"), design: design, names: names)
+        let ref = try reference("anes96")
+        assertMatches(fit, ref, design: design, names: names)
         XCTAssertLessThan(fit.iterations, 15)
+        XCTAssertEqual(fit.aic, ref["aic"] as! Double, accuracy: 1e-9 * (ref["aic"] as! Double))
+        XCTAssertEqual(fit.bic(rows: labels.count), ref["bic"] as! Double, accuracy: 1e-9 * (ref["bic"] as! Double))
+        XCTAssertEqual(fit.parameterCount, 36)
+        let lr = fit.likelihoodRatio
+        XCTAssertEqual(lr.degreesOfFreedom, 30)
+        // The null log L in closed form, Σ nₖ log(nₖ/n) (statsmodels' own is fitted numerically,
+        // 7·10⁻⁷ off): the statistic against the reference's log L.
+        let counts = (0..<7).map { c in Double(labels.filter { $0 == c }.count) }
+        let null = counts.reduce(0) { $0 + $1 * log($1 / 944) }
+        XCTAssertEqual(fit.nullLogLikelihood, null, accuracy: 1e-12 * abs(null))
+        XCTAssertEqual(lr.statistic, 2 * ((ref["log_likelihood"] as! Double) - null), accuracy: 1e-8 * lr.statistic)
+        // Every row is counted once; the diagonal holds the rows predicted right.
+        let confusion = fit.confusion(design: design, labels: labels)
+        XCTAssertEqual(confusion.flatMap { $0 }.reduce(0, +), 944)
+        XCTAssertEqual(confusion.map { $0.reduce(0, +) }, (0..<7).map { c in labels.filter { $0 == c }.count })
+        let right = (0..<7).reduce(0) { $0 + confusion[$1][$1] }
+        XCTAssertGreaterThan(right, 200, "better than the largest class alone (200 rows)")
+        // z, p and the interval of one coefficient, by hand.
+        let e = fit.estimates.first { $0.classIndex == 6 && design.terms[$0.term].name == "selfLR" }!.coefficient
+        XCTAssertEqual(e.statistic, e.estimate / e.standardError, accuracy: 1e-12)
+        XCTAssertEqual(e.upper - e.lower, 2 * 1.959963984540054 * e.standardError, accuracy: 1e-12)
     }
 
     /// The penguins' species (K = 3, text levels) on flipper length and body mass, and on the

@@ -93,7 +93,9 @@ public struct SoftmaxRegression: Sendable {
             }
             var t = 1.0
             var trial = zip(beta, delta).map { $0 + t * $1 }
-            var value = SoftmaxRegression.evaluate(trial, x, labels, k, derivatives: false).logL
+            // The full step usually climbs: its derivatives come with it, for the next step.
+            let next = SoftmaxRegression.evaluate(trial, x, labels, k, derivatives: true)
+            var value = next.logL
             // A gain below what log L resolves cannot be seen to climb: the full step is the
             // last (quadratic convergence lands it within rounding of the maximum).
             let resolved = gain > 1e-12 * (abs(current.logL) + 1)
@@ -106,7 +108,7 @@ public struct SoftmaxRegression: Sendable {
             steps += 1
             beta = trial
             path.append(beta)
-            current = SoftmaxRegression.evaluate(beta, x, labels, k, derivatives: true)
+            current = t == 1 ? next : SoftmaxRegression.evaluate(beta, x, labels, k, derivatives: true)
             let stalled = !resolved || (gain <= 1e-12 * (abs(current.logL) + 1) && gain >= 0.5 * previousGain)
             previousGain = gain
             if stalled { converged = true; break }
@@ -125,6 +127,43 @@ public struct SoftmaxRegression: Sendable {
         logLikelihood = current.logL
         iterations = steps
         self.path = path
+    }
+
+    /// Parameters counted by AIC and BIC: p·(K − 1).
+    public var parameterCount: Int { coefficients.rows * (classes - 1) }
+    public var aic: Double { -2 * logLikelihood + 2 * Double(parameterCount) }
+    public func bic(rows n: Int) -> Double { -2 * logLikelihood + Double(parameterCount) * log(Double(n)) }
+
+    /// Each coefficient with its Wald z, two-sided p and 95 % interval, class by class (the
+    /// parameter order), as statsmodels' `MNLogit` summary.
+    public var estimates: [(classIndex: Int, term: Int, coefficient: Coefficient)] {
+        let p = coefficients.rows, se = standardErrors
+        return (1..<classes).flatMap { c in
+            (0..<p).map { j in
+                (c, j, Coefficient(estimate: coefficients[j, c - 1], standardError: se[(c - 1) * p + j], quantile: 1.959963984540054,
+                                   pValue: Distributions.normalTwoSidedP))
+            }
+        }
+    }
+
+    /// The likelihood-ratio test against the intercept-only model: 2(ℓ̂ − ℓ₀), χ² with
+    /// (p − 1)(K − 1) degrees of freedom.
+    public var likelihoodRatio: (statistic: Double, degreesOfFreedom: Int, p: Double) {
+        let lr = 2 * (logLikelihood - nullLogLikelihood), df = (coefficients.rows - 1) * (classes - 1)
+        return (lr, df, Distributions.chiSquaredSurvival(lr, degreesOfFreedom: max(1, df)))
+    }
+
+    /// Counts of (true class, predicted class), the prediction the most probable class.
+    public func confusion(design x: DesignMatrix, labels: [Int]) -> [[Int]] {
+        let beta = (0..<(classes - 1)).flatMap { coefficients.column($0) }
+        let pi = SoftmaxRegression.probabilities(beta, x, classes)
+        var counts = [[Int]](repeating: [Int](repeating: 0, count: classes), count: classes)
+        for (i, c) in labels.enumerated() {
+            var best = 0
+            for k in 1..<classes where pi[i * classes + k] > pi[i * classes + best] { best = k }
+            counts[c][best] += 1
+        }
+        return counts
     }
 
     /// The classes a direction of no maximum separates, or nil when the fit is a maximum:
