@@ -37,6 +37,9 @@ public struct PenaltyRequest: Equatable, Sendable {
         self.kind = kind; self.lambda = lambda; self.alpha = alpha
     }
 
+    /// The largest `--lambda` taken.
+    public static let largestLambda = 1e100
+
     /// The L1 share the fit uses: 0 for ridge, 1 for the lasso, 0.5 unless given for the
     /// elastic net.
     public var l1Share: Double { Penalty(kind: kind, lambda: 1, alpha: alpha).alpha }
@@ -56,8 +59,13 @@ public struct PenaltyRequest: Equatable, Sendable {
         }
         var request = PenaltyRequest(kind: kind)
         if let lambda, lambda != "auto" {
-            guard let v = Double(lambda), v.isFinite, v > 0, lambda.allSatisfy({ $0.isNumber || $0 == "." || $0 == "e" || $0 == "E" || $0 == "-" }) else {
+            guard let v = Double(lambda), v.isFinite, v > 0, lambda.allSatisfy({ $0.isNumber || $0 == "." || $0 == "e" || $0 == "E" || $0 == "-" || $0 == "+" }) else {
                 throw PenaltyRequestError(message: "\(prefix)lambda: expected a positive number (for example 0.1) or auto, got \(Message.quoted(lambda))")
+            }
+            // Far above λ_max every coefficient is 0 anyway, and ridge's θ = c/(1 + λ) would
+            // underflow to a 0 that its optimality check cannot tell from a wrong one.
+            guard v <= PenaltyRequest.largestLambda else {
+                throw PenaltyRequestError(message: "\(prefix)lambda: \(Message.quoted(lambda)) is above the largest λ taken, 1e100 (far above that every coefficient is 0)")
             }
             request.lambda = v
         }

@@ -171,6 +171,7 @@ final class PenaltyReportTests: CLITestCase {
             (["--penalty", "elastic-net", "--alpha", "-0.1"], 2, "--alpha: expected the lasso's share, a number from 0 to 1"),
             (["--penalty", "lasso", "--lambda", "0"], 2, "--lambda: expected a positive number (for example 0.1) or auto, got \"0\""),
             (["--penalty", "lasso", "--lambda", "nan"], 2, "--lambda: expected a positive number"),
+            (["--penalty", "ridge", "--lambda", "1e308"], 2, "--lambda: \"1e308\" is above the largest λ taken, 1e100"),
             (["--lambda", "0.1"], 2, "--lambda sets the strength of a penalty; add --penalty ridge, lasso or elastic-net"),
             (["--penalty", "lasso", "--model", "student-t"], 2, "penalties are fitted for the linear, logistic and poisson models"),
         ]
