@@ -14,27 +14,17 @@ final class SoftmaxRegressionTests: XCTestCase {
         return (try JSONSerialization.jsonObject(with: data) as! [String: Any])[name] as! [String: Any]
     }
 
-    /// The design of `predictors` and each kept row's class (classes in sorted order, the
-    /// first the reference), read from `file` under Tests/Corpus.
-    func load(_ file: String, response: String, predictors: [String], numericResponse: Bool = false) throws
+    /// The design of `predictors` and each kept row's class, read from `file` under
+    /// Tests/Corpus through `ModelData.build` with a categorical response (classes in sorted
+    /// order, the first the reference unless `reference` names another).
+    func load(_ file: String, response: String, predictors: [String], numericResponse: Bool = false, reference: String? = nil) throws
         -> (design: DesignMatrix, labels: [Int], names: [String]) {
         let path = Self.corpus.appendingPathComponent(file).path
-        // A numeric column stands in as the model's response (the class codes, or the penguins'
-        // year): only the design and the kept rows are used here.
-        let spec = ModelSpecification(response: numericResponse ? response : "year", predictors: predictors)
-        let data = try ColumnReader.read(path: path, source: file, columns: Array(Set(spec.columns + [response])),
-                                         text: numericResponse ? [] : [response], autoText: Set(predictors))
-        let model = try ModelData.build(spec, data: data, response: .continuous, dropMissing: true)
-        let values: [String]
-        if numericResponse {
-            values = try data.numbers(response).map { String(Int($0)) }
-        } else {
-            let (codes, levels) = try XCTUnwrap(data.categorical(response))
-            values = codes.map { levels[Int($0)] }
-        }
-        let kept = (0..<model.y.count).map { values[model.dataRow($0)] }
-        let names = Array(Set(kept)).sorted { numericResponse ? Int($0)! < Int($1)! : $0 < $1 }
-        return (model.design, kept.map { names.firstIndex(of: $0)! }, names)
+        let spec = ModelSpecification(response: response, predictors: predictors, positive: reference)
+        let data = try ColumnReader.read(path: path, source: file, columns: spec.columns, text: numericResponse ? [] : [response],
+                                         autoText: Set(predictors))
+        let model = try ModelData.build(spec, data: data, response: .categorical, dropMissing: true)
+        return (model.design, model.y.map { Int($0) }, try XCTUnwrap(model.classes))
     }
 
     /// Estimates and standard errors to 1e-6 relative (of the larger of the estimate and its
@@ -113,6 +103,44 @@ final class SoftmaxRegressionTests: XCTestCase {
             XCTAssertEqual(softmax.coefficients[j, 0], e.coefficient.estimate, accuracy: 1e-10 * abs(e.coefficient.estimate), e.term)
             XCTAssertEqual(softmax.standardErrors[j], e.coefficient.standardError, accuracy: 1e-8 * e.coefficient.standardError, e.term)
         }
+    }
+
+    /// The softmax is unchanged by adding one vector to every class's coefficients, so the
+    /// reference class is a choice: with Gentoo as the reference (`--reference-class`) the
+    /// log-likelihood is the same, and each class's coefficients are the old ones minus
+    /// Gentoo's. A response of one class, a code that is not whole, and an unknown reference
+    /// class are refused by name.
+    func testTheReferenceClassIsAChoiceAndBadResponsesAreRefused() throws {
+        let (design, labels, names) = try load("Multi/penguins.csv", response: "species", predictors: ["flipper_length_mm", "body_mass_g"])
+        let (_, relabelled, renamed) = try load("Multi/penguins.csv", response: "species", predictors: ["flipper_length_mm", "body_mass_g"],
+                                                reference: "Gentoo")
+        XCTAssertEqual(renamed, ["Gentoo", "Adelie", "Chinstrap"])
+        XCTAssertEqual(relabelled.map { renamed[$0] }, labels.map { names[$0] })
+        let a = try SoftmaxRegression(design: design, labels: labels, classes: 3, names: names)
+        let b = try SoftmaxRegression(design: design, labels: relabelled, classes: 3, names: renamed)
+        XCTAssertEqual(a.logLikelihood, b.logLikelihood, accuracy: 1e-9 * abs(a.logLikelihood))
+        for j in 0..<design.columns {
+            // Adelie against Gentoo is minus Gentoo against Adelie; Chinstrap's is the difference.
+            let scale = abs(a.coefficients[j, 1]) + a.standardErrors[3 + j]
+            XCTAssertEqual(b.coefficients[j, 0], -a.coefficients[j, 1], accuracy: 1e-6 * scale)
+            XCTAssertEqual(b.coefficients[j, 1], a.coefficients[j, 0] - a.coefficients[j, 1], accuracy: 1e-6 * scale)
+        }
+        func refusal(_ spec: ModelSpecification, _ csv: String) -> String {
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("softmax-\(UUID().uuidString).csv")
+            try? csv.write(to: url, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: url) }
+            do {
+                let data = try ColumnReader.read(path: url.path, source: "t.csv", columns: spec.columns, autoText: Set(spec.columns))
+                _ = try ModelData.build(spec, data: data, response: .categorical, dropMissing: false)
+                return "no error"
+            } catch { return "\(error)" }
+        }
+        XCTAssertEqual(refusal(ModelSpecification(response: "y", predictors: ["x"]), "x,y\n1,a\n2,a\n3,a\n"),
+                       "response \"y\" has the one class \"a\" in the rows used: a softmax model needs at least two")
+        XCTAssertEqual(refusal(ModelSpecification(response: "y", predictors: ["x"]), "x,y\n1,1\n2,2.5\n3,3\n"),
+                       "response \"y\", data row 2: 2.5 is not a class (text, or a whole-number code)")
+        XCTAssertTrue(refusal(ModelSpecification(response: "y", predictors: ["x"], positive: "c"), "x,y\n1,a\n2,b\n3,a\n")
+            .hasPrefix("--reference-class \"c\": not a class of the response (\"a\", \"b\")"))
     }
 
     /// Separation is reported, not fitted: the penguins' Adelie and Gentoo are told apart

@@ -64,6 +64,12 @@ public enum DesignError: Error, Equatable, CustomStringConvertible {
     case responseNotTwoLevels(column: String, levels: [String])
     case unknownPositive(level: String, levels: [String])
     case referenceOnNumeric(column: String)
+    /// A categorical response (softmax) with a value that is not a class code.
+    case nonIntegerClass(column: String, row: Int, value: String)
+    /// A categorical response with one class.
+    case oneClass(column: String, level: String)
+    /// `--reference-class` names no class of the response.
+    case unknownReferenceClass(level: String, levels: [String])
 
     public var description: String {
         switch self {
@@ -82,6 +88,13 @@ public enum DesignError: Error, Equatable, CustomStringConvertible {
         case let .aliased(term, combination):
             let others = combination.isEmpty ? "is zero in every row" : "is a linear combination of \(combination.map { Message.escaped($0) }.joined(separator: ", "))"
             return "exact collinearity: the design column \(Message.quoted(term)) \(others), so its coefficient is not identified; leave one of them out"
+        case let .nonIntegerClass(column, row, value):
+            return "response \(Message.quoted(column)), data row \(row + 1): \(value) is not a class (text, or a whole-number code)"
+        case let .oneClass(column, level):
+            return "response \(Message.quoted(column)) has the one class \(Message.quoted(level)) in the rows used: a softmax model needs at least two"
+        case let .unknownReferenceClass(level, levels):
+            let shown = levels.prefix(8).map { Message.quoted($0) }.joined(separator: ", ")
+            return "--reference-class \(Message.quoted(level)): not a class of the response (\(shown)\(levels.count > 8 ? ", …" : ""))"
         case let .textResponse(column, example):
             return "response \(Message.quoted(column)) holds text (\(Message.quoted(example))): only a logistic model takes a response of two levels"
         case let .responseNotTwoLevels(column, levels):

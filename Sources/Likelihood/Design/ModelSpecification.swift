@@ -16,8 +16,10 @@ public struct ModelSpecification: Sendable, Equatable {
         self.references = references; self.positive = positive
     }
 
-    /// What the response must be.
-    public enum Response: Sendable { case continuous, binary, count }
+    /// What the response must be. `categorical`: K ≥ 2 classes (text or integer codes), each
+    /// row's y the index of its class among them, the reference (`positive` names it, else the
+    /// first in sorted order) index 0.
+    public enum Response: Sendable { case continuous, binary, count, categorical }
 
     /// The columns to read: numbers, unless they turn out not to be (`ColumnReader`'s
     /// `autoText`), except the factors, which are read as text from the start.
@@ -39,6 +41,9 @@ public struct ModelData: Sendable {
     public func dataRow(_ k: Int) -> Int { keptRows.isEmpty ? k : keptRows[k] }
     /// A response given as two levels: (the level coded 0, the level coded 1).
     public let responseLevels: (zero: String, one: String)?
+    /// A categorical response's classes, the reference first, then the others in sorted
+    /// order: yᵢ is the index of row i's class here.
+    public var classes: [String]? = nil
     /// Levels with leading or trailing spaces (kept as written), by column.
     public var levelsWithSpaces: [(column: String, level: String)] {
         design.codings.flatMap { c in c.levelsWithSpaces.map { (c.column, $0) } }
@@ -81,7 +86,28 @@ public struct ModelData: Sendable {
         // The response.
         var y = used(spec.response)
         var responseLevels: (String, String)? = nil
-        if let names = levels[spec.response] {
+        var classes: [String]? = nil
+        if kind == .categorical {
+            // Text levels, or numbers taken as codes (written as the shortest decimal).
+            let text: [String]
+            if let names = levels[spec.response] { text = y.map { names[Int($0)] } } else {
+                if let bad = y.firstIndex(where: { $0 != $0.rounded() || abs($0) >= 1e15 }) {
+                    throw DesignError.nonIntegerClass(column: spec.response, row: rowsUsed == n ? bad : keep[bad], value: shortNumber(y[bad]))
+                }
+                text = y.map(shortNumber)
+            }
+            let numeric = levels[spec.response] == nil
+            var present = Array(Set(text)).sorted { numeric ? Double($0)! < Double($1)! : DesignMatrix.levelOrder($0, $1) }
+            guard present.count >= 2 else { throw DesignError.oneClass(column: spec.response, level: present.first ?? "") }
+            if let reference = spec.positive {
+                guard let at = present.firstIndex(of: reference) else { throw DesignError.unknownReferenceClass(level: reference, levels: present) }
+                present.remove(at: at)
+                present.insert(reference, at: 0)
+            }
+            let index = Dictionary(uniqueKeysWithValues: present.enumerated().map { ($1, Double($0)) })
+            y = text.map { index[$0]! }
+            classes = present
+        } else if let names = levels[spec.response] {
             guard kind == .binary else { throw DesignError.textResponse(column: spec.response, example: names.first ?? "") }
             let present = Array(Set(y.map { Int($0) })).map { names[$0] }.sorted(by: DesignMatrix.levelOrder)
             guard present.count == 2 else { throw DesignError.responseNotTwoLevels(column: spec.response, levels: present) }
@@ -115,6 +141,8 @@ public struct ModelData: Sendable {
             throw DesignError.referenceOnNumeric(column: name)
         }
         let design = try DesignMatrix.build(predictors, response: spec.response)
-        return ModelData(design: design, y: y, rows: rowsUsed, droppedRows: n - rowsUsed, keptRows: keep, responseLevels: responseLevels)
+        var out = ModelData(design: design, y: y, rows: rowsUsed, droppedRows: n - rowsUsed, keptRows: keep, responseLevels: responseLevels)
+        out.classes = classes
+        return out
     }
 }
