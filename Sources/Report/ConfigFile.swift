@@ -113,7 +113,7 @@ public enum ConfigFile {
         for (k, item) in list.enumerated() {
             let field = "models[\(k)]"
             guard let m = item as? [String: Any] else { throw ReportError("\(path): \(field): expected an object") }
-            let known = ["data", "x", "y", "model", "name", "nu", "factor", "reference", "positive", "pair", "penalty", "lambda", "alpha"]
+            let known = ["data", "x", "y", "model", "name", "nu", "factor", "reference", "positive", "pair", "penalty", "lambda", "alpha", "reference_class"]
             for key in m.keys.sorted() where !known.contains(key) {
                 throw ReportError("\(path): \(field).\(Message.quoted(key)): unknown field (known: \(known.joined(separator: ", ")))")
             }
@@ -174,6 +174,7 @@ public enum ConfigFile {
                 request.references = object.mapValues { $0 as! String }
             }
             request.positive = try string("positive", default: nil)
+            request.referenceClass = try string("reference_class", default: nil)
             if let value = m["pair"] {
                 guard let list = value as? [Any], list.count == 2, list.allSatisfy({ ($0 as? String).map { !$0.isEmpty } == true }) else {
                     throw ReportError("\(path): \(field).pair: expected two term names, for example [\"flipper_length_mm\", \"(Intercept)\"]")

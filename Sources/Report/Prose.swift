@@ -16,7 +16,7 @@ import Plot
 /// markup and the template's own `<i>…</i>` stays markup.
 final class Prose: @unchecked Sendable {
     /// The template files the report reads its words from.
-    static var files: [String] { ["text-common"] + Families.all.map { "text-" + $0.kind.rawValue } + ["text-several", "text-penalty"] }
+    static var files: [String] { ["text-common"] + Families.all.map { "text-" + $0.kind.rawValue } + ["text-several", "text-penalty", "text-softmax"] }
 
     /// Per file, the user's copy (when there is one) and the default, each with its pieces:
     /// a user's file needs only the pieces it changes, the rest come from the default.

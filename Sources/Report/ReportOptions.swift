@@ -7,8 +7,10 @@ import Likelihood
 public struct ModelKind: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public let rawValue: String
     public init?(rawValue: String) {
-        guard Families.names.contains(rawValue) else { return nil }
-        self.rawValue = rawValue
+        // `multinomial` is another name for the softmax model.
+        let name = rawValue == "multinomial" ? "softmax" : rawValue
+        guard Families.names.contains(name) || name == ModelKind.softmax.rawValue else { return nil }
+        self.rawValue = name
     }
     init(known: String) { rawValue = known }
     public var description: String { rawValue }
@@ -18,8 +20,11 @@ public struct ModelKind: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let laplace = ModelKind(known: "laplace")
     public static let studentT = ModelKind(known: "student-t")
     public static let poisson = ModelKind(known: "poisson")
+    /// K classes, categorical cross-entropy (issue 21): always a several-predictor model, with
+    /// no one-predictor family of its own.
+    public static let softmax = ModelKind(known: "softmax")
     /// Every family, in page order.
-    public static var allCases: [ModelKind] { Families.names.map(ModelKind.init(known:)) }
+    public static var allCases: [ModelKind] { Families.names.map(ModelKind.init(known:)) + [.softmax] }
 }
 
 /// A penalty on a model's coefficients (`--penalty`, `--lambda`, `--alpha`; config keys alike):
@@ -120,6 +125,9 @@ public struct ModelRequest: Equatable, Sendable {
     public var positive: String? = nil
     /// The two terms the likelihood surface is drawn over (`--pair a,b`, config `pair`).
     public var pair: [String]? = nil
+    /// Softmax: the reference class (`--reference-class`, config `reference_class`); nil for
+    /// the first in sorted order.
+    public var referenceClass: String? = nil
     /// Set once the data are read: a predictor (or a logistic response) holds text.
     public var textDetected = false
     /// `--penalty`: the MAP fit under a prior on the coefficients (issue 20).
@@ -135,7 +143,7 @@ public struct ModelRequest: Equatable, Sendable {
     /// surfaces over (w, b)) cannot show.
     public var isSeveral: Bool {
         predictors.count > 1 || !factors.isEmpty || !references.isEmpty || positive != nil || pair != nil || textDetected
-            || penalty != nil
+            || penalty != nil || kind == .softmax || referenceClass != nil
     }
 
     /// What is wrong with the several-predictor options, in the flags' words; nil when they fit.
@@ -149,6 +157,12 @@ public struct ModelRequest: Equatable, Sendable {
             return "--positive names the level of a logistic response modelled as 1; the \(kind.rawValue) model has no such level"
         }
         if predictors.contains(y) { return "\(Message.quoted(y)) is the response; it cannot also be a predictor" }
+        if referenceClass != nil && kind != .softmax {
+            return "--reference-class names the reference class of a softmax response; the \(kind.rawValue) model has none (--reference sets a predictor's reference level)"
+        }
+        if kind == .softmax && dataPath == nil {
+            return "the softmax model needs --data FILE with a categorical response (the built-in data have none)"
+        }
         if let penalty, kind != .linear && kind != .logistic && kind != .poisson {
             return "--penalty \(penalty.kind.rawValue): penalties are fitted for the linear, logistic and poisson models (glmnet's families), not \(kind.rawValue)"
         }
@@ -220,7 +234,7 @@ extension ReportOptions {
     public var comparisons: [ComparisonRequest] {
         var out: [ComparisonRequest] = []
         guard compare else { return out }
-        for m in models where Families.family(m.kind).isLocationFamily && !m.isSeveral {
+        for m in models where !m.isSeveral && Families.family(m.kind).isLocationFamily {
             let c = ComparisonRequest(dataPath: m.dataPath, x: m.x, y: m.y)
             if !out.contains(c) { out.append(c) }
         }
@@ -316,6 +330,7 @@ extension ReportOptions {
             if !first.factors.isEmpty { out += ["--factor", first.factors.joined(separator: ",")] }
             for (column, level) in first.references.sorted(by: { $0.key < $1.key }) { out += ["--reference", "\(column)=\(level)"] }
             if let positive = first.positive { out += ["--positive", positive] }
+            if let referenceClass = first.referenceClass { out += ["--reference-class", referenceClass] }
             if let pair = first.pair { out += ["--pair", pair.joined(separator: ",")] }
             if let penalty = first.penalty { out += penalty.arguments }
         } else if models.map(\.kind) != defaults.models.map(\.kind) {

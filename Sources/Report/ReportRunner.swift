@@ -361,7 +361,9 @@ public enum ReportRunner {
         for (index, family) in Families.all.enumerated() {
             if derivationFigures[family.derivation.id] != nil { order.append(.derivation(family.derivation.id)) }
             order += analyses.indices.filter { analyses[$0].kind == family.kind }.map(PageItem.model)
-            order += severals.indices.filter { severals[$0].kind == family.kind }.map(PageItem.several)
+            // Softmax models follow the logistic ones: K classes after two.
+            order += severals.indices.filter { severals[$0].kind == family.kind || (family.kind == .logistic && severals[$0].kind == .softmax) }
+                .map(PageItem.several)
             if index == lastLocation { order += comparisons.indices.map(PageItem.comparison) }
         }
         var modelValues = [MustacheValue](repeating: .null, count: analyses.count)
@@ -539,7 +541,7 @@ public enum ReportRunner {
         // The comparisons follow the last location family's models, whose derivations they need.
         let lastLocation = Families.all.lastIndex { $0.isLocationFamily }
         for (index, family) in Families.all.enumerated() {
-            let mine = zip(models, values).filter { $0.0.kind == family.kind }.map(\.1) + several.filter { $0.0 == family.kind }.map(\.1)
+            let mine = zip(models, values).filter { $0.0.kind == family.kind }.map(\.1) + several.filter { $0.0 == family.kind || (family.kind == .logistic && $0.0 == .softmax) }.map(\.1)
             let derived = !mine.isEmpty || Families.alwaysDerived.contains(family.kind.rawValue)
                 || (family.isLocationFamily && !comparisons.isEmpty)
             defer {
@@ -585,7 +587,7 @@ public enum ReportRunner {
     /// Columns read as numbers unless a cell is a word: every predictor, and a logistic
     /// model's response (two levels such as Yes/No).
     static func autoTextColumns(of path: String, in models: [ModelRequest]) -> Set<String> {
-        Set(models.filter { $0.dataPath == path }.flatMap { $0.predictors + ($0.kind == .logistic ? [$0.y] : []) })
+        Set(models.filter { $0.dataPath == path }.flatMap { $0.predictors + ($0.kind == .logistic || $0.kind == .softmax ? [$0.y] : []) })
     }
 
     /// Whether `request` meets a column of text it must treat as categorical: a predictor (or

@@ -33,6 +33,7 @@ enum CommandLineParser {
       --reference COL=LEVEL  the reference level of a categorical predictor (repeatable)
       --positive LEVEL     logistic: the response level modelled as 1 (default: the second in
                            sorted order, as R; a Yes/No response models Yes)
+      --reference-class C  softmax: the reference class (default: the first in sorted order)
       --pair A,B           several predictors: the two terms the profile likelihood is drawn
                            over (default: the strongest numeric predictor and (Intercept))
       --penalty P          ridge, lasso or elastic-net: the maximum a posteriori fit under a
@@ -48,6 +49,8 @@ enum CommandLineParser {
                              student-t  Student-t noise, a robust loss
                              logistic   Bernoulli labels (0/1), cross-entropy
                              poisson    Poisson counts (0, 1, 2, …), log link
+                             softmax    K classes (text or whole-number codes), categorical
+                                        cross-entropy (also: multinomial; needs --data)
                            any of linear, laplace, student-t adds a comparison of the three
       --no-compare         leave the comparison of noise models out (it fits all three)
       --nu N               student-t: hold ν at N instead of estimating it
@@ -105,6 +108,7 @@ enum CommandLineParser {
         var nu: Double? = nil
         var factors: [String] = [], references: [String: String] = [:], positive: String? = nil, pair: [String]? = nil
         var penaltyText: String? = nil, lambdaText: String? = nil, alphaText: String? = nil
+        var referenceClass: String? = nil
         var delimiter: UInt8 = CSVDialect.standard.delimiter
         var naMarkers: [String] = []
         var k = 0
@@ -161,6 +165,10 @@ enum CommandLineParser {
                 guard !text.isEmpty else { throw UsageError(message: "--positive: expected the level of the response modelled as 1") }
                 positive = text
             case "--y": y = try value(flag, inline: inline)
+            case "--reference-class":
+                let text = try value(flag, inline: inline)
+                guard !text.isEmpty else { throw UsageError(message: "--reference-class: expected a class of the response") }
+                referenceClass = text
             case "--penalty": penaltyText = try value(flag, inline: inline)
             case "--lambda": lambdaText = try value(flag, inline: inline)
             case "--alpha": alphaText = try value(flag, inline: inline)
@@ -297,8 +305,8 @@ enum CommandLineParser {
         }
         if let config {
             guard data == nil, x == nil, y == nil, models == nil, nu == nil, factors.isEmpty, references.isEmpty, positive == nil, pair == nil,
-                  penalty == nil else {
-                throw UsageError(message: "--config lists its own data; do not combine it with --data, --x, --y, --model, --nu, --factor, --reference, --positive, --pair or --penalty (give them as a model's fields in the config)")
+                  penalty == nil, referenceClass == nil else {
+                throw UsageError(message: "--config lists its own data; do not combine it with --data, --x, --y, --model, --nu, --factor, --reference, --positive, --pair, --penalty or --reference-class (give them as a model's fields in the config)")
             }
             // A flag given on the command line wins over the config's value for it.
             let given = options
@@ -317,14 +325,16 @@ enum CommandLineParser {
                 r.positive = positive
                 r.pair = pair
                 r.penalty = penalty
+                r.referenceClass = referenceClass
                 return r
             }
             for r in options.models { if let problem = r.severalProblem { throw UsageError(message: problem) } }
         } else {
-            if x != nil || y != nil || !factors.isEmpty || !references.isEmpty || positive != nil || pair != nil || penalty != nil {
+            if x != nil || y != nil || !factors.isEmpty || !references.isEmpty || positive != nil || pair != nil || penalty != nil || referenceClass != nil {
                 throw UsageError(message: "--x, --y, --factor, --reference, --positive, --pair and --penalty apply to the columns of --data FILE; give the file too")
             }
             if let models { options.models = models.map { ModelRequest(kind: $0, dataPath: nil, x: "x", y: "y", nu: $0 == .studentT ? nu : nil) } }
+            for r in options.models { if let problem = r.severalProblem { throw UsageError(message: problem) } }
         }
         if nu != nil && !options.models.contains(where: { $0.kind == .studentT }) {
             throw UsageError(message: "--nu sets the degrees of freedom of the student-t model; add student-t to --model")

@@ -123,6 +123,6 @@ final class EndToEndTests: CLITestCase {
         _ = write("c.json", "{\"models\": [{\"model\": \"cubic\"}]}")
         let r = try run(["--config", "c.json"])
         XCTAssertEqual(r.status, 1)
-        XCTAssertEqual(r.stderr, "error: c.json: models[0].model: expected one of \"linear\", \"laplace\", \"student-t\", \"logistic\", \"poisson\"\n")
+        XCTAssertEqual(r.stderr, "error: c.json: models[0].model: expected one of \"linear\", \"laplace\", \"student-t\", \"logistic\", \"poisson\", \"softmax\"\n")
     }
 }

@@ -211,7 +211,7 @@ final class FamilyReportTests: CLITestCase {
         }
         let r = try run(["--model", "linear,nope"])
         XCTAssertEqual(r.status, 2)
-        XCTAssertTrue(r.stderr.contains("known: linear, laplace, student-t, logistic, poisson"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("known: linear, laplace, student-t, logistic, poisson, softmax"), r.stderr)
     }
 
     /// Points at the corners of a rectangle and its centre: a whole polygon of lines minimises

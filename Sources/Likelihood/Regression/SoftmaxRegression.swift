@@ -298,3 +298,30 @@ public struct SoftmaxRegression: Sendable {
         return (totals[0], g, h)
     }
 }
+
+/// A softmax fit with what the several-predictor report asks of every fit (`RegressionFit`):
+/// the design, its QR (identification and collinearity), and the estimates flattened class by
+/// class, each named `CLASS: TERM`.
+public struct SoftmaxFit: RegressionFit {
+    public let regression: SoftmaxRegression
+    public let design: DesignMatrix
+    public let qr: HouseholderQR
+    public let classNames: [String]
+    public let rows: Int
+
+    public init(design: DesignMatrix, labels: [Int], classes: [String]) throws {
+        qr = try design.checkIdentified()
+        regression = try SoftmaxRegression(design: design, labels: labels, classes: classes.count, names: classes)
+        self.design = design
+        classNames = classes
+        rows = labels.count
+    }
+
+    public var estimates: [TermEstimate] {
+        regression.estimates.map { TermEstimate(term: "\(classNames[$0.classIndex]): \(design.terms[$0.term].name)", coefficient: $0.coefficient) }
+    }
+    public var logLikelihood: Double { regression.logLikelihood }
+    public var aic: Double { regression.aic }
+    public var bic: Double { regression.bic(rows: rows) }
+    public var iterations: Int { regression.iterations }
+}

@@ -12,6 +12,7 @@ struct SeveralAnalysis {
         case glm(GeneralizedLinearFit)
         case laplace(LeastAbsoluteDeviations)
         case studentT(StudentTRegression)
+        case softmax(SoftmaxFit)
     }
 
     var name: String
@@ -82,6 +83,7 @@ struct SeveralAnalysis {
         case let .glm(f): return f
         case let .laplace(f): return f
         case let .studentT(f): return f
+        case let .softmax(f): return f
         }
     }
     var estimates: [TermEstimate] { common.estimates }
@@ -95,6 +97,7 @@ struct SeveralAnalysis {
         switch fit {
         case .linear, .laplace: return design.columns + 1
         case .glm: return design.columns
+        case let .softmax(f): return f.regression.parameterCount
         case let .studentT(f): return f.parameterCount
         }
     }
@@ -115,8 +118,9 @@ struct SeveralAnalysis {
     static func analyse(_ request: ModelRequest, dataset: Dataset, name: String, source: String, dropMissing: Bool,
                         compare: Bool = true) throws -> SeveralAnalysis {
         let spec = ModelSpecification(response: request.y, predictors: request.predictors, factors: Set(request.factors),
-                                      references: request.references, positive: request.positive)
-        let response: ModelSpecification.Response = request.kind == .logistic ? .binary : request.kind == .poisson ? .count : .continuous
+                                      references: request.references, positive: request.kind == .softmax ? request.referenceClass : request.positive)
+        let response: ModelSpecification.Response = request.kind == .logistic ? .binary : request.kind == .poisson ? .count
+            : request.kind == .softmax ? .categorical : .continuous
         let what = "\(request.kind.rawValue) model of \(Message.quoted(request.y)) on \(request.predictors.map { Message.quoted($0) }.joined(separator: ", "))"
         do {
             let data = try Timing.measure("design") { try ModelData.build(spec, data: dataset, response: response, dropMissing: dropMissing) }
@@ -132,6 +136,16 @@ struct SeveralAnalysis {
             }
             if response == .count, let bad = data.y.firstIndex(where: { $0 < 0 || $0 != $0.rounded() || $0 >= 1e15 }) {
                 throw ReportError("\(cell(bad)): column \(Message.quoted(request.y)): \(NumberFormat.plain(data.y[bad], 6)) is not a count (a whole number from 0 up to, but not including, 10^15)")
+            }
+            if request.kind == .softmax {
+                // K classes: the softmax fitter; its section, figures and report.json entry are
+                // SoftmaxReport's.
+                let f = try Timing.measure("softmax fit") { try SoftmaxFit(design: data.design, labels: data.y.map { Int($0) }, classes: data.classes ?? []) }
+                var m = SeveralAnalysis(name: name, request: request, source: source, data: data, fit: .softmax(f), tests: [],
+                                        conditionNumber: 0, vif: [], eta: [], fitted: [])
+                (m.conditionNumber, m.vif) = data.design.collinearity(qr: f.qr)
+                m.drawsGLMPictures = false
+                return m
             }
             // The family's likelihood (nil for least squares, which has its own exact fit).
             let family = SeveralAnalysis.family(request.kind)
@@ -192,6 +206,7 @@ struct SeveralAnalysis {
                 var hessian = r.transposed.times(r)
                 let loss: DescentLoss
                 switch fit {
+                case .softmax: return m   // not reached: a softmax model returns above
                 case .linear: loss = .leastSquares; for k in hessian.storage.indices { hessian.storage[k] *= 2 }
                 case let .glm(f):
                     loss = request.kind == .logistic ? .logistic : .poisson
@@ -234,6 +249,8 @@ struct SeveralAnalysis {
             throw ReportError("\(dataset.source): \(what): \(error)")
         } catch let error as FitError {
             throw ReportError("\(dataset.source): \(what): \(error)")
+        } catch let error as SoftmaxError {
+            throw ReportError("\(dataset.source): \(what): \(error)")
         }
     }
 
@@ -252,7 +269,7 @@ struct SeveralAnalysis {
     /// each family's own fitter at every point; nil for least squares, whose profile is closed.
     func profileLogLikelihood(us: [Double], vs: [Double]) -> [Double]? {
         switch fit {
-        case .linear: return nil
+        case .linear, .softmax: return nil
         case let .glm(f): return f.profile(pair: pair, us: us, vs: vs, y: y, family: SeveralAnalysis.family(kind)!)
         case let .laplace(f): return f.profile(pair: pair, us: us, vs: vs, y: y)
         case let .studentT(f): return f.profile(pair: pair, us: us, vs: vs, y: y)

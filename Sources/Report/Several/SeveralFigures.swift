@@ -26,6 +26,7 @@ enum SeveralFigures {
         case "qq": return qq(m)
         case "residuals": return residuals(m)
         case "effect": return effect(m)
+        case "probabilities": return SoftmaxReport.probabilities(m)
         default: return PenaltyReport.figure(kind, m)
         }
     }
@@ -160,6 +161,7 @@ enum SeveralFigures {
                 }
             }
             switch m.fit {
+            case .softmax: break
             case let .linear(fit):
                 values["r2"] = .string(s(fit.rSquared, 4))
                 values["sigma"] = .string(s(fit.sigma2Unbiased.squareRoot()))
@@ -344,6 +346,9 @@ enum SeveralFigures {
         let depth: Double
         let df = m.n - m.design.columns
         switch m.fit {
+        case let .softmax(f):
+            cov = f.regression.covariance
+            depth = Distributions.chiSquared2Quantile(0.95) / 2
         case let .linear(f):
             cov = f.inverseGram
             let fq = Distributions.fQuantile2(0.95, denominatorDegreesOfFreedom: Double(df))
@@ -364,6 +369,7 @@ enum SeveralFigures {
             let vs = SurfaceGrid.axis(eb.estimate - reach * eb.standardError, eb.estimate + reach * eb.standardError, count: k)
             var values: [Double]
             switch m.fit {
+            case .softmax: values = []
             case let .linear(f):
                 // (XᵀX)⁻¹'s pair block inverted: RSS(Δ) = RSS + Δᵀ B Δ.
                 let vaa = cov[a, a], vab = cov[a, b], vbb = cov[b, b]
@@ -431,6 +437,7 @@ enum SeveralFigures {
     static func profileLoss(_ m: SeveralAnalysis, us: [Double], vs: [Double]) -> (grid: SurfaceGrid, minimum: Double)? {
         let n = Double(m.n)
         switch m.fit {
+        case .softmax: return nil
         case .glm:
             guard let raw = m.profileLogLikelihood(us: us, vs: vs) else { return nil }
             return (SurfaceGrid(w: us, b: vs, values: raw.map { -$0 / n }), -m.logLikelihood / n)

@@ -9,6 +9,7 @@ enum SeveralReport {
     /// The figure kinds of a several-predictor model, in page order: the fit against the
     /// linear predictor, and the effect of the strongest numeric predictor.
     static func figureKinds(_ request: ModelRequest) -> [String] {
+        if request.kind == .softmax { return SoftmaxReport.figureKinds }
         let own: [String]
         switch request.kind {
         case .linear: own = ["fitted", "effect", "likelihood", "descent", "qq", "residuals"]
@@ -28,6 +29,10 @@ enum SeveralReport {
     /// The model's values for its section.
     static func page(_ m: SeveralAnalysis, figures: [ReportFigure?], firstFigureNumber: Int, formats: [ImageFormat], themes: [Theme],
                      narrow: NarrowRendering?, inlineSVG: [String: String]?) -> MustacheValue {
+        if let f = SoftmaxReport.fit(m) {
+            return SoftmaxReport.page(m, f, figures: figures, firstFigureNumber: firstFigureNumber, formats: formats, themes: themes,
+                                      narrow: narrow, inlineSVG: inlineSVG)
+        }
         let statistic = m.kind == .linear ? "t" : "z"
         func bound(_ v: Double) -> MustacheValue { v.isFinite ? f(v, 4) : .string(v < 0 ? "−∞" : "∞") }
         let rows: [MustacheValue] = m.estimates.enumerated().map { j, e in
@@ -102,6 +107,7 @@ enum SeveralReport {
         }
         var statistics: [MustacheValue] = []
         switch m.fit {
+        case .softmax: break
         case let .linear(f):
             statistics.append(["term": .string("σ̂² = RSS/n"), "value": .string(NumberFormat.significant(f.sigma2MLE, 6))])
             statistics.append(["term": .string("R²"), "value": .string(NumberFormat.significant(f.rSquared, 4))])
@@ -134,16 +140,9 @@ enum SeveralReport {
                                                  "nuEstimated": .bool({ if case let .studentT(f) = m.fit { return !f.nuFixed }; return false }())]))
         o["fitText"] = .string(fitText(m))
         noiseComparison(m, into: &o)
-        let checks = Timing.measure("checks") { self.checks(m) }
-        o["checks"] = .array(checks)
-        o["allChecksPass"] = .bool(checks.allSatisfy { $0["passed"] == .bool(true) })
-        var figureValues: [MustacheValue] = []
-        var shown = 0
-        for slot in figures {
-            figureValues.append(PageContext.figureValue(slot, number: firstFigureNumber + shown, formats: formats, themes: themes, narrow: narrow,
-                                                        inlineSVG: inlineSVG))
-            if slot != nil { shown += 1 }
-        }
+        addChecks(Timing.measure("checks") { self.checks(m) }, into: &o)
+        let figureValues = values(of: figures, firstFigureNumber: firstFigureNumber, formats: formats, themes: themes, narrow: narrow,
+                                  inlineSVG: inlineSVG)
         let penaltySlots = m.penalty == nil ? 0 : PenaltyReport.figureKinds.count
         o["figures"] = .array(Array(figureValues.dropLast(penaltySlots)))
         o["penalty"] = PenaltyReport.page(m, figures: Array(figureValues.suffix(penaltySlots)))
@@ -252,6 +251,26 @@ enum SeveralReport {
     }
 
     /// The derivation's identities, checked on the data.
+    /// The figure slots' values, numbered from `firstFigureNumber` in order (a left-out slot
+    /// takes no number).
+    static func values(of figures: [ReportFigure?], firstFigureNumber: Int, formats: [ImageFormat], themes: [Theme],
+                       narrow: NarrowRendering?, inlineSVG: [String: String]?) -> [MustacheValue] {
+        var out: [MustacheValue] = []
+        var shown = 0
+        for slot in figures {
+            out.append(PageContext.figureValue(slot, number: firstFigureNumber + shown, formats: formats, themes: themes, narrow: narrow,
+                                               inlineSVG: inlineSVG))
+            if slot != nil { shown += 1 }
+        }
+        return out
+    }
+
+    /// The section's checks and whether all of them hold.
+    static func addChecks(_ checks: [MustacheValue], into o: inout [String: MustacheValue]) {
+        o["checks"] = .array(checks)
+        o["allChecksPass"] = .bool(checks.allSatisfy { $0["passed"] == .bool(true) })
+    }
+
     static func checks(_ m: SeveralAnalysis) -> [MustacheValue] {
         var page = ModelPage()
         let x = m.design
@@ -269,6 +288,7 @@ enum SeveralReport {
                        passes: worst <= 1e-9)
         }
         switch m.fit {
+        case .softmax: break
         case let .linear(f):
             // −log L = n/2·log(2πσ̂²) + n/2, against the Gaussian density summed point by point.
             let sigma2 = f.sigma2MLE
@@ -373,12 +393,14 @@ enum SeveralReport {
         case .logistic: return "bernoulli"
         case .laplace: return "laplace"
         case .studentT: return "student-t"
+        case .softmax: return "categorical"
         default: return "poisson"
         }
     }
 
     static func method(_ m: SeveralAnalysis) -> String {
         switch m.fit {
+        case .softmax: return "Newton-Raphson with the exact block Hessian and step-halving"
         case .linear: return "Householder QR least squares"
         case .glm: return "Newton-Raphson (IRLS) with step-halving"
         case .laplace: return "simplex on the least-absolute-deviations linear programme (weighted-median long steps), ending on a vertex with its subgradient certificate"
@@ -490,6 +512,7 @@ enum SeveralReport {
             })
         }
         switch m.fit {
+        case .softmax: break
         case let .laplace(f):
             o["scale"] = .number(f.scale)
             o["sum_absolute_deviations"] = .number(f.sumAbsoluteDeviations)
@@ -529,6 +552,7 @@ enum SeveralReport {
             }
         }
         if let penalty = PenaltyReport.json(m) { o["penalty"] = penalty }
+        if let f = SoftmaxReport.fit(m) { SoftmaxReport.json(m, f, into: &o) }
         return .object(o)
     }
 
@@ -541,7 +565,8 @@ enum SeveralReport {
         let width = max(10, (names.map(\.count).max() ?? 0) + 2)
         var lines: [String] = []
         let family = ["linear": "Gaussian (least squares)", "logistic": "Bernoulli (cross-entropy)", "poisson": "Poisson (deviance)",
-                      "laplace": "Laplace (least absolute deviations)", "student-t": "Student-t"][m.kind.rawValue] ?? m.kind.rawValue
+                      "laplace": "Laplace (least absolute deviations)", "student-t": "Student-t",
+                      "softmax": "categorical (cross-entropy)"][m.kind.rawValue] ?? m.kind.rawValue
         lines.append("== \(m.name): \(Message.escaped(m.request.y)) ~ \(m.request.predictors.map { Message.escaped($0) }.joined(separator: " + ")), \(family), n = \(m.n)")
         lines.append(pad("", width) + pad("estimate", 14) + pad("std.err", 13) + pad(m.kind == .linear ? "t" : "z", 9) + pad("p", 10)
                      + pad("[0.025", 13) + pad("0.975]", 13))

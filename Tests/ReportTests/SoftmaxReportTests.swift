@@ -1,0 +1,102 @@
+import Foundation
+import XCTest
+
+/// The softmax model end to end (issue 21): `--model softmax` (and `multinomial`), the
+/// reference class, report.json against statsmodels' MNLogit (Tests/Corpus/Softmax), the
+/// page's section, its figure and checks, and the refusals.
+final class SoftmaxReportTests: CLITestCase {
+    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Corpus")
+
+    func reference(_ name: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: Self.corpus.appendingPathComponent("Softmax/reference.json"))
+        return (try JSONSerialization.jsonObject(with: data) as! [String: Any])[name] as! [String: Any]
+    }
+
+    func model(_ out: String) throws -> [String: Any] {
+        try XCTUnwrap((try json("\(out)/report.json")["models"] as? [[String: Any]])?.first)
+    }
+
+    /// ANES 1996 party identification, K = 7: every coefficient and SE, log L, AIC and BIC as
+    /// statsmodels; the page has the derivation, the table, the confusion counts, the figure and
+    /// passing checks.
+    func testANES96AgainstMNLogit() throws {
+        let r = try run(["--data", Self.corpus.appendingPathComponent("Softmax/anes96.csv").path, "--x", "logpopul,selfLR,age,educ,income",
+                         "--y", "PID", "--model", "softmax", "--out", "a"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let m = try model("a"), ref = try reference("anes96")
+        XCTAssertEqual(m["model"] as? String, "softmax")
+        XCTAssertEqual(m["family"] as? String, "categorical")
+        XCTAssertEqual(m["classes"] as? [String], ref["classes"] as? [String])
+        XCTAssertEqual(m["reference_class"] as? String, "0")
+        XCTAssertEqual(m["log_likelihood"] as! Double, ref["log_likelihood"] as! Double, accuracy: 1e-9 * 1461.9)
+        XCTAssertEqual(m["aic"] as! Double, ref["aic"] as! Double, accuracy: 1e-9 * 2995.8)
+        XCTAssertEqual(m["bic"] as! Double, ref["bic"] as! Double, accuracy: 1e-9 * 3170.4)
+        let rows = m["coefficients"] as! [[String: Any]]
+        XCTAssertEqual(rows.count, 36)
+        for c in ref["coefficients"] as! [[String: Any]] {
+            let row = try XCTUnwrap(rows.first { $0["class"] as? String == c["class"] as? String && $0["term"] as? String == c["term"] as? String })
+            let se = c["se"] as! Double
+            XCTAssertEqual(row["estimate"] as! Double, c["estimate"] as! Double, accuracy: 1e-6 * max(abs(c["estimate"] as! Double), se))
+            XCTAssertEqual(row["se"] as! Double, se, accuracy: 1e-6 * se)
+        }
+        let confusion = try XCTUnwrap(m["confusion"] as? [[Int]])
+        XCTAssertEqual(confusion.map { $0.reduce(0, +) }, [200, 180, 108, 37, 94, 150, 175])
+        let lr = try XCTUnwrap(m["likelihood_ratio"] as? [String: Any])
+        XCTAssertEqual(lr["df"] as? Int, 30)
+        let page = text("a/index.html")
+        XCTAssertTrue(page.contains("The softmax model on the data: PID against logpopul, selfLR, age, educ and income</h2>"))
+        XCTAssertTrue(page.contains("The response PID has 7 classes, with their rows: 0 (200), 1 (180), 2 (108), 3 (37), 4 (94), 5 (150) and 6 (175)."))
+        XCTAssertTrue(page.contains("the likelihood-ratio statistic is 576.8 on 30 degrees of freedom"))
+        XCTAssertTrue(page.contains("for 372 of the 944 rows (39.4 %)"), "the confusion counts' diagonal, in words")
+        XCTAssertTrue(page.contains("the summed categorical cross-entropy is the negative log-likelihood"))
+        XCTAssertFalse(page.contains("✗"))
+        XCTAssertTrue(fm.fileExists(atPath: path("a/figures/softmax-probabilities.png")))
+    }
+
+    /// Two classes through `multinomial` in a config, with the reference class named: the
+    /// page's check that the softmax fit is the logistic one holds, and the coefficients are
+    /// the logistic model's with the roles of the classes swapped.
+    func testTwoClassesAreTheLogisticModelOnThePage() throws {
+        let data = Self.corpus.appendingPathComponent("Multi/default.csv").path
+        let config = write("c.json", Array("""
+        {"compare": false, "models": [
+          {"data": "\(data)", "x": ["balance", "income", "student"], "y": "default", "model": "multinomial", "reference_class": "Yes"},
+          {"data": "\(data)", "x": ["balance", "income", "student"], "y": "default", "model": "logistic"}]}
+        """.utf8))
+        let r = try run(["--config", config, "--out", "d"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let models = try XCTUnwrap(try json("d/report.json")["models"] as? [[String: Any]])
+        let softmax = try XCTUnwrap(models.first { $0["model"] as? String == "softmax" })
+        let logistic = try XCTUnwrap(models.first { $0["model"] as? String == "logistic" })
+        XCTAssertEqual(softmax["reference_class"] as? String, "Yes")
+        XCTAssertEqual(softmax["log_likelihood"] as! Double, logistic["log_likelihood"] as! Double, accuracy: 1e-10 * 785.8)
+        let a = (softmax["coefficients"] as! [[String: Any]]).map { $0["estimate"] as! Double }
+        let b = (logistic["coefficients"] as! [[String: Any]]).map { $0["estimate"] as! Double }
+        for (x, y) in zip(a, b) { XCTAssertEqual(x, -y, accuracy: 1e-9 * abs(y)) }
+        let page = text("d/index.html")
+        XCTAssertTrue(page.contains("with two classes the softmax model is the logistic model"))
+        XCTAssertTrue(page.contains("“Yes” is the reference class (as --reference-class asks)"))
+        XCTAssertFalse(page.contains("✗"))
+    }
+
+    /// Refusals: no data file (usage, exit 2); --reference-class on another model (usage);
+    /// separation and an unknown reference class (exit 1, named); nothing written.
+    func testRefusals() throws {
+        let penguins = Self.corpus.appendingPathComponent("Multi/penguins.csv").path
+        var r = try run(["--model", "softmax", "--out", "x"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("the softmax model needs --data FILE with a categorical response"), r.stderr)
+        r = try run(["--data", penguins, "--x", "flipper_length_mm", "--y", "species", "--model", "logistic", "--reference-class", "Gentoo", "--out", "x"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("--reference-class names the reference class of a softmax response"), r.stderr)
+        r = try run(["--data", penguins, "--x", "flipper_length_mm,bill_depth_mm,island", "--y", "species", "--model", "softmax", "--drop-missing", "--out", "x"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("no maximum-likelihood estimate: the predictors separate the class"), r.stderr)
+        r = try run(["--data", penguins, "--x", "flipper_length_mm", "--y", "species", "--model", "softmax", "--reference-class", "Emperor",
+                     "--drop-missing", "--out", "x"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("--reference-class \"Emperor\": not a class of the response (\"Adelie\", \"Chinstrap\", \"Gentoo\")"), r.stderr)
+        XCTAssertFalse(fm.fileExists(atPath: path("x")))
+    }
+}
