@@ -44,11 +44,19 @@ final class SoftmaxReportTests: CLITestCase {
         XCTAssertEqual(confusion.map { $0.reduce(0, +) }, [200, 180, 108, 37, 94, 150, 175])
         let lr = try XCTUnwrap(m["likelihood_ratio"] as? [String: Any])
         XCTAssertEqual(lr["df"] as? Int, 30)
+        // Each predictor's likelihood-ratio test against statsmodels' refit without it.
+        let tests = try XCTUnwrap(m["term_tests"] as? [[String: Any]])
+        for t in ref["term_tests"] as! [[String: Any]] {
+            let row = try XCTUnwrap(tests.first { $0["term"] as? String == t["term"] as? String })
+            XCTAssertEqual(row["df"] as? Int, 6)
+            XCTAssertEqual(row["statistic"] as! Double, t["statistic"] as! Double, accuracy: 1e-6 * (t["statistic"] as! Double))
+        }
         let page = text("a/index.html")
         XCTAssertTrue(page.contains("The softmax model on the data: PID against logpopul, selfLR, age, educ and income</h2>"))
         XCTAssertTrue(page.contains("The response PID has 7 classes, with their rows: 0 (200), 1 (180), 2 (108), 3 (37), 4 (94), 5 (150) and 6 (175)."))
         XCTAssertTrue(page.contains("the likelihood-ratio statistic is 576.8 on 30 degrees of freedom"))
         XCTAssertTrue(page.contains("for 372 of the 944 rows (39.4 %)"), "the confusion counts' diagonal, in words")
+        XCTAssertTrue(page.contains("logpopul, selfLR, age, educ and income clearly matter (p &lt; 0.05)."), "every test below 0.05, in words")
         XCTAssertTrue(page.contains("the summed categorical cross-entropy is the negative log-likelihood"))
         XCTAssertFalse(page.contains("✗"))
         XCTAssertTrue(fm.fileExists(atPath: path("a/figures/softmax-probabilities.png")))

@@ -324,4 +324,28 @@ public struct SoftmaxFit: RegressionFit {
     public var aic: Double { regression.aic }
     public var bic: Double { regression.bic(rows: rows) }
     public var iterations: Int { regression.iterations }
+
+    /// The likelihood-ratio test of each predictor column as a whole (all its design columns,
+    /// in every class): the model refitted without it, 2(ℓ − ℓ₀) on |columns|·(K − 1) degrees
+    /// of freedom. A reduced model with no maximum (separation without that column) gets NaN.
+    public func termTests(labels: [Int]) -> [TermTest] {
+        let k = classNames.count
+        let groups = design.predictorGroups
+        var out = [TermTest?](repeating: nil, count: groups.count)
+        out.withUnsafeMutableBufferPointer { slots in
+            let base = slots.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: groups.count) { g in
+                let group = groups[g]
+                let df = group.indices.count * (k - 1)
+                guard let reduced = try? SoftmaxRegression(design: design.removing(group.indices), labels: labels, classes: k, names: classNames) else {
+                    base[g] = TermTest(term: group.column, degreesOfFreedom: df, statistic: .nan, pValue: .nan, distribution: "chi2")
+                    return
+                }
+                let lr = max(0, 2 * (regression.logLikelihood - reduced.logLikelihood))
+                base[g] = TermTest(term: group.column, degreesOfFreedom: df, statistic: lr,
+                                   pValue: Distributions.chiSquaredSurvival(lr, degreesOfFreedom: df), distribution: "chi2")
+            }
+        }
+        return out.map { $0! }
+    }
 }

@@ -141,7 +141,8 @@ struct SeveralAnalysis {
                 // K classes: the softmax fitter; its section, figures and report.json entry are
                 // SoftmaxReport's.
                 let f = try Timing.measure("softmax fit") { try SoftmaxFit(design: data.design, labels: data.y.map { Int($0) }, classes: data.classes ?? []) }
-                var m = SeveralAnalysis(name: name, request: request, source: source, data: data, fit: .softmax(f), tests: [],
+                let tests = Timing.measure("term tests") { f.termTests(labels: data.y.map { Int($0) }) }
+                var m = SeveralAnalysis(name: name, request: request, source: source, data: data, fit: .softmax(f), tests: tests,
                                         conditionNumber: 0, vif: [], eta: [], fitted: [])
                 (m.conditionNumber, m.vif) = data.design.collinearity(qr: f.qr)
                 m.drawsGLMPictures = false

@@ -74,6 +74,22 @@ enum SoftmaxReport {
                 "referenceRows": Prose.count(c.counts[c.levels.firstIndex(of: c.reference)!]), "dummies": Prose.count(c.levels.count - 1)]))]
         })
         o["hasCodings"] = .bool(!m.design.codings.isEmpty)
+        o["termTests"] = .array(m.tests.map { t in
+            t.statistic.isNaN ? ["term": .string(t.term), "df": .string(String(t.degreesOfFreedom)), "statistic": .string("—"), "p": .string("—")]
+                : ["term": .string(t.term), "df": .string(String(t.degreesOfFreedom)), "statistic": .string(s(t.statistic, 4)),
+                   "p": .string(NumberFormat.pValue(t.pValue).replacingOccurrences(of: "< ", with: "<\u{A0}"))]
+        })
+        o["testsText"] = .string(text(m, "testsText", [
+            "hasUntested": .bool(m.tests.contains { $0.statistic.isNaN }),
+            "untested": .string(SeveralReport.list(m, m.tests.filter { $0.statistic.isNaN }.map(\.term))),
+            "clear": .string(SeveralReport.list(m, m.tests.filter { $0.pValue < 0.05 }.map(\.term))),
+            "hasClear": .bool(m.tests.contains { $0.pValue < 0.05 }),
+            "weak": .string(SeveralReport.list(m, m.tests.filter { $0.pValue >= 0.05 }.map(\.term))),
+            "hasWeak": .bool(m.tests.contains { $0.pValue >= 0.05 }),
+            "clearCount": Prose.count(m.tests.filter { $0.pValue < 0.05 }.count),
+            "weakCount": Prose.count(m.tests.filter { $0.pValue >= 0.05 }.count),
+            "k": .string(String(k)),
+        ]))
         o["fitText"] = .string(text(m, "fitText", [
             "lr": .string(s(lr.statistic, 4)), "df": .string(String(lr.degreesOfFreedom)), "p": .string(NumberFormat.pRelation(lr.p)),
             "clear": .bool(lr.p < 0.05), "right": Prose.count(right), "rows": Prose.count(m.n),
@@ -140,7 +156,6 @@ enum SoftmaxReport {
         o["likelihood_ratio"] = .object(["statistic": .number(lr.statistic), "df": .int(lr.degreesOfFreedom), "p": .number(lr.p)])
         o["confusion"] = .array(r.confusion(design: m.design, labels: m.y.map { Int($0) }).map { .array($0.map(JSON.int)) })
         o["mean_cross_entropy"] = .number(-r.logLikelihood / Double(m.n))
-        o["term_tests"] = .array([])
     }
 
     /// The class probabilities against the strongest numeric predictor (largest |z| over the

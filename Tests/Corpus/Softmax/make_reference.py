@@ -39,6 +39,14 @@ def fit(name, y, X, data, note):
 
 a = pd.read_csv("anes96.csv")
 fit("anes96", a.PID.values, a[cols], "anes96.csv", "K = 7: party identification")
+# Each predictor's likelihood-ratio test: the model refitted without it.
+tests = []
+for c in cols:
+    rest = [v for v in cols if v != c]
+    codes = a.PID.values
+    reduced = sm.MNLogit(codes, sm.add_constant(a[rest], prepend=True)).fit(method="newton", maxiter=500, tol=1e-12, disp=0)
+    tests.append({"term": c, "df": 6, "statistic": float(2 * (out["anes96"]["log_likelihood"] - reduced.llf))})
+out["anes96"]["term_tests"] = tests
 p = pd.read_csv("../Multi/penguins.csv").dropna(subset=["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"])
 fit("penguins", p.species.values, p[["flipper_length_mm", "body_mass_g"]], "../Multi/penguins.csv", "K = 3")
 fit("penguins-bills", p.species.values, p[["bill_length_mm", "bill_depth_mm"]], "../Multi/penguins.csv",
