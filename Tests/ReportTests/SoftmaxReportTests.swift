@@ -60,6 +60,11 @@ final class SoftmaxReportTests: CLITestCase {
         XCTAssertTrue(page.contains("the summed categorical cross-entropy is the negative log-likelihood"))
         XCTAssertFalse(page.contains("✗"))
         XCTAssertTrue(fm.fileExists(atPath: path("a/figures/softmax-probabilities.png")))
+        // The decision regions over the two strongest numeric predictors (selfLR, income): the
+        // classes that win nowhere in the window are named from the grid.
+        XCTAssertTrue(fm.fileExists(atPath: path("a/figures/softmax-regions.dark.svg")))
+        XCTAssertTrue(page.contains("Over selfLR and income, every other predictor at its mean or reference level"))
+        XCTAssertTrue(page.contains("2, 3 and 4 are the most probable class nowhere in this window."))
     }
 
     /// Two classes through `multinomial` in a config, with the reference class named: the

@@ -27,6 +27,7 @@ enum SeveralFigures {
         case "residuals": return residuals(m)
         case "effect": return effect(m)
         case "probabilities": return SoftmaxReport.probabilities(m)
+        case "regions": return SoftmaxReport.regions(m)
         default: return PenaltyReport.figure(kind, m)
         }
     }

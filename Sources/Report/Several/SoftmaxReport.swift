@@ -7,9 +7,14 @@ import Plot
 /// categorical cross-entropy (`model-softmax.mustache`, words in `text-softmax.mustache`).
 enum SoftmaxReport {
     static let partial = "model-softmax"
-    static let figureKinds = ["probabilities"]
+    static let figureKinds = ["probabilities", "regions"]
 
     static func s(_ v: Double, _ digits: Int = 4) -> String { NumberFormat.significant(v, digits) }
+
+    /// One colour per class (Okabe–Ito without black, which a dark page would hide); from the
+    /// eighth class on they repeat, dashed or square.
+    static let classColors: [Color] = [Palette.blue, Palette.vermillion, Palette.green, Palette.orange, Palette.purple, Palette.skyBlue,
+                                       Palette.yellow]
 
     static func text(_ m: SeveralAnalysis, _ piece: String, _ values: [String: MustacheValue] = [:]) -> String {
         (m.prose ?? Prose.shared)?.text("softmax", piece, values) ?? ""
@@ -158,6 +163,89 @@ enum SoftmaxReport {
         o["mean_cross_entropy"] = .number(-r.logLikelihood / Double(m.n))
     }
 
+    /// The two numeric predictors with the largest |z| over the classes, strongest first.
+    static func strongest(_ m: SeveralAnalysis, _ f: SoftmaxFit) -> [Int] {
+        let numeric = m.design.terms.indices.filter { m.design.terms[$0].column != nil && m.design.terms[$0].level == nil }
+        let z = f.regression.estimates
+        func strength(_ j: Int) -> Double { z.filter { $0.term == j }.map { abs($0.coefficient.statistic) }.max() ?? 0 }
+        return numeric.sorted { strength($0) > strength($1) || (strength($0) == strength($1) && $0 < $1) }
+    }
+
+    /// The linear scores of every class at one point of the design, the reference's 0 first.
+    static func scores(_ r: SoftmaxRegression, _ x: [Double]) -> [Double] {
+        var eta = [Double](repeating: 0, count: r.classes)
+        for c in 1..<r.classes { for t in x.indices { eta[c] += x[t] * r.coefficients[t, c - 1] } }
+        return eta
+    }
+
+    /// Each row's design values for a point where `varying` terms take the given values and
+    /// the others their means (numeric) or the reference level (a dummy's 0).
+    static func baseline(_ m: SeveralAnalysis) -> [Double] {
+        m.design.terms.indices.map { t in
+            let term = m.design.terms[t]
+            return term.column == nil ? 1 : term.level != nil ? 0 : m.design.column(t).reduce(0, +) / Double(m.n)
+        }
+    }
+
+    /// With two or more numeric predictors: the class the model finds most probable over the
+    /// plane of the two strongest (the others at their means and reference levels), shaded in
+    /// the class's colour, with the rows (a seeded sample of 2,000 above that) coloured by class.
+    static func regions(_ m: SeveralAnalysis) -> ReportFigure? {
+        guard let f = fit(m) else { return nil }
+        let pair = strongest(m, f)
+        guard pair.count >= 2 else { return nil }
+        let (a, b) = (pair[0], pair[1])
+        let r = f.regression, k = f.classNames.count
+        let xa = m.design.column(a), xb = m.design.column(b)
+        let (loA, hiA) = (xa.min()!, xa.max()!), (loB, hiB) = (xb.min()!, xb.max()!)
+        let padA = 0.03 * (hiA - loA), padB = 0.03 * (hiB - loB)
+        let grid = 241
+        let us = SeveralFigures.axis(loA - padA, hiA + padA, count: grid), vs = SeveralFigures.axis(loB - padB, hiB + padB, count: grid)
+        var point = baseline(m)
+        var predicted: [Double] = []
+        predicted.reserveCapacity(grid * grid)
+        var shown = Set<Int>()
+        for v in vs {
+            for u in us {
+                point[a] = u; point[b] = v
+                let eta = scores(r, point)
+                let c = eta.indices.max { eta[$0] < eta[$1] }!
+                shown.insert(c)
+                predicted.append(k > 1 ? Double(c) / Double(k - 1) : 0)
+            }
+        }
+        let colors = classColors
+        let stops = (0..<k).map { colors[$0 % colors.count].withAlpha(0.22) }
+        var fig = Figure()
+        fig.showsGrid = false
+        fig.xLabel = markupEscaped(m.design.terms[a].name)
+        fig.yLabel = markupEscaped(m.design.terms[b].name)
+        fig.title = label(m, "regionsTitle")
+        fig.marks.append(.heatmap(Heatmap(x: us, y: vs, values: predicted, colormap: Colormap(name: "classes", stops: stops), range: (0, 1), smooth: false)))
+        // The rows, a seeded sample above 2,000 (Knuth's selection sampling keeps their order).
+        var random = RandomGenerator(seed: FigureFactory.sampleSeed)
+        var needed = min(2000, m.n)
+        var rows: [Int] = []
+        for i in 0..<m.n where needed > 0 {
+            if random.nextUniform() * Double(m.n - i) < Double(needed) { rows.append(i); needed -= 1 }
+        }
+        for c in 0..<k {
+            let mine = rows.filter { Int(m.y[$0]) == c }
+            fig.marks.append(.scatter(points: mine.map { Point(xa[$0], xb[$0]) }, color: colors[c % colors.count], size: 4.5,
+                                      shape: c < colors.count ? .circle : .square, edge: nil, label: markupEscaped(f.classNames[c])))
+        }
+        fig.xLimits = (us.first!, us.last!)
+        fig.yLimits = (vs.first!, vs.last!)
+        fig.accessibleTitle = text(m, "regionsAccessibleTitle", ["model": .string(m.name)])
+        let never = (0..<k).filter { !shown.contains($0) }.map { f.classNames[$0] }
+        let values: [String: MustacheValue] = [
+            "a": .string(m.design.terms[a].name), "b": .string(m.design.terms[b].name), "others": Prose.count(m.design.columns - 3),
+            "sampled": .bool(m.n > 2000), "rows": Prose.count(m.n), "hasNever": .bool(!never.isEmpty),
+            "never": .string(SeveralReport.list(m, never)), "neverCount": Prose.count(never.count),
+        ]
+        return ReportFigure(name: "\(m.name)-regions", figure: fig, caption: text(m, "regionsCaption", values), altText: text(m, "regionsAlt", values))
+    }
+
     /// The class probabilities against the strongest numeric predictor (largest |z| over the
     /// classes), the others at their means and reference levels: K lines that sum to one, with
     /// each class's share in bins of that predictor and its Wilson interval.
@@ -184,7 +272,7 @@ enum SoftmaxReport {
         fig.xLabel = markupEscaped(name)
         fig.yLabel = label(m, "probabilityAxis")
         fig.title = label(m, "probabilitiesTitle", ["x": .string(name)])
-        let colors = Palette.lines
+        let colors = classColors
         for c in 0..<k {
             let color = colors[c % colors.count]
             let ys: [Double] = xs.map { v in
