@@ -63,6 +63,16 @@ final class SoftmaxReportTests: CLITestCase {
         // The decision regions over the two strongest numeric predictors (selfLR, income): the
         // classes that win nowhere in the window are named from the grid.
         XCTAssertTrue(fm.fileExists(atPath: path("a/figures/softmax-regions.dark.svg")))
+        // Profile-likelihood intervals for the strongest predictor (selfLR), in each class: in
+        // report.json beside the Wald interval, on the page in a table.
+        let selfLR = rows.filter { $0["term"] as? String == "selfLR" }
+        XCTAssertEqual(selfLR.count, 6)
+        for row in selfLR {
+            let profile = try XCTUnwrap(row["profile_ci"] as? [Double]), wald = try XCTUnwrap(row["ci"] as? [Double])
+            let se = row["se"] as! Double
+            XCTAssertEqual(profile[0], wald[0], accuracy: 0.1 * se); XCTAssertEqual(profile[1], wald[1], accuracy: 0.1 * se)
+        }
+        XCTAssertTrue(page.contains("Profile-likelihood intervals (95&nbsp;%) beside the Wald intervals, for the strongest predictor"))
         XCTAssertTrue(page.contains("Over selfLR and income, every other predictor at its mean or reference level"))
         XCTAssertTrue(page.contains("2, 3 and 4 are the most probable class nowhere in this window."))
     }

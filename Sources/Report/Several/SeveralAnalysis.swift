@@ -67,6 +67,12 @@ struct SeveralAnalysis {
     /// Poisson: Pearson's χ² = Σ (yᵢ − μ̂ᵢ)²/μ̂ᵢ; over n − p it estimates the dispersion, 1 when
     /// the counts vary as a Poisson variable does.
     var pearsonChiSquared: Double? = nil
+    /// Softmax: the 95 % profile-likelihood intervals of the strongest numeric predictor's
+    /// coefficients (one per class but the reference), parameter index and ends (nil: an inner
+    /// maximisation did not converge; ±∞: unbounded).
+    var classProfiles: [(index: Int, lower: Double?, upper: Double?)] = []
+    /// Above this many rows × parameters² the class profiles are not computed.
+    static let classProfileWork = 200_000_000
     /// `--penalty`: the MAP fit beside the MLE, its path, cross-validation and evidence.
     var penalty: PenaltyAnalysis? = nil
     var dispersion: Double? { pearsonChiSquared.map { $0 / Double(n - design.columns) } }
@@ -146,6 +152,21 @@ struct SeveralAnalysis {
                                         conditionNumber: 0, vif: [], eta: [], fitted: [])
                 (m.conditionNumber, m.vif) = data.design.collinearity(qr: f.qr)
                 m.drawsGLMPictures = false
+                let parameters = f.regression.parameterCount
+                if let j = SoftmaxReport.strongest(m, f).first, data.y.count * parameters * parameters <= classProfileWork {
+                    let labels = data.y.map { Int($0) }, p = data.design.columns
+                    let indices = (1..<f.classNames.count).map { ($0 - 1) * p + j }
+                    var ends = [(lower: Double?, upper: Double?)](repeating: (nil, nil), count: indices.count)
+                    Timing.measure("profile intervals") {
+                        ends.withUnsafeMutableBufferPointer { out in
+                            let base = out.baseAddress!
+                            DispatchQueue.concurrentPerform(iterations: indices.count) { k in
+                                base[k] = f.regression.profileInterval(indices[k], design: data.design, labels: labels)
+                            }
+                        }
+                    }
+                    m.classProfiles = zip(indices, ends).map { ($0, $1.lower, $1.upper) }
+                }
                 return m
             }
             // The family's likelihood (nil for least squares, which has its own exact fit).

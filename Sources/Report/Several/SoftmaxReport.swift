@@ -79,6 +79,26 @@ enum SoftmaxReport {
                 "referenceRows": Prose.count(c.counts[c.levels.firstIndex(of: c.reference)!]), "dummies": Prose.count(c.levels.count - 1)]))]
         })
         o["hasCodings"] = .bool(!m.design.codings.isEmpty)
+        func bound(_ v: Double?) -> String { v.map { $0.isFinite ? s($0, 4) : ($0 < 0 ? "−∞" : "∞") } ?? "—" }
+        let p = m.design.columns
+        o["profiles"] = .array(m.classProfiles.map { e in
+            let c = r.estimates[e.index].coefficient
+            return ["class": .string(f.classNames[e.index / p + 1]), "estimate": .string(s(c.estimate, 5)),
+                    "wald": .string("[\(s(c.lower, 4)), \(s(c.upper, 4))]"), "profile": .string("[\(bound(e.lower)), \(bound(e.upper))]")]
+        })
+        o["hasProfiles"] = .bool(!m.classProfiles.isEmpty)
+        // Each complete interval's width over its Wald interval's.
+        let ratios = m.classProfiles.compactMap { e -> Double? in
+            guard let lo = e.lower, let hi = e.upper, lo.isFinite, hi.isFinite else { return nil }
+            let c = r.estimates[e.index].coefficient
+            return (hi - lo) / (c.upper - c.lower)
+        }
+        o["profileText"] = .string(m.classProfiles.isEmpty ? "" : text(m, "profileText", [
+            "term": .string(m.design.terms[m.classProfiles[0].index % p].name),
+            "unknown": .bool(m.classProfiles.contains { $0.lower == nil || $0.upper == nil }),
+            "unbounded": .bool(m.classProfiles.contains { ($0.lower.map { !$0.isFinite } ?? false) || ($0.upper.map { !$0.isFinite } ?? false) }),
+            "widest": .string(NumberFormat.fixed(ratios.max() ?? 1, 2)), "hasRatio": .bool(!ratios.isEmpty),
+        ]))
         o["termTests"] = .array(m.tests.map { t in
             t.statistic.isNaN ? ["term": .string(t.term), "df": .string(String(t.degreesOfFreedom)), "statistic": .string("—"), "p": .string("—")]
                 : ["term": .string(t.term), "df": .string(String(t.degreesOfFreedom)), "statistic": .string(s(t.statistic, 4)),
@@ -150,11 +170,17 @@ enum SoftmaxReport {
         o["classes"] = .array(f.classNames.map(JSON.string))
         o["reference_class"] = .string(f.classNames[0])
         o["class_counts"] = .array(counts(m, f).map(JSON.int))
+        let p = m.design.columns
         o["coefficients"] = .array(r.estimates.map { e in
             let c = e.coefficient
-            return .object(["class": .string(f.classNames[e.classIndex]), "term": .string(m.design.terms[e.term].name),
-                            "estimate": .number(c.estimate), "se": .number(c.standardError), "statistic": .number(c.statistic),
-                            "p": .number(c.pValue), "ci": .array([.number(c.lower), .number(c.upper)])])
+            var row: [String: JSON] = ["class": .string(f.classNames[e.classIndex]), "term": .string(m.design.terms[e.term].name),
+                                       "estimate": .number(c.estimate), "se": .number(c.standardError), "statistic": .number(c.statistic),
+                                       "p": .number(c.pValue), "ci": .array([.number(c.lower), .number(c.upper)])]
+            if let profile = m.classProfiles.first(where: { $0.index == (e.classIndex - 1) * p + e.term }) {
+                func end(_ v: Double?) -> JSON { v.map { $0.isFinite ? .number($0) : .null } ?? .null }
+                row["profile_ci"] = .array([end(profile.lower), end(profile.upper)])
+            }
+            return .object(row)
         })
         o["null_log_likelihood"] = .number(r.nullLogLikelihood)
         let lr = r.likelihoodRatio
