@@ -54,7 +54,9 @@ public struct SoftmaxRegression: Sendable {
     /// - Parameters:
     ///   - labels: each row's class in 0 ..< `classes` (0 the reference).
     ///   - names: the classes' names, for messages.
-    public init(design x: DesignMatrix, labels: [Int], classes k: Int, names: [String]) throws {
+    ///   - start: a starting point (parameters class by class), for refits near a known fit;
+    ///     nil starts at the intercept-only fit.
+    public init(design x: DesignMatrix, labels: [Int], classes k: Int, names: [String], start: [Double]? = nil) throws {
         let n = labels.count, p = x.columns
         var counts = [Int](repeating: 0, count: k)
         for c in labels { counts[c] += 1 }
@@ -68,7 +70,9 @@ public struct SoftmaxRegression: Sendable {
         nullLogLikelihood = counts.reduce(0) { $0 + Double($1) * log(Double($1) / Double(n)) }
         // Start at the intercept-only fit: each class's log-odds against the reference.
         var beta = [Double](repeating: 0, count: m)
-        if let intercept = x.terms.firstIndex(where: { $0.column == nil && $0.level == nil }) {
+        if let start, start.count == m {
+            beta = start
+        } else if let intercept = x.terms.firstIndex(where: { $0.column == nil && $0.level == nil }) {
             for c in 1..<k { beta[(c - 1) * p + intercept] = log(Double(counts[c]) / Double(counts[0])) }
         }
         var current = SoftmaxRegression.evaluate(beta, x, labels, k, derivatives: true)
@@ -425,7 +429,11 @@ public struct SoftmaxFit: RegressionFit {
             DispatchQueue.concurrentPerform(iterations: groups.count) { g in
                 let group = groups[g]
                 let df = group.indices.count * (k - 1)
-                guard let reduced = try? SoftmaxRegression(design: design.removing(group.indices), labels: labels, classes: k, names: classNames) else {
+                // Warm: the full fit's coefficients without the column's (a few Newton steps).
+                let p = design.columns
+                let start = regression.parameters.enumerated().filter { !group.indices.contains($0.offset % p) }.map(\.element)
+                guard let reduced = try? SoftmaxRegression(design: design.removing(group.indices), labels: labels, classes: k, names: classNames,
+                                                           start: start) else {
                     base[g] = TermTest(term: group.column, degreesOfFreedom: df, statistic: .nan, pValue: .nan, distribution: "chi2")
                     return
                 }

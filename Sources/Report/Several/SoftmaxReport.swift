@@ -104,7 +104,10 @@ enum SoftmaxReport {
                 : ["term": .string(t.term), "df": .string(String(t.degreesOfFreedom)), "statistic": .string(s(t.statistic, 4)),
                    "p": .string(NumberFormat.pValue(t.pValue).replacingOccurrences(of: "< ", with: "<\u{A0}"))]
         })
-        o["testsText"] = .string(text(m, "testsText", [
+        o["hasTermTests"] = .bool(!m.tests.isEmpty)
+        o["testsSkippedText"] = .string(m.tests.isEmpty ? text(m, "testsSkipped", ["rows": Prose.count(m.n),
+                                                                                   "parameters": .string(String(r.parameterCount))]) : "")
+        o["testsText"] = .string(m.tests.isEmpty ? "" : text(m, "testsText", [
             "hasUntested": .bool(m.tests.contains { $0.statistic.isNaN }),
             "untested": .string(SeveralReport.list(m, m.tests.filter { $0.statistic.isNaN }.map(\.term))),
             "clear": .string(SeveralReport.list(m, m.tests.filter { $0.pValue < 0.05 }.map(\.term))),
