@@ -124,6 +124,27 @@ final class SoftmaxRegressionTests: XCTestCase {
         }
     }
 
+    /// The profile over a pair: at the MLE it is log L̂ (every other parameter already at its
+    /// best), and one standard error away along either coordinate it has dropped by about ½·z²
+    /// of the pair's joint information, never above log L̂.
+    func testPairProfileIsHighestAtTheMLE() throws {
+        let (design, labels, names) = try load("Softmax/anes96.csv", response: "PID", predictors: ["logpopul", "selfLR", "age", "educ", "income"],
+                                               numericResponse: true)
+        let fit = try SoftmaxRegression(design: design, labels: labels, classes: names.count, names: names)
+        let a = 5 * 6 + 2, b = 5 * 6
+        let hat = fit.parameters
+        let top = try XCTUnwrap(fit.profile(fixing: [a, b], values: [hat[a], hat[b]], from: hat, design: design, labels: labels))
+        XCTAssertEqual(top.logL, fit.logLikelihood, accuracy: 1e-9 * abs(fit.logLikelihood))
+        for (du, dv) in [(1.0, 0.0), (0, 1), (-1, 0), (0, -1)] {
+            let u = hat[a] + du * fit.standardErrors[a], v = hat[b] + dv * fit.standardErrors[b]
+            let p = try XCTUnwrap(fit.profile(fixing: [a, b], values: [u, v], from: hat, design: design, labels: labels))
+            XCTAssertLessThan(p.logL, fit.logLikelihood)
+            // One SE along a coordinate, the other held: a drop of ½/(1 − ρ²) for a quadratic.
+            let rho = fit.covariance[a, b] / (fit.covariance[a, a] * fit.covariance[b, b]).squareRoot()
+            XCTAssertEqual(fit.logLikelihood - p.logL, 0.5 / (1 - rho * rho), accuracy: 0.05 / (1 - rho * rho))
+        }
+    }
+
     /// K = 2 is the logistic model: the same estimates, SEs and log L as the Bernoulli fitter on
     /// ISLP's Default, to 1e-10 relative.
     func testTwoClassesAreTheLogisticModel() throws {

@@ -73,6 +73,10 @@ final class SoftmaxReportTests: CLITestCase {
             XCTAssertEqual(profile[0], wald[0], accuracy: 0.1 * se); XCTAssertEqual(profile[1], wald[1], accuracy: 0.1 * se)
         }
         XCTAssertTrue(page.contains("Profile-likelihood intervals (95&nbsp;%) beside the Wald intervals, for the strongest predictor"))
+        // The profile over class 6's selfLR coefficient and intercept, with its region closed.
+        XCTAssertTrue(fm.fileExists(atPath: path("a/figures/softmax-likelihood.png")))
+        XCTAssertTrue(page.contains("Class 6&#39;s selfLR coefficient and intercept (against the reference class 0), with the other 34"))
+        XCTAssertFalse(page.contains("The region runs past the window"))
         XCTAssertTrue(page.contains("Over selfLR and income, every other predictor at its mean or reference level"))
         XCTAssertTrue(page.contains("2, 3 and 4 are the most probable class nowhere in this window."))
     }

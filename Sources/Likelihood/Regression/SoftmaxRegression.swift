@@ -178,10 +178,15 @@ public struct SoftmaxRegression: Sendable {
     /// `start`, until the step's predicted gain is below rounding. Nil when that does not
     /// converge within 100 steps: never taken for an answer.
     public func profile(at index: Int, value: Double, from start: [Double], design x: DesignMatrix, labels: [Int]) -> (logL: Double, beta: [Double])? {
+        profile(fixing: [index], values: [value], from: start, design: x, labels: labels)
+    }
+
+    /// The same with several parameters held (`indices` at `values`): the profile over a pair.
+    public func profile(fixing indices: [Int], values: [Double], from start: [Double], design x: DesignMatrix, labels: [Int]) -> (logL: Double, beta: [Double])? {
         let m = start.count
-        let free = (0..<m).filter { $0 != index }
+        let free = (0..<m).filter { !indices.contains($0) }
         var beta = start
-        beta[index] = value
+        for (i, v) in zip(indices, values) { beta[i] = v }
         var current = SoftmaxRegression.evaluate(beta, x, labels, classes, derivatives: true)
         for _ in 0..<100 {
             var h = Matrix(rows: free.count, columns: free.count)

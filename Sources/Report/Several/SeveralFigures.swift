@@ -20,7 +20,7 @@ enum SeveralFigures {
     static func figure(_ kind: String, _ m: SeveralAnalysis) -> ReportFigure? {
         switch kind {
         case "fitted": return fitted(m)
-        case "likelihood": return m.drawsGLMPictures ? likelihood(m) : nil
+        case "likelihood": return SoftmaxReport.fit(m) != nil ? SoftmaxReport.likelihood(m) : m.drawsGLMPictures ? likelihood(m) : nil
         case "descent": return descent(m)
         case "rootogram": return rootogram(m)
         case "qq": return qq(m)

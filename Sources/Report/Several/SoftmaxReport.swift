@@ -7,7 +7,7 @@ import Plot
 /// categorical cross-entropy (`model-softmax.mustache`, words in `text-softmax.mustache`).
 enum SoftmaxReport {
     static let partial = "model-softmax"
-    static let figureKinds = ["probabilities", "regions"]
+    static let figureKinds = ["probabilities", "regions", "likelihood"]
 
     static func s(_ v: Double, _ digits: Int = 4) -> String { NumberFormat.significant(v, digits) }
 
@@ -273,6 +273,75 @@ enum SoftmaxReport {
             "never": .string(SeveralReport.list(m, never)), "neverCount": Prose.count(never.count),
         ]
         return ReportFigure(name: "\(m.name)-regions", figure: fig, caption: text(m, "regionsCaption", values), altText: text(m, "regionsAlt", values))
+    }
+
+    /// The profile log-likelihood over a pair of coefficients of one class — the strongest
+    /// numeric predictor's and the intercept, in the class where that predictor's |z| is
+    /// largest — every other coefficient refitted at each point (Newton, warm-started from a
+    /// neighbour), with the 95 % likelihood-ratio region (2(ℓ̂ − ℓₚ) ≤ χ²₂(0.95)). Up to the
+    /// same budget as the profile intervals, on a grid of 25 × 25 (fewer on many rows).
+    static func likelihood(_ m: SeveralAnalysis) -> ReportFigure? {
+        guard let f = fit(m), let j = strongest(m, f).first,
+              let intercept = m.design.terms.firstIndex(where: { $0.column == nil && $0.level == nil }) else { return nil }
+        let r = f.regression
+        let p = m.design.columns, k = f.classNames.count
+        let work = m.n * r.parameterCount * r.parameterCount
+        guard work <= SeveralAnalysis.classProfileWork else { return nil }
+        let estimates = r.estimates
+        let c = (1..<k).max { abs(estimates[($0 - 1) * p + j].coefficient.statistic) < abs(estimates[($1 - 1) * p + j].coefficient.statistic) }!
+        let a = (c - 1) * p + j, b = (c - 1) * p + intercept
+        let ea = estimates[a].coefficient, eb = estimates[b].coefficient
+        let depth = Distributions.chiSquared2Quantile(0.95) / 2
+        let count = work * 625 <= 4_000_000_000 ? 25 : 15
+        let reach = 3.0
+        let us = SurfaceGrid.axis(ea.estimate - reach * ea.standardError, ea.estimate + reach * ea.standardError, count: count)
+        let vs = SurfaceGrid.axis(eb.estimate - reach * eb.standardError, eb.estimate + reach * eb.standardError, count: count)
+        let labels = m.y.map { Int($0) }
+        let hat = r.parameters
+        // Row by row from the middle outwards, each point warm-started from its neighbour
+        // towards the middle; a point whose refit does not converge is left blank.
+        var values = [Double](repeating: .nan, count: count * count)
+        var starts = [[Double]?](repeating: nil, count: count * count)
+        let middle = count / 2
+        let order = (0..<count).sorted { abs($0 - middle) < abs($1 - middle) }
+        for iv in order {
+            for iu in order {
+                let neighbour = [(iu + (iu < middle ? 1 : iu > middle ? -1 : 0), iv), (iu, iv + (iv < middle ? 1 : iv > middle ? -1 : 0))]
+                    .compactMap { starts[$0.1 * count + $0.0] }.first ?? hat
+                if let pr = r.profile(fixing: [a, b], values: [us[iu], vs[iv]], from: neighbour, design: m.design, labels: labels) {
+                    values[iv * count + iu] = pr.logL - r.logLikelihood
+                    starts[iv * count + iu] = pr.beta
+                }
+            }
+        }
+        let floor = max(values.filter(\.isFinite).min() ?? -4 * depth, -4 * depth)
+        let grid = SurfaceGrid(w: us, b: vs, values: values.map { $0.isFinite ? $0 : floor })
+        var fig = Figure()
+        let nameA = m.design.terms[j].name
+        fig.xLabel = label(m, "pairAxis", ["class": .string(f.classNames[c]), "term": .string(nameA)])
+        fig.yLabel = label(m, "pairAxis", ["class": .string(f.classNames[c]), "term": .string(m.design.terms[intercept].name)])
+        fig.showsGrid = false
+        fig.title = label(m, "likelihoodTitle", ["class": .string(f.classNames[c])])
+        fig.marks.append(.heatmap(Heatmap(x: us, y: vs, values: grid.values, range: (floor, 0), smooth: true)))
+        let boundary = FigureFactory.regionBoundary(grid, level: -depth, around: Parameters(w: ea.estimate, b: eb.estimate))
+        fig.marks.append(.line(points: boundary.map { Point($0.w, $0.b) }, color: .white, width: 2.2, dash: [], label: label(m, "regionLegend")))
+        fig.marks.append(.point(Point(ea.estimate, eb.estimate), shape: .star, color: Palette.vermillion, size: 13, label: label(m, "mleLegend")))
+        fig.xLimits = (us.first!, us.last!)
+        fig.yLimits = (vs.first!, vs.last!)
+        fig.colorbar = Colorbar(range: (floor, 0), label: label(m, "likelihoodColorbar"), marks: [(-depth, .white)])
+        fig.accessibleTitle = text(m, "likelihoodAccessibleTitle", ["model": .string(m.name)])
+        let cov = r.covariance
+        let correlation = cov[a, b] / (cov[a, a] * cov[b, b]).squareRoot()
+        let values2: [String: MustacheValue] = [
+            "class": .string(f.classNames[c]), "reference": .string(f.classNames[0]), "a": .string(nameA),
+            "grid": .string(String(count)), "others": Prose.count(r.parameterCount - 2), "depth": .string(s(depth, 4)),
+            "correlation": .string(Narrative.correlation(correlation)), "tilted": .bool(abs(correlation) > 0.3),
+            "blank": .bool(values.contains { !$0.isFinite }),
+            "open": .bool((0..<(count * count)).contains { i in
+                (i % count == 0 || i % count == count - 1 || i / count == 0 || i / count == count - 1) && values[i] > -depth }),
+        ]
+        return ReportFigure(name: "\(m.name)-likelihood", figure: fig, caption: text(m, "likelihoodCaption", values2),
+                            altText: text(m, "likelihoodAlt", values2))
     }
 
     /// The class probabilities against the strongest numeric predictor (largest |z| over the
