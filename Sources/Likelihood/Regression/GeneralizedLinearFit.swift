@@ -93,9 +93,10 @@ public struct GeneralizedLinearFit: Sendable {
 
     public func estimate(_ term: String) -> Coefficient? { estimates.first { $0.term == term }?.coefficient }
 
-    /// Σ log p(yᵢ | xᵢᵀβ).
-    public static func logLikelihood<F: CanonicalFamily>(_ beta: [Double], _ x: DesignMatrix, _ y: [Double], _ family: F) -> Double {
-        evaluate(beta, x, y, family, derivatives: false).logL
+    /// Σ log p(yᵢ | xᵢᵀβ), over the `active` columns of `x` (all when nil) plus an `offset`.
+    public static func logLikelihood<F: CanonicalFamily>(_ beta: [Double], _ x: DesignMatrix, _ y: [Double], _ family: F,
+                                                         active: [Int]? = nil, offset: [Double]? = nil) -> Double {
+        evaluate(beta, x, y, family, derivatives: false, active: active, offset: offset).logL
     }
 
     /// The gradient Xᵀ(y − μ) and the information XᵀWX at β.

@@ -159,8 +159,7 @@ public struct SoftmaxRegression: Sendable {
 
     /// Counts of (true class, predicted class), the prediction the most probable class.
     public func confusion(design x: DesignMatrix, labels: [Int]) -> [[Int]] {
-        let beta = (0..<(classes - 1)).flatMap { coefficients.column($0) }
-        let pi = SoftmaxRegression.probabilities(beta, x, classes)
+        let pi = SoftmaxRegression.probabilities(parameters, x, classes)
         var counts = [[Int]](repeating: [Int](repeating: 0, count: classes), count: classes)
         for (i, c) in labels.enumerated() {
             var best = 0
@@ -174,45 +173,58 @@ public struct SoftmaxRegression: Sendable {
     public var parameters: [Double] { (0..<(classes - 1)).flatMap { coefficients.column($0) } }
 
     /// The profile log-likelihood at βᵢₙdₑₓ = `value`: the maximum over every other parameter,
-    /// by Newton's method on them (the reduced gradient and information) with step-halving from
-    /// `start`, until the step's predicted gain is below rounding. Nil when that does not
-    /// converge within 100 steps: never taken for an answer.
+    /// from `start`, until Newton's predicted gain is below rounding. Nil when that does not
+    /// converge: never taken for an answer.
     public func profile(at index: Int, value: Double, from start: [Double], design x: DesignMatrix, labels: [Int]) -> (logL: Double, beta: [Double])? {
         profile(fixing: [index], values: [value], from: start, design: x, labels: labels)
     }
 
     /// The same with several parameters held (`indices` at `values`): the profile over a pair.
+    ///
+    /// Newton's method on the free parameters (the reduced gradient and information), safeguarded
+    /// as Levenberg–Marquardt: a step that does not climb is retried with μI added to the
+    /// information, μ growing tenfold, which turns it into an ever shorter gradient step. The
+    /// log-likelihood is concave, so that climbs from any start, however far the held values put
+    /// it from the maximum (a start where the information is nearly singular and the Newton step
+    /// enormous included); μ shrinks again after each success.
     public func profile(fixing indices: [Int], values: [Double], from start: [Double], design x: DesignMatrix, labels: [Int]) -> (logL: Double, beta: [Double])? {
         let m = start.count
         let free = (0..<m).filter { !indices.contains($0) }
         var beta = start
         for (i, v) in zip(indices, values) { beta[i] = v }
         var current = SoftmaxRegression.evaluate(beta, x, labels, classes, derivatives: true)
-        for _ in 0..<100 {
+        var mu = 0.0
+        for _ in 0..<500 {
             var h = Matrix(rows: free.count, columns: free.count)
             for (a, i) in free.enumerated() { for (b, j) in free.enumerated() { h[a, b] = current.h[i, j] } }
-            guard let chol = Cholesky(h) else { return nil }
             let g = free.map { current.g[$0] }
-            let delta = chol.solve(g)
-            let gain = zip(delta, g).reduce(0) { $0 + $1.0 * $1.1 } / 2
-            if gain <= 1e-20 * (abs(current.logL) + 1) { return (current.logL, beta) }
-            var t = 1.0
-            var trial = beta
-            for (a, i) in free.enumerated() { trial[i] = beta[i] + delta[a] }
-            var next = SoftmaxRegression.evaluate(trial, x, labels, classes, derivatives: true)
-            // Below log L's resolution the full step is the last (quadratic convergence).
-            if gain <= 1e-12 * (abs(current.logL) + 1) {
-                return next.logL >= current.logL ? (next.logL, trial) : (current.logL, beta)
+            let floor = 1e-8 * max(1e-300, (0..<free.count).reduce(0) { max($0, h[$1, $1]) })
+            var accepted: (beta: [Double], next: (logL: Double, g: [Double], h: Matrix)?, value: Double)? = nil
+            var gain = Double.infinity
+            for _ in 0..<80 {
+                var damped = h
+                if mu > 0 { for a in 0..<free.count { damped[a, a] += mu } }
+                guard let chol = Cholesky(damped) else { mu = max(10 * mu, floor); continue }
+                let delta = chol.solve(g)
+                gain = zip(delta, g).reduce(0) { $0 + $1.0 * $1.1 } / 2
+                if mu == 0 && gain <= 1e-20 * (abs(current.logL) + 1) { return (current.logL, beta) }
+                var trial = beta
+                for (a, i) in free.enumerated() { trial[i] = beta[i] + delta[a] }
+                // The undamped step usually climbs: its derivatives come with it.
+                let next = mu == 0 ? SoftmaxRegression.evaluate(trial, x, labels, classes, derivatives: true) : nil
+                let value = next?.logL ?? SoftmaxRegression.evaluate(trial, x, labels, classes, derivatives: false).logL
+                // Below log L's resolution the full Newton step is the last (quadratic convergence).
+                if mu == 0 && gain <= 1e-12 * (abs(current.logL) + 1) {
+                    return value >= current.logL ? (value, trial) : (current.logL, beta)
+                }
+                if value >= current.logL { accepted = (trial, next, value); break }
+                mu = max(10 * mu, floor)
             }
-            while !(next.logL >= current.logL) && t > 1e-12 {
-                t /= 2
-                for (a, i) in free.enumerated() { trial[i] = beta[i] + t * delta[a] }
-                next = SoftmaxRegression.evaluate(trial, x, labels, classes, derivatives: true)
-            }
-            // A step that cannot be seen to climb is below log L's resolution: converged there.
-            guard next.logL >= current.logL else { return gain <= 1e-10 * (abs(current.logL) + 1) ? (current.logL, beta) : nil }
-            beta = trial
-            current = next
+            // No damping climbs: the step is below log L's resolution, or the fit failed.
+            guard let step = accepted else { return gain <= 1e-10 * (abs(current.logL) + 1) ? (current.logL, beta) : nil }
+            beta = step.beta
+            current = step.next ?? SoftmaxRegression.evaluate(beta, x, labels, classes, derivatives: true)
+            mu = mu / 10 < floor ? 0 : mu / 10
         }
         return nil
     }
@@ -305,23 +317,29 @@ public struct SoftmaxRegression: Sendable {
         let n = x.rows, p = x.columns
         var out = [Double](repeating: 0, count: n * k)
         let columns = (0..<p).map { x.column($0) }
+        var eta = [Double](repeating: 0, count: k)
         for i in 0..<n {
-            var eta = [Double](repeating: 0, count: k)
-            for c in 1..<k { for j in 0..<p { eta[c] += columns[j][i] * beta[(c - 1) * p + j] } }
+            for c in 1..<k {
+                var v = 0.0
+                for j in 0..<p { v += columns[j][i] * beta[(c - 1) * p + j] }
+                eta[c] = v
+            }
             let top = eta.max()!
             var sum = 0.0
             for c in 0..<k { eta[c] = exp(eta[c] - top); sum += eta[c] }
             for c in 0..<k { out[i * k + c] = eta[c] / sum }
+            eta[0] = 0
         }
         return out
     }
 
-    /// log L and, with `derivatives`, the gradient and the information −∂²ℓ, in one pass.
-    public static func evaluate(_ beta: [Double], _ x: DesignMatrix, _ labels: [Int], _ k: Int, derivatives: Bool)
+    /// log L and, with `derivatives`, the gradient and (unless `hessian` is false) the
+    /// information −∂²ℓ, in one pass.
+    public static func evaluate(_ beta: [Double], _ x: DesignMatrix, _ labels: [Int], _ k: Int, derivatives: Bool, hessian: Bool = true)
         -> (logL: Double, g: [Double], h: Matrix) {
         let n = x.rows, p = x.columns, m = p * (k - 1)
         // The sums: log L, then the gradient, then the upper triangle of the information.
-        let width = 1 + (derivatives ? m + m * (m + 1) / 2 : 0)
+        let width = 1 + (derivatives ? m + (hessian ? m * (m + 1) / 2 : 0) : 0)
         let zero = [Double](repeating: 0, count: width)
         let totals = ParallelSum.reduce(count: n, zero: zero, segment: 1 << 13, { range -> [Double] in
             let lo = range.lowerBound, rows = range.count
@@ -361,6 +379,7 @@ public struct SoftmaxRegression: Sendable {
                     out[1 + (c - 1) * p + j] = s
                 }
             }
+            guard hessian else { return out }
             // Information blocks, weight w = πc(δcl − πl) once per pair of classes:
             // Σ w xᵢⱼ xᵢₘ into the upper triangle (row-major) of the parameters' matrix.
             var w = [Double](repeating: 0, count: rows), wx = [Double](repeating: 0, count: rows)
@@ -385,6 +404,7 @@ public struct SoftmaxRegression: Sendable {
         }, combine: { a, b in zip(a, b).map(+) })
         guard derivatives else { return (totals[0], [], Matrix(rows: 0, columns: 0)) }
         let g = Array(totals[1...m])
+        guard hessian else { return (totals[0], g, Matrix(rows: 0, columns: 0)) }
         var h = Matrix(rows: m, columns: m)
         for a in 0..<m {
             for b in a..<m {

@@ -291,13 +291,18 @@ enum PenaltyReport {
                 }
             }
         } else {
+            // The other coefficients' part of η once, as an offset: each point is then a pass
+            // over the pair's two columns (the fitter's `active` columns), not all of them.
+            var rest = map
+            rest[u] = 0; rest[v] = 0
+            let offset = a.standardised.design.times(rest)
+            let n = Double(m.n)
             loss.withUnsafeMutableBufferPointer { out in
                 let base = out.baseAddress!
                 DispatchQueue.concurrentPerform(iterations: k) { iv in
-                    var t = map
                     for iu in 0..<k {
-                        t[u] = us[iu]; t[v] = vs[iv]
-                        base[iv * k + iu] = PenaltyAnalysis.meanLoss(t, design: a.standardised.design, y: m.y, family: family)
+                        base[iv * k + iu] = -GeneralizedLinearFit.logLikelihood([us[iu], vs[iv]], a.standardised.design, m.y, family!,
+                                                                                active: [u, v], offset: offset) / n
                     }
                 }
             }

@@ -71,6 +71,8 @@ struct SeveralAnalysis {
     /// coefficients (one per class but the reference), parameter index and ends (nil: an inner
     /// maximisation did not converge; ±∞: unbounded).
     var classProfiles: [(index: Int, lower: Double?, upper: Double?)] = []
+    /// Softmax: counts of (true class, most probable class), for the page and report.json.
+    var classConfusion: [[Int]] = []
     /// Above this many rows × parameters² the class profiles and the per-predictor tests (refits
     /// of the model) are not computed: 10⁶ rows with K = 10 and three predictors would spend
     /// 7 s on the tests alone.
@@ -156,6 +158,7 @@ struct SeveralAnalysis {
                                         conditionNumber: 0, vif: [], eta: [], fitted: [])
                 (m.conditionNumber, m.vif) = data.design.collinearity(qr: f.qr)
                 m.drawsGLMPictures = false
+                m.classConfusion = f.regression.confusion(design: data.design, labels: data.y.map { Int($0) })
                 let parameters = f.regression.parameterCount
                 if let j = SoftmaxReport.strongest(m, f).first, data.y.count * parameters * parameters <= classProfileWork {
                     let labels = data.y.map { Int($0) }, p = data.design.columns
@@ -308,6 +311,18 @@ struct SeveralAnalysis {
         let numeric = design.terms.indices.filter { design.terms[$0].column != nil && design.terms[$0].level == nil }
         guard let best = numeric.max(by: { abs(estimates[$0].coefficient.statistic) < abs(estimates[$1].coefficient.statistic) }) else { return nil }
         return (best, design.terms[best].name)
+    }
+
+    /// A design row with every numeric column at its mean and every dummy at 0 (the reference
+    /// level: a dummy's mean is its share, which would mix levels), the intercept 1: the point
+    /// the effect and class-probability figures hold the other predictors at.
+    var typicalRow: [Double] {
+        design.terms.indices.map { j in
+            let term = design.terms[j]
+            if term.column == nil { return 1 }
+            if term.level != nil { return 0 }
+            return design.column(j).reduce(0, +) / Double(n)
+        }
     }
 
     /// The first categorical column, if any, with its design columns.

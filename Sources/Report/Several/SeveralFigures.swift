@@ -223,14 +223,8 @@ enum SeveralFigures {
         guard let pair = m.pairPredictor, let column = m.design.terms[pair.index].column else { return nil }
         let x = m.design.column(pair.index)
         let beta = m.coefficients
-        // The other columns at their means (a dummy's mean is its share, so "at the means"
-        // would mix levels: dummies go to 0, the reference level, and the lines vary them).
-        let means = (0..<m.design.columns).map { j -> Double in
-            if j == 0 { return 1 }
-            if m.design.terms[j].level != nil { return 0 }
-            let c = m.design.column(j)
-            return c.reduce(0, +) / Double(c.count)
-        }
+        // The other columns at their means, dummies at the reference level (the lines vary them).
+        let means = m.typicalRow
         let categorical = m.firstCategorical
         // Each row's level of the first categorical column.
         let inLevel = categorical.map { levelMembership(m, dummies: $0.indices) } ?? { _, _ in true }

@@ -49,7 +49,7 @@ enum SoftmaxReport {
                     "p": .string(NumberFormat.pValue(c.pValue).replacingOccurrences(of: "< ", with: "<\u{A0}")),
                     "low": .string(s(c.lower, 4)), "high": .string(s(c.upper, 4)), "first": .bool(e.term == 0)]
         }
-        let confusion = r.confusion(design: m.design, labels: m.y.map { Int($0) })
+        let confusion = m.classConfusion
         let confusionRows: [MustacheValue] = confusion.enumerated().map { c, row in
             ["class": .string(f.classNames[c]), "cells": .array(row.map { .string(String($0)) }), "rows": .string(String(counts[c]))]
         }
@@ -140,18 +140,17 @@ enum SoftmaxReport {
         let r = f.regression
         let labels = m.y.map { Int($0) }
         let k = f.classNames.count, p = m.design.columns
-        let beta = (0..<(k - 1)).flatMap { r.coefficients.column($0) }
-        let e = SoftmaxRegression.evaluate(beta, m.design, labels, k, derivatives: true)
+        let beta = r.parameters
+        let e = SoftmaxRegression.evaluate(beta, m.design, labels, k, derivatives: true, hessian: false)
         // Each score component over the size of the sum it is: Σ|xᵢⱼ| (rows of that class and
         // all rows' probabilities), so that units do not decide.
         var worst = 0.0
-        for c in 1..<k {
-            for j in 0..<p {
-                let x = m.design.column(j)
-                var size = 0.0
-                for i in 0..<m.n { size += abs(x[i]) * (labels[i] == c ? 2 : 1) }
-                if size > 0 { worst = max(worst, abs(e.g[(c - 1) * p + j]) / size) }
-            }
+        for j in 0..<p {
+            let x = m.design.column(j)
+            var total = 0.0
+            var byClass = [Double](repeating: 0, count: k)
+            for i in 0..<m.n { total += abs(x[i]); byClass[labels[i]] += abs(x[i]) }
+            for c in 1..<k where total + byClass[c] > 0 { worst = max(worst, abs(e.g[(c - 1) * p + j]) / (total + byClass[c])) }
         }
         page.check(text(m, "scoreCheck"), text(m, "scoreLeft"), "0", worst, 0, passes: worst <= 1e-9)
         let pi = SoftmaxRegression.probabilities(beta, m.design, k)
@@ -188,7 +187,7 @@ enum SoftmaxReport {
         o["null_log_likelihood"] = .number(r.nullLogLikelihood)
         let lr = r.likelihoodRatio
         o["likelihood_ratio"] = .object(["statistic": .number(lr.statistic), "df": .int(lr.degreesOfFreedom), "p": .number(lr.p)])
-        o["confusion"] = .array(r.confusion(design: m.design, labels: m.y.map { Int($0) }).map { .array($0.map(JSON.int)) })
+        o["confusion"] = .array(m.classConfusion.map { .array($0.map(JSON.int)) })
         o["mean_cross_entropy"] = .number(-r.logLikelihood / Double(m.n))
     }
 
@@ -207,15 +206,6 @@ enum SoftmaxReport {
         return eta
     }
 
-    /// Each row's design values for a point where `varying` terms take the given values and
-    /// the others their means (numeric) or the reference level (a dummy's 0).
-    static func baseline(_ m: SeveralAnalysis) -> [Double] {
-        m.design.terms.indices.map { t in
-            let term = m.design.terms[t]
-            return term.column == nil ? 1 : term.level != nil ? 0 : m.design.column(t).reduce(0, +) / Double(m.n)
-        }
-    }
-
     /// With two or more numeric predictors: the class the model finds most probable over the
     /// plane of the two strongest (the others at their means and reference levels), shaded in
     /// the class's colour, with the rows (a seeded sample of 2,000 above that) coloured by class.
@@ -230,7 +220,7 @@ enum SoftmaxReport {
         let padA = 0.03 * (hiA - loA), padB = 0.03 * (hiB - loB)
         let grid = 241
         let us = SeveralFigures.axis(loA - padA, hiA + padA, count: grid), vs = SeveralFigures.axis(loB - padB, hiB + padB, count: grid)
-        var point = baseline(m)
+        var point = m.typicalRow
         var predicted: [Double] = []
         predicted.reserveCapacity(grid * grid)
         var shown = Set<Int>()
@@ -351,19 +341,19 @@ enum SoftmaxReport {
         guard let f = fit(m) else { return nil }
         let r = f.regression
         let k = f.classNames.count, p = m.design.columns
-        let numeric = m.design.terms.indices.filter { m.design.terms[$0].column != nil && m.design.terms[$0].level == nil }
-        let z = r.estimates
-        guard let j = numeric.max(by: { a, b in
-            (z.filter { $0.term == a }.map { abs($0.coefficient.statistic) }.max() ?? 0) < (z.filter { $0.term == b }.map { abs($0.coefficient.statistic) }.max() ?? 0)
-        }) else { return nil }
+        guard let j = strongest(m, f).first else { return nil }
         let x = m.design.column(j)
         let lo = x.min()!, hi = x.max()!
         let xs = SeveralFigures.axis(lo, hi)
-        // The others at their means (numeric) or 0 (a dummy: the reference level).
-        var base = [Double](repeating: 0, count: p)
-        for t in 0..<p where t != j {
-            let term = m.design.terms[t]
-            base[t] = term.column == nil ? 1 : term.level != nil ? 0 : m.design.column(t).reduce(0, +) / Double(m.n)
+        // Each class's probability along x, the other predictors held at the typical row.
+        var point = m.typicalRow
+        let probabilities: [[Double]] = xs.map { v in
+            point[j] = v
+            let eta = scores(r, point)
+            let top = eta.max()!
+            let w = eta.map { exp($0 - top) }
+            let total = w.reduce(0, +)
+            return w.map { $0 / total }
         }
         var fig = Figure()
         let name = m.design.terms[j].name
@@ -373,16 +363,7 @@ enum SoftmaxReport {
         let colors = classColors
         for c in 0..<k {
             let color = colors[c % colors.count]
-            let ys: [Double] = xs.map { v in
-                var eta = [Double](repeating: 0, count: k)
-                for cc in 1..<k {
-                    for t in 0..<p { eta[cc] += (t == j ? v : base[t]) * r.coefficients[t, cc - 1] }
-                }
-                let top = eta.max()!
-                let w = eta.map { exp($0 - top) }
-                return w[c] / w.reduce(0, +)
-            }
-            fig.marks.append(.line(points: zip(xs, ys).map { Point($0, $1) }, color: color, width: 1.8, dash: c < colors.count ? [] : [5, 3],
+            fig.marks.append(.line(points: zip(xs, probabilities).map { Point($0, $1[c]) }, color: color, width: 1.8, dash: c < colors.count ? [] : [5, 3],
                                    label: markupEscaped(f.classNames[c])))
             let bins = SeveralFigures.bins(x: x, y: m.y.map { Int($0) == c ? 1 : 0 }, count: 8, kind: .logistic)
             fig.marks.append(.errorBars(points: bins.map { Point($0.x, $0.mean) }, lower: bins.map(\.low), upper: bins.map(\.high),
