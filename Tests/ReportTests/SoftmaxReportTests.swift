@@ -79,6 +79,47 @@ final class SoftmaxReportTests: CLITestCase {
         XCTAssertFalse(page.contains("The region runs past the window"))
         XCTAssertTrue(page.contains("Over selfLR and income, every other predictor at its mean or reference level"))
         XCTAssertTrue(page.contains("2, 3 and 4 are the most probable class nowhere in this window."))
+        // The descents in all 36 dimensions: Newton ends on the fit; standardising the columns
+        // shrinks the Hessian's condition number by orders of magnitude and the descent arrives.
+        let descent = try XCTUnwrap(m["gradient_descent"] as? [String: Any])
+        let newton = try XCTUnwrap(descent["newton"] as? [String: Any])
+        XCTAssertEqual(newton["arrived"] as? Bool, true)
+        let end = try XCTUnwrap(newton["end"] as? [Double])
+        XCTAssertEqual(end.count, 36)
+        for (e, row) in zip(end, rows) { XCTAssertEqual(e, row["estimate"] as! Double, accuracy: 1e-8 * (row["se"] as! Double)) }
+        XCTAssertEqual((descent["standardised"] as? [String: Any])?["arrived"] as? Bool, true)
+        XCTAssertEqual((descent["original"] as? [String: Any])?["arrived"] as? Bool, false)
+        XCTAssertLessThan(descent["standardised_condition_number"] as! Double, (descent["condition_number"] as! Double) / 1000)
+        XCTAssertTrue(fm.fileExists(atPath: path("a/figures/softmax-descent.png")))
+        XCTAssertTrue(page.contains("<h3>Minimising the cross-entropy in 36 dimensions</h3>"))
+        XCTAssertTrue(page.contains("never more than ½ in any direction: Böhning&#39;s bound"))
+        XCTAssertTrue(page.contains("seen through the coefficients of selfLR (class 6) and (Intercept) (class 6)"))
+    }
+
+    /// Above the budgets (rows × coefficients over 2·10⁶ for the descents, rows ×
+    /// coefficients² over 2·10⁸ for the refits) the page says what it left out and why, and
+    /// draws no descent or profile figure: 130,000 seeded rows, K = 11, three predictors.
+    func testLargeDataLeavesOutTheDescentsAndSaysSo() throws {
+        var state: UInt64 = 2026
+        func uniform() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) / Double(1 << 53)
+        }
+        var csv = "x1,x2,x3,class\n"
+        for _ in 0..<130_000 {
+            let u = uniform(), x2 = uniform(), x3 = uniform()
+            // The class follows x1 loosely: noise wider than a class keeps every class overlapping.
+            let x1 = u * 11 + 4 * (uniform() - 0.5)
+            csv += String(format: "%.3f,%.3f,%.3f,c%02d\n", x1, x2, x3, Int(u * 11))
+        }
+        let data = write("big.csv", csv)
+        let r = try run(["--data", data, "--x", "x1,x2,x3", "--y", "class", "--model", "softmax", "--out", "big"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let page = text("big/index.html")
+        XCTAssertTrue(page.contains("rows and 40 coefficients it is left out (it runs while rows × coefficients is at most 2·10⁶)"), page.components(separatedBy: "Gradient descent over").last ?? "")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("big/figures/softmax-descent.png")))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("big/figures/softmax-likelihood.png")))
+        XCTAssertNil(try model("big")["gradient_descent"])
     }
 
     /// Two classes through `multinomial` in a config, with the reference class named: the

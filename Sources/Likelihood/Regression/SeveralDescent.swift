@@ -33,11 +33,15 @@ public enum DescentLoss: Sendable, Equatable {
     /// The mean Student-t loss (1/n) Σ (ν + 1)/2 · log(1 + rᵢ²/(νs²)), with s and ν held at
     /// their estimates (the coefficients' part of the negative log-likelihood there).
     case studentT(scale: Double, nu: Double)
+    /// The mean categorical cross-entropy of a softmax over `classes` classes, −(1/n) Σ log πᵢ,yᵢ,
+    /// in the p(K − 1) coefficients of the non-reference classes (class by class); y holds
+    /// each row's class index, 0 the reference.
+    case softmax(classes: Int)
 
     /// How gradient descent picks its step on this loss.
     public var rule: DescentRule {
         switch self {
-        case .leastSquares, .logistic, .studentT: return .fixed
+        case .leastSquares, .logistic, .studentT, .softmax: return .fixed
         case .poisson: return .lineSearch
         case .laplace: return .subgradient
         }
@@ -45,14 +49,23 @@ public enum DescentLoss: Sendable, Equatable {
 
     /// The largest curvature of the loss per unit of xᵢxᵢᵀ/n, where it is bounded: 2 for the
     /// squared error, ¼ for the cross-entropy (σ′ ≤ ¼), (ν + 1)/(νs²) for the Student-t loss
-    /// (its second derivative in r is largest at r = 0).
+    /// (its second derivative in r is largest at r = 0). For the softmax, Böhning's bound
+    /// diag(π) − ππᵀ ≼ ½(I − 11ᵀ/K): on the K − 1 non-reference classes its largest eigenvalue
+    /// is ½ (¼ with two classes, the logistic case), per unit of xᵢxᵢᵀ/n.
     var curvatureScale: Double? {
         switch self {
         case .leastSquares: return 2
         case .logistic: return 0.25
+        case let .softmax(k): return k <= 2 ? 0.25 : 0.5
         case let .studentT(s, nu): return (nu + 1) / (nu * s * s)
         case .poisson, .laplace: return nil
         }
+    }
+
+    /// Blocks of design coefficients in the parameter vector: K − 1 for the softmax, else 1.
+    public var blocks: Int {
+        if case let .softmax(k) = self { return max(1, k - 1) }
+        return 1
     }
 }
 
@@ -105,7 +118,9 @@ public struct SeveralDescents: Sendable {
     ///   - start: where the three start (0 when nil).
     public static func run(x: DesignMatrix, y: [Double], loss: DescentLoss, mle: [Double], standardErrors: [Double], qr: HouseholderQR,
                            hessian: Matrix, stepBudget: Int, start: [Double]? = nil) -> SeveralDescents {
-        let n = Double(x.rows), p = x.columns
+        let n = Double(x.rows), p = x.columns, blocks = loss.blocks, m = p * blocks
+        let labels: [Int]
+        if case .softmax = loss { labels = y.map { Int($0) } } else { labels = [] }
         // XᵀX/n from R, and Xᵀy/n in one pass.
         let r = qr.r
         var gram = r.transposed.times(r)
@@ -119,8 +134,11 @@ public struct SeveralDescents: Sendable {
             means[j] = c.reduce(0, +) / n
             scales[j] = max(1e-300, (c.reduce(0) { $0 + ($1 - means[j]) * ($1 - means[j]) } / n).squareRoot())
         }
-        var a = Matrix.identity(p)
-        for j in 1..<max(1, p) { a[j, j] = 1 / scales[j]; a[0, j] = -means[j] / scales[j] }
+        var small = Matrix.identity(p)
+        for j in 1..<max(1, p) { small[j, j] = 1 / scales[j]; small[0, j] = -means[j] / scales[j] }
+        // One copy of the column map per block of coefficients.
+        var a = Matrix.identity(m)
+        for c in 0..<blocks { for r in 0..<p { for j in 0..<p { a[c * p + r, c * p + j] = small[r, j] } } }
         let at = a.transposed
 
         /// Mean loss and gradient in β.
@@ -135,6 +153,9 @@ public struct SeveralDescents: Sendable {
                 return (-e.logL / n, e.g.map { -$0 / n })
             case .poisson:
                 let e = GeneralizedLinearFit.evaluate(beta, x, y, PoissonLog(), derivatives: true, hessian: false)
+                return (-e.logL / n, e.g.map { -$0 / n })
+            case let .softmax(k):
+                let e = SoftmaxRegression.evaluate(beta, x, labels, k, derivatives: true, hessian: false)
                 return (-e.logL / n, e.g.map { -$0 / n })
             case .laplace, .studentT:
                 // The loss's derivative in each residual, then Xᵀ of it: one pass for η, one for
@@ -165,16 +186,18 @@ public struct SeveralDescents: Sendable {
         }
         let meanY = y.reduce(0, +) / n
         let alpha0 = max(y.reduce(0) { $0 + abs($1 - meanY) } / n, 1e-300)
-        let beta0 = start ?? [Double](repeating: 0, count: p)
-        // θ₀ = A⁻¹β₀: θⱼ = βⱼsⱼ, θ₀ = β₀ + Σ βⱼx̄ⱼ.
+        let beta0 = start ?? [Double](repeating: 0, count: m)
+        // θ₀ = A⁻¹β₀: θⱼ = βⱼsⱼ, θ₀ = β₀ + Σ βⱼx̄ⱼ, in each block.
         var theta0 = beta0
-        for j in 1..<max(1, p) { theta0[j] = beta0[j] * scales[j]; theta0[0] += beta0[j] * means[j] }
+        for c in 0..<blocks {
+            for j in 1..<max(1, p) { theta0[c * p + j] = beta0[c * p + j] * scales[j]; theta0[c * p] += beta0[c * p + j] * means[j] }
+        }
         func descend(standardised: Bool) -> SeveralPath {
             var theta = standardised ? theta0 : beta0
             var path = SeveralPath()
             var step = 1.0
             if let scale = loss.curvatureScale {
-                let metric = standardised ? at.times(gram).times(a) : gram
+                let metric = standardised ? small.transposed.times(gram).times(small) : gram
                 step = 1 / (scale * (SymmetricEigen(metric).values.last ?? 1))
             } else if loss.rule == .subgradient {
                 step = alpha0
@@ -268,7 +291,9 @@ public struct SeveralDescents: Sendable {
     /// what the condition number squares away).
     static func newtonPath(x: DesignMatrix, y: [Double], loss: DescentLoss, mle: [Double], minimum: Double, start: [Double],
                            lossAndGradient: ([Double]) -> (Double, [Double]), distance: ([Double]) -> Double) -> SeveralPath {
-        let n = Double(x.rows), p = x.columns
+        let n = Double(x.rows), p = x.columns * loss.blocks
+        let labels: [Int]
+        if case .softmax = loss { labels = y.map { Int($0) } } else { labels = [] }
         var newton = SeveralPath()
         var beta = start
         var (value, gradient) = lossAndGradient(beta)
@@ -292,6 +317,7 @@ public struct SeveralDescents: Sendable {
             case .logistic: h = GeneralizedLinearFit.evaluate(beta, x, y, BernoulliLogit(), derivatives: true).h
             case .poisson: h = GeneralizedLinearFit.evaluate(beta, x, y, PoissonLog(), derivatives: true).h
             case let .studentT(s, nu): h = studentTHessian(beta, x: x, y: y, scale: s, nu: nu)
+            case let .softmax(classes): h = SoftmaxRegression.evaluate(beta, x, labels, classes, derivatives: true).h
             case .leastSquares, .laplace: return newton
             }
             for i in h.storage.indices { h.storage[i] /= n }

@@ -361,10 +361,12 @@ public struct SoftmaxRegression: Sendable {
                 var top = 0.0
                 for c in 1..<k { top = max(top, pi[c * rows + i]) }
                 var sum = 0.0
-                for c in 0..<k { sum += exp(pi[c * rows + i] - top) }
-                let logSum = top + log(sum)
-                logL += pi[labels[lo + i] * rows + i] - logSum
-                for c in 0..<k { pi[c * rows + i] = exp(pi[c * rows + i] - logSum) }
+                let own = pi[labels[lo + i] * rows + i]
+                // e^(ηc − top) once per class: summed for the normaliser, then divided by it.
+                for c in 0..<k { let e = exp(pi[c * rows + i] - top); pi[c * rows + i] = e; sum += e }
+                logL += own - top - log(sum)
+                let inverse = 1 / sum
+                for c in 0..<k { pi[c * rows + i] *= inverse }
             }
             out[0] = logL
             guard derivatives else { return out }

@@ -56,6 +56,12 @@ struct SeveralAnalysis {
     static func affordsGLMPictures(rows: Int, columns: Int) -> Bool {
         Double(rows) * Double(columns * columns + 3 * columns) * 4 * 121 <= 2e9 && rows * columns * 500 <= 2_000_000_000
     }
+    /// Whether a softmax's descents are run: a step costs about two passes of p(K − 1)
+    /// multiply-adds over the rows, and the two descents at least 500 steps each, within about
+    /// 2·10⁹ multiply-adds (ANES, 944 rows × 36 parameters: yes; 10⁶ rows × 27: no).
+    static func affordsSoftmaxDescents(rows: Int, parameters: Int) -> Bool {
+        Double(rows) * Double(parameters) * 2 * 500 <= 2e9
+    }
     /// False when the rows make the GLM's descents and profile surface too costly to draw.
     var drawsGLMPictures = true
     var prose: Prose? = nil
@@ -174,6 +180,20 @@ struct SeveralAnalysis {
                     }
                     m.classProfiles = zip(indices, ends).map { ($0, $1.lower, $1.upper) }
                 }
+                // The descents over the categorical cross-entropy, in all p(K − 1) dimensions,
+                // while a step's pass over the rows keeps them within budget.
+                if affordsSoftmaxDescents(rows: data.y.count, parameters: parameters) {
+                    let labels = data.y.map { Int($0) }
+                    let k = f.classNames.count
+                    var information = SoftmaxRegression.evaluate(f.regression.parameters, data.design, labels, k, derivatives: true).h
+                    for i in information.storage.indices { information.storage[i] /= Double(data.y.count) }
+                    m.descents = Timing.measure("descents") {
+                        SeveralDescents.run(x: data.design, y: data.y, loss: .softmax(classes: k), mle: f.regression.parameters,
+                                            standardErrors: f.regression.standardErrors, qr: f.qr, hessian: information,
+                                            // A softmax step costs about two logistic steps per coefficient.
+                                            stepBudget: stepBudget(kind: .softmax, rows: data.y.count, columns: 2 * parameters))
+                    }
+                }
                 return m
             }
             // The family's likelihood (nil for least squares, which has its own exact fit).
@@ -291,7 +311,8 @@ struct SeveralAnalysis {
     /// The family's mean loss in words (`lossName` of text-several).
     var lossName: String {
         text("lossName", ["linear": .bool(kind == .linear), "logistic": .bool(kind == .logistic), "poisson": .bool(kind == .poisson),
-                          "laplace": .bool(kind == .laplace), "studentT": .bool(kind == .studentT)])
+                          "laplace": .bool(kind == .laplace), "studentT": .bool(kind == .studentT),
+                          "softmax": .bool(kind == .softmax)])
     }
 
     /// The profile log-likelihood over the pair on the grid `us` × `vs` (row-major by `vs`), by

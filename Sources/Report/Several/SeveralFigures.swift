@@ -21,7 +21,7 @@ enum SeveralFigures {
         switch kind {
         case "fitted": return fitted(m)
         case "likelihood": return SoftmaxReport.fit(m) != nil ? SoftmaxReport.likelihood(m) : m.drawsGLMPictures ? likelihood(m) : nil
-        case "descent": return descent(m)
+        case "descent": return SoftmaxReport.fit(m) != nil ? SoftmaxReport.descent(m) : descent(m)
         case "rootogram": return rootogram(m)
         case "qq": return qq(m)
         case "residuals": return residuals(m)
@@ -452,6 +452,50 @@ enum SeveralFigures {
         guard let d = m.descents else { return nil }
         let (a, b) = m.pair
         let nameA = m.design.terms[a].name, nameB = m.design.terms[b].name
+        let mle = (m.coefficients[a], m.coefficients[b])
+        // The loss at the minimum, for the rounding floor of the gaps.
+        let minimumLoss: Double
+        switch m.fit {
+        case let .linear(f): minimumLoss = f.rss / Double(m.n)
+        case let .laplace(f): minimumLoss = f.scale
+        default: minimumLoss = -m.logLikelihood / Double(m.n)
+        }
+        var fig = descentPanels(m, d, a: a, b: b, nameA: markupEscaped(nameA), nameB: markupEscaped(nameB), mle: mle, minimumLoss: minimumLoss) { xr, yr in
+            if case let .linear(f) = m.fit {
+                // Profile MSE: RSS rises by Δᵀ B Δ over the pair (B the inverse of its (XᵀX)⁻¹ block).
+                let v = f.inverseGram
+                let det = v[a, a] * v[b, b] - v[a, b] * v[a, b]
+                let us = SurfaceGrid.axis(xr.0, xr.1, count: 160), vs = SurfaceGrid.axis(yr.0, yr.1, count: 160)
+                var values: [Double] = []
+                for y in vs { for x in us {
+                    let du = x - mle.0, dv = y - mle.1
+                    values.append((f.rss + (v[b, b] * du * du - 2 * v[a, b] * du * dv + v[a, a] * dv * dv) / det) / Double(m.n))
+                } }
+                let grid = SurfaceGrid(w: us, b: vs, values: values)
+                return FigureFactory.lossContours(grid, minimum: f.rss / Double(m.n))
+            } else if let grid = profileLoss(m, us: SurfaceGrid.axis(xr.0, xr.1, count: resolution(m)),
+                                             vs: SurfaceGrid.axis(yr.0, yr.1, count: resolution(m))) {
+                return FigureFactory.lossContours(grid.grid, minimum: grid.minimum)
+            }
+            return nil
+        }
+        fig.accessibleTitle = m.text("descentAccessibleTitle", ["model": .string(m.name)])
+        let values: [String: MustacheValue] = [
+            "a": .string(nameA), "b": .string(nameB), "linear": .bool(m.kind == .linear), "p": .string(String(m.design.columns)),
+            "rawSteps": Prose.count(d.raw.iterations), "rawArrived": .bool(d.raw.arrived), "zSteps": Prose.count(d.standardised.iterations),
+            "zArrived": .bool(d.standardised.arrived), "newtonSteps": d.newton.map { Prose.count($0.iterations) } ?? .bool(false),
+            "newtonArrived": .bool(d.newton?.arrived ?? false), "subgradient": .bool(d.rule == .subgradient),
+            "count": .string(m.text(d.newton == nil ? "two" : "three")), "studentT": .bool(m.kind == .studentT),
+            "profiled": .bool(m.kind != .linear && m.kind != .studentT), "loss": .string(m.lossName),
+        ]
+        return ReportFigure(name: "\(m.name)-descent", figure: fig, caption: m.text("descentCaption", values), altText: m.text("descentAlt", values))
+    }
+
+    /// The two panels of a descent figure: the paths of `d`'s optimisers projected on the
+    /// parameters `a` and `b` over `contours` (given the window), and each one's loss above
+    /// `minimumLoss` against the iteration on a log scale.
+    static func descentPanels(_ m: SeveralAnalysis, _ d: SeveralDescents, a: Int, b: Int, nameA: String, nameB: String, mle: (Double, Double),
+                              minimumLoss: Double, contours: ((Double, Double), (Double, Double)) -> ContourSet?) -> Figure {
         let rule: [String: MustacheValue] = ["subgradient": .bool(d.rule == .subgradient)]
         var paths: [(SeveralPath, Color, String)] = [
             (d.raw, Palette.blue, m.label("rawPathLegend", rule.merging(["steps": Prose.count(d.raw.iterations), "arrived": .bool(d.raw.arrived)]) { $1 })),
@@ -464,29 +508,13 @@ enum SeveralFigures {
         }
         var left = Figure()
         left.title = m.label("pathsTitle")
-        left.xLabel = markupEscaped(nameA)
-        left.yLabel = markupEscaped(nameB)
-        let mle = (m.coefficients[a], m.coefficients[b])
+        left.xLabel = nameA
+        left.yLabel = nameB
         let all = paths.flatMap { $0.0.points.map { ($0.beta[a], $0.beta[b]) } } + [mle]
         let lo = (all.map(\.0).min()!, all.map(\.1).min()!), hi = (all.map(\.0).max()!, all.map(\.1).max()!)
         let pad = (0.08 * max(hi.0 - lo.0, 1e-12), 0.08 * max(hi.1 - lo.1, 1e-12))
         let xr = (lo.0 - pad.0, hi.0 + pad.0), yr = (lo.1 - pad.1, hi.1 + pad.1)
-        if case let .linear(f) = m.fit {
-            // Profile MSE: RSS rises by Δᵀ B Δ over the pair (B the inverse of its (XᵀX)⁻¹ block).
-            let v = f.inverseGram
-            let det = v[a, a] * v[b, b] - v[a, b] * v[a, b]
-            let us = SurfaceGrid.axis(xr.0, xr.1, count: 160), vs = SurfaceGrid.axis(yr.0, yr.1, count: 160)
-            var values: [Double] = []
-            for y in vs { for x in us {
-                let du = x - mle.0, dv = y - mle.1
-                values.append((f.rss + (v[b, b] * du * du - 2 * v[a, b] * du * dv + v[a, a] * dv * dv) / det) / Double(m.n))
-            } }
-            let grid = SurfaceGrid(w: us, b: vs, values: values)
-            left.marks.append(.contours(FigureFactory.lossContours(grid, minimum: f.rss / Double(m.n))))
-        } else if let grid = profileLoss(m, us: SurfaceGrid.axis(xr.0, xr.1, count: resolution(m)),
-                                         vs: SurfaceGrid.axis(yr.0, yr.1, count: resolution(m))) {
-            left.marks.append(.contours(FigureFactory.lossContours(grid.grid, minimum: grid.minimum)))
-        }
+        if let contours = contours(xr, yr) { left.marks.append(.contours(contours)) }
         for (path, color, label) in paths {
             left.marks.append(.path(points: path.points.map { Point($0.beta[a], $0.beta[b]) }, color: color, label: label))
         }
@@ -497,13 +525,6 @@ enum SeveralFigures {
         right.xLabel = m.label("iterationAxis")
         right.yLabel = m.label("gapAxis")
         var top = -Double.infinity, bottom = Double.infinity
-        // The loss at the minimum, for the rounding floor of the gaps.
-        let minimumLoss: Double
-        switch m.fit {
-        case let .linear(f): minimumLoss = f.rss / Double(m.n)
-        case let .laplace(f): minimumLoss = f.scale
-        default: minimumLoss = -m.logLikelihood / Double(m.n)
-        }
         for (path, color, label) in paths {
             // Below about 10⁻¹⁴ of the loss the gap is rounding: the line ends where it gets there.
             let floor = 1e-14 * max(abs(path.gaps.last.map { _ in minimumLoss } ?? 1), 1e-300)
@@ -520,16 +541,6 @@ enum SeveralFigures {
         if top.isFinite { right.yLimits = (max(bottom, top - 18) - 0.5, top + 0.5) }
         var fig = Figure()
         fig.panels = [left, right]
-        fig.accessibleTitle = m.text("descentAccessibleTitle", ["model": .string(m.name)])
-        let values: [String: MustacheValue] = [
-            "a": .string(nameA), "b": .string(nameB), "linear": .bool(m.kind == .linear), "p": .string(String(m.design.columns)),
-            "rawSteps": Prose.count(d.raw.iterations), "rawArrived": .bool(d.raw.arrived), "zSteps": Prose.count(d.standardised.iterations),
-            "zArrived": .bool(d.standardised.arrived), "newtonSteps": d.newton.map { Prose.count($0.iterations) } ?? .bool(false),
-            "newtonArrived": .bool(d.newton?.arrived ?? false), "subgradient": .bool(d.rule == .subgradient),
-            "count": .string(m.text(d.newton == nil ? "two" : "three")), "studentT": .bool(m.kind == .studentT),
-            "profiled": .bool(m.kind != .linear && m.kind != .studentT), "loss": .string(m.lossName),
-        ]
-        return ReportFigure(name: "\(m.name)-descent", figure: fig, caption: m.text("descentCaption", values), altText: m.text("descentAlt", values))
+        return fig
     }
 }
-

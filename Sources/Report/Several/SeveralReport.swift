@@ -177,13 +177,16 @@ enum SeveralReport {
     static func descentText(_ m: SeveralAnalysis) -> String {
         guard let d = m.descents else { return "" }
         // The columns that move together: the flattest direction's large components.
-        let terms = m.design.terms.map(\.name)
+        // Parameter names: the design's terms, or for a softmax each term of each non-reference class.
+        let terms = SoftmaxReport.fit(m).map { f in
+            (1..<f.classNames.count).flatMap { c in m.design.terms.map { SoftmaxReport.text(m, "pairAxis", ["class": .string(f.classNames[c]), "term": .string($0.name)]) } }
+        } ?? m.design.terms.map(\.name)
         let together = d.flattest.indices.filter { abs(d.flattest[$0]) >= 0.3 }.map { terms[$0] }
         func steps(_ path: SeveralPath) -> MustacheValue { Prose.count(path.iterations) }
         return m.text("descentText", [
             "kappa": .string(s(d.rawCondition, 3)), "kappaZ": .string(s(d.standardisedCondition, 3)),
             "beyond": .bool(d.rawCondition > 1e15),
-            "p": .string(String(m.design.columns)), "together": .string(list(m, together)), "someTogether": .bool(together.count >= 2),
+            "p": .string(String(d.flattest.count)), "together": .string(list(m, together)), "someTogether": .bool(together.count >= 2),
             "rawSteps": steps(d.raw), "rawArrived": .bool(d.raw.arrived), "rawDistance": .string(s(d.raw.distance, 2)),
             "rawStalled": .bool(!d.raw.arrived && d.raw.iterations < d.stepBudget),
             "zStalled": .bool(!d.standardised.arrived && d.standardised.iterations < d.stepBudget),
@@ -193,6 +196,7 @@ enum SeveralReport {
             "loss": .string(m.lossName),
             "fixed": .bool(d.rule == .fixed), "lineSearch": .bool(d.rule == .lineSearch), "subgradient": .bool(d.rule == .subgradient),
             "studentT": .bool(m.kind == .studentT), "alpha": .string(s(d.raw.learningRate, 3)),
+            "softmax": .bool(m.kind == .softmax), "two": .bool((SoftmaxReport.fit(m)?.classNames.count ?? 0) == 2),
             "startDistance": .string(s(d.startDistance, 2)),
             "rounder": .bool(d.standardisedCondition < d.rawCondition),
         ])

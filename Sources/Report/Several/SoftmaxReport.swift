@@ -7,7 +7,7 @@ import Plot
 /// categorical cross-entropy (`model-softmax.mustache`, words in `text-softmax.mustache`).
 enum SoftmaxReport {
     static let partial = "model-softmax"
-    static let figureKinds = ["probabilities", "regions", "likelihood"]
+    static let figureKinds = ["probabilities", "regions", "likelihood", "descent"]
 
     static func s(_ v: Double, _ digits: Int = 4) -> String { NumberFormat.significant(v, digits) }
 
@@ -127,6 +127,10 @@ enum SoftmaxReport {
             "steps": Prose.count(r.iterations), "parameters": .string(String(r.parameterCount)), "k": .string(String(k)),
             "terms": .string(String(m.design.columns)),
         ]))
+        o["hasDescent"] = .bool(m.descents != nil)
+        o["descentText"] = .string(SeveralReport.descentText(m))
+        o["descentSkippedText"] = .string(m.descents != nil ? "" : text(m, "descentSkipped", [
+            "rows": Prose.count(m.n), "parameters": .string(String(r.parameterCount))]))
         SeveralReport.addChecks(checks(m, f), into: &o)
         o["figures"] = .array(SeveralReport.values(of: figures, firstFigureNumber: firstFigureNumber, formats: formats, themes: themes,
                                                    narrow: narrow, inlineSVG: inlineSVG))
@@ -265,45 +269,103 @@ enum SoftmaxReport {
         return ReportFigure(name: "\(m.name)-regions", figure: fig, caption: text(m, "regionsCaption", values), altText: text(m, "regionsAlt", values))
     }
 
+    /// The pair the profile and descent figures show: the strongest numeric predictor's
+    /// coefficient and the intercept, in the class where that predictor's |z| is largest, as
+    /// parameter indices (a, b), with the class c, the design column j and the intercept's.
+    static func pair(_ m: SeveralAnalysis, _ f: SoftmaxFit) -> (a: Int, b: Int, c: Int, j: Int, intercept: Int)? {
+        guard let j = strongest(m, f).first,
+              let intercept = m.design.terms.firstIndex(where: { $0.column == nil && $0.level == nil }) else { return nil }
+        let p = m.design.columns, k = f.classNames.count
+        let estimates = f.regression.estimates
+        let c = (1..<k).max { abs(estimates[($0 - 1) * p + j].coefficient.statistic) < abs(estimates[($1 - 1) * p + j].coefficient.statistic) }!
+        return ((c - 1) * p + j, (c - 1) * p + intercept, c, j, intercept)
+    }
+
+    /// Points per side of a profile grid: 25, or 15 when 625 refits would cost over 4·10⁹.
+    static func gridCount(_ m: SeveralAnalysis, _ f: SoftmaxFit) -> Int {
+        m.n * f.regression.parameterCount * f.regression.parameterCount * 625 <= 4_000_000_000 ? 25 : 15
+    }
+
+    /// The profile log-likelihood over parameters a and b on the grid `us` × `vs` (row-major by
+    /// `vs`): every other coefficient refitted at each point, row by row from the middle
+    /// outwards, each point warm-started from its neighbour towards the middle; NaN where a
+    /// refit does not converge.
+    static func profileGrid(_ m: SeveralAnalysis, _ f: SoftmaxFit, a: Int, b: Int, us: [Double], vs: [Double]) -> [Double] {
+        let r = f.regression
+        let labels = m.y.map { Int($0) }
+        let hat = r.parameters
+        let nu = us.count, nv = vs.count
+        var values = [Double](repeating: .nan, count: nu * nv)
+        var starts = [[Double]?](repeating: nil, count: nu * nv)
+        // The middle: the grid point nearest the estimate.
+        let mu = us.indices.min { abs(us[$0] - hat[a]) < abs(us[$1] - hat[a]) } ?? nu / 2
+        let mv = vs.indices.min { abs(vs[$0] - hat[b]) < abs(vs[$1] - hat[b]) } ?? nv / 2
+        let orderU = (0..<nu).sorted { abs($0 - mu) < abs($1 - mu) }, orderV = (0..<nv).sorted { abs($0 - mv) < abs($1 - mv) }
+        for iv in orderV {
+            for iu in orderU {
+                let neighbour = [(iu + (iu < mu ? 1 : iu > mu ? -1 : 0), iv), (iu, iv + (iv < mv ? 1 : iv > mv ? -1 : 0))]
+                    .compactMap { starts[$0.1 * nu + $0.0] }.first ?? hat
+                if let pr = r.profile(fixing: [a, b], values: [us[iu], vs[iv]], from: neighbour, design: m.design, labels: labels) {
+                    values[iv * nu + iu] = pr.logL
+                    starts[iv * nu + iu] = pr.beta
+                }
+            }
+        }
+        return values
+    }
+
+    /// The optimisers over the categorical cross-entropy in all p(K − 1) dimensions, seen
+    /// through the likelihood figure's pair over the profile mean cross-entropy (a refit at
+    /// each grid point, within the profile budget), and the loss above its minimum against
+    /// the iteration.
+    static func descent(_ m: SeveralAnalysis) -> ReportFigure? {
+        guard let d = m.descents, let f = fit(m), let (a, b, c, j, intercept) = pair(m, f) else { return nil }
+        let r = f.regression
+        let n = Double(m.n)
+        let nameA = label(m, "pairAxis", ["class": .string(f.classNames[c]), "term": .string(m.design.terms[j].name)])
+        let nameB = label(m, "pairAxis", ["class": .string(f.classNames[c]), "term": .string(m.design.terms[intercept].name)])
+        let mle = (r.parameters[a], r.parameters[b])
+        let profiled = m.n * r.parameterCount * r.parameterCount <= SeveralAnalysis.classProfileWork
+        // Contours need fewer points than the region's boundary: 17 a side (or 15).
+        let count = min(17, gridCount(m, f))
+        var fig = SeveralFigures.descentPanels(m, d, a: a, b: b, nameA: nameA, nameB: nameB, mle: mle, minimumLoss: -r.logLikelihood / n) { xr, yr in
+            guard profiled else { return nil }
+            let us = SurfaceGrid.axis(xr.0, xr.1, count: count), vs = SurfaceGrid.axis(yr.0, yr.1, count: count)
+            let loss = profileGrid(m, f, a: a, b: b, us: us, vs: vs).map { -$0 / n }
+            let top = loss.filter(\.isFinite).max() ?? 1
+            return FigureFactory.lossContours(SurfaceGrid(w: us, b: vs, values: loss.map { $0.isFinite ? $0 : top }), minimum: -r.logLikelihood / n)
+        }
+        fig.accessibleTitle = m.text("descentAccessibleTitle", ["model": .string(m.name)])
+        let values: [String: MustacheValue] = [
+            "a": .string(text(m, "pairAxis", ["class": .string(f.classNames[c]), "term": .string(m.design.terms[j].name)])),
+            "b": .string(text(m, "pairAxis", ["class": .string(f.classNames[c]), "term": .string(m.design.terms[intercept].name)])),
+            "linear": .bool(false), "p": .string(String(r.parameterCount)),
+            "rawSteps": Prose.count(d.raw.iterations), "rawArrived": .bool(d.raw.arrived), "zSteps": Prose.count(d.standardised.iterations),
+            "zArrived": .bool(d.standardised.arrived), "newtonSteps": d.newton.map { Prose.count($0.iterations) } ?? .bool(false),
+            "newtonArrived": .bool(d.newton?.arrived ?? false), "subgradient": .bool(false),
+            "count": .string(m.text("three")), "studentT": .bool(false), "profiled": .bool(profiled), "loss": .string(m.lossName),
+        ]
+        return ReportFigure(name: "\(m.name)-descent", figure: fig, caption: m.text("descentCaption", values), altText: m.text("descentAlt", values))
+    }
+
     /// The profile log-likelihood over a pair of coefficients of one class — the strongest
     /// numeric predictor's and the intercept, in the class where that predictor's |z| is
     /// largest — every other coefficient refitted at each point (Newton, warm-started from a
     /// neighbour), with the 95 % likelihood-ratio region (2(ℓ̂ − ℓₚ) ≤ χ²₂(0.95)). Up to the
     /// same budget as the profile intervals, on a grid of 25 × 25 (fewer on many rows).
     static func likelihood(_ m: SeveralAnalysis) -> ReportFigure? {
-        guard let f = fit(m), let j = strongest(m, f).first,
-              let intercept = m.design.terms.firstIndex(where: { $0.column == nil && $0.level == nil }) else { return nil }
+        guard let f = fit(m), let (a, b, c, j, intercept) = pair(m, f) else { return nil }
         let r = f.regression
-        let p = m.design.columns, k = f.classNames.count
         let work = m.n * r.parameterCount * r.parameterCount
         guard work <= SeveralAnalysis.classProfileWork else { return nil }
         let estimates = r.estimates
-        let c = (1..<k).max { abs(estimates[($0 - 1) * p + j].coefficient.statistic) < abs(estimates[($1 - 1) * p + j].coefficient.statistic) }!
-        let a = (c - 1) * p + j, b = (c - 1) * p + intercept
         let ea = estimates[a].coefficient, eb = estimates[b].coefficient
         let depth = Distributions.chiSquared2Quantile(0.95) / 2
-        let count = work * 625 <= 4_000_000_000 ? 25 : 15
+        let count = gridCount(m, f)
         let reach = 3.0
         let us = SurfaceGrid.axis(ea.estimate - reach * ea.standardError, ea.estimate + reach * ea.standardError, count: count)
         let vs = SurfaceGrid.axis(eb.estimate - reach * eb.standardError, eb.estimate + reach * eb.standardError, count: count)
-        let labels = m.y.map { Int($0) }
-        let hat = r.parameters
-        // Row by row from the middle outwards, each point warm-started from its neighbour
-        // towards the middle; a point whose refit does not converge is left blank.
-        var values = [Double](repeating: .nan, count: count * count)
-        var starts = [[Double]?](repeating: nil, count: count * count)
-        let middle = count / 2
-        let order = (0..<count).sorted { abs($0 - middle) < abs($1 - middle) }
-        for iv in order {
-            for iu in order {
-                let neighbour = [(iu + (iu < middle ? 1 : iu > middle ? -1 : 0), iv), (iu, iv + (iv < middle ? 1 : iv > middle ? -1 : 0))]
-                    .compactMap { starts[$0.1 * count + $0.0] }.first ?? hat
-                if let pr = r.profile(fixing: [a, b], values: [us[iu], vs[iv]], from: neighbour, design: m.design, labels: labels) {
-                    values[iv * count + iu] = pr.logL - r.logLikelihood
-                    starts[iv * count + iu] = pr.beta
-                }
-            }
-        }
+        let values = profileGrid(m, f, a: a, b: b, us: us, vs: vs).map { $0 - r.logLikelihood }
         let floor = max(values.filter(\.isFinite).min() ?? -4 * depth, -4 * depth)
         let grid = SurfaceGrid(w: us, b: vs, values: values.map { $0.isFinite ? $0 : floor })
         var fig = Figure()
