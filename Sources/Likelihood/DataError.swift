@@ -16,6 +16,8 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
     case nonFinite(SourceLocation, column: String, text: String)
     /// A cell holding a missing marker (standard, or one `--na` added) where a number is needed.
     case missingValue(SourceLocation, column: String, text: String)
+    /// A value that its column's role rules out (a negative weight, successes above the trials).
+    case invalidValue(SourceLocation, column: String, text: String, reason: String)
 
     public var description: String {
         switch self {
@@ -69,6 +71,8 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
             return "\(at): column \(quoted(column)): \(quoted(text)) is not a finite number"
         case let .missingValue(at, column, text):
             return "\(at): column \(quoted(column)): \(quoted(text)) marks a missing value; --drop-missing leaves such rows out"
+        case let .invalidValue(at, column, text, reason):
+            return "\(at): column \(quoted(column)): \(quoted(text)) \(reason)"
         }
     }
 }

@@ -113,7 +113,8 @@ public enum ConfigFile {
         for (k, item) in list.enumerated() {
             let field = "models[\(k)]"
             guard let m = item as? [String: Any] else { throw ReportError("\(path): \(field): expected an object") }
-            let known = ["data", "x", "y", "model", "name", "nu", "factor", "reference", "positive", "pair", "penalty", "lambda", "alpha", "reference_class"]
+            let known = ["data", "x", "y", "model", "name", "nu", "factor", "reference", "positive", "pair", "penalty", "lambda", "alpha", "reference_class",
+                         "weights", "trials", "exposure"]
             for key in m.keys.sorted() where !known.contains(key) {
                 throw ReportError("\(path): \(field).\(Message.quoted(key)): unknown field (known: \(known.joined(separator: ", ")))")
             }
@@ -126,7 +127,7 @@ public enum ConfigFile {
                 throw ReportError("\(path): \(field).model: expected one of \(ModelKind.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))")
             }
             var dataPath = try string("data", default: nil)
-            if let d = dataPath, !d.hasPrefix("/") { dataPath = base.appendingPathComponent(d).relativePathFromCurrent() }
+            if let d = dataPath, !d.hasPrefix("/"), d != StandardInput.path { dataPath = base.appendingPathComponent(d).relativePathFromCurrent() }
             let name = try string("name", default: nil)
             if let name {
                 // The name becomes part of file names and page anchors: keep it to a safe alphabet.
@@ -175,6 +176,9 @@ public enum ConfigFile {
             }
             request.positive = try string("positive", default: nil)
             request.referenceClass = try string("reference_class", default: nil)
+            request.weights = try string("weights", default: nil)
+            request.trials = try string("trials", default: nil)
+            request.exposure = try string("exposure", default: nil)
             if let value = m["pair"] {
                 guard let list = value as? [Any], list.count == 2, list.allSatisfy({ ($0 as? String).map { !$0.isEmpty } == true }) else {
                     throw ReportError("\(path): \(field).pair: expected two term names, for example [\"flipper_length_mm\", \"(Intercept)\"]")

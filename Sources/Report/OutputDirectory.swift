@@ -120,7 +120,7 @@ enum OutputDirectory {
     static func checkInputsOutside(_ out: String, inputs: [(flag: String, path: String)]) throws {
         let target = try resolve(out)
         let folder = target.hasSuffix("/") ? target : target + "/"
-        for (flag, path) in inputs {
+        for (flag, path) in inputs where path != StandardInput.path {
             let input = URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
             let inputFolder = input.hasSuffix("/") ? input : input + "/"
             if input == target || input.hasPrefix(folder) {

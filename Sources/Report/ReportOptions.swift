@@ -132,6 +132,14 @@ public struct ModelRequest: Equatable, Sendable {
     public var textDetected = false
     /// `--penalty`: the MAP fit under a prior on the coefficients (issue 20).
     public var penalty: PenaltyRequest? = nil
+    /// Grouped data and weights (issue 22): `--weights COL` (frequency weights), `--trials
+    /// COL` (binomial groups: the response counts successes), `--exposure COL` (a Poisson
+    /// rate's log offset).
+    public var weights: String? = nil
+    public var trials: String? = nil
+    public var exposure: String? = nil
+    /// Any of them.
+    public var isGrouped: Bool { weights != nil || trials != nil || exposure != nil }
 
     public init(kind: ModelKind, dataPath: String?, x: String, y: String, name: String? = nil, nu: Double? = nil) {
         self.kind = kind; self.dataPath = dataPath; self.x = x; self.y = y; self.name = name; self.nu = nu
@@ -143,7 +151,7 @@ public struct ModelRequest: Equatable, Sendable {
     /// surfaces over (w, b)) cannot show.
     public var isSeveral: Bool {
         predictors.count > 1 || !factors.isEmpty || !references.isEmpty || positive != nil || pair != nil || textDetected
-            || penalty != nil || kind == .softmax || referenceClass != nil
+            || penalty != nil || kind == .softmax || referenceClass != nil || isGrouped
     }
 
     /// What is wrong with the several-predictor options, in the flags' words; nil when they fit.
@@ -162,6 +170,26 @@ public struct ModelRequest: Equatable, Sendable {
         }
         if kind == .softmax && dataPath == nil {
             return "the softmax model needs --data FILE with a categorical response (the built-in data have none)"
+        }
+        for (flag, column) in [("--weights", weights), ("--trials", trials), ("--exposure", exposure)] {
+            guard let column else { continue }
+            if column == y { return "\(flag) \(Message.escaped(column)): that is the response" }
+            if predictors.contains(column) { return "\(flag) \(Message.escaped(column)): that is a predictor (\(listed))" }
+        }
+        let named = [weights, trials, exposure].compactMap { $0 }
+        if Set(named).count < named.count { return "--weights, --trials and --exposure name one column each; a column cannot play two of those parts" }
+        if trials != nil && kind != .logistic {
+            return "--trials makes the response a count of successes out of that many trials, a binomial response: the logistic model's; the \(kind.rawValue) model has none"
+        }
+        if exposure != nil && kind != .poisson {
+            return "--exposure is a Poisson rate model's time or size at risk (a log offset); the \(kind.rawValue) model has none"
+        }
+        if weights != nil && kind != .logistic && kind != .poisson {
+            return "--weights: frequency weights are fitted for the logistic and poisson models; the \(kind.rawValue) model is fitted to one row per observation (expand the rows, or aggregate only for logistic and poisson)"
+        }
+        if isGrouped && dataPath == nil { return "--weights, --trials and --exposure name columns of --data FILE; give the file too" }
+        if let penalty, isGrouped {
+            return "--penalty \(penalty.kind.rawValue): penalised fits take one row per observation; leave out --weights, --trials and --exposure"
         }
         if let penalty, kind != .linear && kind != .logistic && kind != .poisson {
             return "--penalty \(penalty.kind.rawValue): penalties are fitted for the linear, logistic and poisson models (glmnet's families), not \(kind.rawValue)"
@@ -320,7 +348,7 @@ extension ReportOptions {
     /// `--check` calls two spellings of one run equal, and its stale message prints it.
     public func canonicalArguments(relativeTo base: String) -> [String] {
         let defaults = ReportOptions()
-        func path(_ p: String) -> String { ReportOptions.path(p, relativeTo: base) }
+        func path(_ p: String) -> String { p == StandardInput.path ? p : ReportOptions.path(p, relativeTo: base) }
         var out: [String] = []
         if let configPath {
             out += ["--config", path(configPath)]
@@ -333,6 +361,9 @@ extension ReportOptions {
             if let referenceClass = first.referenceClass { out += ["--reference-class", referenceClass] }
             if let pair = first.pair { out += ["--pair", pair.joined(separator: ",")] }
             if let penalty = first.penalty { out += penalty.arguments }
+            if let weights = first.weights { out += ["--weights", weights] }
+            if let trials = first.trials { out += ["--trials", trials] }
+            if let exposure = first.exposure { out += ["--exposure", exposure] }
         } else if models.map(\.kind) != defaults.models.map(\.kind) {
             out += ["--model", models.map(\.kind.rawValue).joined(separator: ",")]
         }
@@ -369,6 +400,7 @@ extension ReportOptions {
     /// records the same command in every checkout; absolute only when the two share no folder
     /// but the root. Both normalised.
     public static func path(_ p: String, relativeTo base: String) -> String {
+        if p == StandardInput.path { return StandardInput.name }
         let full = URL(fileURLWithPath: p).standardizedFileURL.pathComponents
         let root = URL(fileURLWithPath: base).standardizedFileURL.pathComponents
         var common = 0

@@ -574,7 +574,7 @@ public enum ReportRunner {
     static func columns(of path: String, in models: [ModelRequest]) -> [String] {
         var out: [String] = []
         for m in models where m.dataPath == path {
-            for c in m.predictors + [m.y] where !out.contains(c) { out.append(c) }
+            for c in m.predictors + [m.y] + [m.weights, m.trials, m.exposure].compactMap({ $0 }) where !out.contains(c) { out.append(c) }
         }
         return out
     }
@@ -620,9 +620,27 @@ public enum ReportRunner {
         let room = DispatchSemaphore(value: 4)
         final class Box: @unchecked Sendable { var hasher = SHA256() }
         let box = Box()
-        let shown = Message.escaped(path)
+        let shown = Message.escaped(path == StandardInput.path ? StandardInput.name : path)
         var lastPercent = -1
-        let dataset = try ColumnReader.read(path: path, source: path, columns: columns, dialect: dialect, text: text, autoText: autoText, onBytes: { block in
+        // Standard input is copied to a private file first, read under its own name.
+        var readFrom = path, source = path
+        if path == StandardInput.path {
+            let copy = try StandardInput.materialise()
+            readFrom = copy.file; source = StandardInput.name
+            Timing.mark("copied standard input")
+            defer { try? FileManager.default.removeItem(atPath: copy.folder) }
+            let dataset = try ColumnReader.read(path: readFrom, source: source, columns: columns, dialect: dialect, text: text, autoText: autoText,
+                                                onBytes: { block in
+                room.wait()
+                hashing.async {
+                    block.withUnsafeBytes { box.hasher.update($0) }
+                    room.signal()
+                }
+            })
+            Timing.mark("parsed \(shown)")
+            return (dataset, hashing.sync { box.hasher.hex() })
+        }
+        let dataset = try ColumnReader.read(path: readFrom, source: source, columns: columns, dialect: dialect, text: text, autoText: autoText, onBytes: { block in
             room.wait()
             hashing.async {
                 block.withUnsafeBytes { box.hasher.update($0) }

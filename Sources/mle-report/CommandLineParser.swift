@@ -25,7 +25,8 @@ enum CommandLineParser {
 
     Options:
       --out DIR            output directory (default: Output); replaced atomically
-      --data FILE          CSV file with a header row (RFC 4180, UTF-8)
+      --data FILE          CSV file with a header row (RFC 4180, UTF-8); - reads it from
+                           standard input (for example from duckdb -csv or psql --csv)
       --x COL, --y COL     predictor and response columns (default: x and y); --x a,b,c fits
                            several predictors (every model), and a column of words is
                            categorical (treatment coding, first level in sorted order as reference)
@@ -34,6 +35,12 @@ enum CommandLineParser {
       --positive LEVEL     logistic: the response level modelled as 1 (default: the second in
                            sorted order, as R; a Yes/No response models Yes)
       --reference-class C  softmax: the reference class (default: the first in sorted order)
+      --trials COL         logistic: binomial groups; the response counts the successes among
+                           COL trials per row (R's cbind(successes, failures))
+      --weights COL        logistic, poisson: frequency weights (each row stands for that many
+                           identical observations; rows of weight 0 are left out and counted)
+      --exposure COL       poisson: each row's exposure (time or size at risk), a log offset:
+                           the model is then one of rates
       --pair A,B           several predictors: the two terms the profile likelihood is drawn
                            over (default: the strongest numeric predictor and (Intercept))
       --penalty P          ridge, lasso or elastic-net: the maximum a posteriori fit under a
@@ -109,6 +116,7 @@ enum CommandLineParser {
         var factors: [String] = [], references: [String: String] = [:], positive: String? = nil, pair: [String]? = nil
         var penaltyText: String? = nil, lambdaText: String? = nil, alphaText: String? = nil
         var referenceClass: String? = nil
+        var weights: String? = nil, trials: String? = nil, exposure: String? = nil
         var delimiter: UInt8 = CSVDialect.standard.delimiter
         var naMarkers: [String] = []
         var k = 0
@@ -169,6 +177,10 @@ enum CommandLineParser {
                 let text = try value(flag, inline: inline)
                 guard !text.isEmpty else { throw UsageError(message: "--reference-class: expected a class of the response") }
                 referenceClass = text
+            case "--weights", "--trials", "--exposure":
+                let text = try value(flag, inline: inline)
+                guard !text.isEmpty else { throw UsageError(message: "\(flag): expected a column name") }
+                if flag == "--weights" { weights = text } else if flag == "--trials" { trials = text } else { exposure = text }
             case "--penalty": penaltyText = try value(flag, inline: inline)
             case "--lambda": lambdaText = try value(flag, inline: inline)
             case "--alpha": alphaText = try value(flag, inline: inline)
@@ -305,8 +317,8 @@ enum CommandLineParser {
         }
         if let config {
             guard data == nil, x == nil, y == nil, models == nil, nu == nil, factors.isEmpty, references.isEmpty, positive == nil, pair == nil,
-                  penalty == nil, referenceClass == nil else {
-                throw UsageError(message: "--config lists its own data; do not combine it with --data, --x, --y, --model, --nu, --factor, --reference, --positive, --pair, --penalty or --reference-class (give them as a model's fields in the config)")
+                  penalty == nil, referenceClass == nil, weights == nil, trials == nil, exposure == nil else {
+                throw UsageError(message: "--config lists its own data; do not combine it with --data, --x, --y, --model, --nu, --factor, --reference, --positive, --pair, --penalty, --reference-class, --weights, --trials or --exposure (give them as a model's fields in the config)")
             }
             // A flag given on the command line wins over the config's value for it.
             let given = options
@@ -326,15 +338,20 @@ enum CommandLineParser {
                 r.pair = pair
                 r.penalty = penalty
                 r.referenceClass = referenceClass
+                r.weights = weights; r.trials = trials; r.exposure = exposure
                 return r
             }
             for r in options.models { if let problem = r.severalProblem { throw UsageError(message: problem) } }
         } else {
-            if x != nil || y != nil || !factors.isEmpty || !references.isEmpty || positive != nil || pair != nil || penalty != nil || referenceClass != nil {
-                throw UsageError(message: "--x, --y, --factor, --reference, --positive, --pair and --penalty apply to the columns of --data FILE; give the file too")
+            if x != nil || y != nil || !factors.isEmpty || !references.isEmpty || positive != nil || pair != nil || penalty != nil || referenceClass != nil
+                || weights != nil || trials != nil || exposure != nil {
+                throw UsageError(message: "--x, --y, --factor, --reference, --positive, --pair, --penalty, --weights, --trials and --exposure apply to the columns of --data FILE; give the file too")
             }
             if let models { options.models = models.map { ModelRequest(kind: $0, dataPath: nil, x: "x", y: "y", nu: $0 == .studentT ? nu : nil) } }
             for r in options.models { if let problem = r.severalProblem { throw UsageError(message: problem) } }
+        }
+        if options.watch && options.models.contains(where: { $0.dataPath == StandardInput.path }) {
+            throw UsageError(message: "--watch renders again when a file changes; standard input (--data -) is read once and cannot be watched: write it to a file and watch that")
         }
         if nu != nil && !options.models.contains(where: { $0.kind == .studentT }) {
             throw UsageError(message: "--nu sets the degrees of freedom of the student-t model; add student-t to --model")

@@ -128,8 +128,9 @@ public enum PoissonModel {
         rootogramBars(y: y) { fit.mean(at: x[$0]) }
     }
 
-    /// The same for any fit: `mean(i)` is row i's fitted mean (several predictors: e^(xᵢᵀβ̂)).
-    public static func rootogramBars(y: [Double], mean: (Int) -> Double) -> RootogramBars {
+    /// The same for any fit: `mean(i)` is row i's fitted mean (several predictors: e^(xᵢᵀβ̂)),
+    /// `weight(i)` how many observations row i stands for (frequency weights).
+    public static func rootogramBars(y: [Double], weight: ((Int) -> Double)? = nil, mean: (Int) -> Double) -> RootogramBars {
         let n = y.count
         var sample = n > 100_000 ? RandomGenerator.onePerBlock(n: n, stride: n / 100_000, seed: 0x5007).map { y[$0] } : y
         sample.sort()
@@ -155,7 +156,8 @@ public enum PoissonModel {
         }
         var observed = [Double](repeating: 0, count: bars), expected = [Double](repeating: 0, count: bars)
         for (i, yi) in y.enumerated() {
-            observed[bar(Int(yi))] += 1
+            let wi = weight?(i) ?? 1
+            observed[bar(Int(yi))] += wi
             let mu = mean(i)
             guard mu > 0, mu.isFinite else { continue }
             if mu > 1e5 {
@@ -167,17 +169,17 @@ public enum PoissonModel {
                 for (j, range) in ranges.enumerated() {
                     let upper = range.1 == Int.max ? 1.0 : cdf(Double(range.1))
                     let lower = range.0 == 0 ? 0.0 : cdf(Double(range.0) - 1)
-                    expected[j] += max(0, upper - lower)
+                    expected[j] += wi * max(0, upper - lower)
                 }
                 continue
             }
             let mode = Int(min(mu, 1e15))
             let pMode = exp(Double(mode) * log(mu) - mu - lgamma(Double(mode) + 1))
-            expected[bar(mode)] += pMode
+            expected[bar(mode)] += wi * pMode
             var p = pMode, k = mode
-            while p > 1e-17 * pMode && k < Int.max / 2 { p *= mu / Double(k + 1); k += 1; expected[bar(k)] += p }
+            while p > 1e-17 * pMode && k < Int.max / 2 { p *= mu / Double(k + 1); k += 1; expected[bar(k)] += wi * p }
             p = pMode; k = mode
-            while k > 0 && p > 1e-17 * pMode { p *= Double(k) / mu; k -= 1; expected[bar(k)] += p }
+            while k > 0 && p > 1e-17 * pMode { p *= Double(k) / mu; k -= 1; expected[bar(k)] += wi * p }
         }
         return RootogramBars(lo: lo, hi: hi, width: width, pooledBelow: pooledBelow, observed: observed, expected: expected, ranges: ranges)
     }

@@ -65,7 +65,11 @@ public struct BernoulliLogit: CanonicalFamily {
     }
     public func mean(_ eta: Double) -> Double { Numerics.sigmoid(eta) }
     public func linkOfMean(_ meanY: Double) -> Double { log(meanY / (1 - meanY)) }
-    public func saturatedLogDensity(_ y: Double) -> Double { 0 }
+    /// 0 for a label; for a group's share of successes y (weighted by its trials), the
+    /// saturated model's y log y + (1 − y) log(1 − y) per trial.
+    public func saturatedLogDensity(_ y: Double) -> Double {
+        y > 0 && y < 1 ? y * log(y) + (1 - y) * log1p(-y) : 0
+    }
     public func isExtreme(_ y: Double, _ eta: Double) -> Bool { abs(eta) > 23 }
     public func mayBeExtreme(_ etaRange: ClosedRange<Double>) -> Bool { etaRange.lowerBound < -23 || etaRange.upperBound > 23 }
     /// Σ [yη − max(η, 0)] − Σ log(1 + e^−|η|), the second as the logarithm of products of 16
@@ -98,7 +102,11 @@ public struct BernoulliLogit: CanonicalFamily {
             return (y[i] * e - max(e, 0), exp(-abs(e)))
         }
     }
-    public func neverLoses(_ y: Double, step: Double, tolerance: Double) -> Bool { (2 * y - 1) * step >= -tolerance }
+    /// A label gains by moving η towards itself; a group with successes and failures loses
+    /// either way, so no direction is free for it.
+    public func neverLoses(_ y: Double, step: Double, tolerance: Double) -> Bool {
+        y > 0 && y < 1 ? abs(step) <= tolerance : (2 * y - 1) * step >= -tolerance
+    }
     /// The same sum with one exponential per row: t = e^−|η| gives σ(η) (1/(1 + t) or
     /// t/(1 + t)), the weight σ(η)σ(−η) = t/(1 + t)², and log(1 + e^−|η|) for the density.
     public func evaluateSegment(_ y: UnsafeBufferPointer<Double>, _ eta: UnsafeBufferPointer<Double>,

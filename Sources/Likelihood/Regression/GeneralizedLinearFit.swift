@@ -31,6 +31,13 @@ public enum GLMError: Error, Equatable, CustomStringConvertible {
 ///
 /// Standard errors come from the inverse observed information H⁻¹ at β̂ (as R's `glm`), with
 /// z statistics and normal p-values.
+///
+/// Grouped data and weights (issue 22): each row's log-density counts `weights[i]` times
+/// (frequency weights; for binomial groups the number of trials times the frequency, with y
+/// the share of successes), an `offset` adds to every η (log exposure), and `constant` (the
+/// log binomial coefficients of grouped rows, which no coefficient changes) is added to every
+/// log-likelihood, so that log L is the grouped data's own while every difference, gradient
+/// and Hessian is the expanded rows'.
 public struct GeneralizedLinearFit: Sendable {
     public let design: DesignMatrix
     public let familyName: String
@@ -48,29 +55,58 @@ public struct GeneralizedLinearFit: Sendable {
     public let path: [[Double]]
     /// The QR decomposition of the design (its identification, and its collinearity).
     public let qr: HouseholderQR
+    /// Each row's weight (nil: 1), the offset added to η (nil: 0) and the constant added to
+    /// log L (see above).
+    public let weights: [Double]?
+    public let offset: [Double]?
+    public let constant: Double
+    /// Observations for BIC: the rows, or the sum of the frequency weights (for binomial
+    /// groups, the number of groups, as R's `nobs`).
+    public let observations: Double
     public var n: Int { design.rows }
     public var p: Int { design.columns }
     public var aic: Double { 2 * Double(p) - 2 * logLikelihood }
-    public var bic: Double { log(Double(n)) * Double(p) - 2 * logLikelihood }
+    public var bic: Double { log(observations) * Double(p) - 2 * logLikelihood }
 
     /// At most this many Newton steps: from the intercept-only start a well-posed fit needs
     /// under 15; a likelihood without a maximum runs on (β grows by about a constant per step).
     public static let maxIterations = 100
 
-    public init<F: CanonicalFamily>(design: DesignMatrix, y: [Double], family: F) throws {
+    /// - Parameters:
+    ///   - weights: each row's weight, positive (nil: every row once).
+    ///   - offset: added to each row's η (nil: none).
+    ///   - constant: added to log L (nil weights: 0).
+    ///   - observations: n for BIC (nil: the rows).
+    public init<F: CanonicalFamily>(design: DesignMatrix, y: [Double], family: F, weights: [Double]? = nil, offset: [Double]? = nil,
+                                    constant: Double = 0, observations: Double? = nil) throws {
         precondition(y.count == design.rows, "one response per row")
         qr = try design.checkIdentified()
-        let n = Double(y.count)
-        let meanY = y.reduce(0, +) / n
+        let totalWeight = weights.map { $0.reduce(0, +) } ?? Double(y.count)
+        let meanY = (weights.map { zip($0, y).reduce(0) { $0 + $1.0 * $1.1 } } ?? y.reduce(0, +)) / totalWeight
         // A constant response has a maximum only where its mean has a finite link (constant
         // counts c > 0: β = (log c, 0, …)); all zeros, or all one label, have none.
         if y.allSatisfy({ $0 == y[0] }) && !family.linkOfMean(meanY).isFinite {
             throw GLMError.constantResponse(family: family.name, value: y[0])
         }
-        let start = [family.linkOfMean(meanY)] + [Double](repeating: 0, count: design.columns - 1)
-        let null = GeneralizedLinearFit.logLikelihood(start, design, y, family)
+        var start = [family.linkOfMean(meanY)] + [Double](repeating: 0, count: design.columns - 1)
+        if let offset {
+            // The intercept-only model with an offset has no closed form in general: its own
+            // Newton fit, from the link of the mean less the mean offset.
+            let meanOffset = (weights.map { zip($0, offset).reduce(0) { $0 + $1.0 * $1.1 } } ?? offset.reduce(0, +)) / totalWeight
+            if let intercept = design.terms.firstIndex(where: { $0.column == nil && $0.level == nil }),
+               let null = try? GeneralizedLinearFit.maximise(from: [start[0] - meanOffset], x: design, y: y, family: family,
+                                                              terms: [design.terms[intercept].name], active: [intercept], offset: offset,
+                                                              weights: weights) {
+                start = [Double](repeating: 0, count: design.columns)
+                start[intercept] = null.beta[0]
+            } else {
+                start[0] -= meanOffset
+            }
+        }
+        let null = GeneralizedLinearFit.logLikelihood(start, design, y, family, offset: offset, weights: weights) + constant
         var path: [[Double]] = []
-        let result = try GeneralizedLinearFit.maximise(from: start, x: design, y: y, family: family, terms: design.terms.map(\.name)) {
+        let result = try GeneralizedLinearFit.maximise(from: start, x: design, y: y, family: family, terms: design.terms.map(\.name),
+                                                       offset: offset, weights: weights) {
             path.append($0)
         }
         self.path = path
@@ -85,18 +121,42 @@ public struct GeneralizedLinearFit: Sendable {
         familyName = family.name
         coefficients = result.beta
         covariance = cov
-        logLikelihood = result.logL
+        logLikelihood = result.logL + constant
         nullLogLikelihood = null
-        deviance = 2 * (y.reduce(0) { $0 + family.saturatedLogDensity($1) } - result.logL)
+        let saturated = weights.map { w in zip(w, y).reduce(0) { $0 + $1.0 * family.saturatedLogDensity($1.1) } }
+            ?? y.reduce(0) { $0 + family.saturatedLogDensity($1) }
+        deviance = 2 * (saturated - result.logL)
         iterations = result.iterations
+        self.weights = weights
+        self.offset = offset
+        self.constant = constant
+        self.observations = observations ?? Double(y.count)
+    }
+
+    /// The fit's own offset plus `extra` (either may be absent).
+    func offset(adding extra: [Double]?) -> [Double]? {
+        guard let extra else { return offset }
+        guard let offset else { return extra }
+        return zip(offset, extra).map(+)
+    }
+
+    /// log L at β on this fit's rows, with its weights, offset and constant.
+    public func logLikelihood<F: CanonicalFamily>(at beta: [Double], y: [Double], family: F, active: [Int]? = nil, offset extra: [Double]? = nil) -> Double {
+        GeneralizedLinearFit.evaluate(beta, design, y, family, derivatives: false, active: active, offset: offset(adding: extra), weights: weights).logL + constant
+    }
+
+    /// The gradient and information at β on this fit's rows, with its weights and offset.
+    public func derivatives<F: CanonicalFamily>(at beta: [Double], y: [Double], family: F) -> (g: [Double], h: Matrix) {
+        let e = GeneralizedLinearFit.evaluate(beta, design, y, family, derivatives: true, offset: offset, weights: weights)
+        return (e.g, e.h)
     }
 
     public func estimate(_ term: String) -> Coefficient? { estimates.first { $0.term == term }?.coefficient }
 
     /// Σ log p(yᵢ | xᵢᵀβ), over the `active` columns of `x` (all when nil) plus an `offset`.
     public static func logLikelihood<F: CanonicalFamily>(_ beta: [Double], _ x: DesignMatrix, _ y: [Double], _ family: F,
-                                                         active: [Int]? = nil, offset: [Double]? = nil) -> Double {
-        evaluate(beta, x, y, family, derivatives: false, active: active, offset: offset).logL
+                                                         active: [Int]? = nil, offset: [Double]? = nil, weights: [Double]? = nil) -> Double {
+        evaluate(beta, x, y, family, derivatives: false, active: active, offset: offset, weights: weights).logL
     }
 
     /// The gradient Xᵀ(y − μ) and the information XᵀWX at β.
@@ -114,7 +174,7 @@ public struct GeneralizedLinearFit: Sendable {
     /// `active`: the columns of `x` that `beta` weighs, in order (the others' coefficients are
     /// held at 0: a model without them, with no copy of the rest).
     static func evaluate<F: CanonicalFamily>(_ beta: [Double], _ x: DesignMatrix, _ y: [Double], _ family: F, derivatives: Bool,
-                                             active: [Int]? = nil, offset: [Double]? = nil, hessian: Bool = true)
+                                             active: [Int]? = nil, offset: [Double]? = nil, hessian: Bool = true, weights: [Double]? = nil)
         -> (logL: Double, g: [Double], h: Matrix, etaRange: ClosedRange<Double>) {
         let n = x.rows
         let columns = active ?? Array(0..<x.columns)
@@ -148,8 +208,14 @@ public struct GeneralizedLinearFit: Sendable {
                         for i in 0..<m { low = min(low, e[i]); high = max(high, e[i]) }
                         out[sums] = low; out[sums + 1] = high
                         let segmentY = UnsafeBufferPointer(rebasing: ys[lo..<(lo + m)])
+                        /// Σ wᵢ log p(yᵢ | ηᵢ) row by row, for weighted rows.
+                        func weightedSum() -> Double {
+                            var s = 0.0
+                            for i in 0..<m { s += weights![lo + i] * family.logDensity(segmentY[i], e[i]) }
+                            return s
+                        }
                         guard derivatives else {
-                            out[0] = family.logDensitySum(segmentY, UnsafeBufferPointer(e))
+                            out[0] = weights == nil ? family.logDensitySum(segmentY, UnsafeBufferPointer(e)) : weightedSum()
                             return
                         }
                         var r = [Double](repeating: 0, count: m), w = [Double](repeating: 0, count: m)
@@ -157,6 +223,11 @@ public struct GeneralizedLinearFit: Sendable {
                             w.withUnsafeMutableBufferPointer { wb in
                                 out[0] = family.evaluateSegment(segmentY, UnsafeBufferPointer(e), gradient: rb.baseAddress!, weight: wb.baseAddress!)
                             }
+                        }
+                        if let weights {
+                            // Each row's score and weight count wᵢ times.
+                            out[0] = weightedSum()
+                            for i in 0..<m { r[i] *= weights[lo + i]; w[i] *= weights[lo + i] }
                         }
                         var k = 1 + p
                         var wa = [Double](repeating: 0, count: m)
@@ -204,13 +275,14 @@ public struct GeneralizedLinearFit: Sendable {
     ///
     /// `onStep` sees every point the fit moves to (the start first): Newton's path.
     static func maximise<F: CanonicalFamily>(from start: [Double], x: DesignMatrix, y: [Double], family: F, terms: [String],
-                                             active: [Int]? = nil, offset: [Double]? = nil, onStep: ([Double]) -> Void = { _ in })
+                                             active: [Int]? = nil, offset: [Double]? = nil, weights: [Double]? = nil,
+                                             onStep: ([Double]) -> Void = { _ in })
         throws -> (beta: [Double], logL: Double, information: Cholesky, iterations: Int) {
         let columns = active ?? Array(0..<x.columns)
         // The range of η (offset included) at the last few points evaluated.
         var ranges: [(beta: [Double], eta: ClosedRange<Double>)] = []
         func evaluate(_ beta: [Double], derivatives: Bool = true) -> (logL: Double, g: [Double], h: Matrix) {
-            let e = GeneralizedLinearFit.evaluate(beta, x, y, family, derivatives: derivatives, active: columns, offset: offset)
+            let e = GeneralizedLinearFit.evaluate(beta, x, y, family, derivatives: derivatives, active: columns, offset: offset, weights: weights)
             ranges = Array((ranges + [(beta, e.etaRange)]).suffix(4))
             return (e.logL, e.g, e.h)
         }
@@ -322,14 +394,14 @@ public struct GeneralizedLinearFit: Sendable {
         let others = (0..<p).filter { $0 != pair.0 && $0 != pair.1 }
         let ca = x.column(pair.0), cb = x.column(pair.1)
         return ProfileWalk.fill(width: us.count, height: vs.count, start: others.map { coefficients[$0] }) { i, j, start in
-            let offset = (0..<n).map { ca[$0] * us[i] + cb[$0] * vs[j] }
+            let offset = self.offset(adding: (0..<n).map { ca[$0] * us[i] + cb[$0] * vs[j] })
             if others.isEmpty {
-                return (GeneralizedLinearFit.evaluate([], x, y, family, derivatives: false, active: [], offset: offset).logL, start)
+                return (GeneralizedLinearFit.evaluate([], x, y, family, derivatives: false, active: [], offset: offset, weights: weights).logL + constant, start)
             }
             guard let best = try? GeneralizedLinearFit.maximise(from: start, x: x, y: y, family: family,
                                                                 terms: others.map { design.terms[$0].name }, active: others,
-                                                                offset: offset) else { return nil }
-            return (best.logL, best.beta)
+                                                                offset: offset, weights: weights) else { return nil }
+            return (best.logL + constant, best.beta)
         }.values
     }
 
@@ -352,19 +424,21 @@ public struct GeneralizedLinearFit: Sendable {
         var warm = others.map { coefficients[$0] }
         /// 2(ℓ̂ − ℓ_p(t)) − level, nil when the others have no maximum there.
         func excess(_ t: Double) -> Double? {
-            let offset = cj.map { $0 * t }
+            let offset = self.offset(adding: cj.map { $0 * t })
             if others.isEmpty {
-                return 2 * (top - GeneralizedLinearFit.evaluate([], x, y, family, derivatives: false, active: [], offset: offset).logL) - level
+                return 2 * (top - constant - GeneralizedLinearFit.evaluate([], x, y, family, derivatives: false, active: [], offset: offset,
+                                                                           weights: weights).logL) - level
             }
             let best: (beta: [Double], logL: Double, information: Cholesky, iterations: Int)
             do {
                 best = try GeneralizedLinearFit.maximise(from: warm, x: x, y: y, family: family,
-                                                         terms: others.map { design.terms[$0].name }, active: others, offset: offset)
+                                                         terms: others.map { design.terms[$0].name }, active: others, offset: offset,
+                                                         weights: weights)
             } catch {
                 return nil
             }
             warm = best.beta
-            return 2 * (top - best.logL) - level
+            return 2 * (top - constant - best.logL) - level
         }
         func end(_ direction: Double) -> Double {
             warm = others.map { coefficients[$0] }

@@ -116,14 +116,28 @@ public struct SeveralDescents: Sendable {
     ///   - hessian: the mean loss's Hessian at the MLE (2XᵀX/n, XᵀWX/n; XᵀX/n for the
     ///     absolute error).
     ///   - start: where the three start (0 when nil).
+    ///   - weights, offset: a GLM's row weights and offset (grouped data, exposure): the mean
+    ///     loss is then −log L / Σwᵢ, and XᵀX/n and the columns' means and spreads are weighted.
     public static func run(x: DesignMatrix, y: [Double], loss: DescentLoss, mle: [Double], standardErrors: [Double], qr: HouseholderQR,
-                           hessian: Matrix, stepBudget: Int, start: [Double]? = nil) -> SeveralDescents {
-        let n = Double(x.rows), p = x.columns, blocks = loss.blocks, m = p * blocks
+                           hessian: Matrix, stepBudget: Int, start: [Double]? = nil, weights: [Double]? = nil,
+                           offset: [Double]? = nil) -> SeveralDescents {
+        let n = weights.map { $0.reduce(0, +) } ?? Double(x.rows), p = x.columns, blocks = loss.blocks, m = p * blocks
         let labels: [Int]
         if case .softmax = loss { labels = y.map { Int($0) } } else { labels = [] }
         // XᵀX/n from R, and Xᵀy/n in one pass.
-        let r = qr.r
-        var gram = r.transposed.times(r)
+        var gram: Matrix
+        if let weights {
+            let columns = (0..<p).map { x.column($0) }
+            gram = Matrix(rows: p, columns: p)
+            for a in 0..<p { for b in a..<p {
+                var t = 0.0
+                for i in weights.indices { t += weights[i] * columns[a][i] * columns[b][i] }
+                gram[a, b] = t; gram[b, a] = t
+            } }
+        } else {
+            let r = qr.r
+            gram = r.transposed.times(r)
+        }
         for k in gram.storage.indices { gram.storage[k] /= n }
         let cross = loss == .leastSquares ? x.transposeTimes(y).product.map { $0 / n } : []
         let yy = y.reduce(0) { $0 + $1 * $1 } / n
@@ -131,8 +145,13 @@ public struct SeveralDescents: Sendable {
         var means = [Double](repeating: 0, count: p), scales = [Double](repeating: 1, count: p)
         for j in 1..<max(1, p) {
             let c = x.column(j)
-            means[j] = c.reduce(0, +) / n
-            scales[j] = max(1e-300, (c.reduce(0) { $0 + ($1 - means[j]) * ($1 - means[j]) } / n).squareRoot())
+            if let weights {
+                means[j] = zip(weights, c).reduce(0) { $0 + $1.0 * $1.1 } / n
+                scales[j] = max(1e-300, (zip(weights, c).reduce(0) { $0 + $1.0 * ($1.1 - means[j]) * ($1.1 - means[j]) } / n).squareRoot())
+            } else {
+                means[j] = c.reduce(0, +) / n
+                scales[j] = max(1e-300, (c.reduce(0) { $0 + ($1 - means[j]) * ($1 - means[j]) } / n).squareRoot())
+            }
         }
         var small = Matrix.identity(p)
         for j in 1..<max(1, p) { small[j, j] = 1 / scales[j]; small[0, j] = -means[j] / scales[j] }
@@ -149,10 +168,10 @@ public struct SeveralDescents: Sendable {
                 let value = zip(beta, gb).reduce(0) { $0 + $1.0 * $1.1 } - 2 * zip(cross, beta).reduce(0) { $0 + $1.0 * $1.1 } + yy
                 return (value, zip(gb, cross).map { 2 * ($0 - $1) })
             case .logistic:
-                let e = GeneralizedLinearFit.evaluate(beta, x, y, BernoulliLogit(), derivatives: true, hessian: false)
+                let e = GeneralizedLinearFit.evaluate(beta, x, y, BernoulliLogit(), derivatives: true, offset: offset, hessian: false, weights: weights)
                 return (-e.logL / n, e.g.map { -$0 / n })
             case .poisson:
-                let e = GeneralizedLinearFit.evaluate(beta, x, y, PoissonLog(), derivatives: true, hessian: false)
+                let e = GeneralizedLinearFit.evaluate(beta, x, y, PoissonLog(), derivatives: true, offset: offset, hessian: false, weights: weights)
                 return (-e.logL / n, e.g.map { -$0 / n })
             case let .softmax(k):
                 let e = SoftmaxRegression.evaluate(beta, x, labels, k, derivatives: true, hessian: false)
@@ -276,7 +295,7 @@ public struct SeveralDescents: Sendable {
         }
         let raw = runs[0], standardised = runs[1]
         let newton = loss == .laplace ? nil : newtonPath(x: x, y: y, loss: loss, mle: mle, minimum: minimum, start: beta0,
-                                                         lossAndGradient: lossAndGradient, distance: distance)
+                                                         lossAndGradient: lossAndGradient, distance: distance, weights: weights, offset: offset)
         // Conditioning at the MLE, raw and standardised.
         let rawEigen = SymmetricEigen(hessian)
         let standardisedEigen = SymmetricEigen(at.times(hessian).times(a))
@@ -290,8 +309,9 @@ public struct SeveralDescents: Sendable {
     /// exactly: it lands on the MLE, which the fit found by QR (Cholesky of XᵀX would lose
     /// what the condition number squares away).
     static func newtonPath(x: DesignMatrix, y: [Double], loss: DescentLoss, mle: [Double], minimum: Double, start: [Double],
-                           lossAndGradient: ([Double]) -> (Double, [Double]), distance: ([Double]) -> Double) -> SeveralPath {
-        let n = Double(x.rows), p = x.columns * loss.blocks
+                           lossAndGradient: ([Double]) -> (Double, [Double]), distance: ([Double]) -> Double,
+                           weights: [Double]? = nil, offset: [Double]? = nil) -> SeveralPath {
+        let n = weights.map { $0.reduce(0, +) } ?? Double(x.rows), p = x.columns * loss.blocks
         let labels: [Int]
         if case .softmax = loss { labels = y.map { Int($0) } } else { labels = [] }
         var newton = SeveralPath()
@@ -314,8 +334,8 @@ public struct SeveralDescents: Sendable {
             k += 1
             var h: Matrix
             switch loss {
-            case .logistic: h = GeneralizedLinearFit.evaluate(beta, x, y, BernoulliLogit(), derivatives: true).h
-            case .poisson: h = GeneralizedLinearFit.evaluate(beta, x, y, PoissonLog(), derivatives: true).h
+            case .logistic: h = GeneralizedLinearFit.evaluate(beta, x, y, BernoulliLogit(), derivatives: true, offset: offset, weights: weights).h
+            case .poisson: h = GeneralizedLinearFit.evaluate(beta, x, y, PoissonLog(), derivatives: true, offset: offset, weights: weights).h
             case let .studentT(s, nu): h = studentTHessian(beta, x: x, y: y, scale: s, nu: nu)
             case let .softmax(classes): h = SoftmaxRegression.evaluate(beta, x, labels, classes, derivatives: true).h
             case .leastSquares, .laplace: return newton

@@ -83,8 +83,9 @@ extension GeneralizedLinearFit {
             // fit (no copy of the others), from this fit's other coefficients.
             let active = (0..<p).filter { !group.indices.contains($0) }
             let fit = try GeneralizedLinearFit.maximise(from: reducedStart(active: active, dropped: group.indices), x: design, y: y, family: family,
-                                                        terms: active.map { design.terms[$0].name }, active: active)
-            let lr = max(0, 2 * (logLikelihood - fit.logL))
+                                                        terms: active.map { design.terms[$0].name }, active: active, offset: offset,
+                                                        weights: weights)
+            let lr = max(0, 2 * (logLikelihood - constant - fit.logL))
             return TermTest(term: group.column, degreesOfFreedom: group.indices.count, statistic: lr,
                             pValue: Distributions.chiSquaredSurvival(lr, degreesOfFreedom: group.indices.count), distribution: "chi2")
         }

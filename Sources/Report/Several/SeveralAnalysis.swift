@@ -83,9 +83,16 @@ struct SeveralAnalysis {
     /// of the model) are not computed: 10⁶ rows with K = 10 and three predictors would spend
     /// 7 s on the tests alone.
     static let classProfileWork = 200_000_000
+    /// Grouped data or weights: the same model refitted on the rows one observation at a time.
+    var expanded: GroupedReport.Expanded? = nil
     /// `--penalty`: the MAP fit beside the MLE, its path, cross-validation and evidence.
     var penalty: PenaltyAnalysis? = nil
-    var dispersion: Double? { pearsonChiSquared.map { $0 / Double(n - design.columns) } }
+    var dispersion: Double? { pearsonChiSquared.map { $0 / residualDegreesOfFreedom } }
+    /// Observations less coefficients: the rows, or the frequency weights' sum (binomial
+    /// groups count once each, as R and statsmodels count them).
+    var residualDegreesOfFreedom: Double { data.observations - Double(design.columns) }
+    /// Each row's weight in the likelihood (frequency × trials), nil when every row counts once.
+    var weights: [Double]? { data.likelihoodWeights }
 
     var kind: ModelKind { request.kind }
     var design: DesignMatrix { data.design }
@@ -134,7 +141,8 @@ struct SeveralAnalysis {
     static func analyse(_ request: ModelRequest, dataset: Dataset, name: String, source: String, dropMissing: Bool,
                         compare: Bool = true) throws -> SeveralAnalysis {
         let spec = ModelSpecification(response: request.y, predictors: request.predictors, factors: Set(request.factors),
-                                      references: request.references, positive: request.kind == .softmax ? request.referenceClass : request.positive)
+                                      references: request.references, positive: request.kind == .softmax ? request.referenceClass : request.positive,
+                                      weights: request.weights, trials: request.trials, exposure: request.exposure)
         let response: ModelSpecification.Response = request.kind == .logistic ? .binary : request.kind == .poisson ? .count
             : request.kind == .softmax ? .categorical : .continuous
         let what = "\(request.kind.rawValue) model of \(Message.quoted(request.y)) on \(request.predictors.map { Message.quoted($0) }.joined(separator: ", "))"
@@ -147,7 +155,7 @@ struct SeveralAnalysis {
             if let bad = data.y.firstIndex(where: { !$0.isFinite || abs($0) > 1e150 }) {
                 throw ReportError("\(cell(bad)): column \(Message.quoted(request.y)): not a finite number below 1e150 in size")
             }
-            if response == .binary, let bad = data.y.firstIndex(where: { $0 != 0 && $0 != 1 }) {
+            if response == .binary, data.trials == nil, let bad = data.y.firstIndex(where: { $0 != 0 && $0 != 1 }) {
                 throw ReportError("\(cell(bad)): column \(Message.quoted(request.y)): \(NumberFormat.plain(data.y[bad], 6)) is not a label: a logistic response is 0 or 1, or two levels such as Yes/No")
             }
             if response == .count, let bad = data.y.firstIndex(where: { $0 < 0 || $0 != $0.rounded() || $0 >= 1e15 }) {
@@ -201,7 +209,10 @@ struct SeveralAnalysis {
             let fit: Fit
             let tests: [TermTest]
             if let family {
-                let f = try Timing.measure("Newton fit") { try GeneralizedLinearFit(design: data.design, y: data.y, family: family) }
+                let f = try Timing.measure("Newton fit") {
+                    try GeneralizedLinearFit(design: data.design, y: data.y, family: family, weights: data.likelihoodWeights, offset: data.offset,
+                                             constant: data.binomialConstant, observations: data.observations)
+                }
                 fit = .glm(f); tests = try Timing.measure("term tests") { try f.termTests(y: data.y, family: family) }
             } else if request.kind == .laplace {
                 let f = try LeastAbsoluteDeviations(design: data.design, y: data.y)
@@ -218,7 +229,8 @@ struct SeveralAnalysis {
             let common = m.common
             let (kappa, vif) = data.design.collinearity(qr: common.qr)
             let beta = common.estimates.map(\.coefficient.estimate)
-            let eta = data.design.times(beta)
+            var eta = data.design.times(beta)
+            if let offset = data.offset { for i in eta.indices { eta[i] += offset[i] } }
             let fitted: [Double]
             switch request.kind {
             case .logistic: fitted = eta.map(Numerics.sigmoid)
@@ -226,10 +238,17 @@ struct SeveralAnalysis {
             default: fitted = eta
             }
             (m.conditionNumber, m.vif, m.eta, m.fitted) = (kappa, vif, eta, fitted)
-            if request.kind == .poisson {
+            if request.kind == .poisson || data.trials != nil {
+                // Σ wᵢ (yᵢ − μᵢ)² / V(μᵢ): V = μ for counts, μ(1 − μ) per trial for binomial groups.
+                let w = data.likelihoodWeights
                 var chi2 = 0.0
-                for (y, mu) in zip(data.y, fitted) { chi2 += (y - mu) * (y - mu) / mu }
+                for (i, (y, mu)) in zip(data.y, fitted).enumerated() {
+                    chi2 += (w?[i] ?? 1) * (y - mu) * (y - mu) / (request.kind == .poisson ? mu : mu * (1 - mu))
+                }
                 m.pearsonChiSquared = chi2
+            }
+            if request.isGrouped, case let .glm(f) = fit, let family {
+                m.expanded = Timing.measure("expanded refit") { GroupedReport.expand(data, fit: f, family: family) }
             }
             m.pair = try SeveralFigures.pair(m)
             if let request = request.penalty {
@@ -259,20 +278,20 @@ struct SeveralAnalysis {
                 case .linear: loss = .leastSquares; for k in hessian.storage.indices { hessian.storage[k] *= 2 }
                 case let .glm(f):
                     loss = request.kind == .logistic ? .logistic : .poisson
-                    hessian = GeneralizedLinearFit.derivatives(f.coefficients, data.design, data.y, family!).h
+                    hessian = f.derivatives(at: f.coefficients, y: data.y, family: family!).h
                 case .laplace: loss = .laplace
                 case let .studentT(f):
                     loss = .studentT(scale: f.scale, nu: f.nu)
                     hessian = SeveralDescents.studentTHessian(f.coefficients, x: data.design, y: data.y, scale: f.scale, nu: f.nu)
                 }
-                for k in hessian.storage.indices { hessian.storage[k] /= n }
+                for k in hessian.storage.indices { hessian.storage[k] /= (data.likelihoodWeights.map { $0.reduce(0, +) } ?? n) }
                 // A robust fit starts from least squares, as its own search does; the others from 0.
                 let descentStart = request.kind == .studentT ? (try? LinearRegression(design: data.design, y: data.y))?.estimates.map(\.coefficient.estimate) : nil
                 m.descents = Timing.measure("descents") {
                     SeveralDescents.run(x: data.design, y: data.y, loss: loss, mle: beta,
                                         standardErrors: common.estimates.map(\.coefficient.standardError), qr: common.qr,
                                         hessian: hessian, stepBudget: stepBudget(kind: request.kind, rows: data.y.count, columns: data.design.columns),
-                                        start: descentStart)
+                                        start: descentStart, weights: data.likelihoodWeights, offset: data.offset)
                 }
                 if request.kind == .linear {
                     // For least squares the Hessian is 2XᵀX/n: its condition number is κ(R)², taken

@@ -38,8 +38,9 @@ enum SeveralFigures {
         guard m.kind == .poisson else { return nil }
         let prose = m.prose ?? Prose.shared
         let fitted = m.fitted
-        return PoissonReport.rootogram(name: m.name, y: m.y, bars: PoissonModel.rootogramBars(y: m.y) { fitted[$0] },
-                                       expectedZeros: fitted.reduce(0) { $0 + exp(-$1) },
+        let w = m.weights
+        return PoissonReport.rootogram(name: m.name, y: m.y, bars: PoissonModel.rootogramBars(y: m.y, weight: w.map { w in { w[$0] } }) { fitted[$0] },
+                                       expectedZeros: fitted.indices.reduce(0) { $0 + (w?[$1] ?? 1) * exp(-fitted[$1]) },
                                        label: { prose?.text("poisson", $0, $1, markup: true) ?? "" },
                                        text: { prose?.text("poisson", $0, $1) ?? "" })
     }
@@ -77,39 +78,53 @@ enum SeveralFigures {
     /// two differ by more than a large sample's interval).
     struct Bin { var x: Double; var mean: Double; var low: Double; var high: Double; var count: Int; var expected: Double = .nan }
 
-    static func bins(x: [Double], y: [Double], count: Int, kind: ModelKind, fitted: [Double]? = nil) -> [Bin] {
+    /// `weights`: how many observations each row stands for (frequencies, a group's trials).
+    static func bins(x: [Double], y: [Double], count: Int, kind: ModelKind, fitted: [Double]? = nil, weights: [Double]? = nil) -> [Bin] {
         let n = x.count
         let k = max(1, min(count, n / 3))
         var sample = n > 20_000 ? RandomGenerator.onePerBlock(n: n, stride: n / 20_000, seed: 0xB1A5).map { x[$0] } : x
         sample.sort()
         let cuts = (1..<max(k, 1)).map { sample[$0 * sample.count / k] }
-        var rows = [Int](repeating: 0, count: k), sx = [Double](repeating: 0, count: k)
+        var rows = [Double](repeating: 0, count: k), sx = [Double](repeating: 0, count: k)
         var sy = [Double](repeating: 0, count: k), syy = [Double](repeating: 0, count: k), sf = [Double](repeating: 0, count: k)
         for i in 0..<n {
             // Binary search of the cuts: a value equal to a cut goes to the lower bin.
             var lo = 0, hi = cuts.count
             while lo < hi { let mid = (lo + hi) / 2; if cuts[mid] < x[i] { lo = mid + 1 } else { hi = mid } }
-            rows[lo] += 1; sx[lo] += x[i]; sy[lo] += y[i]; syy[lo] += y[i] * y[i]
-            if let fitted { sf[lo] += fitted[i] }
+            let w = weights?[i] ?? 1
+            rows[lo] += w; sx[lo] += w * x[i]; sy[lo] += w * y[i]; syy[lo] += w * y[i] * y[i]
+            if let fitted { sf[lo] += w * fitted[i] }
         }
         let z = Distributions.normalQuantile975
         return (0..<k).compactMap { j in
             guard rows[j] > 0 else { return nil }
-            let r = Double(rows[j]), mean = sy[j] / r
+            let r = rows[j], mean = sy[j] / r
             switch kind {
             case .logistic:
                 let centre = (mean + z * z / (2 * r)) / (1 + z * z / r)
                 let half = z / (1 + z * z / r) * (mean * (1 - mean) / r + z * z / (4 * r * r)).squareRoot()
-                return Bin(x: sx[j] / r, mean: mean, low: max(0, centre - half), high: min(1, centre + half), count: rows[j], expected: sf[j] / r)
+                return Bin(x: sx[j] / r, mean: mean, low: max(0, centre - half), high: min(1, centre + half), count: Int(r.rounded()), expected: sf[j] / r)
             default:
                 // Counts too: the bin's own spread, not the Poisson variance the model assumes
                 // (overdispersed counts would get intervals far too narrow).
                 let variance = rows[j] > 1 ? max(0, (syy[j] - r * mean * mean) / (r - 1)) : 0
                 let half = z * (variance / r).squareRoot()
-                return Bin(x: sx[j] / r, mean: mean, low: kind == .poisson ? max(0, mean - half) : mean - half, high: mean + half, count: rows[j],
+                return Bin(x: sx[j] / r, mean: mean, low: kind == .poisson ? max(0, mean - half) : mean - half, high: mean + half, count: Int(r.rounded()),
                            expected: sf[j] / r)
             }
         }
+    }
+
+    /// Each binomial group's share of successes at its η̂ with Wilson's 95 % interval for its
+    /// trials (times its frequency), and its fitted probability.
+    static func groupShares(_ m: SeveralAnalysis) -> [Bin] {
+        let z = Distributions.normalQuantile975
+        return m.y.indices.map { i in
+            let r = m.weights?[i] ?? 1, share = m.y[i]
+            let centre = (share + z * z / (2 * r)) / (1 + z * z / r)
+            let half = z / (1 + z * z / r) * (share * (1 - share) / r + z * z / (4 * r * r)).squareRoot()
+            return Bin(x: m.eta[i], mean: share, low: max(0, centre - half), high: min(1, centre + half), count: Int(r.rounded()), expected: m.fitted[i])
+        }.sorted { $0.x < $1.x }
     }
 
     static func axis(_ lo: Double, _ hi: Double, count: Int = 200) -> [Double] {
@@ -131,7 +146,7 @@ enum SeveralFigures {
         let y = markupEscaped(m.request.y)
         let dense = m.n > FigureFactory.densityThreshold
         var values: [String: MustacheValue] = ["y": .string(m.request.y), "n": Prose.count(m.n), "dense": .bool(dense),
-                                               "linear": .bool(m.continuous), "logistic": .bool(m.kind == .logistic),
+                                               "linear": .bool(m.continuous), "logistic": .bool(m.kind == .logistic), "eachGroup": .bool(false), "grouped": .bool(false), "sameTrials": .bool(false),
                                                "poisson": .bool(m.kind == .poisson), "gaussian": .bool(m.kind == .linear),
                                                "laplace": .bool(m.kind == .laplace), "studentT": .bool(m.kind == .studentT)]
         if m.continuous {
@@ -181,18 +196,23 @@ enum SeveralFigures {
                 break
             }
         } else {
-            f.title = m.label(m.kind == .logistic ? "calibrationTitle" : "countCalibrationTitle")
+            f.title = m.label(m.kind == .logistic ? (m.data.trials != nil ? "groupCalibrationTitle" : "calibrationTitle") : "countCalibrationTitle")
             f.xLabel = m.label("etaAxis")
             f.yLabel = m.kind == .logistic ? m.label("shareAxis", ["y": .string(m.request.y)]) : m.label("meanCountAxis", ["y": .string(m.request.y)])
             let lo = m.eta.min()!, hi = m.eta.max()!
             let xs = axis(lo, hi)
             let curve = xs.map { m.kind == .logistic ? Numerics.sigmoid($0) : exp($0) }
-            let b = bins(x: m.eta, y: m.y, count: 10, kind: m.kind, fitted: m.fitted)
+            // Binomial groups (up to 60) are shown one by one, each with its own interval; more
+            // rows, or frequencies, are binned with their weights.
+            let eachGroup = m.data.trials != nil && m.n <= 60
+            let b = eachGroup ? groupShares(m) : bins(x: m.eta, y: m.y, count: 10, kind: m.kind, fitted: m.fitted, weights: m.weights)
+            values["eachGroup"] = .bool(eachGroup)
+            values["grouped"] = .bool(m.data.trials != nil || m.data.frequencyWeights != nil)
             f.marks.append(.line(points: zip(xs, curve).map { Point($0, $1) }, color: Palette.vermillion, width: 2, dash: [],
                                  label: m.label(m.kind == .logistic ? "sigmoidLegend" : "expLegend")))
             f.marks.append(.errorBars(points: b.map { Point($0.x, $0.mean) }, lower: b.map(\.low), upper: b.map(\.high), color: Palette.green, label: nil))
             f.marks.append(.scatter(points: b.map { Point($0.x, $0.mean) }, color: Palette.green, size: 7, shape: .diamond, edge: .edge,
-                                    label: m.label(m.kind == .logistic ? "binShareLegend" : "binMeanLegend")))
+                                    label: m.label(eachGroup ? "groupShareLegend" : m.kind == .logistic ? "binShareLegend" : "binMeanLegend")))
             if m.kind == .logistic { f.yLimits = (-0.03, 1.03) }
             // A bin is calibrated when the model's mean fitted value over its rows lies in its
             // interval (the curve at the bin's mean η̂ is off by Jensen's gap, which 10⁶ rows a
@@ -202,6 +222,7 @@ enum SeveralFigures {
             values["covered"] = Prose.count(covered)
             values["fewest"] = .string(String(b.map(\.count).min() ?? 0))
             values["most"] = .string(String(b.map(\.count).max() ?? 0))
+            values["sameTrials"] = .bool(b.map(\.count).min() == b.map(\.count).max())
             values["from"] = .string(s(lo)); values["to"] = .string(s(hi))
         }
         f.accessibleTitle = m.text("fittedAccessibleTitle", ["model": .string(m.name)])
@@ -271,7 +292,7 @@ enum SeveralFigures {
                     }
                 }
             } else if !m.continuous {
-                let b = bins(x: x, y: m.y, count: 8, kind: m.kind)
+                let b = bins(x: x, y: m.y, count: 8, kind: m.kind, weights: m.weights)
                 f.marks.append(.errorBars(points: b.map { Point($0.x, $0.mean) }, lower: b.map(\.low), upper: b.map(\.high), color: Palette.green, label: nil))
                 f.marks.append(.scatter(points: b.map { Point($0.x, $0.mean) }, color: Palette.green, size: 7, shape: .diamond, edge: .edge,
                                         label: m.label("marginalBinsLegend", ["x": .string(column)])))

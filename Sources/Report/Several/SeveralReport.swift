@@ -81,6 +81,11 @@ enum SeveralReport {
             "binary": .bool(m.data.responseLevels != nil), "one": .string(m.data.responseLevels?.one ?? ""),
             "zero": .string(m.data.responseLevels?.zero ?? ""), "chosen": .bool(m.request.positive != nil),
             "ones": Prose.count(Int(m.y.reduce(0, +))), "logistic": .bool(m.kind == .logistic),
+            "weighted": .bool(m.data.frequencyWeights != nil), "trials": .bool(m.data.trials != nil), "trialsColumn": .string(m.request.trials ?? ""),
+            "observations": .string(Narrative.count(Int(m.data.observations.rounded()))),
+            "successes": .string(Narrative.count(Int((m.data.successes.map { s in zip(s, m.data.frequencyWeights ?? s.map { _ in 1 }).reduce(0) { $0 + $1.0 * $1.1 } }
+                                                   ?? zip(m.y, m.data.frequencyWeights ?? m.y.map { _ in 1 }).reduce(0) { $0 + $1.0 * $1.1 }).rounded()))),
+            "trialCount": .string(Narrative.count(Int((m.weights?.reduce(0, +) ?? 0).rounded()))),
         ]))
         o["testsText"] = .string(testsText(m))
         o["residualText"] = .string(m.residualChecks.map { d in
@@ -99,7 +104,7 @@ enum SeveralReport {
         o["descentText"] = .string(descentText(m))
         o["collinearityText"] = .string(collinearityText(m))
         o["dispersionText"] = .bool(false)
-        if let phi = m.dispersion {
+        if let phi = m.dispersion, m.kind == .poisson, !m.request.isGrouped {
             o["dispersionText"] = .string(m.text("dispersionText", [
                 "phi": .string(s(phi, 3)), "phi2": .string(s(phi, 2)), "root": .string(s(phi.squareRoot(), 2)),
                 "p": Prose.count(m.design.columns), "rootogram": .bool(figures.count > 4 && figures[4] != nil), "over": .bool(phi > 1.5), "under": .bool(phi < 0.67), "fine": .bool(phi <= 1.5 && phi >= 0.67),
@@ -134,6 +139,7 @@ enum SeveralReport {
                 "starts": Prose.count(f.starts), "maxima": Prose.count(f.maxima.count), "steps": Prose.count(f.iterations)]))])
         }
         o["statistics"] = .array(statistics)
+        for (key, value) in GroupedReport.values(m) { o[key] = value }
         o["aicNote"] = .string(m.text("aicNote", ["k": .string(String(m.parameterCount)), "p": .string(String(m.design.columns)),
                                                  "linear": .bool(m.kind == .linear), "laplace": .bool(m.kind == .laplace),
                                                  "studentT": .bool(m.kind == .studentT),
@@ -284,7 +290,9 @@ enum SeveralReport {
         // difference of (Σ|xᵢⱼ|(|yᵢ| + |μ̂ᵢ|)), the scale of its rounding, free of the columns'
         // units. (Over Σ|xᵢⱼ(yᵢ − μ̂ᵢ)| a dummy of one row, whose residual is rounding alone,
         // would read 1: Bikeshare's single hour of heavy rain.)
-        let (score, scales) = x.transposeTimes(m.y, minus: m.fitted)
+        // Weighted rows: Xᵀ W (y − μ̂), the score of the weighted likelihood.
+        let (score, scales) = m.weights.map { w in x.transposeTimes(zip(w, m.y).map(*), minus: zip(w, m.fitted).map(*)) }
+            ?? x.transposeTimes(m.y, minus: m.fitted)
         var worst = 0.0
         for j in 0..<x.columns where scales[j] > 0 { worst = max(worst, abs(score[j]) / scales[j]) }
         if m.kind == .linear || !m.continuous {
@@ -302,18 +310,24 @@ enum SeveralReport {
         case let .glm(f):
             // Newton's next step at β̂, in standard errors: the fit is at the maximum.
             let family: any CanonicalFamily = m.kind == .poisson ? PoissonLog() : BernoulliLogit()
-            let (g, h) = GeneralizedLinearFit.derivatives(f.coefficients, x, m.y, family)
+            let (g, h) = f.derivatives(at: f.coefficients, y: m.y, family: family)
             let step = Cholesky(h).map { $0.solve(g) } ?? g.map { _ in Double.infinity }
             let moved = zip(step, f.estimates).map { abs($0) / $1.coefficient.standardError }.max() ?? 0
             page.check(m.text("newtonStepCheck"), m.text("newtonStepLeft"), "10⁻⁶", moved, 1e-6, atMost: true)
             if m.kind == .logistic {
-                var ce = 0.0
-                for (y, p) in zip(m.y, m.fitted) { ce -= y == 1 ? log(p) : log1p(-p) }
+                // Weighted rows (groups of trials, frequencies) count wᵢ times; a group's share yᵢ
+                // of successes weighs log p̂ᵢ and its failures log(1 − p̂ᵢ).
+                var ce = 0.0, total = 0.0
+                for (i, (y, p)) in zip(m.y, m.fitted).enumerated() {
+                    let w = m.weights?[i] ?? 1
+                    ce -= w * ((y > 0 ? y * log(p) : 0) + (y < 1 ? (1 - y) * log1p(-p) : 0))
+                    total += w
+                }
                 page.check(m.text("crossEntropyCheck"), "−(1/n) Σ [yᵢ log p̂ᵢ + (1 − yᵢ) log(1 − p̂ᵢ)]", "−log L / n",
-                           ce / Double(m.n), -f.logLikelihood / Double(m.n))
+                           ce / total, -(f.logLikelihood - f.constant) / total)
             } else {
                 var d = 0.0
-                for (y, mu) in zip(m.y, m.fitted) { d += 2 * ((y > 0 ? y * log(y / mu) : 0) - (y - mu)) }
+                for (i, (y, mu)) in zip(m.y, m.fitted).enumerated() { d += 2 * (m.weights?[i] ?? 1) * ((y > 0 ? y * log(y / mu) : 0) - (y - mu)) }
                 page.check(m.text("devianceCheck"), "2 Σ [yᵢ log(yᵢ/μ̂ᵢ) − (yᵢ − μ̂ᵢ)]", "2 (ℓ_saturated − ℓ̂)", d, f.deviance)
             }
         case let .laplace(f):
@@ -347,6 +361,7 @@ enum SeveralReport {
             page.check(m.text("studentTLogLCheck"), "Σ log p(yᵢ | xᵢ)", "log L", value, f.logLikelihood)
         }
         PenaltyReport.check(m, into: &page)
+        GroupedReport.checks(m, into: &page)
         return page.checks
     }
 
@@ -542,17 +557,31 @@ enum SeveralReport {
         case let .glm(f):
             o["deviance"] = .number(f.deviance)
             o["null_log_likelihood"] = .number(f.nullLogLikelihood)
+            if m.request.isGrouped {
+                // Grouped data (issue 22): the columns, what the rows stand for, and the fit's
+                // goodness against the saturated model on the rows' degrees of freedom.
+                var g: [String: JSON] = [
+                    "weights": m.request.weights.map(JSON.string) ?? .null, "trials": m.request.trials.map(JSON.string) ?? .null,
+                    "exposure": m.request.exposure.map(JSON.string) ?? .null, "rows": .int(m.n),
+                    "total_weight": .number(m.data.observations), "zero_weight_rows": .int(m.data.zeroWeightRows),
+                    "observations": .number(m.weights.map { $0.reduce(0, +) } ?? Double(m.n)),
+                    "log_binomial_coefficients": .number(f.constant), "residual_deviance": .number(f.deviance),
+                    "residual_df": .number(m.residualDegreesOfFreedom),
+                ]
+                if let chi2 = m.pearsonChiSquared { g["pearson_chi2"] = .number(chi2); g["pearson_df"] = .number(m.residualDegreesOfFreedom) }
+                o["grouped"] = .object(g)
+            }
             if m.kind == .logistic {
                 o["pseudo_r_squared"] = .number(1 - f.logLikelihood / f.nullLogLikelihood)
-                o["mean_cross_entropy"] = .number(-f.logLikelihood / Double(m.n))
+                o["mean_cross_entropy"] = .number(-(f.logLikelihood - f.constant) / (m.weights.map { $0.reduce(0, +) } ?? Double(m.n)))
             } else {
                 if let chi2 = m.pearsonChiSquared, let phi = m.dispersion {
                     o["pearson_chi2"] = .number(chi2)
                     o["dispersion"] = .number(phi)
                 }
-                let meanY = m.y.reduce(0, +) / Double(m.n)
-                o["null_deviance"] = .number(2 * m.y.reduce(0) { $0 + ($1 > 0 ? $1 * log($1 / meanY) : 0) - ($1 - meanY) })
-                o["pearson_chi2"] = .number(zip(m.y, m.fitted).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) / $1.1 })
+                // The intercept-only model's deviance: 2 (ℓ_saturated − ℓ₀), from the fit's own
+                // deviance and log-likelihoods (so weights and exposures are taken alike).
+                o["null_deviance"] = .number(f.deviance + 2 * (f.logLikelihood - f.nullLogLikelihood))
             }
         }
         if let penalty = PenaltyReport.json(m) { o["penalty"] = penalty }

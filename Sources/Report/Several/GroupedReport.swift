@@ -1,0 +1,161 @@
+import Foundation
+import Likelihood
+import Mustache
+
+/// Grouped data, frequency weights and exposures (issue 22): the words, checks and
+/// report.json of a GLM fitted with `--trials`, `--weights` or `--exposure`. The fit itself is
+/// `GeneralizedLinearFit` with row weights, an offset and the log binomial coefficients as a
+/// constant of log L.
+enum GroupedReport {
+    static func s(_ v: Double, _ digits: Int = 4) -> String { NumberFormat.significant(v, digits) }
+    /// Up to six significant digits, without trailing zeros (3, not 3.00000).
+    static func trimmed(_ v: Double) -> String {
+        var t = NumberFormat.significant(v, 6)
+        guard t.contains("."), !t.contains("×") else { return t }
+        while t.hasSuffix("0") { t.removeLast() }
+        if t.hasSuffix(".") { t.removeLast() }
+        return t
+    }
+
+    /// The same model refitted on the rows one observation at a time (each binomial group as
+    /// its successes and failures, each weighted row repeated), when there are at most
+    /// `expansionLimit` of them and every weight is whole.
+    struct Expanded: Sendable {
+        var rows: Int
+        /// The largest |β̂ⱼ(expanded) − β̂ⱼ(grouped)| in standard errors, and the same for the SEs relative.
+        var estimateDifference: Double
+        var standardErrorDifference: Double
+        /// log L of the expanded rows, and the grouped log L less Σ log C(nᵢ, sᵢ).
+        var logLikelihood: Double
+    }
+
+    static let expansionLimit = 500_000
+
+    /// Refits the model on the expanded rows; nil above the limit, with weights that are not
+    /// whole, or when the expanded fit fails.
+    static func expand(_ data: ModelData, fit: GeneralizedLinearFit, family: any CanonicalFamily) -> Expanded? {
+        // Exposures alone leave one row per observation: nothing to write out.
+        guard data.frequencyWeights != nil || data.trials != nil else { return nil }
+        let n = data.y.count
+        let frequency = data.frequencyWeights ?? [Double](repeating: 1, count: n)
+        guard frequency.allSatisfy({ $0 == $0.rounded() }) else { return nil }
+        let trials = data.trials
+        let total = (0..<n).reduce(0.0) { $0 + frequency[$1] * (trials?[$1] ?? 1) }
+        guard total <= Double(expansionLimit) else { return nil }
+        // Each row's observations: (response, count).
+        var rowOf: [Int] = [], y: [Double] = []
+        rowOf.reserveCapacity(Int(total)); y.reserveCapacity(Int(total))
+        for i in 0..<n {
+            let f = Int(frequency[i])
+            if let trials {
+                let t = Int(trials[i]), successes = Int((data.y[i] * trials[i]).rounded())
+                for _ in 0..<f {
+                    for k in 0..<t { rowOf.append(i); y.append(k < successes ? 1 : 0) }
+                }
+            } else {
+                for _ in 0..<f { rowOf.append(i); y.append(data.y[i]) }
+            }
+        }
+        // The design's columns after the intercept, repeated: the same column space in the
+        // same order (dummies become 0/1 numbers).
+        let design = data.design
+        let columns = (1..<design.columns).map { j -> PredictorColumn in
+            let c = design.column(j)
+            return .numeric(name: "c\(j)", values: rowOf.map { c[$0] })
+        }
+        guard let x = try? DesignMatrix.build(columns), x.columns == design.columns else { return nil }
+        let offset = data.offset.map { o in rowOf.map { o[$0] } }
+        guard let e = try? GeneralizedLinearFit(design: x, y: y, family: family, offset: offset) else { return nil }
+        var estimateDifference = 0.0, seDifference = 0.0
+        for j in 0..<design.columns {
+            let a = fit.estimates[j].coefficient, b = e.estimates[j].coefficient
+            estimateDifference = max(estimateDifference, abs(a.estimate - b.estimate) / a.standardError)
+            seDifference = max(seDifference, abs(a.standardError - b.standardError) / a.standardError)
+        }
+        return Expanded(rows: y.count, estimateDifference: estimateDifference, standardErrorDifference: seDifference, logLikelihood: e.logLikelihood)
+    }
+
+    /// The section's values: which kind of grouping, the computed paragraphs.
+    static func values(_ m: SeveralAnalysis) -> [String: MustacheValue] {
+        guard m.request.isGrouped, case let .glm(f) = m.fit else { return ["grouped": .bool(false)] }
+        let data = m.data
+        let weights = m.weights
+        let observations = weights.map { $0.reduce(0, +) } ?? Double(m.n)
+        var o: [String: MustacheValue] = [
+            "grouped": .bool(true), "binomial": .bool(data.trials != nil), "frequency": .bool(data.frequencyWeights != nil),
+            "exposure": .bool(data.exposure != nil),
+        ]
+        // What the rows stand for.
+        var strongest: (term: String, ratio: Double, low: Double, high: Double)? = nil
+        var level: (column: String, level: String, reference: String)? = nil
+        if data.exposure != nil {
+            // The rate ratio of the term with the largest |z| (a dummy's: its level against the reference).
+            if let j = m.estimates.indices.dropFirst().max(by: { abs(m.estimates[$0].coefficient.statistic) < abs(m.estimates[$1].coefficient.statistic) }) {
+                let e = m.estimates[j]
+                strongest = (e.term, exp(e.coefficient.estimate), exp(e.coefficient.lower), exp(e.coefficient.upper))
+                let term = m.design.terms[j]
+                if let column = term.column, let value = term.level, let coding = m.design.codings.first(where: { $0.column == column }) {
+                    level = (column, value, coding.reference)
+                }
+            }
+        }
+        let exposure = data.exposure ?? []
+        o["groupedText"] = .string(m.text("groupedText", [
+            "rows": Prose.count(m.n), "observations": .string(Narrative.count(Int(observations.rounded()))),
+            "binomial": .bool(data.trials != nil), "frequency": .bool(data.frequencyWeights != nil), "exposure": .bool(data.exposure != nil),
+            "trialsColumn": .string(m.request.trials ?? ""), "weightsColumn": .string(m.request.weights ?? ""),
+            "exposureColumn": .string(m.request.exposure ?? ""),
+            "total": .string(Narrative.count(Int(data.observations.rounded()))),
+            "zero": Prose.count(data.zeroWeightRows), "hasZero": .bool(data.zeroWeightRows > 0),
+            "constant": .string(s(f.constant, 6)), "logL": .string(s(f.logLikelihood, 6)), "kernel": .string(s(f.logLikelihood - f.constant, 6)),
+            "hasConstant": .bool(data.trials != nil),
+            "expanded": .bool(m.expanded != nil), "expandable": .bool(data.trials != nil || data.frequencyWeights != nil), "expandedRows": .string(Narrative.count(m.expanded?.rows ?? 0)),
+            "estimateDifference": .string(NumberFormat.significant(m.expanded?.estimateDifference ?? 0, 2)),
+            "seDifference": .string(NumberFormat.significant(m.expanded?.standardErrorDifference ?? 0, 2)),
+            "limit": .string(Narrative.count(expansionLimit)),
+            "fewest": .string(trimmed(exposure.min() ?? 0)), "most": .string(trimmed(exposure.max() ?? 0)),
+            "isLevel": .bool(level != nil), "column": .string(level?.column ?? ""), "level": .string(level?.level ?? ""),
+            "reference": .string(level?.reference ?? ""),
+            "hasRatio": .bool(strongest != nil), "term": .string(strongest?.term ?? ""), "ratio": .string(s(strongest?.ratio ?? 1, 4)),
+            "ratioLow": .string(s(strongest?.low ?? 1, 4)), "ratioHigh": .string(s(strongest?.high ?? 1, 4)),
+        ]))
+        // Goodness of fit: binomial groups and counts have a saturated model to compare with.
+        if let chi2 = m.pearsonChiSquared, m.residualDegreesOfFreedom > 0 {
+            let df = m.residualDegreesOfFreedom
+            let phi = chi2 / df
+            o["goodnessText"] = .string(m.text("goodnessText", [
+                "deviance": .string(s(f.deviance, 5)), "chi2": .string(s(chi2, 5)), "df": .string(df == df.rounded() && abs(df) < 1e15 ? String(Int(df)) : s(df, 6)),
+                "devianceP": .string(NumberFormat.pRelation(Distributions.chiSquaredSurvival(f.deviance, degreesOfFreedom: Int(df.rounded())))),
+                "chi2P": .string(NumberFormat.pRelation(Distributions.chiSquaredSurvival(chi2, degreesOfFreedom: Int(df.rounded())))),
+                "phi": .string(s(phi, 3)), "root": .string(s(phi.squareRoot(), 3)), "over": .bool(phi > 1.5), "under": .bool(phi < 0.67),
+                "fine": .bool(phi >= 0.67 && phi <= 1.5), "binomial": .bool(data.trials != nil),
+                "small": .bool(data.trials.map { t in zip(t, m.fitted).contains { $0.0 * min($0.1, 1 - $0.1) < 5 } }
+                               ?? m.fitted.contains { $0 < 5 }),
+            ]))
+        } else {
+            o["goodnessText"] = .string(m.text("goodnessSkipped", ["binomial": .bool(data.trials != nil)]))
+        }
+        return o
+    }
+
+    /// The checks table's rows: the grouped log L from the binomial probabilities themselves,
+    /// and the expanded rows' fit.
+    static func checks(_ m: SeveralAnalysis, into page: inout ModelPage) {
+        guard m.request.isGrouped, case let .glm(f) = m.fit else { return }
+        if let trials = m.data.trials, let successes = m.data.successes {
+            let frequency = m.data.frequencyWeights
+            var sum = 0.0
+            for i in trials.indices {
+                let n = trials[i], k = successes[i], p = m.fitted[i]
+                let logChoose = lgamma(n + 1) - lgamma(k + 1) - lgamma(n - k + 1)
+                sum += (frequency?[i] ?? 1) * (logChoose + (k > 0 ? k * log(p) : 0) + (n - k > 0 ? (n - k) * log1p(-p) : 0))
+            }
+            page.check(m.text("binomialCheck"), "Σ log [C(nᵢ, sᵢ) p̂ᵢ^sᵢ (1 − p̂ᵢ)^(nᵢ − sᵢ)]", "log L", sum, f.logLikelihood)
+        }
+        if let e = m.expanded {
+            page.check(m.text("expandedCheck", ["rows": .string(Narrative.count(e.rows))]), m.text("expandedLeft"), "0",
+                       e.estimateDifference, 1e-8, atMost: true)
+            page.check(m.text("expandedLogLCheck"), m.text("expandedLogLLeft"), "log L − Σ log C(nᵢ, sᵢ)", e.logLikelihood, f.logLikelihood - f.constant)
+        }
+    }
+}

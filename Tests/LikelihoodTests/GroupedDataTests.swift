@@ -1,0 +1,194 @@
+import Foundation
+import XCTest
+@testable import Likelihood
+
+/// Grouped data, frequency weights and exposures (issue 22) against statsmodels' GLM
+/// (Tests/Corpus/Grouped/reference.json, written by make_reference.py there, which also finds
+/// the profile-likelihood intervals independently with Brent's method on statsmodels refits),
+/// and against the same data written out one observation per row.
+final class GroupedDataTests: XCTestCase {
+    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Corpus/Grouped")
+
+    func reference(_ name: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: Self.corpus.appendingPathComponent("reference.json"))
+        return (try JSONSerialization.jsonObject(with: data) as! [String: Any])[name] as! [String: Any]
+    }
+
+    func load(_ file: String, _ spec: ModelSpecification, _ response: ModelSpecification.Response) throws -> ModelData {
+        let path = Self.corpus.appendingPathComponent(file).path
+        let data = try ColumnReader.read(path: path, source: file, columns: spec.columns, text: spec.factors,
+                                         autoText: Set(spec.predictors + (response == .binary ? [spec.response] : [])))
+        return try ModelData.build(spec, data: data, response: response, dropMissing: false)
+    }
+
+    func fit(_ m: ModelData, _ family: any CanonicalFamily) throws -> GeneralizedLinearFit {
+        try GeneralizedLinearFit(design: m.design, y: m.y, family: family, weights: m.likelihoodWeights, offset: m.offset,
+                                 constant: m.binomialConstant, observations: m.observations)
+    }
+
+    /// Estimates and SEs to 1e-8 relative, log L and the deviance to 1e-10, and (where the
+    /// reference has them) the profile-likelihood intervals to 1e-6 of the SE.
+    func assertMatches(_ f: GeneralizedLinearFit, _ ref: [String: Any], y: [Double], family: any CanonicalFamily,
+                       file: StaticString = #filePath, line: UInt = #line) {
+        let terms = ref["terms"] as! [String], estimates = ref["estimates"] as! [Double], se = ref["se"] as! [Double]
+        XCTAssertEqual(f.estimates.map(\.term), terms, file: file, line: line)
+        for (j, e) in f.estimates.enumerated() {
+            XCTAssertEqual(e.coefficient.estimate, estimates[j], accuracy: 1e-8 * max(abs(estimates[j]), se[j]), e.term, file: file, line: line)
+            XCTAssertEqual(e.coefficient.standardError, se[j], accuracy: 1e-8 * se[j], "SE \(e.term)", file: file, line: line)
+        }
+        let logL = ref["log_likelihood"] as! Double, deviance = ref["deviance"] as! Double
+        XCTAssertEqual(f.logLikelihood, logL, accuracy: 1e-10 * abs(logL), file: file, line: line)
+        XCTAssertEqual(f.deviance, deviance, accuracy: 1e-9 * max(deviance, 1), file: file, line: line)
+        if let profile = ref["profile_ci"] as? [[Double]] {
+            for j in profile.indices {
+                let (lo, hi) = f.profileInterval(j, y: y, family: family)
+                XCTAssertEqual(lo, profile[j][0], accuracy: 1e-6 * se[j], "profile lower \(terms[j])", file: file, line: line)
+                XCTAssertEqual(hi, profile[j][1], accuracy: 1e-6 * se[j], "profile upper \(terms[j])", file: file, line: line)
+            }
+        }
+    }
+
+    /// MASS's budworm (SF ~ sex + ldose, 12 groups of 20): statsmodels' estimates, SEs, log L
+    /// (binomial coefficients included, 88.19 of it) and deviance (6.757 on 9 df, as R prints),
+    /// and the profile-likelihood intervals R's confint() reports. Bliss's beetles likewise.
+    func testBudwormAndBeetlesAgainstStatsmodelsAndTheProfile() throws {
+        let spec = ModelSpecification(response: "numdead", predictors: ["sex", "ldose"], trials: "total")
+        let m = try load("budworm.csv", spec, .binary)
+        let f = try fit(m, BernoulliLogit())
+        assertMatches(f, try reference("budworm"), y: m.y, family: BernoulliLogit())
+        XCTAssertEqual(f.deviance, 6.757, accuracy: 5e-4)
+        XCTAssertEqual(m.observations, 12)
+        XCTAssertEqual(f.observations, 12)
+        // Σ log C(20, sᵢ) by hand, from the counts.
+        let dead: [Double] = [1, 4, 9, 13, 18, 20, 0, 2, 6, 10, 12, 16]
+        let constant = dead.reduce(0) { $0 + lgamma(21) - lgamma($1 + 1) - lgamma(21 - $1) }
+        XCTAssertEqual(f.constant, constant, accuracy: 1e-12 * constant)
+
+        let beetles = try load("beetles.csv", ModelSpecification(response: "killed", predictors: ["dose"], trials: "exposed"), .binary)
+        assertMatches(try fit(beetles, BernoulliLogit()), try reference("beetles"), y: beetles.y, family: BernoulliLogit())
+    }
+
+    /// Grouped and expanded: the budworm's 240 moths written out one row each (0/1), and UCB
+    /// admissions' 4526 applicants from their 24 frequency-weighted rows, give the same
+    /// estimates and SEs to 1e-10, and log L differs by exactly Σ log C(nᵢ, sᵢ) (0 for weights).
+    func testGroupedAndExpandedFitsAreTheSame() throws {
+        let m = try load("budworm.csv", ModelSpecification(response: "numdead", predictors: ["sex", "ldose"], trials: "total"), .binary)
+        let grouped = try fit(m, BernoulliLogit())
+        var ldose: [Double] = [], male: [Double] = [], y: [Double] = []
+        let x = m.design
+        for i in 0..<m.y.count {
+            let n = Int(m.trials![i]), s = Int(m.successes![i])
+            for k in 0..<n { ldose.append(x.column(2)[i]); male.append(x.column(1)[i]); y.append(k < s ? 1 : 0) }
+        }
+        let expandedDesign = try DesignMatrix.build([.numeric(name: "male", values: male), .numeric(name: "ldose", values: ldose)])
+        let expanded = try GeneralizedLinearFit(design: expandedDesign, y: y, family: BernoulliLogit())
+        XCTAssertEqual(y.count, 240)
+        for j in 0..<3 {
+            let a = grouped.estimates[j].coefficient, b = expanded.estimates[j].coefficient
+            XCTAssertEqual(a.estimate, b.estimate, accuracy: 1e-10 * abs(b.estimate))
+            XCTAssertEqual(a.standardError, b.standardError, accuracy: 1e-10 * b.standardError)
+        }
+        XCTAssertEqual(grouped.logLikelihood - grouped.constant, expanded.logLikelihood, accuracy: 1e-10 * abs(expanded.logLikelihood))
+
+        let u = try load("ucbadmissions.csv", ModelSpecification(response: "Admit", predictors: ["Gender", "Dept"], positive: "Admitted",
+                                                                 weights: "Freq"), .binary)
+        let weighted = try fit(u, BernoulliLogit())
+        assertMatches(weighted, try reference("ucbadmissions"), y: u.y, family: BernoulliLogit())
+        XCTAssertEqual(u.observations, 4526)
+        var columns = [[Double]](repeating: [], count: u.design.columns - 1), yy: [Double] = []
+        for i in 0..<u.y.count {
+            for _ in 0..<Int(u.frequencyWeights![i]) {
+                for j in 1..<u.design.columns { columns[j - 1].append(u.design.column(j)[i]) }
+                yy.append(u.y[i])
+            }
+        }
+        let d = try DesignMatrix.build(columns.enumerated().map { .numeric(name: "c\($0.offset)", values: $0.element) })
+        let e = try GeneralizedLinearFit(design: d, y: yy, family: BernoulliLogit())
+        XCTAssertEqual(yy.count, 4526)
+        for j in 0..<u.design.columns {
+            XCTAssertEqual(weighted.coefficients[j], e.coefficients[j], accuracy: 1e-10 * max(abs(e.coefficients[j]), 1e-3))
+            XCTAssertEqual(weighted.estimates[j].coefficient.standardError, e.estimates[j].coefficient.standardError,
+                           accuracy: 1e-10 * e.estimates[j].coefficient.standardError)
+        }
+        XCTAssertEqual(weighted.logLikelihood, e.logLikelihood, accuracy: 1e-10 * abs(e.logLikelihood))
+        XCTAssertEqual(weighted.bic, e.bic, accuracy: 1e-9 * e.bic)
+    }
+
+    /// MASS's Insurance: Claims ~ District + Group + Age with exposure Holders (statsmodels'
+    /// exposure=, R's offset(log(Holders))): residual deviance 51.42 on 54 df as in MASS; the
+    /// same with every row weighted 2 (statsmodels freq_weights) doubles log L and leaves the
+    /// estimates; esoph and star98 (grouped binomial, up to 10⁴ trials a row) agree too.
+    func testExposureFrequencyWeightsAndLargeGroups() throws {
+        let spec = ModelSpecification(response: "Claims", predictors: ["District", "Group", "Age"], factors: ["District"], exposure: "Holders")
+        let m = try load("insurance.csv", spec, .count)
+        let f = try fit(m, PoissonLog())
+        assertMatches(f, try reference("insurance"), y: m.y, family: PoissonLog())
+        XCTAssertEqual(f.deviance, 51.42, accuracy: 5e-3)
+        // The intercept-only rate model: log(Σ claims / Σ holders), in closed form.
+        let rate = log(m.y.reduce(0, +) / m.exposure!.reduce(0, +))
+        let null = m.y.indices.reduce(0.0) { s, i in
+            let mu = m.exposure![i] * exp(rate)
+            return s + m.y[i] * log(mu) - mu - lgamma(m.y[i] + 1)
+        }
+        XCTAssertEqual(f.nullLogLikelihood, null, accuracy: 1e-10 * abs(null))
+
+        var doubled = spec
+        doubled.weights = "Two"
+        let path = Self.corpus.appendingPathComponent("insurance.csv").path
+        var text = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        text[0] += ",Two"
+        for k in 1..<text.count { text[k] += ",2" }
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("insurance-doubled-\(getpid()).csv")
+        try (text.joined(separator: "\n") + "\n").write(to: copy, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: copy) }
+        let data = try ColumnReader.read(path: copy.path, source: "copy", columns: doubled.columns, text: ["District"],
+                                         autoText: Set(doubled.predictors))
+        let m2 = try ModelData.build(doubled, data: data, response: .count, dropMissing: false)
+        let f2 = try fit(m2, PoissonLog())
+        let ref2 = try reference("insurance_doubled")
+        let est = ref2["estimates"] as! [Double], se = ref2["se"] as! [Double]
+        for j in est.indices {
+            XCTAssertEqual(f2.coefficients[j], est[j], accuracy: 1e-8 * max(abs(est[j]), se[j]))
+            XCTAssertEqual(f2.estimates[j].coefficient.standardError, se[j], accuracy: 1e-8 * se[j])
+        }
+        XCTAssertEqual(f2.logLikelihood, ref2["log_likelihood"] as! Double, accuracy: 1e-10 * 368.7)
+
+        let esoph = try load("esoph.csv", ModelSpecification(response: "ncases", predictors: ["agegp", "alcgp", "tobgp"], trials: "total"), .binary)
+        assertMatches(try fit(esoph, BernoulliLogit()), try reference("esoph"), y: esoph.y, family: BernoulliLogit())
+        let star = try load("star98.csv", ModelSpecification(response: "NABOVE", predictors: ["LOWINC", "PERASIAN", "PERBLACK", "PERHISP", "PCTCHRT", "PCTYRRND"],
+                                                             trials: "NTESTED"), .binary)
+        assertMatches(try fit(star, BernoulliLogit()), try reference("star98"), y: star.y, family: BernoulliLogit())
+    }
+
+    /// Bad values are refused at their cell (file, line, column); rows of weight 0 are left
+    /// out and counted.
+    func testBadValuesAreLocatedAndZeroWeightsDropped() throws {
+        func build(_ csv: String, _ spec: ModelSpecification, _ response: ModelSpecification.Response = .binary) throws -> ModelData {
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("grouped-\(getpid())-\(csv.hashValue).csv")
+            try csv.write(to: url, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: url) }
+            let data = try ColumnReader.read(path: url.path, source: "g.csv", columns: spec.columns)
+            return try ModelData.build(spec, data: data, response: response, dropMissing: false)
+        }
+        func message(_ body: () throws -> Any) -> String {
+            do { _ = try body(); return "" } catch { return String(describing: error) }
+        }
+        let trials = ModelSpecification(response: "s", predictors: ["x"], trials: "n")
+        XCTAssertEqual(message { try build("x,s,n\n1,2,5\n2,6,5\n3,1,4\n", trials) },
+                       "g.csv:3:3: column \"s\": \"6\" is not a number of successes: a whole number from 0 up to the row's trials")
+        XCTAssertTrue(message { try build("x,s,n\n1,2,5\n2,1,4.5\n3,1,4\n", trials) }.hasPrefix("g.csv:3:5: column \"n\": \"4.5\" is not a number of trials"))
+        XCTAssertTrue(message { try build("x,s,n\n1,2,5\n2,-1,4\n3,1,4\n", trials) }.hasPrefix("g.csv:3:3: column \"s\""))
+        let weights = ModelSpecification(response: "y", predictors: ["x"], weights: "w")
+        XCTAssertTrue(message { try build("x,y,w\n1,0,1\n2,1,-2\n3,1,1\n", weights) }.hasPrefix("g.csv:3:5: column \"w\": \"-2\" is not a weight"))
+        XCTAssertTrue(message { try build("x,y,w\n1,0,0\n2,1,0\n", weights) }.contains("is 0, as is every weight in the rows used"))
+        let exposure = ModelSpecification(response: "y", predictors: ["x"], exposure: "t")
+        XCTAssertTrue(message { try build("x,y,t\n1,0,1\n2,1,0\n3,2,1\n", exposure, .count) }.hasPrefix("g.csv:3:5: column \"t\": \"0\" is not an exposure"))
+        let m = try build("x,y,w\n1,0,1\n2,1,0\n3,1,2\n4,0,3\n5,1,1\n", weights)
+        XCTAssertEqual(m.y.count, 4)
+        XCTAssertEqual(m.zeroWeightRows, 1)
+        XCTAssertEqual(m.droppedRows, 0)
+        XCTAssertEqual(m.observations, 7)
+        XCTAssertEqual(m.dataRow(1), 2, "the row after the dropped one keeps its place in the file")
+    }
+}
