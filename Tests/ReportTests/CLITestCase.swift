@@ -35,8 +35,8 @@ class CLITestCase: XCTestCase {
 
     /// Runs the tool with `arguments` in the working folder (or `directory`).
     @discardableResult
-    func run(_ arguments: [String], in directory: URL? = nil) throws -> ProcessRunner.Result {
-        try ProcessRunner.run(Self.binary, arguments, in: directory ?? work)
+    func run(_ arguments: [String], in directory: URL? = nil, input: Data? = nil) throws -> ProcessRunner.Result {
+        try ProcessRunner.run(Self.binary, arguments, in: directory ?? work, input: input)
     }
 
     func path(_ name: String) -> String { work.appendingPathComponent(name).path }

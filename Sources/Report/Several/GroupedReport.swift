@@ -10,6 +10,7 @@ enum GroupedReport {
     static func s(_ v: Double, _ digits: Int = 4) -> String { NumberFormat.significant(v, digits) }
     /// Up to six significant digits, without trailing zeros (3, not 3.00000).
     static func trimmed(_ v: Double) -> String {
+        if v == v.rounded() && abs(v) < 1e15 { return String(Int(v)) }
         var t = NumberFormat.significant(v, 6)
         guard t.contains("."), !t.contains("×") else { return t }
         while t.hasSuffix("0") { t.removeLast() }

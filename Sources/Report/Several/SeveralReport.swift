@@ -591,6 +591,16 @@ enum SeveralReport {
 
     // MARK: stdout
 
+    /// After "n = rows" in the summary: what grouped rows stand for.
+    static func groupedSize(_ m: SeveralAnalysis) -> String {
+        guard m.request.isGrouped else { return "" }
+        var parts: [String] = []
+        if m.data.trials != nil { parts.append("\(GroupedReport.trimmed((m.weights ?? []).reduce(0, +))) trials") }
+        else if m.data.frequencyWeights != nil { parts.append("\(GroupedReport.trimmed(m.data.observations)) observations") }
+        if m.data.zeroWeightRows > 0 { parts.append("\(m.data.zeroWeightRows) rows of weight 0 left out") }
+        return parts.isEmpty ? " rows" : " rows (" + parts.joined(separator: "; ") + ")"
+    }
+
     static func summary(_ m: SeveralAnalysis) -> String {
         let p6 = { (v: Double) in NumberFormat.plain(v, 6) }
         func pad(_ s: String, _ width: Int) -> String { String(repeating: " ", count: max(s.isEmpty ? 0 : 1, width - s.count)) + s }
@@ -600,7 +610,7 @@ enum SeveralReport {
         let family = ["linear": "Gaussian (least squares)", "logistic": "Bernoulli (cross-entropy)", "poisson": "Poisson (deviance)",
                       "laplace": "Laplace (least absolute deviations)", "student-t": "Student-t",
                       "softmax": "categorical (cross-entropy)"][m.kind.rawValue] ?? m.kind.rawValue
-        lines.append("== \(m.name): \(Message.escaped(m.request.y)) ~ \(m.request.predictors.map { Message.escaped($0) }.joined(separator: " + ")), \(family), n = \(m.n)")
+        lines.append("== \(m.name): \(Message.escaped(m.request.y)) ~ \(m.request.predictors.map { Message.escaped($0) }.joined(separator: " + ")), \(family), n = \(m.n)\(groupedSize(m))")
         lines.append(pad("", width) + pad("estimate", 14) + pad("std.err", 13) + pad(m.kind == .linear ? "t" : "z", 9) + pad("p", 10)
                      + pad("[0.025", 13) + pad("0.975]", 13))
         for (e, term) in zip(m.estimates, names) {

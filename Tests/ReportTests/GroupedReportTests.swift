@@ -1,0 +1,131 @@
+import Foundation
+import XCTest
+
+/// Grouped data, weights and exposures end to end (issue 22): the page's section and checks,
+/// report.json against statsmodels (Tests/Corpus/Grouped/reference.json), standard input,
+/// and every refusal with its exit code and nothing written.
+final class GroupedReportTests: CLITestCase {
+    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Corpus/Grouped")
+
+    func reference(_ name: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: Self.corpus.appendingPathComponent("reference.json"))
+        return (try JSONSerialization.jsonObject(with: data) as! [String: Any])[name] as! [String: Any]
+    }
+
+    func model(_ out: String) throws -> [String: Any] {
+        try XCTUnwrap((try json("\(out)/report.json")["models"] as? [[String: Any]])?.first)
+    }
+
+    /// Budworm through standard input: the estimates, SEs, profile intervals and log L of
+    /// statsmodels and the independent profile; the grouped block of report.json; the page's
+    /// derivation, paragraph, goodness of fit and checks; the input named "standard input"
+    /// with the SHA-256 of the file's bytes.
+    func testBudwormFromStandardInput() throws {
+        let file = Self.corpus.appendingPathComponent("budworm.csv")
+        let bytes = try Data(contentsOf: file)
+        let r = try run(["--data", "-", "--x", "sex,ldose", "--y", "numdead", "--trials", "total", "--model", "logistic", "--out", "b"], input: bytes)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("n = 12 rows (240 trials)"), r.stdout)
+        let m = try model("b")
+        let ref = try reference("budworm")
+        let rows = try XCTUnwrap(m["coefficients"] as? [[String: Any]])
+        let estimates = ref["estimates"] as! [Double], se = ref["se"] as! [Double], profile = ref["profile_ci"] as! [[Double]]
+        for (j, row) in rows.enumerated() {
+            XCTAssertEqual(row["estimate"] as! Double, estimates[j], accuracy: 1e-8 * se[j])
+            XCTAssertEqual(row["se"] as! Double, se[j], accuracy: 1e-8 * se[j])
+            let p = try XCTUnwrap(row["profile_ci"] as? [Double])
+            XCTAssertEqual(p[0], profile[j][0], accuracy: 1e-6 * se[j]); XCTAssertEqual(p[1], profile[j][1], accuracy: 1e-6 * se[j])
+        }
+        XCTAssertEqual(m["log_likelihood"] as! Double, ref["log_likelihood"] as! Double, accuracy: 1e-10 * 18.4)
+        let g = try XCTUnwrap(m["grouped"] as? [String: Any])
+        XCTAssertEqual(g["trials"] as? String, "total")
+        XCTAssertTrue(g["weights"] is NSNull)
+        XCTAssertEqual(g["observations"] as? Double, 240)
+        XCTAssertEqual(g["residual_deviance"] as! Double, ref["deviance"] as! Double, accuracy: 1e-9 * 6.757)
+        XCTAssertEqual(g["pearson_chi2"] as! Double, ref["pearson_chi2"] as! Double, accuracy: 1e-9 * 5.306)
+        XCTAssertEqual(g["residual_df"] as? Double, 9)
+        let page = text("b/index.html")
+        XCTAssertTrue(page.contains("<h3>Rows that stand for many observations</h3>"))
+        XCTAssertTrue(page.contains("The 12 rows hold 240 trials in all (column total)."))
+        XCTAssertTrue(page.contains("the residual deviance is 6.7571 and Pearson&#39;s χ² is 5.3060,\non 9 degrees of freedom")
+                      || page.contains("the residual deviance is 6.7571 and Pearson&#39;s χ² is 5.3060, on 9 degrees of freedom"))
+        XCTAssertTrue(page.contains("Refitted on the 240 rows written out one observation each"))
+        XCTAssertTrue(page.contains("log L is the sum of the groups&#39; binomial log-probabilities"))
+        XCTAssertFalse(page.contains("✗"))
+        XCTAssertTrue(page.contains("standard input"))
+        XCTAssertTrue(page.contains("a8933cc73e5a75d25f1364f7575453c3754ade046587d52b2b92836d5e68ad8c"), "the SHA-256 of the bytes piped in")
+        XCTAssertTrue(page.contains("mle-report --data - --x sex,ldose"))
+    }
+
+    /// UCB admissions with frequency weights and MASS's Insurance with an exposure, through a
+    /// config: statsmodels' freq_weights and exposure= fits, n = Σ weights, rows of weight 0
+    /// left out and counted, the rate ratio sentence, the rootogram and the checks.
+    func testWeightsAndExposureThroughAConfig() throws {
+        let ucb = Self.corpus.appendingPathComponent("ucbadmissions.csv").path
+        // One extra row of weight 0, which must be left out and counted.
+        var csv = try String(contentsOfFile: ucb, encoding: .utf8)
+        csv += "Admitted,Female,A,0\n"
+        let copy = write("ucb.csv", csv)
+        let insurance = Self.corpus.appendingPathComponent("insurance.csv").path
+        let config = write("c.json", """
+        {"compare": false, "models": [
+          {"data": "\(path(copy))", "x": ["Gender", "Dept"], "y": "Admit", "positive": "Admitted", "weights": "Freq", "model": "logistic", "name": "ucb"},
+          {"data": "\(insurance)", "x": ["District", "Group", "Age"], "factor": ["District"], "y": "Claims", "exposure": "Holders", "model": "poisson", "name": "claims"}]}
+        """)
+        let r = try run(["--config", config, "--out", "w"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let models = try XCTUnwrap(try json("w/report.json")["models"] as? [[String: Any]])
+        for (m, name) in zip(models, ["ucbadmissions", "insurance"]) {
+            let ref = try reference(name)
+            let rows = try XCTUnwrap(m["coefficients"] as? [[String: Any]])
+            let estimates = ref["estimates"] as! [Double], se = ref["se"] as! [Double]
+            XCTAssertEqual(rows.map { $0["term"] as! String }, ref["terms"] as! [String])
+            for (j, row) in rows.enumerated() {
+                XCTAssertEqual(row["estimate"] as! Double, estimates[j], accuracy: 1e-8 * max(abs(estimates[j]), se[j]), name)
+                XCTAssertEqual(row["se"] as! Double, se[j], accuracy: 1e-8 * se[j], name)
+            }
+            XCTAssertEqual(m["log_likelihood"] as! Double, ref["log_likelihood"] as! Double, accuracy: 1e-10 * abs(ref["log_likelihood"] as! Double))
+        }
+        let g = try XCTUnwrap(models[0]["grouped"] as? [String: Any])
+        XCTAssertEqual(g["total_weight"] as? Double, 4526)
+        XCTAssertEqual(g["zero_weight_rows"] as? Int, 1)
+        let claims = try XCTUnwrap(models[1]["grouped"] as? [String: Any])
+        XCTAssertEqual(claims["residual_deviance"] as! Double, try reference("insurance")["deviance"] as! Double, accuracy: 1e-9 * 51.42)
+        XCTAssertEqual(claims["residual_df"] as? Double, 54)
+        let page = text("w/index.html")
+        XCTAssertTrue(page.contains("The 24 rows stand for 4526 observations (the sum of Freq)."))
+        XCTAssertTrue(page.contains("1 row of weight 0 was left out"))
+        XCTAssertTrue(page.contains("1755 of the 4526 observations the rows stand for"))
+        XCTAssertTrue(page.contains("with\nAge = &gt;35 rather than 25-29 the rate") || page.contains("with Age = &gt;35 rather than 25-29 the rate"))
+        XCTAssertTrue(page.contains("no goodness-of-fit test is given"))
+        XCTAssertTrue(fm.fileExists(atPath: path("w/figures/claims-rootogram.png")))
+        XCTAssertFalse(page.contains("✗"))
+    }
+
+    /// Refusals: usage errors exit 2, bad values exit 1 at their cell; nothing is written.
+    func testRefusals() throws {
+        let budworm = Self.corpus.appendingPathComponent("budworm.csv").path
+        let cases: [([String], Int32, String)] = [
+            (["--data", budworm, "--x", "ldose", "--y", "numdead", "--trials", "total", "--model", "poisson"], 2, "--trials makes the response a count of successes"),
+            (["--data", budworm, "--x", "ldose", "--y", "numdead", "--weights", "total", "--model", "linear"], 2, "--weights: frequency weights are fitted for the logistic and poisson models"),
+            (["--data", budworm, "--x", "ldose", "--y", "numdead", "--exposure", "total", "--model", "logistic"], 2, "--exposure is a Poisson rate model"),
+            (["--data", budworm, "--x", "ldose", "--y", "numdead", "--trials", "ldose", "--model", "logistic"], 2, "--trials ldose: that is a predictor"),
+            (["--data", budworm, "--x", "ldose", "--y", "numdead", "--trials", "total", "--penalty", "ridge", "--model", "logistic"], 2, "penalised fits take one row per observation"),
+            (["--x", "ldose", "--trials", "total"], 2, "apply to the columns of --data FILE"),
+            (["--data", "-", "--x", "ldose", "--y", "numdead", "--watch"], 2, "standard input (--data -) is read once and cannot be watched"),
+        ]
+        for (arguments, status, message) in cases {
+            let r = try run(arguments + ["--out", "x"])
+            XCTAssertEqual(r.status, status, arguments.joined(separator: " "))
+            XCTAssertTrue(r.stderr.contains(message), r.stderr)
+            XCTAssertFalse(fm.fileExists(atPath: path("x")))
+        }
+        let bad = write("bad.csv", "ldose,numdead,total\n0,1,20\n1,21,20\n")
+        let r = try run(["--data", bad, "--x", "ldose", "--y", "numdead", "--trials", "total", "--model", "logistic", "--out", "x"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.hasPrefix("error: bad.csv:3:3: column \"numdead\": \"21\" is not a number of successes"), r.stderr)
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1)
+        XCTAssertFalse(fm.fileExists(atPath: path("x")))
+    }
+}
