@@ -212,7 +212,7 @@ enum SeveralFigures {
                                  label: m.label(m.kind == .logistic ? "sigmoidLegend" : "expLegend")))
             f.marks.append(.errorBars(points: b.map { Point($0.x, $0.mean) }, lower: b.map(\.low), upper: b.map(\.high), color: Palette.green, label: nil))
             f.marks.append(.scatter(points: b.map { Point($0.x, $0.mean) }, color: Palette.green, size: 7, shape: .diamond, edge: .edge,
-                                    label: m.label(eachGroup ? "groupShareLegend" : m.kind == .logistic ? "binShareLegend" : "binMeanLegend")))
+                                    label: m.label(eachGroup ? "groupShareLegend" : m.kind == .logistic ? (m.data.trials != nil ? "binSuccessLegend" : "binShareLegend") : "binMeanLegend")))
             if m.kind == .logistic { f.yLimits = (-0.03, 1.03) }
             // A bin is calibrated when the model's mean fitted value over its rows lies in its
             // interval (the curve at the bin's mean η̂ is off by Jensen's gap, which 10⁶ rows a

@@ -120,10 +120,11 @@ enum SeveralReport {
         case let .glm(f):
             statistics.append(["term": .string(m.text("devianceTerm")), "value": .string(NumberFormat.significant(f.deviance, 6))])
             if let chi2 = m.pearsonChiSquared {
-                statistics.append(["term": .string(m.text("pearsonTerm")), "value": .string(NumberFormat.significant(chi2, 6))])
+                statistics.append(["term": .string(m.text(m.data.trials != nil ? "binomialPearsonTerm" : "pearsonTerm")),
+                                   "value": .string(NumberFormat.significant(chi2, 6))])
             }
             if m.kind == .logistic {
-                statistics.append(["term": .string(m.text("pseudoTerm")), "value": .string(NumberFormat.significant(1 - f.logLikelihood / f.nullLogLikelihood, 4))])
+                statistics.append(["term": .string(m.text("pseudoTerm")), "value": .string(NumberFormat.significant(pseudoRSquared(f), 4))])
             }
             statistics.append(["term": .string(m.text("methodTerm")), "value": .string(m.text("newtonMethod", ["steps": Prose.count(f.iterations)]))])
         case let .laplace(f):
@@ -572,7 +573,7 @@ enum SeveralReport {
                 o["grouped"] = .object(g)
             }
             if m.kind == .logistic {
-                o["pseudo_r_squared"] = .number(1 - f.logLikelihood / f.nullLogLikelihood)
+                o["pseudo_r_squared"] = .number(pseudoRSquared(f))
                 o["mean_cross_entropy"] = .number(-(f.logLikelihood - f.constant) / (m.weights.map { $0.reduce(0, +) } ?? Double(m.n)))
             } else {
                 if let chi2 = m.pearsonChiSquared, let phi = m.dispersion {
@@ -590,6 +591,12 @@ enum SeveralReport {
     }
 
     // MARK: stdout
+
+    /// McFadden's 1 − ℓ/ℓ₀ of the trials one by one (the binomial coefficients, a constant of
+    /// grouped data, left out of both: grouped and expanded data give the same value).
+    static func pseudoRSquared(_ f: GeneralizedLinearFit) -> Double {
+        1 - (f.logLikelihood - f.constant) / (f.nullLogLikelihood - f.constant)
+    }
 
     /// After "n = rows" in the summary: what grouped rows stand for.
     static func groupedSize(_ m: SeveralAnalysis) -> String {
