@@ -161,6 +161,26 @@ final class GroupedDataTests: XCTestCase {
         assertMatches(try fit(star, BernoulliLogit()), try reference("star98"), y: star.y, family: BernoulliLogit())
     }
 
+    /// Least squares with frequency weights: Galton's 928 families grouped into 102 distinct
+    /// (parent, child) pairs with their counts give statsmodels' OLS on the raw rows (estimates,
+    /// SEs to 1e-10 relative, log L, R²) and the F test's residual degrees of freedom, 926.
+    func testLeastSquaresWithFrequencyWeightsIsTheRawFit() throws {
+        let m = try load("galton-counts.csv", ModelSpecification(response: "child", predictors: ["parent"], weights: "families"), .continuous)
+        let f = try LinearRegression(design: m.design, y: m.y, weights: m.frequencyWeights)
+        let ref = try reference("galton_counts")
+        let estimates = ref["estimates"] as! [Double], se = ref["se"] as! [Double]
+        XCTAssertEqual(m.y.count, ref["rows_grouped"] as? Int)
+        XCTAssertEqual(f.observations, Double(ref["rows_raw"] as! Int))
+        for (j, e) in f.estimates.enumerated() {
+            XCTAssertEqual(e.coefficient.estimate, estimates[j], accuracy: 1e-10 * abs(estimates[j]))
+            XCTAssertEqual(e.coefficient.standardError, se[j], accuracy: 1e-10 * se[j])
+        }
+        XCTAssertEqual(f.logLikelihood, ref["log_likelihood"] as! Double, accuracy: 1e-10 * 2063.6)
+        XCTAssertEqual(f.rSquared, ref["r_squared"] as! Double, accuracy: 1e-12)
+        XCTAssertEqual(f.degreesOfFreedom, 926)
+        XCTAssertEqual(try f.termTests(y: m.y)[0].statistic, pow(estimates[1] / se[1], 2), accuracy: 1e-8 * 246.8)
+    }
+
     /// Bad values are refused at their cell (file, line, column); rows of weight 0 are left
     /// out and counted.
     func testBadValuesAreLocatedAndZeroWeightsDropped() throws {

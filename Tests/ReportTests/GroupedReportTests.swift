@@ -103,12 +103,35 @@ final class GroupedReportTests: CLITestCase {
         XCTAssertFalse(page.contains("✗"))
     }
 
+    /// Least squares with frequency weights (Galton's heights as 102 distinct pairs and their
+    /// counts): the raw rows' OLS in report.json, the page's refit on the 928 rows, and the
+    /// sentences that say why the residual checks and the noise comparison are left out.
+    func testLinearWithFrequencyWeights() throws {
+        let data = Self.corpus.appendingPathComponent("galton-counts.csv").path
+        let r = try run(["--data", data, "--x", "parent", "--y", "child", "--weights", "families", "--out", "g"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("n = 102 rows (928 observations)"), r.stdout)
+        let m = try model("g"), ref = try reference("galton_counts")
+        let rows = try XCTUnwrap(m["coefficients"] as? [[String: Any]])
+        for (row, (e, se)) in zip(rows, zip(ref["estimates"] as! [Double], ref["se"] as! [Double])) {
+            XCTAssertEqual(row["estimate"] as! Double, e, accuracy: 1e-10 * abs(e)); XCTAssertEqual(row["se"] as! Double, se, accuracy: 1e-10 * se)
+        }
+        XCTAssertEqual(m["log_likelihood"] as! Double, ref["log_likelihood"] as! Double, accuracy: 1e-10 * 2063.6)
+        XCTAssertEqual((m["grouped"] as? [String: Any])?["total_weight"] as? Double, 928)
+        let page = text("g/index.html")
+        XCTAssertTrue(page.contains("Refitted on the 928 rows written out one observation each"))
+        XCTAssertTrue(page.contains("the checks of the residuals&#39; shape and\nspread") || page.contains("the checks of the residuals&#39; shape and spread"))
+        XCTAssertTrue(page.contains("so with frequency weights they are not added for\ncomparison") || page.contains("so with frequency weights they are not added for comparison"))
+        XCTAssertFalse(fm.fileExists(atPath: path("g/figures/linear-qq.png")))
+        XCTAssertFalse(page.contains("✗"))
+    }
+
     /// Refusals: usage errors exit 2, bad values exit 1 at their cell; nothing is written.
     func testRefusals() throws {
         let budworm = Self.corpus.appendingPathComponent("budworm.csv").path
         let cases: [([String], Int32, String)] = [
             (["--data", budworm, "--x", "ldose", "--y", "numdead", "--trials", "total", "--model", "poisson"], 2, "--trials makes the response a count of successes"),
-            (["--data", budworm, "--x", "ldose", "--y", "numdead", "--weights", "total", "--model", "linear"], 2, "--weights: frequency weights are fitted for the logistic and poisson models"),
+            (["--data", budworm, "--x", "ldose", "--y", "numdead", "--weights", "total", "--model", "laplace"], 2, "--weights: frequency weights are fitted for the linear, logistic and poisson models"),
             (["--data", budworm, "--x", "ldose", "--y", "numdead", "--exposure", "total", "--model", "logistic"], 2, "--exposure is a Poisson rate model"),
             (["--data", budworm, "--x", "ldose", "--y", "numdead", "--trials", "ldose", "--model", "logistic"], 2, "--trials ldose: that is a predictor"),
             (["--data", budworm, "--x", "ldose", "--y", "numdead", "--trials", "total", "--penalty", "ridge", "--model", "logistic"], 2, "penalised fits take one row per observation"),

@@ -304,6 +304,12 @@ public enum ColumnSource: Sendable, Equatable {
 }
 
 extension DesignMatrix {
+    /// The same terms with every row multiplied by `factors[i]` (√wᵢ for weighted least
+    /// squares): each column stored as numbers.
+    public func scaled(by factors: [Double]) -> DesignMatrix {
+        DesignMatrix(terms: terms, sources: (0..<columns).map { j in .values(zip(column(j), factors).map(*)) }, rows: rows, codings: codings)
+    }
+
     /// Design column `j` as an array (a numeric column's own storage, no copy).
     public func column(_ j: Int) -> [Double] {
         switch sources[j] {

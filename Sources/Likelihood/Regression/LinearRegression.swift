@@ -44,29 +44,38 @@ public struct LinearRegression: Sendable {
     public let inverseGram: Matrix
     public let rss: Double
     public let n: Int
-    /// The QR decomposition of the design.
+    /// The QR decomposition of the design (of √W X with frequency weights).
     public let qr: HouseholderQR
+    /// Frequency weights (nil: each row once); with them RSS, TSS and n are weighted sums.
+    public let weights: [Double]?
+    /// Observations: the rows, or the sum of the frequency weights.
+    public let observations: Double
     public var p: Int { design.columns }
-    public var degreesOfFreedom: Int { n - p }
+    public var degreesOfFreedom: Int { Int((observations - Double(p)).rounded()) }
     /// RSS / n: the MLE of σ².
-    public var sigma2MLE: Double { rss / Double(n) }
+    public var sigma2MLE: Double { rss / observations }
     /// RSS / (n − p): the unbiased estimate, behind the standard errors.
-    public var sigma2Unbiased: Double { rss / Double(degreesOfFreedom) }
+    public var sigma2Unbiased: Double { rss / (observations - Double(p)) }
     /// 1 − RSS/TSS about the mean.
     public let rSquared: Double
     /// The Gaussian log-likelihood at the MLE, constants included: −n/2 (log(2π σ̂²) + 1).
-    public var logLikelihood: Double { -Double(n) / 2 * (log(2 * Double.pi * sigma2MLE) + 1) }
+    public var logLikelihood: Double { -observations / 2 * (log(2 * Double.pi * sigma2MLE) + 1) }
     /// AIC with k = p + 1 parameters (the coefficients and σ²).
     public var aic: Double { 2 * Double(p + 1) - 2 * logLikelihood }
-    public var bic: Double { log(Double(n)) * Double(p + 1) - 2 * logLikelihood }
+    public var bic: Double { log(observations) * Double(p + 1) - 2 * logLikelihood }
 
     /// Fits `y` on `design`. Throws `DesignError` when a coefficient is not identified.
     ///
     /// Above `DesignMatrix.streamedRows` rows (or with `segment` given) the QR is streamed:
     /// the triangle of [X | y] a segment of rows at a time gives R, Qᵀy and √RSS in one pass,
     /// with no copy of the design.
-    public init(design: DesignMatrix, y: [Double], segment: Int? = nil) throws {
-        precondition(y.count == design.rows, "one response per row")
+    /// `weights`: frequency weights (each row stands for wᵢ identical observations): the fit
+    /// is least squares on √wᵢ-scaled rows, with n = Σwᵢ.
+    public init(design original: DesignMatrix, y original_y: [Double], segment: Int? = nil, weights: [Double]? = nil) throws {
+        precondition(original_y.count == original.rows, "one response per row")
+        let roots = weights?.map { $0.squareRoot() }
+        let design = roots.map { original.scaled(by: $0) } ?? original
+        let y = roots.map { zip(original_y, $0).map(*) } ?? original_y
         let qr: HouseholderQR
         let beta: [Double], rss: Double
         if design.rows > DesignMatrix.streamedRows || segment != nil {
@@ -89,8 +98,9 @@ public struct LinearRegression: Sendable {
             (beta, rss) = qr.leastSquares(y)
         }
         let n = design.rows
+        let observations = weights.map { $0.reduce(0, +) } ?? Double(n)
         let gram = qr.inverseGram
-        let df = Double(n - design.columns)
+        let df = observations - Double(design.columns)
         let s2 = rss / df
         let q = Distributions.studentTQuantile(0.975, degreesOfFreedom: df)
         estimates = design.terms.indices.map { j in
@@ -98,9 +108,13 @@ public struct LinearRegression: Sendable {
                          coefficient: Coefficient(estimate: beta[j], standardError: (s2 * gram[j, j]).squareRoot(), quantile: q,
                                                   pValue: { Distributions.studentTTwoSidedP($0, degreesOfFreedom: df) }))
         }
-        let mean = y.reduce(0, +) / Double(n)
-        let tss = y.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-        self.design = design
+        // TSS about the (weighted) mean of the response as given.
+        let w = weights ?? [Double](repeating: 1, count: n)
+        let mean = zip(w, original_y).reduce(0) { $0 + $1.0 * $1.1 } / observations
+        let tss = zip(w, original_y).reduce(0) { $0 + $1.0 * ($1.1 - mean) * ($1.1 - mean) }
+        self.design = original
+        self.weights = weights
+        self.observations = observations
         self.inverseGram = gram
         self.qr = qr
         self.rss = rss

@@ -139,8 +139,10 @@ public struct SeveralDescents: Sendable {
             gram = r.transposed.times(r)
         }
         for k in gram.storage.indices { gram.storage[k] /= n }
-        let cross = loss == .leastSquares ? x.transposeTimes(y).product.map { $0 / n } : []
-        let yy = y.reduce(0) { $0 + $1 * $1 } / n
+        // Xᵀy/n and yᵀy/n (weighted: XᵀWy/Σw and Σwy²/Σw).
+        let wy = weights.map { zip($0, y).map(*) } ?? y
+        let cross = loss == .leastSquares ? x.transposeTimes(wy).product.map { $0 / n } : []
+        let yy = zip(wy, y).reduce(0) { $0 + $1.0 * $1.1 } / n
         // The standardisation as β = Aθ.
         var means = [Double](repeating: 0, count: p), scales = [Double](repeating: 1, count: p)
         for j in 1..<max(1, p) {

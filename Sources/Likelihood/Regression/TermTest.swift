@@ -53,9 +53,9 @@ extension LinearRegression {
                 rise = .infinity
             }
             let df = Double(g.count)
-            let f = (rise / df) / (rss / Double(degreesOfFreedom))
+            let f = (rise / df) / (rss / (observations - Double(p)))
             return TermTest(term: group.column, degreesOfFreedom: g.count, statistic: f,
-                            pValue: Distributions.fSurvival(f, numerator: df, denominator: Double(degreesOfFreedom)), distribution: "F")
+                            pValue: Distributions.fSurvival(f, numerator: df, denominator: observations - Double(p)), distribution: "F")
         }
     }
 }

@@ -35,6 +35,23 @@ enum GroupedReport {
     /// Refits the model on the expanded rows; nil above the limit, with weights that are not
     /// whole, or when the expanded fit fails.
     static func expand(_ data: ModelData, fit: GeneralizedLinearFit, family: any CanonicalFamily) -> Expanded? {
+        expand(data, estimates: fit.estimates) { x, y, offset in
+            let e = try GeneralizedLinearFit(design: x, y: y, family: family, offset: offset)
+            return (e.estimates, e.logLikelihood)
+        }
+    }
+
+    /// Least squares with frequency weights, refitted on the rows written out.
+    static func expand(_ data: ModelData, fit: LinearRegression) -> Expanded? {
+        expand(data, estimates: fit.estimates) { x, y, _ in
+            let e = try LinearRegression(design: x, y: y)
+            return (e.estimates, e.logLikelihood)
+        }
+    }
+
+    /// The expansion itself: `refit` fits the written-out rows (design, response, offset).
+    static func expand(_ data: ModelData, estimates: [TermEstimate],
+                       refit: (DesignMatrix, [Double], [Double]?) throws -> (estimates: [TermEstimate], logLikelihood: Double)) -> Expanded? {
         // Exposures alone leave one row per observation: nothing to write out.
         guard data.frequencyWeights != nil || data.trials != nil else { return nil }
         let n = data.y.count
@@ -66,10 +83,10 @@ enum GroupedReport {
         }
         guard let x = try? DesignMatrix.build(columns), x.columns == design.columns else { return nil }
         let offset = data.offset.map { o in rowOf.map { o[$0] } }
-        guard let e = try? GeneralizedLinearFit(design: x, y: y, family: family, offset: offset) else { return nil }
+        guard let e = try? refit(x, y, offset) else { return nil }
         var estimateDifference = 0.0, seDifference = 0.0
         for j in 0..<design.columns {
-            let a = fit.estimates[j].coefficient, b = e.estimates[j].coefficient
+            let a = estimates[j].coefficient, b = e.estimates[j].coefficient
             estimateDifference = max(estimateDifference, abs(a.estimate - b.estimate) / a.standardError)
             seDifference = max(seDifference, abs(a.standardError - b.standardError) / a.standardError)
         }
@@ -78,7 +95,13 @@ enum GroupedReport {
 
     /// The section's values: which kind of grouping, the computed paragraphs.
     static func values(_ m: SeveralAnalysis) -> [String: MustacheValue] {
-        guard m.request.isGrouped, case let .glm(f) = m.fit else { return ["grouped": .bool(false)] }
+        guard m.request.isGrouped else { return ["grouped": .bool(false)] }
+        let f: (constant: Double, logLikelihood: Double, deviance: Double)
+        switch m.fit {
+        case let .glm(g): f = (g.constant, g.logLikelihood, g.deviance)
+        case let .linear(l): f = (0, l.logLikelihood, l.rss)
+        default: return ["grouped": .bool(false)]
+        }
         let data = m.data
         let weights = m.weights
         let observations = weights.map { $0.reduce(0, +) } ?? Double(m.n)
@@ -134,15 +157,44 @@ enum GroupedReport {
                                ?? m.fitted.contains { $0 < 5 }),
             ]))
         } else {
-            o["goodnessText"] = .string(m.text("goodnessSkipped", ["binomial": .bool(data.trials != nil)]))
+            o["goodnessText"] = .string(m.text("goodnessSkipped", ["binomial": .bool(data.trials != nil), "continuous": .bool(m.continuous)]))
         }
         return o
+    }
+
+    /// report.json's `grouped`: the columns, what the rows stand for, and the fit's goodness
+    /// against the saturated model on the rows' degrees of freedom (for least squares, the
+    /// weighted RSS, the Gaussian deviance).
+    static func json(_ m: SeveralAnalysis) -> JSON? {
+        guard m.request.isGrouped else { return nil }
+        let constant: Double, deviance: Double
+        switch m.fit {
+        case let .glm(f): (constant, deviance) = (f.constant, f.deviance)
+        case let .linear(f): (constant, deviance) = (0, f.rss)
+        default: return nil
+        }
+        var g: [String: JSON] = [
+            "weights": m.request.weights.map(JSON.string) ?? .null, "trials": m.request.trials.map(JSON.string) ?? .null,
+            "exposure": m.request.exposure.map(JSON.string) ?? .null, "rows": .int(m.n),
+            "total_weight": .number(m.data.observations), "zero_weight_rows": .int(m.data.zeroWeightRows),
+            "observations": .number(m.weights.map { $0.reduce(0, +) } ?? Double(m.n)),
+            "log_binomial_coefficients": .number(constant), "residual_deviance": .number(deviance),
+            "residual_df": .number(m.residualDegreesOfFreedom),
+        ]
+        if let chi2 = m.pearsonChiSquared { g["pearson_chi2"] = .number(chi2); g["pearson_df"] = .number(m.residualDegreesOfFreedom) }
+        return .object(g)
     }
 
     /// The checks table's rows: the grouped log L from the binomial probabilities themselves,
     /// and the expanded rows' fit.
     static func checks(_ m: SeveralAnalysis, into page: inout ModelPage) {
-        guard m.request.isGrouped, case let .glm(f) = m.fit else { return }
+        guard m.request.isGrouped else { return }
+        let f: (constant: Double, logLikelihood: Double)
+        switch m.fit {
+        case let .glm(g): f = (g.constant, g.logLikelihood)
+        case let .linear(l): f = (0, l.logLikelihood)
+        default: return
+        }
         if let trials = m.data.trials, let successes = m.data.successes {
             let frequency = m.data.frequencyWeights
             var sum = 0.0
@@ -156,7 +208,9 @@ enum GroupedReport {
         if let e = m.expanded {
             page.check(m.text("expandedCheck", ["rows": .string(Narrative.count(e.rows))]), m.text("expandedLeft"), "0",
                        e.estimateDifference, 1e-8, atMost: true)
-            page.check(m.text("expandedLogLCheck"), m.text("expandedLogLLeft"), "log L − Σ log C(nᵢ, sᵢ)", e.logLikelihood, f.logLikelihood - f.constant)
+            let binomial = m.data.trials != nil
+            page.check(m.text("expandedLogLCheck", ["binomial": .bool(binomial)]), m.text("expandedLogLLeft"),
+                       binomial ? "log L − Σ log C(nᵢ, sᵢ)" : "log L = Σ fᵢ log p(yᵢ | xᵢ)", e.logLikelihood, f.logLikelihood - f.constant)
         }
     }
 }

@@ -221,7 +221,7 @@ struct SeveralAnalysis {
                 let f = try StudentTRegression(design: data.design, y: data.y, nu: request.nu)
                 fit = .studentT(f); tests = try f.termTests(y: data.y)
             } else {
-                let f = try Timing.measure("least squares") { try LinearRegression(design: data.design, y: data.y) }
+                let f = try Timing.measure("least squares") { try LinearRegression(design: data.design, y: data.y, weights: data.frequencyWeights) }
                 fit = .linear(f); tests = try f.termTests(y: data.y)
             }
             var m = SeveralAnalysis(name: name, request: request, source: source, data: data, fit: fit, tests: tests,
@@ -250,18 +250,23 @@ struct SeveralAnalysis {
             if request.isGrouped, case let .glm(f) = fit, let family {
                 m.expanded = Timing.measure("expanded refit") { GroupedReport.expand(data, fit: f, family: family) }
             }
+            if request.isGrouped, case let .linear(f) = fit {
+                m.expanded = Timing.measure("expanded refit") { GroupedReport.expand(data, fit: f) }
+            }
             m.pair = try SeveralFigures.pair(m)
             if let request = request.penalty {
                 m.penalty = try PenaltyAnalysis.run(request, design: data.design, y: data.y, family: family, mle: beta, source: dataset.source)
             }
-            if m.continuous && compare {
+            // Laplace and Student-t noise take no frequency weights: no comparison on weighted rows.
+            if m.continuous && compare && data.frequencyWeights == nil {
                 if data.y.count <= SeveralNoiseComparison.rowLimit {
                     m.noiseComparison = SeveralNoiseComparison.run(fit, design: data.design, y: data.y, nu: request.nu)
                 } else {
                     m.comparisonSkipped = true
                 }
             }
-            if request.kind == .linear {
+            // The residual checks count rows; with frequency weights they are left out (the page says so).
+            if request.kind == .linear && data.frequencyWeights == nil {
                 m.residualChecks = Timing.measure("residual checks") { SeveralResidualChecks(y: data.y, fitted: fitted, design: data.design) }
                 m.qq = Timing.measure("Q–Q plot") { SeveralResidualChecks.qq(design: data.design, y: data.y, fitted: fitted, qr: common.qr) }
             }

@@ -267,6 +267,7 @@ enum SeveralFigures {
             "overData": .bool(overData), "partial": .bool(partial), "hasLevels": .bool(categorical != nil),
             "levels": Prose.count(levels.count), "column": .string(categorical?.coding.column ?? ""),
             "allLevels": .bool((categorical?.coding.levels.count ?? 0) <= 7), "others": Prose.count(max(0, m.request.predictors.count - 1)),
+            "alone": .bool(m.request.predictors.count == 1),
             "n": Prose.count(m.n),
         ]
         if partial {
@@ -360,15 +361,17 @@ enum SeveralFigures {
         let ea = m.estimates[a].coefficient, eb = m.estimates[b].coefficient
         let cov: Matrix
         let depth: Double
-        let df = m.n - m.design.columns
+        // Observations: the rows, or the frequency weights' sum.
+        let nObs = m.data.observations
+        let df = nObs - Double(m.design.columns)
         switch m.fit {
         case let .softmax(f):
             cov = f.regression.covariance
             depth = Distributions.chiSquared2Quantile(0.95) / 2
         case let .linear(f):
             cov = f.inverseGram
-            let fq = Distributions.fQuantile2(0.95, denominatorDegreesOfFreedom: Double(df))
-            depth = Double(m.n) / 2 * log1p(2 * fq / Double(df))
+            let fq = Distributions.fQuantile2(0.95, denominatorDegreesOfFreedom: df)
+            depth = nObs / 2 * log1p(2 * fq / df)
         case let .glm(f):
             cov = f.covariance
             depth = Distributions.chiSquared2Quantile(0.95) / 2
@@ -396,7 +399,7 @@ enum SeveralFigures {
                     for u in us {
                         let du = u - ea.estimate, dv = v - eb.estimate
                         let rise = (vbb * du * du - 2 * vab * du * dv + vaa * dv * dv) / det
-                        values.append(-Double(m.n) / 2 * log1p(rise / f.rss))
+                        values.append(-nObs / 2 * log1p(rise / f.rss))
                     }
                 }
             case .glm, .laplace, .studentT:
@@ -477,7 +480,7 @@ enum SeveralFigures {
         // The loss at the minimum, for the rounding floor of the gaps.
         let minimumLoss: Double
         switch m.fit {
-        case let .linear(f): minimumLoss = f.rss / Double(m.n)
+        case let .linear(f): minimumLoss = f.rss / m.data.observations
         case let .laplace(f): minimumLoss = f.scale
         default: minimumLoss = -m.logLikelihood / Double(m.n)
         }
@@ -490,10 +493,10 @@ enum SeveralFigures {
                 var values: [Double] = []
                 for y in vs { for x in us {
                     let du = x - mle.0, dv = y - mle.1
-                    values.append((f.rss + (v[b, b] * du * du - 2 * v[a, b] * du * dv + v[a, a] * dv * dv) / det) / Double(m.n))
+                    values.append((f.rss + (v[b, b] * du * du - 2 * v[a, b] * du * dv + v[a, a] * dv * dv) / det) / m.data.observations)
                 } }
                 let grid = SurfaceGrid(w: us, b: vs, values: values)
-                return FigureFactory.lossContours(grid, minimum: f.rss / Double(m.n))
+                return FigureFactory.lossContours(grid, minimum: f.rss / m.data.observations)
             } else if let grid = profileLoss(m, us: SurfaceGrid.axis(xr.0, xr.1, count: resolution(m)),
                                              vs: SurfaceGrid.axis(yr.0, yr.1, count: resolution(m))) {
                 return FigureFactory.lossContours(grid.grid, minimum: grid.minimum)

@@ -97,7 +97,7 @@ enum SeveralReport {
                 "bp": .string(s(d.breuschPagan)), "bpP": .string(NumberFormat.pRelation(d.breuschPaganP)), "bpRejects": .bool(d.breuschPaganP < 0.05),
                 "df": .string(String(d.degreesOfFreedom)),
             ])
-        } ?? "")
+        } ?? (m.kind == .linear && m.data.frequencyWeights != nil ? m.text("residualsWeighted") : ""))
         o["hasDescent"] = .bool(m.descents != nil)
         o["residualFiguresText"] = .string(residualFiguresText(m))
         o["skippedText"] = .string(m.drawsGLMPictures ? "" : m.text("picturesSkipped", ["rows": Prose.count(m.n)]))
@@ -306,7 +306,10 @@ enum SeveralReport {
             // −log L = n/2·log(2πσ̂²) + n/2, against the Gaussian density summed point by point.
             let sigma2 = f.sigma2MLE
             var sum = 0.0
-            for (y, fitted) in zip(m.y, m.fitted) { let r = y - fitted; sum += -0.5 * log(2 * Double.pi * sigma2) - r * r / (2 * sigma2) }
+            for (i, (y, fitted)) in zip(m.y, m.fitted).enumerated() {
+                let r = y - fitted
+                sum += (m.weights?[i] ?? 1) * (-0.5 * log(2 * Double.pi * sigma2) - r * r / (2 * sigma2))
+            }
             page.check(m.text("gaussianLogLCheck"), "Σ log p(yᵢ | xᵢ)", "−n/2 · (log 2πσ̂² + 1)", sum, f.logLikelihood)
         case let .glm(f):
             // Newton's next step at β̂, in standard errors: the fit is at the maximum.
@@ -371,7 +374,8 @@ enum SeveralReport {
         o["hasNoiseComparison"] = .bool(m.noiseComparison != nil)
         o["noiseTitle"] = .string(m.text("noiseTitle"))
         o["noiseSkippedText"] = .string(m.comparisonSkipped ? m.text("noiseSkipped", ["rows": Prose.count(m.n),
-                                                                                       "limit": Prose.count(SeveralNoiseComparison.rowLimit)]) : "")
+                                                                                       "limit": Prose.count(SeveralNoiseComparison.rowLimit)])
+                                        : m.continuous && m.data.frequencyWeights != nil ? m.text("noiseWeighted") : "")
         guard let c = m.noiseComparison, let bestA = c.bestByAIC, let bestB = c.bestByBIC else { return }
         let prose = m.prose ?? Prose.shared
         func noise(_ kind: ModelKind) -> String { prose?.text(kind.rawValue, "noiseName") ?? kind.rawValue }
@@ -558,20 +562,6 @@ enum SeveralReport {
         case let .glm(f):
             o["deviance"] = .number(f.deviance)
             o["null_log_likelihood"] = .number(f.nullLogLikelihood)
-            if m.request.isGrouped {
-                // Grouped data (issue 22): the columns, what the rows stand for, and the fit's
-                // goodness against the saturated model on the rows' degrees of freedom.
-                var g: [String: JSON] = [
-                    "weights": m.request.weights.map(JSON.string) ?? .null, "trials": m.request.trials.map(JSON.string) ?? .null,
-                    "exposure": m.request.exposure.map(JSON.string) ?? .null, "rows": .int(m.n),
-                    "total_weight": .number(m.data.observations), "zero_weight_rows": .int(m.data.zeroWeightRows),
-                    "observations": .number(m.weights.map { $0.reduce(0, +) } ?? Double(m.n)),
-                    "log_binomial_coefficients": .number(f.constant), "residual_deviance": .number(f.deviance),
-                    "residual_df": .number(m.residualDegreesOfFreedom),
-                ]
-                if let chi2 = m.pearsonChiSquared { g["pearson_chi2"] = .number(chi2); g["pearson_df"] = .number(m.residualDegreesOfFreedom) }
-                o["grouped"] = .object(g)
-            }
             if m.kind == .logistic {
                 o["pseudo_r_squared"] = .number(pseudoRSquared(f))
                 o["mean_cross_entropy"] = .number(-(f.logLikelihood - f.constant) / (m.weights.map { $0.reduce(0, +) } ?? Double(m.n)))
@@ -585,6 +575,7 @@ enum SeveralReport {
                 o["null_deviance"] = .number(f.deviance + 2 * (f.logLikelihood - f.nullLogLikelihood))
             }
         }
+        if let grouped = GroupedReport.json(m) { o["grouped"] = grouped }
         if let penalty = PenaltyReport.json(m) { o["penalty"] = penalty }
         if let f = SoftmaxReport.fit(m) { SoftmaxReport.json(m, f, into: &o) }
         return .object(o)

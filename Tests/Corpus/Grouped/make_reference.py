@@ -120,4 +120,15 @@ endog = np.column_stack([s.NABOVE, s.NBELOW])
 fit = sm.GLM(endog, X.values, family=sm.families.Binomial()).fit(tol=1e-14)
 ref["star98"] = record(fit, list(X.columns), endog, X.values, sm.families.Binomial(), profile=False)
 
+# Galton's heights (../Ties/galton.csv, 928 rows) grouped into distinct (parent, child) pairs with
+# their counts (galton-counts.csv, written here): least squares with frequency weights against
+# ordinary least squares on the raw rows.
+g = pd.read_csv("../Ties/galton.csv")
+counts = g.groupby(["parent", "child"]).size().reset_index(name="families")
+counts.to_csv("galton-counts.csv", index=False)
+fit = sm.OLS(g.child.values, sm.add_constant(g.parent.values)).fit()
+ref["galton_counts"] = {"terms": ["(Intercept)", "parent"], "estimates": list(map(float, fit.params)), "se": list(map(float, fit.bse)),
+                        "log_likelihood": float(fit.llf), "r_squared": float(fit.rsquared), "rows_raw": int(len(g)),
+                        "rows_grouped": int(len(counts))}
+
 print(json.dumps(ref, indent=1))
