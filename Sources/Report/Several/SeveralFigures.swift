@@ -127,6 +127,29 @@ enum SeveralFigures {
         }.sorted { $0.x < $1.x }
     }
 
+    /// Frequency-weighted 0/1 rows pooled by their linear predictor (rows with the same
+    /// predictors share η̂ exactly): each value's share of ones over the observations its rows
+    /// stand for, with Wilson's interval for that many; nil above 60 distinct values.
+    static func pooledShares(_ m: SeveralAnalysis) -> [Bin]? {
+        var groups: [Double: (ones: Double, total: Double, fitted: Double)] = [:]
+        for i in m.y.indices {
+            let w = m.weights?[i] ?? 1
+            var g = groups[m.eta[i]] ?? (0, 0, m.fitted[i])
+            g.ones += w * m.y[i]; g.total += w
+            groups[m.eta[i]] = g
+            if groups.count > 60 { return nil }
+        }
+        let z = Distributions.normalQuantile975
+        return groups.keys.sorted().compactMap { eta in
+            let g = groups[eta]!
+            guard g.total > 0 else { return nil }
+            let r = g.total, share = g.ones / r
+            let centre = (share + z * z / (2 * r)) / (1 + z * z / r)
+            let half = z / (1 + z * z / r) * (share * (1 - share) / r + z * z / (4 * r * r)).squareRoot()
+            return Bin(x: eta, mean: share, low: max(0, centre - half), high: min(1, centre + half), count: Int(r.rounded()), expected: g.fitted)
+        }
+    }
+
     static func axis(_ lo: Double, _ hi: Double, count: Int = 200) -> [Double] {
         (0..<count).map { lo + (hi - lo) * Double($0) / Double(count - 1) }
     }
@@ -146,7 +169,7 @@ enum SeveralFigures {
         let y = markupEscaped(m.request.y)
         let dense = m.n > FigureFactory.densityThreshold
         var values: [String: MustacheValue] = ["y": .string(m.request.y), "n": Prose.count(m.n), "dense": .bool(dense),
-                                               "linear": .bool(m.continuous), "logistic": .bool(m.kind == .logistic), "eachGroup": .bool(false), "grouped": .bool(false), "sameTrials": .bool(false),
+                                               "linear": .bool(m.continuous), "logistic": .bool(m.kind == .logistic), "eachGroup": .bool(false), "grouped": .bool(false), "sameTrials": .bool(false), "pooled": .bool(false),
                                                "poisson": .bool(m.kind == .poisson), "gaussian": .bool(m.kind == .linear),
                                                "laplace": .bool(m.kind == .laplace), "studentT": .bool(m.kind == .studentT)]
         if m.continuous {
@@ -204,15 +227,19 @@ enum SeveralFigures {
             let curve = xs.map { m.kind == .logistic ? Numerics.sigmoid($0) : exp($0) }
             // Binomial groups (up to 60) are shown one by one, each with its own interval; more
             // rows, or frequencies, are binned with their weights.
-            let eachGroup = m.data.trials != nil && m.n <= 60
-            let b = eachGroup ? groupShares(m) : bins(x: m.eta, y: m.y, count: 10, kind: m.kind, fitted: m.fitted, weights: m.weights)
+            // Frequency-weighted 0/1 rows with few distinct predictor values are pooled per value
+            // (UCB admissions: 24 rows, 12 combinations of gender and department).
+            let pooled = m.kind == .logistic && m.data.trials == nil && m.data.frequencyWeights != nil ? pooledShares(m) : nil
+            let eachGroup = (m.data.trials != nil && m.n <= 60) || pooled != nil
+            let b = pooled ?? (eachGroup ? groupShares(m) : bins(x: m.eta, y: m.y, count: 10, kind: m.kind, fitted: m.fitted, weights: m.weights))
             values["eachGroup"] = .bool(eachGroup)
+            values["pooled"] = .bool(pooled != nil)
             values["grouped"] = .bool(m.data.trials != nil || m.data.frequencyWeights != nil)
             f.marks.append(.line(points: zip(xs, curve).map { Point($0, $1) }, color: Palette.vermillion, width: 2, dash: [],
                                  label: m.label(m.kind == .logistic ? "sigmoidLegend" : "expLegend")))
             f.marks.append(.errorBars(points: b.map { Point($0.x, $0.mean) }, lower: b.map(\.low), upper: b.map(\.high), color: Palette.green, label: nil))
             f.marks.append(.scatter(points: b.map { Point($0.x, $0.mean) }, color: Palette.green, size: 7, shape: .diamond, edge: .edge,
-                                    label: m.label(eachGroup ? "groupShareLegend" : m.kind == .logistic ? (m.data.trials != nil ? "binSuccessLegend" : "binShareLegend") : "binMeanLegend")))
+                                    label: m.label(pooled != nil ? "pooledShareLegend" : eachGroup ? "groupShareLegend" : m.kind == .logistic ? (m.data.trials != nil ? "binSuccessLegend" : "binShareLegend") : "binMeanLegend")))
             if m.kind == .logistic { f.yLimits = (-0.03, 1.03) }
             // A bin is calibrated when the model's mean fitted value over its rows lies in its
             // interval (the curve at the bin's mean η̂ is off by Jensen's gap, which 10⁶ rows a
