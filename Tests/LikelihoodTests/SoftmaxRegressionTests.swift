@@ -218,6 +218,42 @@ final class SoftmaxRegressionTests: XCTestCase {
         XCTAssertEqual(d.flattest.count, fit.parameterCount)
     }
 
+    /// Frequency weights (issue 22): the penguins' species with each row weighted 1, 2 or 3
+    /// (by its position) equal the fit to the rows written out that many times — estimates and
+    /// SEs to 1e-10, log L, the null log L and the term tests; weighting every row 2 doubles
+    /// log L and divides the SEs by √2.
+    func testFrequencyWeightsAreTheRowsWrittenOut() throws {
+        let (design, labels, names) = try load("Multi/penguins.csv", response: "species", predictors: ["flipper_length_mm", "body_mass_g"])
+        let n = labels.count, p = design.columns
+        let w = (0..<n).map { Double(1 + $0 % 3) }
+        let weighted = try SoftmaxRegression(design: design, labels: labels, classes: names.count, names: names, weights: w)
+        var rows: [Int] = []
+        for i in 0..<n { for _ in 0..<Int(w[i]) { rows.append(i) } }
+        let columns = (1..<p).map { j in design.column(j) }
+        let expandedDesign = try DesignMatrix.build(columns.enumerated().map { k, column in .numeric(name: "c\(k)", values: rows.map { column[$0] }) })
+        let expanded = try SoftmaxRegression(design: expandedDesign, labels: rows.map { labels[$0] }, classes: names.count, names: names)
+        XCTAssertEqual(weighted.logLikelihood, expanded.logLikelihood, accuracy: 1e-10 * abs(expanded.logLikelihood))
+        XCTAssertEqual(weighted.nullLogLikelihood, expanded.nullLogLikelihood, accuracy: 1e-10 * abs(expanded.nullLogLikelihood))
+        for k in 0..<weighted.parameterCount {
+            XCTAssertEqual(weighted.parameters[k], expanded.parameters[k], accuracy: 1e-10 * max(abs(expanded.parameters[k]), expanded.standardErrors[k]))
+            XCTAssertEqual(weighted.standardErrors[k], expanded.standardErrors[k], accuracy: 1e-10 * expanded.standardErrors[k])
+        }
+        let fit = try SoftmaxFit(design: design, labels: labels, classes: names, weights: w)
+        let plain = try SoftmaxFit(design: expandedDesign, labels: rows.map { labels[$0] }, classes: names)
+        for (a, b) in zip(fit.termTests(labels: labels), plain.termTests(labels: rows.map { labels[$0] })) {
+            XCTAssertEqual(a.statistic, b.statistic, accuracy: 1e-8 * b.statistic)
+        }
+        XCTAssertEqual(fit.bic, plain.bic, accuracy: 1e-10 * plain.bic)
+        XCTAssertEqual(fit.regression.confusion(design: design, labels: labels), plain.regression.confusion(design: expandedDesign, labels: rows.map { labels[$0] }))
+
+        let once = try SoftmaxRegression(design: design, labels: labels, classes: names.count, names: names)
+        let twice = try SoftmaxRegression(design: design, labels: labels, classes: names.count, names: names, weights: [Double](repeating: 2, count: n))
+        XCTAssertEqual(twice.logLikelihood, 2 * once.logLikelihood, accuracy: 1e-10 * abs(once.logLikelihood))
+        for k in 0..<once.parameterCount {
+            XCTAssertEqual(twice.standardErrors[k] * 2.0.squareRoot(), once.standardErrors[k], accuracy: 1e-10 * once.standardErrors[k])
+        }
+    }
+
     /// The softmax is unchanged by adding one vector to every class's coefficients, so the
     /// reference class is a choice: with Gentoo as the reference (`--reference-class`) the
     /// log-likelihood is the same, and each class's coefficients are the old ones minus

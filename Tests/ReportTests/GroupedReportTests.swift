@@ -129,12 +129,42 @@ final class GroupedReportTests: CLITestCase {
         XCTAssertFalse(page.contains("✗"))
     }
 
+    /// A softmax model with frequency weights: the penguins' species with each row weighted 1,
+    /// 2 or 3 give the report of the rows written out (estimates, SEs, log L, class counts,
+    /// confusion), and the page says what the rows stand for.
+    func testSoftmaxWithFrequencyWeights() throws {
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Corpus/Multi/penguins.csv")
+        let lines = try String(contentsOf: source, encoding: .utf8).split(separator: "\n").map(String.init)
+        var weighted = [lines[0] + ",w"], expanded = [lines[0]]
+        for (k, line) in lines.dropFirst().enumerated() {
+            let w = 1 + k % 3
+            weighted.append(line + ",\(w)")
+            for _ in 0..<w { expanded.append(line) }
+        }
+        let a = write("w.csv", weighted.joined(separator: "\n") + "\n"), b = write("e.csv", expanded.joined(separator: "\n") + "\n")
+        let common = ["--x", "flipper_length_mm,body_mass_g", "--y", "species", "--model", "softmax", "--drop-missing"]
+        XCTAssertEqual(try run(["--data", a, "--weights", "w", "--out", "a"] + common).status, 0)
+        XCTAssertEqual(try run(["--data", b, "--out", "b"] + common).status, 0)
+        let ma = try model("a"), mb = try model("b")
+        XCTAssertEqual(ma["log_likelihood"] as! Double, mb["log_likelihood"] as! Double, accuracy: 1e-10 * abs(mb["log_likelihood"] as! Double))
+        for (x, y) in zip(ma["coefficients"] as! [[String: Any]], mb["coefficients"] as! [[String: Any]]) {
+            XCTAssertEqual(x["estimate"] as! Double, y["estimate"] as! Double, accuracy: 1e-9 * (y["se"] as! Double))
+            XCTAssertEqual(x["se"] as! Double, y["se"] as! Double, accuracy: 1e-9 * (y["se"] as! Double))
+        }
+        XCTAssertEqual(ma["class_counts"] as? [Int], mb["class_counts"] as? [Int])
+        XCTAssertEqual(ma["confusion"] as? [[Int]], mb["confusion"] as? [[Int]])
+        let page = text("a/index.html")
+        XCTAssertTrue(page.contains("Each row stands for as many identical observations as its weight in w"))
+        XCTAssertFalse(page.contains("✗"))
+    }
+
     /// Refusals: usage errors exit 2, bad values exit 1 at their cell; nothing is written.
     func testRefusals() throws {
         let budworm = Self.corpus.appendingPathComponent("budworm.csv").path
         let cases: [([String], Int32, String)] = [
             (["--data", budworm, "--x", "ldose", "--y", "numdead", "--trials", "total", "--model", "poisson"], 2, "--trials makes the response a count of successes"),
-            (["--data", budworm, "--x", "ldose", "--y", "numdead", "--weights", "total", "--model", "laplace"], 2, "--weights: frequency weights are fitted for the linear, logistic and poisson models"),
+            (["--data", budworm, "--x", "ldose", "--y", "numdead", "--weights", "total", "--model", "laplace"], 2, "--weights: frequency weights are fitted for the linear, logistic, poisson and softmax models"),
             (["--data", budworm, "--x", "ldose", "--y", "numdead", "--exposure", "total", "--model", "logistic"], 2, "--exposure is a Poisson rate model"),
             (["--data", budworm, "--x", "ldose", "--y", "numdead", "--trials", "ldose", "--model", "logistic"], 2, "--trials ldose: that is a predictor"),
             (["--data", budworm, "--x", "ldose", "--y", "numdead", "--trials", "total", "--penalty", "ridge", "--model", "logistic"], 2, "penalised fits take one row per observation"),

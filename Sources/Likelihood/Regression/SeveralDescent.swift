@@ -176,7 +176,7 @@ public struct SeveralDescents: Sendable {
                 let e = GeneralizedLinearFit.evaluate(beta, x, y, PoissonLog(), derivatives: true, offset: offset, hessian: false, weights: weights)
                 return (-e.logL / n, e.g.map { -$0 / n })
             case let .softmax(k):
-                let e = SoftmaxRegression.evaluate(beta, x, labels, k, derivatives: true, hessian: false)
+                let e = SoftmaxRegression.evaluate(beta, x, labels, k, derivatives: true, hessian: false, weights: weights)
                 return (-e.logL / n, e.g.map { -$0 / n })
             case .laplace, .studentT:
                 // The loss's derivative in each residual, then Xᵀ of it: one pass for η, one for
@@ -339,7 +339,7 @@ public struct SeveralDescents: Sendable {
             case .logistic: h = GeneralizedLinearFit.evaluate(beta, x, y, BernoulliLogit(), derivatives: true, offset: offset, weights: weights).h
             case .poisson: h = GeneralizedLinearFit.evaluate(beta, x, y, PoissonLog(), derivatives: true, offset: offset, weights: weights).h
             case let .studentT(s, nu): h = studentTHessian(beta, x: x, y: y, scale: s, nu: nu)
-            case let .softmax(classes): h = SoftmaxRegression.evaluate(beta, x, labels, classes, derivatives: true).h
+            case let .softmax(classes): h = SoftmaxRegression.evaluate(beta, x, labels, classes, derivatives: true, weights: weights).h
             case .leastSquares, .laplace: return newton
             }
             for i in h.storage.indices { h.storage[i] /= n }

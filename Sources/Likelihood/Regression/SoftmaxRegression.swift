@@ -48,6 +48,9 @@ public struct SoftmaxRegression: Sendable {
     public let iterations: Int
     /// Newton's iterates, for the descent figures (parameter vectors).
     public let path: [[Double]]
+    /// Frequency weights of the rows (nil: each row once): every sum over the rows counts row
+    /// i wᵢ times.
+    public let weights: [Double]?
 
     public var standardErrors: [Double] { covariance.diagonal.map { $0.squareRoot() } }
 
@@ -56,10 +59,12 @@ public struct SoftmaxRegression: Sendable {
     ///   - names: the classes' names, for messages.
     ///   - start: a starting point (parameters class by class), for refits near a known fit;
     ///     nil starts at the intercept-only fit.
-    public init(design x: DesignMatrix, labels: [Int], classes k: Int, names: [String], start: [Double]? = nil) throws {
+    public init(design x: DesignMatrix, labels: [Int], classes k: Int, names: [String], start: [Double]? = nil,
+                weights: [Double]? = nil) throws {
         let n = labels.count, p = x.columns
-        var counts = [Int](repeating: 0, count: k)
-        for c in labels { counts[c] += 1 }
+        var counts = [Double](repeating: 0, count: k)
+        for (i, c) in labels.enumerated() { counts[c] += weights?[i] ?? 1 }
+        let total = counts.reduce(0, +)
         if let empty = counts.firstIndex(of: 0) {
             if counts.filter({ $0 > 0 }).count < 2, let only = counts.firstIndex(where: { $0 > 0 }) { throw SoftmaxError.oneClass(names[only]) }
             throw SoftmaxError.emptyClass(names[empty])
@@ -67,15 +72,15 @@ public struct SoftmaxRegression: Sendable {
         let m = p * (k - 1)
         guard m < n else { throw SoftmaxError.tooManyParameters(parameters: m, rows: n) }
         classes = k
-        nullLogLikelihood = counts.reduce(0) { $0 + Double($1) * log(Double($1) / Double(n)) }
+        nullLogLikelihood = counts.reduce(0) { $0 + $1 * log($1 / total) }
         // Start at the intercept-only fit: each class's log-odds against the reference.
         var beta = [Double](repeating: 0, count: m)
         if let start, start.count == m {
             beta = start
         } else if let intercept = x.terms.firstIndex(where: { $0.column == nil && $0.level == nil }) {
-            for c in 1..<k { beta[(c - 1) * p + intercept] = log(Double(counts[c]) / Double(counts[0])) }
+            for c in 1..<k { beta[(c - 1) * p + intercept] = log(counts[c] / counts[0]) }
         }
-        var current = SoftmaxRegression.evaluate(beta, x, labels, k, derivatives: true)
+        var current = SoftmaxRegression.evaluate(beta, x, labels, k, derivatives: true, weights: weights)
         var path = [beta]
         var steps = 0
         var converged = false
@@ -88,7 +93,7 @@ public struct SoftmaxRegression: Sendable {
                 // The last step (its gain below rounding) still halves the digits left: taken
                 // when log L does not fall, and the information is the one where the fit ends.
                 let last = zip(beta, delta).map { $0 + $1 }
-                let there = SoftmaxRegression.evaluate(last, x, labels, k, derivatives: true)
+                let there = SoftmaxRegression.evaluate(last, x, labels, k, derivatives: true, weights: weights)
                 if there.logL >= current.logL - 1e-15 * abs(current.logL), Cholesky(there.h) != nil {
                     beta = last; current = there; path.append(beta); steps += 1
                 }
@@ -98,7 +103,7 @@ public struct SoftmaxRegression: Sendable {
             var t = 1.0
             var trial = zip(beta, delta).map { $0 + t * $1 }
             // The full step usually climbs: its derivatives come with it, for the next step.
-            let next = SoftmaxRegression.evaluate(trial, x, labels, k, derivatives: true)
+            let next = SoftmaxRegression.evaluate(trial, x, labels, k, derivatives: true, weights: weights)
             var value = next.logL
             // A gain below what log L resolves cannot be seen to climb: the full step is the
             // last (quadratic convergence lands it within rounding of the maximum).
@@ -106,13 +111,13 @@ public struct SoftmaxRegression: Sendable {
             while resolved && !(value >= current.logL) && t > 1e-12 {
                 t /= 2
                 trial = zip(beta, delta).map { $0 + t * $1 }
-                value = SoftmaxRegression.evaluate(trial, x, labels, k, derivatives: false).logL
+                value = SoftmaxRegression.evaluate(trial, x, labels, k, derivatives: false, weights: weights).logL
             }
             guard value >= current.logL - (resolved ? 0 : 1e-12 * (abs(current.logL) + 1)) else { converged = true; break }
             steps += 1
             beta = trial
             path.append(beta)
-            current = t == 1 ? next : SoftmaxRegression.evaluate(beta, x, labels, k, derivatives: true)
+            current = t == 1 ? next : SoftmaxRegression.evaluate(beta, x, labels, k, derivatives: true, weights: weights)
             let stalled = !resolved || (gain <= 1e-12 * (abs(current.logL) + 1) && gain >= 0.5 * previousGain)
             previousGain = gain
             if stalled { converged = true; break }
@@ -131,6 +136,7 @@ public struct SoftmaxRegression: Sendable {
         logLikelihood = current.logL
         iterations = steps
         self.path = path
+        self.weights = weights
     }
 
     /// Parameters counted by AIC and BIC: p·(K − 1).
@@ -160,13 +166,14 @@ public struct SoftmaxRegression: Sendable {
     /// Counts of (true class, predicted class), the prediction the most probable class.
     public func confusion(design x: DesignMatrix, labels: [Int]) -> [[Int]] {
         let pi = SoftmaxRegression.probabilities(parameters, x, classes)
-        var counts = [[Int]](repeating: [Int](repeating: 0, count: classes), count: classes)
+        // Weighted rows count their weight (the sums rounded to whole observations).
+        var counts = [[Double]](repeating: [Double](repeating: 0, count: classes), count: classes)
         for (i, c) in labels.enumerated() {
             var best = 0
             for k in 1..<classes where pi[i * classes + k] > pi[i * classes + best] { best = k }
-            counts[c][best] += 1
+            counts[c][best] += weights?[i] ?? 1
         }
-        return counts
+        return counts.map { $0.map { Int($0.rounded()) } }
     }
 
     /// The parameters as one vector, class by class (index (c − 1)·p + j).
@@ -192,7 +199,7 @@ public struct SoftmaxRegression: Sendable {
         let free = (0..<m).filter { !indices.contains($0) }
         var beta = start
         for (i, v) in zip(indices, values) { beta[i] = v }
-        var current = SoftmaxRegression.evaluate(beta, x, labels, classes, derivatives: true)
+        var current = SoftmaxRegression.evaluate(beta, x, labels, classes, derivatives: true, weights: weights)
         var mu = 0.0
         for _ in 0..<500 {
             var h = Matrix(rows: free.count, columns: free.count)
@@ -211,8 +218,8 @@ public struct SoftmaxRegression: Sendable {
                 var trial = beta
                 for (a, i) in free.enumerated() { trial[i] = beta[i] + delta[a] }
                 // The undamped step usually climbs: its derivatives come with it.
-                let next = mu == 0 ? SoftmaxRegression.evaluate(trial, x, labels, classes, derivatives: true) : nil
-                let value = next?.logL ?? SoftmaxRegression.evaluate(trial, x, labels, classes, derivatives: false).logL
+                let next = mu == 0 ? SoftmaxRegression.evaluate(trial, x, labels, classes, derivatives: true, weights: weights) : nil
+                let value = next?.logL ?? SoftmaxRegression.evaluate(trial, x, labels, classes, derivatives: false, weights: weights).logL
                 // Below log L's resolution the full Newton step is the last (quadratic convergence).
                 if mu == 0 && gain <= 1e-12 * (abs(current.logL) + 1) {
                     return value >= current.logL ? (value, trial) : (current.logL, beta)
@@ -223,7 +230,7 @@ public struct SoftmaxRegression: Sendable {
             // No damping climbs: the step is below log L's resolution, or the fit failed.
             guard let step = accepted else { return gain <= 1e-10 * (abs(current.logL) + 1) ? (current.logL, beta) : nil }
             beta = step.beta
-            current = step.next ?? SoftmaxRegression.evaluate(beta, x, labels, classes, derivatives: true)
+            current = step.next ?? SoftmaxRegression.evaluate(beta, x, labels, classes, derivatives: true, weights: weights)
             mu = mu / 10 < floor ? 0 : mu / 10
         }
         return nil
@@ -335,8 +342,8 @@ public struct SoftmaxRegression: Sendable {
 
     /// log L and, with `derivatives`, the gradient and (unless `hessian` is false) the
     /// information −∂²ℓ, in one pass.
-    public static func evaluate(_ beta: [Double], _ x: DesignMatrix, _ labels: [Int], _ k: Int, derivatives: Bool, hessian: Bool = true)
-        -> (logL: Double, g: [Double], h: Matrix) {
+    public static func evaluate(_ beta: [Double], _ x: DesignMatrix, _ labels: [Int], _ k: Int, derivatives: Bool, hessian: Bool = true,
+                                weights: [Double]? = nil) -> (logL: Double, g: [Double], h: Matrix) {
         let n = x.rows, p = x.columns, m = p * (k - 1)
         // The sums: log L, then the gradient, then the upper triangle of the information.
         let width = 1 + (derivatives ? m + (hessian ? m * (m + 1) / 2 : 0) : 0)
@@ -364,7 +371,7 @@ public struct SoftmaxRegression: Sendable {
                 let own = pi[labels[lo + i] * rows + i]
                 // e^(ηc − top) once per class: summed for the normaliser, then divided by it.
                 for c in 0..<k { let e = exp(pi[c * rows + i] - top); pi[c * rows + i] = e; sum += e }
-                logL += own - top - log(sum)
+                logL += (weights?[lo + i] ?? 1) * (own - top - log(sum))
                 let inverse = 1 / sum
                 for c in 0..<k { pi[c * rows + i] *= inverse }
             }
@@ -373,7 +380,7 @@ public struct SoftmaxRegression: Sendable {
             // Gradient: Σ xᵢⱼ (1[yᵢ = c] − πᵢc).
             var residual = [Double](repeating: 0, count: rows)
             for c in 1..<k {
-                for i in 0..<rows { residual[i] = (labels[lo + i] == c ? 1 : 0) - pi[c * rows + i] }
+                for i in 0..<rows { residual[i] = (weights?[lo + i] ?? 1) * ((labels[lo + i] == c ? 1 : 0) - pi[c * rows + i]) }
                 for j in 0..<p {
                     var s = 0.0
                     let column = j * rows
@@ -389,7 +396,7 @@ public struct SoftmaxRegression: Sendable {
                 for l in c..<k {
                     for i in 0..<rows {
                         let a = pi[c * rows + i], b = pi[l * rows + i]
-                        w[i] = l == c ? a * (1 - a) : -a * b
+                        w[i] = (weights?[lo + i] ?? 1) * (l == c ? a * (1 - a) : -a * b)
                     }
                     for j in 0..<p {
                         for i in 0..<rows { wx[i] = w[i] * block[j * rows + i] }
@@ -428,12 +435,16 @@ public struct SoftmaxFit: RegressionFit {
     public let classNames: [String]
     public let rows: Int
 
-    public init(design: DesignMatrix, labels: [Int], classes: [String]) throws {
+    /// Observations for BIC: the rows, or the frequency weights' sum.
+    public let observations: Double
+
+    public init(design: DesignMatrix, labels: [Int], classes: [String], weights: [Double]? = nil) throws {
         qr = try design.checkIdentified()
-        regression = try SoftmaxRegression(design: design, labels: labels, classes: classes.count, names: classes)
+        regression = try SoftmaxRegression(design: design, labels: labels, classes: classes.count, names: classes, weights: weights)
         self.design = design
         classNames = classes
         rows = labels.count
+        observations = weights.map { $0.reduce(0, +) } ?? Double(labels.count)
     }
 
     public var estimates: [TermEstimate] {
@@ -441,7 +452,7 @@ public struct SoftmaxFit: RegressionFit {
     }
     public var logLikelihood: Double { regression.logLikelihood }
     public var aic: Double { regression.aic }
-    public var bic: Double { regression.bic(rows: rows) }
+    public var bic: Double { -2 * regression.logLikelihood + Double(regression.parameterCount) * log(observations) }
     public var iterations: Int { regression.iterations }
 
     /// The likelihood-ratio test of each predictor column as a whole (all its design columns,
@@ -460,7 +471,7 @@ public struct SoftmaxFit: RegressionFit {
                 let p = design.columns
                 let start = regression.parameters.enumerated().filter { !group.indices.contains($0.offset % p) }.map(\.element)
                 guard let reduced = try? SoftmaxRegression(design: design.removing(group.indices), labels: labels, classes: k, names: classNames,
-                                                           start: start) else {
+                                                           start: start, weights: regression.weights) else {
                     base[g] = TermTest(term: group.column, degreesOfFreedom: df, statistic: .nan, pValue: .nan, distribution: "chi2")
                     return
                 }

@@ -164,7 +164,9 @@ struct SeveralAnalysis {
             if request.kind == .softmax {
                 // K classes: the softmax fitter; its section, figures and report.json entry are
                 // SoftmaxReport's.
-                let f = try Timing.measure("softmax fit") { try SoftmaxFit(design: data.design, labels: data.y.map { Int($0) }, classes: data.classes ?? []) }
+                let f = try Timing.measure("softmax fit") {
+                    try SoftmaxFit(design: data.design, labels: data.y.map { Int($0) }, classes: data.classes ?? [], weights: data.frequencyWeights)
+                }
                 // Each predictor's test refits the model; like the profile intervals, up to a budget.
                 let work = data.y.count * f.regression.parameterCount * f.regression.parameterCount
                 let tests = work <= classProfileWork ? Timing.measure("term tests") { f.termTests(labels: data.y.map { Int($0) }) } : []
@@ -193,13 +195,15 @@ struct SeveralAnalysis {
                 if affordsSoftmaxDescents(rows: data.y.count, parameters: parameters) {
                     let labels = data.y.map { Int($0) }
                     let k = f.classNames.count
-                    var information = SoftmaxRegression.evaluate(f.regression.parameters, data.design, labels, k, derivatives: true).h
-                    for i in information.storage.indices { information.storage[i] /= Double(data.y.count) }
+                    var information = SoftmaxRegression.evaluate(f.regression.parameters, data.design, labels, k, derivatives: true,
+                                                                 weights: data.frequencyWeights).h
+                    for i in information.storage.indices { information.storage[i] /= data.observations }
                     m.descents = Timing.measure("descents") {
                         SeveralDescents.run(x: data.design, y: data.y, loss: .softmax(classes: k), mle: f.regression.parameters,
                                             standardErrors: f.regression.standardErrors, qr: f.qr, hessian: information,
                                             // A softmax step costs about two logistic steps per coefficient.
-                                            stepBudget: stepBudget(kind: .softmax, rows: data.y.count, columns: 2 * parameters))
+                                            stepBudget: stepBudget(kind: .softmax, rows: data.y.count, columns: 2 * parameters),
+                                            weights: data.frequencyWeights)
                     }
                 }
                 return m

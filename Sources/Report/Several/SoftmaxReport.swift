@@ -31,7 +31,10 @@ enum SoftmaxReport {
     /// Each class's row count, in the fit's order (the reference first).
     static func counts(_ m: SeveralAnalysis, _ f: SoftmaxFit) -> [Int] {
         var c = [Int](repeating: 0, count: f.classNames.count)
-        for y in m.y { c[Int(y)] += 1 }
+        // Weighted rows count their weight (rounded sums).
+        var weighted = [Double](repeating: 0, count: c.count)
+        for (i, y) in m.y.enumerated() { weighted[Int(y)] += m.data.frequencyWeights?[i] ?? 1 }
+        for k in c.indices { c[k] = Int(weighted[k].rounded()) }
         return c
     }
 
@@ -65,13 +68,16 @@ enum SoftmaxReport {
             "logL": .string(s(r.logLikelihood, 6)), "nullLogL": .string(s(r.nullLogLikelihood, 6)),
             "lr": .string(s(lr.statistic, 5)), "lrDF": .string(String(lr.degreesOfFreedom)),
             "lrP": .string(NumberFormat.pValue(lr.p)), "aic": .string(s(f.aic, 6)), "bic": .string(s(f.bic, 6)),
-            "crossEntropy": .string(s(-r.logLikelihood / Double(m.n), 5)), "iterations": .string(String(r.iterations)),
+            "crossEntropy": .string(s(-r.logLikelihood / m.data.observations, 5)), "iterations": .string(String(r.iterations)),
             "parameters": .string(String(r.parameterCount)),
         ]
         o["sourceText"] = .string(text(m, "sourceText", [
             "source": .string(m.source), "rows": Prose.count(m.n), "y": .string(m.request.y), "k": .string(String(k)),
             "classes": .string(SeveralReport.list(m, classList)), "reference": .string(f.classNames[0]),
             "chosen": .bool(m.request.referenceClass != nil), "dropped": Prose.count(m.data.droppedRows), "hasDropped": .bool(m.data.droppedRows > 0),
+            "weighted": .bool(m.data.frequencyWeights != nil), "weightsColumn": .string(m.request.weights ?? ""),
+            "observations": .string(Narrative.count(Int(m.data.observations.rounded()))),
+            "zero": Prose.count(m.data.zeroWeightRows), "hasZero": .bool(m.data.zeroWeightRows > 0),
         ]))
         o["codings"] = .array(m.design.codings.map { c in
             ["text": .string(m.text("codingText", [
@@ -120,9 +126,10 @@ enum SoftmaxReport {
         ]))
         o["fitText"] = .string(text(m, "fitText", [
             "lr": .string(s(lr.statistic, 4)), "df": .string(String(lr.degreesOfFreedom)), "p": .string(NumberFormat.pRelation(lr.p)),
-            "clear": .bool(lr.p < 0.05), "right": Prose.count(right), "rows": Prose.count(m.n),
-            "share": .string(NumberFormat.fixed(100 * Double(right) / Double(m.n), 1)),
-            "largest": .string(NumberFormat.fixed(100 * Double(largest) / Double(m.n), 1)), "better": .bool(right > largest),
+            "clear": .bool(lr.p < 0.05), "right": Prose.count(right), "rows": Prose.count(Int(m.data.observations.rounded())),
+            "weighted": .bool(m.data.frequencyWeights != nil),
+            "share": .string(NumberFormat.fixed(100 * Double(right) / m.data.observations, 1)),
+            "largest": .string(NumberFormat.fixed(100 * Double(largest) / m.data.observations, 1)), "better": .bool(right > largest),
             "largestClass": .string(f.classNames[counts.firstIndex(of: largest)!]), "two": .bool(k == 2),
             "steps": Prose.count(r.iterations), "parameters": .string(String(r.parameterCount)), "k": .string(String(k)),
             "terms": .string(String(m.design.columns)),
@@ -145,7 +152,8 @@ enum SoftmaxReport {
         let labels = m.y.map { Int($0) }
         let k = f.classNames.count, p = m.design.columns
         let beta = r.parameters
-        let e = SoftmaxRegression.evaluate(beta, m.design, labels, k, derivatives: true, hessian: false)
+        let w = m.data.frequencyWeights
+        let e = SoftmaxRegression.evaluate(beta, m.design, labels, k, derivatives: true, hessian: false, weights: w)
         // Each score component over the size of the sum it is: Σ|xᵢⱼ| (rows of that class and
         // all rows' probabilities), so that units do not decide.
         var worst = 0.0
@@ -153,15 +161,15 @@ enum SoftmaxReport {
             let x = m.design.column(j)
             var total = 0.0
             var byClass = [Double](repeating: 0, count: k)
-            for i in 0..<m.n { total += abs(x[i]); byClass[labels[i]] += abs(x[i]) }
+            for i in 0..<m.n { let a = (w?[i] ?? 1) * abs(x[i]); total += a; byClass[labels[i]] += a }
             for c in 1..<k where total + byClass[c] > 0 { worst = max(worst, abs(e.g[(c - 1) * p + j]) / (total + byClass[c])) }
         }
         page.check(text(m, "scoreCheck"), text(m, "scoreLeft"), "0", worst, 0, passes: worst <= 1e-9)
         let pi = SoftmaxRegression.probabilities(beta, m.design, k)
         var ce = 0.0
-        for (i, c) in labels.enumerated() { ce -= log(pi[i * k + c]) }
+        for (i, c) in labels.enumerated() { ce -= (w?[i] ?? 1) * log(pi[i * k + c]) }
         page.check(text(m, "crossEntropyCheck"), "−Σᵢ log p̂ᵢ,yᵢ", "−log L", ce, -r.logLikelihood)
-        if k == 2, let logistic = try? GeneralizedLinearFit(design: m.design, y: m.y, family: BernoulliLogit()) {
+        if k == 2, let logistic = try? GeneralizedLinearFit(design: m.design, y: m.y, family: BernoulliLogit(), weights: w, observations: w.map { $0.reduce(0, +) }) {
             page.check(text(m, "twoClassCheck"), text(m, "twoClassLeft"), text(m, "twoClassRight"), r.logLikelihood, logistic.logLikelihood,
                        passes: abs(r.logLikelihood - logistic.logLikelihood) <= 1e-10 * abs(logistic.logLikelihood))
         }
@@ -192,7 +200,7 @@ enum SoftmaxReport {
         let lr = r.likelihoodRatio
         o["likelihood_ratio"] = .object(["statistic": .number(lr.statistic), "df": .int(lr.degreesOfFreedom), "p": .number(lr.p)])
         o["confusion"] = .array(m.classConfusion.map { .array($0.map(JSON.int)) })
-        o["mean_cross_entropy"] = .number(-r.logLikelihood / Double(m.n))
+        o["mean_cross_entropy"] = .number(-r.logLikelihood / m.data.observations)
     }
 
     /// The two numeric predictors with the largest |z| over the classes, strongest first.
@@ -321,7 +329,7 @@ enum SoftmaxReport {
     static func descent(_ m: SeveralAnalysis) -> ReportFigure? {
         guard let d = m.descents, let f = fit(m), let (a, b, c, j, intercept) = pair(m, f) else { return nil }
         let r = f.regression
-        let n = Double(m.n)
+        let n = m.data.observations
         let nameA = label(m, "pairAxis", ["class": .string(f.classNames[c]), "term": .string(m.design.terms[j].name)])
         let nameB = label(m, "pairAxis", ["class": .string(f.classNames[c]), "term": .string(m.design.terms[intercept].name)])
         let mle = (r.parameters[a], r.parameters[b])
@@ -427,7 +435,7 @@ enum SoftmaxReport {
             let color = colors[c % colors.count]
             fig.marks.append(.line(points: zip(xs, probabilities).map { Point($0, $1[c]) }, color: color, width: 1.8, dash: c < colors.count ? [] : [5, 3],
                                    label: markupEscaped(f.classNames[c])))
-            let bins = SeveralFigures.bins(x: x, y: m.y.map { Int($0) == c ? 1 : 0 }, count: 8, kind: .logistic)
+            let bins = SeveralFigures.bins(x: x, y: m.y.map { Int($0) == c ? 1 : 0 }, count: 8, kind: .logistic, weights: m.data.frequencyWeights)
             fig.marks.append(.errorBars(points: bins.map { Point($0.x, $0.mean) }, lower: bins.map(\.low), upper: bins.map(\.high),
                                         color: color.withAlpha(0.8), label: nil))
             fig.marks.append(.scatter(points: bins.map { Point($0.x, $0.mean) }, color: color, size: 6, shape: .circle, edge: nil, label: nil))
