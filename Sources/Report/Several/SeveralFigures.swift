@@ -220,7 +220,7 @@ enum SeveralFigures {
             }
         } else {
             f.title = m.label(m.kind == .logistic ? (m.data.trials != nil ? "groupCalibrationTitle" : "calibrationTitle") : "countCalibrationTitle")
-            f.xLabel = m.label("etaAxis")
+            f.xLabel = m.label("etaAxis", ["offset": .bool(m.data.exposure != nil)])
             f.yLabel = m.kind == .logistic ? m.label("shareAxis", ["y": .string(m.request.y)]) : m.label("meanCountAxis", ["y": .string(m.request.y)])
             let lo = m.eta.min()!, hi = m.eta.max()!
             let xs = axis(lo, hi)
