@@ -5,6 +5,15 @@ public enum Distributions {
     /// The 0.975 quantile of the standard normal distribution (published value, 16 digits).
     public static let normalQuantile975 = 1.959963984540054
 
+    /// Wilson's 95 % score interval for a share `p` of `n` observations (n may be a sum of
+    /// frequency weights), clipped to [0, 1].
+    public static func wilson95(share p: Double, count n: Double) -> (low: Double, high: Double) {
+        let z = normalQuantile975
+        let centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+        let half = z / (1 + z * z / n) * (p * (1 - p) / n + z * z / (4 * n * n)).squareRoot()
+        return (max(0, centre - half), min(1, centre + half))
+    }
+
     /// Two-sided p-value `P(|Z| > |z|)` for a standard normal `Z`.
     public static func normalTwoSidedP(_ z: Double) -> Double {
         return erfc(abs(z) / 2.0.squareRoot())

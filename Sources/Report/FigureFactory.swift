@@ -225,13 +225,11 @@ enum FigureFactory {
             n[j] += 1; sums[j] += x
             if y == 1 { ones[j] += 1 }
         }
-        let z = Distributions.normalQuantile975
         return (0..<k).compactMap { j in
             guard n[j] > 0 else { return nil }
             let nn = Double(n[j]), p = Double(ones[j]) / nn
-            let centre = (p + z * z / (2 * nn)) / (1 + z * z / nn)
-            let half = z / (1 + z * z / nn) * (p * (1 - p) / nn + z * z / (4 * nn * nn)).squareRoot()
-            return Bin(x: sums[j] / nn, p: p, low: max(0, centre - half), high: min(1, centre + half), count: n[j])
+            let (low, high) = Distributions.wilson95(share: p, count: nn)
+            return Bin(x: sums[j] / nn, p: p, low: low, high: high, count: n[j])
         }
     }
 

@@ -622,24 +622,11 @@ public enum ReportRunner {
         let box = Box()
         let shown = Message.escaped(path == StandardInput.path ? StandardInput.name : path)
         var lastPercent = -1
-        // Standard input is copied to a private file first, read under its own name.
-        var readFrom = path, source = path
-        if path == StandardInput.path {
-            let copy = try StandardInput.materialise()
-            readFrom = copy.file; source = StandardInput.name
-            Timing.mark("copied standard input")
-            defer { try? FileManager.default.removeItem(atPath: copy.folder) }
-            let dataset = try ColumnReader.read(path: readFrom, source: source, columns: columns, dialect: dialect, text: text, autoText: autoText,
-                                                onBytes: { block in
-                room.wait()
-                hashing.async {
-                    block.withUnsafeBytes { box.hasher.update($0) }
-                    room.signal()
-                }
-            })
-            Timing.mark("parsed \(shown)")
-            return (dataset, hashing.sync { box.hasher.hex() })
-        }
+        // Standard input is copied to a private file first, read under its own name, and the
+        // copy removed once read.
+        let copy = path == StandardInput.path ? try StandardInput.materialise() : nil
+        defer { if let copy { try? FileManager.default.removeItem(atPath: copy.folder) } }
+        let readFrom = copy?.file ?? path, source = copy == nil ? path : StandardInput.name
         let dataset = try ColumnReader.read(path: readFrom, source: source, columns: columns, dialect: dialect, text: text, autoText: autoText, onBytes: { block in
             room.wait()
             hashing.async {

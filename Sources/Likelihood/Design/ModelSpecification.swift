@@ -69,6 +69,8 @@ public struct ModelData: Sendable {
         case (nil, nil): return nil
         }
     }
+    /// Σ of `likelihoodWeights` (the Bernoulli trials or observations in all), else the rows.
+    public var likelihoodWeightTotal: Double { likelihoodWeights.map { $0.reduce(0, +) } ?? Double(y.count) }
     /// log(exposure), the offset of a rate model.
     public var offset: [Double]? { exposure?.map { Foundation.log($0) } }
     /// Observations the rows stand for: the sum of the frequency weights (each group once

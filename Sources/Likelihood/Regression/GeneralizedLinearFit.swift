@@ -219,15 +219,22 @@ public struct GeneralizedLinearFit: Sendable {
                             return
                         }
                         var r = [Double](repeating: 0, count: m), w = [Double](repeating: 0, count: m)
-                        r.withUnsafeMutableBufferPointer { rb in
-                            w.withUnsafeMutableBufferPointer { wb in
-                                out[0] = family.evaluateSegment(segmentY, UnsafeBufferPointer(e), gradient: rb.baseAddress!, weight: wb.baseAddress!)
-                            }
-                        }
                         if let weights {
-                            // Each row's score and weight count wᵢ times.
-                            out[0] = weightedSum()
-                            for i in 0..<m { r[i] *= weights[lo + i]; w[i] *= weights[lo + i] }
+                            // Each row's density, score and weight count wᵢ times (one pass, not
+                            // the family's unweighted sum and then a weighted one).
+                            var s = 0.0
+                            for i in 0..<m {
+                                let wi = weights[lo + i], (g, v) = family.score(segmentY[i], e[i])
+                                r[i] = wi * g; w[i] = wi * v
+                                s += wi * family.logDensity(segmentY[i], e[i])
+                            }
+                            out[0] = s
+                        } else {
+                            r.withUnsafeMutableBufferPointer { rb in
+                                w.withUnsafeMutableBufferPointer { wb in
+                                    out[0] = family.evaluateSegment(segmentY, UnsafeBufferPointer(e), gradient: rb.baseAddress!, weight: wb.baseAddress!)
+                                }
+                            }
                         }
                         var k = 1 + p
                         var wa = [Double](repeating: 0, count: m)

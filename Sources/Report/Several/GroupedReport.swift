@@ -93,18 +93,23 @@ enum GroupedReport {
         return Expanded(rows: y.count, estimateDifference: estimateDifference, standardErrorDifference: seDifference, logLikelihood: e.logLikelihood)
     }
 
+    /// What every grouped fit reports: the constant of log L (the log binomial coefficients),
+    /// log L and the residual deviance (least squares: the weighted RSS). Nil for models that
+    /// take no weights, or when no grouping was asked for.
+    static func summary(_ m: SeveralAnalysis) -> (constant: Double, logLikelihood: Double, deviance: Double)? {
+        guard m.request.isGrouped else { return nil }
+        switch m.fit {
+        case let .glm(g): return (g.constant, g.logLikelihood, g.deviance)
+        case let .linear(l): return (0, l.logLikelihood, l.rss)
+        default: return nil
+        }
+    }
+
     /// The section's values: which kind of grouping, the computed paragraphs.
     static func values(_ m: SeveralAnalysis) -> [String: MustacheValue] {
-        guard m.request.isGrouped else { return ["grouped": .bool(false)] }
-        let f: (constant: Double, logLikelihood: Double, deviance: Double)
-        switch m.fit {
-        case let .glm(g): f = (g.constant, g.logLikelihood, g.deviance)
-        case let .linear(l): f = (0, l.logLikelihood, l.rss)
-        default: return ["grouped": .bool(false)]
-        }
+        guard let f = summary(m) else { return ["grouped": .bool(false)] }
         let data = m.data
-        let weights = m.weights
-        let observations = weights.map { $0.reduce(0, +) } ?? Double(m.n)
+        let observations = data.likelihoodWeightTotal
         var o: [String: MustacheValue] = [
             "grouped": .bool(true), "binomial": .bool(data.trials != nil), "frequency": .bool(data.frequencyWeights != nil),
             "exposure": .bool(data.exposure != nil),
@@ -166,18 +171,12 @@ enum GroupedReport {
     /// against the saturated model on the rows' degrees of freedom (for least squares, the
     /// weighted RSS, the Gaussian deviance).
     static func json(_ m: SeveralAnalysis) -> JSON? {
-        guard m.request.isGrouped else { return nil }
-        let constant: Double, deviance: Double
-        switch m.fit {
-        case let .glm(f): (constant, deviance) = (f.constant, f.deviance)
-        case let .linear(f): (constant, deviance) = (0, f.rss)
-        default: return nil
-        }
+        guard let (constant, _, deviance) = summary(m) else { return nil }
         var g: [String: JSON] = [
             "weights": m.request.weights.map(JSON.string) ?? .null, "trials": m.request.trials.map(JSON.string) ?? .null,
             "exposure": m.request.exposure.map(JSON.string) ?? .null, "rows": .int(m.n),
             "total_weight": .number(m.data.observations), "zero_weight_rows": .int(m.data.zeroWeightRows),
-            "observations": .number(m.weights.map { $0.reduce(0, +) } ?? Double(m.n)),
+            "observations": .number(m.data.likelihoodWeightTotal),
             "log_binomial_coefficients": .number(constant), "residual_deviance": .number(deviance),
             "residual_df": .number(m.residualDegreesOfFreedom),
         ]
@@ -188,13 +187,7 @@ enum GroupedReport {
     /// The checks table's rows: the grouped log L from the binomial probabilities themselves,
     /// and the expanded rows' fit.
     static func checks(_ m: SeveralAnalysis, into page: inout ModelPage) {
-        guard m.request.isGrouped else { return }
-        let f: (constant: Double, logLikelihood: Double)
-        switch m.fit {
-        case let .glm(g): f = (g.constant, g.logLikelihood)
-        case let .linear(l): f = (0, l.logLikelihood)
-        default: return
-        }
+        guard let f = summary(m) else { return }
         if let trials = m.data.trials, let successes = m.data.successes {
             let frequency = m.data.frequencyWeights
             var sum = 0.0

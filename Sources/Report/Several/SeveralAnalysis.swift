@@ -278,7 +278,6 @@ struct SeveralAnalysis {
             // The conditioning lesson in every dimension: the mean loss's Hessian at the MLE,
             // 2XᵀX/n (from R), XᵀWX/n, or XᵀX/n for the absolute error's valley.
             if m.drawsGLMPictures {
-                let n = Double(data.y.count)
                 let r = common.qr.r
                 var hessian = r.transposed.times(r)
                 let loss: DescentLoss
@@ -293,7 +292,7 @@ struct SeveralAnalysis {
                     loss = .studentT(scale: f.scale, nu: f.nu)
                     hessian = SeveralDescents.studentTHessian(f.coefficients, x: data.design, y: data.y, scale: f.scale, nu: f.nu)
                 }
-                for k in hessian.storage.indices { hessian.storage[k] /= (data.likelihoodWeights.map { $0.reduce(0, +) } ?? n) }
+                for k in hessian.storage.indices { hessian.storage[k] /= data.likelihoodWeightTotal }
                 // A robust fit starts from least squares, as its own search does; the others from 0.
                 let descentStart = request.kind == .studentT ? (try? LinearRegression(design: data.design, y: data.y))?.estimates.map(\.coefficient.estimate) : nil
                 m.descents = Timing.measure("descents") {

@@ -101,9 +101,7 @@ enum SeveralFigures {
             let r = rows[j], mean = sy[j] / r
             switch kind {
             case .logistic:
-                let centre = (mean + z * z / (2 * r)) / (1 + z * z / r)
-                let half = z / (1 + z * z / r) * (mean * (1 - mean) / r + z * z / (4 * r * r)).squareRoot()
-                return Bin(x: sx[j] / r, mean: mean, low: max(0, centre - half), high: min(1, centre + half), count: Int(r.rounded()), expected: sf[j] / r)
+                return shareBin(x: sx[j] / r, share: mean, weight: r, fitted: sf[j] / r)
             default:
                 // Counts too: the bin's own spread, not the Poisson variance the model assumes
                 // (overdispersed counts would get intervals far too narrow).
@@ -115,21 +113,21 @@ enum SeveralFigures {
         }
     }
 
-    /// Each binomial group's share of successes at its η̂ with Wilson's 95 % interval for its
-    /// trials (times its frequency), and its fitted probability.
+    /// One diamond: a share of `weight` observations at `x`, with Wilson's 95 % interval for
+    /// that many, and the model's mean probability there.
+    static func shareBin(x: Double, share: Double, weight: Double, fitted: Double) -> Bin {
+        let (low, high) = Distributions.wilson95(share: share, count: weight)
+        return Bin(x: x, mean: share, low: low, high: high, count: Int(weight.rounded()), expected: fitted)
+    }
+
+    /// Each binomial group's share of successes at its η̂, for its trials (times its frequency).
     static func groupShares(_ m: SeveralAnalysis) -> [Bin] {
-        let z = Distributions.normalQuantile975
-        return m.y.indices.map { i in
-            let r = m.weights?[i] ?? 1, share = m.y[i]
-            let centre = (share + z * z / (2 * r)) / (1 + z * z / r)
-            let half = z / (1 + z * z / r) * (share * (1 - share) / r + z * z / (4 * r * r)).squareRoot()
-            return Bin(x: m.eta[i], mean: share, low: max(0, centre - half), high: min(1, centre + half), count: Int(r.rounded()), expected: m.fitted[i])
-        }.sorted { $0.x < $1.x }
+        m.y.indices.map { shareBin(x: m.eta[$0], share: m.y[$0], weight: m.weights?[$0] ?? 1, fitted: m.fitted[$0]) }.sorted { $0.x < $1.x }
     }
 
     /// Frequency-weighted 0/1 rows pooled by their linear predictor (rows with the same
     /// predictors share η̂ exactly): each value's share of ones over the observations its rows
-    /// stand for, with Wilson's interval for that many; nil above 60 distinct values.
+    /// stand for; nil above 60 distinct values.
     static func pooledShares(_ m: SeveralAnalysis) -> [Bin]? {
         var groups: [Double: (ones: Double, total: Double, fitted: Double)] = [:]
         for i in m.y.indices {
@@ -139,14 +137,9 @@ enum SeveralFigures {
             groups[m.eta[i]] = g
             if groups.count > 60 { return nil }
         }
-        let z = Distributions.normalQuantile975
         return groups.keys.sorted().compactMap { eta in
             let g = groups[eta]!
-            guard g.total > 0 else { return nil }
-            let r = g.total, share = g.ones / r
-            let centre = (share + z * z / (2 * r)) / (1 + z * z / r)
-            let half = z / (1 + z * z / r) * (share * (1 - share) / r + z * z / (4 * r * r)).squareRoot()
-            return Bin(x: eta, mean: share, low: max(0, centre - half), high: min(1, centre + half), count: Int(r.rounded()), expected: g.fitted)
+            return g.total > 0 ? shareBin(x: eta, share: g.ones / g.total, weight: g.total, fitted: g.fitted) : nil
         }
     }
 

@@ -83,9 +83,9 @@ enum SeveralReport {
             "ones": Prose.count(Int(m.y.reduce(0, +))), "logistic": .bool(m.kind == .logistic),
             "weighted": .bool(m.data.frequencyWeights != nil), "trials": .bool(m.data.trials != nil), "trialsColumn": .string(m.request.trials ?? ""),
             "observations": .string(Narrative.count(Int(m.data.observations.rounded()))),
-            "successes": .string(Narrative.count(Int((m.data.successes.map { s in zip(s, m.data.frequencyWeights ?? s.map { _ in 1 }).reduce(0) { $0 + $1.0 * $1.1 } }
-                                                   ?? zip(m.y, m.data.frequencyWeights ?? m.y.map { _ in 1 }).reduce(0) { $0 + $1.0 * $1.1 }).rounded()))),
-            "trialCount": .string(Narrative.count(Int((m.weights?.reduce(0, +) ?? 0).rounded()))),
+            // Σ wᵢyᵢ: the successes (a group's share times its trials), or the weighted ones.
+            "successes": .string(Narrative.count(Int((m.weights.map { zip($0, m.y).reduce(0) { $0 + $1.0 * $1.1 } } ?? m.y.reduce(0, +)).rounded()))),
+            "trialCount": .string(Narrative.count(Int(m.data.likelihoodWeightTotal.rounded()))),
         ]))
         o["testsText"] = .string(testsText(m))
         o["residualText"] = .string(m.residualChecks.map { d in
@@ -564,7 +564,7 @@ enum SeveralReport {
             o["null_log_likelihood"] = .number(f.nullLogLikelihood)
             if m.kind == .logistic {
                 o["pseudo_r_squared"] = .number(pseudoRSquared(f))
-                o["mean_cross_entropy"] = .number(-(f.logLikelihood - f.constant) / (m.weights.map { $0.reduce(0, +) } ?? Double(m.n)))
+                o["mean_cross_entropy"] = .number(-(f.logLikelihood - f.constant) / m.data.likelihoodWeightTotal)
             } else {
                 if let chi2 = m.pearsonChiSquared, let phi = m.dispersion {
                     o["pearson_chi2"] = .number(chi2)
