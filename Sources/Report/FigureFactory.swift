@@ -94,15 +94,21 @@ enum FigureFactory {
         addDensity(to: &f, x: xs, y: ys, label: m.label("densityLegend", common: true))
     }
 
-    static func addDensity(to f: inout Figure, x xs: [Double], y ys: [Double], label: String) {
+    /// `weights`: what each point counts for (frequency weights: the observations a row stands
+    /// for); nil counts each once.
+    static func addDensity(to f: inout Figure, x xs: [Double], y ys: [Double], label: String, weights: [Double]? = nil) {
         xs.withUnsafeBufferPointer { x in
-            ys.withUnsafeBufferPointer { y in addDensity(to: &f, count: min(x.count, y.count), x: { x[$0] }, y: { y[$0] }, label: label) }
+            ys.withUnsafeBufferPointer { y in
+                addDensity(to: &f, count: min(x.count, y.count), x: { x[$0] }, y: { y[$0] }, label: label, weight: weights.map { w in { w[$0] } })
+            }
         }
     }
 
     /// A log-count density of `count` points (x(i), y(i)) on a 240 × 180 grid, read twice
-    /// (the range, then the counts) with no array of the points made.
-    static func addDensity(to f: inout Figure, count: Int, x: (Int) -> Double, y: (Int) -> Double, label: String) {
+    /// (the range, then the counts) with no array of the points made; each point counts
+    /// `weight(i)` (1 without).
+    static func addDensity(to f: inout Figure, count: Int, x: (Int) -> Double, y: (Int) -> Double, label: String,
+                           weight: ((Int) -> Double)? = nil) {
         var x0 = Double.infinity, x1 = -Double.infinity, y0 = Double.infinity, y1 = -Double.infinity
         for i in 0..<count {
             let a = x(i), b = y(i)
@@ -113,7 +119,7 @@ enum FigureFactory {
         var counts = [Double](repeating: 0, count: nx * ny)
         for k in 0..<count {
             let i = min(nx - 1, max(0, Int((x(k) - x0) / dx))), j = min(ny - 1, max(0, Int((y(k) - y0) / dy)))
-            counts[j * nx + i] += 1
+            counts[j * nx + i] += weight?(k) ?? 1
         }
         let top = max(1, counts.max() ?? 1)
         let values = counts.map { $0 > 0 ? log10($0) : .nan }
@@ -170,10 +176,11 @@ enum FigureFactory {
     }
 
     /// The rows at each distinct point, in the order the points first appear.
-    static func ties(_ points: [Point]) -> [(Point, Int)] {
-        var index: [Point: Int] = [:], out: [(Point, Int)] = []
-        for p in points {
-            if let k = index[p] { out[k].1 += 1 } else { index[p] = out.count; out.append((p, 1)) }
+    static func ties(_ points: [Point], weights: [Double]? = nil) -> [(Point, Double)] {
+        var index: [Point: Int] = [:], out: [(Point, Double)] = []
+        for (i, p) in points.enumerated() {
+            let w = weights?[i] ?? 1
+            if let k = index[p] { out[k].1 += w } else { index[p] = out.count; out.append((p, w)) }
         }
         return out
     }
@@ -181,14 +188,16 @@ enum FigureFactory {
     /// Points as markers; where rows share a point (rounded data), one marker stands for them
     /// all, larger the more it stands for (1, 2–3, 4–9, 10–29, 30 or more rows), and the
     /// legend says so: 928 rows drawn as 102 same-sized markers had shown no sign of it.
-    static func addTiedScatter(to f: inout Figure, _ points: [Point], label: String,
+    /// With `weights` (frequency weights) a point stands for the observations of its rows, and
+    /// the classes count those (a weight of 0.5 counts in the first).
+    static func addTiedScatter(to f: inout Figure, _ points: [Point], label: String, weights: [Double]? = nil,
                                tiedLabel: (_ label: String, _ distinct: String) -> String) {
-        let grouped = ties(points)
-        guard grouped.count < points.count else {
+        let grouped = ties(points, weights: weights)
+        guard grouped.count < points.count || grouped.contains(where: { $0.1 >= 1.5 }) else {
             f.marks.append(.scatter(points: points, color: Palette.blue, size: 6, shape: .circle, edge: .edge, label: label))
             return
         }
-        let classes: [(ClosedRange<Int>, Double)] = [(1...1, 5), (2...3, 7.5), (4...9, 10), (10...29, 13.5), (30...Int.max, 17.5)]
+        let classes: [(Range<Double>, Double)] = [(-.infinity..<1.5, 5), (1.5..<3.5, 7.5), (3.5..<9.5, 10), (9.5..<29.5, 13.5), (29.5..<Double.infinity, 17.5)]
         var labelled = false
         for (range, size) in classes {
             let members = grouped.filter { range.contains($0.1) }.map(\.0)

@@ -184,9 +184,6 @@ public struct ModelRequest: Equatable, Sendable {
         if exposure != nil && kind != .poisson {
             return "--exposure is a Poisson rate model's time or size at risk (a log offset); the \(kind.rawValue) model has none"
         }
-        if weights != nil && kind != .linear && kind != .logistic && kind != .poisson && kind != .softmax {
-            return "--weights: frequency weights are fitted for the linear, logistic, poisson and softmax models; the \(kind.rawValue) model is fitted to one row per observation (write the rows out)"
-        }
         if isGrouped && dataPath == nil { return "--weights, --trials and --exposure name columns of --data FILE; give the file too" }
         if let penalty, isGrouped {
             return "--penalty \(penalty.kind.rawValue): penalised fits take one row per observation; leave out --weights, --trials and --exposure"

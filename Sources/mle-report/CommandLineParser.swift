@@ -37,9 +37,8 @@ enum CommandLineParser {
       --reference-class C  softmax: the reference class (default: the first in sorted order)
       --trials COL         logistic: binomial groups; the response counts the successes among
                            COL trials per row (R's cbind(successes, failures))
-      --weights COL        linear, logistic, poisson, softmax: frequency weights (each row
-                           stands for that many identical observations; rows of weight 0 are
-                           left out and counted)
+      --weights COL        every model: frequency weights (each row stands for that many
+                           identical observations; rows of weight 0 are left out and counted)
       --exposure COL       poisson: each row's exposure (time or size at risk), a log offset:
                            the model is then one of rates
       --pair A,B           several predictors: the two terms the profile likelihood is drawn

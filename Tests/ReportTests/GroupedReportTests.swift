@@ -107,8 +107,9 @@ final class GroupedReportTests: CLITestCase {
     }
 
     /// Least squares with frequency weights (Galton's heights as 102 distinct pairs and their
-    /// counts): the raw rows' OLS in report.json, the page's refit on the 928 rows, and the
-    /// sentences that say why the residual checks and the noise comparison are left out.
+    /// counts): the raw rows' OLS in report.json, the page's refit on the 928 rows, the sentence
+    /// that says why the residual checks are left out, and the noise comparison with Laplace and
+    /// Student-t fitted to the same weighted rows (make_reference.py's independent fits).
     func testLinearWithFrequencyWeights() throws {
         let data = Self.corpus.appendingPathComponent("galton-counts.csv").path
         let r = try run(["--data", data, "--x", "parent", "--y", "child", "--weights", "families", "--out", "g"])
@@ -124,7 +125,13 @@ final class GroupedReportTests: CLITestCase {
         let page = text("g/index.html")
         XCTAssertTrue(page.contains("Refitted on the 928 rows written out one observation each"))
         XCTAssertTrue(page.contains("the checks of the residuals&#39; shape and\nspread") || page.contains("the checks of the residuals&#39; shape and spread"))
-        XCTAssertTrue(page.contains("so with frequency weights they are not added for\ncomparison") || page.contains("so with frequency weights they are not added for comparison"))
+        let noise = try XCTUnwrap(m["noise_comparison"] as? [[String: Any]])
+        XCTAssertEqual(noise.map { $0["model"] as? String }, ["linear", "laplace", "student-t"])
+        for (row, name) in zip(noise.dropFirst(), ["galton_counts_laplace", "galton_counts_student_t"]) {
+            let ll = try reference(name)["log_likelihood"] as! Double
+            XCTAssertEqual(row["log_likelihood"] as! Double, ll, accuracy: 1e-10 * abs(ll), name)
+        }
+        XCTAssertTrue(page.contains("which charges\nmore per parameter on 928 observations") || page.contains("which charges more per parameter on 928 observations"))
         XCTAssertFalse(fm.fileExists(atPath: path("g/figures/linear-qq.png")))
         XCTAssertFalse(page.contains("✗"))
     }
@@ -159,12 +166,66 @@ final class GroupedReportTests: CLITestCase {
         XCTAssertFalse(page.contains("✗"))
     }
 
+    /// Laplace and Student-t noise with frequency weights (Macdonell's 3,000 criminals as 924
+    /// height × finger cells, 623 empty): report.json equals the report of the 3,000 rows written
+    /// out (estimates to 1e-9 SE, SEs to 1e-9, log L, AIC, BIC, the noise comparison and the term
+    /// tests to 1e-10, the descents' step sizes and condition numbers to 1e-9) and the independent
+    /// fits of make_reference.py; the page refits the rows written out and every check holds.
+    func testLaplaceAndStudentTWithFrequencyWeights() throws {
+        let source = Self.corpus.appendingPathComponent("macdonell.csv")
+        let lines = try String(contentsOf: source, encoding: .utf8).split(separator: "\n").map(String.init)
+        var expanded = ["height,finger"]
+        for line in lines.dropFirst() {
+            let f = line.split(separator: ",").map(String.init)
+            for _ in 0..<Int(f[2])! { expanded.append(f[0] + "," + f[1]) }
+        }
+        let raw = write("raw.csv", expanded.joined(separator: "\n") + "\n")
+        func close(_ a: Any?, _ b: Any?, _ tolerance: Double, _ what: String) {
+            guard let x = a as? Double, let y = b as? Double else { return XCTFail("\(what): \(String(describing: a)) \(String(describing: b))") }
+            XCTAssertEqual(x, y, accuracy: tolerance * max(abs(y), 1e-300), what)
+        }
+        for (kind, name) in [("laplace", "macdonell_laplace"), ("student-t", "macdonell_student_t")] {
+            let a = try run(["--data", source.path, "--x", "finger", "--y", "height", "--weights", "frequency", "--model", kind, "--out", "w-\(kind)"])
+            XCTAssertEqual(a.status, 0, a.stderr)
+            XCTAssertTrue(a.stdout.contains("n = 301 rows (3000 observations; 623 rows of weight 0 left out)"), a.stdout)
+            let b = try run(["--data", raw, "--x", "finger", "--y", "height", "--model", kind, "--pair", "finger,(Intercept)", "--out", "e-\(kind)"])
+            XCTAssertEqual(b.status, 0, b.stderr)
+            let ma = try model("w-\(kind)"), mb = try model("e-\(kind)"), ref = try reference(name)
+            for key in ["log_likelihood", "aic", "bic", "scale"] { close(ma[key], mb[key], 1e-10, "\(kind) \(key)") }
+            close(ma["log_likelihood"], ref["log_likelihood"], 1e-10, "\(kind) log L against make_reference.py")
+            for (j, (x, y)) in zip(ma["coefficients"] as! [[String: Any]], mb["coefficients"] as! [[String: Any]]).enumerated() {
+                let se = y["se"] as! Double
+                XCTAssertEqual(x["estimate"] as! Double, y["estimate"] as! Double, accuracy: 1e-9 * se, "\(kind) \(j)")
+                XCTAssertEqual(x["se"] as! Double, se, accuracy: 1e-9 * se, "\(kind) SE \(j)")
+                XCTAssertEqual(x["estimate"] as! Double, (ref["estimates"] as! [Double])[j], accuracy: 1e-4 * se, "\(kind) \(j) against make_reference.py")
+            }
+            for (x, y) in zip(ma["noise_comparison"] as! [[String: Any]], mb["noise_comparison"] as! [[String: Any]]) {
+                close(x["log_likelihood"], y["log_likelihood"], 1e-10, "\(kind) noise \(x["model"] ?? "")")
+                close(x["bic"], y["bic"], 1e-10, "\(kind) noise BIC")
+            }
+            for (x, y) in zip(ma["term_tests"] as! [[String: Any]], mb["term_tests"] as! [[String: Any]]) {
+                close(x["statistic"], y["statistic"], 1e-10, "\(kind) term test")
+            }
+            let da = try XCTUnwrap(ma["gradient_descent"] as? [String: Any]), db = try XCTUnwrap(mb["gradient_descent"] as? [String: Any])
+            close(da["condition_number"], db["condition_number"], 1e-9, "\(kind) κ")
+            close((da["original"] as? [String: Any])?["learning_rate"], (db["original"] as? [String: Any])?["learning_rate"], 1e-9, "\(kind) step")
+            let grouped = try XCTUnwrap(ma["grouped"] as? [String: Any])
+            XCTAssertEqual(grouped["total_weight"] as? Double, 3000)
+            XCTAssertEqual(grouped["zero_weight_rows"] as? Int, 623)
+            XCTAssertTrue(grouped["residual_deviance"] is NSNull, "no saturated model for \(kind)")
+            let page = text("w-\(kind)/index.html")
+            XCTAssertTrue(page.contains("Refitted on the 3000 rows written out one observation each"), kind)
+            XCTAssertTrue(page.contains("per parameter on 3000 observations"), kind)
+            XCTAssertFalse(page.contains("✗"), kind)
+        }
+    }
+
     /// Refusals: usage errors exit 2, bad values exit 1 at their cell; nothing is written.
     func testRefusals() throws {
         let budworm = Self.corpus.appendingPathComponent("budworm.csv").path
         let cases: [([String], Int32, String)] = [
             (["--data", budworm, "--x", "ldose", "--y", "numdead", "--trials", "total", "--model", "poisson"], 2, "--trials makes the response a count of successes"),
-            (["--data", budworm, "--x", "ldose", "--y", "numdead", "--weights", "total", "--model", "laplace"], 2, "--weights: frequency weights are fitted for the linear, logistic, poisson and softmax models"),
+            (["--data", budworm, "--x", "ldose", "--y", "numdead", "--weights", "total", "--trials", "total", "--model", "logistic"], 2, "a column cannot play two of those parts"),
             (["--data", budworm, "--x", "ldose", "--y", "numdead", "--exposure", "total", "--model", "logistic"], 2, "--exposure is a Poisson rate model"),
             (["--data", budworm, "--x", "ldose", "--y", "numdead", "--trials", "ldose", "--model", "logistic"], 2, "--trials ldose: that is a predictor"),
             (["--data", budworm, "--x", "ldose", "--y", "numdead", "--trials", "total", "--penalty", "ridge", "--model", "logistic"], 2, "penalised fits take one row per observation"),

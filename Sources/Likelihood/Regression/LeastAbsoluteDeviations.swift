@@ -23,6 +23,10 @@ import Foundation
 ///
 /// It starts at a vertex near the optimum: a few iteratively reweighted least-squares steps
 /// from the least-squares fit, then the p nearest rows in general position.
+///
+/// Frequency weights (each row stands for wᵢ identical observations) change nothing in kind:
+/// Σwᵢ|yᵢ − xᵢᵀβ| = Σ|wᵢyᵢ − wᵢxᵢᵀβ|, the same programme on rows scaled by wᵢ, with
+/// ŝ = Σwᵢ|rᵢ|/Σwᵢ and n = Σwᵢ wherever the likelihood counts observations.
 public struct LeastAbsoluteDeviations: Sendable {
     public let design: DesignMatrix
     public let coefficients: [Double]
@@ -44,30 +48,38 @@ public struct LeastAbsoluteDeviations: Sendable {
     public let pivots: Int
     /// Degenerate pivots among them (swaps at the same β).
     public let degeneratePivots: Int
+    /// The QR decomposition of the design (of √W X with frequency weights): the standard
+    /// errors' s²(XᵀWX)⁻¹.
     public let qr: HouseholderQR
+    /// Frequency weights (nil: each row once).
+    public let weights: [Double]?
+    /// Observations: the rows, or the sum of the frequency weights.
+    public let observations: Double
     public var n: Int { design.rows }
     public var p: Int { design.columns }
     public var unique: Bool { flatEdges == 0 }
-    /// log L = −n·log(2ŝ) − n.
-    public var logLikelihood: Double { -Double(n) * (log(2 * scale) + 1) }
+    /// log L = −n·log(2ŝ) − n, n the observations.
+    public var logLikelihood: Double { -observations * (log(2 * scale) + 1) }
     /// AIC with k = p + 1 parameters (the coefficients and s).
     public var aic: Double { 2 * Double(p + 1) - 2 * logLikelihood }
-    public var bic: Double { log(Double(n)) * Double(p + 1) - 2 * logLikelihood }
+    public var bic: Double { log(observations) * Double(p + 1) - 2 * logLikelihood }
     public var iterations: Int { pivots }
 
     /// At most this many pivots (far more than any data set here needs: the start is within
     /// a few pivots per coefficient of the optimum).
     public static let maxPivots = 100_000
 
-    /// Fits `y` on `design`. Throws `DesignError` when a coefficient is not identified and
+    /// Fits `y` on `design`, each row standing for `weights[i]` observations when given (every
+    /// weight above 0). Throws `DesignError` when a coefficient is not identified and
     /// `LADError` when every row lies on the fit or the method cannot finish.
-    public init(design: DesignMatrix, y: [Double]) throws {
-        precondition(y.count == design.rows, "one response per row")
-        let qr = try design.checkIdentified()
-        let solution = try LeastAbsoluteDeviations.solve(x: design.matrix, y: y)
+    public init(design: DesignMatrix, y original: [Double], weights: [Double]? = nil) throws {
+        precondition(original.count == design.rows, "one response per row")
+        let qr = try (weights.map { design.scaled(by: $0.map { $0.squareRoot() }) } ?? design).checkIdentified()
+        let (x, y) = LeastAbsoluteDeviations.weighted(design.matrix, original, weights)
+        let solution = try LeastAbsoluteDeviations.solve(x: x, y: y)
         guard solution.sum > 1e-13 * y.reduce(0, { $0 + abs($1) }), solution.sum > 0 else { throw LADError.perfectFit }
-        let n = design.rows
-        let s = solution.sum / Double(n)
+        let observations = weights.map { $0.reduce(0, +) } ?? Double(design.rows)
+        let s = solution.sum / observations
         let gram = qr.inverseGram
         let z = Distributions.normalQuantile975
         estimates = design.terms.indices.map { j in
@@ -77,6 +89,8 @@ public struct LeastAbsoluteDeviations: Sendable {
         }
         self.design = design
         self.qr = qr
+        self.weights = weights
+        self.observations = observations
         coefficients = solution.beta
         sumAbsoluteDeviations = solution.sum
         scale = s
@@ -94,13 +108,14 @@ public struct LeastAbsoluteDeviations: Sendable {
     /// `vs` for the second; row-major by `vs`): at each point the other coefficients and the
     /// scale maximised out, that is the least-absolute-deviations fit of y − u·xₐ − v·x_b on the
     /// other columns, −n·log(2·Σ|r|/n) − n. Each point starts from its neighbour's optimum
-    /// (the grid walked back and forth), in two fixed halves, one per core.
-    public func profile(pair: (Int, Int), us: [Double], vs: [Double], y: [Double]) -> [Double] {
-        let x = design.matrix
+    /// (the grid walked back and forth), in two fixed halves, one per core. With frequency
+    /// weights the rows are scaled by them and n is their sum.
+    public func profile(pair: (Int, Int), us: [Double], vs: [Double], y original: [Double]) -> [Double] {
+        let (x, y) = LeastAbsoluteDeviations.weighted(design.matrix, original, weights)
         let others = (0..<p).filter { $0 != pair.0 && $0 != pair.1 }
         let rest = others.isEmpty ? Matrix(rows: n, columns: 0) : Matrix(columns: others.map(x.column))
         let ca = x.column(pair.0), cb = x.column(pair.1)
-        let count = Double(n)
+        let count = observations
         return ProfileWalk.fill(width: us.count, height: vs.count, start: others.map { coefficients[$0] }) { i, j, start in
             let shifted = (0..<n).map { y[$0] - ca[$0] * us[i] - cb[$0] * vs[j] }
             var sum = LeastAbsoluteDeviations.sumAbsolute(shifted)
@@ -117,15 +132,26 @@ public struct LeastAbsoluteDeviations: Sendable {
     /// The likelihood-ratio test of each predictor column against the fit without it:
     /// 2(ℓ − ℓ₀) = 2n·log(Σ|r₀|/Σ|r|), on χ² with the column's coefficients as degrees of
     /// freedom (asymptotically, as for any likelihood ratio).
-    public func termTests(y: [Double]) throws -> [TermTest] {
+    public func termTests(y original: [Double]) throws -> [TermTest] {
         try design.predictorGroups.map { group in
-            let reduced = design.removing(group.indices)
             let kept = (0..<p).filter { !group.indices.contains($0) }
-            let fit = try LeastAbsoluteDeviations.solve(x: reduced.matrix, y: y, start: kept.map { coefficients[$0] })
-            let lr = max(0, 2 * Double(n) * log(fit.sum / sumAbsoluteDeviations))
+            let (x, y) = LeastAbsoluteDeviations.weighted(design.removing(group.indices).matrix, original, weights)
+            let fit = try LeastAbsoluteDeviations.solve(x: x, y: y, start: kept.map { coefficients[$0] })
+            let lr = max(0, 2 * observations * log(fit.sum / sumAbsoluteDeviations))
             return TermTest(term: group.column, degreesOfFreedom: group.indices.count, statistic: lr,
                             pValue: Distributions.chiSquaredSurvival(lr, degreesOfFreedom: group.indices.count), distribution: "chi2")
         }
+    }
+
+    /// The rows scaled by their frequency weights (as given without them): Σwᵢ|yᵢ − xᵢᵀβ| is
+    /// the plain sum of absolute deviations of the scaled rows.
+    static func weighted(_ x: Matrix, _ y: [Double], _ weights: [Double]?) -> (Matrix, [Double]) {
+        guard let weights else { return (x, y) }
+        var scaled = x
+        scaled.storage.withUnsafeMutableBufferPointer { s in
+            for j in 0..<x.columns { for i in 0..<x.rows { s[j * x.rows + i] *= weights[i] } }
+        }
+        return (scaled, zip(y, weights).map(*))
     }
 
     /// What the exact method ends with.
@@ -209,7 +235,7 @@ public struct LeastAbsoluteDeviations: Sendable {
             var unit = [Double](repeating: 0, count: p)
             unit[k] = v[k] > 0 ? 1 : -1
             LeastAbsoluteDeviations.direction(lu.solve(unit), x: x, into: &a)
-            if LeastAbsoluteDeviations.initialSlope(r: r, a: a, onFit: onFit) <= 1e-9 * a.reduce(0) { $0 + abs($1) } { flat += 1 }
+            if LeastAbsoluteDeviations.initialSlope(r: r, a: a, onFit: onFit) <= 1e-9 * a.reduce(0, { $0 + abs($1) }) { flat += 1 }
         }
         return Solution(beta: beta, sum: sum, basis: basis, rowsOnFit: onFitCount, largestMultiplier: v.map(abs).max() ?? 0,
                         flatEdges: flat, pivots: pivots, degeneratePivots: degenerate)

@@ -187,15 +187,15 @@ public struct SeveralDescents: Sendable {
                 if case let .studentT(s, nu) = loss {
                     let c = nu * s * s
                     for i in eta.indices {
-                        let ri = y[i] - eta[i]
-                        value += (nu + 1) / 2 * Foundation.log1p(ri * ri / c)
-                        slope[i] = -(nu + 1) * ri / (c + ri * ri)
+                        let ri = y[i] - eta[i], w = weights?[i] ?? 1
+                        value += w * (nu + 1) / 2 * Foundation.log1p(ri * ri / c)
+                        slope[i] = -w * (nu + 1) * ri / (c + ri * ri)
                     }
                 } else {
                     for i in eta.indices {
-                        let ri = y[i] - eta[i]
-                        value += abs(ri)
-                        slope[i] = ri > 0 ? -1 : (ri < 0 ? 1 : 0)
+                        let ri = y[i] - eta[i], w = weights?[i] ?? 1
+                        value += w * abs(ri)
+                        slope[i] = ri > 0 ? -w : (ri < 0 ? w : 0)
                     }
                 }
                 return (value / n, x.transposeTimes(slope).product.map { $0 / n })
@@ -205,8 +205,8 @@ public struct SeveralDescents: Sendable {
         func distance(_ beta: [Double]) -> Double {
             zip(zip(beta, mle), standardErrors).map { abs($0.0 - $0.1) / $1 }.max() ?? 0
         }
-        let meanY = y.reduce(0, +) / n
-        let alpha0 = max(y.reduce(0) { $0 + abs($1 - meanY) } / n, 1e-300)
+        let meanY = wy.reduce(0, +) / n
+        let alpha0 = max(y.indices.reduce(0) { $0 + (weights?[$1] ?? 1) * abs(y[$1] - meanY) } / n, 1e-300)
         let beta0 = start ?? [Double](repeating: 0, count: m)
         // θ₀ = A⁻¹β₀: θⱼ = βⱼsⱼ, θ₀ = β₀ + Σ βⱼx̄ⱼ, in each block.
         var theta0 = beta0
@@ -338,7 +338,7 @@ public struct SeveralDescents: Sendable {
             switch loss {
             case .logistic: h = GeneralizedLinearFit.evaluate(beta, x, y, BernoulliLogit(), derivatives: true, offset: offset, weights: weights).h
             case .poisson: h = GeneralizedLinearFit.evaluate(beta, x, y, PoissonLog(), derivatives: true, offset: offset, weights: weights).h
-            case let .studentT(s, nu): h = studentTHessian(beta, x: x, y: y, scale: s, nu: nu)
+            case let .studentT(s, nu): h = studentTHessian(beta, x: x, y: y, scale: s, nu: nu, weights: weights)
             case let .softmax(classes): h = SoftmaxRegression.evaluate(beta, x, labels, classes, derivatives: true, weights: weights).h
             case .leastSquares, .laplace: return newton
             }
@@ -375,12 +375,13 @@ public struct SeveralDescents: Sendable {
 
     /// Xᵀ diag(wᵢ) X of the Student-t loss in β, wᵢ = (ν + 1)(νs² − rᵢ²)/(νs² + rᵢ²)² (negative
     /// for residuals beyond s√ν, where the loss curves down).
-    public static func studentTHessian(_ beta: [Double], x: DesignMatrix, y: [Double], scale s: Double, nu: Double) -> Matrix {
+    public static func studentTHessian(_ beta: [Double], x: DesignMatrix, y: [Double], scale s: Double, nu: Double,
+                                       weights: [Double]? = nil) -> Matrix {
         let eta = x.times(beta)
         let c = nu * s * s
         let w = eta.indices.map { i -> Double in
             let r2 = (y[i] - eta[i]) * (y[i] - eta[i])
-            return (nu + 1) * (c - r2) / ((c + r2) * (c + r2))
+            return (weights?[i] ?? 1) * (nu + 1) * (c - r2) / ((c + r2) * (c + r2))
         }
         let p = x.columns
         var h = Matrix(rows: p, columns: p)

@@ -17,6 +17,10 @@ import Foundation
 /// ν is searched between `nuLowerBound(n:p:)` and 1000; a maximum with ν at 1000 and the
 /// likelihood still rising there is Gaussian-looking noise, reported with ν at its cap and its
 /// standard errors from the information of (β, log s) alone.
+///
+/// Frequency weights (each row standing for wᵢ identical observations) weight each row's
+/// terms of log L, its gradient and its Hessian; n becomes Σwᵢ wherever the likelihood counts
+/// observations (the ν floor, BIC), so the fit is the one of the rows written out.
 public struct StudentTRegression: Sendable {
     public struct Maximum: Sendable, Equatable {
         public let coefficients: [Double]
@@ -49,6 +53,10 @@ public struct StudentTRegression: Sendable {
     /// Newton steps of the search that reached the reported maximum.
     public let iterations: Int
     public let qr: HouseholderQR
+    /// Frequency weights (nil: each row once).
+    public let frequencyWeights: [Double]?
+    /// Observations: the rows, or the sum of the frequency weights.
+    public let observations: Double
     /// −H⁻¹ over (β, log s[, log ν]) at the maximum.
     public let covariance: Matrix
     public var n: Int { design.rows }
@@ -56,7 +64,7 @@ public struct StudentTRegression: Sendable {
     /// Parameters AIC counts: β, s and ν when estimated.
     public var parameterCount: Int { p + 1 + (nuFixed ? 0 : 1) }
     public var aic: Double { 2 * Double(parameterCount) - 2 * logLikelihood }
-    public var bic: Double { log(Double(n)) * Double(parameterCount) - 2 * logLikelihood }
+    public var bic: Double { log(observations) * Double(parameterCount) - 2 * logLikelihood }
 
     public static let nuCap = StudentTModel.nuRange.1
     public static let elementalStarts = 40
@@ -71,26 +79,39 @@ public struct StudentTRegression: Sendable {
     /// The smallest ν searched: 0.05, or (p + 1)/(n − p) when that is larger. With ν ≤ p/(n − p)
     /// a fit through p rows with s → 0 makes the likelihood unbounded (log L grows like
     /// (p − (n − p)ν)·log(1/s)); one row more keeps it falling there.
-    public static func nuLowerBound(n: Int, p: Int) -> Double {
-        max(StudentTModel.nuRange.0, Double(p + 1) / Double(max(n - p, 1)))
+    public static func nuLowerBound(n: Int, p: Int) -> Double { nuLowerBound(observations: Double(n), p: p) }
+
+    /// The same with n observations counted by frequency weights.
+    public static func nuLowerBound(observations n: Double, p: Int) -> Double {
+        max(StudentTModel.nuRange.0, Double(p + 1) / max(n - Double(p), 1))
     }
 
     /// Fits `y` on `design`; `nu` holds ν fixed; `lad` is the least-absolute-deviations fit of
     /// the same data when the caller has it (a start). `nuFloor` raises the bottom of the ν range
     /// above `nuLowerBound(n:p:)`: a reduced model tested against a larger one searches the
-    /// larger one's range, so that the two stay nested.
+    /// larger one's range, so that the two stay nested. `weights`: frequency weights (each
+    /// above 0; `lad` must then be the weighted fit).
     public init(design: DesignMatrix, y: [Double], nu fixedNu: Double? = nil, nuFloor: Double? = nil,
-                lad known: LeastAbsoluteDeviations? = nil) throws {
+                lad known: LeastAbsoluteDeviations? = nil, weights: [Double]? = nil) throws {
         precondition(y.count == design.rows, "one response per row")
         // The search works on the dense matrix at any size, so its QR is the whole one.
         let x = design.matrix
         let qr = try design.checkIdentified(qr: HouseholderQR(x))
         let n = x.rows, p = x.columns
-        let lowNu = max(StudentTRegression.nuLowerBound(n: n, p: p), nuFloor ?? 0)
-        if let fixedNu, fixedNu <= Double(p) / Double(n - p) { throw FitError.studentTUnbounded(nu: fixedNu, n: n) }
+        let observations = weights.map { $0.reduce(0, +) } ?? Double(n)
+        let lowNu = max(StudentTRegression.nuLowerBound(observations: observations, p: p), nuFloor ?? 0)
+        if let fixedNu, fixedNu <= Double(p) / (observations - Double(p)) {
+            throw FitError.studentTUnbounded(nu: fixedNu, n: Int(observations.rounded()))
+        }
         let bounds = (log(fixedNu ?? lowNu), log(fixedNu ?? StudentTRegression.nuCap))
-        let ols = qr.leastSquares(y).coefficients
-        let lad = try known ?? LeastAbsoluteDeviations(design: design, y: y)
+        let ols: [Double]
+        if let weights {
+            let roots = weights.map { $0.squareRoot() }
+            ols = try design.scaled(by: roots).checkIdentified().leastSquares(zip(y, roots).map(*)).coefficients
+        } else {
+            ols = qr.leastSquares(y).coefficients
+        }
+        let lad = try known ?? LeastAbsoluteDeviations(design: design, y: y, weights: weights)
         // Starts: least squares, least absolute deviations, and fits through p seeded rows.
         var starts: [[Double]] = [ols, lad.coefficients]
         var rng = RandomGenerator(seed: 0x5EED_0019)
@@ -112,7 +133,7 @@ public struct StudentTRegression: Sendable {
             guard s > 0, s.isFinite else { return nil }
             return beta + [log(s), fixedNu.map(log) ?? log(4)]
         }
-        let full = Problem(x: x, y: y, freeNu: fixedNu == nil, logNuBounds: bounds)
+        let full = Problem(x: x, y: y, freeNu: fixedNu == nil, logNuBounds: bounds, weights: weights)
         var ends: [Search] = []
         if n > StudentTRegression.screenRows {
             // Screen every start on a seeded sample (one row from each block), then finish the
@@ -120,7 +141,8 @@ public struct StudentTRegression: Sendable {
             let stride = n / StudentTRegression.screenRows
             var sampleRNG = RandomGenerator(seed: 0x5A3B_1E)
             let rows = (0..<StudentTRegression.screenRows).map { $0 * stride + Int.random(in: 0..<stride, using: &sampleRNG) }
-            let sample = Problem(x: LeastAbsoluteDeviations.rows(rows, of: x), y: rows.map { y[$0] }, freeNu: fixedNu == nil, logNuBounds: bounds)
+            let sample = Problem(x: LeastAbsoluteDeviations.rows(rows, of: x), y: rows.map { y[$0] }, freeNu: fixedNu == nil, logNuBounds: bounds,
+                                 weights: weights.map { w in rows.map { w[$0] } })
             var screened = starts.indices.compactMap { k in theta(starts[k], on: sample).map { sample.search(from: $0, start: k) } }
             screened = StudentTRegression.distinct(screened.filter(\.converged))
             var finish = Array(screened.prefix(StudentTRegression.refinedMaxima)).map(\.theta)
@@ -146,7 +168,7 @@ public struct StudentTRegression: Sendable {
         // the decrement itself (the gain of the last steps is below what log L resolves, so a
         // search that must see log L climb stops short of them on ill-conditioned designs such
         // as Longley's raw columns, or with its last steps clipped by a bound of ν).
-        let polished = Problem(x: x, y: y, freeNu: freeNu, logNuBounds: bounds)
+        let polished = Problem(x: x, y: y, freeNu: freeNu, logNuBounds: bounds, weights: weights)
         best.theta = polished.polish(best.theta)
         best.ll = polished.evaluate(best.theta, freeNu: false, derivatives: false).0
         maxima[0] = best
@@ -167,6 +189,8 @@ public struct StudentTRegression: Sendable {
         }
         self.design = design
         self.qr = qr
+        frequencyWeights = weights
+        self.observations = observations
         coefficients = Array(best.theta[0..<p])
         scale = exp(best.theta[p])
         nu = nuHat
@@ -200,7 +224,8 @@ public struct StudentTRegression: Sendable {
         let width = us.count, count = us.count * vs.count
         func problem(_ point: Int) -> Problem {
             let u = us[point % width], v = vs[point / width]
-            return Problem(x: rest, y: (0..<n).map { y[$0] - ca[$0] * u - cb[$0] * v }, freeNu: !nuFixed, logNuBounds: bounds)
+            return Problem(x: rest, y: (0..<n).map { y[$0] - ca[$0] * u - cb[$0] * v }, freeNu: !nuFixed, logNuBounds: bounds,
+                           weights: frequencyWeights)
         }
         var (out, ends) = ProfileWalk.fill(width: width, height: vs.count, start: others.map { coefficients[$0] } + [log(scale), log(nu)]) { i, j, start in
             let end = problem(j * width + i).search(from: start, start: 0)
@@ -233,7 +258,8 @@ public struct StudentTRegression: Sendable {
     /// uncomputed: statistic and p are NaN.
     public func termTests(y: [Double]) throws -> [TermTest] {
         design.predictorGroups.map { group in
-            guard let reduced = try? StudentTRegression(design: design.removing(group.indices), y: y, nu: nuFixed ? nu : nil, nuFloor: nuFloor) else {
+            guard let reduced = try? StudentTRegression(design: design.removing(group.indices), y: y, nu: nuFixed ? nu : nil, nuFloor: nuFloor,
+                                                        weights: frequencyWeights) else {
                 return TermTest(term: group.column, degreesOfFreedom: group.indices.count, statistic: .nan, pValue: .nan, distribution: "chi2")
             }
             let lr = max(0, 2 * (logLikelihood - reduced.logLikelihood))
@@ -247,7 +273,7 @@ public struct StudentTRegression: Sendable {
     /// standard errors (the largest).
     public func checkMaximum(y: [Double]) -> (logLikelihood: Double, largestStep: Double) {
         let free = !nuFixed && !nuAtCap && !nuAtFloor
-        let problem = Problem(x: design.matrix, y: y, freeNu: free, logNuBounds: (log(nu), log(nu)))
+        let problem = Problem(x: design.matrix, y: y, freeNu: free, logNuBounds: (log(nu), log(nu)), weights: frequencyWeights)
         let (value, g, h) = problem.evaluate(coefficients + [log(scale), log(nu)], freeNu: free)
         var negative = h
         for k in negative.storage.indices { negative.storage[k] = -negative.storage[k] }
@@ -282,6 +308,8 @@ public struct StudentTRegression: Sendable {
         let y: [Double]
         let freeNu: Bool
         let logNuBounds: (Double, Double)
+        /// Frequency weights of the rows (nil: each row once).
+        var weights: [Double]? = nil
 
         /// log L at θ = (β, log s, log ν) and, over the free parameters (β, log s and, with
         /// `freeNu`, log ν), its gradient and Hessian. One pass over the rows in fixed
@@ -298,6 +326,7 @@ public struct StudentTRegression: Sendable {
             let d2c = 0.25 * (StudentTModel.trigamma((nu + 1) / 2) - StudentTModel.trigamma(nu / 2)) + 0.5 / (nu * nu)
             func slot(_ a: Int, _ b: Int) -> Int { 1 + m + b * (b + 1) / 2 + a }  // a ≤ b
             let sums = x.storage.withUnsafeBufferPointer { xs in
+              (weights ?? []).withUnsafeBufferPointer { ws in
                 ParallelSum.reduce(count: n, zero: [Double](repeating: 0, count: width), segment: 1 << 14, { range -> [Double] in
                     let lo = range.lowerBound, count = range.count
                     var out = [Double](repeating: 0, count: width)
@@ -310,23 +339,26 @@ public struct StudentTRegression: Sendable {
                     var gB = [Double](repeating: 0, count: derivatives ? count : 0)
                     var hBB = gB, hBT = gB, hBN = gB
                     var ll = 0.0, gT = 0.0, gN = 0.0, hTT = 0.0, hTN = 0.0, hNN = 0.0
+                    let weighted = weights == nil ? nil : ws.baseAddress.map { $0 + lo }
                     for i in 0..<count {
+                        // Each row's terms times its frequency weight (1 without weights).
+                        let w = weighted?[i] ?? 1
                         let g = r[i] * r[i] / s2
                         let u = log1p(g / nu)
-                        ll += constant - (nu + 1) / 2 * u
+                        ll += w * (constant - (nu + 1) / 2 * u)
                         guard derivatives else { continue }
                         let v = nu + g, v2 = v * v
-                        gB[i] = (nu + 1) * r[i] / (s2 * v)
-                        hBB[i] = -(nu + 1) * (nu - g) / (s2 * v2)
-                        hBT[i] = -2 * nu * (nu + 1) * r[i] / (s2 * v2)
-                        hBN[i] = nu * r[i] * (g - 1) / (s2 * v2)
-                        gT += -1 + (nu + 1) * g / v
-                        hTT += -2 * nu * (nu + 1) * g / v2
-                        hTN += nu * g * (g - 1) / v2
+                        gB[i] = w * (nu + 1) * r[i] / (s2 * v)
+                        hBB[i] = -w * (nu + 1) * (nu - g) / (s2 * v2)
+                        hBT[i] = -w * 2 * nu * (nu + 1) * r[i] / (s2 * v2)
+                        hBN[i] = w * nu * r[i] * (g - 1) / (s2 * v2)
+                        gT += w * (-1 + (nu + 1) * g / v)
+                        hTT += -w * 2 * nu * (nu + 1) * g / v2
+                        hTN += w * nu * g * (g - 1) / v2
                         let c = dc - u / 2 + (nu + 1) * g / (2 * nu * v)
                         let cNu = d2c + g / (2 * nu * v) - g * (nu * nu + 2 * nu + g) / (2 * nu * nu * v2)
-                        gN += nu * c
-                        hNN += nu * nu * cNu + nu * c
+                        gN += w * nu * c
+                        hNN += w * (nu * nu * cNu + nu * c)
                     }
                     out[0] = ll
                     guard derivatives else { return out }
@@ -353,6 +385,7 @@ public struct StudentTRegression: Sendable {
                     }
                     return out
                 }, combine: { a, b in zip(a, b).map(+) })
+              }
             }
             var h = Matrix(rows: m, columns: m)
             if derivatives {

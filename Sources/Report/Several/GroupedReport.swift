@@ -41,11 +41,27 @@ enum GroupedReport {
         }
     }
 
-    /// Least squares with frequency weights, refitted on the rows written out.
-    static func expand(_ data: ModelData, fit: LinearRegression) -> Expanded? {
-        expand(data, estimates: fit.estimates) { x, y, _ in
-            let e = try LinearRegression(design: x, y: y)
-            return (e.estimates, e.logLikelihood)
+    /// The noise models of a continuous response (least squares, Laplace, Student-t) with
+    /// frequency weights, refitted on the rows written out (Student-t with ν held as given).
+    static func expand(_ data: ModelData, fit: SeveralAnalysis.Fit, nu: Double?) -> Expanded? {
+        switch fit {
+        case let .linear(f):
+            return expand(data, estimates: f.estimates) { x, y, _ in
+                let e = try LinearRegression(design: x, y: y)
+                return (e.estimates, e.logLikelihood)
+            }
+        case let .laplace(f):
+            return expand(data, estimates: f.estimates) { x, y, _ in
+                let e = try LeastAbsoluteDeviations(design: x, y: y)
+                return (e.estimates, e.logLikelihood)
+            }
+        case let .studentT(f):
+            return expand(data, estimates: f.estimates) { x, y, _ in
+                let e = try StudentTRegression(design: x, y: y, nu: nu)
+                return (e.estimates, e.logLikelihood)
+            }
+        case .glm, .softmax:
+            return nil
         }
     }
 
@@ -96,12 +112,16 @@ enum GroupedReport {
     /// What every grouped fit reports: the constant of log L (the log binomial coefficients),
     /// log L and the residual deviance (least squares: the weighted RSS). Nil for models that
     /// take no weights, or when no grouping was asked for.
-    static func summary(_ m: SeveralAnalysis) -> (constant: Double, logLikelihood: Double, deviance: Double)? {
+    static func summary(_ m: SeveralAnalysis) -> (constant: Double, logLikelihood: Double, deviance: Double?)? {
         guard m.request.isGrouped else { return nil }
         switch m.fit {
         case let .glm(g): return (g.constant, g.logLikelihood, g.deviance)
         case let .linear(l): return (0, l.logLikelihood, l.rss)
-        default: return nil
+        // No saturated model to measure a deviance from: Laplace's s and Student-t's s and ν are
+        // fitted with the coefficients.
+        case let .laplace(l): return (0, l.logLikelihood, nil)
+        case let .studentT(t): return (0, t.logLikelihood, nil)
+        case .softmax: return nil
         }
     }
 
@@ -129,6 +149,9 @@ enum GroupedReport {
             }
         }
         let exposure = data.exposure ?? []
+        // Why the rows were not written out, when they were not.
+        let fractional = (data.frequencyWeights ?? []).filter { $0 != $0.rounded() }
+        let wouldBe = (0..<m.n).reduce(0.0) { $0 + (data.frequencyWeights?[$1] ?? 1) * (data.trials?[$1] ?? 1) }
         o["groupedText"] = .string(m.text("groupedText", [
             "rows": Prose.count(m.n), "observations": .string(Narrative.count(Int(observations.rounded()))),
             "binomial": .bool(data.trials != nil), "frequency": .bool(data.frequencyWeights != nil), "exposure": .bool(data.exposure != nil),
@@ -142,6 +165,9 @@ enum GroupedReport {
             "estimateDifference": .string(NumberFormat.significant(m.expanded?.estimateDifference ?? 0, 2)),
             "seDifference": .string(NumberFormat.significant(m.expanded?.standardErrorDifference ?? 0, 2)),
             "limit": .string(Narrative.count(expansionLimit)),
+            "fractional": .bool(!fractional.isEmpty), "fractionalRows": Prose.count(fractional.count),
+            "fractionalExample": .string(trimmed(fractional.first ?? 0)),
+            "tooMany": .bool(wouldBe > Double(expansionLimit)), "wouldBe": .string(s(wouldBe, 3)),
             "fewest": .string(trimmed(exposure.min() ?? 0)), "most": .string(trimmed(exposure.max() ?? 0)),
             "isLevel": .bool(level != nil), "column": .string(level?.column ?? ""), "level": .string(level?.level ?? ""),
             "reference": .string(level?.reference ?? ""),
@@ -149,12 +175,12 @@ enum GroupedReport {
             "ratioLow": .string(s(strongest?.low ?? 1, 4)), "ratioHigh": .string(s(strongest?.high ?? 1, 4)),
         ]))
         // Goodness of fit: binomial groups and counts have a saturated model to compare with.
-        if let chi2 = m.pearsonChiSquared, m.residualDegreesOfFreedom > 0 {
+        if let chi2 = m.pearsonChiSquared, let deviance = f.deviance, m.residualDegreesOfFreedom > 0 {
             let df = m.residualDegreesOfFreedom
             let phi = chi2 / df
             o["goodnessText"] = .string(m.text("goodnessText", [
-                "deviance": .string(s(f.deviance, 5)), "chi2": .string(s(chi2, 5)), "df": .string(df == df.rounded() && abs(df) < 1e15 ? String(Int(df)) : s(df, 6)),
-                "devianceP": .string(NumberFormat.pRelation(Distributions.chiSquaredSurvival(f.deviance, degreesOfFreedom: Int(df.rounded())))),
+                "deviance": .string(s(deviance, 5)), "chi2": .string(s(chi2, 5)), "df": .string(df == df.rounded() && abs(df) < 1e15 ? String(Int(df)) : s(df, 6)),
+                "devianceP": .string(NumberFormat.pRelation(Distributions.chiSquaredSurvival(deviance, degreesOfFreedom: Int(df.rounded())))),
                 "chi2P": .string(NumberFormat.pRelation(Distributions.chiSquaredSurvival(chi2, degreesOfFreedom: Int(df.rounded())))),
                 "phi": .string(s(phi, 3)), "root": .string(s(phi.squareRoot(), 3)), "over": .bool(phi > 1.5), "under": .bool(phi < 0.67),
                 "fine": .bool(phi >= 0.67 && phi <= 1.5), "binomial": .bool(data.trials != nil),
@@ -162,7 +188,8 @@ enum GroupedReport {
                                ?? m.fitted.contains { $0 < 5 }),
             ]))
         } else {
-            o["goodnessText"] = .string(m.text("goodnessSkipped", ["binomial": .bool(data.trials != nil), "continuous": .bool(m.continuous)]))
+            o["goodnessText"] = .string(m.text("goodnessSkipped", ["binomial": .bool(data.trials != nil), "continuous": .bool(m.continuous),
+                                                                   "linear": .bool(m.kind == .linear)]))
         }
         return o
     }
@@ -177,7 +204,7 @@ enum GroupedReport {
             "exposure": m.request.exposure.map(JSON.string) ?? .null, "rows": .int(m.n),
             "total_weight": .number(m.data.observations), "zero_weight_rows": .int(m.data.zeroWeightRows),
             "observations": .number(m.data.likelihoodWeightTotal),
-            "log_binomial_coefficients": .number(constant), "residual_deviance": .number(deviance),
+            "log_binomial_coefficients": .number(constant), "residual_deviance": deviance.map(JSON.number) ?? .null,
             "residual_df": .number(m.residualDegreesOfFreedom),
         ]
         if let chi2 = m.pearsonChiSquared { g["pearson_chi2"] = .number(chi2); g["pearson_df"] = .number(m.residualDegreesOfFreedom) }

@@ -219,10 +219,14 @@ struct SeveralAnalysis {
                 }
                 fit = .glm(f); tests = try Timing.measure("term tests") { try f.termTests(y: data.y, family: family) }
             } else if request.kind == .laplace {
-                let f = try LeastAbsoluteDeviations(design: data.design, y: data.y)
+                let f = try Timing.measure("least absolute deviations") {
+                    try LeastAbsoluteDeviations(design: data.design, y: data.y, weights: data.frequencyWeights)
+                }
                 fit = .laplace(f); tests = try f.termTests(y: data.y)
             } else if request.kind == .studentT {
-                let f = try StudentTRegression(design: data.design, y: data.y, nu: request.nu)
+                let f = try Timing.measure("Student-t search") {
+                    try StudentTRegression(design: data.design, y: data.y, nu: request.nu, weights: data.frequencyWeights)
+                }
                 fit = .studentT(f); tests = try f.termTests(y: data.y)
             } else {
                 let f = try Timing.measure("least squares") { try LinearRegression(design: data.design, y: data.y, weights: data.frequencyWeights) }
@@ -254,17 +258,16 @@ struct SeveralAnalysis {
             if request.isGrouped, case let .glm(f) = fit, let family {
                 m.expanded = Timing.measure("expanded refit") { GroupedReport.expand(data, fit: f, family: family) }
             }
-            if request.isGrouped, case let .linear(f) = fit {
-                m.expanded = Timing.measure("expanded refit") { GroupedReport.expand(data, fit: f) }
+            if request.isGrouped, family == nil {
+                m.expanded = Timing.measure("expanded refit") { GroupedReport.expand(data, fit: fit, nu: request.nu) }
             }
             m.pair = try SeveralFigures.pair(m)
             if let request = request.penalty {
                 m.penalty = try PenaltyAnalysis.run(request, design: data.design, y: data.y, family: family, mle: beta, source: dataset.source)
             }
-            // Laplace and Student-t noise take no frequency weights: no comparison on weighted rows.
-            if m.continuous && compare && data.frequencyWeights == nil {
+            if m.continuous && compare {
                 if data.y.count <= SeveralNoiseComparison.rowLimit {
-                    m.noiseComparison = SeveralNoiseComparison.run(fit, design: data.design, y: data.y, nu: request.nu)
+                    m.noiseComparison = SeveralNoiseComparison.run(fit, design: data.design, y: data.y, nu: request.nu, weights: data.frequencyWeights)
                 } else {
                     m.comparisonSkipped = true
                 }
@@ -290,11 +293,13 @@ struct SeveralAnalysis {
                 case .laplace: loss = .laplace
                 case let .studentT(f):
                     loss = .studentT(scale: f.scale, nu: f.nu)
-                    hessian = SeveralDescents.studentTHessian(f.coefficients, x: data.design, y: data.y, scale: f.scale, nu: f.nu)
+                    hessian = SeveralDescents.studentTHessian(f.coefficients, x: data.design, y: data.y, scale: f.scale, nu: f.nu,
+                                                              weights: data.frequencyWeights)
                 }
                 for k in hessian.storage.indices { hessian.storage[k] /= data.likelihoodWeightTotal }
                 // A robust fit starts from least squares, as its own search does; the others from 0.
-                let descentStart = request.kind == .studentT ? (try? LinearRegression(design: data.design, y: data.y))?.estimates.map(\.coefficient.estimate) : nil
+                let descentStart = request.kind == .studentT
+                    ? (try? LinearRegression(design: data.design, y: data.y, weights: data.frequencyWeights))?.estimates.map(\.coefficient.estimate) : nil
                 m.descents = Timing.measure("descents") {
                     SeveralDescents.run(x: data.design, y: data.y, loss: loss, mle: beta,
                                         standardErrors: common.estimates.map(\.coefficient.standardError), qr: common.qr,

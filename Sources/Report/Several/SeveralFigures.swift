@@ -147,10 +147,18 @@ enum SeveralFigures {
         (0..<count).map { lo + (hi - lo) * Double($0) / Double(count - 1) }
     }
 
-    /// Points of a scatter, or a density layer above `FigureFactory.densityThreshold`.
-    static func addPoints(to f: inout Figure, x: [Double], y: [Double], color: Color, label: String, densityLabel: String) {
+    /// Points of a scatter, or a density layer above `FigureFactory.densityThreshold`. With
+    /// frequency weights (`m` given and weighted) each point is sized by the observations it
+    /// stands for, and the density counts observations.
+    static func addPoints(to f: inout Figure, x: [Double], y: [Double], color: Color, label: String, densityLabel: String,
+                          weightedBy m: SeveralAnalysis? = nil) {
+        let weights = m?.data.frequencyWeights
         if x.count > FigureFactory.densityThreshold {
-            FigureFactory.addDensity(to: &f, x: x, y: y, label: densityLabel)
+            FigureFactory.addDensity(to: &f, x: x, y: y, label: weights == nil ? densityLabel : m!.label("observationDensityLegend"), weights: weights)
+        } else if let m, let weights {
+            FigureFactory.addTiedScatter(to: &f, zip(x, y).map { Point($0, $1) }, label: label, weights: weights) { _, distinct in
+                m.label("weightedRowsLegend", ["observations": .string(GroupedReport.trimmed(m.data.observations)), "distinct": .string(distinct)])
+            }
         } else {
             f.marks.append(.scatter(points: zip(x, y).map { Point($0, $1) }, color: color.withAlpha(0.55), size: 5, shape: .circle,
                                     edge: nil, label: label))
@@ -171,7 +179,7 @@ enum SeveralFigures {
             f.yLabel = y
             let lo = min(m.fitted.min()!, m.y.min()!), hi = max(m.fitted.max()!, m.y.max()!)
             addPoints(to: &f, x: m.fitted, y: m.y, color: Palette.blue, label: m.label("rowsLegend", ["n": .string(String(m.n))]),
-                      densityLabel: m.label("densityLegend"))
+                      densityLabel: m.label("densityLegend"), weightedBy: m)
             f.marks.append(.line(points: [Point(lo, lo), Point(hi, hi)], color: Palette.vermillion, width: 1.6, dash: [],
                                  label: m.label("identityLegend")))
             // The rows the heavy-tailed fit discounts (weight below ½), or the rows the
@@ -295,7 +303,7 @@ enum SeveralFigures {
             let cr = (0..<m.n).map { beta[pair.index] * x[$0] + m.y[$0] - m.fitted[$0] }
             f.title = m.label("partialTitle", ["x": .string(column)])
             f.yLabel = m.label("partialAxis", ["x": .string(column)])
-            addPoints(to: &f, x: x, y: cr, color: Palette.blue, label: m.label("partialLegend"), densityLabel: m.label("densityLegend"))
+            addPoints(to: &f, x: x, y: cr, color: Palette.blue, label: m.label("partialLegend"), densityLabel: m.label("densityLegend"), weightedBy: m)
             f.marks.append(.line(points: [Point(lo, beta[pair.index] * lo), Point(hi, beta[pair.index] * hi)], color: Palette.vermillion,
                                  width: 2, dash: [], label: m.label("slopeLegend", ["slope": .string(s(beta[pair.index], 4))])))
         } else {

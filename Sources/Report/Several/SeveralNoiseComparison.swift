@@ -29,8 +29,9 @@ struct SeveralNoiseComparison {
     var bestByAIC: Row? { fitted.min { $0.aic < $1.aic } }
     var bestByBIC: Row? { fitted.min { $0.bic < $1.bic } }
 
-    /// Fits the families the section's own fit is not, on its design and response.
-    static func run(_ own: SeveralAnalysis.Fit, design: DesignMatrix, y: [Double], nu: Double?) -> SeveralNoiseComparison {
+    /// Fits the families the section's own fit is not, on its design and response (and its
+    /// frequency weights).
+    static func run(_ own: SeveralAnalysis.Fit, design: DesignMatrix, y: [Double], nu: Double?, weights: [Double]? = nil) -> SeveralNoiseComparison {
         func row(_ kind: ModelKind, _ fit: any RegressionFit, parameters: Int) -> Row {
             Row(kind: kind, logLikelihood: fit.logLikelihood, parameters: parameters, aic: fit.aic, bic: fit.bic)
         }
@@ -40,13 +41,13 @@ struct SeveralNoiseComparison {
         switch own {
         case let .linear(f): gaussian = row(.linear, f, parameters: f.p + 1)
         default:
-            do { let f = try LinearRegression(design: design, y: y); gaussian = row(.linear, f, parameters: f.p + 1) } catch { gaussian = failed(.linear, error) }
+            do { let f = try LinearRegression(design: design, y: y, weights: weights); gaussian = row(.linear, f, parameters: f.p + 1) } catch { gaussian = failed(.linear, error) }
         }
         if case let .laplace(f) = own {
             lad = f
             laplace = row(.laplace, f, parameters: f.p + 1)
         } else {
-            do { let f = try LeastAbsoluteDeviations(design: design, y: y); lad = f; laplace = row(.laplace, f, parameters: f.p + 1) }
+            do { let f = try LeastAbsoluteDeviations(design: design, y: y, weights: weights); lad = f; laplace = row(.laplace, f, parameters: f.p + 1) }
             catch { laplace = failed(.laplace, error) }
         }
         func t(_ f: StudentTRegression) -> Row {
@@ -57,7 +58,7 @@ struct SeveralNoiseComparison {
         if case let .studentT(f) = own {
             student = t(f)
         } else {
-            do { student = t(try StudentTRegression(design: design, y: y, nu: nu, lad: lad)) } catch { student = failed(.studentT, error) }
+            do { student = t(try StudentTRegression(design: design, y: y, nu: nu, lad: lad, weights: weights)) } catch { student = failed(.studentT, error) }
         }
         return SeveralNoiseComparison(rows: [gaussian, laplace, student])
     }

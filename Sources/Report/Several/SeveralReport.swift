@@ -128,8 +128,9 @@ enum SeveralReport {
             }
             statistics.append(["term": .string(m.text("methodTerm")), "value": .string(m.text("newtonMethod", ["steps": Prose.count(f.iterations)]))])
         case let .laplace(f):
-            statistics.append(["term": .string("ŝ = Σ|rᵢ|/n"), "value": .string(NumberFormat.significant(f.scale, 6))])
-            statistics.append(["term": .string("Σ|rᵢ|"), "value": .string(NumberFormat.significant(f.sumAbsoluteDeviations, 8))])
+            let weighted = f.weights != nil
+            statistics.append(["term": .string(weighted ? "ŝ = Σwᵢ|rᵢ|/Σwᵢ" : "ŝ = Σ|rᵢ|/n"), "value": .string(NumberFormat.significant(f.scale, 6))])
+            statistics.append(["term": .string(weighted ? "Σwᵢ|rᵢ|" : "Σ|rᵢ|"), "value": .string(NumberFormat.significant(f.sumAbsoluteDeviations, 8))])
             statistics.append(["term": .string(m.text("methodTerm")), "value": .string(m.text("simplexMethod", ["pivots": Prose.count(f.pivots)]))])
         case let .studentT(f):
             statistics.append(["term": .string("ŝ"), "value": .string(NumberFormat.significant(f.scale, 6))])
@@ -237,7 +238,7 @@ enum SeveralReport {
             "hasClear": .bool(!clear.isEmpty), "hasWeak": .bool(!weak.isEmpty),
             "linear": .bool(m.kind == .linear), "all": .bool(weak.isEmpty && untested.isEmpty && !clear.isEmpty),
             "none": .bool(clear.isEmpty && !weak.isEmpty),
-            "clear": .string(list(m, clear)), "weak": .string(list(m, weak.map(\.term))), "weakCount": Prose.count(weak.count),
+            "clear": .string(list(m, clear)), "clearCount": Prose.count(clear.count), "weak": .string(list(m, weak.map(\.term))), "weakCount": Prose.count(weak.count),
             "weakP": .string(weak.first.map { NumberFormat.pRelation($0.pValue) } ?? ""),
         ])
     }
@@ -337,32 +338,36 @@ enum SeveralReport {
         case let .laplace(f):
             // The certificate: multipliers within [−1, 1] prove no β has a smaller Σ|rᵢ|.
             page.check(m.text("certificateCheck"), m.text("certificateLeft"), "1", f.largestMultiplier, 1, atMost: true)
-            // A coordinate nudge either way raises Σ|rᵢ| (a check of the certificate by brute force).
+            // A coordinate nudge either way raises Σwᵢ|rᵢ| (a check of the certificate by brute force).
+            let w = f.weights, weighted = w != nil
             var rise = Double.infinity
             for j in 0..<x.columns {
                 let h = 1e-6 * max(f.estimates[j].coefficient.standardError, 1e-300)
                 let c = x.column(j)
                 for sign in [-1.0, 1.0] {
                     var sum = 0.0
-                    for i in 0..<x.rows { sum += abs(residual[i] - sign * h * c[i]) }
+                    for i in 0..<x.rows { sum += (w?[i] ?? 1) * abs(residual[i] - sign * h * c[i]) }
                     rise = min(rise, sum - f.sumAbsoluteDeviations)
                 }
             }
-            page.check(m.text("nudgeCheck"), m.text("nudgeLeft"), "0", rise, 0, passes: rise >= -1e-9 * f.sumAbsoluteDeviations)
+            page.check(m.text("nudgeCheck", ["weighted": .bool(weighted)]), m.text("nudgeLeft", ["weighted": .bool(weighted)]), "0", rise, 0,
+                       passes: rise >= -1e-9 * f.sumAbsoluteDeviations)
             var sum = 0.0
-            for r in residual { sum += -log(2 * f.scale) - abs(r) / f.scale }
-            page.check(m.text("laplaceLogLCheck"), "Σ log p(yᵢ | xᵢ)", "−n · (log 2ŝ + 1)", sum, f.logLikelihood)
+            for (i, r) in residual.enumerated() { sum += (w?[i] ?? 1) * (-log(2 * f.scale) - abs(r) / f.scale) }
+            page.check(m.text("laplaceLogLCheck", ["weighted": .bool(weighted)]), weighted ? "Σ wᵢ log p(yᵢ | xᵢ)" : "Σ log p(yᵢ | xᵢ)",
+                       weighted ? "−Σwᵢ · (log 2ŝ + 1)" : "−n · (log 2ŝ + 1)", sum, f.logLikelihood)
         case let .studentT(f):
             // Newton's next step at the maximum, in standard errors.
             let (_, moved) = f.checkMaximum(y: m.y)
             // The Student-t density summed over the residuals, written out.
             var value = 0.0
-            for r in residual {
+            for (i, r) in residual.enumerated() {
                 let z = r / f.scale
-                value += lgamma((f.nu + 1) / 2) - lgamma(f.nu / 2) - 0.5 * log(f.nu * Double.pi) - log(f.scale) - (f.nu + 1) / 2 * log1p(z * z / f.nu)
+                value += (f.frequencyWeights?[i] ?? 1)
+                    * (lgamma((f.nu + 1) / 2) - lgamma(f.nu / 2) - 0.5 * log(f.nu * Double.pi) - log(f.scale) - (f.nu + 1) / 2 * log1p(z * z / f.nu))
             }
             page.check(m.text("newtonStepCheck"), m.text("newtonStepLeft"), "10⁻⁶", moved, 1e-6, atMost: true)
-            page.check(m.text("studentTLogLCheck"), "Σ log p(yᵢ | xᵢ)", "log L", value, f.logLikelihood)
+            page.check(m.text("studentTLogLCheck"), f.frequencyWeights != nil ? "Σ wᵢ log p(yᵢ | xᵢ)" : "Σ log p(yᵢ | xᵢ)", "log L", value, f.logLikelihood)
         }
         PenaltyReport.check(m, into: &page)
         GroupedReport.checks(m, into: &page)
@@ -375,7 +380,7 @@ enum SeveralReport {
         o["noiseTitle"] = .string(m.text("noiseTitle"))
         o["noiseSkippedText"] = .string(m.comparisonSkipped ? m.text("noiseSkipped", ["rows": Prose.count(m.n),
                                                                                        "limit": Prose.count(SeveralNoiseComparison.rowLimit)])
-                                        : m.continuous && m.data.frequencyWeights != nil ? m.text("noiseWeighted") : "")
+                                        : "")
         guard let c = m.noiseComparison, let bestA = c.bestByAIC, let bestB = c.bestByBIC else { return }
         let prose = m.prose ?? Prose.shared
         func noise(_ kind: ModelKind) -> String { prose?.text(kind.rawValue, "noiseName") ?? kind.rawValue }
@@ -404,7 +409,8 @@ enum SeveralReport {
             "aicBest": .string(noise(bestA.kind)), "bicBest": .string(noise(bestB.kind)), "sameBest": .bool(bestA.kind == bestB.kind),
             "aicRunnerUp": .string(ranked.count > 1 ? noise(ranked[1].kind) : ""),
             "aicGap": .string(ranked.count > 1 ? NumberFormat.fixed(ranked[1].aic - ranked[0].aic, 2) : ""),
-            "n": Prose.count(m.n), "gaussianLoses": .bool(gaussian != nil && gap > 2),
+            "n": Prose.count(m.n), "weighted": .bool(m.data.frequencyWeights != nil),
+            "observations": .string(Narrative.count(Int(m.data.observations.rounded()))), "gaussianLoses": .bool(gaussian != nil && gap > 2),
             "gaussianGap": .string(NumberFormat.fixed(gap, 1)),
             "outliers": .bool(t.map { !$0.nuAtCap && ($0.nu ?? 1000) < 30 } ?? false),
         ]))
@@ -439,7 +445,8 @@ enum SeveralReport {
             return m.text("laplaceFitText", ["p": Prose.count(f.p), "onFit": Prose.count(f.rowsOnFit), "pivots": Prose.count(f.pivots),
                                              "noPivots": .bool(f.pivots == 0),
                                              "multiplier": .string(s(f.largestMultiplier, 4)), "unique": .bool(f.unique),
-                                             "flat": Prose.count(f.flatEdges), "extra": .bool(f.rowsOnFit > f.p)])
+                                             "flat": Prose.count(f.flatEdges), "extra": .bool(f.rowsOnFit > f.p),
+                                             "weighted": .bool(f.weights != nil)])
         case let .studentT(f):
             let second = f.maxima.dropFirst().first
             let w = f.weights(y: m.y)
@@ -448,7 +455,8 @@ enum SeveralReport {
                                               "reached": Prose.count(f.maxima.first?.reachedBy ?? 0),
                                               "gap": .string(second.map { s(f.logLikelihood - $0.logLikelihood, 3) } ?? ""),
                                               "nu": .string(s(f.nu, 3)), "capped": .bool(f.nuAtCap), "fixed": .bool(f.nuFixed),
-                                              "floor": .bool(f.nuAtFloor), "p": Prose.count(f.p), "n": Prose.count(f.n),
+                                              "floor": .bool(f.nuAtFloor), "p": Prose.count(f.p),
+                                              "n": .string(GroupedReport.trimmed(f.observations)),
                                               "floorNu": .string(s(f.nuFloor, 3)),
                                               "rowsBound": .bool(f.nuFloor > StudentTModel.nuRange.0),
                                               "discounted": Prose.count(w.filter { $0 < 0.5 }.count),
