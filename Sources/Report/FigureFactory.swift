@@ -190,11 +190,11 @@ enum FigureFactory {
     /// legend says so: 928 rows drawn as 102 same-sized markers had shown no sign of it.
     /// With `weights` (frequency weights) a point stands for the observations of its rows, and
     /// the classes count those (a weight of 0.5 counts in the first).
-    static func addTiedScatter(to f: inout Figure, _ points: [Point], label: String, weights: [Double]? = nil,
+    static func addTiedScatter(to f: inout Figure, _ points: [Point], label: String, weights: [Double]? = nil, plainSize: Double = 6,
                                tiedLabel: (_ label: String, _ distinct: String) -> String) {
         let grouped = ties(points, weights: weights)
         guard grouped.count < points.count || grouped.contains(where: { $0.1 >= 1.5 }) else {
-            f.marks.append(.scatter(points: points, color: Palette.blue, size: 6, shape: .circle, edge: .edge, label: label))
+            f.marks.append(.scatter(points: points, color: Palette.blue, size: plainSize, shape: .circle, edge: .edge, label: label))
             return
         }
         let classes: [(Range<Double>, Double)] = [(-.infinity..<1.5, 5), (1.5..<3.5, 7.5), (3.5..<9.5, 10), (9.5..<29.5, 13.5), (29.5..<Double.infinity, 17.5)]

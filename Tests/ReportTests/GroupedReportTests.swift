@@ -124,7 +124,24 @@ final class GroupedReportTests: CLITestCase {
         XCTAssertEqual((m["grouped"] as? [String: Any])?["total_weight"] as? Double, 928)
         let page = text("g/index.html")
         XCTAssertTrue(page.contains("Refitted on the 928 rows written out one observation each"))
-        XCTAssertTrue(page.contains("the checks of the residuals&#39; shape and\nspread") || page.contains("the checks of the residuals&#39; shape and spread"))
+        // The residual checks of the 928 rows written out: statsmodels' jarque_bera and
+        // het_breuschpagan on the raw rows.
+        let checks = try XCTUnwrap(m["residual_checks"] as? [String: Any])
+        XCTAssertEqual(checks["jarque_bera"] as! Double, ref["jarque_bera"] as! Double, accuracy: 1e-9 * 10.94)
+        XCTAssertEqual(checks["skewness"] as! Double, ref["skewness"] as! Double, accuracy: 1e-11)
+        XCTAssertEqual(checks["excess_kurtosis"] as! Double, (ref["kurtosis"] as! Double) - 3, accuracy: 1e-11)
+        XCTAssertEqual(checks["breusch_pagan"] as! Double, ref["breusch_pagan"] as! Double, accuracy: 1e-9)
+        XCTAssertEqual(checks["qq_points_plotted"] as? Int, 500)
+        XCTAssertTrue(fm.fileExists(atPath: path("g/figures/linear-qq.png")))
+        XCTAssertTrue(page.contains("take the 102 weighted rows\nwritten out as the 928 observations") || page.contains("take the 102 weighted rows written out as the 928 observations"))
+        // Half counts (Pearson and Lee's table): nothing to write out, and the page says which rows.
+        let half = Self.corpus.appendingPathComponent("pearson-lee.csv").path
+        let h = try run(["--data", half, "--x", "parent,gp", "--y", "child", "--weights", "frequency", "--out", "h"])
+        XCTAssertEqual(h.status, 0, h.stderr)
+        let halfPage = text("h/index.html").replacingOccurrences(of: "\n", with: " ")
+        XCTAssertTrue(halfPage.contains("Some weights are not whole numbers (561 rows, such as 0.5)"))
+        XCTAssertTrue(halfPage.contains("Some weights here are not whole numbers, so there are no such rows to write out: the checks are left out."))
+        XCTAssertFalse(fm.fileExists(atPath: path("h/figures/linear-qq.png")))
         let noise = try XCTUnwrap(m["noise_comparison"] as? [[String: Any]])
         XCTAssertEqual(noise.map { $0["model"] as? String }, ["linear", "laplace", "student-t"])
         for (row, name) in zip(noise.dropFirst(), ["galton_counts_laplace", "galton_counts_student_t"]) {
@@ -132,7 +149,6 @@ final class GroupedReportTests: CLITestCase {
             XCTAssertEqual(row["log_likelihood"] as! Double, ll, accuracy: 1e-10 * abs(ll), name)
         }
         XCTAssertTrue(page.contains("which charges\nmore per parameter on 928 observations") || page.contains("which charges more per parameter on 928 observations"))
-        XCTAssertFalse(fm.fileExists(atPath: path("g/figures/linear-qq.png")))
         XCTAssertFalse(page.contains("✗"))
     }
 

@@ -151,7 +151,8 @@ enum LinearReport: FamilyReport {
             m.y.withUnsafeBufferPointer { y in
                 residualFigure(name: m.name, rows: m.n, fitted: { w * x[$0] + b }, response: { y[$0] }, sigma: fit.sigma2MLE.squareRoot(),
                                breuschPaganP: details(m).diagnostics.breuschPaganP, label: { m.label($0, $1) }, text: { m.text($0, $1) },
-                               densityLabel: m.label("densityLegend", common: true))
+                               densityLabel: m.label("densityLegend", common: true),
+                               tiedLabel: { m.label("tiedDataLegend", ["data": .string($0), "distinct": .string($1)], common: true) })
             }
         }
     }
@@ -162,7 +163,8 @@ enum LinearReport: FamilyReport {
     /// or a density grid above `FigureFactory.densityThreshold` rows).
     static func residualFigure(name: String, rows n: Int, fitted: (Int) -> Double, response: (Int) -> Double, sigma: Double,
                                breuschPaganP: Double, label: (String, [String: MustacheValue]) -> String,
-                               text: (String, [String: MustacheValue]) -> String, densityLabel: String) -> ReportFigure {
+                               text: (String, [String: MustacheValue]) -> String, densityLabel: String,
+                               tiedLabel: (_ label: String, _ distinct: String) -> String) -> ReportFigure {
         var f = Figure()
         f.title = label("residualsTitle", [:])
         f.xLabel = label("residualsXLabel", [:])
@@ -181,8 +183,9 @@ enum LinearReport: FamilyReport {
         if n > FigureFactory.densityThreshold {
             FigureFactory.addDensity(to: &f, count: n, x: fitted, y: { response($0) - fitted($0) }, label: densityLabel)
         } else {
-            f.marks.append(.scatter(points: (0..<n).map { Point(fitted($0), response($0) - fitted($0)) }, color: Palette.blue, size: 5,
-                                    shape: .circle, edge: .edge, label: label("residualPointsLegend", [:])))
+            // Rounded data put many rows on one point: sized by how many, as the data figure does.
+            FigureFactory.addTiedScatter(to: &f, (0..<n).map { Point(fitted($0), response($0) - fitted($0)) }, label: label("residualPointsLegend", [:]),
+                                         plainSize: 5, tiedLabel: tiedLabel)
         }
         f.accessibleTitle = text("residualsAccessibleTitle", ["model": .string(name)])
         let alt = text("residualsAlt", ["from": .string(s(lo)), "to": .string(s(hi)), "twoSigma": .string(s(2 * sigma)),

@@ -43,6 +43,16 @@ struct SeveralAnalysis {
     var residualChecks: SeveralResidualChecks? = nil
     /// The normal Q–Q plot's points and envelope (least squares).
     var qq: ResidualDiagnostics.QQ? = nil
+    /// With frequency weights, the row of each observation written out (whole weights, at most
+    /// `GroupedReport.expansionLimit` observations): the residual checks and plots are those of
+    /// these rows, as the raw data would give them.
+    var residualRows: [Int]? = nil
+    /// The responses and fitted values the residual checks and plots see: the rows, or the
+    /// observations written out.
+    var residualData: (y: [Double], fitted: [Double]) {
+        guard let rows = residualRows else { return (y, fitted) }
+        return (rows.map { y[$0] }, rows.map { fitted[$0] })
+    }
     /// The descents' step budget: 10,000 steps, fewer when a logistic step's pass over the
     /// rows would make them cost more than about 4·10⁸ multiply-adds (at least 500).
     static func stepBudget(kind: ModelKind, rows: Int, columns: Int) -> Int {
@@ -272,10 +282,16 @@ struct SeveralAnalysis {
                     m.comparisonSkipped = true
                 }
             }
-            // The residual checks count rows; with frequency weights they are left out (the page says so).
+            // The residual checks count observations: with frequency weights they are made on the
+            // rows written out (the weighted fit's R has RᵀR = XᵀWX, theirs), when they can be.
             if request.kind == .linear && data.frequencyWeights == nil {
                 m.residualChecks = Timing.measure("residual checks") { SeveralResidualChecks(y: data.y, fitted: fitted, design: data.design) }
                 m.qq = Timing.measure("Q–Q plot") { SeveralResidualChecks.qq(design: data.design, y: data.y, fitted: fitted, qr: common.qr) }
+            } else if request.kind == .linear, let rows = GroupedReport.writtenOutRows(data), let x = GroupedReport.repeated(data.design, rows: rows) {
+                m.residualRows = rows
+                let (ry, rf) = m.residualData
+                m.residualChecks = Timing.measure("residual checks") { SeveralResidualChecks(y: ry, fitted: rf, design: x) }
+                m.qq = Timing.measure("Q–Q plot") { SeveralResidualChecks.qq(design: x, y: ry, fitted: rf, qr: common.qr) }
             }
             m.drawsGLMPictures = request.kind == .linear || affordsGLMPictures(rows: data.y.count, columns: data.design.columns)
             // The conditioning lesson in every dimension: the mean loss's Hessian at the MLE,

@@ -50,7 +50,7 @@ enum SeveralFigures {
     static func qq(_ m: SeveralAnalysis) -> ReportFigure? {
         guard let qq = m.qq, let d = m.residualChecks else { return nil }
         let prose = m.prose ?? Prose.shared
-        return LinearReport.qqFigure(name: m.name, qq: qq, skewness: d.shape.skewness, kurtosis: d.shape.excessKurtosis, rows: m.n,
+        return LinearReport.qqFigure(name: m.name, qq: qq, skewness: d.shape.skewness, kurtosis: d.shape.excessKurtosis, rows: m.residualRows?.count ?? m.n,
                                      label: { prose?.text("linear", $0, $1, markup: true) ?? "" }, text: { prose?.text("linear", $0, $1) ?? "" })
     }
 
@@ -58,13 +58,16 @@ enum SeveralFigures {
     static func residuals(_ m: SeveralAnalysis) -> ReportFigure? {
         guard case let .linear(fit) = m.fit, let d = m.residualChecks else { return nil }
         let prose = m.prose ?? Prose.shared
-        let n = Double(m.n), rss = fit.rss
-        return m.fitted.withUnsafeBufferPointer { fitted in
-            m.y.withUnsafeBufferPointer { y in
-                LinearReport.residualFigure(name: m.name, rows: m.n, fitted: { fitted[$0] }, response: { y[$0] }, sigma: (rss / n).squareRoot(),
+        let n = fit.observations, rss = fit.rss
+        // With frequency weights, the observations written out.
+        let (ys, fs) = m.residualData
+        return fs.withUnsafeBufferPointer { fitted in
+            ys.withUnsafeBufferPointer { y in
+                LinearReport.residualFigure(name: m.name, rows: ys.count, fitted: { fitted[$0] }, response: { y[$0] }, sigma: (rss / n).squareRoot(),
                                             breuschPaganP: d.breuschPaganP, label: { prose?.text("linear", $0, $1, markup: true) ?? "" },
                                             text: { prose?.text("linear", $0, $1) ?? "" },
-                                            densityLabel: prose?.text("common", "densityLegend", [:], markup: true) ?? "")
+                                            densityLabel: prose?.text("common", "densityLegend", [:], markup: true) ?? "",
+                                            tiedLabel: { prose?.text("common", "tiedDataLegend", ["data": .string($0), "distinct": .string($1)], markup: true) ?? "" })
             }
         }
     }

@@ -97,7 +97,10 @@ enum SeveralReport {
                 "bp": .string(s(d.breuschPagan)), "bpP": .string(NumberFormat.pRelation(d.breuschPaganP)), "bpRejects": .bool(d.breuschPaganP < 0.05),
                 "df": .string(String(d.degreesOfFreedom)),
             ])
-        } ?? (m.kind == .linear && m.data.frequencyWeights != nil ? m.text("residualsWeighted") : ""))
+        } ?? (m.kind == .linear && m.data.frequencyWeights != nil
+              ? m.text("residualsWeighted", ["fractional": .bool(m.data.frequencyWeights!.contains { $0 != $0.rounded() }),
+                                             "observations": .string(Narrative.count(Int(m.data.observations.rounded()))),
+                                             "limit": .string(Narrative.count(GroupedReport.expansionLimit))]) : ""))
         o["hasDescent"] = .bool(m.descents != nil)
         o["residualFiguresText"] = .string(residualFiguresText(m))
         o["skippedText"] = .string(m.drawsGLMPictures ? "" : m.text("picturesSkipped", ["rows": Prose.count(m.n)]))
@@ -168,16 +171,20 @@ enum SeveralReport {
     static func residualFiguresText(_ m: SeveralAnalysis) -> String {
         guard let qq = m.qq, case let .linear(fit) = m.fit else { return "" }
         let expected = max(1, Int((0.05 * Double(qq.observed.count)).rounded()))
-        let sigma = (fit.rss / Double(m.n)).squareRoot()
+        let sigma = (fit.rss / fit.observations).squareRoot()
+        // With frequency weights, the observations written out.
+        let (ys, fs) = m.residualData
+        let n = ys.count
         var beyond = 0
-        for (y, f) in zip(m.y, m.fitted) where abs(y - f) > 2 * sigma { beyond += 1 }
-        let distinct = m.n <= 200_000 ? Set(m.y).count : nil
-        let rounded = distinct.map { 2 * $0 <= m.n && qq.outside > 2 * expected } ?? false
+        for (y, f) in zip(ys, fs) where abs(y - f) > 2 * sigma { beyond += 1 }
+        let distinct = n <= 200_000 ? Set(ys).count : nil
+        let rounded = distinct.map { 2 * $0 <= n && qq.outside > 2 * expected } ?? false
         return m.text("residualFiguresText", [
             "outside": Prose.count(qq.outside), "plotted": .string(Narrative.count(qq.observed.count)), "expected": .string(String(expected)),
-            "beyond": Prose.count(beyond), "rows": .string(Narrative.count(m.n)), "twoSigma": .string(s(2 * sigma)),
-            "share": .string(NumberFormat.fixed(100 * Double(beyond) / Double(m.n), 1)),
+            "beyond": Prose.count(beyond), "rows": .string(Narrative.count(n)), "twoSigma": .string(s(2 * sigma)),
+            "share": .string(NumberFormat.fixed(100 * Double(beyond) / Double(n), 1)),
             "rounded": .bool(rounded), "distinct": .string(Narrative.count(distinct ?? 0)),
+            "writtenOut": .bool(m.residualRows != nil), "fileRows": .string(Narrative.count(m.n)),
         ])
     }
 

@@ -127,9 +127,14 @@ g = pd.read_csv("../Ties/galton.csv")
 counts = g.groupby(["parent", "child"]).size().reset_index(name="families")
 counts.to_csv("galton-counts.csv", index=False)
 fit = sm.OLS(g.child.values, sm.add_constant(g.parent.values)).fit()
+from statsmodels.stats.stattools import jarque_bera
+from statsmodels.stats.diagnostic import het_breuschpagan
+jb = jarque_bera(fit.resid)
+bp = het_breuschpagan(fit.resid, sm.add_constant(g.parent.values))
 ref["galton_counts"] = {"terms": ["(Intercept)", "parent"], "estimates": list(map(float, fit.params)), "se": list(map(float, fit.bse)),
                         "log_likelihood": float(fit.llf), "r_squared": float(fit.rsquared), "rows_raw": int(len(g)),
-                        "rows_grouped": int(len(counts))}
+                        "rows_grouped": int(len(counts)), "jarque_bera": float(jb[0]), "skewness": float(jb[2]),
+                        "kurtosis": float(jb[3]), "breusch_pagan": float(bp[0])}
 
 # Laplace and Student-t noise with frequency weights, fitted here by methods of their own on the
 # weighted likelihood (never on rows written out):
