@@ -188,6 +188,11 @@ enum FigureFactory {
     /// Points as markers; where rows share a point (rounded data), one marker stands for them
     /// all, larger the more it stands for (1, 2–3, 4–9, 10–29, 30 or more rows), and the
     /// legend says so: 928 rows drawn as 102 same-sized markers had shown no sign of it.
+    /// Marker sizes by how many rows (or observations) a point stands for: 1, 2–3, 4–9, 10–29,
+    /// 30 or more.
+    static let sizeClasses: [(Range<Double>, Double)] = [(-.infinity..<1.5, 5), (1.5..<3.5, 7.5), (3.5..<9.5, 10), (9.5..<29.5, 13.5),
+                                                         (29.5..<Double.infinity, 17.5)]
+
     /// With `weights` (frequency weights) a point stands for the observations of its rows, and
     /// the classes count those (a weight of 0.5 counts in the first).
     static func addTiedScatter(to f: inout Figure, _ points: [Point], label: String, weights: [Double]? = nil, plainSize: Double = 6,
@@ -197,9 +202,8 @@ enum FigureFactory {
             f.marks.append(.scatter(points: points, color: Palette.blue, size: plainSize, shape: .circle, edge: .edge, label: label))
             return
         }
-        let classes: [(Range<Double>, Double)] = [(-.infinity..<1.5, 5), (1.5..<3.5, 7.5), (3.5..<9.5, 10), (9.5..<29.5, 13.5), (29.5..<Double.infinity, 17.5)]
         var labelled = false
-        for (range, size) in classes {
+        for (range, size) in sizeClasses {
             let members = grouped.filter { range.contains($0.1) }.map(\.0)
             guard !members.isEmpty else { continue }
             f.marks.append(.scatter(points: members, color: Palette.blue.withAlpha(0.85), size: size, shape: .circle, edge: .edge,

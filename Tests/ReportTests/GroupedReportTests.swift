@@ -236,6 +236,43 @@ final class GroupedReportTests: CLITestCase {
         }
     }
 
+    /// Several predictors and a categorical column under Laplace and Student-t noise with
+    /// frequency weights: the penguins' body mass on flipper length and species, each row
+    /// weighted 1, 2 or 3, give the report of the rows written out (estimates and SEs to 1e-9
+    /// SE, log L, BIC, the condition number and every VIF to 1e-9).
+    func testRobustFitsWithSeveralPredictorsAndWeights() throws {
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Corpus/Multi/penguins.csv")
+        let lines = try String(contentsOf: source, encoding: .utf8).split(separator: "\n").map(String.init)
+        var weighted = [lines[0] + ",w"], expanded = [lines[0]]
+        for (k, line) in lines.dropFirst().enumerated() {
+            let w = 1 + k % 3
+            weighted.append(line + ",\(w)")
+            for _ in 0..<w { expanded.append(line) }
+        }
+        let a = write("w.csv", weighted.joined(separator: "\n") + "\n"), b = write("e.csv", expanded.joined(separator: "\n") + "\n")
+        for kind in ["laplace", "student-t"] {
+            let common = ["--x", "flipper_length_mm,species", "--y", "body_mass_g", "--model", kind, "--drop-missing", "--no-compare"]
+            let ra = try run(["--data", a, "--weights", "w", "--out", "a-\(kind)"] + common)
+            XCTAssertEqual(ra.status, 0, ra.stderr)
+            XCTAssertEqual(try run(["--data", b, "--out", "b-\(kind)"] + common).status, 0)
+            let ma = try model("a-\(kind)"), mb = try model("b-\(kind)")
+            for key in ["log_likelihood", "bic", "aic"] {
+                XCTAssertEqual(ma[key] as! Double, mb[key] as! Double, accuracy: 1e-10 * abs(mb[key] as! Double), "\(kind) \(key)")
+            }
+            for (x, y) in zip(ma["coefficients"] as! [[String: Any]], mb["coefficients"] as! [[String: Any]]) {
+                XCTAssertEqual(x["estimate"] as! Double, y["estimate"] as! Double, accuracy: 1e-9 * (y["se"] as! Double), kind)
+                XCTAssertEqual(x["se"] as! Double, y["se"] as! Double, accuracy: 1e-9 * (y["se"] as! Double), kind)
+            }
+            let da = ma["design"] as! [String: Any], db = mb["design"] as! [String: Any]
+            XCTAssertEqual(da["condition_number"] as! Double, db["condition_number"] as! Double, accuracy: 1e-9 * (db["condition_number"] as! Double), kind)
+            let va = da["vif"] as! [String: Double], vb = db["vif"] as! [String: Double]
+            XCTAssertEqual(Set(va.keys), Set(vb.keys))
+            for (term, v) in vb { XCTAssertEqual(va[term]!, v, accuracy: 1e-9 * v, "\(kind) VIF \(term)") }
+            XCTAssertFalse(text("a-\(kind)/index.html").contains("✗"), kind)
+        }
+    }
+
     /// Refusals: usage errors exit 2, bad values exit 1 at their cell; nothing is written.
     func testRefusals() throws {
         let budworm = Self.corpus.appendingPathComponent("budworm.csv").path

@@ -96,7 +96,10 @@ public struct StudentTRegression: Sendable {
         precondition(y.count == design.rows, "one response per row")
         // The search works on the dense matrix at any size, so its QR is the whole one.
         let x = design.matrix
-        let qr = try design.checkIdentified(qr: HouseholderQR(x))
+        // With weights, the QR of the √w-scaled rows: RᵀR = XᵀWX, the rows written out's.
+        let roots = weights?.map { $0.squareRoot() }
+        let scaled = roots.map { design.scaled(by: $0) } ?? design
+        let qr = try scaled.checkIdentified(qr: HouseholderQR(roots == nil ? x : scaled.matrix))
         let n = x.rows, p = x.columns
         let observations = weights.map { $0.reduce(0, +) } ?? Double(n)
         let lowNu = max(StudentTRegression.nuLowerBound(observations: observations, p: p), nuFloor ?? 0)
@@ -104,13 +107,7 @@ public struct StudentTRegression: Sendable {
             throw FitError.studentTUnbounded(nu: fixedNu, n: Int(observations.rounded()))
         }
         let bounds = (log(fixedNu ?? lowNu), log(fixedNu ?? StudentTRegression.nuCap))
-        let ols: [Double]
-        if let weights {
-            let roots = weights.map { $0.squareRoot() }
-            ols = try design.scaled(by: roots).checkIdentified().leastSquares(zip(y, roots).map(*)).coefficients
-        } else {
-            ols = qr.leastSquares(y).coefficients
-        }
+        let ols = qr.leastSquares(roots.map { zip(y, $0).map(*) } ?? y).coefficients
         let lad = try known ?? LeastAbsoluteDeviations(design: design, y: y, weights: weights)
         // Starts: least squares, least absolute deviations, and fits through p seeded rows.
         var starts: [[Double]] = [ols, lad.coefficients]

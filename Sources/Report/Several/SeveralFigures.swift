@@ -295,7 +295,7 @@ enum SeveralFigures {
         var values: [String: MustacheValue] = [
             "x": .string(column), "y": .string(m.request.y), "slope": .string(s(beta[pair.index], 4)),
             "linear": .bool(m.continuous), "logistic": .bool(m.kind == .logistic), "poisson": .bool(m.kind == .poisson),
-            "overData": .bool(overData), "partial": .bool(partial), "hasLevels": .bool(categorical != nil),
+            "overData": .bool(overData), "weighted": .bool(m.data.frequencyWeights != nil), "partial": .bool(partial), "hasLevels": .bool(categorical != nil),
             "levels": Prose.count(levels.count), "column": .string(categorical?.coding.column ?? ""),
             "allLevels": .bool((categorical?.coding.levels.count ?? 0) <= 7), "others": Prose.count(max(0, m.request.predictors.count - 1)),
             "alone": .bool(m.request.predictors.count == 1),
@@ -319,8 +319,18 @@ enum SeveralFigures {
                     let rows = (0..<m.n).filter { inLevel($0, level.index) }
                     let color = Palette.lines[k % Palette.lines.count]
                     if m.n <= FigureFactory.densityThreshold {
-                        f.marks.append(.scatter(points: rows.map { Point(x[$0], m.y[$0]) }, color: color.withAlpha(0.45), size: 4.5,
-                                                shape: .circle, edge: nil, label: nil))
+                        if let w = m.data.frequencyWeights {
+                            // Each point sized by the observations its rows stand for.
+                            let grouped = FigureFactory.ties(rows.map { Point(x[$0], m.y[$0]) }, weights: rows.map { w[$0] })
+                            for (range, size) in FigureFactory.sizeClasses {
+                                let members = grouped.filter { range.contains($0.1) }.map(\.0)
+                                guard !members.isEmpty else { continue }
+                                f.marks.append(.scatter(points: members, color: color.withAlpha(0.4), size: size * 0.9, shape: .circle, edge: nil, label: nil))
+                            }
+                        } else {
+                            f.marks.append(.scatter(points: rows.map { Point(x[$0], m.y[$0]) }, color: color.withAlpha(0.45), size: 4.5,
+                                                    shape: .circle, edge: nil, label: nil))
+                        }
                     }
                 }
             } else if !m.continuous {
