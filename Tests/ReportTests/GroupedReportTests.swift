@@ -152,10 +152,9 @@ final class GroupedReportTests: CLITestCase {
         XCTAssertFalse(page.contains("✗"))
     }
 
-    /// A softmax model with frequency weights: the penguins' species with each row weighted 1,
-    /// 2 or 3 give the report of the rows written out (estimates, SEs, log L, class counts,
-    /// confusion), and the page says what the rows stand for.
-    func testSoftmaxWithFrequencyWeights() throws {
+    /// The penguins with each row weighted 1, 2 or 3 in a column `w` (`w.csv`), and the same rows
+    /// written out (`e.csv`): their paths.
+    func weightedPenguins() throws -> (weighted: String, expanded: String) {
         let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Corpus/Multi/penguins.csv")
         let lines = try String(contentsOf: source, encoding: .utf8).split(separator: "\n").map(String.init)
@@ -165,7 +164,14 @@ final class GroupedReportTests: CLITestCase {
             weighted.append(line + ",\(w)")
             for _ in 0..<w { expanded.append(line) }
         }
-        let a = write("w.csv", weighted.joined(separator: "\n") + "\n"), b = write("e.csv", expanded.joined(separator: "\n") + "\n")
+        return (write("w.csv", weighted.joined(separator: "\n") + "\n"), write("e.csv", expanded.joined(separator: "\n") + "\n"))
+    }
+
+    /// A softmax model with frequency weights: the penguins' species with each row weighted 1,
+    /// 2 or 3 give the report of the rows written out (estimates, SEs, log L, class counts,
+    /// confusion), and the page says what the rows stand for.
+    func testSoftmaxWithFrequencyWeights() throws {
+        let (a, b) = try weightedPenguins()
         let common = ["--x", "flipper_length_mm,body_mass_g", "--y", "species", "--model", "softmax", "--drop-missing"]
         XCTAssertEqual(try run(["--data", a, "--weights", "w", "--out", "a"] + common).status, 0)
         XCTAssertEqual(try run(["--data", b, "--out", "b"] + common).status, 0)
@@ -241,16 +247,7 @@ final class GroupedReportTests: CLITestCase {
     /// weighted 1, 2 or 3, give the report of the rows written out (estimates and SEs to 1e-9
     /// SE, log L, BIC, the condition number and every VIF to 1e-9).
     func testRobustFitsWithSeveralPredictorsAndWeights() throws {
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Corpus/Multi/penguins.csv")
-        let lines = try String(contentsOf: source, encoding: .utf8).split(separator: "\n").map(String.init)
-        var weighted = [lines[0] + ",w"], expanded = [lines[0]]
-        for (k, line) in lines.dropFirst().enumerated() {
-            let w = 1 + k % 3
-            weighted.append(line + ",\(w)")
-            for _ in 0..<w { expanded.append(line) }
-        }
-        let a = write("w.csv", weighted.joined(separator: "\n") + "\n"), b = write("e.csv", expanded.joined(separator: "\n") + "\n")
+        let (a, b) = try weightedPenguins()
         for kind in ["laplace", "student-t"] {
             let common = ["--x", "flipper_length_mm,species", "--y", "body_mass_g", "--model", kind, "--drop-missing", "--no-compare"]
             let ra = try run(["--data", a, "--weights", "w", "--out", "a-\(kind)"] + common)
