@@ -297,7 +297,8 @@ public struct SeveralDescents: Sendable {
         }
         let raw = runs[0], standardised = runs[1]
         let newton = loss == .laplace ? nil : newtonPath(x: x, y: y, loss: loss, mle: mle, minimum: minimum, start: beta0,
-                                                         lossAndGradient: lossAndGradient, distance: distance, weights: weights, offset: offset)
+                                                         lossAndGradient: lossAndGradient, distance: distance, standardErrors: standardErrors,
+                                                         weights: weights, offset: offset)
         // Conditioning at the MLE, raw and standardised.
         let rawEigen = SymmetricEigen(hessian)
         let standardisedEigen = SymmetricEigen(at.times(hessian).times(a))
@@ -306,13 +307,13 @@ public struct SeveralDescents: Sendable {
                                flattest: standardisedEigen.vectors.column(0), stepBudget: stepBudget, startDistance: distance(beta0))
     }
 
-    /// Newton's method from `start` with step-halving, until it is within 10⁻⁹ standard errors (or
-    /// 100 steps). For least squares one step from anywhere solves the normal equations
+    /// Newton's method from `start` with step-halving, until it is within 10⁻⁹ standard errors,
+    /// a step moves less than 10⁻¹⁰ of them, or 100 steps. For least squares one step from anywhere solves the normal equations
     /// exactly: it lands on the MLE, which the fit found by QR (Cholesky of XᵀX would lose
     /// what the condition number squares away).
     static func newtonPath(x: DesignMatrix, y: [Double], loss: DescentLoss, mle: [Double], minimum: Double, start: [Double],
                            lossAndGradient: ([Double]) -> (Double, [Double]), distance: ([Double]) -> Double,
-                           weights: [Double]? = nil, offset: [Double]? = nil) -> SeveralPath {
+                           standardErrors: [Double], weights: [Double]? = nil, offset: [Double]? = nil) -> SeveralPath {
         let n = weights.map { $0.reduce(0, +) } ?? Double(x.rows), p = x.columns * loss.blocks
         let labels: [Int]
         if case .softmax = loss { labels = y.map { Int($0) } } else { labels = [] }
@@ -365,9 +366,14 @@ public struct SeveralDescents: Sendable {
                 next = lossAndGradient(trial)
             }
             guard next.0 <= value else { break }
+            // A step of under 10⁻¹⁰ standard errors has reached Newton's own fixed point, the
+            // minimiser of this loss to rounding (the fit's estimates can sit a little further
+            // off, within their own 10⁻⁶ SE check): more steps would only repeat it.
+            let moved = (0..<p).map { t * abs(delta[$0]) / max(standardErrors[$0], 1e-300) }.max() ?? 0
             beta = trial
             (value, gradient) = next
             keep(k)
+            if moved < 1e-10 { break }
         }
         newton.distance = distance(beta)
         return newton
