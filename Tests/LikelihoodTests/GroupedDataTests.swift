@@ -291,6 +291,31 @@ final class GroupedDataTests: XCTestCase {
         }
     }
 
+    /// Identical rows are solved once with their count: Galton's 928 raw rows (102 distinct
+    /// (parent, child) points) give the weighted fit of the counts and the independent linear
+    /// programme (to 1e-9), the basis names raw rows that lie on the fit, and the rows on the
+    /// fit are counted with their copies.
+    func testLeastAbsoluteDeviationsOnRowsWithCopies() throws {
+        let tiesCorpus = Self.corpus.deletingLastPathComponent().appendingPathComponent("Ties/galton.csv")
+        let spec = ModelSpecification(response: "child", predictors: ["parent"])
+        let raw = try ModelData.build(spec, data: try ColumnReader.read(path: tiesCorpus.path, source: "galton.csv", columns: spec.columns),
+                                      response: .continuous, dropMissing: false)
+        XCTAssertNotNil(LeastAbsoluteDeviations.DistinctRows(x: raw.design.matrix, y: raw.y))
+        XCTAssertEqual(LeastAbsoluteDeviations.DistinctRows(x: raw.design.matrix, y: raw.y)?.copies.count, 102)
+        let fit = try LeastAbsoluteDeviations(design: raw.design, y: raw.y)
+        let ref = try reference("galton_counts_laplace")
+        for (j, e) in (ref["estimates"] as! [Double]).enumerated() { XCTAssertEqual(fit.coefficients[j], e, accuracy: 1e-9 * max(1, abs(e))) }
+        XCTAssertEqual(fit.sumAbsoluteDeviations, ref["sum_absolute_deviations"] as! Double, accuracy: 1e-9)
+        XCTAssertEqual(fit.logLikelihood, ref["log_likelihood"] as! Double, accuracy: 1e-9)
+        let fitted = raw.design.times(fit.coefficients)
+        let onFit = raw.y.indices.filter { abs(raw.y[$0] - fitted[$0]) <= 1e-9 }
+        XCTAssertEqual(fit.rowsOnFit, onFit.count)
+        XCTAssertTrue(fit.basis.allSatisfy { onFit.contains($0) })
+        // Continuous data have no copies: solved as they are.
+        let mac = try load("macdonell.csv", ModelSpecification(response: "height", predictors: ["finger"], weights: "frequency"), .continuous)
+        XCTAssertNil(LeastAbsoluteDeviations.DistinctRows(x: mac.design.matrix, y: mac.y))
+    }
+
     /// Bad values are refused at their cell (file, line, column); rows of weight 0 are left
     /// out and counted.
     func testBadValuesAreLocatedAndZeroWeightsDropped() throws {
