@@ -34,6 +34,10 @@ while let a = args.popFirst() {
     if a == "--max-rows", let v = args.popFirst().flatMap({ Int($0) }) { largest = v }
     if a == "--whole-jobs" { wholeJobsOnly = true }
     if a == "--softmax-only" { try softmaxJobs(); exit(0) }
+    if a == "--write-rows", let v = args.popFirst().flatMap({ Int($0) }), let path = args.popFirst() {
+        try generateCSV(rows: v, path: path)
+        exit(0)
+    }
     if a == "--write-several", let v = args.popFirst().flatMap({ Int($0) }), let path = args.popFirst() {
         try generateSeveralCSV(rows: v, path: path)
         exit(0)

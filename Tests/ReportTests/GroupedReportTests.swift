@@ -96,7 +96,7 @@ final class GroupedReportTests: CLITestCase {
         let page = text("w/index.html")
         XCTAssertTrue(page.contains("The 24 rows stand for 4526 observations (the sum of Freq)."))
         XCTAssertTrue(page.contains("1 row of weight 0 was left out"))
-        XCTAssertTrue(page.contains("1755 of the 4526 observations the rows stand for"))
+        XCTAssertTrue(page.contains("24 rows standing for 4526 observations. The response Admit"))
         XCTAssertTrue(page.contains("with\nAge = &gt;35 rather than 25-29 the rate") || page.contains("with Age = &gt;35 rather than 25-29 the rate"))
         XCTAssertTrue(page.contains("no goodness-of-fit test is given"))
         // The 24 weighted rows pooled into the 12 combinations of gender and department: the
