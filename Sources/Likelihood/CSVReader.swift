@@ -109,12 +109,15 @@ public enum CSVReader {
         bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
     }
 
-    /// The header's column names (trimmed), or its error: an empty or a repeated name.
+    /// The header's column names (trimmed), or its error: an empty or a repeated name. The
+    /// first column alone may be unnamed, as R's `write.csv` and pandas' `to_csv` write a
+    /// column of row names: it keeps the empty name, which no flag can ask for.
     static func headerNames(_ record: Record, source: String) throws -> [String] {
         var seen: [String: Int] = [:]
         for (i, field) in record.fields.enumerated() {
             let name = field.text.trimmingSpaces()
             let at = SourceLocation(file: source, line: field.line, column: field.column)
+            if name.isEmpty && i == 0 && record.fields.count > 1 { continue }
             if name.isEmpty { throw DataError.emptyColumnName(at) }
             if let first = seen[name] {
                 throw DataError.duplicateColumn(at, name: name, firstColumn: first)

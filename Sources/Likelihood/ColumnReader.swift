@@ -408,7 +408,9 @@ public enum ColumnReader {
                 if parser.index >= n && !final { return nil }
                 if record.fields.count == 1, record.fields[0].text.isEmpty, !record.fields[0].quoted { continue }
                 let fieldNames = record.fields.map { $0.text.trimmingSpaces() }
-                if fieldNames.contains(where: \.isEmpty) || Set(fieldNames).count != fieldNames.count { throw Located() }
+                // An empty name is refused, but for an unnamed first column of row names.
+                if fieldNames.indices.contains(where: { fieldNames[$0].isEmpty && !($0 == 0 && fieldNames.count > 1) })
+                    || Set(fieldNames).count != fieldNames.count { throw Located() }
                 if String(validating: UnsafeBufferPointer(start: base, count: parser.index), as: UTF8.self) == nil { throw Located() }
                 names = fieldNames
                 slot = fieldNames.map { wanted.firstIndex(of: $0) ?? -1 }

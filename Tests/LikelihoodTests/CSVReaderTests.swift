@@ -30,6 +30,21 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertEqual(d.location(row: 0, column: "x"), SourceLocation(file: "t.csv", line: 3, column: 4))
     }
 
+    /// R's write.csv and pandas' to_csv write an unnamed first column of row names: read, with
+    /// its empty name, by the whole-file parser and the streaming reader alike.
+    func testUnnamedFirstColumnOfRowNames() throws {
+        let text = "\"\",\"x\",\"y\"\n\"1\",1.5,2\n\"2\",3,4\n"
+        let d = try parse(text)
+        XCTAssertEqual(d.columnNames, ["", "x", "y"])
+        XCTAssertEqual(try d.numbers("x"), [1.5, 3])
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("rownames-\(getpid()).csv")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let streamed = try ColumnReader.read(path: url.path, source: "t.csv", columns: ["x", "y"])
+        XCTAssertEqual(try streamed.numbers("y"), [2, 4])
+        XCTAssertEqual(streamed.columnNames, ["", "x", "y"])
+    }
+
     func testNoFinalNewlineAndBlankLinesAreFine() throws {
         let d = try parse("x,y\n\n1,2\n\n3,4")
         XCTAssertEqual(try d.numbers("y"), [2, 4])
@@ -49,6 +64,7 @@ final class CSVReaderTests: XCTestCase {
         assertError("x,y\n1,\n", "t.csv:2:3: column \"y\": empty field (a missing value; --drop-missing leaves such rows out)")
         assertError("x,x\n1,2\n", "t.csv:1:3: duplicate column name \"x\" (also column 1)")
         assertError("x,\n1,2\n", "t.csv:1:3: empty column name in the header row")
+        assertError(",x,\n1,2,3\n", "t.csv:1:4: empty column name in the header row")
         assertError("x,y\n1,\"2\n", "t.csv:2:3: quoted field is never closed (missing '\"')")
         assertError("x,y\n1,2\"\n", "t.csv:2:4: '\"' inside an unquoted field; quote the whole field and double the quote")
         assertError("x,y\n1,\"2\"z\n", "t.csv:2:6: text after the closing quote of a field; expected ',' or end of line")
