@@ -97,6 +97,7 @@ final class GroupedReportTests: CLITestCase {
         XCTAssertTrue(page.contains("The 24 rows stand for 4526 observations (the sum of Freq)."))
         XCTAssertTrue(page.contains("1 row of weight 0 was left out"))
         XCTAssertTrue(page.contains("24 rows standing for 4526 observations. The response Admit"))
+        XCTAssertTrue(page.contains("“Female” (12 rows standing for 1835\nobservations)") || page.contains("“Female” (12 rows standing for 1835 observations)"))
         XCTAssertTrue(page.contains("with\nAge = &gt;35 rather than 25-29 the rate") || page.contains("with Age = &gt;35 rather than 25-29 the rate"))
         XCTAssertTrue(page.contains("no goodness-of-fit test is given"))
         // The 24 weighted rows pooled into the 12 combinations of gender and department: the
@@ -182,6 +183,10 @@ final class GroupedReportTests: CLITestCase {
             XCTAssertEqual(x["se"] as! Double, y["se"] as! Double, accuracy: 1e-9 * (y["se"] as! Double))
         }
         XCTAssertEqual(ma["class_counts"] as? [Int], mb["class_counts"] as? [Int])
+        // Collinearity of the observations: the rows written out's condition number and VIFs.
+        let da = ma["design"] as! [String: Any], db = mb["design"] as! [String: Any]
+        XCTAssertEqual(da["condition_number"] as! Double, db["condition_number"] as! Double, accuracy: 1e-9 * (db["condition_number"] as! Double))
+        for (term, v) in db["vif"] as! [String: Double] { XCTAssertEqual((da["vif"] as! [String: Double])[term]!, v, accuracy: 1e-9 * v, term) }
         XCTAssertEqual(ma["confusion"] as? [[Int]], mb["confusion"] as? [[Int]])
         let page = text("a/index.html")
         XCTAssertTrue(page.contains("Each row stands for as many identical observations as its weight in w"))

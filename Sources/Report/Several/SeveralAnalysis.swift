@@ -182,7 +182,7 @@ struct SeveralAnalysis {
                 let tests = work <= classProfileWork ? Timing.measure("term tests") { f.termTests(labels: data.y.map { Int($0) }) } : []
                 var m = SeveralAnalysis(name: name, request: request, source: source, data: data, fit: .softmax(f), tests: tests,
                                         conditionNumber: 0, vif: [], eta: [], fitted: [])
-                (m.conditionNumber, m.vif) = data.design.collinearity(qr: f.qr)
+                (m.conditionNumber, m.vif) = collinearity(data, qr: f.qr)
                 m.drawsGLMPictures = false
                 m.classConfusion = f.regression.confusion(design: data.design, labels: data.y.map { Int($0) })
                 let parameters = f.regression.parameterCount
@@ -245,7 +245,8 @@ struct SeveralAnalysis {
             var m = SeveralAnalysis(name: name, request: request, source: source, data: data, fit: fit, tests: tests,
                                     conditionNumber: 0, vif: [], eta: [], fitted: [])
             let common = m.common
-            let (kappa, vif) = data.design.collinearity(qr: common.qr)
+            // Least squares, Laplace and Student-t factor the √w-scaled rows already.
+            let (kappa, vif) = family == nil ? data.design.collinearity(qr: common.qr) : collinearity(data, qr: common.qr)
             let beta = common.estimates.map(\.coefficient.estimate)
             var eta = data.design.times(beta)
             if let offset = data.offset { for i in eta.indices { eta[i] += offset[i] } }
@@ -349,6 +350,15 @@ struct SeveralAnalysis {
         } catch let error as SoftmaxError {
             throw ReportError("\(dataset.source): \(what): \(error)")
         }
+    }
+
+    /// The condition number and VIFs of the observations: with frequency weights or binomial
+    /// trials, those of the rows written out (each row's weight in the likelihood), from the QR
+    /// of the √w-scaled design, whose R is theirs; otherwise from the fit's own QR.
+    static func collinearity(_ data: ModelData, qr: HouseholderQR) -> (Double, [Double]) {
+        guard let w = data.likelihoodWeights else { return data.design.collinearity(qr: qr) }
+        let scaled = data.design.scaled(by: w.map { $0.squareRoot() })
+        return data.design.collinearity(qr: HouseholderQR(scaled.matrix))
     }
 
     /// The likelihood of a GLM kind (nil for the families with exact solvers of their own).

@@ -47,11 +47,7 @@ enum SeveralReport {
         let codings: [MustacheValue] = m.design.codings.map { c in
             let levels: [MustacheValue] = zip(c.levels, c.counts).map { ["level": .string($0.0), "rows": .string(String($0.1)),
                                                                           "reference": .bool($0.0 == c.reference)] }
-            return ["column": .string(c.column), "text": .string(m.text("codingText", [
-                "column": .string(c.column), "levels": Prose.count(c.levels.count), "reference": .string(c.reference),
-                "referenceRows": Prose.count(c.counts[c.levels.firstIndex(of: c.reference)!]),
-                "dummies": Prose.count(c.levels.count - 1),
-            ])), "levels": .array(levels)]
+            return ["column": .string(c.column), "text": .string(codingText(m, c)), "levels": .array(levels)]
         }
         let tests: [MustacheValue] = m.tests.map { t in
             t.statistic.isNaN ? ["term": .string(t.term), "df": .string(String(t.degreesOfFreedom)), "statistic": .string("—"), "p": .string("—")]
@@ -233,6 +229,25 @@ enum SeveralReport {
         let unbounded = profile.contains { !$0.lower.isFinite || !$0.upper.isFinite }
         return m.text("profileText", ["shift": .string(s(worst, 2)), "term": .string(term), "close": .bool(worst < 0.1),
                                       "unbounded": .bool(unbounded)])
+    }
+
+    /// How a categorical column was coded, in words: its levels, the reference and its rows (and,
+    /// with frequency weights or trials, the observations they stand for: all of them less those
+    /// of the other levels, each a dummy column).
+    static func codingText(_ m: SeveralAnalysis, _ c: CategoricalCoding) -> String {
+        var referenceObservations = m.data.likelihoodWeightTotal
+        if let w = m.data.likelihoodWeights {
+            for j in m.design.terms.indices where m.design.terms[j].column == c.column && m.design.terms[j].level != nil {
+                let d = m.design.column(j)
+                for i in d.indices where d[i] != 0 { referenceObservations -= w[i] }
+            }
+        }
+        return m.text("codingText", [
+            "column": .string(c.column), "levels": Prose.count(c.levels.count), "reference": .string(c.reference),
+            "referenceRows": Prose.count(c.counts[c.levels.firstIndex(of: c.reference)!]),
+            "dummies": Prose.count(c.levels.count - 1), "weighted": .bool(m.data.likelihoodWeights != nil),
+            "referenceObservations": .string(GroupedReport.trimmed((referenceObservations * 1e6).rounded() / 1e6)),
+        ])
     }
 
     /// What the term tests find, in words: which columns matter at the 5 % level.

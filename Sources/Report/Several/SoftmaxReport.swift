@@ -80,9 +80,7 @@ enum SoftmaxReport {
             "zero": Prose.count(m.data.zeroWeightRows), "hasZero": .bool(m.data.zeroWeightRows > 0),
         ]))
         o["codings"] = .array(m.design.codings.map { c in
-            ["text": .string(m.text("codingText", [
-                "column": .string(c.column), "levels": Prose.count(c.levels.count), "reference": .string(c.reference),
-                "referenceRows": Prose.count(c.counts[c.levels.firstIndex(of: c.reference)!]), "dummies": Prose.count(c.levels.count - 1)]))]
+            ["text": .string(SeveralReport.codingText(m, c))]
         })
         o["hasCodings"] = .bool(!m.design.codings.isEmpty)
         func bound(_ v: Double?) -> String { v.map { $0.isFinite ? s($0, 4) : ($0 < 0 ? "−∞" : "∞") } ?? "—" }
