@@ -294,7 +294,8 @@ final class GroupedDataTests: XCTestCase {
     /// Identical rows are solved once with their count: Galton's 928 raw rows (102 distinct
     /// (parent, child) points) give the weighted fit of the counts and the independent linear
     /// programme (to 1e-9), the basis names raw rows that lie on the fit, and the rows on the
-    /// fit are counted with their copies.
+    /// fit are counted with their copies; the Student-t fit and both profiles equal the weighted
+    /// ones.
     func testLeastAbsoluteDeviationsOnRowsWithCopies() throws {
         let tiesCorpus = Self.corpus.deletingLastPathComponent().appendingPathComponent("Ties/galton.csv")
         let spec = ModelSpecification(response: "child", predictors: ["parent"])
@@ -311,6 +312,26 @@ final class GroupedDataTests: XCTestCase {
         let onFit = raw.y.indices.filter { abs(raw.y[$0] - fitted[$0]) <= 1e-9 }
         XCTAssertEqual(fit.rowsOnFit, onFit.count)
         XCTAssertTrue(fit.basis.allSatisfy { onFit.contains($0) })
+        // Student-t: the passes over all rows take each distinct row once with its count; the
+        // fit and the profile over (slope, intercept) equal the weighted fit of the counts.
+        let counts = try load("galton-counts.csv", ModelSpecification(response: "child", predictors: ["parent"], weights: "families"), .continuous)
+        let t = try StudentTRegression(design: raw.design, y: raw.y)
+        let tw = try StudentTRegression(design: counts.design, y: counts.y, weights: counts.frequencyWeights)
+        XCTAssertEqual(t.logLikelihood, tw.logLikelihood, accuracy: 1e-11 * abs(tw.logLikelihood))
+        for j in 0..<2 {
+            let se = tw.estimates[j].coefficient.standardError
+            XCTAssertEqual(t.coefficients[j], tw.coefficients[j], accuracy: 1e-9 * se)
+            XCTAssertEqual(t.estimates[j].coefficient.standardError, se, accuracy: 1e-9 * se)
+        }
+        let us = [0.6, 0.65, 0.7], vs = [20.0, 24, 28]
+        for (a, b) in zip(t.profile(pair: (1, 0), us: us, vs: vs, y: raw.y), tw.profile(pair: (1, 0), us: us, vs: vs, y: counts.y)) {
+            XCTAssertEqual(a, b, accuracy: 1e-10 * abs(b))
+        }
+        for (a, b) in zip(fit.profile(pair: (1, 0), us: us, vs: vs, y: raw.y),
+                          try LeastAbsoluteDeviations(design: counts.design, y: counts.y, weights: counts.frequencyWeights)
+                            .profile(pair: (1, 0), us: us, vs: vs, y: counts.y)) {
+            XCTAssertEqual(a, b, accuracy: 1e-10 * abs(b))
+        }
         // Continuous data have no copies: solved as they are.
         let mac = try load("macdonell.csv", ModelSpecification(response: "height", predictors: ["finger"], weights: "frequency"), .continuous)
         XCTAssertNil(LeastAbsoluteDeviations.DistinctRows(x: mac.design.matrix, y: mac.y))

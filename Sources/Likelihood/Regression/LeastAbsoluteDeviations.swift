@@ -111,13 +111,17 @@ public struct LeastAbsoluteDeviations: Sendable {
     /// (the grid walked back and forth), in two fixed halves, one per core. With frequency
     /// weights the rows are scaled by them and n is their sum.
     public func profile(pair: (Int, Int), us: [Double], vs: [Double], y original: [Double]) -> [Double] {
-        let (x, y) = LeastAbsoluteDeviations.weighted(design.matrix, original, weights)
+        // Rows that repeat are one row with their count at every point (their shifted responses
+        // stay equal): collapsed once, not at each of the grid's fits.
+        let distinct = weights == nil ? DistinctRows(x: design.matrix, y: original) : nil
+        let (x, y) = distinct.map { ($0.x, $0.y) } ?? LeastAbsoluteDeviations.weighted(design.matrix, original, weights)
         let others = (0..<p).filter { $0 != pair.0 && $0 != pair.1 }
-        let rest = others.isEmpty ? Matrix(rows: n, columns: 0) : Matrix(columns: others.map(x.column))
+        let rows = x.rows
+        let rest = others.isEmpty ? Matrix(rows: rows, columns: 0) : Matrix(columns: others.map(x.column))
         let ca = x.column(pair.0), cb = x.column(pair.1)
         let count = observations
         return ProfileWalk.fill(width: us.count, height: vs.count, start: others.map { coefficients[$0] }) { i, j, start in
-            let shifted = (0..<n).map { y[$0] - ca[$0] * us[i] - cb[$0] * vs[j] }
+            let shifted = (0..<rows).map { y[$0] - ca[$0] * us[i] - cb[$0] * vs[j] }
             var sum = LeastAbsoluteDeviations.sumAbsolute(shifted)
             var end = start
             if !others.isEmpty {
@@ -193,18 +197,19 @@ public struct LeastAbsoluteDeviations: Sendable {
     /// Rows of (x, y) that occur more than once, each kept once and scaled by its count; nil
     /// when copies are rare (fewer than 1 row in 10 in a strided sample of up to 20,000, or in
     /// the whole), so that ordinary continuous data are solved as they are.
-    struct DistinctRows {
-        var x: Matrix
-        var y: [Double]
+    public struct DistinctRows: Sendable {
+        /// The distinct rows, each multiplied by its count (the programme's rows).
+        public var x: Matrix
+        public var y: [Double]
         /// Each distinct row's count and its first row in the original.
-        var copies: [Int]
-        var first: [Int]
+        public var copies: [Int]
+        public var first: [Int]
 
         struct Key: Hashable {
             var bits: [UInt64]
         }
 
-        init?(x original: Matrix, y original_y: [Double]) {
+        public init?(x original: Matrix, y original_y: [Double]) {
             let n = original.rows, p = original.columns
             guard n > 50 else { return nil }
             func key(_ i: Int) -> Key {

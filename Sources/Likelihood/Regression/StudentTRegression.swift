@@ -130,7 +130,15 @@ public struct StudentTRegression: Sendable {
             guard s > 0, s.isFinite else { return nil }
             return beta + [log(s), fixedNu.map(log) ?? log(4)]
         }
-        let full = Problem(x: x, y: y, freeNu: fixedNu == nil, logNuBounds: bounds, weights: weights)
+        // Rows that repeat (rounded data) are one row with their count in every pass over all
+        // the rows: the same sums, in as many terms as there are distinct rows.
+        var (fx, fy, fw) = (x, y, weights)
+        if weights == nil, let distinct = LeastAbsoluteDeviations.DistinctRows(x: x, y: y) {
+            fx = LeastAbsoluteDeviations.rows(distinct.first, of: x)
+            fy = distinct.first.map { y[$0] }
+            fw = distinct.copies.map(Double.init)
+        }
+        let full = Problem(x: fx, y: fy, freeNu: fixedNu == nil, logNuBounds: bounds, weights: fw)
         var ends: [Search] = []
         if n > StudentTRegression.screenRows {
             // Screen every start on a seeded sample (one row from each block), then finish the
@@ -165,7 +173,7 @@ public struct StudentTRegression: Sendable {
         // the decrement itself (the gain of the last steps is below what log L resolves, so a
         // search that must see log L climb stops short of them on ill-conditioned designs such
         // as Longley's raw columns, or with its last steps clipped by a bound of ν).
-        let polished = Problem(x: x, y: y, freeNu: freeNu, logNuBounds: bounds, weights: weights)
+        let polished = Problem(x: fx, y: fy, freeNu: freeNu, logNuBounds: bounds, weights: fw)
         best.theta = polished.polish(best.theta)
         best.ll = polished.evaluate(best.theta, freeNu: false, derivatives: false).0
         maxima[0] = best
@@ -212,8 +220,16 @@ public struct StudentTRegression: Sendable {
     /// fixed halves, one per core), and then relaxed: a point whose neighbour is higher is
     /// searched again from the neighbour's optimum, and keeps the better end, until no point
     /// improves (at most eight sweeps).
-    public func profile(pair: (Int, Int), us: [Double], vs: [Double], y: [Double]) -> [Double] {
-        let x = design.matrix
+    public func profile(pair: (Int, Int), us: [Double], vs: [Double], y all: [Double]) -> [Double] {
+        // Rows that repeat are one row with their count at every point (their shifted responses
+        // stay equal).
+        var x = design.matrix, y = all, rowWeights = frequencyWeights
+        if rowWeights == nil, let distinct = LeastAbsoluteDeviations.DistinctRows(x: x, y: all) {
+            x = LeastAbsoluteDeviations.rows(distinct.first, of: x)
+            y = distinct.first.map { all[$0] }
+            rowWeights = distinct.copies.map(Double.init)
+        }
+        let n = x.rows
         let others = (0..<p).filter { $0 != pair.0 && $0 != pair.1 }
         let rest = others.isEmpty ? Matrix(rows: n, columns: 0) : Matrix(columns: others.map(x.column))
         let ca = x.column(pair.0), cb = x.column(pair.1)
@@ -222,7 +238,7 @@ public struct StudentTRegression: Sendable {
         func problem(_ point: Int) -> Problem {
             let u = us[point % width], v = vs[point / width]
             return Problem(x: rest, y: (0..<n).map { y[$0] - ca[$0] * u - cb[$0] * v }, freeNu: !nuFixed, logNuBounds: bounds,
-                           weights: frequencyWeights)
+                           weights: rowWeights)
         }
         var (out, ends) = ProfileWalk.fill(width: width, height: vs.count, start: others.map { coefficients[$0] } + [log(scale), log(nu)]) { i, j, start in
             let end = problem(j * width + i).search(from: start, start: 0)

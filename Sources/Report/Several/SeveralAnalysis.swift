@@ -317,11 +317,19 @@ struct SeveralAnalysis {
                 // A robust fit starts from least squares, as its own search does; the others from 0.
                 let descentStart = request.kind == .studentT
                     ? (try? LinearRegression(design: data.design, y: data.y, weights: data.frequencyWeights))?.estimates.map(\.coefficient.estimate) : nil
+                // The robust losses' passes over rows that repeat (rounded data) take each distinct
+                // row once with its count: the same mean loss and gradient.
+                var (dx, dy, dw) = (data.design, data.y, data.likelihoodWeights)
+                if loss == .laplace || request.kind == .studentT, dw == nil,
+                   let distinct = LeastAbsoluteDeviations.DistinctRows(x: data.design.matrix, y: data.y),
+                   let rows = GroupedReport.repeated(data.design, rows: distinct.first) {
+                    (dx, dy, dw) = (rows, distinct.first.map { data.y[$0] }, distinct.copies.map(Double.init))
+                }
                 m.descents = Timing.measure("descents") {
-                    SeveralDescents.run(x: data.design, y: data.y, loss: loss, mle: beta,
+                    SeveralDescents.run(x: dx, y: dy, loss: loss, mle: beta,
                                         standardErrors: common.estimates.map(\.coefficient.standardError), qr: common.qr,
                                         hessian: hessian, stepBudget: stepBudget(kind: request.kind, rows: data.y.count, columns: data.design.columns),
-                                        start: descentStart, weights: data.likelihoodWeights, offset: data.offset)
+                                        start: descentStart, weights: dw, offset: data.offset)
                 }
                 if request.kind == .linear {
                     // For least squares the Hessian is 2XᵀX/n: its condition number is κ(R)², taken
