@@ -251,9 +251,10 @@ final class GroupedDataTests: XCTestCase {
             let m = try load(file, spec, .continuous)
             let raw = try writtenOut(m)
             let weighted = try LeastAbsoluteDeviations(design: m.design, y: m.y, weights: m.frequencyWeights)
-            let expanded = try LeastAbsoluteDeviations(design: raw.design, y: raw.y)
+            // The written-out rows as they are (not collapsed back into counts).
+            let expanded = try LeastAbsoluteDeviations(design: raw.design, y: raw.y, collapsingCopies: false)
             let tWeighted = try StudentTRegression(design: m.design, y: m.y, weights: m.frequencyWeights)
-            let tExpanded = try StudentTRegression(design: raw.design, y: raw.y)
+            let tExpanded = try StudentTRegression(design: raw.design, y: raw.y, collapsingCopies: false)
             XCTAssertEqual(weighted.observations, Double(raw.y.count), file)
             let pairs: [([TermEstimate], [TermEstimate], Double, Double, Double, Double)] = [
                 (weighted.estimates, expanded.estimates, weighted.logLikelihood, expanded.logLikelihood, weighted.bic, expanded.bic),
@@ -317,6 +318,12 @@ final class GroupedDataTests: XCTestCase {
         let counts = try load("galton-counts.csv", ModelSpecification(response: "child", predictors: ["parent"], weights: "families"), .continuous)
         let t = try StudentTRegression(design: raw.design, y: raw.y)
         let tw = try StudentTRegression(design: counts.design, y: counts.y, weights: counts.frequencyWeights)
+        let tRaw = try StudentTRegression(design: raw.design, y: raw.y, collapsingCopies: false)
+        XCTAssertEqual(t.logLikelihood, tRaw.logLikelihood, accuracy: 1e-11 * abs(tRaw.logLikelihood))
+        XCTAssertEqual(t.coefficients[1], tRaw.coefficients[1], accuracy: 1e-9 * tRaw.estimates[1].coefficient.standardError)
+        let ladRaw = try LeastAbsoluteDeviations(design: raw.design, y: raw.y, collapsingCopies: false)
+        XCTAssertEqual(fit.coefficients, ladRaw.coefficients)
+        XCTAssertEqual(fit.rowsOnFit, ladRaw.rowsOnFit)
         XCTAssertEqual(t.logLikelihood, tw.logLikelihood, accuracy: 1e-11 * abs(tw.logLikelihood))
         for j in 0..<2 {
             let se = tw.estimates[j].coefficient.standardError

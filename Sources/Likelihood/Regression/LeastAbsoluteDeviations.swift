@@ -55,6 +55,9 @@ public struct LeastAbsoluteDeviations: Sendable {
     public let weights: [Double]?
     /// Observations: the rows, or the sum of the frequency weights.
     public let observations: Double
+    /// Whether identical rows are solved once with their count (see `solve`); false only to
+    /// check that path against the rows as they are.
+    public let collapsesCopies: Bool
     public var n: Int { design.rows }
     public var p: Int { design.columns }
     public var unique: Bool { flatEdges == 0 }
@@ -72,11 +75,11 @@ public struct LeastAbsoluteDeviations: Sendable {
     /// Fits `y` on `design`, each row standing for `weights[i]` observations when given (every
     /// weight above 0). Throws `DesignError` when a coefficient is not identified and
     /// `LADError` when every row lies on the fit or the method cannot finish.
-    public init(design: DesignMatrix, y original: [Double], weights: [Double]? = nil) throws {
+    public init(design: DesignMatrix, y original: [Double], weights: [Double]? = nil, collapsingCopies: Bool = true) throws {
         precondition(original.count == design.rows, "one response per row")
         let qr = try (weights.map { design.scaled(by: $0.map { $0.squareRoot() }) } ?? design).checkIdentified()
         let (x, y) = LeastAbsoluteDeviations.weighted(design.matrix, original, weights)
-        let solution = try LeastAbsoluteDeviations.solve(x: x, y: y)
+        let solution = try LeastAbsoluteDeviations.solve(x: x, y: y, collapse: collapsingCopies)
         guard solution.sum > 1e-13 * y.reduce(0, { $0 + abs($1) }), solution.sum > 0 else { throw LADError.perfectFit }
         let observations = weights.map { $0.reduce(0, +) } ?? Double(design.rows)
         let s = solution.sum / observations
@@ -91,6 +94,7 @@ public struct LeastAbsoluteDeviations: Sendable {
         self.qr = qr
         self.weights = weights
         self.observations = observations
+        collapsesCopies = collapsingCopies
         coefficients = solution.beta
         sumAbsoluteDeviations = solution.sum
         scale = s
@@ -113,7 +117,7 @@ public struct LeastAbsoluteDeviations: Sendable {
     public func profile(pair: (Int, Int), us: [Double], vs: [Double], y original: [Double]) -> [Double] {
         // Rows that repeat are one row with their count at every point (their shifted responses
         // stay equal): collapsed once, not at each of the grid's fits.
-        let distinct = weights == nil ? DistinctRows(x: design.matrix, y: original) : nil
+        let distinct = weights == nil && collapsesCopies ? DistinctRows(x: design.matrix, y: original) : nil
         let (x, y) = distinct.map { ($0.x, $0.y) } ?? LeastAbsoluteDeviations.weighted(design.matrix, original, weights)
         let others = (0..<p).filter { $0 != pair.0 && $0 != pair.1 }
         let rows = x.rows
@@ -125,7 +129,7 @@ public struct LeastAbsoluteDeviations: Sendable {
             var sum = LeastAbsoluteDeviations.sumAbsolute(shifted)
             var end = start
             if !others.isEmpty {
-                guard let best = try? LeastAbsoluteDeviations.solve(x: rest, y: shifted, start: start) else { return nil }
+                guard let best = try? LeastAbsoluteDeviations.solve(x: rest, y: shifted, start: start, collapse: collapsesCopies) else { return nil }
                 sum = best.sum
                 end = best.beta
             }
@@ -140,7 +144,7 @@ public struct LeastAbsoluteDeviations: Sendable {
         try design.predictorGroups.map { group in
             let kept = (0..<p).filter { !group.indices.contains($0) }
             let (x, y) = LeastAbsoluteDeviations.weighted(design.removing(group.indices).matrix, original, weights)
-            let fit = try LeastAbsoluteDeviations.solve(x: x, y: y, start: kept.map { coefficients[$0] })
+            let fit = try LeastAbsoluteDeviations.solve(x: x, y: y, start: kept.map { coefficients[$0] }, collapse: collapsesCopies)
             let lr = max(0, 2 * observations * log(fit.sum / sumAbsoluteDeviations))
             return TermTest(term: group.column, degreesOfFreedom: group.indices.count, statistic: lr,
                             pValue: Distributions.chiSquaredSurvival(lr, degreesOfFreedom: group.indices.count), distribution: "chi2")
@@ -179,8 +183,8 @@ public struct LeastAbsoluteDeviations: Sendable {
     /// a basis row lies on the fit and the degenerate swaps walk through the copies (10⁷ rows on
     /// 16,495 points did not finish in 300 s). The basis is reported as the first copy of each
     /// row, and the rows on the fit are counted with their copies.
-    static func solve(x: Matrix, y: [Double], start: [Double]? = nil) throws -> Solution {
-        guard let distinct = DistinctRows(x: x, y: y) else { return try solveRows(x: x, y: y, start: start) }
+    static func solve(x: Matrix, y: [Double], start: [Double]? = nil, collapse: Bool = true) throws -> Solution {
+        guard collapse, let distinct = DistinctRows(x: x, y: y) else { return try solveRows(x: x, y: y, start: start) }
         var solution = try solveRows(x: distinct.x, y: distinct.y, start: start)
         solution.basis = solution.basis.map { distinct.first[$0] }
         // Rows on the fit, counted with their copies: the distinct rows' residuals at β̂.

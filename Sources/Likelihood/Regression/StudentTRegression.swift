@@ -57,6 +57,9 @@ public struct StudentTRegression: Sendable {
     public let frequencyWeights: [Double]?
     /// Observations: the rows, or the sum of the frequency weights.
     public let observations: Double
+    /// Whether rows that repeat are taken once with their count in the passes over all rows;
+    /// false only to check that path against the rows as they are.
+    public let collapsesCopies: Bool
     /// −H⁻¹ over (β, log s[, log ν]) at the maximum.
     public let covariance: Matrix
     public var n: Int { design.rows }
@@ -92,7 +95,7 @@ public struct StudentTRegression: Sendable {
     /// larger one's range, so that the two stay nested. `weights`: frequency weights (each
     /// above 0; `lad` must then be the weighted fit).
     public init(design: DesignMatrix, y: [Double], nu fixedNu: Double? = nil, nuFloor: Double? = nil,
-                lad known: LeastAbsoluteDeviations? = nil, weights: [Double]? = nil) throws {
+                lad known: LeastAbsoluteDeviations? = nil, weights: [Double]? = nil, collapsingCopies: Bool = true) throws {
         precondition(y.count == design.rows, "one response per row")
         // The search works on the dense matrix at any size, so its QR is the whole one.
         let x = design.matrix
@@ -108,7 +111,7 @@ public struct StudentTRegression: Sendable {
         }
         let bounds = (log(fixedNu ?? lowNu), log(fixedNu ?? StudentTRegression.nuCap))
         let ols = qr.leastSquares(roots.map { zip(y, $0).map(*) } ?? y).coefficients
-        let lad = try known ?? LeastAbsoluteDeviations(design: design, y: y, weights: weights)
+        let lad = try known ?? LeastAbsoluteDeviations(design: design, y: y, weights: weights, collapsingCopies: collapsingCopies)
         // Starts: least squares, least absolute deviations, and fits through p seeded rows.
         var starts: [[Double]] = [ols, lad.coefficients]
         var rng = RandomGenerator(seed: 0x5EED_0019)
@@ -133,7 +136,7 @@ public struct StudentTRegression: Sendable {
         // Rows that repeat (rounded data) are one row with their count in every pass over all
         // the rows: the same sums, in as many terms as there are distinct rows.
         var (fx, fy, fw) = (x, y, weights)
-        if weights == nil, let distinct = LeastAbsoluteDeviations.DistinctRows(x: x, y: y) {
+        if weights == nil, collapsingCopies, let distinct = LeastAbsoluteDeviations.DistinctRows(x: x, y: y) {
             fx = LeastAbsoluteDeviations.rows(distinct.first, of: x)
             fy = distinct.first.map { y[$0] }
             fw = distinct.copies.map(Double.init)
@@ -196,6 +199,7 @@ public struct StudentTRegression: Sendable {
         self.qr = qr
         frequencyWeights = weights
         self.observations = observations
+        collapsesCopies = collapsingCopies
         coefficients = Array(best.theta[0..<p])
         scale = exp(best.theta[p])
         nu = nuHat
@@ -224,7 +228,7 @@ public struct StudentTRegression: Sendable {
         // Rows that repeat are one row with their count at every point (their shifted responses
         // stay equal).
         var x = design.matrix, y = all, rowWeights = frequencyWeights
-        if rowWeights == nil, let distinct = LeastAbsoluteDeviations.DistinctRows(x: x, y: all) {
+        if rowWeights == nil, collapsesCopies, let distinct = LeastAbsoluteDeviations.DistinctRows(x: x, y: all) {
             x = LeastAbsoluteDeviations.rows(distinct.first, of: x)
             y = distinct.first.map { all[$0] }
             rowWeights = distinct.copies.map(Double.init)
@@ -272,7 +276,7 @@ public struct StudentTRegression: Sendable {
     public func termTests(y: [Double]) throws -> [TermTest] {
         design.predictorGroups.map { group in
             guard let reduced = try? StudentTRegression(design: design.removing(group.indices), y: y, nu: nuFixed ? nu : nil, nuFloor: nuFloor,
-                                                        weights: frequencyWeights) else {
+                                                        weights: frequencyWeights, collapsingCopies: collapsesCopies) else {
                 return TermTest(term: group.column, degreesOfFreedom: group.indices.count, statistic: .nan, pValue: .nan, distribution: "chi2")
             }
             let lr = max(0, 2 * (logLikelihood - reduced.logLikelihood))
