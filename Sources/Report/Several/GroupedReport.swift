@@ -31,6 +31,8 @@ enum GroupedReport {
     }
 
     static let expansionLimit = 500_000
+    /// Up to this many written-out rows the robust refits see every row as it is.
+    static let independentRefitRows = 20_000
 
     /// Refits the model on the expanded rows; nil above the limit, with weights that are not
     /// whole, or when the expanded fit fails.
@@ -50,14 +52,17 @@ enum GroupedReport {
                 let e = try LinearRegression(design: x, y: y)
                 return (e.estimates, e.logLikelihood)
             }
+        // Up to `independentRefitRows` the written-out rows are fitted as they are; beyond, their
+        // copies are taken once with their count (which is the weighted fit's own sum again, but
+        // keeps the refit's cost that of the distinct rows).
         case let .laplace(f):
             return expand(data, estimates: f.estimates) { x, y, _ in
-                let e = try LeastAbsoluteDeviations(design: x, y: y)
+                let e = try LeastAbsoluteDeviations(design: x, y: y, collapsingCopies: y.count > independentRefitRows)
                 return (e.estimates, e.logLikelihood)
             }
         case let .studentT(f):
             return expand(data, estimates: f.estimates) { x, y, _ in
-                let e = try StudentTRegression(design: x, y: y, nu: nu)
+                let e = try StudentTRegression(design: x, y: y, nu: nu, collapsingCopies: y.count > independentRefitRows)
                 return (e.estimates, e.logLikelihood)
             }
         case .glm, .softmax:
