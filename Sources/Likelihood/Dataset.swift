@@ -138,7 +138,6 @@ public struct Dataset: Sendable {
         }
     }
 
-    /// The error for the missing value in `row` of `column`, located.
     /// The error of a cell whose value is not what its column must hold (`reason`, after the
     /// cell's text).
     public func invalidValue(row: Int, column: String, reason: String) -> Error {
@@ -147,6 +146,7 @@ public struct Dataset: Sendable {
         return DataError.invalidValue(at, column: column, text: text, reason: reason)
     }
 
+    /// The error for the missing value in `row` of `column`, located.
     public func missingError(row: Int, column: String) -> Error {
         let at = location(row: row, column: column) ?? SourceLocation(file: source, line: row + 2, column: 1)
         let text = self.text(row: row, column: column) ?? locator?(row, column)?.text ?? "NA"

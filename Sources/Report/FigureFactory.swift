@@ -185,14 +185,27 @@ enum FigureFactory {
         return out
     }
 
-    /// Points as markers; where rows share a point (rounded data), one marker stands for them
-    /// all, larger the more it stands for (1, 2–3, 4–9, 10–29, 30 or more rows), and the
-    /// legend says so: 928 rows drawn as 102 same-sized markers had shown no sign of it.
     /// Marker sizes by how many rows (or observations) a point stands for: 1, 2–3, 4–9, 10–29,
     /// 30 or more.
     static let sizeClasses: [(Range<Double>, Double)] = [(-.infinity..<1.5, 5), (1.5..<3.5, 7.5), (3.5..<9.5, 10), (9.5..<29.5, 13.5),
                                                          (29.5..<Double.infinity, 17.5)]
 
+    /// Distinct points (with what each stands for, from `ties`) as markers sized by
+    /// `sizeClasses` (times `scale`), one scatter mark per class; `label` on the first drawn.
+    static func addSizedMarkers(to f: inout Figure, _ grouped: [(Point, Double)], color: Color, edge: Color?, scale: Double = 1,
+                                label: String?) {
+        var labelled = false
+        for (range, size) in sizeClasses {
+            let members = grouped.filter { range.contains($0.1) }.map(\.0)
+            guard !members.isEmpty else { continue }
+            f.marks.append(.scatter(points: members, color: color, size: size * scale, shape: .circle, edge: edge, label: labelled ? nil : label))
+            labelled = true
+        }
+    }
+
+    /// Points as markers; where rows share a point (rounded data), one marker stands for them
+    /// all, larger the more it stands for (1, 2–3, 4–9, 10–29, 30 or more rows), and the
+    /// legend says so: 928 rows drawn as 102 same-sized markers had shown no sign of it.
     /// With `weights` (frequency weights) a point stands for the observations of its rows, and
     /// the classes count those (a weight of 0.5 counts in the first).
     static func addTiedScatter(to f: inout Figure, _ points: [Point], label: String, weights: [Double]? = nil, plainSize: Double = 6,
@@ -202,14 +215,7 @@ enum FigureFactory {
             f.marks.append(.scatter(points: points, color: Palette.blue, size: plainSize, shape: .circle, edge: .edge, label: label))
             return
         }
-        var labelled = false
-        for (range, size) in sizeClasses {
-            let members = grouped.filter { range.contains($0.1) }.map(\.0)
-            guard !members.isEmpty else { continue }
-            f.marks.append(.scatter(points: members, color: Palette.blue.withAlpha(0.85), size: size, shape: .circle, edge: .edge,
-                                    label: labelled ? nil : tiedLabel(label, Narrative.count(grouped.count))))
-            labelled = true
-        }
+        addSizedMarkers(to: &f, grouped, color: Palette.blue.withAlpha(0.85), edge: .edge, label: tiedLabel(label, Narrative.count(grouped.count)))
     }
 
     /// The column names for axis labels, escaped for Pango markup.

@@ -310,6 +310,20 @@ extension DesignMatrix {
         DesignMatrix(terms: terms, sources: (0..<columns).map { j in .values(zip(column(j), factors).map(*)) }, rows: rows, codings: codings)
     }
 
+    /// The same terms on rows `indices` of this design (repeats allowed: rows written out one
+    /// observation each; distinct rows), each column's source kept in kind. The categorical
+    /// codings are kept as they are: their level counts describe the rows this design was
+    /// built from.
+    public func selecting(rows indices: [Int]) -> DesignMatrix {
+        DesignMatrix(terms: terms, sources: sources.map { source in
+            switch source {
+            case let .constant(v): return .constant(v)
+            case let .values(v): return .values(indices.map { v[$0] })
+            case let .indicator(codes, code): return .indicator(codes: indices.map { codes[$0] }, code: code)
+            }
+        }, rows: indices.count, codings: codings)
+    }
+
     /// Design column `j` as an array (a numeric column's own storage, no copy).
     public func column(_ j: Int) -> [Double] {
         switch sources[j] {

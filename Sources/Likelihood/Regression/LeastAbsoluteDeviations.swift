@@ -209,28 +209,66 @@ public struct LeastAbsoluteDeviations: Sendable {
         public var copies: [Int]
         public var first: [Int]
 
-        struct Key: Hashable {
-            var bits: [UInt64]
-        }
-
         public init?(x original: Matrix, y original_y: [Double]) {
             let n = original.rows, p = original.columns
-            guard n > 50 else { return nil }
-            func key(_ i: Int) -> Key {
-                Key(bits: (0..<p).map { original[i, $0].bitPattern } + [original_y[i].bitPattern])
+            guard n > 50, n < Int(Int32.max) else { return nil }
+            // Row i's values, read from the column-major storage: a hash of their bits, and
+            // equality of two rows, with no array made per row.
+            let grouped: (copies: [Int], first: [Int])? = original.storage.withUnsafeBufferPointer { xs in
+                original_y.withUnsafeBufferPointer { ys in
+                    /// A mix of the row's bits (multiply and shift: cheap, and the same on every
+                    /// run; the grouping never depends on it beyond speed).
+                    func hash(_ i: Int) -> UInt64 {
+                        var h: UInt64 = 0x9E37_79B9_7F4A_7C15
+                        for j in 0..<p { h = (h ^ xs[j * n + i].bitPattern) &* 0xBF58_476D_1CE4_E5B9; h ^= h >> 31 }
+                        h = (h ^ ys[i].bitPattern) &* 0x94D0_49BB_1331_11EB
+                        return h ^ (h >> 29)
+                    }
+                    func same(_ a: Int, _ b: Int) -> Bool {
+                        guard ys[a].bitPattern == ys[b].bitPattern else { return false }
+                        for j in 0..<p where xs[j * n + a].bitPattern != xs[j * n + b].bitPattern { return false }
+                        return true
+                    }
+                    /// Rows `indices` grouped: each distinct row's count and first row, through an
+                    /// open-addressing table of distinct-row numbers (linear probing, at most half
+                    /// full), so no two rows are merged unless equal.
+                    func group(_ indices: StrideTo<Int>) -> (copies: [Int], first: [Int]) {
+                        var copies: [Int] = [], first: [Int] = []
+                        var mask = 1023
+                        var table = [Int32](repeating: -1, count: mask + 1)
+                        func insert(_ k: Int, hash h: UInt64) {
+                            var slot = Int(truncatingIfNeeded: h) & mask
+                            while table[slot] >= 0 { slot = (slot + 1) & mask }
+                            table[slot] = Int32(k)
+                        }
+                        for i in indices {
+                            let h = hash(i)
+                            var slot = Int(truncatingIfNeeded: h) & mask
+                            while true {
+                                let k = Int(table[slot])
+                                if k < 0 {
+                                    table[slot] = Int32(copies.count); copies.append(1); first.append(i)
+                                    if 2 * copies.count > mask {
+                                        // Twice the room, every distinct row placed again.
+                                        mask = 2 * mask + 1
+                                        table = [Int32](repeating: -1, count: mask + 1)
+                                        for (r, row) in first.enumerated() { insert(r, hash: hash(row)) }
+                                    }
+                                    break
+                                }
+                                if same(first[k], i) { copies[k] += 1; break }
+                                slot = (slot + 1) & mask
+                            }
+                        }
+                        return (copies, first)
+                    }
+                    // A strided sample decides whether the whole pass is worth making.
+                    let sample = group(stride(from: 0, to: n, by: max(1, n / 20_000)))
+                    guard sample.copies.count * 10 < sample.copies.reduce(0, +) * 9 else { return nil }
+                    return group(stride(from: 0, to: n, by: 1))
+                }
             }
-            // A strided sample decides whether the whole pass is worth making.
-            let stride = max(1, n / 20_000)
-            var seen = Set<Key>()
-            var sampled = 0
-            for i in Swift.stride(from: 0, to: n, by: stride) { seen.insert(key(i)); sampled += 1 }
-            guard seen.count * 10 < sampled * 9 else { return nil }
-            var index: [Key: Int] = [:]
-            var copies: [Int] = [], first: [Int] = []
-            for i in 0..<n {
-                let k = key(i)
-                if let j = index[k] { copies[j] += 1 } else { index[k] = copies.count; copies.append(1); first.append(i) }
-            }
+            guard let (copies, first) = grouped else { return nil }
             guard copies.count * 10 < n * 9 else { return nil }
             var x = Matrix(rows: copies.count, columns: p)
             for j in 0..<p { for (r, i) in first.enumerated() { x[r, j] = original[i, j] * Double(copies[r]) } }

@@ -51,11 +51,13 @@ public struct LinearRegression: Sendable {
     /// Observations: the rows, or the sum of the frequency weights.
     public let observations: Double
     public var p: Int { design.columns }
-    public var degreesOfFreedom: Int { Int((observations - Double(p)).rounded()) }
+    public var degreesOfFreedom: Int { Int(residualDegreesOfFreedom.rounded()) }
+    /// n − p with n the observations (the frequency weights' sum need not be whole).
+    public var residualDegreesOfFreedom: Double { observations - Double(p) }
     /// RSS / n: the MLE of σ².
     public var sigma2MLE: Double { rss / observations }
     /// RSS / (n − p): the unbiased estimate, behind the standard errors.
-    public var sigma2Unbiased: Double { rss / (observations - Double(p)) }
+    public var sigma2Unbiased: Double { rss / residualDegreesOfFreedom }
     /// 1 − RSS/TSS about the mean.
     public let rSquared: Double
     /// The Gaussian log-likelihood at the MLE, constants included: −n/2 (log(2π σ̂²) + 1).

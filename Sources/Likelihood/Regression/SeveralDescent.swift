@@ -145,15 +145,11 @@ public struct SeveralDescents: Sendable {
         let yy = zip(wy, y).reduce(0) { $0 + $1.0 * $1.1 } / n
         // The standardisation as β = Aθ.
         var means = [Double](repeating: 0, count: p), scales = [Double](repeating: 1, count: p)
+        // Each column's (weighted) mean and spread: a weight of 1 leaves every term's bits alone.
         for j in 1..<max(1, p) {
             let c = x.column(j)
-            if let weights {
-                means[j] = zip(weights, c).reduce(0) { $0 + $1.0 * $1.1 } / n
-                scales[j] = max(1e-300, (zip(weights, c).reduce(0) { $0 + $1.0 * ($1.1 - means[j]) * ($1.1 - means[j]) } / n).squareRoot())
-            } else {
-                means[j] = c.reduce(0, +) / n
-                scales[j] = max(1e-300, (c.reduce(0) { $0 + ($1 - means[j]) * ($1 - means[j]) } / n).squareRoot())
-            }
+            means[j] = c.indices.reduce(0) { $0 + (weights?[$1] ?? 1) * c[$1] } / n
+            scales[j] = max(1e-300, (c.indices.reduce(0) { $0 + (weights?[$1] ?? 1) * (c[$1] - means[j]) * (c[$1] - means[j]) } / n).squareRoot())
         }
         var small = Matrix.identity(p)
         for j in 1..<max(1, p) { small[j, j] = 1 / scales[j]; small[0, j] = -means[j] / scales[j] }

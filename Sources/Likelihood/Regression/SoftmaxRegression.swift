@@ -142,7 +142,10 @@ public struct SoftmaxRegression: Sendable {
     /// Parameters counted by AIC and BIC: p·(K − 1).
     public var parameterCount: Int { coefficients.rows * (classes - 1) }
     public var aic: Double { -2 * logLikelihood + 2 * Double(parameterCount) }
-    public func bic(rows n: Int) -> Double { -2 * logLikelihood + Double(parameterCount) * log(Double(n)) }
+    /// BIC on `n` rows, or on the observations the frequency weights sum to.
+    public func bic(rows n: Int) -> Double {
+        -2 * logLikelihood + Double(parameterCount) * log(weights.map { $0.reduce(0, +) } ?? Double(n))
+    }
 
     /// Each coefficient with its Wald z, two-sided p and 95 % interval, class by class (the
     /// parameter order), as statsmodels' `MNLogit` summary.
@@ -435,16 +438,12 @@ public struct SoftmaxFit: RegressionFit {
     public let classNames: [String]
     public let rows: Int
 
-    /// Observations for BIC: the rows, or the frequency weights' sum.
-    public let observations: Double
-
     public init(design: DesignMatrix, labels: [Int], classes: [String], weights: [Double]? = nil) throws {
         qr = try design.checkIdentified()
         regression = try SoftmaxRegression(design: design, labels: labels, classes: classes.count, names: classes, weights: weights)
         self.design = design
         classNames = classes
         rows = labels.count
-        observations = weights.map { $0.reduce(0, +) } ?? Double(labels.count)
     }
 
     public var estimates: [TermEstimate] {
@@ -452,7 +451,7 @@ public struct SoftmaxFit: RegressionFit {
     }
     public var logLikelihood: Double { regression.logLikelihood }
     public var aic: Double { regression.aic }
-    public var bic: Double { -2 * regression.logLikelihood + Double(regression.parameterCount) * log(observations) }
+    public var bic: Double { regression.bic(rows: rows) }
     public var iterations: Int { regression.iterations }
 
     /// The likelihood-ratio test of each predictor column as a whole (all its design columns,

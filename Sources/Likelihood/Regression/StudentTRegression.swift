@@ -111,7 +111,19 @@ public struct StudentTRegression: Sendable {
         }
         let bounds = (log(fixedNu ?? lowNu), log(fixedNu ?? StudentTRegression.nuCap))
         let ols = qr.leastSquares(roots.map { zip(y, $0).map(*) } ?? y).coefficients
-        let lad = try known ?? LeastAbsoluteDeviations(design: design, y: y, weights: weights, collapsingCopies: collapsingCopies)
+        // Rows that repeat (rounded data) are one row with their count in every pass over all
+        // the rows (the least-absolute-deviations start's too): the same sums, in as many terms as
+        // there are distinct rows, found in one pass.
+        let distinct = weights == nil && collapsingCopies ? LeastAbsoluteDeviations.DistinctRows(x: x, y: y) : nil
+        var (fx, fy, fw) = (x, y, weights)
+        if let distinct {
+            fx = LeastAbsoluteDeviations.rows(distinct.first, of: x)
+            fy = distinct.first.map { y[$0] }
+            fw = distinct.copies.map(Double.init)
+        }
+        let lad = try known ?? (distinct == nil
+            ? LeastAbsoluteDeviations(design: design, y: y, weights: weights, collapsingCopies: collapsingCopies)
+            : LeastAbsoluteDeviations(design: design.selecting(rows: distinct!.first), y: fy, weights: fw))
         // Starts: least squares, least absolute deviations, and fits through p seeded rows.
         var starts: [[Double]] = [ols, lad.coefficients]
         var rng = RandomGenerator(seed: 0x5EED_0019)
@@ -132,14 +144,6 @@ public struct StudentTRegression: Sendable {
             if !(s > 0) { s = (r.reduce(0) { $0 + $1 * $1 } / Double(r.count)).squareRoot() }
             guard s > 0, s.isFinite else { return nil }
             return beta + [log(s), fixedNu.map(log) ?? log(4)]
-        }
-        // Rows that repeat (rounded data) are one row with their count in every pass over all
-        // the rows: the same sums, in as many terms as there are distinct rows.
-        var (fx, fy, fw) = (x, y, weights)
-        if weights == nil, collapsingCopies, let distinct = LeastAbsoluteDeviations.DistinctRows(x: x, y: y) {
-            fx = LeastAbsoluteDeviations.rows(distinct.first, of: x)
-            fy = distinct.first.map { y[$0] }
-            fw = distinct.copies.map(Double.init)
         }
         let full = Problem(x: fx, y: fy, freeNu: fixedNu == nil, logNuBounds: bounds, weights: fw)
         var ends: [Search] = []

@@ -53,9 +53,9 @@ extension LinearRegression {
                 rise = .infinity
             }
             let df = Double(g.count)
-            let f = (rise / df) / (rss / (observations - Double(p)))
+            let f = (rise / df) / (rss / residualDegreesOfFreedom)
             return TermTest(term: group.column, degreesOfFreedom: g.count, statistic: f,
-                            pValue: Distributions.fSurvival(f, numerator: df, denominator: observations - Double(p)), distribution: "F")
+                            pValue: Distributions.fSurvival(f, numerator: df, denominator: residualDegreesOfFreedom), distribution: "F")
         }
     }
 }

@@ -79,17 +79,6 @@ enum GroupedReport {
         return w.indices.flatMap { [Int](repeating: $0, count: Int(w[$0])) }
     }
 
-    /// The design's columns after the intercept at `rows`: the same column space in the same
-    /// order (dummies become 0/1 numbers). Nil when the columns do not survive as they were.
-    static func repeated(_ design: DesignMatrix, rows: [Int]) -> DesignMatrix? {
-        let columns = (1..<design.columns).map { j -> PredictorColumn in
-            let c = design.column(j)
-            return .numeric(name: "c\(j)", values: rows.map { c[$0] })
-        }
-        guard let x = try? DesignMatrix.build(columns), x.columns == design.columns else { return nil }
-        return x
-    }
-
     /// The expansion itself: `refit` fits the written-out rows (design, response, offset).
     static func expand(_ data: ModelData, estimates: [TermEstimate],
                        refit: (DesignMatrix, [Double], [Double]?) throws -> (estimates: [TermEstimate], logLikelihood: Double)) -> Expanded? {
@@ -116,7 +105,7 @@ enum GroupedReport {
             }
         }
         let design = data.design
-        guard let x = repeated(design, rows: rowOf) else { return nil }
+        let x = design.selecting(rows: rowOf)
         let offset = data.offset.map { o in rowOf.map { o[$0] } }
         guard let e = try? refit(x, y, offset) else { return nil }
         var estimateDifference = 0.0, seDifference = 0.0

@@ -288,7 +288,8 @@ struct SeveralAnalysis {
             if request.kind == .linear && data.frequencyWeights == nil {
                 m.residualChecks = Timing.measure("residual checks") { SeveralResidualChecks(y: data.y, fitted: fitted, design: data.design) }
                 m.qq = Timing.measure("Q–Q plot") { SeveralResidualChecks.qq(design: data.design, y: data.y, fitted: fitted, qr: common.qr) }
-            } else if request.kind == .linear, let rows = GroupedReport.writtenOutRows(data), let x = GroupedReport.repeated(data.design, rows: rows) {
+            } else if request.kind == .linear, let rows = GroupedReport.writtenOutRows(data) {
+                let x = data.design.selecting(rows: rows)
                 m.residualRows = rows
                 let (ry, rf) = m.residualData
                 m.residualChecks = Timing.measure("residual checks") { SeveralResidualChecks(y: ry, fitted: rf, design: x) }
@@ -321,9 +322,8 @@ struct SeveralAnalysis {
                 // row once with its count: the same mean loss and gradient.
                 var (dx, dy, dw) = (data.design, data.y, data.likelihoodWeights)
                 if loss == .laplace || request.kind == .studentT, dw == nil,
-                   let distinct = LeastAbsoluteDeviations.DistinctRows(x: data.design.matrix, y: data.y),
-                   let rows = GroupedReport.repeated(data.design, rows: distinct.first) {
-                    (dx, dy, dw) = (rows, distinct.first.map { data.y[$0] }, distinct.copies.map(Double.init))
+                   let distinct = LeastAbsoluteDeviations.DistinctRows(x: data.design.matrix, y: data.y) {
+                    (dx, dy, dw) = (data.design.selecting(rows: distinct.first), distinct.first.map { data.y[$0] }, distinct.copies.map(Double.init))
                 }
                 m.descents = Timing.measure("descents") {
                     SeveralDescents.run(x: dx, y: dy, loss: loss, mle: beta,

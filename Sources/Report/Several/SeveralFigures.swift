@@ -321,12 +321,8 @@ enum SeveralFigures {
                     if m.n <= FigureFactory.densityThreshold {
                         if let w = m.data.frequencyWeights {
                             // Each point sized by the observations its rows stand for.
-                            let grouped = FigureFactory.ties(rows.map { Point(x[$0], m.y[$0]) }, weights: rows.map { w[$0] })
-                            for (range, size) in FigureFactory.sizeClasses {
-                                let members = grouped.filter { range.contains($0.1) }.map(\.0)
-                                guard !members.isEmpty else { continue }
-                                f.marks.append(.scatter(points: members, color: color.withAlpha(0.4), size: size * 0.9, shape: .circle, edge: nil, label: nil))
-                            }
+                            FigureFactory.addSizedMarkers(to: &f, FigureFactory.ties(rows.map { Point(x[$0], m.y[$0]) }, weights: rows.map { w[$0] }),
+                                                          color: color.withAlpha(0.4), edge: nil, scale: 0.9, label: nil)
                         } else {
                             f.marks.append(.scatter(points: rows.map { Point(x[$0], m.y[$0]) }, color: color.withAlpha(0.45), size: 4.5,
                                                     shape: .circle, edge: nil, label: nil))

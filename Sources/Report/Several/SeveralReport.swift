@@ -401,8 +401,7 @@ enum SeveralReport {
         o["hasNoiseComparison"] = .bool(m.noiseComparison != nil)
         o["noiseTitle"] = .string(m.text("noiseTitle"))
         o["noiseSkippedText"] = .string(m.comparisonSkipped ? m.text("noiseSkipped", ["rows": Prose.count(m.n),
-                                                                                       "limit": Prose.count(SeveralNoiseComparison.rowLimit)])
-                                        : "")
+                                                                                       "limit": Prose.count(SeveralNoiseComparison.rowLimit)]) : "")
         guard let c = m.noiseComparison, let bestA = c.bestByAIC, let bestB = c.bestByBIC else { return }
         let prose = m.prose ?? Prose.shared
         func noise(_ kind: ModelKind) -> String { prose?.text(kind.rawValue, "noiseName") ?? kind.rawValue }
