@@ -234,6 +234,17 @@ public enum ReportRunner {
             }
             slots.lock(); severalResults[s] = result; severalFigures[s] = figures; slots.unlock()
         }
+        func figureJob(_ k: Int, _ j: Int, _ m: ModelAnalysis, _ kind: String) {
+            let figure = Timing.measure("figure \(m.name)-\(kind)") { FigureFactory.figure(kind, for: m, aspect: aspect, options: options) }
+            if let figure { draw(figure) }
+            slots.lock(); modelFigures[k][j] = figure; slots.unlock()
+        }
+        func bernoulliJob(_ m: ModelAnalysis) {
+            let figure = DerivationFigures.bernoulli(for: m, prose: prose, options: options)
+            draw(figure)
+            slots.lock(); earlyDerivation[Families.family(.logistic).derivation.id] = figure; slots.unlock()
+        }
+        let figureWork = Unchecked(figureJob), bernoulliWork = Unchecked(bernoulliJob)
         func job(_ k: Int) {
             if k >= fits.count + early.count { return severalJob(k - fits.count - early.count) }
             guard k < fits.count else { return compare(early[k - fits.count], known: [:]) }
@@ -246,34 +257,30 @@ public enum ReportRunner {
                 if let path = request.dataPath { analysis.source = ReportOptions.path(path, relativeTo: options.outputParent) }
                 return analysis
             }
-            var figures: [ReportFigure?] = []
-            if case let .success(m) = result {
-                Timing.mark("\(m.name): fitted")
-                // The Bernoulli derivation's figure needs only the page's first logistic fit:
-                // drawn now, its renderings share the cores with the fits still running.
-                if m.kind == .logistic, k == fits.firstIndex(where: { $0.0.kind == .logistic }),
-                   options.wantsFigure(DerivationFigures.bernoulliName) {
-                    let figure = DerivationFigures.bernoulli(for: m, prose: prose, options: options)
-                    draw(figure)
-                    slots.lock(); earlyDerivation[Families.family(.logistic).derivation.id] = figure; slots.unlock()
-                }
-                slots.lock()
-                fittedCount += 1
-                progress("fitted \(fittedCount) of \(fits.count) model\(fits.count == 1 ? "" : "s") (\(m.name)); building its figures")
-                slots.unlock()
-                let kinds = m.family.figureKinds
-                figures = [ReportFigure?](repeating: nil, count: kinds.count)
-                figures.withUnsafeMutableBufferPointer { out in
-                    let base = out.baseAddress!
-                    DispatchQueue.concurrentPerform(iterations: kinds.count) { j in
-                        base[j] = Timing.measure("figure \(m.name)-\(kinds[j])") {
-                            FigureFactory.figure(kinds[j], for: m, aspect: aspect, options: options)
-                        }
-                        if let figure = base[j] { draw(figure) }
-                    }
-                }
+            guard case let .success(m) = result else {
+                slots.lock(); fitted[k] = result; slots.unlock()
+                return
             }
-            slots.lock(); fitted[k] = result; modelFigures[k] = figures; slots.unlock()
+            Timing.mark("\(m.name): fitted")
+            let kinds = m.family.figureKinds
+            slots.lock()
+            fitted[k] = result
+            modelFigures[k] = [ReportFigure?](repeating: nil, count: kinds.count)
+            fittedCount += 1
+            progress("fitted \(fittedCount) of \(fits.count) model\(fits.count == 1 ? "" : "s") (\(m.name)); building its figures")
+            slots.unlock()
+            // Each figure is a job of its own, so that a core another fit frees takes the next
+            // one (an apply here would run them one after another while the pool is busy).
+            let model = Unchecked(m)
+            for (j, kind) in kinds.enumerated() {
+                DispatchQueue.global().async(group: fitting) { figureWork.value(k, j, model.value, kind) }
+            }
+            // The Bernoulli derivation's figure needs only the page's first logistic fit:
+            // drawn now, its renderings share the cores with the fits still running.
+            if m.kind == .logistic, k == fits.firstIndex(where: { $0.0.kind == .logistic }),
+               options.wantsFigure(DerivationFigures.bernoulliName) {
+                DispatchQueue.global().async(group: fitting) { bernoulliWork.value(model.value) }
+            }
         }
         // Each job writes only its own slots (under the lock), and the waits order it before
         // the reads below.

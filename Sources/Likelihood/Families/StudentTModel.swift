@@ -457,7 +457,7 @@ public enum StudentTModel {
         func evaluate(_ t: [Double], derivatives: Bool = true) -> (Double, [Double], [[Double]]) {
             let (w, c, lambda, tau) = (t[0], t[1], t[2], t[3])
             let s2 = exp(2 * lambda), nu = exp(tau)
-            let invS2 = 1 / s2, invNu = 1 / nu, nu1 = nu + 1, halfNu1 = (nu + 1) / 2
+            let invS2 = 1 / s2
             let (ox, oy) = (self.ox, self.oy)
             let n = Double(xc.count)
             // The 15 sums, over fixed blocks of rows merged in order: the same result whatever
@@ -468,47 +468,13 @@ public enum StudentTModel {
             partial.withUnsafeMutableBufferPointer { out in
                 let base = out.baseAddress!
                 let body = { (k: Int) in
-                    // Scalars, not an array, so that the sums stay in registers.
-                    var t0 = 0.0, t1 = 0.0, t2 = 0.0, t3 = 0.0, t4 = 0.0, t5 = 0.0, t6 = 0.0, t7 = 0.0
-                    var t8 = 0.0, t9 = 0.0, t10 = 0.0, t11 = 0.0, t12 = 0.0, t13 = 0.0, t14 = 0.0
-                    var product = 1.0, factors = 0
                     xc.withUnsafeBufferPointer { xs in
                         yc.withUnsafeBufferPointer { ys in
-                            // One division per row: the terms share 1/(ν + q). Σ log(1 + q/ν) is
-                            // taken as the logarithm of products of four factors, one logarithm
-                            // per four rows (the logarithm was most of a pass's time); each
-                            // product is flushed before it could overflow. Its rounding adds a
-                            // few units in the last place of 1 per four rows, an error of order
-                            // 10⁻¹⁶·√n in a sum that log L multiplies by (ν + 1)/2.
-                            for i in (k * block)..<min(xs.count, (k + 1) * block) {
-                                let x = xs[i] - ox
-                                let r = (ys[i] - oy) - w * x - c
-                                let q = r * r * invS2
-                                let qn = q * invNu
-                                let factor = 1 + qn
-                                if product > 1e150 || factor > 1e150 { t0 += log(product); product = 1; factors = 0 }
-                                product *= factor
-                                factors += 1
-                                if factors == 4 { t0 += log(product); product = 1; factors = 0 }
-                                guard derivatives else { continue }
-                                let ia = 1 / (nu + q)
-                                let qa = q * ia
-                                let u = nu1 * ia
-                                t1 += u * r * x; t2 += u * r; t3 += u * q
-                                t4 += qn * ia
-                                let kk = u * (2 * qa - 1)
-                                t5 += kk * x * x; t6 += kk * x; t7 += kk
-                                let m = 2 * u * (qa - 1)
-                                t8 += m * r * x; t9 += m * r; t10 += m * q
-                                let d = (q - 1) * ia * ia
-                                t11 += r * x * d; t12 += r * d; t13 += q * d
-                                t14 += qn * ia - halfNu1 * qn * (2 * nu + q) * invNu * ia * ia
-                            }
+                            let sums = StudentTModel.sums(xs, ys, (k * block)..<min(xs.count, (k + 1) * block), line: (w, c), offset: (ox, oy),
+                                                          invS2: invS2, nu: nu, derivatives: derivatives)
+                            for j in 0..<15 { base[k * 15 + j] = sums[j] }
                         }
                     }
-                    t0 += log(product)
-                    let t = [t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, t14]
-                    for j in 0..<15 { base[k * 15 + j] = t[j] }
                 }
                 if blocks == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: blocks, execute: body) }
             }
@@ -724,5 +690,100 @@ public enum StudentTModel {
         while x < 12 { result += 1 / (x * x); x += 1 }
         let f = 1 / (x * x)
         return result + 1 / x + f / 2 + f / x * (1.0 / 6 - f * (1.0 / 30 - f * (1.0 / 42 - f * (1.0 / 30))))
+    }
+}
+
+extension StudentTModel {
+    private typealias Four = SIMD4<Double>
+
+    /// The 15 sums of `Search.evaluate` over `range` (rows xᵢ − offset.0, yᵢ − offset.1): Σ log(1 +
+    /// q/ν) first, then the gradient's and Hessian's sums (zero without `derivatives`).
+    ///
+    /// Four rows at a time in SIMD lanes, sixteen per group: one division per row (the terms
+    /// share 1/(ν + q)) and one logarithm per sixteen rows, of the product of their factors
+    /// 1 + q/ν (all ≥ 1, so a finite product never overflowed on the way; a group whose product
+    /// overflows takes each row's log1p instead). The product's rounding adds a few units in
+    /// the last place of 1 per group, an error of order 10⁻¹⁶·√n in a sum that log L multiplies
+    /// by (ν + 1)/2. The rows after the last whole group go one at a time.
+    static func sums(_ xs: UnsafeBufferPointer<Double>, _ ys: UnsafeBufferPointer<Double>, _ range: Range<Int>,
+                     line: (w: Double, c: Double), offset: (x: Double, y: Double),
+                     invS2: Double, nu: Double, derivatives: Bool) -> [Double] {
+        let (w, c) = line, (ox, oy) = offset
+        let invNu = 1 / nu, nu1 = nu + 1, halfNu1 = (nu + 1) / 2
+        var sumLog = 0.0
+        // Accumulators in registers, not an array.
+        var a1 = Four(), a2 = Four(), a3 = Four(), a4 = Four(), a5 = Four(), a6 = Four(), a7 = Four()
+        var a8 = Four(), a9 = Four(), a10 = Four(), a11 = Four(), a12 = Four(), a13 = Four(), a14 = Four()
+        let vw = Four(repeating: w), vc = Four(repeating: c), vox = Four(repeating: ox), voy = Four(repeating: oy)
+        let vInvS2 = Four(repeating: invS2), vInvNu = Four(repeating: invNu), vNu = Four(repeating: nu), vNu1 = Four(repeating: nu1)
+        let one = Four(repeating: 1), two = Four(repeating: 2), twoNu = Four(repeating: 2 * nu)
+        let curvature = Four(repeating: halfNu1 * invNu)
+        var i = range.lowerBound
+        if let xBase = xs.baseAddress, let yBase = ys.baseAddress {
+            let xp = UnsafeRawPointer(xBase), yp = UnsafeRawPointer(yBase)
+            while i + 16 <= range.upperBound {
+                var product = one
+                for g in 0..<4 {
+                    let offset = (i + 4 * g) * MemoryLayout<Double>.stride
+                    let x = xp.loadUnaligned(fromByteOffset: offset, as: Four.self) - vox
+                    let r = (yp.loadUnaligned(fromByteOffset: offset, as: Four.self) - voy) - vw * x - vc
+                    let q = r * r * vInvS2
+                    let qn = q * vInvNu
+                    product *= one + qn
+                    guard derivatives else { continue }
+                    let ia = one / (vNu + q)
+                    let qa = q * ia
+                    let u = vNu1 * ia
+                    let ur = u * r
+                    a1 += ur * x; a2 += ur; a3 += u * q
+                    let qnia = qn * ia
+                    a4 += qnia
+                    let kk = u * (two * qa - one)
+                    let kx = kk * x
+                    a5 += kx * x; a6 += kx; a7 += kk
+                    let m = two * u * (qa - one)
+                    let mr = m * r
+                    a8 += mr * x; a9 += mr; a10 += m * q
+                    let d = (q - one) * ia * ia
+                    let rd = r * d
+                    a11 += rd * x; a12 += rd; a13 += q * d
+                    a14 += qnia - curvature * qn * (twoNu + q) * ia * ia
+                }
+                let p = (product[0] * product[1]) * (product[2] * product[3])
+                if p.isFinite {
+                    sumLog += log(p)
+                } else {
+                    for j in i..<(i + 16) {
+                        let r = (ys[j] - oy) - w * (xs[j] - ox) - c
+                        sumLog += log1p(r * r * invS2 * invNu)
+                    }
+                }
+                i += 16
+            }
+        }
+        var t = [Double](repeating: 0, count: 15)
+        for j in i..<range.upperBound {
+            let x = xs[j] - ox
+            let r = (ys[j] - oy) - w * x - c
+            let q = r * r * invS2
+            let qn = q * invNu
+            sumLog += log1p(qn)
+            guard derivatives else { continue }
+            let ia = 1 / (nu + q)
+            let qa = q * ia
+            let u = nu1 * ia
+            t[1] += u * r * x; t[2] += u * r; t[3] += u * q
+            t[4] += qn * ia
+            let kk = u * (2 * qa - 1)
+            t[5] += kk * x * x; t[6] += kk * x; t[7] += kk
+            let m = 2 * u * (qa - 1)
+            t[8] += m * r * x; t[9] += m * r; t[10] += m * q
+            let d = (q - 1) * ia * ia
+            t[11] += r * x * d; t[12] += r * d; t[13] += q * d
+            t[14] += qn * ia - halfNu1 * qn * (2 * nu + q) * invNu * ia * ia
+        }
+        t[0] = sumLog
+        for (k, a) in [a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14].enumerated() { t[k + 1] += a.sum() }
+        return t
     }
 }

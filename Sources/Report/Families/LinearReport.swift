@@ -160,7 +160,9 @@ enum LinearReport: FamilyReport {
     /// Residuals against fitted values with the ±2σ̂ band, for a least-squares fit with one
     /// predictor or several: row i's fitted value and response come from the closures, so no
     /// array of residuals is kept beyond what the picture draws (at most the sample points,
-    /// or a density grid above `FigureFactory.densityThreshold` rows).
+    /// or a density grid above `FigureFactory.densityThreshold` rows). Inlined into its callers
+    /// with their closures (three passes over every row at large n).
+    @inline(__always)
     static func residualFigure(name: String, rows n: Int, fitted: (Int) -> Double, response: (Int) -> Double, sigma: Double,
                                breuschPaganP: Double, label: (String, [String: MustacheValue]) -> String,
                                text: (String, [String: MustacheValue]) -> String, densityLabel: String,
