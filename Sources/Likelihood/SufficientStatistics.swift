@@ -35,6 +35,42 @@ public struct SufficientStatistics: Equatable, Sendable {
         self.sxx = sxx; self.sxy = sxy; self.syy = syy
     }
 
+    /// Σ(y − ŷ)² of the least-squares line from the moments: Syy − Sxy²/Sxx (Syy when x does
+    /// not vary). It cancels when R² is near 1 (Norris: R² = 0.99999, 11 digits left);
+    /// `residualSumOfSquares(x:y:)` sums the residuals themselves.
+    public var residualSumOfSquares: Double { sxx > 0 ? max(0, syy - sxy / sxx * sxy) : syy }
+
+    /// Σ((y − ȳ) − ŵ(x − x̄))², ŵ = Sxy/Sxx, summed over the rows (a second pass, in fixed
+    /// segments on all cores: the same bits on any machine), with no cancellation.
+    public func residualSumOfSquares(x: [Double], y: [Double]) -> Double {
+        let w = sxx > 0 ? sxy / sxx : 0, mx = meanX, my = meanY
+        return x.withUnsafeBufferPointer { xs in
+            y.withUnsafeBufferPointer { ys in
+                ParallelSum.reduce(count: min(xs.count, ys.count), zero: 0.0, { range in
+                    var total = 0.0
+                    for i in range {
+                        let r = (ys[i] - my) - w * (xs[i] - mx)
+                        total += r * r
+                    }
+                    return total
+                }, combine: +)
+            }
+        }
+    }
+
+    /// The upper triangle of [1, x, y] (3 × 3): what a QR of the rows would leave, from the
+    /// centred moments in closed form, R = [[√n, √n·x̄, √n·ȳ], [0, √Sxx, Sxy/√Sxx],
+    /// [0, 0, √RSS]] (RᵀR is the Gram matrix of [1, x, y]). x's part orthogonal to the
+    /// intercept is √Sxx, exact whatever x̄: an uncentred QR would lose it to cancellation.
+    public func triangle(residualSumOfSquares rss: Double) -> Matrix {
+        let rootN = Double(n).squareRoot(), rootSxx = sxx.squareRoot()
+        var t = Matrix(rows: 3, columns: 3)
+        t[0, 0] = rootN; t[0, 1] = rootN * meanX; t[0, 2] = rootN * meanY
+        t[1, 1] = rootSxx; t[1, 2] = sxy / rootSxx
+        t[2, 2] = rss.squareRoot()
+        return t
+    }
+
     static let chunk = 1024
     static let segment = 1 << 18
 

@@ -11,10 +11,10 @@ final class LinearGaussianModelTests: XCTestCase {
                                     0.1, 778.1, 668.8, 339.3, 448.9, 10.8, 557.7, 228.3, 998.0, 888.8, 119.6, 0.3,
                                     0.6, 557.6, 339.3, 888.0, 998.5, 778.9, 10.2, 117.6, 228.9, 668.4, 449.2, 0.2]
 
-    func testNorrisMatchesCertifiedValuesToTenDigits() throws {
+    func testNorrisMatchesCertifiedValuesToTwelveDigits() throws {
         let fit = try LinearGaussianModel.fit(x: Self.norrisX, y: Self.norrisY)
         func close(_ a: Double, _ b: Double, _ what: String) {
-            XCTAssertEqual(a, b, accuracy: 1e-10 * abs(b), what)
+            XCTAssertEqual(a, b, accuracy: 1e-12 * abs(b), what)
         }
         close(fit.b.estimate, -0.262323073774029, "intercept")
         close(fit.w.estimate, 1.00211681802045, "slope")
@@ -126,5 +126,41 @@ final class LinearGaussianModelTests: XCTestCase {
         let losses = path.points.map { LinearGaussianModel.meanSquaredError(w: $0.w, b: $0.b, statistics: fit.statistics) }
         // Allow rounding near the minimum, where successive losses differ in the last bits.
         for k in 1..<losses.count { XCTAssertLessThanOrEqual(losses[k], losses[k - 1] * (1 + 1e-13)) }
+    }
+
+    /// The one-predictor fit is the several-predictor least-squares fit on [1, x] (issue 19):
+    /// the centred moments' triangle is [1, x, y]'s R (RᵀR is their Gram matrix, by hand
+    /// from the sums), and it gives what the Householder QR of the rows and the streamed
+    /// triangle of 150,000 rows give, in every estimate, standard error and log L.
+    func testOnePredictorIsTheCasePEqualsOneOfLeastSquares() throws {
+        let x = Self.norrisX, y = Self.norrisY
+        let s = SufficientStatistics(x: x, y: y)
+        let t = s.triangle(residualSumOfSquares: s.residualSumOfSquares(x: x, y: y))
+        let columns = [[Double](repeating: 1, count: x.count), x, y]
+        for a in 0..<3 {
+            for b in a..<3 {
+                let gram = zip(columns[a], columns[b]).map(*).reduce(0, +)
+                let fromR = (0...a).map { t[$0, a] * t[$0, b] }.reduce(0, +)
+                XCTAssertEqual(fromR, gram, accuracy: 1e-12 * max(1, abs(gram)), "Gram[\(a), \(b)]")
+            }
+        }
+        let fit = try LinearGaussianModel.fit(x: x, y: y)
+        let qr = try LinearRegression(design: .line(x), y: y)
+        XCTAssertEqual(fit.w.estimate, qr.estimates[1].coefficient.estimate, accuracy: 1e-13)
+        XCTAssertEqual(fit.b.estimate, qr.estimates[0].coefficient.estimate, accuracy: 1e-12)
+        XCTAssertEqual(fit.w.standardError, qr.estimates[1].coefficient.standardError, accuracy: 1e-15)
+        XCTAssertEqual(fit.b.standardError, qr.estimates[0].coefficient.standardError, accuracy: 1e-13)
+        XCTAssertEqual(fit.logLikelihood, qr.logLikelihood, accuracy: 1e-11)
+        XCTAssertEqual(fit.rSquared, qr.rSquared, accuracy: 1e-14)
+        // Many rows: the streamed QR of the design and the moments agree too.
+        var random = RandomGenerator(seed: 19)
+        let bx = (0..<150_000).map { _ in 50 + 10 * random.nextUniform() }
+        let by = bx.map { 3 - 0.5 * $0 + random.nextUniform() - 0.5 }
+        let big = try LinearGaussianModel.fit(x: bx, y: by)
+        let streamed = try LinearRegression(design: .line(bx), y: by)
+        XCTAssertEqual(big.w.estimate, streamed.estimates[1].coefficient.estimate, accuracy: 1e-11 * big.w.standardError)
+        XCTAssertEqual(big.b.estimate, streamed.estimates[0].coefficient.estimate, accuracy: 1e-11 * big.b.standardError)
+        XCTAssertEqual(big.w.standardError, streamed.estimates[1].coefficient.standardError, accuracy: 1e-10 * big.w.standardError)
+        XCTAssertEqual(big.logLikelihood, streamed.logLikelihood, accuracy: 1e-9)
     }
 }

@@ -27,48 +27,34 @@ public struct LinearFit: Equatable, Sendable {
 /// Maximum likelihood for the linear-Gaussian model.
 ///
 /// The MLE of (w, b) minimises the residual sum of squares for any σ², so it is the
-/// least-squares line; it is computed in closed form from centred moments.
+/// least-squares line. It is the several-predictor least-squares fit (`LinearRegression`) on
+/// the design [1, x]: the rows are reduced to their centred moments and residual sum of squares, which give
+/// the triangle of [1, x, y] in closed form (`SufficientStatistics.triangle`), and the same code
+/// as for p predictors solves it and makes the inference.
 public enum LinearGaussianModel {
     /// Number of free parameters: w, b and σ².
     public static let parameterCount = 3
 
-    /// Fits the model. - Complexity: O(n), one pass over the data.
+    /// Fits the model. - Complexity: O(n), two passes over the data (moments, residuals).
     public static func fit(x: [Double], y: [Double]) throws -> LinearFit {
         guard x.count == y.count else { throw FitError.lengthMismatch(x: x.count, y: y.count) }
-        return try fit(SufficientStatistics(x: x, y: y))
-    }
-
-    /// Fits the model from its sufficient statistics. - Complexity: O(1).
-    public static func fit(_ s: SufficientStatistics) throws -> LinearFit {
+        let s = SufficientStatistics(x: x, y: y)
         guard s.n >= 3 else { throw FitError.tooFewPoints(n: s.n, needed: 3) }
         guard s.xVaries else { throw FitError.constantPredictor }
-        let slope = s.sxy / s.sxx
-        let intercept = s.meanY - slope * s.meanX
-        let rss = max(0, s.syy - slope * s.sxy)
         // Rounding leaves about 1e-16·Syy of "residual" on data that lie exactly on a line;
         // anything below 1e-12·Syy is treated as an exact fit.
-        guard rss > 1e-12 * s.syy, rss > 0 else {
-            throw FitError.perfectFit
-        }
-        let n = Double(s.n)
-        let sigma2 = rss / n
-        let s2 = rss / (n - 2)
-        let df = s.n - 2
-        let q = Distributions.studentTQuantile(0.975, degreesOfFreedom: Double(df))
-        let pValue = { (t: Double) in Distributions.studentTTwoSidedP(t, degreesOfFreedom: Double(df)) }
-        let seW = (s2 / s.sxx).squareRoot()
-        let seB = (s2 * (1 / n + s.meanX * s.meanX / s.sxx)).squareRoot()
-        let logL = logLikelihoodAtMLE(n: s.n, sigma2: sigma2)
-        let k = Double(parameterCount)
-        return LinearFit(statistics: s,
-                         w: Coefficient(estimate: slope, standardError: seW, quantile: q, pValue: pValue),
-                         b: Coefficient(estimate: intercept, standardError: seB, quantile: q, pValue: pValue),
-                         rss: rss, sigma2MLE: sigma2, sigma2Unbiased: s2,
-                         logLikelihood: logL,
-                         aic: 2 * k - 2 * logL,
-                         bic: k * log(n) - 2 * logL,
-                         rSquared: s.syy > 0 ? 1 - rss / s.syy : 0,
-                         degreesOfFreedom: df, tQuantile: q)
+        guard s.residualSumOfSquares > 1e-12 * s.syy, s.residualSumOfSquares > 0 else { throw FitError.perfectFit }
+        // RSS from the residuals themselves (the moments' Syy − Sxy²/Sxx cancels as R² → 1).
+        let rss = s.residualSumOfSquares(x: x, y: y)
+        // x varies (in centred arithmetic, above): nothing is aliased, however far from 0 x lies.
+        let regression = try LinearRegression(design: .line(x), triangle: s.triangle(residualSumOfSquares: rss),
+                                              totalSumOfSquares: s.syy, tolerance: 0)
+        let b = regression.estimates[0].coefficient, w = regression.estimates[1].coefficient
+        return LinearFit(statistics: s, w: w, b: b,
+                         rss: regression.rss, sigma2MLE: regression.sigma2MLE, sigma2Unbiased: regression.sigma2Unbiased,
+                         logLikelihood: regression.logLikelihood, aic: regression.aic, bic: regression.bic,
+                         rSquared: regression.rSquared, degreesOfFreedom: regression.degreesOfFreedom,
+                         tQuantile: Distributions.studentTQuantile(0.975, degreesOfFreedom: regression.residualDegreesOfFreedom))
     }
 
     /// `log L = −n/2 · (log(2π σ̂²) + 1)`: the Gaussian log-likelihood at σ² = σ̂² = RSS/n,

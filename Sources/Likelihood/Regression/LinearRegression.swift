@@ -70,7 +70,7 @@ public struct LinearRegression: Sendable {
     ///
     /// Above `DesignMatrix.streamedRows` rows (or with `segment` given) the QR is streamed:
     /// the triangle of [X | y] a segment of rows at a time gives R, Qᵀy and √RSS in one pass,
-    /// with no copy of the design.
+    /// with no copy of the design (`init(design:triangle:…)` finishes the fit).
     /// `weights`: frequency weights (each row stands for wᵢ identical observations): the fit
     /// is least squares on √wᵢ-scaled rows, with n = Σwᵢ.
     public init(design original: DesignMatrix, y original_y: [Double], segment: Int? = nil, weights: [Double]? = nil) throws {
@@ -78,29 +78,53 @@ public struct LinearRegression: Sendable {
         let roots = weights?.map { $0.squareRoot() }
         let design = roots.map { original.scaled(by: $0) } ?? original
         let y = roots.map { zip(original_y, $0).map(*) } ?? original_y
-        let qr: HouseholderQR
-        let beta: [Double], rss: Double
+        // TSS about the (weighted) mean of the response as given.
+        let w = weights ?? [Double](repeating: 1, count: original.rows)
+        let observations = weights.map { $0.reduce(0, +) } ?? Double(original.rows)
+        let mean = zip(w, original_y).reduce(0) { $0 + $1.0 * $1.1 } / observations
+        let tss = zip(w, original_y).reduce(0) { $0 + $1.0 * ($1.1 - mean) * ($1.1 - mean) }
         if design.rows > DesignMatrix.streamedRows || segment != nil {
             guard design.columns < design.rows else {
                 throw DesignError.tooManyCoefficients(coefficients: design.columns, rows: design.rows)
             }
-            let p = design.columns
             let t = StreamedTriangle.of(design, appending: y, segment: segment ?? 1 << 14)
-            var rx = Matrix(rows: p, columns: p)
-            for b in 0..<p { for a in 0...b { rx[a, b] = t[a, b] } }
-            // R's own QR keeps and aliases the columns as X's would (its columns have X's
-            // norms, and the same parts orthogonal to the columns before them).
-            qr = HouseholderQR(rx)
-            try design.checkAliasing(qr)
-            let c = qr.qTransposeTimes((0..<p).map { t[$0, p] })
-            beta = qr.solveR(c)
-            rss = t.rows > p ? t[p, p] * t[p, p] : 0
+            try self.init(design: original, triangle: t, totalSumOfSquares: tss, weights: weights)
         } else {
-            qr = try design.checkIdentified()
-            (beta, rss) = qr.leastSquares(y)
+            let qr = try design.checkIdentified()
+            let (beta, rss) = qr.leastSquares(y)
+            self.init(design: original, qr: qr, coefficients: beta, rss: rss, totalSumOfSquares: tss, weights: weights)
         }
-        let n = design.rows
-        let observations = weights.map { $0.reduce(0, +) } ?? Double(n)
+    }
+
+    /// The fit from the upper triangle of [X | y] (p + 1 columns: R, then Qᵀy over √RSS in
+    /// the last column; fewer rows when RSS is 0): all a QR of the rows leaves for least
+    /// squares, however it was reduced (streamed in segments, or, for one predictor, from the
+    /// centred moments, `SufficientStatistics.triangle`).
+    ///
+    /// `tolerance`: the aliasing rule of `HouseholderQR` applied to R's columns (R's `lm`).
+    /// A caller that has decided identification itself, in centred arithmetic, passes 0: an
+    /// uncentred column such as x = 10¹⁴ + 0…59 has a part orthogonal to the intercept of
+    /// 10⁻¹³ of its norm, aliased by the relative rule although it is known exactly.
+    public init(design: DesignMatrix, triangle t: Matrix, totalSumOfSquares tss: Double, weights: [Double]? = nil,
+                tolerance: Double = HouseholderQR.defaultTolerance) throws {
+        let p = design.columns
+        precondition(t.columns == p + 1, "the triangle of [X | y]")
+        var rx = Matrix(rows: p, columns: p)
+        for b in 0..<p { for a in 0...min(b, t.rows - 1) { rx[a, b] = t[a, b] } }
+        // R's own QR keeps and aliases the columns as X's would (its columns have X's
+        // norms, and the same parts orthogonal to the columns before them).
+        let qr = HouseholderQR(rx, tolerance: tolerance)
+        try design.checkAliasing(qr)
+        let beta = qr.solveR(qr.qTransposeTimes((0..<p).map { $0 < t.rows ? t[$0, p] : 0 }))
+        let rss = t.rows > p ? t[p, p] * t[p, p] : 0
+        self.init(design: design, qr: qr, coefficients: beta, rss: rss, totalSumOfSquares: tss, weights: weights)
+    }
+
+    /// What both reductions share: the inference of R's `lm` from the QR, the coefficients
+    /// and the residual sum of squares.
+    private init(design: DesignMatrix, qr: HouseholderQR, coefficients beta: [Double], rss: Double, totalSumOfSquares tss: Double,
+                 weights: [Double]?) {
+        let observations = weights.map { $0.reduce(0, +) } ?? Double(design.rows)
         let gram = qr.inverseGram
         let df = observations - Double(design.columns)
         let s2 = rss / df
@@ -110,17 +134,13 @@ public struct LinearRegression: Sendable {
                          coefficient: Coefficient(estimate: beta[j], standardError: (s2 * gram[j, j]).squareRoot(), quantile: q,
                                                   pValue: { Distributions.studentTTwoSidedP($0, degreesOfFreedom: df) }))
         }
-        // TSS about the (weighted) mean of the response as given.
-        let w = weights ?? [Double](repeating: 1, count: n)
-        let mean = zip(w, original_y).reduce(0) { $0 + $1.0 * $1.1 } / observations
-        let tss = zip(w, original_y).reduce(0) { $0 + $1.0 * ($1.1 - mean) * ($1.1 - mean) }
-        self.design = original
+        self.design = design
         self.weights = weights
         self.observations = observations
         self.inverseGram = gram
         self.qr = qr
         self.rss = rss
-        self.n = n
+        self.n = design.rows
         self.rSquared = tss > 0 ? 1 - rss / tss : 0
     }
 
