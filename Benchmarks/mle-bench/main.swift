@@ -91,8 +91,8 @@ for n in [1_000, 100_000, 1_000_000, 10_000_000] {
     var binnedSteps = 0, allSteps = 0
     let tContinued = try best(max(3, repeats / 5)) {
         let data = LogisticData(x: gx, y: gy)
-        let binned = LogisticBernoulliModel.fit(LogisticData.binned(x: gx, y: gy))
-        let f = LogisticBernoulliModel.fit(data, continuing: binned)
+        let binned = try LogisticBernoulliModel.fit(LogisticData.binned(x: gx, y: gy))
+        let f = try LogisticBernoulliModel.fit(data, continuing: binned)
         binnedSteps = binned.iterations
         allSteps = f.iterations - binned.iterations
         sink += f.w.estimate

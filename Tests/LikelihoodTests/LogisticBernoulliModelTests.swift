@@ -44,6 +44,30 @@ final class LogisticBernoulliModelTests: XCTestCase {
         XCTAssertEqual(-2 * fit.nullLogLikelihood, 43.230, accuracy: 0.0005)
     }
 
+    /// The one-predictor fit is the several-predictor fitter on [1, x] (issue 19): on the
+    /// built-in rows, and on rows grouped by distinct x (each a weight and a share of ones),
+    /// the estimates, standard errors and log L are `GeneralizedLinearFit`'s on the design
+    /// [1, x] of every row, and Newton's path starts at (0, 0).
+    func testOnePredictorIsTheCasePEqualsOneOfTheSharedFitter() throws {
+        let data = BuiltinData.logistic()
+        let x = try data.numbers("x"), y = try data.numbers("y")
+        // Rounded x: 64 rows or more on 12 values, so that LogisticData groups them.
+        let rounded = x.map { ($0 * 2).rounded() / 2 }
+        for xs in [x, rounded] {
+            let fit = try LogisticBernoulliModel.fit(x: xs, y: y)
+            let glm = try GeneralizedLinearFit(design: .line(xs), y: y, family: BernoulliLogit())
+            XCTAssertEqual(fit.w.estimate, glm.coefficients[1], accuracy: 1e-12 * fit.w.standardError)
+            XCTAssertEqual(fit.b.estimate, glm.coefficients[0], accuracy: 1e-12 * fit.b.standardError)
+            XCTAssertEqual(fit.w.standardError, glm.estimates[1].coefficient.standardError, accuracy: 1e-12 * fit.w.standardError)
+            XCTAssertEqual(fit.b.standardError, glm.estimates[0].coefficient.standardError, accuracy: 1e-12 * fit.b.standardError)
+            XCTAssertEqual(fit.logLikelihood, glm.logLikelihood, accuracy: 1e-11)
+            XCTAssertEqual(fit.nullLogLikelihood, glm.nullLogLikelihood, accuracy: 1e-11)
+            XCTAssertEqual(fit.path.first, Parameters(w: 0, b: 0))
+            XCTAssertEqual(fit.path.count, fit.iterations + 1)
+        }
+        XCTAssertLessThan(LogisticData(x: rounded, y: y).x.count, rounded.count / 4, "grouped by distinct x")
+    }
+
     func testGradientIsZeroAtTheMLEAndNewtonMatchesGradientDescent() throws {
         let data = BuiltinData.logistic()
         let x = try data.numbers("x"), y = try data.numbers("y")

@@ -354,6 +354,12 @@ extension DesignMatrix {
         }
     }
 
+    /// The value of column `j` when it is the same in every row (the intercept's 1), else nil.
+    public func constantValue(_ j: Int) -> Double? {
+        if case let .constant(v) = sources[j] { return v }
+        return nil
+    }
+
     /// Runs `body` with a pointer to the rows of each of `columns` that is stored as it is
     /// (a numeric column), nil for the others (the intercept, dummies), so that a pass over
     /// the rows reads those in place instead of copying them.

@@ -337,78 +337,75 @@ public enum LogisticBernoulliModel {
     /// - Complexity: O(n) per iteration, usually 5–10 iterations.
     public static func fit(x: [Double], y: [Double]) throws -> LogisticFit {
         try validate(x: x, y: y)
-        return fit(LogisticData(x: x, y: y))
+        return try fit(LogisticData(x: x, y: y))
     }
 
     /// Fits data that passed `validate` by Newton–Raphson from (0, 0) with step-halving.
-    public static func fit(_ data: LogisticData) -> LogisticFit {
-        fit(data, continuing: nil)
+    public static func fit(_ data: LogisticData) throws -> LogisticFit {
+        try fit(data, continuing: nil)
     }
 
-    /// Fits every row of `data` by Newton–Raphson continued from `start`, a fit of the same
-    /// rows binned (`LogisticData.binned`), whose optimum lies a quadratic step or two from
-    /// the exact one: at 10⁷ rows this is 2 passes over the data instead of 9. The path and
-    /// the iteration count carry on from the binned fit's, so they still tell the whole
-    /// descent from (0, 0). Besides the rule from (0, 0), it stops when the step that the last
-    /// gradient and Hessian predict is below the tolerance (the pass that would take it is
-    /// saved).
-    public static func fit(_ data: LogisticData, continuing start: LogisticFit?) -> LogisticFit {
+    /// Fits `data` with the several-predictor fitter (`GeneralizedLinearFit.maximise`: Newton
+    /// with step-halving, one pass per step) on the design [1, x] of its rows, distinct x
+    /// (each a group of m rows with k ones: weight m, share k/m) or bins, from (0, 0) or from
+    /// `start`, a fit of the same rows binned (`LogisticData.binned`), whose optimum lies a
+    /// quadratic step or two from the exact one: at 10⁷ rows a few passes over the data
+    /// instead of 9. The path and the iteration count carry on from the binned fit's, so they
+    /// still tell the whole descent from (0, 0). Binned data add their second-order term
+    /// (`spreadTerm`) to the objective, so the fit is the binned objective's own optimum.
+    /// - Throws: `GLMError.noMaximum` if Newton finds none (data that passed `validate` have one).
+    public static func fit(_ data: LogisticData, continuing start: LogisticFit?) throws -> LogisticFit {
         let n = data.n
-        var theta = start.map { Parameters(w: $0.w.estimate, b: $0.b.estimate) } ?? Parameters(w: 0, b: 0)
-        var path = start?.path ?? [theta]
-        var iterations = start?.iterations ?? 0
-        let limit = iterations + maxIterations
-        var converged = false
-        var current = evaluate(theta, data)
-        while iterations < limit {
-            guard let (dw, db) = Numerics.solveSymmetric2x2(a: current.hww, c: current.hwb, d: current.hbb,
-                                                            r0: -current.gw, r1: -current.gb) else { break }
-            iterations += 1
-            FitProgress.note("logistic: Newton step \(iterations) on \(data.x.count) \(data.counts == nil ? "rows" : "bins")")
-            var t = 1.0
-            var accepted: (Parameters, Evaluation)? = nil
-            for _ in 0..<60 {
-                let trial = Parameters(w: theta.w + t * dw, b: theta.b + t * db)
-                let e = evaluate(trial, data)
-                // Accept any step that does not increase the objective beyond rounding.
-                if e.nll <= current.nll + 1e-12 * abs(current.nll) { accepted = (trial, e); break }
-                t /= 2
-            }
-            guard let (next, e) = accepted else { break }
-            let small = abs(next.w - theta.w) <= tolerance * (1 + abs(next.w))
-                && abs(next.b - theta.b) <= tolerance * (1 + abs(next.b))
-            theta = next
-            current = e
-            path.append(theta)
-            if small { converged = true; break }
-            // Continuing from a binned fit, the pass that would take a step below the
-            // tolerance is saved: the gradient and Hessian at hand predict that step, and θ
-            // is then within the tolerance of the optimum. (From (0, 0) the rule is unchanged.)
-            if start != nil, let (pw, pb) = Numerics.solveSymmetric2x2(a: e.hww, c: e.hwb, d: e.hbb, r0: -e.gw, r1: -e.gb),
-               abs(pw) <= tolerance * (1 + abs(theta.w)), abs(pb) <= tolerance * (1 + abs(theta.b)) {
-                converged = true
-                break
-            }
-        }
-        // Covariance: the inverse of the observed information (the Hessian) at the MLE.
-        let det = current.hww * current.hbb - current.hwb * current.hwb
-        let vww = current.hbb / det, vbb = current.hww / det, vwb = -current.hwb / det
+        let design = DesignMatrix.line(data.x)
+        let shares = data.counts.map { zip(data.ones, $0).map { $0 / $1 } } ?? data.ones
+        var path = start?.path ?? []
+        let from: [Double] = start.map { [$0.b.estimate, $0.w.estimate] } ?? [0, 0]
+        let result = try GeneralizedLinearFit.maximise(from: from, x: design, y: shares, family: BernoulliLogit(), terms: design.terms.map(\.name),
+                                                       weights: data.counts, extra: data.spread.map(spreadObjective(data)), onStep: { beta in
+            FitProgress.note("logistic: Newton step \(path.count) on \(data.x.count) \(data.counts == nil ? "rows" : "bins")")
+            let point = Parameters(w: beta[1], b: beta[0])
+            if path.last != point { path.append(point) }
+        })
+        // Covariance: the inverse of the observed information at the MLE.
+        let cov = result.information.inverse
+        let (vbb, vwb, vww) = (cov[0, 0], cov[0, 1], cov[1, 1])
         let ones = data.ones.reduce(0, +)
         let p0 = ones / Double(n)
         let nullLogL = ones * log(p0) + (Double(n) - ones) * log1p(-p0)
-        let logL = -current.nll
+        let logL = result.logL
         let z = Distributions.normalQuantile975
         let k = Double(parameterCount)
         return LogisticFit(n: n,
-                           w: Coefficient(estimate: theta.w, standardError: vww.squareRoot(), quantile: z,
+                           w: Coefficient(estimate: result.beta[1], standardError: vww.squareRoot(), quantile: z,
                                           pValue: Distributions.normalTwoSidedP),
-                           b: Coefficient(estimate: theta.b, standardError: vbb.squareRoot(), quantile: z,
+                           b: Coefficient(estimate: result.beta[0], standardError: vbb.squareRoot(), quantile: z,
                                           pValue: Distributions.normalTwoSidedP),
                            covariance: (vww, vwb, vbb),
                            logLikelihood: logL, nullLogLikelihood: nullLogL,
                            pseudoRSquared: 1 - logL / nullLogL,
                            aic: 2 * k - 2 * logL, bic: k * log(Double(n)) - 2 * logL,
-                           iterations: iterations, converged: converged, path: path)
+                           iterations: (start?.iterations ?? 0) + result.iterations, converged: true, path: path)
+    }
+
+    /// The binned objective's second-order terms (`spreadTerm`, summed over the bins) as a
+    /// term of the fitter's log-likelihood over β = (b, w): minus their sum, gradient and
+    /// Hessian.
+    static func spreadObjective(_ data: LogisticData) -> ([Double]) -> ObjectiveTerm {
+        { spread in
+            { beta, derivatives in
+                let theta = Parameters(w: beta[1], b: beta[0])
+                var e = Evaluation()
+                for i in data.x.indices {
+                    let eta = theta.w * data.x[i] + theta.b
+                    let t = exp(-abs(eta))
+                    let p = eta >= 0 ? 1 / (1 + t) : t / (1 + t)
+                    spreadTerm(&e, p: p, x: data.x[i], w: theta.w, spread: spread[i], full: true)
+                }
+                var information = Matrix(rows: 2, columns: 2)
+                information[0, 0] = e.hbb; information[0, 1] = e.hwb; information[1, 0] = e.hwb; information[1, 1] = e.hww
+                return (-e.nll, [-e.gb, -e.gw], information)
+            }
+        }
     }
 
     /// Gradient of the mean cross-entropy, `(1/n) Σ (pᵢ − yᵢ)(xᵢ, 1)`. - Complexity: O(distinct x).

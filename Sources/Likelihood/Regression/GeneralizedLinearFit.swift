@@ -24,6 +24,10 @@ public enum GLMError: Error, Equatable, CustomStringConvertible {
     }
 }
 
+/// A term of an objective beside the rows' log-densities: its value at β, and with
+/// `derivatives` its gradient and its information (minus its Hessian), over β's coefficients.
+typealias ObjectiveTerm = (_ beta: [Double], _ derivatives: Bool) -> (value: Double, gradient: [Double], information: Matrix)
+
 /// The maximum-likelihood fit of a canonical-link family on a design matrix by Newton's
 /// method (IRLS) with step-halving, one pass over the rows per step: g = Xᵀ(y − μ),
 /// H = XᵀWX, δ = H⁻¹g by Cholesky. The same fitter serves every family; a penalty would add
@@ -106,9 +110,7 @@ public struct GeneralizedLinearFit: Sendable {
         let null = GeneralizedLinearFit.logLikelihood(start, design, y, family, offset: offset, weights: weights) + constant
         var path: [[Double]] = []
         let result = try GeneralizedLinearFit.maximise(from: start, x: design, y: y, family: family, terms: design.terms.map(\.name),
-                                                       offset: offset, weights: weights) {
-            path.append($0)
-        }
+                                                       offset: offset, weights: weights, onStep: { path.append($0) })
         self.path = path
         let cov = result.information.inverse
         let q = Distributions.normalQuantile975
@@ -187,7 +189,10 @@ public struct GeneralizedLinearFit: Sendable {
         let totals = x.withColumnPointers(columns) { stored in y.withUnsafeBufferPointer { ys in
             // The columns that are not stored as they are (intercept, dummies) are filled in
             // per segment; the stored ones are read in place.
-            let made = (0..<p).filter { stored[$0] == nil }
+            // A constant column (the intercept) is never filled in: it adds its β to η, and its
+            // sums are those of the other factor.
+            let constant: [Double?] = (0..<p).map { x.constantValue(columns[$0]) }
+            let made = (0..<p).filter { stored[$0] == nil && constant[$0] == nil }
             return ParallelSum.reduce(count: n, zero: zero, segment: 1 << 14, { range -> [Double] in
                 let lo = range.lowerBound, m = range.count
                 var out = zero
@@ -202,7 +207,12 @@ public struct GeneralizedLinearFit: Sendable {
                     eta.withUnsafeMutableBufferPointer { e in
                         for j in 0..<p where beta[j] != 0 {
                             let b = beta[j], base = pointers[j]
-                            for i in 0..<m { e[i] += base[i] * b }
+                            if let c = constant[j] {
+                                let shift = c * b
+                                for i in 0..<m { e[i] += shift }
+                            } else {
+                                for i in 0..<m { e[i] += base[i] * b }
+                            }
                         }
                         var low = Double.infinity, high = -Double.infinity
                         for i in 0..<m { low = min(low, e[i]); high = max(high, e[i]) }
@@ -241,13 +251,24 @@ public struct GeneralizedLinearFit: Sendable {
                         for a in 0..<p {
                             let ca = pointers[a]
                             var s = 0.0
-                            for i in 0..<m { s += ca[i] * r[i]; wa[i] = w[i] * ca[i] }
+                            if let c = constant[a] {
+                                for i in 0..<m { s += r[i]; wa[i] = w[i] }
+                                s *= c
+                                if c != 1 { for i in 0..<m { wa[i] *= c } }
+                            } else {
+                                for i in 0..<m { s += ca[i] * r[i]; wa[i] = w[i] * ca[i] }
+                            }
                             out[1 + a] = s
                             guard hessian else { continue }
                             for b in a..<p {
                                 let cb = pointers[b]
                                 var t = 0.0
-                                for i in 0..<m { t += wa[i] * cb[i] }
+                                if let c = constant[b] {
+                                    for i in 0..<m { t += wa[i] }
+                                    t *= c
+                                } else {
+                                    for i in 0..<m { t += wa[i] * cb[i] }
+                                }
                                 out[k] = t
                                 k += 1
                             }
@@ -281,16 +302,29 @@ public struct GeneralizedLinearFit: Sendable {
     /// coefficient.
     ///
     /// `onStep` sees every point the fit moves to (the start first): Newton's path.
+    /// `extra`: a term added to the objective that the rows' family does not give (the binned
+    /// logistic objective's second-order correction; room for a penalty), with its gradient
+    /// and information when asked.
     static func maximise<F: CanonicalFamily>(from start: [Double], x: DesignMatrix, y: [Double], family: F, terms: [String],
                                              active: [Int]? = nil, offset: [Double]? = nil, weights: [Double]? = nil,
-                                             onStep: ([Double]) -> Void = { _ in })
+                                             extra: ObjectiveTerm? = nil, onStep: ([Double]) -> Void = { _ in })
         throws -> (beta: [Double], logL: Double, information: Cholesky, iterations: Int) {
         let columns = active ?? Array(0..<x.columns)
         // The range of η (offset included) at the last few points evaluated.
         var ranges: [(beta: [Double], eta: ClosedRange<Double>)] = []
         func evaluate(_ beta: [Double], derivatives: Bool = true) -> (logL: Double, g: [Double], h: Matrix) {
-            let e = GeneralizedLinearFit.evaluate(beta, x, y, family, derivatives: derivatives, active: columns, offset: offset, weights: weights)
+            var e = GeneralizedLinearFit.evaluate(beta, x, y, family, derivatives: derivatives, active: columns, offset: offset, weights: weights)
             ranges = Array((ranges + [(beta, e.etaRange)]).suffix(4))
+            if let extra {
+                let t = extra(beta, derivatives)
+                e.logL += t.value
+                if derivatives {
+                    for a in beta.indices {
+                        e.g[a] += t.gradient[a]
+                        for b in beta.indices { e.h[a, b] += t.information[a, b] }
+                    }
+                }
+            }
             return (e.logL, e.g, e.h)
         }
         /// η at β over the active columns (the offset left out: the direction of a step).

@@ -34,8 +34,8 @@ enum LogisticReport: FamilyReport {
         // itself uses every row, continuing Newton's steps from the binned optimum). Their
         // reference point is the binned loss's own minimum, so "arrived" still means what it says.
         let surface = data.counts == nil && x.count > LogisticData.binningThreshold ? LogisticData.binned(x: x, y: y) : data
-        let binnedFit = surface.isApproximate ? LogisticBernoulliModel.fit(surface) : nil
-        let fit = LogisticBernoulliModel.fit(data, continuing: binnedFit)
+        let binnedFit = surface.isApproximate ? try LogisticBernoulliModel.fit(surface) : nil
+        let fit = try LogisticBernoulliModel.fit(data, continuing: binnedFit)
         Timing.mark("\(name): Newton–Raphson on every row done")
         let surfaceFit = binnedFit ?? fit
         let z = Standardisation(SufficientStatistics(x: x, y: y))
