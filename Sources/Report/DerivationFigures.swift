@@ -150,7 +150,7 @@ enum DerivationFigures {
                 seen += 1
             }
         }
-        f.marks.append(.rug(x: ticks, atTop: false, color: Palette.black.withAlpha(0.45), label: label))
+        f.marks.append(.rug(x: ticks, atTop: false, color: Color.ink.withAlpha(0.45), label: label))
         return inside
     }
 

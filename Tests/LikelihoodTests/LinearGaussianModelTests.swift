@@ -152,6 +152,10 @@ final class LinearGaussianModelTests: XCTestCase {
         XCTAssertEqual(fit.b.standardError, qr.estimates[0].coefficient.standardError, accuracy: 1e-13)
         XCTAssertEqual(fit.logLikelihood, qr.logLikelihood, accuracy: 1e-11)
         XCTAssertEqual(fit.rSquared, qr.rSquared, accuracy: 1e-14)
+        // The page's check sums the squared residuals at (ŵ, b̂) itself: RSS/n.
+        XCTAssertEqual(LinearGaussianModel.meanSquaredError(w: fit.w.estimate, b: fit.b.estimate, x: x, y: y), fit.sigma2MLE,
+                       accuracy: 1e-14 * fit.sigma2MLE)
+        XCTAssertEqual(fit.rss, 26.6173985294224, accuracy: 1e-12 * 26.6173985294224, "NIST's certified RSS")
         // Many rows: the streamed QR of the design and the moments agree too.
         var random = RandomGenerator(seed: 19)
         let bx = (0..<150_000).map { _ in 50 + 10 * random.nextUniform() }

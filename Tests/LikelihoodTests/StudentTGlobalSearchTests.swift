@@ -129,4 +129,37 @@ final class StudentTGlobalSearchTests: XCTestCase {
         XCTAssertTrue(a.allSatisfy { x[$0.0] != x[$0.1] && $0.0 < $0.1 })
         XCTAssertEqual(Set(a.map { "\($0.0),\($0.1)" }).count, 40)
     }
+
+    /// The Student-t pass's sums, four rows to a SIMD lane and one logarithm per sixteen rows,
+    /// are the row-by-row sums of log1p(q/ν) and of the gradient's and Hessian's terms: on
+    /// 1,007 rows (a tail of 15 after the groups) with an outlier whose factor 1 + q/ν is
+    /// 10²⁰⁰ (its group's product overflows and takes each row's log1p) and a second such
+    /// row in the same group.
+    func testSIMDSumsAreTheRowByRowSums() {
+        var random = RandomGenerator(seed: 7)
+        var x = (0..<1007).map { _ in 10 * random.nextUniform() }
+        var y = x.map { 1 + 2 * $0 + random.nextNormal() }
+        y[100] = 1e101; y[103] = -1e101
+        x[100] = 3
+        let (w, c, s, nu) = (2.0, 1.0, 1.3, 4.5)
+        let invS2 = 1 / (s * s)
+        let sums = x.withUnsafeBufferPointer { xs in
+            y.withUnsafeBufferPointer { ys in
+                StudentTModel.sums(xs, ys, 0..<1007, line: (w, c), offset: (0.5, -0.25), invS2: invS2, nu: nu, derivatives: true)
+            }
+        }
+        var t = [Double](repeating: 0, count: 15)
+        for i in x.indices {
+            let xi = x[i] - 0.5, r = (y[i] + 0.25) - w * xi - c
+            let q = r * r * invS2, qn = q / nu, ia = 1 / (nu + q), qa = q * ia, u = (nu + 1) * ia
+            let kk = u * (2 * qa - 1), m = 2 * u * (qa - 1), d = (q - 1) * ia * ia
+            let terms = [log1p(qn), u * r * xi, u * r, u * q, qn * ia, kk * xi * xi, kk * xi, kk, m * r * xi, m * r, m * q,
+                         r * xi * d, r * d, q * d, qn * ia - (nu + 1) / 2 * qn * (2 * nu + q) / nu * ia * ia]
+            for j in 0..<15 { t[j] += terms[j] }
+        }
+        for j in 0..<15 {
+            XCTAssertEqual(sums[j], t[j], accuracy: 1e-12 * max(1, abs(t[j])), "sum \(j)")
+        }
+        XCTAssertGreaterThan(sums[0], 900, "the outliers' log terms are in")
+    }
 }

@@ -100,6 +100,26 @@ final class RenderingTests: XCTestCase {
         XCTAssertEqual(svg.components(separatedBy: "<image").count - 1, 1)
     }
 
+    /// Rug ticks within half a point of each other are one stroke as dark as the ticks laid
+    /// over each other (1 − (1 − α)ᵏ): 500 ticks on 5 places draw 5 strokes, the SVG as
+    /// small as that of 5 ticks, and one tick keeps its own alpha.
+    func testRugTicksAtOnePlaceAreOneStroke() throws {
+        func svg(_ ticks: [Double]) throws -> String {
+            var f = Figure()
+            f.showsGrid = false
+            f.marks = [.line(points: [Point(0, 0), Point(4, 1)], color: .ink, width: 1, dash: [], label: nil),
+                       .rug(x: ticks, atTop: false, color: Color.ink.withAlpha(0.45), label: nil)]
+            return String(decoding: try f.render(.svg), as: UTF8.self)
+        }
+        let many = try svg((0..<500).map { Double($0 % 5) }), few = try svg([0, 1, 2, 3, 4])
+        XCTAssertEqual(many.components(separatedBy: "<path").count, few.components(separatedBy: "<path").count)
+        XCTAssertLessThan(abs(many.utf8.count - few.utf8.count), 200)
+        // One tick keeps α = 0.45; two at one place are 1 − 0.55² = 0.6975; 100 are opaque.
+        XCTAssertTrue(try svg([2]).contains("stroke-opacity:0.45;"))
+        XCTAssertTrue(try svg([2, 2]).contains("stroke-opacity:0.6975;"))
+        XCTAssertFalse(many.contains("stroke-opacity:0.45;"))
+    }
+
     /// A heatmap's raster is made once for all renderings of the mark, but a copy changed
     /// afterwards is drawn from its own values (PNG and the SVG's embedded image alike).
     func testAChangedCopyOfAHeatmapIsDrawnFromItsOwnValues() throws {

@@ -113,8 +113,11 @@ final class DerivationFigureTests: XCTestCase {
         let inRange = values.filter { abs($0) <= 5 }
         XCTAssertEqual(inside, inRange.count)
         XCTAssertGreaterThan(inside, 2000)
-        guard case let .rug(ticks, _, _, _)? = f.marks.last else { return XCTFail("a rug") }
+        guard case let .rug(ticks, _, color, _)? = f.marks.last else { return XCTFail("a rug") }
         XCTAssertEqual(ticks, FigureFactory.sample(x: inRange, y: inRange, count: 2000).map(\.x))
+        // Drawn in the theme's ink (light on the dark page), not black.
+        XCTAssertEqual(color.role, .ink)
+        XCTAssertGreaterThan(Theme.dark.resolve(color).red, 0.8)
         var small = Figure()
         XCTAssertEqual(D.addRug(to: &small, D.RowValues(count: 30, model: "m") { values[$0] }, reach: 5, label: "rug"),
                        values.prefix(30).filter { abs($0) <= 5 }.count)

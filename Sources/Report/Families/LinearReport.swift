@@ -242,7 +242,7 @@ enum LinearReport: FamilyReport {
                    "−Σ log N(yᵢ; ŵxᵢ + b̂, σ̂²)", "n/2·log(2πσ̂²) + n/2", -fit.summedLogDensity(x: m.x, y: m.y),
                    n / 2 * log(2 * Double.pi * fit.sigma2MLE) + n / 2)
         page.check(m.text("checkMSE"), "MSE(ŵ, b̂)", "σ̂² = RSS/n",
-                   LinearGaussianModel.meanSquaredError(w: fit.w.estimate, b: fit.b.estimate, statistics: fit.statistics), fit.sigma2MLE)
+                   LinearGaussianModel.meanSquaredError(w: fit.w.estimate, b: fit.b.estimate, x: m.x, y: m.y), fit.sigma2MLE)
         PageContext.descentChecks(m, &page, reference: "closedFormReference")
     }
 
