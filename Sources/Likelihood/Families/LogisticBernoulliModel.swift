@@ -362,9 +362,12 @@ public enum LogisticBernoulliModel {
         let from: [Double] = start.map { [$0.b.estimate, $0.w.estimate] } ?? [0, 0]
         let result = try GeneralizedLinearFit.maximise(from: from, x: design, y: shares, family: BernoulliLogit(), terms: design.terms.map(\.name),
                                                        weights: data.counts, extra: data.spread.map(spreadObjective(data)), onStep: { beta in
-            FitProgress.note("logistic: Newton step \(path.count) on \(data.x.count) \(data.counts == nil ? "rows" : "bins")")
             let point = Parameters(w: beta[1], b: beta[0])
-            if path.last != point { path.append(point) }
+            guard path.last != point else { return }
+            path.append(point)
+            if path.count > 1 {
+                FitProgress.note("logistic: Newton step \(path.count - 1) on \(data.x.count) \(data.counts == nil ? "rows" : "bins")")
+            }
         })
         // Covariance: the inverse of the observed information at the MLE.
         let cov = result.information.inverse
