@@ -255,18 +255,18 @@ public struct GeneralizedLinearFit: Sendable {
                                     for a in 0..<p {
                                         let ca = pointers[a]
                                         if let c = constant[a] {
-                                            out[1 + a] = c * GeneralizedLinearFit.sum(rp, m)
+                                            out[1 + a] = c * Numerics.sum(rp, m)
                                             for i in 0..<m { wap[i] = c * wp[i] }
                                         } else {
-                                            out[1 + a] = GeneralizedLinearFit.dot(ca, rp, m)
+                                            out[1 + a] = Numerics.dot(ca, rp, m)
                                             for i in 0..<m { wap[i] = wp[i] * ca[i] }
                                         }
                                         guard hessian else { continue }
                                         for b in a..<p {
                                             if let c = constant[b] {
-                                                out[k] = c * GeneralizedLinearFit.sum(wap, m)
+                                                out[k] = c * Numerics.sum(wap, m)
                                             } else {
-                                                out[k] = GeneralizedLinearFit.dot(wap, pointers[b], m)
+                                                out[k] = Numerics.dot(wap, pointers[b], m)
                                             }
                                             k += 1
                                         }
@@ -293,48 +293,6 @@ public struct GeneralizedLinearFit: Sendable {
             for a in 0..<p { for b in a..<p { h[a, b] = totals[k]; h[b, a] = totals[k]; k += 1 } }
         }
         return (totals[0], g, h, min(totals[sums], totals[sums + 1])...max(totals[sums], totals[sums + 1]))
-    }
-
-    /// Σ aᵢbᵢ over m values with four lanes of four partial sums (a single running sum waits on
-    /// each addition: the compiler may not reorder a floating-point sum), folded in a fixed
-    /// order, so the same bits on any machine.
-    @inline(__always)
-    static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ m: Int) -> Double {
-        typealias V = SIMD4<Double>
-        var s0 = V(), s1 = V(), s2 = V(), s3 = V()
-        let ar = UnsafeRawPointer(a), br = UnsafeRawPointer(b)
-        var i = 0
-        while i + 16 <= m {
-            let o = i * MemoryLayout<Double>.stride
-            s0 += ar.loadUnaligned(fromByteOffset: o, as: V.self) * br.loadUnaligned(fromByteOffset: o, as: V.self)
-            s1 += ar.loadUnaligned(fromByteOffset: o + 32, as: V.self) * br.loadUnaligned(fromByteOffset: o + 32, as: V.self)
-            s2 += ar.loadUnaligned(fromByteOffset: o + 64, as: V.self) * br.loadUnaligned(fromByteOffset: o + 64, as: V.self)
-            s3 += ar.loadUnaligned(fromByteOffset: o + 96, as: V.self) * br.loadUnaligned(fromByteOffset: o + 96, as: V.self)
-            i += 16
-        }
-        var total = ((s0 + s1) + (s2 + s3)).sum()
-        while i < m { total += a[i] * b[i]; i += 1 }
-        return total
-    }
-
-    /// Σ aᵢ over m values, as `dot` sums.
-    @inline(__always)
-    static func sum(_ a: UnsafePointer<Double>, _ m: Int) -> Double {
-        typealias V = SIMD4<Double>
-        var s0 = V(), s1 = V(), s2 = V(), s3 = V()
-        let ar = UnsafeRawPointer(a)
-        var i = 0
-        while i + 16 <= m {
-            let o = i * MemoryLayout<Double>.stride
-            s0 += ar.loadUnaligned(fromByteOffset: o, as: V.self)
-            s1 += ar.loadUnaligned(fromByteOffset: o + 32, as: V.self)
-            s2 += ar.loadUnaligned(fromByteOffset: o + 64, as: V.self)
-            s3 += ar.loadUnaligned(fromByteOffset: o + 96, as: V.self)
-            i += 16
-        }
-        var total = ((s0 + s1) + (s2 + s3)).sum()
-        while i < m { total += a[i]; i += 1 }
-        return total
     }
 
     /// Newton's method with step-halving from `start`, over the `active` columns of `x` with

@@ -403,11 +403,13 @@ public struct SoftmaxRegression: Sendable {
                     }
                     for j in 0..<p {
                         for i in 0..<rows { wx[i] = w[i] * block[j * rows + i] }
-                        for mm in (l == c ? j : 0)..<p {
-                            var s = 0.0
-                            let column = mm * rows
-                            for i in 0..<rows { s += wx[i] * block[column + i] }
-                            out[1 + m + SoftmaxRegression.upper((c - 1) * p + j, (l - 1) * p + mm, m)] = s
+                        wx.withUnsafeBufferPointer { wxs in
+                            block.withUnsafeBufferPointer { columns in
+                                for mm in (l == c ? j : 0)..<p {
+                                    out[1 + m + SoftmaxRegression.upper((c - 1) * p + j, (l - 1) * p + mm, m)] =
+                                        Numerics.dot(wxs.baseAddress!, columns.baseAddress! + mm * rows, rows)
+                                }
+                            }
                         }
                     }
                 }

@@ -383,18 +383,16 @@ public struct StudentTRegression: Sendable {
                     }
                     out[0] = ll
                     guard derivatives else { return out }
+                    // Each sum over the rows in fixed-order SIMD partial sums (`Numerics.dot`).
+                    var weightedColumn = [Double](repeating: 0, count: count)
                     for j in 0..<p {
                         let cj = xs.baseAddress! + j * n + lo
-                        var sg = 0.0, st = 0.0, sn = 0.0
-                        for i in 0..<count { sg += gB[i] * cj[i]; st += hBT[i] * cj[i]; sn += hBN[i] * cj[i] }
-                        out[1 + j] = sg
-                        out[slot(j, p)] = st
-                        if freeNu { out[slot(j, p + 1)] = sn }
-                        for k in 0...j {
-                            let ck = xs.baseAddress! + k * n + lo
-                            var sh = 0.0
-                            for i in 0..<count { sh += hBB[i] * cj[i] * ck[i] }
-                            out[slot(k, j)] = sh
+                        gB.withUnsafeBufferPointer { out[1 + j] = Numerics.dot($0.baseAddress!, cj, count) }
+                        hBT.withUnsafeBufferPointer { out[slot(j, p)] = Numerics.dot($0.baseAddress!, cj, count) }
+                        if freeNu { hBN.withUnsafeBufferPointer { out[slot(j, p + 1)] = Numerics.dot($0.baseAddress!, cj, count) } }
+                        for i in 0..<count { weightedColumn[i] = hBB[i] * cj[i] }
+                        weightedColumn.withUnsafeBufferPointer { hc in
+                            for k in 0...j { out[slot(k, j)] = Numerics.dot(hc.baseAddress!, xs.baseAddress! + k * n + lo, count) }
                         }
                     }
                     out[1 + p] = gT
