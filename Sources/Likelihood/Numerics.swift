@@ -19,16 +19,6 @@ public enum Numerics {
         let e = exp(x)
         return e / (1 + e)
     }
-
-    /// Solves the symmetric 2×2 system `[[a, c], [c, d]] · v = r` by Cramer's rule.
-    /// Returns `nil` when the matrix is singular to working precision.
-    public static func solveSymmetric2x2(a: Double, c: Double, d: Double,
-                                         r0: Double, r1: Double) -> (Double, Double)? {
-        let det = a * d - c * c
-        let scale = abs(a * d) + c * c
-        guard det.isFinite, scale > 0, abs(det) > 1e-14 * scale else { return nil }
-        return ((d * r0 - c * r1) / det, (a * r1 - c * r0) / det)
-    }
 }
 
 extension Numerics {

@@ -43,13 +43,18 @@ public struct SufficientStatistics: Equatable, Sendable {
     /// Σ((y − ȳ) − ŵ(x − x̄))², ŵ = Sxy/Sxx, summed over the rows (a second pass, in fixed
     /// segments on all cores: the same bits on any machine), with no cancellation.
     public func residualSumOfSquares(x: [Double], y: [Double]) -> Double {
-        let w = sxx > 0 ? sxy / sxx : 0, mx = meanX, my = meanY
-        return x.withUnsafeBufferPointer { xs in
+        SufficientStatistics.squaredResiduals(x: x, y: y, w: sxx > 0 ? sxy / sxx : 0, b: 0, about: (meanX, meanY))
+    }
+
+    /// Σ((yᵢ − about.y) − w(xᵢ − about.x) − b)² over the rows, in fixed segments on all cores
+    /// (the same bits on any machine).
+    static func squaredResiduals(x: [Double], y: [Double], w: Double, b: Double, about: (x: Double, y: Double) = (0, 0)) -> Double {
+        x.withUnsafeBufferPointer { xs in
             y.withUnsafeBufferPointer { ys in
                 ParallelSum.reduce(count: min(xs.count, ys.count), zero: 0.0, { range in
                     var total = 0.0
                     for i in range {
-                        let r = (ys[i] - my) - w * (xs[i] - mx)
+                        let r = (ys[i] - about.y) - w * (xs[i] - about.x) - b
                         total += r * r
                     }
                     return total

@@ -123,16 +123,14 @@ enum FigureFactory {
         let perX = 1 / dx, perY = 1 / dy
         var counts = [Double](repeating: 0, count: nx * ny)
         counts.withUnsafeMutableBufferPointer { cells in
+            @inline(__always) func cell(_ k: Int) -> Int {
+                min(ny - 1, max(0, Int((y(k) - y0) * perY))) * nx + min(nx - 1, max(0, Int((x(k) - x0) * perX)))
+            }
+            // Two loops, so that the unweighted one makes no call per point for its 1.
             if let weight {
-                for k in 0..<count {
-                    let i = min(nx - 1, max(0, Int((x(k) - x0) * perX))), j = min(ny - 1, max(0, Int((y(k) - y0) * perY)))
-                    cells[j * nx + i] += weight(k)
-                }
+                for k in 0..<count { cells[cell(k)] += weight(k) }
             } else {
-                for k in 0..<count {
-                    let i = min(nx - 1, max(0, Int((x(k) - x0) * perX))), j = min(ny - 1, max(0, Int((y(k) - y0) * perY)))
-                    cells[j * nx + i] += 1
-                }
+                for k in 0..<count { cells[cell(k)] += 1 }
             }
         }
         let top = max(1, counts.max() ?? 1)

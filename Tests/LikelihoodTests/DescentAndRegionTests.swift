@@ -243,10 +243,13 @@ final class BinnedLogisticTests: XCTestCase {
         XCTAssertEqual(continued.logLikelihood, fromZero.logLikelihood, accuracy: 1e-9)
         XCTAssertEqual(continued.w.standardError, fromZero.w.standardError, accuracy: 1e-7 * fromZero.w.standardError)
         XCTAssertEqual(continued.path.count, continued.iterations + 1)
-        // At most a few steps on every row; none when the pass over every row at the binned
-        // optimum finds Newton's gain below 10⁻²⁰ of |log L| (it is the exact optimum then).
-        XCTAssertGreaterThanOrEqual(continued.iterations, binnedFit.iterations)
+        // At most a few steps on every row (none when the pass over every row at the binned
+        // optimum finds Newton's gain below 10⁻²⁰ of |log L|), and the end is the exact
+        // optimum: the gradient of every row's mean cross-entropy vanishes there.
         XCTAssertLessThanOrEqual(continued.iterations - binnedFit.iterations, 3, "a few steps on every row")
+        let (gw, gb) = LogisticBernoulliModel.meanCrossEntropyGradient(Parameters(w: continued.w.estimate, b: continued.b.estimate), data)
+        XCTAssertEqual(gw, 0, accuracy: 1e-12)
+        XCTAssertEqual(gb, 0, accuracy: 1e-12)
     }
 
     /// The binned objective's gradient and Hessian (second-order term included) are its

@@ -43,7 +43,8 @@ public enum LinearGaussianModel {
         guard s.xVaries else { throw FitError.constantPredictor }
         // Rounding leaves about 1e-16·Syy of "residual" on data that lie exactly on a line;
         // anything below 1e-12·Syy is treated as an exact fit.
-        guard s.residualSumOfSquares > 1e-12 * s.syy, s.residualSumOfSquares > 0 else { throw FitError.perfectFit }
+        let closedForm = s.residualSumOfSquares
+        guard closedForm > 1e-12 * s.syy, closedForm > 0 else { throw FitError.perfectFit }
         // RSS from the residuals themselves (the moments' Syy − Sxy²/Sxx cancels as R² → 1).
         let rss = s.residualSumOfSquares(x: x, y: y)
         // x varies (in centred arithmetic, above): nothing is aliased, however far from 0 x lies.
@@ -55,12 +56,6 @@ public enum LinearGaussianModel {
                          logLikelihood: regression.logLikelihood, aic: regression.aic, bic: regression.bic,
                          rSquared: regression.rSquared, degreesOfFreedom: regression.degreesOfFreedom,
                          tQuantile: Distributions.studentTQuantile(0.975, degreesOfFreedom: regression.residualDegreesOfFreedom))
-    }
-
-    /// `log L = −n/2 · (log(2π σ̂²) + 1)`: the Gaussian log-likelihood at σ² = σ̂² = RSS/n,
-    /// where the quadratic term RSS/(2σ̂²) equals n/2.
-    public static func logLikelihoodAtMLE(n: Int, sigma2: Double) -> Double {
-        return -0.5 * Double(n) * (log(2 * Double.pi * sigma2) + 1)
     }
 
     /// `log L(w, b; σ²) = −n/2 · log(2πσ²) − RSS(w, b)/(2σ²)`. - Complexity: O(1).
@@ -80,20 +75,7 @@ public enum LinearGaussianModel {
     /// cancellation, unlike the moments' form near R² = 1), in fixed segments on all cores.
     /// - Complexity: O(n).
     public static func meanSquaredError(w: Double, b: Double, x: [Double], y: [Double]) -> Double {
-        let n = min(x.count, y.count)
-        let total = x.withUnsafeBufferPointer { xs in
-            y.withUnsafeBufferPointer { ys in
-                ParallelSum.reduce(count: n, zero: 0.0, { range in
-                    var sum = 0.0
-                    for i in range {
-                        let r = ys[i] - w * xs[i] - b
-                        sum += r * r
-                    }
-                    return sum
-                }, combine: +)
-            }
-        }
-        return total / Double(n)
+        SufficientStatistics.squaredResiduals(x: x, y: y, w: w, b: b) / Double(min(x.count, y.count))
     }
 
     /// Gradient of the mean squared error with respect to (w, b), from the moments:

@@ -32,10 +32,6 @@ public struct LogisticFit: Equatable, Sendable {
 /// step-halving finds its minimum when one exists, and `separation(x:y:)` says when it does not.
 public enum LogisticBernoulliModel {
     public static let parameterCount = 2
-    public static let maxIterations = 100
-    /// Newton stops after a step that moves each parameter by less than `tolerance·(1 + |θ|)`;
-    /// convergence is quadratic there, so the last iterate is accurate to working precision.
-    public static let tolerance = 1e-10
 
     /// Checks that the data can have a logistic MLE: equal lengths, at least 3 points, a
     /// non-constant x, labels in {0, 1}, both classes present, and no separation.
@@ -361,7 +357,7 @@ public enum LogisticBernoulliModel {
         var path = start?.path ?? []
         let from: [Double] = start.map { [$0.b.estimate, $0.w.estimate] } ?? [0, 0]
         let result = try GeneralizedLinearFit.maximise(from: from, x: design, y: shares, family: BernoulliLogit(), terms: design.terms.map(\.name),
-                                                       weights: data.counts, extra: data.spread.map(spreadObjective(data)), onStep: { beta in
+                                                       weights: data.counts, extra: data.spread.map { spreadObjective(data, spread: $0) }, onStep: { beta in
             let point = Parameters(w: beta[1], b: beta[0])
             guard path.last != point else { return }
             path.append(point)
@@ -393,21 +389,19 @@ public enum LogisticBernoulliModel {
     /// The binned objective's second-order terms (`spreadTerm`, summed over the bins) as a
     /// term of the fitter's log-likelihood over β = (b, w): minus their sum, gradient and
     /// Hessian.
-    static func spreadObjective(_ data: LogisticData) -> ([Double]) -> ObjectiveTerm {
-        { spread in
-            { beta, derivatives in
-                let theta = Parameters(w: beta[1], b: beta[0])
-                var e = Evaluation()
-                for i in data.x.indices {
-                    let eta = theta.w * data.x[i] + theta.b
-                    let t = exp(-abs(eta))
-                    let p = eta >= 0 ? 1 / (1 + t) : t / (1 + t)
-                    spreadTerm(&e, p: p, x: data.x[i], w: theta.w, spread: spread[i], full: true)
-                }
-                var information = Matrix(rows: 2, columns: 2)
-                information[0, 0] = e.hbb; information[0, 1] = e.hwb; information[1, 0] = e.hwb; information[1, 1] = e.hww
-                return (-e.nll, [-e.gb, -e.gw], information)
+    static func spreadObjective(_ data: LogisticData, spread: [Double]) -> ObjectiveTerm {
+        { beta, _ in
+            let theta = Parameters(w: beta[1], b: beta[0])
+            var e = Evaluation()
+            for i in data.x.indices {
+                let eta = theta.w * data.x[i] + theta.b
+                let t = exp(-abs(eta))
+                let p = eta >= 0 ? 1 / (1 + t) : t / (1 + t)
+                spreadTerm(&e, p: p, x: data.x[i], w: theta.w, spread: spread[i], full: true)
             }
+            var information = Matrix(rows: 2, columns: 2)
+            information[0, 0] = e.hbb; information[0, 1] = e.hwb; information[1, 0] = e.hwb; information[1, 1] = e.hww
+            return (-e.nll, [-e.gb, -e.gw], information)
         }
     }
 
