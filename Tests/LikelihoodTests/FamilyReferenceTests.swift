@@ -58,7 +58,7 @@ final class FamilyReferenceTests: XCTestCase {
         XCTAssertFalse(fit.isUnique)
         XCTAssertEqual(fit.sumAbsoluteDeviations, 4, accuracy: 1e-12)
         for corner in fit.optimalSet {
-            XCTAssertEqual(LaplaceModel.sumAbsolute(corner, x: x, y: y), 4, accuracy: 1e-12)
+            XCTAssertEqual(LeastAbsoluteDeviations.sumAbsolute(corner, x: x, y: y), 4, accuracy: 1e-12)
         }
         // Lines through (0.5, 1) with slope in [−2, 2]: the two extreme lines are corners.
         XCTAssertTrue(fit.optimalSet.contains { abs($0.w - 2) < 1e-12 && abs($0.b) < 1e-12 })
@@ -78,12 +78,12 @@ final class FamilyReferenceTests: XCTestCase {
             x.append(xi)
             y.append(k % 13 == 0 ? 5000 * uniform() : 3 + 0.5 * xi + 20 * (uniform() - 0.5))
         }
-        XCTAssertGreaterThanOrEqual(x.count, LaplaceModel.bracketThreshold)
-        var work = LaplaceModel.Workspace(capacity: x.count)
+        XCTAssertGreaterThanOrEqual(x.count, LeastAbsoluteDeviations.bracketThreshold)
+        var work = LeastAbsoluteDeviations.Workspace(capacity: x.count)
         var bracketed = 0
         for p in [0, 1, 5, 777, 50_001, 119_999] {
-            let plain = LaplaceModel.selectedSlope(about: p, x: x, y: y, work: &work)
-            if let fast = LaplaceModel.bracketedSlope(about: p, x: x, y: y, work: &work) {
+            let plain = LeastAbsoluteDeviations.selectedSlope(about: p, x: x, y: y, work: &work)
+            if let fast = LeastAbsoluteDeviations.bracketedSlope(about: p, x: x, y: y, work: &work) {
                 bracketed += 1
                 XCTAssertEqual(fast.0.bitPattern, plain.0.bitPattern, "pivot \(p)")
                 XCTAssertEqual(fast.1, plain.1, "pivot \(p)")
@@ -94,8 +94,8 @@ final class FamilyReferenceTests: XCTestCase {
         XCTAssertEqual(fit.w.estimate, 0.5, accuracy: 0.01)
         // No line through a pair of the optimum's support rows rotated about either does better.
         for p in fit.support {
-            let (slope, _) = LaplaceModel.selectedSlope(about: p, x: x, y: y, work: &work)
-            let rotated = LaplaceModel.sumAbsolute(Parameters(w: slope, b: y[p] - slope * x[p]), x: x, y: y)
+            let (slope, _) = LeastAbsoluteDeviations.selectedSlope(about: p, x: x, y: y, work: &work)
+            let rotated = LeastAbsoluteDeviations.sumAbsolute(Parameters(w: slope, b: y[p] - slope * x[p]), x: x, y: y)
             XCTAssertGreaterThanOrEqual(rotated, fit.sumAbsoluteDeviations * (1 - 1e-12))
         }
     }
@@ -305,7 +305,7 @@ final class FamilyReferenceTests: XCTestCase {
         let grid = LaplaceModel.sumAbsoluteGrid(x: x, y: y, w: ws, b: bs)
         for (i, w) in ws.enumerated() {
             for (j, b) in bs.enumerated() {
-                let direct = LaplaceModel.sumAbsolute(Parameters(w: w, b: b), x: x, y: y)
+                let direct = LeastAbsoluteDeviations.sumAbsolute(Parameters(w: w, b: b), x: x, y: y)
                 XCTAssertEqual(grid[i, j], direct, accuracy: 1e-12 * direct, "w = \(w), b = \(b)")
             }
         }
@@ -314,7 +314,7 @@ final class FamilyReferenceTests: XCTestCase {
         let exact = LaplaceModel.sumAbsoluteGrid(x: xs, y: ys, w: [0, 0.5], b: [0, 1, 2])
         for (i, w) in [0.0, 0.5].enumerated() {
             for (j, b) in [0.0, 1, 2].enumerated() {
-                XCTAssertEqual(exact[i, j], LaplaceModel.sumAbsolute(Parameters(w: w, b: b), x: xs, y: ys), accuracy: 1e-12, "w = \(w), b = \(b)")
+                XCTAssertEqual(exact[i, j], LeastAbsoluteDeviations.sumAbsolute(Parameters(w: w, b: b), x: xs, y: ys), accuracy: 1e-12, "w = \(w), b = \(b)")
             }
         }
     }

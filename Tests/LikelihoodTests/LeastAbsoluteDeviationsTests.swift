@@ -139,4 +139,62 @@ final class LeastAbsoluteDeviationsTests: XCTestCase {
             }
         }
     }
+
+    /// The one-predictor fit is this type's case p = 2 (the plane's descent, `solveLine`):
+    /// on the family corpus (Engel, rounded and tied data) and on hand cases it ends on the
+    /// simplex's optimum, the same least sum to 1e-12, the same line where the optimum is
+    /// unique, non-uniqueness said by both, and a certificate at most 1, equal to the
+    /// simplex's largest multiplier where only the two basis rows lie on the line.
+    func testTheLineIsTheCasePEqualsTwoOfTheSameMethod() throws {
+        for ref in try FamilyReferenceTests.reference("laplace") {
+            let name = ref["data"] as! String
+            let (x, y) = try FamilyReferenceTests.columns(name, ref["x"] as! String, ref["y"] as! String)
+            let line = try LeastAbsoluteDeviations(design: .line(x), y: y)
+            XCTAssertNotNil(line.line, name)
+            let simplex = try LeastAbsoluteDeviations.solve(x: DesignMatrix.line(x).matrix, y: y)
+            XCTAssertEqual(line.sumAbsoluteDeviations, simplex.sum, accuracy: 1e-12 * simplex.sum, name)
+            XCTAssertEqual(line.unique, simplex.flatEdges == 0, name)
+            XCTAssertLessThanOrEqual(line.largestMultiplier, 1 + 1e-9, name)
+            XCTAssertEqual(line.basis.count, 2, name)
+            if line.unique {
+                for (a, b) in zip(line.coefficients, simplex.beta) { XCTAssertEqual(a, b, accuracy: 1e-9 * max(1, abs(b)), name) }
+            }
+            if line.rowsOnFit == 2 && simplex.rowsOnFit == 2 {
+                XCTAssertEqual(line.largestMultiplier, simplex.largestMultiplier, accuracy: 1e-9, name)
+            }
+        }
+        // Four corners of a rectangle and its centre: a set of optimal lines, flat edges.
+        let rectangle = try LeastAbsoluteDeviations(design: .line([0, 0, 1, 1, 0.5]), y: [0, 2, 0, 2, 1])
+        XCTAssertFalse(rectangle.unique)
+        XCTAssertGreaterThan(rectangle.flatEdges, 0)
+        XCTAssertGreaterThan(try XCTUnwrap(rectangle.line).optimalSet.count, 1)
+    }
+
+    /// The line's certificate by hand: y = 2x + 1 through (0, 1), (2, 5), (4, 9), with
+    /// (1, 6) above (+1) and (3, 6) below (−1). Multipliers u₀, u₂, u₄ on the rows on the line
+    /// must give u₀ + u₂ + u₄ = 0 and 2u₂ + 4u₄ = −(1 − 3) = 2: the least max |u| is 1/2
+    /// (u = (−½, 0, ½)). The line through (0, 1) and (1, 6) (w = 5, b = 1; sum 6 + 10 + 12 =
+    /// 28 > 4) leaves (2, 5), (3, 6), (4, 9) below: u₀ + u₁ = 3 and u₁ = 2 + 3 + 4 = 9, so
+    /// u = (−6, 9) and the certificate is 9, above 1: the line is not optimal.
+    func testTheLineCertificateByHand() throws {
+        let x = [0.0, 1, 2, 3, 4], y = [1.0, 6, 5, 6, 9]
+        let fit = try LeastAbsoluteDeviations(design: .line(x), y: y)
+        XCTAssertEqual(fit.rowsOnFit, 3)
+        XCTAssertEqual(fit.largestMultiplier, 0.5, accuracy: 1e-15)
+        let off = LeastAbsoluteDeviations.lineCertificate(Parameters(w: 5, b: 1), x: x, y: y)
+        XCTAssertEqual(off.rowsOnFit, 2)
+        XCTAssertEqual(off.multiplier, 9, accuracy: 1e-15)
+    }
+
+    /// x = 10¹⁴ + 0…59 (uncentred: its part orthogonal to the intercept is 10⁻¹³ of its norm)
+    /// is identified, as for least squares, and SE(ŵ) = ŝ/√Sxx with Sxx = 60(60² − 1)/12.
+    func testAnUncentredLineIsIdentified() throws {
+        let x = (0..<60).map { 1e14 + Double($0) }
+        let noise: [Double] = [1, -1, 0]
+        let y = (0..<60).map { (i: Int) -> Double in 3 + 0.5 * Double(i) + noise[i % 3] }
+        let fit = try LeastAbsoluteDeviations(design: .line(x), y: y)
+        XCTAssertEqual(fit.coefficients[1], 0.5, accuracy: 1e-12)
+        XCTAssertEqual(fit.estimates[1].coefficient.standardError, fit.scale / 17_995.0.squareRoot(), accuracy: 1e-12 * fit.scale)
+        XCTAssertLessThanOrEqual(fit.largestMultiplier, 1 + 1e-9)
+    }
 }

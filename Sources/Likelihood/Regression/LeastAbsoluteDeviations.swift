@@ -58,6 +58,9 @@ public struct LeastAbsoluteDeviations: Sendable {
     /// Whether identical rows are solved once with their count (see `solve`); false only to
     /// check that path against the rows as they are.
     public let collapsesCopies: Bool
+    /// On a design of an intercept and one column without weights: the exact descent's pivot
+    /// lines and the corners of the optimal set (`LeastAbsoluteLine.swift`); nil otherwise.
+    public let line: LineDescent?
     public var n: Int { design.rows }
     public var p: Int { design.columns }
     public var unique: Bool { flatEdges == 0 }
@@ -75,12 +78,40 @@ public struct LeastAbsoluteDeviations: Sendable {
     /// Fits `y` on `design`, each row standing for `weights[i]` observations when given (every
     /// weight above 0). Throws `DesignError` when a coefficient is not identified and
     /// `LADError` when every row lies on the fit or the method cannot finish.
+    ///
+    /// On an intercept and one column without weights the method is the plane's own
+    /// (`solveLine`): the same vertex and certificate in a few passes, with no dense copy.
     public init(design: DesignMatrix, y original: [Double], weights: [Double]? = nil, collapsingCopies: Bool = true) throws {
         precondition(original.count == design.rows, "one response per row")
+        if weights == nil, design.columns == 2, design.sources[0] == .constant(1) {
+            let x = design.column(1)
+            try self.init(line: design, x: x, y: original, statistics: SufficientStatistics(x: x, y: original))
+            return
+        }
         let qr = try (weights.map { design.scaled(by: $0.map { $0.squareRoot() }) } ?? design).checkIdentified()
         let (x, y) = LeastAbsoluteDeviations.weighted(design.matrix, original, weights)
-        let solution = try LeastAbsoluteDeviations.solve(x: x, y: y, collapse: collapsingCopies)
+        var solution = try LeastAbsoluteDeviations.solve(x: x, y: y, collapse: collapsingCopies)
         guard solution.sum > 1e-13 * y.reduce(0, { $0 + abs($1) }), solution.sum > 0 else { throw LADError.perfectFit }
+        solution.basis.sort()
+        self.init(design: design, qr: qr, weights: weights, collapsesCopies: collapsingCopies, solution: solution, line: nil)
+    }
+
+    /// The fit on `design` = [1, x] (`statistics` the moments of x and y, x varying), by the
+    /// plane's exact descent. The standard errors' (XᵀX)⁻¹ comes from the triangle of the
+    /// centred moments (`SufficientStatistics.triangle`) with no relative aliasing rule: x
+    /// varies in centred arithmetic, so x = 10¹⁴ + 0…59 is identified, as for least squares.
+    init(line design: DesignMatrix, x: [Double], y: [Double], statistics stats: SufficientStatistics) throws {
+        precondition(design.columns == 2 && x.count == design.rows && y.count == x.count, "the design [1, x] of the rows")
+        guard stats.xVaries else { throw DesignError.aliased(term: design.terms[1].name, combination: [design.terms[0].name]) }
+        let (solution, descent) = try LeastAbsoluteDeviations.solveLine(x: x, y: y, statistics: stats)
+        let t = stats.triangle(residualSumOfSquares: 0)
+        var rx = Matrix(rows: 2, columns: 2)
+        rx[0, 0] = t[0, 0]; rx[0, 1] = t[0, 1]; rx[1, 1] = t[1, 1]
+        self.init(design: design, qr: HouseholderQR(rx, tolerance: 0), weights: nil, collapsesCopies: true, solution: solution, line: descent)
+    }
+
+    /// What both methods share: the inference from the QR and the vertex found.
+    private init(design: DesignMatrix, qr: HouseholderQR, weights: [Double]?, collapsesCopies: Bool, solution: Solution, line: LineDescent?) {
         let observations = weights.map { $0.reduce(0, +) } ?? Double(design.rows)
         let s = solution.sum / observations
         let gram = qr.inverseGram
@@ -94,16 +125,17 @@ public struct LeastAbsoluteDeviations: Sendable {
         self.qr = qr
         self.weights = weights
         self.observations = observations
-        collapsesCopies = collapsingCopies
+        self.collapsesCopies = collapsesCopies
         coefficients = solution.beta
         sumAbsoluteDeviations = solution.sum
         scale = s
-        basis = solution.basis.sorted()
+        basis = solution.basis
         rowsOnFit = solution.rowsOnFit
         largestMultiplier = solution.largestMultiplier
         flatEdges = solution.flatEdges
         pivots = solution.pivots
         degeneratePivots = solution.degeneratePivots
+        self.line = line
     }
 
     public func estimate(_ term: String) -> Coefficient? { estimates.first { $0.term == term }?.coefficient }
@@ -430,19 +462,19 @@ public struct LeastAbsoluteDeviations: Sendable {
     /// (the earliest row on a tie), or nil when the sum does not fall along the ray.
     static func lineSearch(r: [Double], a: [Double], onFit: [Bool]) -> (t: Double, row: Int)? {
         var falling = 0.0, rising = 0.0
-        var pairs: [LaplaceModel.Pair] = []
+        var pairs: [Pair] = []
         for i in r.indices where a[i] != 0 {
             if onFit[i] || (r[i] > 0) != (a[i] > 0) {
                 rising += abs(a[i])
             } else {
                 falling += abs(a[i])
-                pairs.append(LaplaceModel.Pair(slope: r[i] / a[i], weight: abs(a[i])))
+                pairs.append(Pair(slope: r[i] / a[i], weight: abs(a[i])))
             }
         }
         guard falling > rising * (1 + 1e-12) else { return nil }
         // Crossing breakpoint i turns −|aᵢ| into +|aᵢ|: the minimum is where the crossed
         // weight first reaches half the excess.
-        let t = LaplaceModel.weightedMedian(&pairs, target: (falling - rising) / 2)
+        let t = weightedMedian(&pairs, target: (falling - rising) / 2)
         guard let row = r.indices.first(where: { a[$0] != 0 && !onFit[$0] && (r[$0] > 0) == (a[$0] > 0) && r[$0] / a[$0] == t }) else { return nil }
         return (t, row)
     }
