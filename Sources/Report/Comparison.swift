@@ -6,15 +6,37 @@ import Plot
 /// Which noise model do the data support? The same (x, y) fitted with Gaussian, Laplace and
 /// Student-t noise, compared by log-likelihood, AIC and BIC with every constant kept.
 struct ComparisonAnalysis {
+    /// One noise model's fit, typed.
+    enum Fitted {
+        case linear(LinearFit)
+        case laplace(LaplaceFit)
+        case studentT(StudentTFit)
+
+        var line: any LineFit {
+            switch self {
+            case let .linear(f): return f
+            case let .laplace(f): return f
+            case let .studentT(f): return f
+            }
+        }
+    }
+
     struct Row {
         var kind: ModelKind
-        var fit: (any LineFit)?
+        var fitted: Fitted?
         /// Why the family could not be fitted.
         var error: String?
         var deltaAIC = 0.0
         var deltaBIC = 0.0
+        /// The fit as every family gives it.
+        var fit: (any LineFit)? { fitted?.line }
+        /// The Student-t fit, on its row.
+        var studentT: StudentTFit? {
+            if case let .studentT(f)? = fitted { return f }
+            return nil
+        }
         /// A Student-t fit whose ν ran to the top of its range.
-        var nuCapped: Bool { (fit as? StudentTFit)?.nuAtUpperBound == true }
+        var nuCapped: Bool { studentT?.nuAtUpperBound == true }
     }
     /// The words of the page (set by the run; the defaults otherwise).
     var prose: Prose? = nil
@@ -28,7 +50,7 @@ struct ComparisonAnalysis {
     func noise(_ row: Row) -> String { (prose ?? Prose.shared)?.text(row.kind.rawValue, "noiseName") ?? "" }
     func lossName(_ row: Row) -> String { (prose ?? Prose.shared)?.text(row.kind.rawValue, "lossName") ?? "" }
     func loss(_ row: Row) -> String {
-        guard let t = row.fit as? StudentTFit else { return lossName(row) }
+        guard let t = row.studentT else { return lossName(row) }
         return common("comparisonStudentTLoss", ["loss": .string(lossName(row)), "nu": .string(NumberFormat.significant(t.nu, 3))])
     }
     /// What the table says beside a row: why it was not fitted, or that ν ran to its bound.
@@ -61,22 +83,27 @@ enum Comparison {
     /// - Parameter known: fits of these same points the run already made (a `laplace` or
     ///   `student-t` model on the same data), used instead of fitting again.
     static func analyse(_ request: ComparisonRequest, dataset: Dataset, name: String, dropMissing: Bool,
-                        known: [ModelKind: any LineFit] = [:]) throws -> ComparisonAnalysis {
+                        known: KnownFits = KnownFits()) throws -> ComparisonAnalysis {
         let (x, y, kept) = try dataset.pairedNumbers(request.x, request.y, dropMissing: dropMissing)
         Timing.mark("\(name): comparing noise models on \(x.count) rows")
         var rows: [ComparisonAnalysis.Row] = []
-        func attempt(_ kind: ModelKind, _ fit: () throws -> any LineFit) {
+        func attempt(_ kind: ModelKind, _ fit: () throws -> ComparisonAnalysis.Fitted) {
             do {
-                rows.append(.init(kind: kind, fit: try fit()))
+                rows.append(.init(kind: kind, fitted: try fit()))
             } catch {
-                rows.append(.init(kind: kind, fit: nil, error: "\(error)"))
+                rows.append(.init(kind: kind, fitted: nil, error: "\(error)"))
             }
         }
-        attempt(.linear) { try known[.linear] as? LinearFit ?? LinearGaussianModel.fit(x: x, y: y) }
-        attempt(.laplace) { try known[.laplace] as? LaplaceFit ?? LaplaceModel.fit(x: x, y: y) }
+        attempt(.linear) { .linear(try known.linear ?? LinearGaussianModel.fit(x: x, y: y)) }
+        // The Student-t search starts from the Laplace fit among others.
+        var lad: LaplaceFit? = nil
+        attempt(.laplace) {
+            let fit = try known.laplace ?? LaplaceModel.fit(x: x, y: y)
+            lad = fit
+            return .laplace(fit)
+        }
         Timing.mark("\(name): Laplace fitted")
-        let lad = rows.first { $0.kind == .laplace }?.fit as? LaplaceFit
-        attempt(.studentT) { try known[.studentT] as? StudentTFit ?? StudentTModel.fit(x: x, y: y, lad: lad) }
+        attempt(.studentT) { .studentT(try known.studentT ?? StudentTModel.fit(x: x, y: y, lad: lad)) }
         Timing.mark("\(name): Student-t fitted")
         var c = ComparisonAnalysis(name: name, source: dataset.source, request: request, x: x, y: y, rows: rows)
         c.droppedRows = kept.isEmpty ? 0 : dataset.rowCount - kept.count

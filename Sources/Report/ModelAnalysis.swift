@@ -3,8 +3,51 @@ import Foundation
 import Likelihood
 import Mustache
 
+/// A one-predictor model's fit and its family's own results (inference, approximations,
+/// diagnostics), typed: one case per family, which its `FamilyReport` reads back by pattern
+/// (no casts), as the several-predictor layer's `SeveralAnalysis.Fit` does. The details are
+/// nil until the family's analysis has made them.
+enum FamilyResult {
+    case linear(LinearFit, LinearReport.Details?)
+    case logistic(LogisticFit, LogisticReport.Details?)
+    case poisson(PoissonFit)
+    case laplace(LaplaceFit, LaplaceReport.Details?)
+    case studentT(StudentTFit, StudentTReport.Details?)
+
+    /// What every family's fit gives: the line, log L, AIC, BIC.
+    var fit: any LineFit {
+        switch self {
+        case let .linear(f, _): return f
+        case let .logistic(f, _): return f
+        case let .poisson(f): return f
+        case let .laplace(f, _): return f
+        case let .studentT(f, _): return f
+        }
+    }
+}
+
+/// Fits of one (x, y) the run already made, by family: the comparison of noise models takes
+/// them instead of fitting again.
+struct KnownFits {
+    var linear: LinearFit?
+    var laplace: LaplaceFit?
+    var studentT: StudentTFit?
+
+    /// Keeps a model's fit (a Student-t fit also brings the Laplace fit it started from).
+    mutating func add(_ result: FamilyResult) {
+        switch result {
+        case let .linear(f, _): linear = f
+        case let .laplace(f, _): laplace = f
+        case let .studentT(f, _):
+            studentT = f
+            if laplace == nil { laplace = f.leastAbsoluteDeviations }
+        case .logistic, .poisson: break
+        }
+    }
+}
+
 /// The fitted model with everything the figures, the page and `report.json` show. What is
-/// common to every family lives here; what is particular to one lives in its `details`,
+/// common to every family lives here; what is particular to one lives in its `result`,
 /// read only by its own `FamilyReport`.
 public struct ModelAnalysis {
     /// Unique name in the report ("linear", "logistic", "linear-2", …).
@@ -15,7 +58,10 @@ public struct ModelAnalysis {
     public var source: String
     public var x: [Double]
     public var y: [Double]
-    public var fit: any LineFit
+    /// The fit and the family's own results.
+    var result: FamilyResult
+    /// The fit as every family gives it.
+    public var fit: any LineFit { result.fit }
     /// Gradient descent on the original (w, b) and on standardised x (linear and logistic).
     public var descent: Descent? = nil
     /// Newton's iterates, where a figure shows them.
@@ -27,8 +73,6 @@ public struct ModelAnalysis {
     /// The maximum of the log-likelihood surface the figures show (the exact one unless the
     /// surface is approximated).
     public var surfaceMaximum: Double? = nil
-    /// The family's own results (its inference, approximations, diagnostics).
-    var details: Any? = nil
     /// Rows left out by `--drop-missing`.
     public var droppedRows = 0
     /// What the fit itself found worth a warning (e.g. a Student-t fit that fell back to
@@ -45,9 +89,9 @@ public struct ModelAnalysis {
         return common("builtinSource", Prose.builtin(b))
     }
 
-    init(family: any FamilyReport.Type, name: String, request: ModelRequest, source: String, x: [Double], y: [Double], fit: any LineFit) {
+    init(family: any FamilyReport.Type, name: String, request: ModelRequest, source: String, x: [Double], y: [Double], result: FamilyResult) {
         self.family = family; self.name = name; self.request = request; self.source = source
-        self.x = x; self.y = y; self.fit = fit
+        self.x = x; self.y = y; self.result = result
     }
 
     /// A piece of the family's text template (`text-<family>.mustache`).

@@ -175,7 +175,7 @@ public enum ReportRunner {
         var modelFigures = [[ReportFigure?]](repeating: [], count: fits.count)
         var comparisonFigures = [ReportFigure?](repeating: nil, count: comparisonJobs.count)
         var fittedCount = 0
-        func compare(_ j: Int, known: [ModelKind: any LineFit]) {
+        func compare(_ j: Int, known: KnownFits) {
             let (request, dataset, name) = comparisonJobs[j]
             let result = Result { () throws -> ComparisonAnalysis in
                 var c = try Comparison.analyse(request, dataset: dataset, name: name, dropMissing: options.dropMissing, known: known)
@@ -247,7 +247,7 @@ public enum ReportRunner {
         let figureWork = Unchecked(figureJob), bernoulliWork = Unchecked(bernoulliJob)
         func job(_ k: Int) {
             if k >= fits.count + early.count { return severalJob(k - fits.count - early.count) }
-            guard k < fits.count else { return compare(early[k - fits.count], known: [:]) }
+            guard k < fits.count else { return compare(early[k - fits.count], known: KnownFits()) }
             let (request, dataset, name) = fits[k]
             let result = Result { () throws -> ModelAnalysis in
                 var analysis = try ModelAnalysis.analyse(request, dataset: dataset, name: name, dropMissing: options.dropMissing)
@@ -296,11 +296,9 @@ public enum ReportRunner {
         let severals = try severalResults.map { try $0!.get() }
         DispatchQueue.concurrentPerform(iterations: late.count) { k in
             let c = comparisonJobs[late[k]].0
-            var known: [ModelKind: any LineFit] = [:]
+            var known = KnownFits()
             for m in analyses where m.request.dataPath == c.dataPath && m.request.x == c.x && m.request.y == c.y && m.request.nu == nil {
-                known[m.kind] = m.fit
-                // The Student-t fit made the Laplace fit of these data as one of its starts.
-                if let t = m.fit as? StudentTFit, known[.laplace] == nil { known[.laplace] = t.leastAbsoluteDeviations }
+                known.add(m.result)
             }
             compare(late[k], known: known)
         }

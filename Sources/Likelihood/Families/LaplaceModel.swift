@@ -27,6 +27,10 @@ public struct LaplaceFit: LineFit, Equatable {
     /// optimum is unique.
     public var optimalSet: [Parameters]
     public var isUnique: Bool { optimalSet.count <= 1 }
+    /// The subgradient certificate: the least bound on multipliers of the rows on the line
+    /// that balances the signs of all the others (at most 1 proves the optimum; see
+    /// `LeastAbsoluteDeviations.lineCertificate`).
+    public var certificate: Double
     /// Covariance of (ŵ, b̂): ŝ²(XᵀX)⁻¹.
     public var covariance: (ww: Double, wb: Double, bb: Double)
 
@@ -68,7 +72,8 @@ public enum LaplaceModel {
         return LaplaceFit(n: n, w: lad.estimates[1].coefficient, b: lad.estimates[0].coefficient,
                           scale: lad.scale, sumAbsoluteDeviations: lad.sumAbsoluteDeviations, logLikelihood: lad.logLikelihood,
                           iterations: lad.pivots, support: lad.basis, path: descent.path, start: descent.start,
-                          optimalSet: descent.optimalSet, covariance: (s2 * gram[1, 1], s2 * gram[0, 1], s2 * gram[0, 0]))
+                          optimalSet: descent.optimalSet, certificate: lad.largestMultiplier,
+                          covariance: (s2 * gram[1, 1], s2 * gram[0, 1], s2 * gram[0, 0]))
     }
 
     /// The mean absolute error of a line. - Complexity: O(n).

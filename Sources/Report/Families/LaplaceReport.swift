@@ -17,14 +17,18 @@ enum LaplaceReport: FamilyReport {
     struct Details {
         var subgradient: OptimizerPath
         var budget: Int
-        /// The optimality certificate's ratio (≤ 1 at an optimum; see `certificate`).
-        var certificate: Double
         var standardisation: Standardisation
     }
 
     static func builtinData(seed: UInt64) -> Dataset { BuiltinData.outliers(seed: seed) }
-    static func fitted(_ m: ModelAnalysis) -> LaplaceFit { m.fit as! LaplaceFit }
-    static func details(_ m: ModelAnalysis) -> Details { m.details as! Details }
+    static func fitted(_ m: ModelAnalysis) -> LaplaceFit {
+        guard case let .laplace(fit, _) = m.result else { preconditionFailure("\(m.name) is not a laplace model") }
+        return fit
+    }
+    static func details(_ m: ModelAnalysis) -> Details {
+        guard case let .laplace(_, details?) = m.result else { preconditionFailure("\(m.name): no laplace details yet") }
+        return details
+    }
 
     /// Subgradient steps: 2,000 up to 10⁵ rows, then fewer so that the demonstration costs
     /// at most 2·10⁸ point evaluations (each step is a pass over the data).
@@ -35,7 +39,7 @@ enum LaplaceReport: FamilyReport {
 
     static func analyse(_ request: ModelRequest, x: [Double], y: [Double], name: String, source: String) throws -> ModelAnalysis {
         let fit = try LaplaceModel.fit(x: x, y: y)
-        var m = ModelAnalysis(family: self, name: name, request: request, source: source, x: x, y: y, fit: fit)
+        var m = ModelAnalysis(family: self, name: name, request: request, source: source, x: x, y: y, result: .laplace(fit, nil))
         m.newton = fit.path
         // The 95 % likelihood-ratio region of the profile likelihood (s maximised out):
         // SAD(w, b) ≤ SAD̂·exp(χ²₂(0.95)/(2n)); traced as a contour of an exact grid over a
@@ -49,8 +53,8 @@ enum LaplaceReport: FamilyReport {
         m.region = FigureFactory.regionBoundary(coarse, level: -depth, around: fit.line)
         m.regionDepth = depth
         let z = Standardisation(SufficientStatistics(x: x, y: y))
-        m.details = Details(subgradient: LaplaceModel.subgradientPath(x: x, y: y, standardisation: z, steps: budget(n: x.count)),
-                            budget: budget(n: x.count), certificate: certificate(fit, x: x, y: y), standardisation: z)
+        m.result = .laplace(fit, Details(subgradient: LaplaceModel.subgradientPath(x: x, y: y, standardisation: z, steps: budget(n: x.count)),
+                            budget: budget(n: x.count), standardisation: z))
         return m
     }
 
@@ -62,38 +66,6 @@ enum LaplaceReport: FamilyReport {
         let n = Double(m.n)
         grid.values = grid.values.map { -n * log(max($0, 1e-300) / fit.sumAbsoluteDeviations) }
         return grid
-    }
-
-    /// The optimality certificate of least absolute deviations: 0 is a subgradient at
-    /// (ŵ, b̂) when the points on the line can take weights aᵢ in [−1, 1] that cancel
-    /// t = Σ sign(rᵢ)(xᵢ, 1) over the others, that is when −t lies in the zonotope
-    /// {Σ aᵢ(xᵢ, 1)}. In the plane that holds exactly when u·(−t) ≤ Σ|u·(xᵢ, 1)| along every
-    /// direction u normal to one of the (xᵢ, 1) (the kinks of the right side). Returns the
-    /// largest ratio of the two sides: at most 1 at an optimum.
-    static func certificate(_ fit: LaplaceFit, x: [Double], y: [Double]) -> Double {
-        var onLine: [Double: Double] = [:]
-        var g = (0.0, 0.0)
-        let centre = fit.support.map { x[$0] }.reduce(0, +) / Double(max(fit.support.count, 1))
-        for i in x.indices {
-            let r = y[i] - fit.w.estimate * x[i] - fit.b.estimate
-            let scale = max(abs(y[i]), abs(fit.w.estimate * x[i]), abs(fit.b.estimate), 1e-300)
-            if abs(r) <= 1e-12 * scale {
-                onLine[x[i] - centre, default: 0] += 1
-            } else {
-                let sign: Double = r > 0 ? 1 : -1
-                g.0 += sign * (x[i] - centre); g.1 += sign
-            }
-        }
-        let vectors = onLine.sorted { $0.key < $1.key }
-        var directions: [(Double, Double)] = []
-        for (v, _) in vectors { directions += [(-1, v), (1, -v), (v, 1), (-v, -1)] }
-        var ratio = 0.0
-        for u in directions {
-            let push = u.0 * -g.0 + u.1 * -g.1
-            let reach = vectors.reduce(0.0) { $0 + $1.value * abs(u.0 * $1.key + u.1) }
-            if reach > 0 { ratio = max(ratio, push / reach) } else if push > 1e-9 * (abs(g.0) + abs(g.1)) { ratio = .infinity }
-        }
-        return ratio
     }
 
     static func figure(_ kind: String, _ m: ModelAnalysis, aspect: Double) -> ReportFigure {
@@ -236,8 +208,8 @@ enum LaplaceReport: FamilyReport {
                    "−Σ log Laplace(yᵢ; ŵxᵢ + b̂, ŝ)", "n·log(2ŝ) + n", -fit.summedLogDensity(x: m.x, y: m.y), n * log(2 * fit.scale) + n)
         page.check(m.text("checkMAE"), "MAE(ŵ, b̂)", "ŝ = SAD/n",
                    LaplaceModel.meanAbsoluteError(fit.line, x: m.x, y: m.y), fit.scale)
-        page.check(m.text("checkCertificate"), m.text("certificateLeft"), "1", d.certificate, 1,
-                   passes: d.certificate <= 1 + 1e-9, failure: .fails, atMost: true)
+        page.check(m.text("checkCertificate"), m.text("certificateLeft"), "1", fit.certificate, 1,
+                   passes: fit.certificate <= 1 + 1e-9, failure: .fails, atMost: true)
         page.check(m.text("checkSubgradient"), m.text("afterSteps", ["steps": .string(Narrative.count(sub.iterations))]), "ŵ", sub.end.w, fit.w.estimate,
                    passes: arrived(fit, sub), failure: .didNotArrive)
     }
@@ -252,7 +224,7 @@ enum LaplaceReport: FamilyReport {
         o["support_rows"] = .array(f.support.map { .int($0 + 1) })
         o["unique"] = .bool(f.isUnique)
         o["optimal_set"] = .array(f.optimalSet.map { .array([.number($0.w), .number($0.b)]) })
-        o["optimality_certificate"] = .number(d.certificate)
+        o["optimality_certificate"] = .number(f.certificate)
         o["subgradient_descent"] = .object([
             "w": .number(d.subgradient.end.w), "b": .number(d.subgradient.end.b), "iterations": .int(d.subgradient.iterations),
             "arrived": .bool(arrived(f, d.subgradient)), "distance_in_standard_errors": .number(distanceInSE(f, d.subgradient.end)),

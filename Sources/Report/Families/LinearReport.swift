@@ -23,12 +23,18 @@ enum LinearReport: FamilyReport {
 
     static func builtinData(seed: UInt64) -> Dataset { BuiltinData.linear(seed: seed) }
 
-    static func fitted(_ m: ModelAnalysis) -> LinearFit { m.fit as! LinearFit }
-    static func details(_ m: ModelAnalysis) -> Details { m.details as! Details }
+    static func fitted(_ m: ModelAnalysis) -> LinearFit {
+        guard case let .linear(fit, _) = m.result else { preconditionFailure("\(m.name) is not a linear model") }
+        return fit
+    }
+    static func details(_ m: ModelAnalysis) -> Details {
+        guard case let .linear(_, details?) = m.result else { preconditionFailure("\(m.name): no linear details yet") }
+        return details
+    }
 
     static func analyse(_ request: ModelRequest, x: [Double], y: [Double], name: String, source: String) throws -> ModelAnalysis {
         let fit = try LinearGaussianModel.fit(x: x, y: y)
-        var m = ModelAnalysis(family: self, name: name, request: request, source: source, x: x, y: y, fit: fit)
+        var m = ModelAnalysis(family: self, name: name, request: request, source: source, x: x, y: y, result: .linear(fit, nil))
         m.descent = Descent(raw: GradientDescent.linear(fit.statistics, standardised: false),
                             standardised: GradientDescent.linear(fit.statistics, standardised: true),
                             hessian: GradientDescent.linearHessian(fit.statistics),
@@ -38,8 +44,8 @@ enum LinearReport: FamilyReport {
         let region = LinearConfidenceRegion(fit)
         m.region = region.boundary()
         m.regionDepth = fit.logLikelihood - region.profileLevel
-        m.details = Details(region: region, diagnostics: ResidualDiagnostics(fit: fit, x: x, y: y),
-                            qq: ResidualDiagnostics.qq(fit: fit, x: x, y: y))
+        m.result = .linear(fit, Details(region: region, diagnostics: ResidualDiagnostics(fit: fit, x: x, y: y),
+                            qq: ResidualDiagnostics.qq(fit: fit, x: x, y: y)))
         return m
     }
 

@@ -24,8 +24,14 @@ enum LogisticReport: FamilyReport {
     }
 
     static func builtinData(seed: UInt64) -> Dataset { BuiltinData.logistic(seed: seed &+ 1) }
-    static func fitted(_ m: ModelAnalysis) -> LogisticFit { m.fit as! LogisticFit }
-    static func details(_ m: ModelAnalysis) -> Details { m.details as! Details }
+    static func fitted(_ m: ModelAnalysis) -> LogisticFit {
+        guard case let .logistic(fit, _) = m.result else { preconditionFailure("\(m.name) is not a logistic model") }
+        return fit
+    }
+    static func details(_ m: ModelAnalysis) -> Details {
+        guard case let .logistic(_, details?) = m.result else { preconditionFailure("\(m.name): no logistic details yet") }
+        return details
+    }
 
     static func analyse(_ request: ModelRequest, x: [Double], y: [Double], name: String, source: String) throws -> ModelAnalysis {
         try LogisticBernoulliModel.validate(x: x, y: y)
@@ -62,13 +68,13 @@ enum LogisticReport: FamilyReport {
         // The test of w = 0 is always exact: both log-likelihoods come from every row.
         inference.likelihoodRatioStatistic = max(0, 2 * (fit.logLikelihood - fit.nullLogLikelihood))
         inference.likelihoodRatioPValue = Distributions.chiSquared1Survival(inference.likelihoodRatioStatistic)
-        var m = ModelAnalysis(family: self, name: name, request: request, source: source, x: x, y: y, fit: fit)
+        var m = ModelAnalysis(family: self, name: name, request: request, source: source, x: x, y: y, result: .logistic(fit, nil))
         m.descent = descent
         m.newton = fit.path
         m.region = inference.region
         m.regionDepth = surfaceFit.logLikelihood - inference.regionLevel
         m.surfaceMaximum = surfaceFit.logLikelihood
-        m.details = Details(inference: inference, data: surface, binnedNewtonSteps: binnedFit?.iterations ?? 0)
+        m.result = .logistic(fit, Details(inference: inference, data: surface, binnedNewtonSteps: binnedFit?.iterations ?? 0))
         return m
     }
 

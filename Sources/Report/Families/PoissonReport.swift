@@ -14,14 +14,17 @@ enum PoissonReport: FamilyReport {
     static let figureKinds = ["fit", "likelihood", "rootogram"]
 
     static func builtinData(seed: UInt64) -> Dataset { BuiltinData.counts(seed: seed) }
-    static func fitted(_ m: ModelAnalysis) -> PoissonFit { m.fit as! PoissonFit }
+    static func fitted(_ m: ModelAnalysis) -> PoissonFit {
+        guard case let .poisson(fit) = m.result else { preconditionFailure("\(m.name) is not a poisson model") }
+        return fit
+    }
 
     /// Grid columns for an exact surface (each costs a pass over the data).
     static func resolution(n: Int) -> Int { max(60, min(240, 120_000_000 / max(n, 1))) }
 
     static func analyse(_ request: ModelRequest, x: [Double], y: [Double], name: String, source: String) throws -> ModelAnalysis {
         let fit = try PoissonModel.fit(x: x, y: y)
-        var m = ModelAnalysis(family: self, name: name, request: request, source: source, x: x, y: y, fit: fit)
+        var m = ModelAnalysis(family: self, name: name, request: request, source: source, x: x, y: y, result: .poisson(fit))
         m.newton = fit.path
         let depth = Distributions.chiSquared2Quantile(0.95) / 2
         let hw = (2 * depth * fit.covariance.ww).squareRoot(), hb = (2 * depth * fit.covariance.bb).squareRoot()

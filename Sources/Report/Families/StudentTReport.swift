@@ -39,8 +39,14 @@ enum StudentTReport: FamilyReport {
     }
 
     static func builtinData(seed: UInt64) -> Dataset { BuiltinData.outliers(seed: seed) }
-    static func fitted(_ m: ModelAnalysis) -> StudentTFit { m.fit as! StudentTFit }
-    static func details(_ m: ModelAnalysis) -> Details { m.details as! Details }
+    static func fitted(_ m: ModelAnalysis) -> StudentTFit {
+        guard case let .studentT(fit, _) = m.result else { preconditionFailure("\(m.name) is not a studentT model") }
+        return fit
+    }
+    static func details(_ m: ModelAnalysis) -> Details {
+        guard case let .studentT(_, details?) = m.result else { preconditionFailure("\(m.name): no studentT details yet") }
+        return details
+    }
 
     static func analyse(_ request: ModelRequest, x: [Double], y: [Double], name: String, source: String) throws -> ModelAnalysis {
         if let nu = request.nu, !(nu > 0 && nu.isFinite) {
@@ -55,7 +61,7 @@ enum StudentTReport: FamilyReport {
                             values: ["model": .string(name), "bound": .string(NumberFormat.plain(StudentTModel.nuRange.1, 4))]))
             return m
         }
-        var m = ModelAnalysis(family: self, name: name, request: request, source: source, x: x, y: y, fit: fit)
+        var m = ModelAnalysis(family: self, name: name, request: request, source: source, x: x, y: y, result: .studentT(fit, nil))
         m.newton = fit.path
         Timing.mark("\(name): Newton–Raphson from \(fit.globalSearch.starts) starts done")
         let binned = x.count > surfaceRows
@@ -96,8 +102,8 @@ enum StudentTReport: FamilyReport {
             if fit.weight(x: xi, y: yi) < 0.5 { down += 1 }
         }
         let constant = Double(x.count) * (StudentTModel.logNormaliser(fit.nu) - log(fit.scale))
-        m.details = Details(binnedError: binnedError, window: window, beyondInflection: beyond, downWeighted: down, grid: grid,
-                            constant: constant - top)
+        m.result = .studentT(fit, Details(binnedError: binnedError, window: window, beyondInflection: beyond, downWeighted: down, grid: grid,
+                            constant: constant - top))
         return m
     }
 
