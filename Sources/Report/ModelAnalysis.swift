@@ -62,6 +62,13 @@ public struct ModelAnalysis {
     var result: FamilyResult
     /// The fit as every family gives it.
     public var fit: any LineFit { result.fit }
+
+    /// The family's own part of the result, picked out by `extract`'s pattern (a model of
+    /// another family, or details read before they are made, is a programming error).
+    func part<T>(_ what: String, _ extract: (FamilyResult) -> T?) -> T {
+        guard let value = extract(result) else { preconditionFailure("\(name): the result holds no \(what)") }
+        return value
+    }
     /// Gradient descent on the original (w, b) and on standardised x (linear and logistic).
     public var descent: Descent? = nil
     /// Newton's iterates, where a figure shows them.

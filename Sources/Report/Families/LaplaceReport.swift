@@ -21,14 +21,8 @@ enum LaplaceReport: FamilyReport {
     }
 
     static func builtinData(seed: UInt64) -> Dataset { BuiltinData.outliers(seed: seed) }
-    static func fitted(_ m: ModelAnalysis) -> LaplaceFit {
-        guard case let .laplace(fit, _) = m.result else { preconditionFailure("\(m.name) is not a laplace model") }
-        return fit
-    }
-    static func details(_ m: ModelAnalysis) -> Details {
-        guard case let .laplace(_, details?) = m.result else { preconditionFailure("\(m.name): no laplace details yet") }
-        return details
-    }
+    static func fitted(_ m: ModelAnalysis) -> LaplaceFit { m.part("laplace fit") { if case let .laplace(fit, _) = $0 { return fit }; return nil } }
+    static func details(_ m: ModelAnalysis) -> Details { m.part("laplace details") { if case let .laplace(_, details) = $0 { return details }; return nil } }
 
     /// Subgradient steps: 2,000 up to 10⁵ rows, then fewer so that the demonstration costs
     /// at most 2·10⁸ point evaluations (each step is a pass over the data).

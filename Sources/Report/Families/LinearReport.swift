@@ -23,14 +23,8 @@ enum LinearReport: FamilyReport {
 
     static func builtinData(seed: UInt64) -> Dataset { BuiltinData.linear(seed: seed) }
 
-    static func fitted(_ m: ModelAnalysis) -> LinearFit {
-        guard case let .linear(fit, _) = m.result else { preconditionFailure("\(m.name) is not a linear model") }
-        return fit
-    }
-    static func details(_ m: ModelAnalysis) -> Details {
-        guard case let .linear(_, details?) = m.result else { preconditionFailure("\(m.name): no linear details yet") }
-        return details
-    }
+    static func fitted(_ m: ModelAnalysis) -> LinearFit { m.part("linear fit") { if case let .linear(fit, _) = $0 { return fit }; return nil } }
+    static func details(_ m: ModelAnalysis) -> Details { m.part("linear details") { if case let .linear(_, details) = $0 { return details }; return nil } }
 
     static func analyse(_ request: ModelRequest, x: [Double], y: [Double], name: String, source: String) throws -> ModelAnalysis {
         let fit = try LinearGaussianModel.fit(x: x, y: y)

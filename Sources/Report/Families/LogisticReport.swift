@@ -24,14 +24,8 @@ enum LogisticReport: FamilyReport {
     }
 
     static func builtinData(seed: UInt64) -> Dataset { BuiltinData.logistic(seed: seed &+ 1) }
-    static func fitted(_ m: ModelAnalysis) -> LogisticFit {
-        guard case let .logistic(fit, _) = m.result else { preconditionFailure("\(m.name) is not a logistic model") }
-        return fit
-    }
-    static func details(_ m: ModelAnalysis) -> Details {
-        guard case let .logistic(_, details?) = m.result else { preconditionFailure("\(m.name): no logistic details yet") }
-        return details
-    }
+    static func fitted(_ m: ModelAnalysis) -> LogisticFit { m.part("logistic fit") { if case let .logistic(fit, _) = $0 { return fit }; return nil } }
+    static func details(_ m: ModelAnalysis) -> Details { m.part("logistic details") { if case let .logistic(_, details) = $0 { return details }; return nil } }
 
     static func analyse(_ request: ModelRequest, x: [Double], y: [Double], name: String, source: String) throws -> ModelAnalysis {
         try LogisticBernoulliModel.validate(x: x, y: y)

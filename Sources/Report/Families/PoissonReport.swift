@@ -14,10 +14,7 @@ enum PoissonReport: FamilyReport {
     static let figureKinds = ["fit", "likelihood", "rootogram"]
 
     static func builtinData(seed: UInt64) -> Dataset { BuiltinData.counts(seed: seed) }
-    static func fitted(_ m: ModelAnalysis) -> PoissonFit {
-        guard case let .poisson(fit) = m.result else { preconditionFailure("\(m.name) is not a poisson model") }
-        return fit
-    }
+    static func fitted(_ m: ModelAnalysis) -> PoissonFit { m.part("poisson fit") { if case let .poisson(fit) = $0 { return fit }; return nil } }
 
     /// Grid columns for an exact surface (each costs a pass over the data).
     static func resolution(n: Int) -> Int { max(60, min(240, 120_000_000 / max(n, 1))) }

@@ -39,14 +39,8 @@ enum StudentTReport: FamilyReport {
     }
 
     static func builtinData(seed: UInt64) -> Dataset { BuiltinData.outliers(seed: seed) }
-    static func fitted(_ m: ModelAnalysis) -> StudentTFit {
-        guard case let .studentT(fit, _) = m.result else { preconditionFailure("\(m.name) is not a studentT model") }
-        return fit
-    }
-    static func details(_ m: ModelAnalysis) -> Details {
-        guard case let .studentT(_, details?) = m.result else { preconditionFailure("\(m.name): no studentT details yet") }
-        return details
-    }
+    static func fitted(_ m: ModelAnalysis) -> StudentTFit { m.part("studentT fit") { if case let .studentT(fit, _) = $0 { return fit }; return nil } }
+    static func details(_ m: ModelAnalysis) -> Details { m.part("studentT details") { if case let .studentT(_, details) = $0 { return details }; return nil } }
 
     static func analyse(_ request: ModelRequest, x: [Double], y: [Double], name: String, source: String) throws -> ModelAnalysis {
         if let nu = request.nu, !(nu > 0 && nu.isFinite) {
