@@ -130,7 +130,7 @@ enum SeveralReport {
             let weighted = f.weights != nil
             statistics.append(["term": .string(weighted ? "ŝ = Σwᵢ|rᵢ|/Σwᵢ" : "ŝ = Σ|rᵢ|/n"), "value": .string(NumberFormat.significant(f.scale, 6))])
             statistics.append(["term": .string(weighted ? "Σwᵢ|rᵢ|" : "Σ|rᵢ|"), "value": .string(NumberFormat.significant(f.sumAbsoluteDeviations, 8))])
-            statistics.append(["term": .string(m.text("methodTerm")), "value": .string(m.text("simplexMethod", ["pivots": Prose.count(f.pivots)]))])
+            statistics.append(["term": .string(m.text("methodTerm")), "value": .string(m.text(f.line == nil ? "simplexMethod" : "lineMethod", ["pivots": Prose.count(f.pivots)]))])
         case let .studentT(f):
             statistics.append(["term": .string("ŝ"), "value": .string(NumberFormat.significant(f.scale, 6))])
             statistics.append(["term": .string("ν̂"), "value": .string(m.text("nuValue", ["nu": .string(NumberFormat.significant(f.nu, 4)),
@@ -454,6 +454,8 @@ enum SeveralReport {
         case .softmax: return "Newton-Raphson with the exact block Hessian and step-halving"
         case .linear: return "Householder QR least squares"
         case .glm: return "Newton-Raphson (IRLS) with step-halving"
+        case let .laplace(f) where f.line != nil:
+            return "weighted-median descent on the least-absolute-deviations linear programme in the plane (an intercept and one column), ending on a vertex with its subgradient certificate"
         case .laplace: return "simplex on the least-absolute-deviations linear programme (weighted-median long steps), ending on a vertex with its subgradient certificate"
         case let .studentT(f): return "Newton-Raphson on (beta, log s, log nu) with Levenberg-Marquardt damping, from \(f.starts) starts"
         }
