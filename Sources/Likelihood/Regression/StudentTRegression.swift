@@ -155,11 +155,24 @@ public struct StudentTRegression: Sendable {
             let rows = (0..<StudentTRegression.screenRows).map { $0 * stride + Int.random(in: 0..<stride, using: &sampleRNG) }
             let sample = Problem(x: LeastAbsoluteDeviations.rows(rows, of: x), y: rows.map { y[$0] }, freeNu: fixedNu == nil, logNuBounds: bounds,
                                  weights: weights.map { w in rows.map { w[$0] } })
-            var screened = starts.indices.compactMap { k in theta(starts[k], on: sample).map { sample.search(from: $0, start: k) } }
-            screened = StudentTRegression.distinct(screened.filter(\.converged))
-            var finish = Array(screened.prefix(StudentTRegression.refinedMaxima)).map(\.theta)
-            finish += [ols, lad.coefficients].compactMap { theta($0, on: full) }
+            let sampleEnds = starts.indices.compactMap { k in theta(starts[k], on: sample).map { sample.search(from: $0, start: k) } }
+            let screened = StudentTRegression.distinct(sampleEnds.filter(\.converged))
+            let chosen = Array(screened.prefix(StudentTRegression.refinedMaxima))
+            var finish = chosen.map(\.theta)
+            // The two named starts (least squares, least absolute deviations) are finished from
+            // where their screening ended, unless that is a maximum finished already; from
+            // their own start when the screening did not converge there.
+            var reached = [Int](repeating: 0, count: chosen.count)
+            for k in 0..<2 {
+                if let end = sampleEnds.first(where: { $0.start == k }), end.converged {
+                    if let j = chosen.firstIndex(where: { StudentTRegression.same($0, end) }) { reached[j] += 1 } else { finish.append(end.theta) }
+                } else if let start = theta(k == 0 ? ols : lad.coefficients, on: full) {
+                    finish.append(start)
+                }
+            }
             ends = finish.enumerated().map { full.search(from: $0.element, start: $0.offset) }
+            // A named start whose screening ended at a maximum finished already reached it too.
+            for j in reached.indices { ends[j].reachedBy += reached[j] }
         } else {
             ends = starts.indices.compactMap { k in theta(starts[k], on: full).map { full.search(from: $0, start: k) } }
         }
@@ -524,16 +537,19 @@ public struct StudentTRegression: Sendable {
     /// Ends grouped by where they are (best first): one maximum when their log-likelihoods
     /// agree to 10⁻⁹ (relative) and every parameter to 10⁻⁵ of its size (at least 10⁻⁵·s for
     /// a coefficient). Each kept end counts the starts that reached it.
+    /// Two ends at one maximum (see `distinct`).
+    static func same(_ m: Search, _ e: Search) -> Bool {
+        let p = e.theta.count - 2
+        return abs(m.ll - e.ll) <= 1e-9 * max(1, abs(m.ll))
+            && (0..<p).allSatisfy { abs(m.theta[$0] - e.theta[$0]) <= 1e-5 * (abs(m.theta[$0]) + exp(m.theta[p])) }
+            && abs(m.theta[p] - e.theta[p]) <= 1e-5 && abs(m.theta[p + 1] - e.theta[p + 1]) <= 1e-4
+    }
+
     static func distinct(_ ends: [Search]) -> [Search] {
         let ranked = ends.sorted { ($0.ll, -$0.start) > ($1.ll, -$1.start) }
         var kept: [Search] = []
         for e in ranked {
-            let p = e.theta.count - 2
-            if let k = kept.firstIndex(where: { m in
-                abs(m.ll - e.ll) <= 1e-9 * max(1, abs(m.ll))
-                    && (0..<p).allSatisfy { abs(m.theta[$0] - e.theta[$0]) <= 1e-5 * (abs(m.theta[$0]) + exp(m.theta[p])) }
-                    && abs(m.theta[p] - e.theta[p]) <= 1e-5 && abs(m.theta[p + 1] - e.theta[p + 1]) <= 1e-4
-            }) {
+            if let k = kept.firstIndex(where: { same($0, e) }) {
                 kept[k].reachedBy += 1
             } else {
                 kept.append(e)
