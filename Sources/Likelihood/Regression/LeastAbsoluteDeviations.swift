@@ -81,7 +81,10 @@ public struct LeastAbsoluteDeviations: Sendable {
     ///
     /// On an intercept and one column without weights the method is the plane's own
     /// (`solveLine`): the same vertex and certificate in a few passes, with no dense copy.
-    public init(design: DesignMatrix, y original: [Double], weights: [Double]? = nil, collapsingCopies: Bool = true) throws {
+    /// `start`: coefficients the simplex starts from (a nearby fit's), instead of reweighted
+    /// least squares; the optimum is the same.
+    public init(design: DesignMatrix, y original: [Double], weights: [Double]? = nil, collapsingCopies: Bool = true,
+                start: [Double]? = nil) throws {
         precondition(original.count == design.rows, "one response per row")
         if weights == nil, design.columns == 2, design.sources[0] == .constant(1) {
             let x = design.column(1)
@@ -90,7 +93,7 @@ public struct LeastAbsoluteDeviations: Sendable {
         }
         let qr = try (weights.map { design.scaled(by: $0.map { $0.squareRoot() }) } ?? design).checkIdentified()
         let (x, y) = LeastAbsoluteDeviations.weighted(design.matrix, original, weights)
-        var solution = try LeastAbsoluteDeviations.solve(x: x, y: y, collapse: collapsingCopies)
+        var solution = try LeastAbsoluteDeviations.solve(x: x, y: y, start: start, collapse: collapsingCopies)
         guard solution.sum > 1e-13 * y.reduce(0, { $0 + abs($1) }), solution.sum > 0 else { throw LADError.perfectFit }
         solution.basis.sort()
         self.init(design: design, qr: qr, weights: weights, collapsesCopies: collapsingCopies, solution: solution, line: nil)

@@ -52,6 +52,9 @@ public struct StudentTRegression: Sendable {
     public let starts: Int
     /// Newton steps of the search that reached the reported maximum.
     public let iterations: Int
+    /// The least-absolute-deviations fit's coefficients (a start; the term tests' reduced
+    /// programmes start from them).
+    public let leastAbsoluteDeviationsCoefficients: [Double]
     public let qr: HouseholderQR
     /// Frequency weights (nil: each row once).
     public let frequencyWeights: [Double]?
@@ -95,7 +98,8 @@ public struct StudentTRegression: Sendable {
     /// larger one's range, so that the two stay nested. `weights`: frequency weights (each
     /// above 0; `lad` must then be the weighted fit).
     public init(design: DesignMatrix, y: [Double], nu fixedNu: Double? = nil, nuFloor: Double? = nil,
-                lad known: LeastAbsoluteDeviations? = nil, weights: [Double]? = nil, collapsingCopies: Bool = true) throws {
+                lad known: LeastAbsoluteDeviations? = nil, ladStart: [Double]? = nil, weights: [Double]? = nil,
+                collapsingCopies: Bool = true) throws {
         precondition(y.count == design.rows, "one response per row")
         // The search works on the dense matrix at any size, so its QR is the whole one.
         let x = design.matrix
@@ -122,8 +126,8 @@ public struct StudentTRegression: Sendable {
             fw = distinct.copies.map(Double.init)
         }
         let lad = try known ?? (distinct == nil
-            ? LeastAbsoluteDeviations(design: design, y: y, weights: weights, collapsingCopies: collapsingCopies)
-            : LeastAbsoluteDeviations(design: design.selecting(rows: distinct!.first), y: fy, weights: fw))
+            ? LeastAbsoluteDeviations(design: design, y: y, weights: weights, collapsingCopies: collapsingCopies, start: ladStart)
+            : LeastAbsoluteDeviations(design: design.selecting(rows: distinct!.first), y: fy, weights: fw, start: ladStart))
         // Starts: least squares, least absolute deviations, and fits through p seeded rows.
         var starts: [[Double]] = [ols, lad.coefficients]
         var rng = RandomGenerator(seed: 0x5EED_0019)
@@ -229,6 +233,7 @@ public struct StudentTRegression: Sendable {
                                            logLikelihood: $0.ll, reachedBy: $0.reachedBy) }
         self.starts = starts.count
         iterations = best.iterations
+        leastAbsoluteDeviationsCoefficients = lad.coefficients
         covariance = cov
     }
 
@@ -292,7 +297,11 @@ public struct StudentTRegression: Sendable {
     /// uncomputed: statistic and p are NaN.
     public func termTests(y: [Double]) throws -> [TermTest] {
         design.predictorGroups.map { group in
+            // The reduced least-absolute-deviations programme starts from this fit's optimum
+            // without the column (the same exact optimum, in far fewer pivots).
+            let kept = (0..<p).filter { !group.indices.contains($0) }
             guard let reduced = try? StudentTRegression(design: design.removing(group.indices), y: y, nu: nuFixed ? nu : nil, nuFloor: nuFloor,
+                                                        ladStart: kept.map { leastAbsoluteDeviationsCoefficients[$0] },
                                                         weights: frequencyWeights, collapsingCopies: collapsesCopies) else {
                 return TermTest(term: group.column, degreesOfFreedom: group.indices.count, statistic: .nan, pValue: .nan, distribution: "chi2")
             }
@@ -370,30 +379,62 @@ public struct StudentTRegression: Sendable {
                         for i in 0..<count { r[i] -= col[i] * b }
                     }
                     // Per row: the β gradient weight, and the Hessian weights of ββ, βτ and βφ.
+                    // One division per row (the terms share 1/(ν + g)); the logarithms enter
+                    // only through their sum Σwᵢ·log(1 + gᵢ/ν), taken without weights as one
+                    // logarithm per 16 rows of the product of their factors (each ≥ 1, so a
+                    // finite product never overflowed on the way; a group whose product
+                    // overflows takes each row's log1p), as the plane's pass does.
                     var gB = [Double](repeating: 0, count: derivatives ? count : 0)
                     var hBB = gB, hBT = gB, hBN = gB
-                    var ll = 0.0, gT = 0.0, gN = 0.0, hTT = 0.0, hTN = 0.0, hNN = 0.0
+                    var weightSum = 0.0, sumU = 0.0
+                    var gT = 0.0, gN0 = 0.0, hTT = 0.0, hTN = 0.0, hNN0 = 0.0
                     let weighted = weights == nil ? nil : ws.baseAddress.map { $0 + lo }
-                    for i in 0..<count {
-                        // Each row's terms times its frequency weight (1 without weights).
-                        let w = weighted?[i] ?? 1
-                        let g = r[i] * r[i] / s2
-                        let u = log1p(g / nu)
-                        ll += w * (constant - (nu + 1) / 2 * u)
-                        guard derivatives else { continue }
-                        let v = nu + g, v2 = v * v
-                        gB[i] = w * (nu + 1) * r[i] / (s2 * v)
-                        hBB[i] = -w * (nu + 1) * (nu - g) / (s2 * v2)
-                        hBT[i] = -w * 2 * nu * (nu + 1) * r[i] / (s2 * v2)
-                        hBN[i] = w * nu * r[i] * (g - 1) / (s2 * v2)
-                        gT += w * (-1 + (nu + 1) * g / v)
-                        hTT += -w * 2 * nu * (nu + 1) * g / v2
-                        hTN += w * nu * g * (g - 1) / v2
-                        let c = dc - u / 2 + (nu + 1) * g / (2 * nu * v)
-                        let cNu = d2c + g / (2 * nu * v) - g * (nu * nu + 2 * nu + g) / (2 * nu * nu * v2)
-                        gN += w * nu * c
-                        hNN += w * (nu * nu * cNu + nu * c)
+                    let invS2 = 1 / s2, invNu = 1 / nu, nu1 = nu + 1
+                    let halfInvNu = 0.5 * invNu, halfInvNu2 = 0.5 * invNu * invNu
+                    if let weighted {
+                        for i in 0..<count {
+                            let w = weighted[i]
+                            weightSum += w
+                            sumU += w * log1p(r[i] * r[i] * invS2 * invNu)
+                        }
+                    } else {
+                        weightSum = Double(count)
+                        var i = 0
+                        while i + 16 <= count {
+                            var product = 1.0
+                            for k in i..<(i + 16) { product *= 1 + r[k] * r[k] * invS2 * invNu }
+                            if product.isFinite {
+                                sumU += log(product)
+                            } else {
+                                for k in i..<(i + 16) { sumU += log1p(r[k] * r[k] * invS2 * invNu) }
+                            }
+                            i += 16
+                        }
+                        while i < count { sumU += log1p(r[i] * r[i] * invS2 * invNu); i += 1 }
                     }
+                    if derivatives {
+                        for i in 0..<count {
+                            // Each row's terms times its frequency weight (1 without weights).
+                            let w = weighted?[i] ?? 1
+                            let g = r[i] * r[i] * invS2
+                            let iv = 1 / (nu + g), iv2 = iv * iv
+                            gB[i] = w * nu1 * r[i] * invS2 * iv
+                            hBB[i] = -w * nu1 * (nu - g) * invS2 * iv2
+                            hBT[i] = -w * 2 * nu * nu1 * r[i] * invS2 * iv2
+                            hBN[i] = w * nu * r[i] * (g - 1) * invS2 * iv2
+                            gT += w * (-1 + nu1 * g * iv)
+                            hTT += -w * 2 * nu * nu1 * g * iv2
+                            hTN += w * nu * g * (g - 1) * iv2
+                            // c = ∂/∂ν of the row's term without its −log1p(g/ν)/2, which enters
+                            // through Σw·log1p below.
+                            let c0 = dc + nu1 * g * iv * halfInvNu
+                            let cNu = d2c + g * iv * halfInvNu - g * (nu * nu + 2 * nu + g) * iv2 * halfInvNu2
+                            gN0 += w * nu * c0
+                            hNN0 += w * (nu * nu * cNu + nu * c0)
+                        }
+                    }
+                    let ll = weightSum * constant - nu1 / 2 * sumU
+                    let gN = gN0 - nu / 2 * sumU, hNN = hNN0 - nu / 2 * sumU
                     out[0] = ll
                     guard derivatives else { return out }
                     // Each sum over the rows in fixed-order SIMD partial sums (`Numerics.dot`).

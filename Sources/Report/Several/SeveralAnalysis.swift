@@ -232,12 +232,12 @@ struct SeveralAnalysis {
                 let f = try Timing.measure("least absolute deviations") {
                     try LeastAbsoluteDeviations(design: data.design, y: data.y, weights: data.frequencyWeights)
                 }
-                fit = .laplace(f); tests = try f.termTests(y: data.y)
+                fit = .laplace(f); tests = try Timing.measure("term tests") { try f.termTests(y: data.y) }
             } else if request.kind == .studentT {
                 let f = try Timing.measure("Student-t search") {
                     try StudentTRegression(design: data.design, y: data.y, nu: request.nu, weights: data.frequencyWeights)
                 }
-                fit = .studentT(f); tests = try f.termTests(y: data.y)
+                fit = .studentT(f); tests = try Timing.measure("term tests") { try f.termTests(y: data.y) }
             } else {
                 let f = try Timing.measure("least squares") { try LinearRegression(design: data.design, y: data.y, weights: data.frequencyWeights) }
                 fit = .linear(f); tests = try f.termTests(y: data.y)
