@@ -23,6 +23,9 @@ public struct StudentTFit: LineFit {
     public var localMaxima: [StudentTModel.Optimum]
     /// ν reached its upper bound with the likelihood still rising: the data look Gaussian.
     public var nuAtUpperBound: Bool
+    /// ν ended at the bottom of its range with the likelihood still rising as it falls (a
+    /// maximum on the boundary; its standard errors take ν as given).
+    public var nuAtLowerBound = false
     /// The searches from the least-squares and the least-absolute-deviations lines (drawn on
     /// the page), in that order.
     public var searches: [StudentTModel.Optimum]
@@ -48,12 +51,13 @@ public struct StudentTFit: LineFit {
 }
 
 /// Maximum likelihood for Student-t noise: all of (w, b, log s, log ν) by Newton's method
-/// with the exact gradient and Hessian, falling back to a Levenberg–Marquardt step (and to an
-/// EM step, Lange, Little and Taylor 1989, if that does not climb) wherever the Hessian is not
-/// negative definite. The log-likelihood need not be concave in the line and real data have
+/// with the exact gradient and Hessian, damped Levenberg–Marquardt fashion where the Hessian is
+/// not negative definite (`StudentTClimb`, the several-predictor fit's search, run here on the
+/// plane's SIMD pass). The log-likelihood need not be concave in the line and real data have
 /// many local maxima, so the search is global: 42 starts (the least-squares line, the
 /// least-absolute-deviations line and 40 seeded lines through two points), every distinct
-/// maximum kept, the highest reported.
+/// maximum kept, the highest reported. ν is searched from above the value at which the line
+/// through the most points would make the likelihood unbounded.
 public enum StudentTModel {
     public struct Optimum: Equatable, Sendable {
         public var start: String
@@ -88,6 +92,8 @@ public enum StudentTModel {
         public var unconverged: Int
         /// The smallest ν searched.
         public var nuLowerBound: Double
+        /// The most points on one line (at least 2): ν is searched from above k/(n − k).
+        public var collinearPoints = 2
     }
 
     /// Above this many rows each search takes its first steps on one row of every k (each at a
@@ -134,11 +140,12 @@ public enum StudentTModel {
     /// At most this many maxima of the screening rows are refined on every row.
     public static let refinedMaxima = 4
 
-    /// The smallest ν searched at `n` rows: `nuRange.0`, or 3/(n − 2) when that is larger. Below
-    /// 2/(n − 2) a line through two points with s → 0 makes the likelihood unbounded; at
-    /// 3/(n − 2) it falls like log s there instead.
-    public static func nuLowerBound(n: Int) -> Double {
-        max(nuRange.0, 3 / Double(max(n - 2, 1)))
+    /// The smallest ν searched at `n` rows when at most `collinear` (at least 2) of the points
+    /// lie on one line: `nuRange.0`, or (k + 1)/(n − k) when that is larger. At ν ≤ k/(n − k) a
+    /// line through k points with s → 0 makes the likelihood unbounded (log L grows like
+    /// (k − (n − k)ν)·log(1/s)); at (k + 1)/(n − k) it falls like log s there instead.
+    public static func nuLowerBound(n: Int, collinear k: Int = 2) -> Double {
+        max(nuRange.0, Double(k + 1) / Double(max(n - k, 1)))
     }
 
     /// - Parameters:
@@ -156,13 +163,21 @@ public enum StudentTModel {
         // Two points on the line contribute −log s each and every other point ν·log s, so
         // log L ~ ((n − 2)ν − 2)·log s, unbounded as s → 0 unless (n − 2)ν > 2.
         if let nu = fixedNu, Double(n - 2) * nu <= 2 { throw FitError.studentTUnbounded(nu: nu, n: n) }
+        // The likelihood is unbounded at ν ≤ k/(n − k) when k points lie on one line: a ν held
+        // there is refused before any search (which might never go near that line), and an
+        // estimated ν is searched from above it.
+        let collinear = mostCollinear(x: x, y: y)?.points ?? 2
+        if let nu = fixedNu, Double(n - collinear) * nu <= Double(collinear) {
+            throw FitError.studentTSpike(points: collinear, n: n, nu: nu, fixed: true)
+        }
+        let nuLow = fixedNu ?? nuLowerBound(n: n, collinear: collinear)
+        if nuLow >= nuRange.1 { throw FitError.studentTSpike(points: collinear, n: n, nu: nuRange.1, fixed: false) }
         let ls = try LinearGaussianModel.fit(x: x, y: y)
         let lad = try known ?? LaplaceModel.fit(x: x, y: y)
         let mx = ls.statistics.meanX, my = ls.statistics.meanY
         // The searches centre the rows on the fly: no centred copy of every row.
         func xc(_ i: Int) -> Double { x[i] - mx }
         func yc(_ i: Int) -> Double { y[i] - my }
-        let nuLow = fixedNu ?? nuLowerBound(n: n)
         let bounds = fixedNu.map { (log($0), log($0)) } ?? (log(nuLow), log(nuRange.1))
         func centred(_ p: Parameters) -> Parameters { Parameters(w: p.w, b: p.b + p.w * mx - my) }
 
@@ -301,7 +316,8 @@ public enum StudentTModel {
         let nu = fixedNu ?? exp(best.theta[3])
         let search = GlobalSearch(starts: starts.count, elementalStarts: starts.count - 2, screenRows: screenStride > 1 ? sx.count : n,
                                   screeningMaxima: screenStride > 1 ? screeningMaxima : maxima.count, refined: refinedCount,
-                                  unconverged: results.filter { !$0.converged }.count, nuLowerBound: nuLow)
+                                  unconverged: results.filter { !$0.converged }.count, nuLowerBound: nuLow,
+                                  collinearPoints: collinear)
         return StudentTFit(n: n,
                            w: Coefficient(estimate: line.w, standardError: vww.squareRoot(), quantile: z, pValue: Distributions.normalTwoSidedP),
                            b: Coefficient(estimate: line.b, standardError: vbb.squareRoot(), quantile: z, pValue: Distributions.normalTwoSidedP),
@@ -310,6 +326,7 @@ public enum StudentTModel {
                            path: best.path.map { original($0) }, covariance: (vww, vwb, vbb),
                            localMaxima: maxima.map { optimum($0) },
                            nuAtUpperBound: fixedNu == nil && nu >= nuRange.1 * (1 - 1e-9),
+                           nuAtLowerBound: fixedNu == nil && best.theta[3] <= bounds.0 + 1e-9,
                            searches: results.prefix(2).map { optimum($0) }, leastAbsoluteDeviations: lad,
                            globalSearch: search, bestStart: best.start)
     }
@@ -359,6 +376,73 @@ public enum StudentTModel {
             let k = s.pointsOnLine()
             if Double(n - k) * nu <= Double(k) { throw FitError.studentTSpike(points: k, n: n, nu: nu, fixed: fixed) }
         }
+    }
+
+    /// At most this many rows (one from each block, seeded) are searched for the line through
+    /// the most points; the count on that line is then taken over every row.
+    static let collinearRows = 1_500
+
+    /// The line through the most points (three or more, counted over every row), and how many:
+    /// for each row, the slopes to the other rows sorted, a run of equal slopes (to 10⁻¹² of
+    /// their size) is a line through it, and rows equal to it lie on every one. Above
+    /// `collinearRows` rows the lines are sought among a seeded sample's, which holds any line
+    /// through a sizeable share of the rows (where ν's bounds make one matter).
+    /// - Complexity: O(m² log m) for m = min(n, `collinearRows`), then O(n).
+    static func mostCollinear(x: [Double], y: [Double]) -> (points: Int, w: Double, b: Double)? {
+        let n = x.count
+        let stride = sampleStride(n: n, sampleRows: collinearRows)
+        let rows = stride > 1 ? RandomGenerator.onePerBlock(n: n, stride: stride, seed: 0xC011_1EA5) : Array(0..<n)
+        // Every row is an anchor on small data; on a sample, every fifth (a line through 5 % of
+        // the rows passes through none of 300 anchors with probability 10⁻⁶).
+        let anchors = stride > 1 ? Swift.stride(from: 0, to: rows.count, by: 5).map { rows[$0] } : rows
+        // Each anchor's best line in its own slot, both cores taking anchors in turn; the first
+        // best in anchor order wins (the same answer on any number of cores).
+        var slots = [(points: Int, w: Double, b: Double)](repeating: (0, 0, 0), count: anchors.count)
+        slots.withUnsafeMutableBufferPointer { out in
+            let base = out.baseAddress!
+            let chunk = 32
+            DispatchQueue.concurrentPerform(iterations: (anchors.count + chunk - 1) / chunk) { c in
+                var slopes: [Double] = []
+                slopes.reserveCapacity(rows.count)
+                for k in (c * chunk)..<min(anchors.count, (c + 1) * chunk) {
+                    let a = anchors[k]
+                    slopes.removeAll(keepingCapacity: true)
+                    var copies = 1
+                    for r in rows where r != a {
+                        let dx = x[r] - x[a], dy = y[r] - y[a]
+                        if dx == 0 {
+                            if dy == 0 { copies += 1 }
+                        } else {
+                            let slope = dy / dx
+                            if slope.isFinite { slopes.append(slope) }
+                        }
+                    }
+                    slopes.sort()
+                    var best: (points: Int, w: Double, b: Double) = (0, 0, 0)
+                    var i = 0
+                    while i < slopes.count {
+                        var j = i + 1
+                        while j < slopes.count && slopes[j] - slopes[j - 1] <= 1e-12 * max(abs(slopes[j]), abs(slopes[j - 1])) { j += 1 }
+                        if copies + j - i > max(best.points, 2) {
+                            let w = slopes[(i + j) / 2]
+                            best = (copies + j - i, w, y[a] - w * x[a])
+                        }
+                        i = j
+                    }
+                    base[k] = best
+                }
+            }
+        }
+        var best: (points: Int, w: Double, b: Double)?
+        for slot in slots where slot.points > (best?.points ?? 2) { best = slot }
+        guard var found = best else { return nil }
+        // The count over every row, to rounding: |r| within 64 units in the last place of the
+        // terms it is computed from.
+        var count = 0
+        let (w, b) = (found.w, found.b)
+        for i in 0..<n where abs(y[i] - w * x[i] - b) <= 64 * Double.ulpOfOne * (abs(y[i]) + abs(w * x[i]) + abs(b)) { count += 1 }
+        found.points = count
+        return found.points >= 3 ? found : nil
     }
 
     /// `count` pairs of rows with different x, drawn with a fixed seed (the same data give the
@@ -413,7 +497,8 @@ public enum StudentTModel {
         var sampleSteps = 0
         var converged = false
         var path: [[Double]] = []
-        var hessian = [[Double]](repeating: [Double](repeating: 0, count: 4), count: 4)
+        /// The Hessian at θ (over log ν too when it is estimated).
+        var hessian: [[Double]] = []
         /// log ν stays within these.
         let logNuBounds: (Double, Double)
         /// The start is a line through two points.
@@ -498,119 +583,37 @@ public enum StudentTModel {
             return (ll, g, h)
         }
 
+        /// The climb from θ (`StudentTClimb`, the several-predictor fit's loop), every iterate
+        /// kept, on this pass: its derivatives cost little more than log L, so a full step's
+        /// trial brings them.
         mutating func run() {
-            let bounds = logNuBounds
-            var (value, g, h) = evaluate(theta)
-            path = [theta]
-            while iterations < 500 {
-                iterations += 1
-                FitProgress.note("Student-t: Newton step \(iterations)\(start.isEmpty ? "" : elemental ? " from the line through \(start)" : " from the \(start) line") on \(xc.count) rows")
-                // Free coordinates: ν when estimated and not pushing against a bound.
-                var free = [0, 1, 2]
-                if freeNu && !((theta[3] >= bounds.1 && g[3] > 0) || (theta[3] <= bounds.0 && g[3] < 0)) { free.append(3) }
-                let negH = free.map { i in free.map { j in -h[i][j] } }
-                var step = [Double](repeating: 0, count: 4)
-                var fallbacks: [[Double]] = []
-                var newton = false
-                if let solved = StudentTModel.choleskySolve(negH, free.map { g[$0] }) {
-                    for (k, i) in free.enumerated() { step[i] = solved[k] }
-                    newton = true
-                    // At a maximum already: Newton's step (gain ½ gᵀ(−H)⁻¹g) is below what the
-                    // acceptance test would call no move, so taking it would cost a pass over
-                    // the rows for nothing.
-                    let gain = 0.5 * zip(free.map { g[$0] }, solved).map { $0 * $1 }.reduce(0, +)
-                    let scale = 1 + abs(theta.max { abs($0) < abs($1) }!)
-                    if gain <= 1e-14 * max(1, abs(value)) && step.allSatisfy({ abs($0) <= 1e-10 * scale }) {
-                        iterations -= 1
-                        converged = true
-                        break
-                    }
-                } else {
-                    // −H is not positive definite here: a Levenberg–Marquardt step over every
-                    // free coordinate (ν too, which an EM step would leave where it is), and
-                    // the EM step if that one does not climb.
-                    if let lm = StudentTModel.levenbergMarquardt(negH, free.map { g[$0] }) {
-                        for (k, i) in free.enumerated() { step[i] = lm[k] }
-                        fallbacks = [emStep()]
-                    } else {
-                        step = emStep()
-                    }
-                }
-                var accepted = false
-                var t = 1.0
-                for attempt in 0..<(50 * (1 + fallbacks.count)) {
-                    if attempt > 0 && attempt % 50 == 0 { step = fallbacks[attempt / 50 - 1]; t = 1; newton = false }
-                    var trial = theta
-                    for i in 0..<4 { trial[i] += t * step[i] }
-                    trial[3] = min(max(trial[3], bounds.0), bounds.1)
-                    // The full step is usually taken: evaluate it with its derivatives at once
-                    // (one pass over the data instead of two); shorter steps test the value first.
-                    let full = t == 1 ? evaluate(trial) : nil
-                    let v = full?.0 ?? evaluate(trial, derivatives: false).0
-                    if v.isFinite && v >= value - 1e-13 * abs(value) {
-                        let gain = v - value
-                        let moved = zip(trial, theta).map { abs($0 - $1) }.max()!
-                        theta = trial
-                        (value, g, h) = full ?? evaluate(theta)
-                        path.append(theta)
-                        accepted = true
-                        // Only a Newton step that no longer moves means a maximum: the other
-                        // steps can be short far from one.
-                        if newton && gain <= 1e-13 * max(1, abs(value)) && moved <= 1e-9 * (1 + abs(theta.max { abs($0) < abs($1) }!)) {
-                            converged = true
-                        }
-                        break
-                    }
-                    t /= 2
-                }
-                if !accepted || converged { break }
+            let label = start.isEmpty ? "" : elemental ? " from the line through \(start)" : " from the \(start) line"
+            let rows = xc.count
+            let search = self
+            var climb = StudentTClimb(p: 2, freeNu: freeNu, logNuBounds: logNuBounds, maxSteps: 500) { t, free, derivatives in
+                let (value, g, h) = search.evaluate(t, derivatives: derivatives)
+                guard derivatives else { return (value, [], Matrix(rows: 0, columns: 0)) }
+                let m = free ? 4 : 3
+                var hm = Matrix(rows: m, columns: m)
+                for j in 0..<m { for i in 0..<m { hm[i, j] = h[i][j] } }
+                return (value, Array(g[0..<m]), hm)
             }
-            ll = value
-            hessian = h
-            // A stop is a maximum only where −H is positive definite (over the coordinates not
-            // held at a bound) and Newton's step from it would gain next to nothing (10⁻¹² of
-            // |log L|: the step is then within about 10⁻⁵ of the maximum's own standard errors);
-            // a search stuck elsewhere (no step that climbs, EM on a saddle) has not converged.
-            do {
-                var free = [0, 1, 2]
-                if freeNu && !((theta[3] >= bounds.1 && g[3] > 0) || (theta[3] <= bounds.0 && g[3] < 0)) { free.append(3) }
-                let gf = free.map { g[$0] }
-                if let step = StudentTModel.choleskySolve(free.map { i in free.map { j in -h[i][j] } }, gf) {
-                    let gain = 0.5 * zip(gf, step).map { $0 * $1 }.reduce(0, +)
-                    converged = gain <= 1e-12 * max(1, abs(value))
-                } else {
-                    converged = false
-                }
-            }
+            climb.recordsPath = true
+            climb.derivativesWithTrial = true
+            climb.onStep = { FitProgress.note("Student-t: Newton step \($0)\(label) on \(rows) rows") }
+            let end = climb.climb(from: theta)
+            theta = end.theta
+            ll = end.logLikelihood
+            iterations += end.iterations
+            converged = end.converged
+            path = end.path
+            let h = end.derivatives?.1 ?? { let (_, _, h4) = evaluate(theta); return Matrix(rowMajor: freeNu ? h4 : h4.prefix(3).map { Array($0.prefix(3)) }) }()
+            hessian = (0..<h.rows).map { i in (0..<h.columns).map { h[i, $0] } }
         }
 
         /// The scale ended below 10⁻⁹ of its start: the search may have run up a spike of the
         /// likelihood at a line through some of the points (`refuseUnbounded` decides).
         var collapsed: Bool { theta[2] < startLogScale - 20.7 }
-
-        /// One EM step for (w, c, log s) with ν kept (always an ascent for fixed ν).
-        func emStep() -> [Double] {
-            let s2 = exp(2 * theta[2]), nu = exp(theta[3])
-            var sw = 0.0, sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0
-            for i in xc.indices {
-                let xi = xc[i] - ox, yi = yc[i] - oy
-                let r = yi - theta[0] * xi - theta[1]
-                let u = (nu + 1) / (nu + r * r / s2)
-                sw += u; sx += u * xi; sy += u * yi; sxx += u * xi * xi; sxy += u * xi * yi
-            }
-            let mxw = sx / sw, myw = sy / sw
-            let w = (sxy - sw * mxw * myw) / (sxx - sw * mxw * mxw)
-            let c = myw - w * mxw
-            var ss = 0.0
-            for i in xc.indices {
-                let xi = xc[i] - ox, yi = yc[i] - oy
-                let r0 = yi - theta[0] * xi - theta[1]
-                let u = (nu + 1) / (nu + r0 * r0 / s2)
-                let r = yi - w * xi - c
-                ss += u * r * r
-            }
-            return [w - theta[0], c - theta[1], 0.5 * log(ss / Double(xc.count)) - theta[2], 0]
-        }
 
         /// Covariance of (w, c) from the inverse of −H over the free parameters.
         func covariance() -> (ww: Double, wb: Double, bb: Double) {
@@ -623,25 +626,6 @@ public enum StudentTModel {
             }
             return (c0[0], c0[1], c1[1])
         }
-    }
-
-    /// The Levenberg–Marquardt step (A + μD) x = b for a symmetric A that is not positive
-    /// definite, D the diagonal of |A| (floored), with the smallest μ among 10⁻⁶, 10⁻⁵, … that
-    /// makes the system positive definite: a direction of ascent, shading from Newton's toward
-    /// the scaled gradient as μ grows.
-    static func levenbergMarquardt(_ a: [[Double]], _ b: [Double]) -> [Double]? {
-        let k = b.count
-        let top = (0..<k).map { abs(a[$0][$0]) }.max() ?? 0
-        guard top.isFinite, top > 0 else { return nil }
-        let d = (0..<k).map { max(abs(a[$0][$0]), 1e-12 * top) }
-        var mu = 1e-6
-        while mu <= 1e12 {
-            var m = a
-            for i in 0..<k { m[i][i] += mu * d[i] }
-            if let x = choleskySolve(m, b) { return x }
-            mu *= 10
-        }
-        return nil
     }
 
     /// Solves A x = b for a symmetric positive definite A by Cholesky; nil when A is not

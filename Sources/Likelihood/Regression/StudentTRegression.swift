@@ -502,76 +502,13 @@ public struct StudentTRegression: Sendable {
             return theta
         }
 
-        /// Newton with Levenberg–Marquardt damping and step-halving from θ, ν kept within
-        /// its bounds (held there while the likelihood rises past them).
+        /// One climb from θ (`StudentTClimb`, the one-predictor fit's loop too).
         func search(from start: [Double], start index: Int) -> Search {
-            let p = x.columns
-            var theta = start
-            theta[p + 1] = min(max(theta[p + 1], logNuBounds.0), logNuBounds.1)
-            let scale0 = theta[p]
-            var ll = evaluate(theta, freeNu: false, derivatives: false).0
-            var steps = 0
-            var lambda = 0.0
-            while steps < StudentTRegression.maxSteps {
-                steps += 1
-                // ν is held when it is fixed, or at a bound with the likelihood rising past it.
-                var useNu = freeNu && logNuBounds.0 < logNuBounds.1
-                var (_, g, h) = evaluate(theta, freeNu: useNu)
-                if useNu {
-                    let atTop = theta[p + 1] >= logNuBounds.1 - 1e-12 && g[p + 1] > 0
-                    let atBottom = theta[p + 1] <= logNuBounds.0 + 1e-12 && g[p + 1] < 0
-                    if atTop || atBottom {
-                        useNu = false
-                        (_, g, h) = evaluate(theta, freeNu: false)
-                    }
-                }
-                let m = g.count
-                var negative = h
-                for k in negative.storage.indices { negative.storage[k] = -negative.storage[k] }
-                // The Newton decrement gᵀ(−H)⁻¹g: below 10⁻¹⁸·|ℓ| (and 10⁻²⁰) the search has
-                // arrived.
-                if let chol = Cholesky(negative) {
-                    let d = chol.solve(g)
-                    let decrement = zip(g, d).reduce(0) { $0 + $1.0 * $1.1 }
-                    if decrement <= 1e-18 * max(1, abs(ll)) { return Search(theta: theta, ll: ll, iterations: steps, converged: true, start: index) }
-                }
-                // Damped until −H + λ·diag is positive definite; a failed step raises λ.
-                var moved = false
-                for _ in 0..<60 {
-                    var damped = negative
-                    for k in 0..<m { damped[k, k] += lambda * max(abs(negative[k, k]), 1e-12) }
-                    guard let chol = Cholesky(damped) else { lambda = max(1e-4, lambda * 10); continue }
-                    var delta = chol.solve(g)
-                    // At most a tenfold change of s or ν per step.
-                    let cap = log(10.0)
-                    let big = max(abs(delta[p]), useNu ? abs(delta[p + 1]) : 0)
-                    if big > cap { delta = delta.map { $0 * cap / big } }
-                    var t = 1.0
-                    for _ in 0..<30 {
-                        var next = theta
-                        for j in 0...p { next[j] += t * delta[j] }
-                        if useNu { next[p + 1] = min(max(theta[p + 1] + t * delta[p + 1], logNuBounds.0), logNuBounds.1) }
-                        let value = evaluate(next, freeNu: false, derivatives: false).0
-                        if value.isFinite && value >= ll {
-                            let gain = value - ll
-                            theta = next; ll = value; moved = true
-                            lambda = t == 1 ? lambda / 10 : lambda
-                            if lambda < 1e-12 { lambda = 0 }
-                            if gain <= 1e-15 * max(1, abs(ll)) && t < 1 {
-                                return Search(theta: theta, ll: ll, iterations: steps, converged: Cholesky(negative) != nil, start: index)
-                            }
-                            break
-                        }
-                        t /= 2
-                    }
-                    if moved { break }
-                    lambda = max(1e-4, lambda * 10)
-                }
-                // A scale collapsing onto rows of the fit: a spike, not a maximum.
-                if theta[p] < scale0 - 30 { return Search(theta: theta, ll: ll, iterations: steps, converged: false, start: index) }
-                if !moved { return Search(theta: theta, ll: ll, iterations: steps, converged: Cholesky(negative) != nil, start: index) }
+            let climb = StudentTClimb(p: x.columns, freeNu: freeNu, logNuBounds: logNuBounds, maxSteps: StudentTRegression.maxSteps) {
+                evaluate($0, freeNu: $1, derivatives: $2)
             }
-            return Search(theta: theta, ll: ll, iterations: steps, converged: false, start: index)
+            let end = climb.climb(from: start)
+            return Search(theta: end.theta, ll: end.logLikelihood, iterations: end.iterations, converged: end.converged, start: index)
         }
     }
 

@@ -300,6 +300,7 @@ enum StudentTReport: FamilyReport {
                  "sampled": o.sampleSteps > 0 ? Prose.count(o.sampleSteps) : .bool(false), "full": Prose.count(o.iterations - o.sampleSteps)]
             }),
             "nuBound": !fit.nuFixed && g.nuLowerBound > StudentTModel.nuRange.0 ? .string(s(g.nuLowerBound, 3)) : .bool(false),
+            "collinear": g.collinearPoints > 2 ? .string(Narrative.count(g.collinearPoints)) : .bool(false),
         ]
         return m.text("searchText", values)
     }
@@ -327,6 +328,8 @@ enum StudentTReport: FamilyReport {
         page["nuText"] = .string(m.text("nuText", [
             "fixed": .bool(fit.nuFixed), "nu": .string(s(fit.nu, 4)), "infinite": .bool(fit.nu < 2), "heavy": .bool(fit.nu >= 2 && fit.nu < 10),
             "mild": .bool(fit.nu >= 10), "down": Prose.count(down), "rows": .string(Narrative.count(m.n)),
+            "floor": fit.nuAtLowerBound ? .string(s(fit.globalSearch.nuLowerBound, 3)) : .bool(false),
+            "collinear": .string(Narrative.count(fit.globalSearch.collinearPoints)),
         ]))
         page["searchText"] = .string(searchText(m, fit, n: m.n))
         page["sampleText"] = d.binnedError.map {
@@ -360,7 +363,7 @@ enum StudentTReport: FamilyReport {
 
     static func json(_ m: ModelAnalysis, _ o: inout [String: JSON]) {
         let f = fitted(m), d = details(m)
-        o["method"] = .string("Newton-Raphson on (w, b, log s, log nu) with exact derivatives, Levenberg-Marquardt steps (EM if they fail) where the Hessian is not negative definite, a stop counted as a maximum only where -H is positive definite; starts: least squares, least absolute deviations and \(f.globalSearch.elementalStarts) lines through two points drawn with a fixed seed")
+        o["method"] = .string("Newton-Raphson on (w, b, log s, log nu) with exact derivatives and Levenberg-Marquardt damping (the several-predictor search), arrival by the Newton decrement where -H is positive definite; starts: least squares, least absolute deviations and \(f.globalSearch.elementalStarts) lines through two points drawn with a fixed seed")
         o["scale"] = .number(f.scale)
         o["nu"] = .number(f.nu)
         o["nu_fixed"] = .bool(f.nuFixed)
@@ -372,7 +375,8 @@ enum StudentTReport: FamilyReport {
         let g = f.globalSearch
         o["global_search"] = .object(["starts": .int(g.starts), "elemental_starts": .int(g.elementalStarts), "screening_rows": .int(g.screenRows),
                                       "screening_maxima": .int(g.screeningMaxima), "refined_on_every_row": .int(g.refined),
-                                      "unconverged": .int(g.unconverged), "nu_lower_bound": .number(g.nuLowerBound)])
+                                      "unconverged": .int(g.unconverged), "nu_lower_bound": .number(g.nuLowerBound),
+                                      "collinear_points": .int(g.collinearPoints)])
         o["confidence_region"] = .object(["kind": .string("likelihood-ratio with s and nu held at their estimates"), "confidence": .number(0.95)])
         if f.globalSearch.screenRows < m.n {
             // The first Newton steps of each start ran on fewer rows; the last on all.
