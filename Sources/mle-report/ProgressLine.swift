@@ -10,8 +10,9 @@ final class ProgressLine {
     let inPlace: Bool
     private let start = Date()
     private var lastDraw = Date.distantPast
-    private var lastStep = ""
-    private var lastTenth = -1
+    /// The tenth last printed of each step that reports a percentage (workers' lines can come
+    /// between two of one step's, and must not make it print a tenth twice).
+    private var tenths: [String: Int] = [:]
     private var lastShape = ""
     private var lastPrinted = Date.distantPast
     private var drawn = false
@@ -38,24 +39,24 @@ final class ProgressLine {
         if let mark = line.range(of: " %"),
            let percent = Int(String(line[..<mark.lowerBound].reversed().prefix(while: \.isNumber).reversed())) {
             let tenth = percent / 10
-            if step == lastStep && tenth == lastTenth { return }
-            lastTenth = tenth
+            if tenths[step] == tenth { return }
+            tenths[step] = tenth
         } else {
             // Counting steps ("Student-t: Newton step 7 …"): the same message but for its
             // numbers is printed at most twice a second.
             let shape = String(line.filter { !$0.isNumber })
             if shape == lastShape && Date().timeIntervalSince(lastPrinted) < 0.5 { return }
             lastShape = shape
-            lastTenth = -1
         }
         lastPrinted = Date()
-        lastStep = step
         let elapsed = String(format: "%.2f", Date().timeIntervalSince(start))
         StandardError.write("mle-report: [\(elapsed) s] \(line)\n")
     }
 
+    /// The end of a run (`--watch` starts the next with every step's tenths forgotten).
     func finish() {
         if drawn { StandardError.write("\r\u{1B}[K") }
         drawn = false
+        tenths = [:]
     }
 }
