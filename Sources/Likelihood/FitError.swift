@@ -14,6 +14,8 @@ public enum FitError: Error, Equatable, CustomStringConvertible {
     case studentTSpike(points: Int, n: Int, nu: Double, fixed: Bool)
     /// The same with several predictors: `points` rows on one fit of the `p` coefficients.
     case studentTSpikeFit(points: Int, n: Int, p: Int, nu: Double, fixed: Bool)
+    /// Observations (repeated or weighted rows) on one fit make the likelihood unbounded at ν.
+    case studentTHeavyFit(observations: Double, n: Double, p: Int, nu: Double)
     case labelNotBinary(row: Int, value: Double)
     case singleClass(label: Int)
     case separation(Separation)
@@ -43,6 +45,12 @@ public enum FitError: Error, Equatable, CustomStringConvertible {
             return "every search ran into a spike: \(k) of the \(n) rows lie exactly on one fit of the \(p) coefficients, so the Student-t likelihood has no maximum"
                 + (fixed ? " with ν held at \(shortNumber(nu))" : " for ν down to \(shortNumber(nu)) (the smallest the fit searches)")
                 + ": with the scale s → 0 on that fit log L grows like (k − (n − k)ν)·log(1/s), unbounded for ν ≤ k/(n − k) = \(String(format: "%.4g", bound)); hold ν above that with --nu, or fit fewer coefficients"
+        case let .studentTHeavyFit(k, n, p, nu):
+            let bound = k / (n - k)
+            return "\(shortNumber(k)) of the \(shortNumber(n)) observations (rows repeated or weighted) lie exactly on one fit of the \(p) coefficients, so the Student-t likelihood has no maximum"
+                + (nu >= 1000 ? " for any ν up to 1000" : " with ν held at \(shortNumber(nu))")
+                + ": with the scale s → 0 on that fit log L grows like (k − (n − k)ν)·log(1/s), unbounded for ν ≤ k/(n − k) = \(String(format: "%.4g", bound))"
+                + (nu >= 1000 ? "; fit the Gaussian (linear) model instead" : "; hold ν above that with --nu, or let it be estimated")
         case .perfectFit:
             return "the points lie exactly on a line: every residual is 0, so the likelihood rises without bound as the noise scale goes to 0 and no noise model (Gaussian, Laplace or Student-t) has an MLE"
         case let .labelNotBinary(_, value):

@@ -53,10 +53,14 @@ struct ComparisonAnalysis {
         guard let t = row.studentT else { return lossName(row) }
         return common("comparisonStudentTLoss", ["loss": .string(lossName(row)), "nu": .string(NumberFormat.significant(t.nu, 3))])
     }
-    /// What the table says beside a row: why it was not fitted, or that ν ran to its bound.
+    /// What the table says beside a row: why it was not fitted, or that ν ran to a bound.
     func note(_ row: Row) -> String? {
         if let error = row.error { return common("comparisonNotFitted", ["error": .string(error)]) }
         if row.nuCapped { return common("comparisonNuCapped", ["bound": .string(NumberFormat.significant(StudentTModel.nuRange.1, 3))]) }
+        if let t = row.studentT, t.nuAtLowerBound {
+            return common("comparisonNuFloor", ["bound": .string(NumberFormat.significant(t.globalSearch.nuLowerBound, 3)),
+                                                "points": .string(Narrative.count(t.globalSearch.collinearPoints))])
+        }
         return nil
     }
 

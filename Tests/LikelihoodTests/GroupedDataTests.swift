@@ -374,4 +374,52 @@ final class GroupedDataTests: XCTestCase {
         XCTAssertEqual(m.observations, 7)
         XCTAssertEqual(m.dataRow(1), 2, "the row after the dropped one keeps its place in the file")
     }
+
+    /// Observations on one fit bound ν from below, as p rows do: in Galton's counts the line
+    /// child = 69.2 holds 167 of the 928 families (the most on a line through two of the 11
+    /// heaviest cells, by exact rational arithmetic over the file's decimals), so the
+    /// likelihood is unbounded for ν ≤ 167/761 and ν is searched from 168/761. The raw rows
+    /// (repeated rows counted once with their count) give the same; a ν held at 0.2 is refused
+    /// with the reason, at 0.25 it fits. Six rows with one repeated three times (the small-data
+    /// path): four observations on the line through it and one other row.
+    func testObservationsOnOneFitBoundNu() throws {
+        let counts = try load("galton-counts.csv", ModelSpecification(response: "child", predictors: ["parent"], weights: "families"), .continuous)
+        let weighted = try StudentTRegression(design: counts.design, y: counts.y, weights: counts.frequencyWeights)
+        XCTAssertEqual(weighted.heaviestFit, 167)
+        XCTAssertEqual(weighted.nuFloor, 168.0 / 761, accuracy: 1e-15)
+        let tiesCorpus = Self.corpus.deletingLastPathComponent().appendingPathComponent("Ties/galton.csv")
+        let spec = ModelSpecification(response: "child", predictors: ["parent"])
+        let raw = try ModelData.build(spec, data: try ColumnReader.read(path: tiesCorpus.path, source: "galton.csv", columns: spec.columns),
+                                      response: .continuous, dropMissing: false)
+        for collapsing in [true, false] {
+            let t = try StudentTRegression(design: raw.design, y: raw.y, collapsingCopies: collapsing)
+            XCTAssertEqual(t.heaviestFit, 167, "collapsing: \(collapsing)")
+            XCTAssertEqual(t.nuFloor, weighted.nuFloor, accuracy: 1e-15)
+        }
+        XCTAssertThrowsError(try StudentTRegression(design: counts.design, y: counts.y, nu: 0.2, weights: counts.frequencyWeights)) { error in
+            guard case let .studentTHeavyFit(k, n, p, nu)? = error as? FitError else { return XCTFail("\(error)") }
+            XCTAssertEqual(k, 167); XCTAssertEqual(n, 928); XCTAssertEqual(p, 2); XCTAssertEqual(nu, 0.2)
+            XCTAssertTrue("\(error)".contains("167 of the 928 observations (rows repeated or weighted) lie exactly on one fit"), "\(error)")
+            XCTAssertTrue("\(error)".contains("unbounded for ν ≤ k/(n − k) = 0.2194"), "\(error)")
+        }
+        XCTAssertNoThrow(try StudentTRegression(design: counts.design, y: counts.y, nu: 0.25, weights: counts.frequencyWeights))
+        let small = try DesignMatrix.build([.numeric(name: "x", values: [1, 1, 1, 2, 3, 4])])
+        let y = [2.0, 2, 2, 5, 3.5, 9]
+        XCTAssertEqual(StudentTRegression.smallCopies(x: small.matrix, y: y)?.copies, [3, 1, 1, 1])
+        let t = try StudentTRegression(design: small, y: y, nu: 3)
+        XCTAssertEqual(t.heaviestFit, 4, "(1, 2) three times and one more row on the line through it")
+        // Rows at the response's commonest value lie on the fit with every slope 0: cpunish's 9
+        // states with one execution (of 17), on income and region.
+        let cpunish = Self.corpus.deletingLastPathComponent().appendingPathComponent("cpunish.csv")
+        let exec = ModelSpecification(response: "EXECUTIONS", predictors: ["INCOME", "SOUTH"])
+        let e = try ModelData.build(exec, data: try ColumnReader.read(path: cpunish.path, source: "cpunish.csv", columns: exec.columns),
+                                    response: .continuous, dropMissing: false)
+        XCTAssertEqual(StudentTRegression.commonestResponse(e.y, weights: nil), 9)
+        let te = try StudentTRegression(design: e.design, y: e.y)
+        XCTAssertEqual(te.heaviestFit, 9)
+        XCTAssertEqual(te.nuFloor, 1.25)
+        XCTAssertTrue(te.nuAtFloor)
+        XCTAssertEqual(StudentTRegression.subsets(11, 2), 55)
+        XCTAssertEqual(StudentTRegression.subsets(8, 5), 56)
+    }
 }

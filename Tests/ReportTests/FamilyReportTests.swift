@@ -107,6 +107,27 @@ final class FamilyReportTests: CLITestCase {
         XCTAssertTrue((report["warnings"] as! [String]).contains { $0.contains("reports the Gaussian (least-squares) fit instead") })
     }
 
+    /// A maximum on the bottom of ν's range is said to be one, in the section and in the
+    /// comparison of noise models: cpunish (Tests/Corpus/cpunish.csv), 9 of 17 states with one
+    /// execution on the line EXECUTIONS = 1, ν searched from 10/8 and ν̂ there; report.json gives
+    /// the count and the bound.
+    func testAStudentTFitOnTheBottomOfItsRangeSaysSo() throws {
+        let r = try run(["--config", Self.corpus.appendingPathComponent("cpunish.json").path, "--out", "c", "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let page = try String(contentsOf: work.appendingPathComponent("c/index.html"), encoding: .utf8)
+        XCTAssertTrue(page.contains("ν̂ at the bottom of its range (1.25), set just above where the line through 9 of the points makes the likelihood unbounded"))
+        let t = try run(["--data", Self.corpus.appendingPathComponent("cpunish.csv").path, "--x", "INCOME", "--y", "EXECUTIONS",
+                         "--model", "student-t", "--out", "t", "--quiet"])
+        XCTAssertEqual(t.status, 0, t.stderr)
+        let section = try String(contentsOf: work.appendingPathComponent("t/index.html"), encoding: .utf8)
+        XCTAssertTrue(section.contains("That ν is the bottom of the range searched, 1.25 = (k + 1)/(n − k) with k = 9"), "the section says so")
+        let model = try model("t")
+        let search = try XCTUnwrap(model["global_search"] as? [String: Any])
+        XCTAssertEqual(search["collinear_points"] as? Int, 9)
+        XCTAssertEqual(search["nu_lower_bound"] as? Double, 1.25)
+        XCTAssertEqual(model["nu"] as! Double, 1.25, accuracy: 1e-12)
+    }
+
     /// Above 20,000 rows the Student-t surfaces come from every row with binned residuals, and
     /// the page and report.json state the bound (here far below the region's depth of 3); the
     /// region is the data's, around the MLE. Above 200,000 rows would also sample the first

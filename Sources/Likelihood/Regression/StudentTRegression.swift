@@ -46,6 +46,9 @@ public struct StudentTRegression: Sendable {
     public let nuAtFloor: Bool
     /// The bottom of the ν range searched.
     public let nuFloor: Double
+    /// The most observations found on one fit through p rows (p with neither weights nor
+    /// repeated rows): ν is searched from above k/(N − k).
+    public let heaviestFit: Double
     public let logLikelihood: Double
     /// Every distinct maximum reached on every row, best first (the first is the fit).
     public let maxima: [Maximum]
@@ -109,11 +112,9 @@ public struct StudentTRegression: Sendable {
         let qr = try scaled.checkIdentified(qr: HouseholderQR(roots == nil ? x : scaled.matrix))
         let n = x.rows, p = x.columns
         let observations = weights.map { $0.reduce(0, +) } ?? Double(n)
-        let lowNu = max(StudentTRegression.nuLowerBound(observations: observations, p: p), nuFloor ?? 0)
         if let fixedNu, fixedNu <= Double(p) / (observations - Double(p)) {
             throw FitError.studentTUnbounded(nu: fixedNu, n: Int(observations.rounded()))
         }
-        let bounds = (log(fixedNu ?? lowNu), log(fixedNu ?? StudentTRegression.nuCap))
         let ols = qr.leastSquares(roots.map { zip(y, $0).map(*) } ?? y).coefficients
         // Rows that repeat (rounded data) are one row with their count in every pass over all
         // the rows (the least-absolute-deviations start's too): the same sums, in as many terms as
@@ -125,6 +126,35 @@ public struct StudentTRegression: Sendable {
             fy = distinct.first.map { y[$0] }
             fw = distinct.copies.map(Double.init)
         }
+        // Observations on one fit (rows repeated, or weighted) lift the bottom of ν's range
+        // above what p rows alone need: at ν ≤ k/(N − k) with k observations on a fit, that fit
+        // with s → 0 makes the likelihood unbounded.
+        var heavy: Double
+        if let w = weights {
+            heavy = StudentTRegression.heaviestFit(x: x, y: y, weights: w)
+        } else if let distinct {
+            heavy = StudentTRegression.heaviestFit(x: fx, y: fy, weights: distinct.copies.map(Double.init))
+        } else if let grouped = (collapsingCopies ? nil : LeastAbsoluteDeviations.DistinctRows(x: x, y: y)).map({ ($0.copies, $0.first) })
+                    ?? StudentTRegression.smallCopies(x: x, y: y) {
+            heavy = StudentTRegression.heaviestFit(x: LeastAbsoluteDeviations.rows(grouped.1, of: x), y: grouped.1.map { y[$0] },
+                                                   weights: grouped.0.map(Double.init))
+        } else {
+            heavy = Double(p)
+        }
+        // The response's commonest value c: its rows lie on the fit with intercept c and every
+        // slope 0 (counts with many zeros, a rating most give).
+        if design.terms.first?.name == DesignTerm.interceptName {
+            heavy = max(heavy, StudentTRegression.commonestResponse(y, weights: weights))
+        }
+        if let fixedNu, heavy > Double(p), fixedNu <= heavy / (observations - heavy) {
+            throw FitError.studentTHeavyFit(observations: heavy, n: observations, p: p, nu: fixedNu)
+        }
+        let heavyFloor = heavy > Double(p) ? (heavy + 1) / max(observations - heavy, 1e-300) : 0
+        if fixedNu == nil, heavyFloor >= StudentTRegression.nuCap {
+            throw FitError.studentTHeavyFit(observations: heavy, n: observations, p: p, nu: StudentTRegression.nuCap)
+        }
+        let lowNu = max(StudentTRegression.nuLowerBound(observations: observations, p: p), heavyFloor, nuFloor ?? 0)
+        let bounds = (log(fixedNu ?? lowNu), log(fixedNu ?? StudentTRegression.nuCap))
         let lad = try known ?? (distinct == nil
             ? LeastAbsoluteDeviations(design: design, y: y, weights: weights, collapsingCopies: collapsingCopies, start: ladStart)
             : LeastAbsoluteDeviations(design: design.selecting(rows: distinct!.first), y: fy, weights: fw, start: ladStart))
@@ -228,6 +258,7 @@ public struct StudentTRegression: Sendable {
         nuAtCap = atCap
         nuAtFloor = atFloor
         self.nuFloor = lowNu
+        heaviestFit = heavy
         logLikelihood = best.ll
         self.maxima = maxima.map { Maximum(coefficients: Array($0.theta[0..<p]), scale: exp($0.theta[p]), nu: exp($0.theta[p + 1]),
                                            logLikelihood: $0.ll, reachedBy: $0.reachedBy) }
@@ -510,6 +541,110 @@ public struct StudentTRegression: Sendable {
             let end = climb.climb(from: start)
             return Search(theta: end.theta, ll: end.logLikelihood, iterations: end.iterations, converged: end.converged, start: index)
         }
+    }
+
+    /// Observations on one fit of the coefficients: the most weight on a fit through p of the
+    /// heaviest rows (every p-subset of the m heaviest, m the largest with at most 64 subsets:
+    /// 11 rows for p = 2, 8 for p = 3 to 5; and the heaviest rows taken while independent),
+    /// counting every row on that fit to rounding (|r|
+    /// within 64 units in the last place of the terms). A lower bound on the most (exact for
+    /// the heaviest rows' fits), at least p.
+    /// - Complexity: O(n log n + 64 n p).
+    static func heaviestFit(x: Matrix, y: [Double], weights: [Double]) -> Double {
+        let n = x.rows, p = x.columns
+        guard n > p, p > 0 else { return Double(p) }
+        var m = p
+        while m < n && subsets(m + 1, p) <= 64 { m += 1 }
+        var best = Double(p)
+        // The weight on the fit through `rows`, when they define one.
+        func weightOnFit(_ rows: [Int]) -> Double {
+            guard let lu = LUDecomposition(LeastAbsoluteDeviations.rows(rows, of: x)) else { return 0 }
+            let beta = lu.solve(rows.map { y[$0] })
+            guard beta.allSatisfy(\.isFinite) else { return 0 }
+            var on = 0.0
+            for i in 0..<n {
+                var fitted = 0.0, size = abs(y[i])
+                for j in 0..<p { let t = x[i, j] * beta[j]; fitted += t; size += abs(t) }
+                if abs(y[i] - fitted) <= 64 * Double.ulpOfOne * size { on += weights[i] }
+            }
+            return on
+        }
+        // The heaviest rows taken while their design rows stay linearly independent (a fit
+        // through them exists even where every p of the m heaviest are dependent, as rows of
+        // one level of a factor are).
+        var order = (0..<n).sorted { (weights[$0], -$0) > (weights[$1], -$1) }[...]
+        let heaviest = Array(order.prefix(m))
+        var basis: [[Double]] = [], chosen: [Int] = []
+        while chosen.count < p, let i = order.popFirst() {
+            let row = (0..<p).map { x[i, $0] }
+            var r = row
+            for q in basis {
+                let d = zip(r, q).reduce(0) { $0 + $1.0 * $1.1 }
+                for j in 0..<p { r[j] -= d * q[j] }
+            }
+            let size = euclideanNorm(r)
+            guard size > 1e-9 * euclideanNorm(row), size.isFinite else { continue }
+            basis.append(r.map { $0 / size })
+            chosen.append(i)
+        }
+        if chosen.count == p { best = max(best, weightOnFit(chosen)) }
+        // The p-subsets of the m heaviest rows, in lexicographic order.
+        var pick = Array(0..<p)
+        while true {
+            best = max(best, weightOnFit(pick.map { heaviest[$0] }))
+            // The next subset: raise the last index that can still rise, and reset the rest.
+            var k = p - 1
+            while k >= 0 && pick[k] == m - p + k { k -= 1 }
+            if k < 0 { break }
+            pick[k] += 1
+            for j in (k + 1)..<p { pick[j] = pick[j - 1] + 1 }
+        }
+        return best
+    }
+
+    /// The observations (rows, or their weights) at the commonest value of y: found among up
+    /// to `StudentTModel.collinearRows` rows (one from each block, seeded, above that), which
+    /// hold any value a sizeable share of the rows take, then counted on every row.
+    /// - Complexity: O(n).
+    static func commonestResponse(_ y: [Double], weights: [Double]?) -> Double {
+        let n = y.count
+        guard n > 0 else { return 0 }
+        let stride = StudentTModel.sampleStride(n: n, sampleRows: StudentTModel.collinearRows)
+        let rows = stride > 1 ? RandomGenerator.onePerBlock(n: n, stride: stride, seed: 0xC0_4417) : Array(0..<n)
+        var tally: [Double: Double] = [:]
+        for i in rows { tally[y[i], default: 0] += weights?[i] ?? 1 }
+        // The commonest, the smallest value among equals (the same answer on every run).
+        guard let c = tally.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) })?.key else { return 0 }
+        var on = 0.0
+        for i in 0..<n where y[i] == c { on += weights?[i] ?? 1 }
+        return on
+    }
+
+    /// C(m, p), saturating at Int.max.
+    static func subsets(_ m: Int, _ p: Int) -> Int {
+        var c = 1
+        for i in 0..<p {
+            let (product, overflow) = c.multipliedReportingOverflow(by: m - i)
+            if overflow { return .max }
+            c = product / (i + 1)
+        }
+        return c
+    }
+
+    /// Repeated rows of a small data set (`DistinctRows` groups from 51 rows): each distinct
+    /// row's count and first row, or nil when no row repeats.
+    static func smallCopies(x: Matrix, y: [Double]) -> (copies: [Int], first: [Int])? {
+        let n = x.rows
+        guard n <= 50 else { return nil }
+        var first: [Int] = [], copies: [Int] = []
+        for i in 0..<n {
+            if let k = first.firstIndex(where: { j in y[j] == y[i] && (0..<x.columns).allSatisfy { x[j, $0] == x[i, $0] } }) {
+                copies[k] += 1
+            } else {
+                first.append(i); copies.append(1)
+            }
+        }
+        return first.count < n ? (copies, first) : nil
     }
 
     /// Ends grouped by where they are (best first): one maximum when their log-likelihoods
