@@ -300,7 +300,14 @@ public enum StudentTModel {
         }
         first.removeAll()
 
-        let ranked = results.filter(\.converged).sorted { $0.ll > $1.ll }
+        var ranked = results.filter(\.converged).sorted { $0.ll > $1.ll }
+        // Of the searches that ended at the highest maximum, the one of fewest steps is the
+        // fit (and the page's drawn path): their ends agree far inside the standard errors.
+        if let top = ranked.first {
+            let (tw, tb) = tolerances(top)
+            let k = ranked.indices.filter { same(ranked[$0], top, tw, tb) }.min { ranked[$0].iterations < ranked[$1].iterations }!
+            ranked.insert(ranked.remove(at: k), at: 0)
+        }
         let best = ranked.first ?? results.max { $0.ll < $1.ll }!
         let maxima = distinct(ranked.isEmpty ? [best] : ranked)
         func original(_ t: [Double]) -> Parameters { Parameters(w: t[0], b: t[1] + my - t[0] * mx) }
