@@ -54,8 +54,9 @@ public struct StudentTFit: LineFit {
 /// with the exact gradient and Hessian, damped Levenberg–Marquardt fashion where the Hessian is
 /// not negative definite (`StudentTClimb`, the several-predictor fit's search, run here on the
 /// plane's SIMD pass). The log-likelihood need not be concave in the line and real data have
-/// many local maxima, so the search is global: 42 starts (the least-squares line, the
-/// least-absolute-deviations line and 40 seeded lines through two points), every distinct
+/// many local maxima, so the search is global: the least-squares line, the
+/// least-absolute-deviations line and `StudentTRegression.elementalStarts(n:)` seeded lines
+/// through two points (40, and up to 400 on small data), every distinct
 /// maximum kept, the highest reported. ν is searched from above the value at which the line
 /// through the most points would make the likelihood unbounded.
 public enum StudentTModel {
@@ -156,7 +157,7 @@ public enum StudentTModel {
     ///   - screenRows, elementalStarts: the global search's screening rows and random lines.
     public static func fit(x: [Double], y: [Double], nu fixedNu: Double? = nil, lad known: LaplaceFit? = nil,
                            sampleRows: Int = StudentTModel.sampleRows, screenRows: Int = StudentTModel.screenRows,
-                           elementalStarts: Int = StudentTModel.elementalStarts) throws -> StudentTFit {
+                           elementalStarts: Int? = nil) throws -> StudentTFit {
         guard x.count == y.count else { throw FitError.lengthMismatch(x: x.count, y: y.count) }
         let n = x.count
         guard n >= 4 || (fixedNu != nil && n >= 3) else { throw FitError.tooFewPoints(n: n, needed: fixedNu == nil ? 4 : 3) }
@@ -191,7 +192,8 @@ public enum StudentTModel {
             Start(name: "least-squares", line: centred(Parameters(w: ls.w.estimate, b: ls.b.estimate)), scale: ls.sigma2MLE.squareRoot(), nu: fixedNu ?? 5),
             Start(name: "least-absolute-deviations", line: centred(Parameters(w: lad.w.estimate, b: lad.b.estimate)), scale: lad.scale, nu: fixedNu ?? 1),
         ]
-        for (i, j) in elementalPairs(x: x, count: elementalStarts) {
+        // As many as the several-predictor fit draws at n rows: 40, and more on small data.
+        for (i, j) in elementalPairs(x: x, count: elementalStarts ?? StudentTRegression.elementalStarts(n: n)) {
             let w = (yc(j) - yc(i)) / (xc(j) - xc(i))
             let c = yc(i) - w * xc(i)
             guard w.isFinite, c.isFinite else { continue }

@@ -4,7 +4,7 @@ import Mustache
 import Plot
 
 /// Student-t noise: a robust loss that is not convex, fitted by Newton's method on all its
-/// parameters from 42 starts (every distinct maximum listed), with the surface that shows
+/// parameters from 42 or more starts (every distinct maximum listed), with the surface that shows
 /// where its basins are.
 enum StudentTReport: FamilyReport {
     static let kind = ModelKind.studentT
