@@ -221,7 +221,10 @@ public enum StudentTModel {
             }
         }
         var first = slots.map { $0! }
-        try refuseUnbounded(first, n: screenStride > 1 ? sx.count : n, nu: nuLow, fixed: fixedNu != nil)
+        // A spike is judged on every row: on a sample, the share of rows on a line varies, and
+        // a line just bounded on every row (ν's floor is set from that count) can be unbounded
+        // on the sample; a search that collapses there is only left out of the maxima.
+        if screenStride == 1 { try refuseUnbounded(first, n: n, nu: nuLow, fixed: fixedNu != nil) }
 
         // 2. Above screenRows: the distinct maxima of the screening rows, best first, that are
         // not clearly below the best, refined on every row (through a larger sample first).
