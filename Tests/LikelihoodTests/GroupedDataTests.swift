@@ -405,7 +405,7 @@ final class GroupedDataTests: XCTestCase {
         XCTAssertNoThrow(try StudentTRegression(design: counts.design, y: counts.y, nu: 0.25, weights: counts.frequencyWeights))
         let small = try DesignMatrix.build([.numeric(name: "x", values: [1, 1, 1, 2, 3, 4])])
         let y = [2.0, 2, 2, 5, 3.5, 9]
-        XCTAssertEqual(StudentTRegression.smallCopies(x: small.matrix, y: y)?.copies, [3, 1, 1, 1])
+        XCTAssertEqual(StudentTRegression.repeatedRows(x: small.matrix, y: y)?.copies, [3, 1, 1, 1])
         let t = try StudentTRegression(design: small, y: y, nu: 3)
         XCTAssertEqual(t.heaviestFit, 4, "(1, 2) three times and one more row on the line through it")
         // Rows at the response's commonest value lie on the fit with every slope 0: cpunish's 9

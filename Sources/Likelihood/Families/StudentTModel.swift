@@ -390,6 +390,10 @@ public enum StudentTModel {
         }
     }
 
+    /// A row lies exactly on a fit when its residual is within rounding of the terms it is
+    /// computed from: 64 units in the last place of the sum of their sizes.
+    static func onFit(residual: Double, terms: Double) -> Bool { abs(residual) <= 64 * Double.ulpOfOne * terms }
+
     /// At most this many rows (one from each block, seeded) are searched for the line through
     /// the most points; the count on that line is then taken over every row.
     static let collinearRows = 1_500
@@ -448,11 +452,10 @@ public enum StudentTModel {
         var best: (points: Int, w: Double, b: Double)?
         for slot in slots where slot.points > (best?.points ?? 2) { best = slot }
         guard var found = best else { return nil }
-        // The count over every row, to rounding: |r| within 64 units in the last place of the
-        // terms it is computed from.
+        // The count over every row, to rounding.
         var count = 0
         let (w, b) = (found.w, found.b)
-        for i in 0..<n where abs(y[i] - w * x[i] - b) <= 64 * Double.ulpOfOne * (abs(y[i]) + abs(w * x[i]) + abs(b)) { count += 1 }
+        for i in 0..<n where onFit(residual: y[i] - w * x[i] - b, terms: abs(y[i]) + abs(w * x[i]) + abs(b)) { count += 1 }
         found.points = count
         return found.points >= 3 ? found : nil
     }
@@ -546,7 +549,7 @@ public enum StudentTModel {
         func pointsOnLine() -> Int {
             zip(xc, yc).filter { x0, y0 in
                 let x = x0 - ox, y = y0 - oy
-                return abs(y - theta[0] * x - theta[1]) <= 64 * Double.ulpOfOne * (abs(y) + abs(theta[0] * x) + abs(theta[1]))
+                return StudentTModel.onFit(residual: y - theta[0] * x - theta[1], terms: abs(y) + abs(theta[0] * x) + abs(theta[1]))
             }.count
         }
 
@@ -619,8 +622,11 @@ public enum StudentTModel {
             iterations += end.iterations
             converged = end.converged
             path = end.path
-            let h = end.derivatives?.1 ?? { let (_, _, h4) = evaluate(theta); return Matrix(rowMajor: freeNu ? h4 : h4.prefix(3).map { Array($0.prefix(3)) }) }()
-            hessian = (0..<h.rows).map { i in (0..<h.columns).map { h[i, $0] } }
+            if let h = end.derivatives?.1 {
+                hessian = (0..<h.rows).map { i in (0..<h.columns).map { h[i, $0] } }
+            } else {
+                hessian = evaluate(theta).2
+            }
         }
 
         /// The scale ended below 10⁻⁹ of its start: the search may have run up a spike of the

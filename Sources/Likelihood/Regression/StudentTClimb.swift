@@ -63,15 +63,15 @@ struct StudentTClimb {
         theta[p + 1] = min(max(theta[p + 1], logNuBounds.0), logNuBounds.1)
         let scale0 = theta[p]
         var path: [[Double]] = recordsPath ? [theta] : []
-        // The derivatives at θ with log ν free, when the last trial brought them; and whichever
-        // the search has at θ (for the end).
-        var known: ([Double], Matrix)?
+        // The gradient and Hessian at θ over every free parameter (log ν too when estimated),
+        // when a full step's trial brought them or the last look at θ made them; nil after a
+        // move without them.
         var atTheta: ([Double], Matrix)?
         var ll: Double
         if derivativesWithTrial {
             let (value, g, h) = evaluate(theta, freeNu, true)
             ll = value
-            known = (g, h)
+            atTheta = (g, h)
         } else {
             ll = evaluate(theta, false, false).0
         }
@@ -86,23 +86,19 @@ struct StudentTClimb {
             // ν is held when it is fixed, or at a bound with the likelihood rising past it.
             var useNu = freeNu && logNuBounds.0 < logNuBounds.1
             var g: [Double], h: Matrix
-            if let known {
+            if let known = atTheta {
                 (g, h) = known
             } else {
                 (_, g, h) = evaluate(theta, useNu, true)
+                if useNu == freeNu { atTheta = (g, h) }
             }
-            known = nil
-            atTheta = g.count == p + 1 + (freeNu ? 1 : 0) ? (g, h) : nil
             if useNu {
                 let atTop = theta[p + 1] >= logNuBounds.1 - 1e-12 && g[p + 1] > 0
                 let atBottom = theta[p + 1] <= logNuBounds.0 + 1e-12 && g[p + 1] < 0
-                if atTop || atBottom {
-                    useNu = false
-                    (g, h) = derivativesWithTrial ? Self.leading(p + 1, (g, h)) : { let e = evaluate(theta, false, true); return (e.1, e.2) }()
-                }
-            } else if g.count > p + 1 {
-                (g, h) = Self.leading(p + 1, (g, h))
+                if atTop || atBottom { useNu = false }
             }
+            // With ν held, its row and column go (the evaluator gives the same numbers without).
+            if !useNu { (g, h) = Self.leading(p + 1, (g, h)) }
             let m = g.count
             var negative = h
             for k in negative.storage.indices { negative.storage[k] = -negative.storage[k] }
@@ -135,8 +131,7 @@ struct StudentTClimb {
                         theta = next; ll = value; moved = true
                         taken += 1
                         if recordsPath { path.append(theta) }
-                        if withDerivatives { known = (trial.1, trial.2) }
-                        atTheta = known
+                        atTheta = withDerivatives ? (trial.1, trial.2) : nil
                         lambda = t == 1 ? lambda / 10 : lambda
                         if lambda < 1e-12 { lambda = 0 }
                         if gain <= 1e-15 * max(1, abs(ll)) && t < 1 { return end(Cholesky(negative) != nil) }

@@ -49,6 +49,9 @@ public struct StudentTRegression: Sendable {
     /// The most observations found on one fit through p rows (p with neither weights nor
     /// repeated rows): ν is searched from above k/(N − k).
     public let heaviestFit: Double
+    /// The floor of ν is (k + 1)/(N − k) for those observations (not (p + 1)/(N − p), nor a
+    /// larger model's floor).
+    public let nuFloorFromHeaviestFit: Bool
     public let logLikelihood: Double
     /// Every distinct maximum reached on every row, best first (the first is the fit).
     public let maxima: [Maximum]
@@ -129,17 +132,14 @@ public struct StudentTRegression: Sendable {
         // Observations on one fit (rows repeated, or weighted) lift the bottom of ν's range
         // above what p rows alone need: at ν ≤ k/(N − k) with k observations on a fit, that fit
         // with s → 0 makes the likelihood unbounded.
-        var heavy: Double
-        if let w = weights {
-            heavy = StudentTRegression.heaviestFit(x: x, y: y, weights: w)
-        } else if let distinct {
-            heavy = StudentTRegression.heaviestFit(x: fx, y: fy, weights: distinct.copies.map(Double.init))
-        } else if let grouped = (collapsingCopies ? nil : LeastAbsoluteDeviations.DistinctRows(x: x, y: y)).map({ ($0.copies, $0.first) })
-                    ?? StudentTRegression.smallCopies(x: x, y: y) {
-            heavy = StudentTRegression.heaviestFit(x: LeastAbsoluteDeviations.rows(grouped.1, of: x), y: grouped.1.map { y[$0] },
-                                                   weights: grouped.0.map(Double.init))
-        } else {
-            heavy = Double(p)
+        // The heavy rows: the weights, or each distinct row's count (found above for the passes;
+        // found here where the passes take the rows as they are).
+        var heavy = Double(p)
+        if let fw {
+            heavy = StudentTRegression.heaviestFit(x: fx, y: fy, weights: fw)
+        } else if !collapsingCopies || n <= 50, let grouped = StudentTRegression.repeatedRows(x: x, y: y) {
+            heavy = StudentTRegression.heaviestFit(x: LeastAbsoluteDeviations.rows(grouped.first, of: x), y: grouped.first.map { y[$0] },
+                                                   weights: grouped.copies.map(Double.init))
         }
         // The response's commonest value c: its rows lie on the fit with intercept c and every
         // slope 0 (counts with many zeros, a rating most give).
@@ -154,6 +154,7 @@ public struct StudentTRegression: Sendable {
             throw FitError.studentTHeavyFit(observations: heavy, n: observations, p: p, nu: StudentTRegression.nuCap)
         }
         let lowNu = max(StudentTRegression.nuLowerBound(observations: observations, p: p), heavyFloor, nuFloor ?? 0)
+        nuFloorFromHeaviestFit = heavyFloor > 0 && lowNu == heavyFloor
         let bounds = (log(fixedNu ?? lowNu), log(fixedNu ?? StudentTRegression.nuCap))
         let lad = try known ?? (distinct == nil
             ? LeastAbsoluteDeviations(design: design, y: y, weights: weights, collapsingCopies: collapsingCopies, start: ladStart)
@@ -565,7 +566,7 @@ public struct StudentTRegression: Sendable {
             for i in 0..<n {
                 var fitted = 0.0, size = abs(y[i])
                 for j in 0..<p { let t = x[i, j] * beta[j]; fitted += t; size += abs(t) }
-                if abs(y[i] - fitted) <= 64 * Double.ulpOfOne * size { on += weights[i] }
+                if StudentTModel.onFit(residual: y[i] - fitted, terms: size) { on += weights[i] }
             }
             return on
         }
@@ -631,9 +632,10 @@ public struct StudentTRegression: Sendable {
         return c
     }
 
-    /// Repeated rows of a small data set (`DistinctRows` groups from 51 rows): each distinct
-    /// row's count and first row, or nil when no row repeats.
-    static func smallCopies(x: Matrix, y: [Double]) -> (copies: [Int], first: [Int])? {
+    /// Each distinct row's count and first row, or nil when no row repeats: `DistinctRows`'
+    /// grouping, and below its 51 rows a direct comparison of every pair.
+    static func repeatedRows(x: Matrix, y: [Double]) -> (copies: [Int], first: [Int])? {
+        if let d = LeastAbsoluteDeviations.DistinctRows(x: x, y: y) { return (d.copies, d.first) }
         let n = x.rows
         guard n <= 50 else { return nil }
         var first: [Int] = [], copies: [Int] = []

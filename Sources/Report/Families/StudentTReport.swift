@@ -299,7 +299,8 @@ enum StudentTReport: FamilyReport {
                  "logL": .string(s(o.logLikelihood, 8)), "steps": Prose.count(o.iterations),
                  "sampled": o.sampleSteps > 0 ? Prose.count(o.sampleSteps) : .bool(false), "full": Prose.count(o.iterations - o.sampleSteps)]
             }),
-            "nuBound": !fit.nuFixed && g.nuLowerBound > StudentTModel.nuRange.0 ? .string(s(g.nuLowerBound, 3)) : .bool(false),
+            // Said once: with ν̂ on the floor, the paragraph on ν explains it.
+            "nuBound": !fit.nuFixed && !fit.nuAtLowerBound && g.nuLowerBound > StudentTModel.nuRange.0 ? .string(s(g.nuLowerBound, 3)) : .bool(false),
             "collinear": g.collinearPoints > 2 ? .string(Narrative.count(g.collinearPoints)) : .bool(false),
         ]
         return m.text("searchText", values)

@@ -473,9 +473,6 @@ enum SeveralReport {
         case let .studentT(f):
             let second = f.maxima.dropFirst().first
             let w = f.weights(y: m.y)
-            // The floor comes from observations on one fit, not from p rows alone.
-            let heavyFloor = f.heaviestFit > Double(f.p)
-                && abs(f.nuFloor - (f.heaviestFit + 1) / (f.observations - f.heaviestFit)) <= 1e-12 * f.nuFloor
             return m.text("studentTFitText", ["starts": Prose.count(f.starts), "maxima": Prose.count(f.maxima.count),
                                               "several": .bool(f.maxima.count > 1),
                                               "reached": Prose.count(f.maxima.first?.reachedBy ?? 0),
@@ -484,8 +481,8 @@ enum SeveralReport {
                                               "floor": .bool(f.nuAtFloor), "p": Prose.count(f.p),
                                               "n": .string(GroupedReport.trimmed(f.observations)),
                                               "floorNu": .string(s(f.nuFloor, 3)),
-                                              "rowsBound": .bool(f.nuFloor > StudentTModel.nuRange.0 && !heavyFloor),
-                                              "heavy": heavyFloor ? .string(GroupedReport.trimmed(f.heaviestFit)) : .bool(false),
+                                              "rowsBound": .bool(f.nuFloor > StudentTModel.nuRange.0 && !f.nuFloorFromHeaviestFit),
+                                              "heavy": f.nuFloorFromHeaviestFit ? .string(GroupedReport.trimmed(f.heaviestFit)) : .bool(false),
                                               "discounted": Prose.count(w.filter { $0 < 0.5 }.count),
                                               "lightest": .string(s(w.min() ?? 1, 2))])
         default:
