@@ -52,14 +52,13 @@ final class StudentTGlobalSearchTests: XCTestCase {
             XCTAssertEqual(fit.localMaxima.map(\.logLikelihood), fit.localMaxima.map(\.logLikelihood).sorted(by: >), file)
             let mx = x.reduce(0, +) / Double(x.count), my = y.reduce(0, +) / Double(y.count)
             for m in fit.localMaxima {
-                let search = StudentTModel.Search(xc: x.map { $0 - mx }, yc: y.map { $0 - my },
-                                                  theta: [m.line.w, m.line.b + m.line.w * mx - my, log(m.scale), log(m.nu)],
-                                                  freeNu: true, logNuBounds: (log(StudentTModel.nuLowerBound(n: x.count)), log(1000)))
-                let (value, g, h) = search.evaluate(search.theta)
+                let plane = StudentTModel.Plane(xc: x.map { $0 - mx }, yc: y.map { $0 - my })
+                let theta = [m.line.w, m.line.b + m.line.w * mx - my, log(m.scale), log(m.nu)]
+                let (value, g, h) = plane.evaluate(theta)
                 XCTAssertEqual(value, m.logLikelihood, accuracy: 1e-9 * abs(value), file)
                 // ν at the bottom of its range with the likelihood still rising as it falls is
                 // held there (a maximum on the boundary): the other three are free.
-                let atBound = abs(log(m.nu) - search.logNuBounds.0) < 1e-12 && g[3] < 0
+                let atBound = abs(log(m.nu) - log(fit.globalSearch.nuLowerBound)) < 1e-12 && g[3] < 0
                 let free = atBound ? [0, 1, 2] : [0, 1, 2, 3]
                 let negH = free.map { i in free.map { j in -h[i][j] } }
                 let gf = free.map { g[$0] }

@@ -142,4 +142,49 @@ final class StudentTRegressionTests: XCTestCase {
             XCTAssertEqual(problem.evaluate(theta, freeNu: false, derivatives: false).0, direct, accuracy: 1e-12 * abs(direct))
         }
     }
+
+    /// A fit through more observations than the count made before searching (a lower bound
+    /// beyond two coefficients) is found by a search that collapses onto it. Stack loss: 8 of
+    /// the 21 runs lie exactly on STACKLOSS = −36 + AIRFLOW/2 + WATERTEMP (rows 6, 7, 13, 14
+    /// and four more; found by exact rational arithmetic over all 5,985 fits through four
+    /// rows, and no fit holds more), so the likelihood is unbounded for ν ≤ 8/13: ν is searched
+    /// again from 9/13, where the fit is the same interior maximum (ν̂ ≈ 1.077, the reference
+    /// above); a ν held at 0.6 has no maximum and is refused, naming the 8.
+    func testASpikeFoundBySearchingRaisesTheFloor() throws {
+        let spec = ModelSpecification(response: "STACKLOSS", predictors: ["AIRFLOW", "WATERTEMP", "ACIDCONC"])
+        let m = try SeveralPredictorTests.load("stackloss.csv", spec, .continuous)
+        let fit = try StudentTRegression(design: m.design, y: m.y)
+        XCTAssertEqual(fit.heaviestFit, 8)
+        XCTAssertEqual(fit.nuFloor, 9.0 / 13, accuracy: 1e-15)
+        XCTAssertTrue(fit.nuFloorFromHeaviestFit)
+        XCTAssertFalse(fit.nuAtFloor)
+        XCTAssertEqual(fit.nu, 1.0767, accuracy: 1e-4)
+        XCTAssertEqual(fit.maxima.first?.logLikelihood, fit.logLikelihood)
+        XCTAssertThrowsError(try StudentTRegression(design: m.design, y: m.y, nu: 0.6)) { error in
+            guard case let FitError.studentTSpikeFit(points, n, p, nu, fixed) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(points, 8); XCTAssertEqual(n, 21); XCTAssertEqual(p, 4); XCTAssertEqual(nu, 0.6); XCTAssertTrue(fixed)
+        }
+        // Held above 8/13 the fit exists.
+        XCTAssertNoThrow(try StudentTRegression(design: m.design, y: m.y, nu: 0.7))
+    }
+
+    /// The screening rule with frequency weights is the rule on the rows written out: the mean
+    /// deficit and its standard error by hand for rows of weights 2, 1, 3.
+    func testTheScreeningRuleWeighsRows() {
+        typealias Rule = StudentTGlobalSearch<StudentTRegression.Problem>
+        // Differences 1, −0.5, 0.2 written out: 1, 1, −0.5, 0.2, 0.2, 0.2 (mean 2.1/6 = 0.35).
+        let top: (values: [Double], weights: [Double]?) = ([1, -0.5, 0.2], [2, 1, 3])
+        let zero: (values: [Double], weights: [Double]?) = ([0, 0, 0], [2, 1, 3])
+        let d = [1, 1, -0.5, 0.2, 0.2, 0.2]
+        let mean = d.reduce(0, +) / 6
+        let se = (d.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 5).squareRoot() / 6.0.squareRoot()
+        XCTAssertEqual(mean, 0.35, accuracy: 1e-15)
+        XCTAssertTrue(mean <= 4 * se)
+        XCTAssertEqual(Rule.withinFourStandardErrors(top, zero), mean <= 4 * se)
+        XCTAssertEqual(Rule.withinFourStandardErrors((d, nil), ([Double](repeating: 0, count: 6), nil)), true)
+        // A deficit far outside its standard error: the maximum is left on the sample.
+        let far: (values: [Double], weights: [Double]?) = ([1, 1.01, 0.99], [2, 1, 3])
+        XCTAssertFalse(Rule.withinFourStandardErrors(far, zero))
+        XCTAssertFalse(Rule.withinFourStandardErrors(([1, 1, 1.01, 0.99, 0.99, 0.99], nil), ([Double](repeating: 0, count: 6), nil)))
+    }
 }

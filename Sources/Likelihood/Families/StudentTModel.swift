@@ -167,11 +167,11 @@ public enum StudentTModel {
         // The likelihood is unbounded at ν ≤ k/(n − k) when k points lie on one line: a ν held
         // there is refused before any search (which might never go near that line), and an
         // estimated ν is searched from above it.
-        let collinear = mostCollinear(x: x, y: y)?.points ?? 2
+        var collinear = mostCollinear(x: x, y: y)?.points ?? 2
         if let nu = fixedNu, Double(n - collinear) * nu <= Double(collinear) {
             throw FitError.studentTSpike(points: collinear, n: n, nu: nu, fixed: true)
         }
-        let nuLow = fixedNu ?? nuLowerBound(n: n, collinear: collinear)
+        var nuLow = fixedNu ?? nuLowerBound(n: n, collinear: collinear)
         if nuLow >= nuRange.1 { throw FitError.studentTSpike(points: collinear, n: n, nu: nuRange.1, fixed: false) }
         let ls = try LinearGaussianModel.fit(x: x, y: y)
         let lad = try known ?? LaplaceModel.fit(x: x, y: y)
@@ -179,7 +179,7 @@ public enum StudentTModel {
         // The searches centre the rows on the fly: no centred copy of every row.
         func xc(_ i: Int) -> Double { x[i] - mx }
         func yc(_ i: Int) -> Double { y[i] - my }
-        let bounds = fixedNu.map { (log($0), log($0)) } ?? (log(nuLow), log(nuRange.1))
+        var bounds = fixedNu.map { (log($0), log($0)) } ?? (log(nuLow), log(nuRange.1))
         func centred(_ p: Parameters) -> Parameters { Parameters(w: p.w, b: p.b + p.w * mx - my) }
 
         // The screening rows: every row up to screenRows, else one from each block.
@@ -188,9 +188,13 @@ public enum StudentTModel {
         let sx = screened.map(xc), sy = screened.map(yc)
 
         // The starts: least squares, least absolute deviations, and lines through two points.
-        var starts: [Start] = [
-            Start(name: "least-squares", line: centred(Parameters(w: ls.w.estimate, b: ls.b.estimate)), scale: ls.sigma2MLE.squareRoot(), nu: fixedNu ?? 5),
-            Start(name: "least-absolute-deviations", line: centred(Parameters(w: lad.w.estimate, b: lad.b.estimate)), scale: lad.scale, nu: fixedNu ?? 1),
+        typealias Global = StudentTGlobalSearch<Plane>
+        func theta(_ line: Parameters, scale: Double, nu: Double) -> [Double] { [line.w, line.b, log(scale), log(nu)] }
+        var starts: [Global.Start] = [
+            Global.Start(name: "least-squares", theta: theta(centred(Parameters(w: ls.w.estimate, b: ls.b.estimate)), scale: ls.sigma2MLE.squareRoot(), nu: fixedNu ?? 5),
+                         label: " from the least-squares line"),
+            Global.Start(name: "least-absolute-deviations", theta: theta(centred(Parameters(w: lad.w.estimate, b: lad.b.estimate)), scale: lad.scale, nu: fixedNu ?? 1),
+                         label: " from the least-absolute-deviations line"),
         ]
         // As many as the several-predictor fit draws at n rows: 40, and more on small data.
         for (i, j) in elementalPairs(x: x, count: elementalStarts ?? StudentTRegression.elementalStarts(n: n)) {
@@ -202,133 +206,55 @@ public enum StudentTModel {
             r.sort()
             let s0 = r.isEmpty ? ls.sigma2MLE.squareRoot() : 1.4826 * r[r.count / 2]
             guard s0 > 0, s0.isFinite else { continue }
-            starts.append(Start(name: "rows \(i + 1) and \(j + 1)", line: Parameters(w: w, b: c), scale: s0, nu: fixedNu ?? 1, elemental: true))
+            let name = "rows \(i + 1) and \(j + 1)"
+            starts.append(Global.Start(name: name, theta: theta(Parameters(w: w, b: c), scale: s0, nu: fixedNu ?? 1), elemental: true,
+                                       label: " from the line through \(name)"))
         }
 
-        // 1. Every start on the screening rows.
-        // The searches are independent: both cores take them in turn (each writes its own slot).
-        var slots = [Search?](repeating: nil, count: starts.count)
-        slots.withUnsafeMutableBufferPointer { out in
-            let base = out.baseAddress!
-            DispatchQueue.concurrentPerform(iterations: starts.count) { k in
-                let start = starts[k]
-                var search = Search(xc: sx, yc: sy, theta: [start.line.w, start.line.b, log(start.scale), log(start.nu)],
-                                    freeNu: fixedNu == nil, logNuBounds: bounds)
-                search.start = start.name
-                search.elemental = start.elemental
-                search.run()
-                base[k] = search
+        // The searches (`StudentTGlobalSearch`): on the screening rows, then above screenRows
+        // the maxima worth it on every row, through one row of every block of `sampleRows` first.
+        let stride = sampleStride(n: n, sampleRows: sampleRows)
+        let picked = screenStride > 1 && stride > 1 ? sampleRowIndices(n: n, stride: stride) : []
+        let screen = screenStride > 1 ? Plane(xc: sx, yc: sy) : nil
+        let middle = picked.isEmpty ? nil : Plane(xc: picked.map(xc), yc: picked.map(yc))
+        let full = screen == nil ? Plane(xc: sx, yc: sy) : Plane(xc: x, yc: y, offset: (mx, my))
+        var found: Global.Result
+        while true {
+            var global = Global(p: 2, freeNu: fixedNu == nil, logNuBounds: bounds, nuFloor: nuLow)
+            global.recordsPath = true
+            do {
+                found = try global.run(starts: starts, screen: screen, middle: middle, full: full)
+                break
+            } catch let spike as Global.Spike {
+                // A line through more points than the count found (on a sample, above
+                // `collinearRows` rows): ν is searched again from above it, or a held ν refused.
+                let k = Int(spike.observations.rounded())
+                guard fixedNu == nil, k > collinear, nuLowerBound(n: n, collinear: k) < nuRange.1 else {
+                    throw FitError.studentTSpike(points: k, n: n, nu: nuLow, fixed: fixedNu != nil)
+                }
+                collinear = k
+                nuLow = nuLowerBound(n: n, collinear: k)
+                bounds = (log(nuLow), log(nuRange.1))
             }
         }
-        var first = slots.map { $0! }
-        // A spike is judged on every row: on a sample, the share of rows on a line varies, and
-        // a line just bounded on every row (ν's floor is set from that count) can be unbounded
-        // on the sample; a search that collapses there is only left out of the maxima.
-        if screenStride == 1 { try refuseUnbounded(first, n: n, nu: nuLow, fixed: fixedNu != nil) }
-
-        // 2. Above screenRows: the distinct maxima of the screening rows, best first, that are
-        // not clearly below the best, refined on every row (through a larger sample first).
-        var results: [Search]
-        var screeningMaxima = 0, refinedCount = 0
-        if screenStride > 1 {
-            let candidates = distinct(first.filter(\.converged).sorted { $0.ll > $1.ll })
-            screeningMaxima = candidates.count
-            var chosen: [Search] = []
-            if let top = candidates.first {
-                let topRows = top.rowLogDensities()
-                for c in candidates where chosen.count < refinedMaxima {
-                    if c.start == top.start { chosen.append(c); continue }
-                    // The mean per-row deficit against the best, and its standard error: a
-                    // maximum clearly lower on the screening rows (by 4 standard errors) is
-                    // left there; a close one may win on every row.
-                    let d = zip(topRows, c.rowLogDensities()).map { $0 - $1 }
-                    let mean = d.reduce(0, +) / Double(d.count)
-                    let sd = (d.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(max(d.count - 1, 1))).squareRoot()
-                    if mean <= 4 * sd / Double(d.count).squareRoot() { chosen.append(c) }
-                }
-            }
-            let stride = sampleStride(n: n, sampleRows: sampleRows)
-            let picked = stride > 1 ? sampleRowIndices(n: n, stride: stride) : []
-            let mxs = picked.map(xc), mys = picked.map(yc)
-            // A search finished on every row: through the larger sample first, when there is one.
-            func refine(_ s: Search) -> Search {
-                var theta = s.theta
-                var middle: Search?
-                if stride > 1 {
-                    var m = Search(xc: mxs, yc: mys, theta: theta, freeNu: fixedNu == nil, logNuBounds: bounds)
-                    m.start = s.start
-                    m.run()
-                    if m.theta.allSatisfy(\.isFinite) { theta = m.theta }
-                    middle = m
-                }
-                var full = Search(xc: x, yc: y, theta: theta, freeNu: fixedNu == nil, logNuBounds: bounds, offset: (mx, my))
-                full.start = s.start
-                full.elemental = s.elemental
-                full.reachedBy = s.reachedBy
-                full.run()
-                full.path = s.path + (middle?.path.dropFirst() ?? []) + full.path.dropFirst()
-                full.sampleSteps = s.iterations + (middle?.iterations ?? 0)
-                full.iterations += full.sampleSteps
-                return full
-            }
-            refinedCount = chosen.count
-            var refined = chosen.map(refine)
-            // The named starts' searches (the page draws them) come first. One that ended at a
-            // refined maximum of the screening rows shares its refinement (its own path, then
-            // that one's later steps) and is counted there already; any other is refined itself.
-            let (tw, tb) = tolerances(candidates.first ?? first[0])
-            var named: [Search] = []
-            for s in first.prefix(2) {
-                if let k = chosen.firstIndex(where: { $0.start == s.start }) {
-                    named.append(refined.remove(at: k))
-                    chosen.remove(at: k)
-                } else if s.converged, let k = chosen.firstIndex(where: { same($0, s, tw, tb) }) {
-                    var r = refined[k]
-                    let later = r.path.dropFirst(chosen[k].path.count)
-                    r.start = s.start
-                    r.elemental = false
-                    r.path = s.path + later
-                    r.sampleSteps = s.iterations + (r.sampleSteps - chosen[k].iterations)
-                    r.iterations = s.iterations + (r.iterations - chosen[k].iterations)
-                    r.reachedBy = 0
-                    named.append(r)
-                } else {
-                    var r = refine(s)
-                    r.reachedBy = candidates.first { same($0, s, tw, tb) }?.reachedBy ?? 1
-                    named.append(r)
-                }
-            }
-            results = named + refined
-            try refuseUnbounded(results, n: n, nu: nuLow, fixed: fixedNu != nil)
-        } else {
-            results = first
-        }
-        first.removeAll()
-
-        var ranked = results.filter(\.converged).sorted { $0.ll > $1.ll }
-        // Of the searches that ended at the highest maximum, the one of fewest steps is the
-        // fit (and the page's drawn path): their ends agree far inside the standard errors.
-        if let top = ranked.first {
-            let (tw, tb) = tolerances(top)
-            let k = ranked.indices.filter { same(ranked[$0], top, tw, tb) }.min { ranked[$0].iterations < ranked[$1].iterations }!
-            ranked.insert(ranked.remove(at: k), at: 0)
-        }
-        let best = ranked.first ?? results.max { $0.ll < $1.ll }!
-        let maxima = distinct(ranked.isEmpty ? [best] : ranked)
+        let results = found.searches
+        // With no maximum (every search stopped short), the highest end is reported as not converged.
+        let best = found.maxima.first ?? results.max { $0.ll < $1.ll }!
+        let maxima = found.maxima.isEmpty ? [best] : found.maxima
         func original(_ t: [Double]) -> Parameters { Parameters(w: t[0], b: t[1] + my - t[0] * mx) }
-        func optimum(_ r: Search) -> Optimum {
-            Optimum(start: r.start, line: original(r.theta), scale: exp(r.theta[2]), nu: fixedNu ?? exp(r.theta[3]),
+        func optimum(_ r: Global.End) -> Optimum {
+            Optimum(start: r.name, line: original(r.theta), scale: exp(r.theta[2]), nu: fixedNu ?? exp(r.theta[3]),
                     logLikelihood: r.ll, iterations: r.iterations, path: r.path.map(original), sampleSteps: r.sampleSteps,
                     reachedBy: max(1, r.reachedBy))
         }
-        let cov = best.covariance()
+        let cov = covariance(best, on: full, freeNu: fixedNu == nil, logNuBounds: bounds)
         let vww = cov.ww, vwb = cov.wb - mx * cov.ww, vbb = cov.bb - 2 * mx * cov.wb + mx * mx * cov.ww
         let line = original(best.theta)
         let z = Distributions.normalQuantile975
         let nu = fixedNu ?? exp(best.theta[3])
         let search = GlobalSearch(starts: starts.count, elementalStarts: starts.count - 2, screenRows: screenStride > 1 ? sx.count : n,
-                                  screeningMaxima: screenStride > 1 ? screeningMaxima : maxima.count, refined: refinedCount,
-                                  unconverged: results.filter { !$0.converged }.count, nuLowerBound: nuLow,
+                                  screeningMaxima: found.screeningMaxima, refined: found.refined,
+                                  unconverged: found.unconverged, nuLowerBound: nuLow,
                                   collinearPoints: collinear)
         return StudentTFit(n: n,
                            w: Coefficient(estimate: line.w, standardError: vww.squareRoot(), quantile: z, pValue: Distributions.normalTwoSidedP),
@@ -340,54 +266,23 @@ public enum StudentTModel {
                            nuAtUpperBound: fixedNu == nil && nu >= nuRange.1 * (1 - 1e-9),
                            nuAtLowerBound: fixedNu == nil && best.theta[3] <= bounds.0 + 1e-9,
                            searches: results.prefix(2).map { optimum($0) }, leastAbsoluteDeviations: lad,
-                           globalSearch: search, bestStart: best.start)
+                           globalSearch: search, bestStart: best.name)
     }
 
-    struct Start {
-        var name: String
-        var line: Parameters
-        var scale: Double
-        var nu: Double
-        var elemental = false
-    }
-
-    /// Searches grouped by where they ended (best first): two ends are one maximum when their
-    /// lines are within 10⁻⁶ of each other relative to the best's standard errors (or to
-    /// the coefficients, when those are not finite) and their log-likelihoods agree to 10⁻⁹.
-    /// Each kept search counts how many ended there.
-    static func distinct(_ ranked: [Search]) -> [Search] {
-        guard let top = ranked.first else { return [] }
-        let (tw, tb) = tolerances(top)
-        var kept: [Search] = []
-        for r in ranked {
-            if let k = kept.firstIndex(where: { same($0, r, tw, tb) }) {
-                kept[k].reachedBy += r.reachedBy
-            } else {
-                kept.append(r)
-            }
+    /// Covariance of (w, c) at a search's end from the inverse of −H over the free parameters
+    /// (ν left out when held or at a bound of its range).
+    static func covariance(_ end: StudentTGlobalSearch<Plane>.End, on rows: Plane, freeNu: Bool,
+                           logNuBounds bounds: (Double, Double)) -> (ww: Double, wb: Double, bb: Double) {
+        let theta = end.theta
+        let free = freeNu && theta[3] > bounds.0 && theta[3] < bounds.1 ? [0, 1, 2, 3] : [0, 1, 2]
+        var h = end.derivatives?.1 ?? rows.derivatives(at: theta, freeNu: true).1
+        if h.rows < free.count { h = rows.derivatives(at: theta, freeNu: true).1 }
+        let negH = free.map { i in free.map { j in -h[i, j] } }
+        guard let c0 = StudentTModel.choleskySolve(negH, [1] + [Double](repeating: 0, count: free.count - 1)),
+              let c1 = StudentTModel.choleskySolve(negH, [0, 1] + [Double](repeating: 0, count: free.count - 2)) else {
+            return (.nan, .nan, .nan)
         }
-        return kept
-    }
-
-    /// How far apart two ends' slopes and intercepts may be and still be one maximum.
-    static func tolerances(_ top: Search) -> (Double, Double) {
-        let cov = top.covariance()
-        let tw = cov.ww.isFinite && cov.ww > 0 ? 1e-6 * cov.ww.squareRoot() : 1e-9 * max(abs(top.theta[0]), 1e-300)
-        let tb = cov.bb.isFinite && cov.bb > 0 ? 1e-6 * cov.bb.squareRoot() : 1e-9 * max(abs(top.theta[1]), 1e-300)
-        return (tw, tb)
-    }
-
-    static func same(_ a: Search, _ b: Search, _ tw: Double, _ tb: Double) -> Bool {
-        abs(a.theta[0] - b.theta[0]) <= tw && abs(a.theta[1] - b.theta[1]) <= tb && abs(a.ll - b.ll) <= 1e-9 * max(1, abs(a.ll))
-    }
-
-    /// A search whose scale collapsed ran up a spike of the likelihood at a line through k of
-    /// the points: with (rows − k)·ν ≤ k it is unbounded there, and no maximum exists.
-    static func refuseUnbounded(_ searches: [Search], n: Int, nu: Double, fixed: Bool) throws {
-        for s in searches where s.collapsed {
-            let k = s.pointsOnLine()
-            if Double(n - k) * nu <= Double(k) { throw FitError.studentTSpike(points: k, n: n, nu: nu, fixed: fixed) }
-        }
+        return (c0[0], c0[1], c1[1])
     }
 
     /// A row lies exactly on a fit when its residual is within rounding of the terms it is
@@ -501,56 +396,39 @@ public enum StudentTModel {
         return (nu + 1) / 2 * sum / Double(x.count)
     }
 
-    /// One local search on centred data, θ = (w, c, log s, log ν).
-    struct Search {
+    /// The centred rows a one-predictor search climbs on, θ = (w, c, log s, log ν): all of them
+    /// or a sample, through the SIMD pass (`sums`).
+    struct Plane: StudentTSearchRows {
         let xc: [Double], yc: [Double]
-        var theta: [Double]
-        let freeNu: Bool
-        var start = ""
-        var ll = -Double.infinity
-        var iterations = 0
-        var sampleSteps = 0
-        var converged = false
-        var path: [[Double]] = []
-        /// The Hessian at θ (over log ν too when it is estimated).
-        var hessian: [[Double]] = []
-        /// log ν stays within these.
-        let logNuBounds: (Double, Double)
-        /// The start is a line through two points.
-        var elemental = false
-        /// How many starts ended at this maximum (`distinct` adds them up).
-        var reachedBy = 1
-        let startLogScale: Double
-
-        /// The rows are xc[i] − offset.0 and yc[i] − offset.1 (centred; the offsets are 0 when
-        /// the arrays hold centred values already).
+        /// The rows are xc[i] − ox and yc[i] − oy (centred; the offsets are 0 when the arrays
+        /// hold centred values already).
         let ox: Double, oy: Double
 
-        init(xc: [Double], yc: [Double], theta: [Double], freeNu: Bool, logNuBounds: (Double, Double), offset: (Double, Double) = (0, 0)) {
-            self.xc = xc; self.yc = yc; self.theta = theta; self.freeNu = freeNu
+        init(xc: [Double], yc: [Double], offset: (Double, Double) = (0, 0)) {
+            self.xc = xc; self.yc = yc
             (ox, oy) = offset
-            self.logNuBounds = logNuBounds
-            self.theta[3] = min(max(theta[3], logNuBounds.0), logNuBounds.1)
-            startLogScale = theta[2]
         }
 
-        /// Each row's log-density at the search's end.
-        func rowLogDensities() -> [Double] {
+        var observations: Double { Double(xc.count) }
+
+        /// Each row's log-density at θ.
+        func rowLogDensities(_ theta: [Double]) -> (values: [Double], weights: [Double]?) {
             let s = exp(theta[2]), nu = exp(theta[3])
             let constant = StudentTModel.logNormaliser(nu) - theta[2]
-            return zip(xc, yc).map { x, y in
+            let values = zip(xc, yc).map { x, y in
                 let r = ((y - oy) - theta[0] * (x - ox) - theta[1]) / s
                 return constant - (nu + 1) / 2 * log1p(r * r / nu)
             }
+            return (values, nil)
         }
 
-        /// The rows on the end's line to rounding: |r| at most 64 units in the last place of
-        /// the terms it is computed from.
-        func pointsOnLine() -> Int {
-            zip(xc, yc).filter { x0, y0 in
+        /// The rows on θ's line to rounding: |r| at most 64 units in the last place of the
+        /// terms it is computed from.
+        func observationsOnFit(_ theta: [Double]) -> Double {
+            Double(zip(xc, yc).filter { x0, y0 in
                 let x = x0 - ox, y = y0 - oy
                 return StudentTModel.onFit(residual: y - theta[0] * x - theta[1], terms: abs(y) + abs(theta[0] * x) + abs(theta[1]))
-            }.count
+            }.count)
         }
 
         /// log L, its gradient and Hessian in θ. - Complexity: O(n).
@@ -598,51 +476,37 @@ public enum StudentTModel {
             return (ll, g, h)
         }
 
+        /// None: on centred rows this pass resolves log L to near the last place, and the climb
+        /// ends by the Newton decrement.
+        func polish(_ theta: [Double], freeNu: Bool, logNuBounds: (Double, Double)) -> (theta: [Double], logLikelihood: Double)? { nil }
+
+        /// The gradient and Hessian at θ over (w, c, log s) and, with `freeNu`, log ν.
+        func derivatives(at theta: [Double], freeNu: Bool) -> ([Double], Matrix) {
+            let (_, g, h) = evaluate(theta)
+            let m = freeNu ? 4 : 3
+            var hm = Matrix(rows: m, columns: m)
+            for j in 0..<m { for i in 0..<m { hm[i, j] = h[i][j] } }
+            return (Array(g[0..<m]), hm)
+        }
+
         /// The climb from θ (`StudentTClimb`, the several-predictor fit's loop), every iterate
         /// kept, on this pass: its derivatives cost little more than log L, so a full step's
         /// trial brings them.
-        mutating func run() {
-            let label = start.isEmpty ? "" : elemental ? " from the line through \(start)" : " from the \(start) line"
+        func climb(from theta: [Double], freeNu: Bool, logNuBounds: (Double, Double), maxSteps: Int, recordsPath: Bool,
+                   label: String) -> StudentTClimb.End {
             let rows = xc.count
-            let search = self
-            var climb = StudentTClimb(p: 2, freeNu: freeNu, logNuBounds: logNuBounds, maxSteps: 500) { t, free, derivatives in
-                let (value, g, h) = search.evaluate(t, derivatives: derivatives)
+            var climb = StudentTClimb(p: 2, freeNu: freeNu, logNuBounds: logNuBounds, maxSteps: maxSteps) { t, free, derivatives in
+                let (value, g, h) = evaluate(t, derivatives: derivatives)
                 guard derivatives else { return (value, [], Matrix(rows: 0, columns: 0)) }
                 let m = free ? 4 : 3
                 var hm = Matrix(rows: m, columns: m)
                 for j in 0..<m { for i in 0..<m { hm[i, j] = h[i][j] } }
                 return (value, Array(g[0..<m]), hm)
             }
-            climb.recordsPath = true
+            climb.recordsPath = recordsPath
             climb.derivativesWithTrial = true
             climb.onStep = { FitProgress.note("Student-t: Newton step \($0)\(label) on \(rows) rows") }
-            let end = climb.climb(from: theta)
-            theta = end.theta
-            ll = end.logLikelihood
-            iterations += end.iterations
-            converged = end.converged
-            path = end.path
-            if let h = end.derivatives?.1 {
-                hessian = (0..<h.rows).map { i in (0..<h.columns).map { h[i, $0] } }
-            } else {
-                hessian = evaluate(theta).2
-            }
-        }
-
-        /// The scale ended below 10⁻⁹ of its start: the search may have run up a spike of the
-        /// likelihood at a line through some of the points (`refuseUnbounded` decides).
-        var collapsed: Bool { theta[2] < startLogScale - 20.7 }
-
-        /// Covariance of (w, c) from the inverse of −H over the free parameters.
-        func covariance() -> (ww: Double, wb: Double, bb: Double) {
-            let bounds = logNuBounds
-            let free = freeNu && theta[3] > bounds.0 && theta[3] < bounds.1 ? [0, 1, 2, 3] : [0, 1, 2]
-            let negH = free.map { i in free.map { j in -hessian[i][j] } }
-            guard let c0 = StudentTModel.choleskySolve(negH, [1] + [Double](repeating: 0, count: free.count - 1)),
-                  let c1 = StudentTModel.choleskySolve(negH, [0, 1] + [Double](repeating: 0, count: free.count - 2)) else {
-                return (.nan, .nan, .nan)
-            }
-            return (c0[0], c0[1], c1[1])
+            return climb.climb(from: theta)
         }
     }
 
@@ -698,7 +562,7 @@ public enum StudentTModel {
 extension StudentTModel {
     private typealias Four = SIMD4<Double>
 
-    /// The 15 sums of `Search.evaluate` over `range` (rows xᵢ − offset.0, yᵢ − offset.1): Σ log(1 +
+    /// The 15 sums of `Plane.evaluate` over `range` (rows xᵢ − offset.0, yᵢ − offset.1): Σ log(1 +
     /// q/ν) first, then the gradient's and Hessian's sums (zero without `derivatives`).
     ///
     /// Four rows at a time in SIMD lanes, sixteen per group: one division per row (the terms

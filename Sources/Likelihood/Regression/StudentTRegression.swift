@@ -149,13 +149,17 @@ public struct StudentTRegression: Sendable {
         if let fixedNu, heavy > Double(p), fixedNu <= heavy / (observations - heavy) {
             throw FitError.studentTHeavyFit(observations: heavy, n: observations, p: p, nu: fixedNu)
         }
-        let heavyFloor = heavy > Double(p) ? (heavy + 1) / max(observations - heavy, 1e-300) : 0
-        if fixedNu == nil, heavyFloor >= StudentTRegression.nuCap {
-            throw FitError.studentTHeavyFit(observations: heavy, n: observations, p: p, nu: StudentTRegression.nuCap)
+        // The bottom of ν's range with `heavy` observations on one fit (and the floor's source).
+        func floor(_ heavy: Double) throws -> (nu: Double, fromHeavy: Bool) {
+            let heavyFloor = heavy > Double(p) ? (heavy + 1) / max(observations - heavy, 1e-300) : 0
+            if fixedNu == nil, heavyFloor >= StudentTRegression.nuCap {
+                throw FitError.studentTHeavyFit(observations: heavy, n: observations, p: p, nu: StudentTRegression.nuCap)
+            }
+            let low = max(StudentTRegression.nuLowerBound(observations: observations, p: p), heavyFloor, nuFloor ?? 0)
+            return (low, heavyFloor > 0 && low == heavyFloor)
         }
-        let lowNu = max(StudentTRegression.nuLowerBound(observations: observations, p: p), heavyFloor, nuFloor ?? 0)
-        nuFloorFromHeaviestFit = heavyFloor > 0 && lowNu == heavyFloor
-        let bounds = (log(fixedNu ?? lowNu), log(fixedNu ?? StudentTRegression.nuCap))
+        var (lowNu, fromHeavy) = try floor(heavy)
+        var bounds = (log(fixedNu ?? lowNu), log(fixedNu ?? StudentTRegression.nuCap))
         let lad = try known ?? (distinct == nil
             ? LeastAbsoluteDeviations(design: design, y: y, weights: weights, collapsingCopies: collapsingCopies, start: ladStart)
             : LeastAbsoluteDeviations(design: design.selecting(rows: distinct!.first), y: fy, weights: fw, start: ladStart))
@@ -180,42 +184,49 @@ public struct StudentTRegression: Sendable {
             guard s > 0, s.isFinite else { return nil }
             return beta + [log(s), fixedNu.map(log) ?? log(4)]
         }
-        let full = Problem(x: fx, y: fy, freeNu: fixedNu == nil, logNuBounds: bounds, weights: fw)
-        var ends: [Search] = []
-        if n > StudentTRegression.screenRows {
-            // Screen every start on a seeded sample (one row from each block), then finish the
-            // best few ends and the two named starts on every row.
-            let stride = n / StudentTRegression.screenRows
-            var sampleRNG = RandomGenerator(seed: 0x5A3B_1E)
-            let rows = (0..<StudentTRegression.screenRows).map { $0 * stride + Int.random(in: 0..<stride, using: &sampleRNG) }
-            let sample = Problem(x: LeastAbsoluteDeviations.rows(rows, of: x), y: rows.map { y[$0] }, freeNu: fixedNu == nil, logNuBounds: bounds,
-                                 weights: weights.map { w in rows.map { w[$0] } })
-            let sampleEnds = starts.indices.compactMap { k in theta(starts[k], on: sample).map { sample.search(from: $0, start: k) } }
-            let screened = StudentTRegression.distinct(sampleEnds.filter(\.converged))
-            let chosen = Array(screened.prefix(StudentTRegression.refinedMaxima))
-            var finish = chosen.map(\.theta)
-            // The two named starts (least squares, least absolute deviations) are finished from
-            // where their screening ended, unless that is a maximum finished already; from
-            // their own start when the screening did not converge there.
-            var reached = [Int](repeating: 0, count: chosen.count)
-            for k in 0..<2 {
-                if let end = sampleEnds.first(where: { $0.start == k }), end.converged {
-                    if let j = chosen.firstIndex(where: { StudentTRegression.same($0, end) }) { reached[j] += 1 } else { finish.append(end.theta) }
-                } else if let start = theta(k == 0 ? ols : lad.coefficients, on: full) {
-                    finish.append(start)
-                }
-            }
-            ends = finish.enumerated().map { full.search(from: $0.element, start: $0.offset) }
-            // A named start whose screening ended at a maximum finished already reached it too.
-            for j in reached.indices { ends[j].reachedBy += reached[j] }
-        } else {
-            ends = starts.indices.compactMap { k in theta(starts[k], on: full).map { full.search(from: $0, start: k) } }
+        // The searches (`StudentTGlobalSearch`, the one-predictor fit's too): on the screening
+        // rows (every row up to `screenRows`, else a seeded one per block), then the maxima worth
+        // it on every row, through one row of every block of `StudentTModel.sampleRows` first.
+        // (The searches take ν's bounds from the driver; the problems' own are the final range's.)
+        func problem(_ rows: [Int]?) -> Problem {
+            guard let rows else { return Problem(x: fx, y: fy, freeNu: fixedNu == nil, logNuBounds: bounds, weights: fw) }
+            return Problem(x: LeastAbsoluteDeviations.rows(rows, of: x), y: rows.map { y[$0] }, freeNu: fixedNu == nil, logNuBounds: bounds,
+                           weights: weights.map { w in rows.map { w[$0] } })
         }
-        let converged = ends.filter(\.converged)
-        var maxima = StudentTRegression.distinct(converged)
+        let screenStride = StudentTModel.sampleStride(n: n, sampleRows: StudentTRegression.screenRows)
+        let screenRows = screenStride > 1 ? RandomGenerator.onePerBlock(n: n, stride: screenStride, seed: 0x5C4E_E17) : nil
+        let middleStride = StudentTModel.sampleStride(n: n)
+        let middleRows = screenRows != nil && middleStride > 1 ? StudentTModel.sampleRowIndices(n: n, stride: middleStride) : nil
+        let screen = screenRows.map(problem), middle = middleRows.map(problem)
+        typealias Global = StudentTGlobalSearch<Problem>
+        let named = ["least-squares", "least-absolute-deviations"]
+        let searchStarts = starts.indices.compactMap { k in
+            theta(starts[k], on: screen ?? problem(nil)).map { Global.Start(name: k < 2 ? named[k] : "start \(k - 1)", theta: $0, elemental: k >= 2) }
+        }
+        var found: Global.Result
+        while true {
+            let global = Global(p: p, freeNu: fixedNu == nil, logNuBounds: bounds, nuFloor: fixedNu ?? lowNu)
+            do {
+                found = try global.run(starts: searchStarts, screen: screen, middle: middle, full: problem(nil))
+                break
+            } catch let spike as Global.Spike {
+                // A search found a fit heavier than the count above (which is a lower bound
+                // beyond two coefficients): ν is searched again from above it, or a held ν refused.
+                guard fixedNu == nil, spike.observations > heavy else {
+                    throw FitError.studentTSpikeFit(points: Int(spike.observations.rounded()), n: n, p: p, nu: fixedNu ?? lowNu,
+                                                    fixed: fixedNu != nil)
+                }
+                heavy = spike.observations
+                (lowNu, fromHeavy) = try floor(heavy)
+                bounds = (log(lowNu), log(StudentTRegression.nuCap))
+            }
+        }
+        nuFloorFromHeaviestFit = fromHeavy
+        let full = problem(nil)
+        var maxima = found.maxima
         guard var best = maxima.first else {
-            let onFit = ends.map { full.rowsOnFit($0.theta) }.max() ?? 0
-            throw FitError.studentTSpikeFit(points: max(onFit, p), n: n, p: p, nu: exp(bounds.0), fixed: fixedNu != nil)
+            let onFit = found.searches.map { full.observationsOnFit($0.theta) }.max() ?? 0
+            throw FitError.studentTSpikeFit(points: max(Int(onFit.rounded()), p), n: n, p: p, nu: exp(bounds.0), fixed: fixedNu != nil)
         }
         // A maximum at an end of the ν range is a boundary one: ν is held there from now on
         // (its derivative is not 0 there), and the standard errors are given ν̂.
@@ -238,7 +249,7 @@ public struct StudentTRegression: Sendable {
         var negative = h
         for k in negative.storage.indices { negative.storage[k] = -negative.storage[k] }
         guard let chol = Cholesky(negative) else {
-            throw FitError.studentTSpikeFit(points: full.rowsOnFit(best.theta), n: n, p: p, nu: nuHat, fixed: fixedNu != nil)
+            throw FitError.studentTSpikeFit(points: Int(full.observationsOnFit(best.theta).rounded()), n: n, p: p, nu: nuHat, fixed: fixedNu != nil)
         }
         let cov = chol.inverse
         let z = Distributions.normalQuantile975
@@ -299,8 +310,8 @@ public struct StudentTRegression: Sendable {
                            weights: rowWeights)
         }
         var (out, ends) = ProfileWalk.fill(width: width, height: vs.count, start: others.map { coefficients[$0] } + [log(scale), log(nu)]) { i, j, start in
-            let end = problem(j * width + i).search(from: start, start: 0)
-            return end.converged ? (end.ll, end.theta) : nil
+            let end = problem(j * width + i).search(from: start)
+            return end.converged ? (end.logLikelihood, end.theta) : nil
         }
         for _ in 0..<8 {
             var improved = false
@@ -309,9 +320,9 @@ public struct StudentTRegression: Sendable {
                 let neighbours = [i > 0 ? point - 1 : nil, i < width - 1 ? point + 1 : nil,
                                   j > 0 ? point - width : nil, j < vs.count - 1 ? point + width : nil].compactMap { $0 }
                 for q in neighbours where !ends[q].isEmpty && out[q] > out[point] + 1e-9 * max(1, abs(out[q])) {
-                    let end = problem(point).search(from: ends[q], start: 0)
-                    if end.converged && end.ll > out[point] + 1e-9 * max(1, abs(end.ll)) {
-                        out[point] = end.ll
+                    let end = problem(point).search(from: ends[q])
+                    if end.converged && end.logLikelihood > out[point] + 1e-9 * max(1, abs(end.logLikelihood)) {
+                        out[point] = end.logLikelihood
                         ends[point] = end.theta
                         improved = true
                     }
@@ -367,18 +378,8 @@ public struct StudentTRegression: Sendable {
         }
     }
 
-    /// One search's end.
-    struct Search {
-        var theta: [Double]
-        var ll: Double
-        var iterations: Int
-        var converged: Bool
-        var reachedBy = 1
-        var start: Int
-    }
-
     /// The rows and the bounds a search runs on.
-    struct Problem {
+    struct Problem: StudentTSearchRows {
         let x: Matrix
         let y: [Double]
         let freeNu: Bool
@@ -499,10 +500,41 @@ public struct StudentTRegression: Sendable {
             return (sums[0], derivatives ? Array(sums[1...m]) : [], h)
         }
 
-        /// Rows within 10⁻⁹ of the fit at θ (a collapsed scale's spike).
-        func rowsOnFit(_ theta: [Double]) -> Int {
+        /// Observations within 10⁻⁹ of the fit at θ (a collapsed scale's spike).
+        func observationsOnFit(_ theta: [Double]) -> Double {
             let fitted = x.times(Array(theta[0..<x.columns]))
-            return zip(y, fitted).filter { abs($0 - $1) <= 1e-9 * (abs($0) + abs($1)) }.count
+            var on = 0.0
+            for i in y.indices where abs(y[i] - fitted[i]) <= 1e-9 * (abs(y[i]) + abs(fitted[i])) { on += weights?[i] ?? 1 }
+            return on
+        }
+
+        var observations: Double { weights?.reduce(0, +) ?? Double(x.rows) }
+
+        /// Each row's log-density at θ, with its frequency weight.
+        func rowLogDensities(_ theta: [Double]) -> (values: [Double], weights: [Double]?) {
+            let p = x.columns
+            let s = exp(theta[p]), nu = exp(theta[p + 1])
+            let constant = StudentTModel.logNormaliser(nu) - theta[p]
+            let fitted = x.times(Array(theta[0..<p]))
+            let values = zip(y, fitted).map { yi, f in
+                let r = (yi - f) / s
+                return constant - (nu + 1) / 2 * log1p(r * r / nu)
+            }
+            return (values, weights)
+        }
+
+        func derivatives(at theta: [Double], freeNu: Bool) -> ([Double], Matrix) {
+            let (_, g, h) = evaluate(theta, freeNu: freeNu)
+            return (g, h)
+        }
+
+        func climb(from theta: [Double], freeNu: Bool, logNuBounds: (Double, Double), maxSteps: Int, recordsPath: Bool,
+                   label: String) -> StudentTClimb.End {
+            var climb = StudentTClimb(p: x.columns, freeNu: freeNu, logNuBounds: logNuBounds, maxSteps: maxSteps) {
+                evaluate($0, freeNu: $1, derivatives: $2)
+            }
+            climb.recordsPath = recordsPath
+            return climb.climb(from: theta)
         }
 
         /// Full Newton steps from a maximum's neighbourhood (at most 8), each kept only when the
@@ -510,6 +542,12 @@ public struct StudentTRegression: Sendable {
         /// convergence). log L is not the judge here: its rounding (the residuals cancel terms of
         /// Xβ as large as 10⁵ times them on Longley, about 10⁻⁹ of log L) exceeds these steps'
         /// gains; only a step that lowers it by more than that is refused.
+        func polish(_ theta: [Double], freeNu: Bool, logNuBounds: (Double, Double)) -> (theta: [Double], logLikelihood: Double)? {
+            let problem = Problem(x: x, y: y, freeNu: freeNu, logNuBounds: logNuBounds, weights: weights)
+            let end = problem.polish(theta)
+            return (end, problem.evaluate(end, freeNu: false, derivatives: false).0)
+        }
+
         func polish(_ start: [Double]) -> [Double] {
             let p = x.columns
             var theta = start
@@ -534,13 +572,9 @@ public struct StudentTRegression: Sendable {
             return theta
         }
 
-        /// One climb from θ (`StudentTClimb`, the one-predictor fit's loop too).
-        func search(from start: [Double], start index: Int) -> Search {
-            let climb = StudentTClimb(p: x.columns, freeNu: freeNu, logNuBounds: logNuBounds, maxSteps: StudentTRegression.maxSteps) {
-                evaluate($0, freeNu: $1, derivatives: $2)
-            }
-            let end = climb.climb(from: start)
-            return Search(theta: end.theta, ll: end.logLikelihood, iterations: end.iterations, converged: end.converged, start: index)
+        /// One climb from θ with this problem's bounds (the profile's searches).
+        func search(from start: [Double]) -> StudentTClimb.End {
+            climb(from: start, freeNu: freeNu, logNuBounds: logNuBounds, maxSteps: StudentTRegression.maxSteps, recordsPath: false, label: "")
         }
     }
 
@@ -647,29 +681,5 @@ public struct StudentTRegression: Sendable {
             }
         }
         return first.count < n ? (copies, first) : nil
-    }
-
-    /// Ends grouped by where they are (best first): one maximum when their log-likelihoods
-    /// agree to 10⁻⁹ (relative) and every parameter to 10⁻⁵ of its size (at least 10⁻⁵·s for
-    /// a coefficient). Each kept end counts the starts that reached it.
-    /// Two ends at one maximum (see `distinct`).
-    static func same(_ m: Search, _ e: Search) -> Bool {
-        let p = e.theta.count - 2
-        return abs(m.ll - e.ll) <= 1e-9 * max(1, abs(m.ll))
-            && (0..<p).allSatisfy { abs(m.theta[$0] - e.theta[$0]) <= 1e-5 * (abs(m.theta[$0]) + exp(m.theta[p])) }
-            && abs(m.theta[p] - e.theta[p]) <= 1e-5 && abs(m.theta[p + 1] - e.theta[p + 1]) <= 1e-4
-    }
-
-    static func distinct(_ ends: [Search]) -> [Search] {
-        let ranked = ends.sorted { ($0.ll, -$0.start) > ($1.ll, -$1.start) }
-        var kept: [Search] = []
-        for e in ranked {
-            if let k = kept.firstIndex(where: { same($0, e) }) {
-                kept[k].reachedBy += 1
-            } else {
-                kept.append(e)
-            }
-        }
-        return kept
     }
 }
