@@ -57,8 +57,9 @@ public struct StudentTFit: LineFit {
 /// many local maxima, so the search is global: the least-squares line, the
 /// least-absolute-deviations line and `StudentTRegression.elementalStarts(n:)` seeded lines
 /// through two points (40, and up to 400 on small data), every distinct
-/// maximum kept, the highest reported. ν is searched from above the value at which the line
-/// through the most points would make the likelihood unbounded.
+/// maximum kept, the highest reported (`StudentTGlobalSearch`, the several-predictor fit's
+/// global search too). ν is searched from above the value at which the line through the most
+/// points would make the likelihood unbounded.
 public enum StudentTModel {
     public struct Optimum: Equatable, Sendable {
         public var start: String
@@ -129,10 +130,6 @@ public enum StudentTModel {
     public static func logNormaliser(_ nu: Double) -> Double {
         lgamma((nu + 1) / 2) - lgamma(nu / 2) - 0.5 * log(nu * Double.pi)
     }
-
-    /// How many lines through two data points (drawn with a fixed seed) start searches besides
-    /// the least-squares and least-absolute-deviations lines.
-    public static let elementalStarts = 40
 
     /// Every start's search runs first on at most this many rows (one from each block, at a
     /// seeded place); above it, the maxima found there are refined on every row.

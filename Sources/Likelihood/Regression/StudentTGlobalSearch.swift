@@ -24,15 +24,17 @@ protocol StudentTSearchRows {
 /// likelihood is not concave in the coefficients (an outlier can hold a maximum of its own), so
 /// searches run from many starts and every distinct maximum is kept.
 ///
-/// Every start climbs first on the screening rows (every row up to `screenRows`, else a
+/// Every start climbs first on the screening rows (every row up to `StudentTModel.screenRows`, else a
 /// seeded one per block). Above that, the distinct maxima found there that are not clearly
 /// below the best (their mean per-row deficit within four standard errors of 0), at most
 /// `refinedMaxima`, are finished on every row, through the larger middle sample first when
 /// there is one; the first two starts (the least-squares and least-absolute-deviations fits,
 /// which the one-predictor page draws) are finished too, sharing a refinement when they ended
 /// at a chosen maximum. A search whose scale collapsed ran up a spike at a fit through some
-/// observations: where the likelihood is unbounded there for the bottom of ν's range, the fit is
-/// refused (judged on every row only: a sample's share of rows on a fit varies). Ends are one
+/// observations: where the likelihood is unbounded there for the bottom of ν's range, the run
+/// ends with `Spike` (judged on every row only: a sample's share of rows on a fit varies), and
+/// the caller raises the floor above that fit or refuses a held ν. Each end on every row takes
+/// its last digits (`polish`); ends are one
 /// maximum when their coefficients agree to 10⁻⁶ of the best's standard errors and their log
 /// L to 10⁻⁹; of the searches at the highest, the one of fewest steps is the fit.
 struct StudentTGlobalSearch<Rows: StudentTSearchRows> {
@@ -87,7 +89,7 @@ struct StudentTGlobalSearch<Rows: StudentTSearchRows> {
     /// The bottom of ν's range (or the ν held): a spike is refused where (N − k)·ν ≤ k.
     let nuFloor: Double
     var maxSteps = 500
-    var refinedMaxima = 4
+    var refinedMaxima = StudentTModel.refinedMaxima
     /// Keep the searches' iterates (the one-predictor page draws the named ones).
     var recordsPath = false
     /// Starts that are named (finished on every row whatever their screening found).

@@ -8,11 +8,11 @@ import Foundation
 /// rows a step, O(n p²)), a Levenberg–Marquardt step wherever the Hessian is not negative
 /// definite, and step-halving so that every step climbs. The likelihood is not concave in β
 /// (an outlier can hold a maximum of its own), so one search proves nothing: the search is
-/// global, as the one-predictor fit's is. Searches start from the least-squares fit, the
-/// least-absolute-deviations fit and `elementalStarts(n:)` seeded fits through p rows; above
-/// `screenRows` rows they run first on a seeded sample of that many rows, and the best
-/// `refinedMaxima` ends (with the two named starts) are finished on every row. Every distinct
-/// maximum reached on every row is kept, best first; the best is reported.
+/// global, and it is the one-predictor fit's (`StudentTGlobalSearch`: screening on a sample
+/// above `StudentTModel.screenRows` rows, the maxima found there that are worth it finished on
+/// every row). Searches start from the least-squares fit, the least-absolute-deviations fit and
+/// `elementalStarts(n:)` seeded fits through p rows. Every distinct maximum reached on every
+/// row is kept, best first; the best is reported.
 ///
 /// ν is searched between `nuLowerBound(n:p:)` and 1000; a maximum with ν at 1000 and the
 /// likelihood still rising there is Gaussian-looking noise, reported with ν at its cap and its
@@ -84,8 +84,7 @@ public struct StudentTRegression: Sendable {
     /// row-searches in all), where every search is cheap and few rows per coefficient give the
     /// likelihood many maxima.
     public static func elementalStarts(n: Int) -> Int { min(400, max(elementalStarts, 8_000 / max(n, 1))) }
-    public static let screenRows = 5_000
-    public static let refinedMaxima = 4
+    /// Steps of each profile-point search (the global search's take `StudentTGlobalSearch`'s).
     public static let maxSteps = 300
 
     /// The smallest ν searched: 0.05, or (p + 1)/(n − p) when that is larger. With ν ≤ p/(n − p)
@@ -193,7 +192,7 @@ public struct StudentTRegression: Sendable {
             return Problem(x: LeastAbsoluteDeviations.rows(rows, of: x), y: rows.map { y[$0] }, freeNu: fixedNu == nil, logNuBounds: bounds,
                            weights: weights.map { w in rows.map { w[$0] } })
         }
-        let screenStride = StudentTModel.sampleStride(n: n, sampleRows: StudentTRegression.screenRows)
+        let screenStride = StudentTModel.sampleStride(n: n, sampleRows: StudentTModel.screenRows)
         let screenRows = screenStride > 1 ? RandomGenerator.onePerBlock(n: n, stride: screenStride, seed: 0x5C4E_E17) : nil
         let middleStride = StudentTModel.sampleStride(n: n)
         let middleRows = screenRows != nil && middleStride > 1 ? StudentTModel.sampleRowIndices(n: n, stride: middleStride) : nil
