@@ -47,7 +47,7 @@ public enum FitError: Error, Equatable, CustomStringConvertible {
                 + ": with the scale s → 0 on that fit log L grows like (k − (n − k)ν)·log(1/s), unbounded for ν ≤ k/(n − k) = \(String(format: "%.4g", bound)); hold ν above that with --nu, or fit fewer coefficients"
         case let .studentTHeavyFit(k, n, p, nu):
             let bound = k / (n - k)
-            return "\(shortNumber(k)) of the \(shortNumber(n)) observations (rows repeated or weighted) lie exactly on one fit of the \(p) coefficients, so the Student-t likelihood has no maximum"
+            return "\(shortNumber(k)) of the \(shortNumber(n)) observations lie exactly on one fit of the \(p) coefficients, so the Student-t likelihood has no maximum"
                 + (nu >= 1000 ? " for any ν up to 1000" : " with ν held at \(shortNumber(nu))")
                 + ": with the scale s → 0 on that fit log L grows like (k − (n − k)ν)·log(1/s), unbounded for ν ≤ k/(n − k) = \(String(format: "%.4g", bound))"
                 + (nu >= 1000 ? "; fit the Gaussian (linear) model instead" : "; hold ν above that with --nu, or let it be estimated")

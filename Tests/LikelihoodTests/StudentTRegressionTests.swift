@@ -143,14 +143,15 @@ final class StudentTRegressionTests: XCTestCase {
         }
     }
 
-    /// A fit through more observations than the count made before searching (a lower bound
-    /// beyond two coefficients) is found by a search that collapses onto it. Stack loss: 8 of
-    /// the 21 runs lie exactly on STACKLOSS = −36 + AIRFLOW/2 + WATERTEMP (rows 6, 7, 13, 14
-    /// and four more; found by exact rational arithmetic over all 5,985 fits through four
-    /// rows, and no fit holds more), so the likelihood is unbounded for ν ≤ 8/13: ν is searched
-    /// again from 9/13, where the fit is the same interior maximum (ν̂ ≈ 1.077, the reference
-    /// above); a ν held at 0.6 has no maximum and is refused, naming the 8.
-    func testASpikeFoundBySearchingRaisesTheFloor() throws {
+    /// Stack loss: 8 of the 21 runs lie exactly on STACKLOSS = −36 + AIRFLOW/2 + WATERTEMP
+    /// (rows 6, 7, 13, 14 and four more; found by exact rational arithmetic over all 5,985 fits
+    /// through four rows, and no fit holds more), so the likelihood is unbounded for ν ≤ 8/13.
+    /// The draws of fits through four rows find them before any search: ν is searched from
+    /// 9/13, where the fit is the same interior maximum (ν̂ ≈ 1.077, the reference above); a ν
+    /// held at 0.6 has no maximum and is refused, naming the 8. A search that runs up that
+    /// spike (from the fit through four of them with s = 10⁻³, ν from the old floor 5/17) ends the
+    /// global search with the count, which a caller raises the floor above.
+    func testEightRunsOnOneFitRaiseTheFloor() throws {
         let spec = ModelSpecification(response: "STACKLOSS", predictors: ["AIRFLOW", "WATERTEMP", "ACIDCONC"])
         let m = try SeveralPredictorTests.load("stackloss.csv", spec, .continuous)
         let fit = try StudentTRegression(design: m.design, y: m.y)
@@ -161,11 +162,21 @@ final class StudentTRegressionTests: XCTestCase {
         XCTAssertEqual(fit.nu, 1.0767, accuracy: 1e-4)
         XCTAssertEqual(fit.maxima.first?.logLikelihood, fit.logLikelihood)
         XCTAssertThrowsError(try StudentTRegression(design: m.design, y: m.y, nu: 0.6)) { error in
-            guard case let FitError.studentTSpikeFit(points, n, p, nu, fixed) = error else { return XCTFail("\(error)") }
-            XCTAssertEqual(points, 8); XCTAssertEqual(n, 21); XCTAssertEqual(p, 4); XCTAssertEqual(nu, 0.6); XCTAssertTrue(fixed)
+            guard case let FitError.studentTHeavyFit(k, n, p, nu) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(k, 8); XCTAssertEqual(n, 21); XCTAssertEqual(p, 4); XCTAssertEqual(nu, 0.6)
         }
         // Held above 8/13 the fit exists.
         XCTAssertNoThrow(try StudentTRegression(design: m.design, y: m.y, nu: 0.7))
+        // The global search alone, from the fit through rows 6, 7, 13 and 14 with ν from 5/17.
+        let x = m.design.matrix
+        let problem = StudentTRegression.Problem(x: x, y: m.y, freeNu: true, logNuBounds: (log(5.0 / 17), log(1000)))
+        let rows = [5, 6, 12, 13]
+        let beta = try XCTUnwrap(LUDecomposition(LeastAbsoluteDeviations.rows(rows, of: x))).solve(rows.map { m.y[$0] })
+        let search = StudentTGlobalSearch<StudentTRegression.Problem>(p: 4, freeNu: true, logNuBounds: (log(5.0 / 17), log(1000)), nuFloor: 5.0 / 17)
+        let start = StudentTGlobalSearch<StudentTRegression.Problem>.Start(name: "rows 6, 7, 13, 14", theta: beta + [log(1e-3), log(0.3)])
+        XCTAssertThrowsError(try search.run(starts: [start], screen: nil, middle: nil, full: problem)) { error in
+            XCTAssertEqual((error as? StudentTGlobalSearch<StudentTRegression.Problem>.Spike)?.observations, 8)
+        }
     }
 
     /// The screening rule with frequency weights is the rule on the rows written out: the mean
@@ -187,4 +198,43 @@ final class StudentTRegressionTests: XCTestCase {
         XCTAssertFalse(Rule.withinFourStandardErrors(far, zero))
         XCTAssertFalse(Rule.withinFourStandardErrors(([1, 1, 1.01, 0.99, 0.99, 0.99], nil), ([Double](repeating: 0, count: 6), nil)))
     }
+
+    /// Rows on one fit though no row repeats: 16 of 200 rows exactly on y = 1 + 2·x1 (x2
+    /// anything), the rest Cauchy noise about y = 1 + 2·x1 + x2/2. With one slope beside the
+    /// intercept the count is exact (the line through the most points): the model without x2
+    /// sees 16 and searches ν from 17/184. The model with x2 draws 2,000 fits through three
+    /// rows and misses them (each lands with probability 4·10⁻⁴); its term test's reduced model
+    /// finds them, so the fit is made again from that floor (`fitWithTermTests`), and both
+    /// models of the test search one range. Larger shares are found by the draws themselves.
+    func testAReducedModelsHeavierFitRaisesTheFullModelsFloor() throws {
+        func data(n: Int, k: Int) throws -> (DesignMatrix, [Double]) {
+            var g = RandomGenerator(seed: 7919 + UInt64(n))
+            func u() -> Double { Double(g.next() >> 11) / Double(1 << 53) }
+            var x1 = [Double](), x2 = [Double](), y = [Double]()
+            for i in 0..<n {
+                let a = (u() * 100).rounded() / 10, b = (u() * 100).rounded() / 10
+                x1.append(a); x2.append(b)
+                y.append(i < k ? 1 + 2 * a : ((1 + 2 * a + 0.5 * b + tan(Double.pi * (u() - 0.5))) * 100).rounded() / 100)
+            }
+            return (try DesignMatrix.build([.numeric(name: "x1", values: x1), .numeric(name: "x2", values: x2)]), y)
+        }
+        let (design, y) = try data(n: 200, k: 16)
+        let alone = try StudentTRegression(design: design, y: y)
+        XCTAssertEqual(alone.heaviestFit, 4, "the draws miss the 16 (this is what the refit is for)")
+        let reduced = try StudentTRegression(design: design.removing([2]), y: y)
+        XCTAssertEqual(reduced.heaviestFit, 16)
+        XCTAssertEqual(reduced.nuFloor, 17.0 / 184, accuracy: 1e-15)
+        let (fit, tests) = try StudentTRegression.fitWithTermTests(design: design, y: y)
+        XCTAssertEqual(fit.heaviestFit, 16)
+        XCTAssertEqual(fit.nuFloor, 17.0 / 184, accuracy: 1e-15)
+        XCTAssertTrue(fit.nuFloorFromHeaviestFit)
+        XCTAssertEqual(tests.map(\.term), ["x1", "x2"])
+        XCTAssertTrue(tests.allSatisfy { $0.statistic.isFinite && $0.statistic >= 0 })
+        // ν̂ was inside both ranges: the same maximum.
+        XCTAssertEqual(fit.logLikelihood, alone.logLikelihood, accuracy: 1e-9 * abs(fit.logLikelihood))
+        // 40 of 200 (20 %): the draws find them in the full model itself.
+        let (d2, y2) = try data(n: 200, k: 40)
+        XCTAssertEqual(try StudentTRegression(design: d2, y: y2).heaviestFit, 40)
+    }
 }
+

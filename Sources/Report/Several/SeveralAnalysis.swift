@@ -234,10 +234,12 @@ struct SeveralAnalysis {
                 }
                 fit = .laplace(f); tests = try Timing.measure("term tests") { try f.termTests(y: data.y) }
             } else if request.kind == .studentT {
-                let f = try Timing.measure("Student-t search") {
-                    try StudentTRegression(design: data.design, y: data.y, nu: request.nu, weights: data.frequencyWeights)
+                // The fit and its tests together: a reduced model may find a fit that raises
+                // the floor of ν for both (`fitWithTermTests`).
+                let (f, t) = try Timing.measure("Student-t search and term tests") {
+                    try StudentTRegression.fitWithTermTests(design: data.design, y: data.y, nu: request.nu, weights: data.frequencyWeights)
                 }
-                fit = .studentT(f); tests = try Timing.measure("term tests") { try f.termTests(y: data.y) }
+                fit = .studentT(f); tests = t
             } else {
                 let f = try Timing.measure("least squares") { try LinearRegression(design: data.design, y: data.y, weights: data.frequencyWeights) }
                 fit = .linear(f); tests = try f.termTests(y: data.y)
