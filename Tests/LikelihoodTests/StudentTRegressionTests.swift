@@ -236,5 +236,32 @@ final class StudentTRegressionTests: XCTestCase {
         let (d2, y2) = try data(n: 200, k: 40)
         XCTAssertEqual(try StudentTRegression(design: d2, y: y2).heaviestFit, 40)
     }
+
+    /// One numeric column and one factor: parallel lines, one per level, counted exactly. The
+    /// penguins' body mass on flipper length and species: 26 of 342 on the lines of slope
+    /// 50 g/mm (exact rational arithmetic over every within-species slope; the draws of fits
+    /// through four rows found 21); on species alone each species' commonest mass, 8 + 6 + 4 = 18
+    /// (Adelie 3,800 g, Gentoo 5,550 g, Chinstrap 3,650 g).
+    func testParallelLinesPerLevelAreCountedExactly() throws {
+        let withFlipper = try SeveralPredictorTests.load("penguins.csv", ModelSpecification(response: "body_mass_g",
+                                                          predictors: ["flipper_length_mm", "species"]), .continuous, dropMissing: true)
+        let x = withFlipper.design.matrix
+        XCTAssertEqual(x.rows, 342)
+        let all = Array(0..<x.rows)
+        let beta = try XCTUnwrap(StudentTRegression.parallelLines(x: x, y: withFlipper.y, rows: all))
+        XCTAssertEqual(beta[1], 50)
+        XCTAssertEqual(StudentTRegression.observationsOnFit(beta, x: x, y: withFlipper.y, weights: nil), 26)
+        let fit = try StudentTRegression(design: withFlipper.design, y: withFlipper.y)
+        XCTAssertEqual(fit.heaviestFit, 26)
+        XCTAssertEqual(fit.nuFloor, 27.0 / 316, accuracy: 1e-15)
+        let alone = try SeveralPredictorTests.load("penguins.csv", ModelSpecification(response: "body_mass_g", predictors: ["species"]),
+                                                   .continuous, dropMissing: true)
+        let levels = try XCTUnwrap(StudentTRegression.parallelLines(x: alone.design.matrix, y: alone.y, rows: Array(0..<alone.y.count)))
+        XCTAssertEqual(StudentTRegression.observationsOnFit(levels, x: alone.design.matrix, y: alone.y, weights: nil), 18)
+        // Two numeric columns are not this design.
+        let two = try SeveralPredictorTests.load("penguins.csv", ModelSpecification(response: "body_mass_g",
+                                                 predictors: ["flipper_length_mm", "bill_length_mm"]), .continuous, dropMissing: true)
+        XCTAssertNil(StudentTRegression.parallelLines(x: two.design.matrix, y: two.y, rows: Array(0..<two.y.count)))
+    }
 }
 

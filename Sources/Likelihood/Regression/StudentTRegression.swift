@@ -641,6 +641,9 @@ public struct StudentTRegression: Sendable {
         }
         let stride = StudentTModel.sampleStride(n: n, sampleRows: StudentTModel.collinearRows)
         let rows = stride > 1 ? RandomGenerator.onePerBlock(n: n, stride: stride, seed: 0xF17_5A3) : Array(0..<n)
+        // One slope and one factor's indicator columns: parallel lines, one per level.
+        var parallel = 0.0
+        if intercept, let beta = parallelLines(x: x, y: y, rows: rows) { parallel = observations(beta) }
         let m = rows.count
         let sample = LeastAbsoluteDeviations.rows(rows, of: x), ys = rows.map { y[$0] }
         var best: (count: Int, beta: [Double])?
@@ -675,8 +678,92 @@ public struct StudentTRegression: Sendable {
                 tryFit(picked.sorted())
             }
         }
-        guard let best else { return Double(p) }
-        return max(Double(p), observations(best.beta))
+        guard let best else { return max(Double(p), parallel) }
+        return max(Double(p), parallel, observations(best.beta))
+    }
+
+    /// For an intercept (column 0), at most one numeric column and the indicator columns of one
+    /// factor (each row with at most one 1 among them): the fit of parallel lines, one per level, through
+    /// the most of `rows`. For each level and each of its rows, the slopes to the level's other
+    /// rows sorted, a run of equal slopes (to 10⁻¹² of their size) is a line through it; each
+    /// slope's total is the sum over levels of the most rows on one line of that slope (at least
+    /// one row of each level lies on some line of any slope); the best slope's intercepts are
+    /// each level's commonest y − w·x. nil for any other design, or when no slope puts more
+    /// than one row of a level on a line.
+    /// - Complexity: O(Σ m_l² log m_l) over the levels' rows m_l among `rows`.
+    static func parallelLines(x: Matrix, y: [Double], rows: [Int]) -> [Double]? {
+        let p = x.columns
+        guard p >= 3, rows.allSatisfy({ x[$0, 0] == 1 }) else { return nil }
+        let indicators = (1..<p).filter { j in rows.allSatisfy { x[$0, j] == 0 || x[$0, j] == 1 } }
+        // Without a numeric column the fit is each level's commonest y.
+        let slopeColumn = (1..<p).first { !indicators.contains($0) }
+        guard indicators.count >= p - 2 else { return nil }
+        // Each row's level: the indicator that is 1, or 0 (the reference) when none is.
+        var byLevel: [Int: [Int]] = [:]
+        for i in rows {
+            let ones = indicators.filter { x[i, $0] == 1 }
+            guard ones.count <= 1 else { return nil }
+            byLevel[ones.first ?? 0, default: []].append(i)
+        }
+        // The slope of the lines through the most rows (a run of equal slopes from a row to its
+        // level's others is a line through it), totalled over the levels.
+        func bestSlope(_ column: Int) -> Double? {
+            // A slope's key: its bits to about 10⁻¹² of its size.
+            func key(_ s: Double) -> UInt64 { (s == 0 ? 0.0 : s).bitPattern & ~UInt64(0xFFF) }
+            var totals: [UInt64: (count: Int, slope: Double)] = [:]
+            var slopes: [Double] = []
+            for (_, members) in byLevel.sorted(by: { $0.key < $1.key }) {
+                var most: [UInt64: (count: Int, slope: Double)] = [:]
+                for a in members {
+                    slopes.removeAll(keepingCapacity: true)
+                    var copies = 1
+                    for r in members where r != a {
+                        let dx = x[r, column] - x[a, column], dy = y[r] - y[a]
+                        if dx == 0 { if dy == 0 { copies += 1 } } else if (dy / dx).isFinite { slopes.append(dy / dx) }
+                    }
+                    slopes.sort()
+                    var i = 0
+                    while i < slopes.count {
+                        var j = i + 1
+                        while j < slopes.count && slopes[j] - slopes[j - 1] <= 1e-12 * max(abs(slopes[j]), abs(slopes[j - 1])) { j += 1 }
+                        let s = slopes[(i + j) / 2], k = key(s), count = copies + j - i
+                        if count > (most[k]?.count ?? 0) { most[k] = (count, s) }
+                        i = j
+                    }
+                }
+                // The rows beyond one per level (a level with no line of a slope still has one
+                // row on some line of it).
+                for (k, v) in most {
+                    let t = totals[k] ?? (0, v.slope)
+                    totals[k] = (t.count + v.count - 1, t.slope)
+                }
+            }
+            return totals.max { ($0.value.count, $1.key) < ($1.value.count, $0.key) }?.value.slope
+        }
+        var w = 0.0
+        if let slopeColumn {
+            guard let slope = bestSlope(slopeColumn) else { return nil }
+            w = slope
+        }
+        // Each level's intercept: the commonest y − w·x among its rows (to 10⁻¹² of its size).
+        var intercept: [Int: Double] = [:]
+        for (level, members) in byLevel {
+            let c = members.map { i in y[i] - w * (slopeColumn.map { x[i, $0] } ?? 0) }.sorted()
+            var bestRun = (count: 0, value: 0.0), i = 0
+            while i < c.count {
+                var j = i + 1
+                while j < c.count && c[j] - c[j - 1] <= 1e-12 * max(abs(c[j]), abs(c[j - 1]), 1e-300) { j += 1 }
+                if j - i > bestRun.count { bestRun = (j - i, c[(i + j) / 2]) }
+                i = j
+            }
+            intercept[level] = bestRun.value
+        }
+        var beta = [Double](repeating: 0, count: p)
+        let reference = intercept[0] ?? 0
+        beta[0] = reference
+        if let slopeColumn { beta[slopeColumn] = w }
+        for j in indicators { beta[j] = (intercept[j] ?? reference) - reference }
+        return beta
     }
 
     /// Observations on one fit of the coefficients: the most weight on a fit through p of the
