@@ -197,4 +197,22 @@ final class LeastAbsoluteDeviationsTests: XCTestCase {
         XCTAssertEqual(fit.estimates[1].coefficient.standardError, fit.scale / 17_995.0.squareRoot(), accuracy: 1e-12 * fit.scale)
         XCTAssertLessThanOrEqual(fit.largestMultiplier, 1 + 1e-9)
     }
+
+    /// Fair's affairs (6,366 wives, affair 0/1) on years married and the 5-level marriage
+    /// rating as a factor: 68 distinct rows, every pivot from the start degenerate. A degenerate
+    /// swap once took in a row whose xᵢᵀd was rounding (the row in the span of the basis rows
+    /// that stay), the basis went singular, and after three restarts the fit was refused as
+    /// "no p rows in general position". Reference: HiGHS on the same programme (scipy
+    /// `linprog`, 2026-12-07): Σ|rᵢ| = 1809 at (1, 0, 0, 0, −1, −1).
+    func testAFactorWithManyTiedRowsReachesTheOptimum() throws {
+        let spec = ModelSpecification(response: "affair", predictors: ["yrs_married", "rate_marriage"], factors: ["rate_marriage"])
+        let path = SeveralPredictorTests.corpus.deletingLastPathComponent().appendingPathComponent("fair.csv").path
+        let data = try ColumnReader.read(path: path, source: "fair.csv", columns: spec.columns, text: spec.factors, autoText: Set(spec.columns))
+        let m = try ModelData.build(spec, data: data, response: .continuous, dropMissing: false)
+        let fit = try LeastAbsoluteDeviations(design: m.design, y: m.y)
+        XCTAssertEqual(fit.sumAbsoluteDeviations, 1809, accuracy: 1e-9)
+        XCTAssertLessThanOrEqual(fit.largestMultiplier, 1 + 1e-9)
+        XCTAssertEqual(fit.design.terms.map(\.name), ["(Intercept)", "yrs_married", "rate_marriage[2]", "rate_marriage[3]", "rate_marriage[4]", "rate_marriage[5]"])
+    }
 }
+

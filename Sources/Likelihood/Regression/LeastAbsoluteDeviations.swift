@@ -364,8 +364,18 @@ public struct LeastAbsoluteDeviations: Sendable {
             } else {
                 // The edge is blocked at t = 0 by a row on the fit whose sign the edge would
                 // break: swap it into the basis; row k leaves on the side the edge points to.
-                guard let j = (0..<n).first(where: { onFit[$0] && !inBasis.contains($0) && a[$0] != 0 && (a[$0] > 0) == (sigma[$0] > 0) })
-                        ?? (0..<n).first(where: { onFit[$0] && !inBasis.contains($0) && a[$0] != 0 }) else {
+                // A row crosses the edge when aᵢ = xᵢᵀd is more than rounding against |xᵢ|·|d|: a
+                // row in the span of the basis rows that stay has aᵢ = 0 but for rounding, and
+                // swapping it in would make the basis singular (a factor's rows, repeated with
+                // other responses, do).
+                let dSize = d.reduce(0) { max($0, abs($1)) }
+                func crosses(_ i: Int) -> Bool {
+                    var size = 0.0
+                    for j in 0..<p { size += abs(x[i, j]) }
+                    return abs(a[i]) > 1e-9 * size * dSize
+                }
+                guard let j = (0..<n).first(where: { onFit[$0] && !inBasis.contains($0) && crosses($0) && (a[$0] > 0) == (sigma[$0] > 0) })
+                        ?? (0..<n).first(where: { onFit[$0] && !inBasis.contains($0) && crosses($0) }) else {
                     throw LADError.noConvergence(pivots: pivots)
                 }
                 sigma[basis[k]] = s > 0 ? -1 : 1
