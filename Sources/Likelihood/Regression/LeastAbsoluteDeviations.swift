@@ -82,9 +82,10 @@ public struct LeastAbsoluteDeviations: Sendable {
     /// On an intercept and one column without weights the method is the plane's own
     /// (`solveLine`): the same vertex and certificate in a few passes, with no dense copy.
     /// `start`: coefficients the simplex starts from (a nearby fit's), instead of reweighted
-    /// least squares; the optimum is the same.
+    /// least squares; the optimum is the same. `maxPivots`: a smaller budget, where failing to
+    /// finish only leaves a check out (the grouped-data refit on rows written out).
     public init(design: DesignMatrix, y original: [Double], weights: [Double]? = nil, collapsingCopies: Bool = true,
-                start: [Double]? = nil) throws {
+                start: [Double]? = nil, maxPivots: Int = LeastAbsoluteDeviations.maxPivots) throws {
         precondition(original.count == design.rows, "one response per row")
         if weights == nil, design.columns == 2, design.sources[0] == .constant(1) {
             let x = design.column(1)
@@ -93,7 +94,7 @@ public struct LeastAbsoluteDeviations: Sendable {
         }
         let qr = try (weights.map { design.scaled(by: $0.map { $0.squareRoot() }) } ?? design).checkIdentified()
         let (x, y) = LeastAbsoluteDeviations.weighted(design.matrix, original, weights)
-        var solution = try LeastAbsoluteDeviations.solve(x: x, y: y, start: start, collapse: collapsingCopies)
+        var solution = try LeastAbsoluteDeviations.solve(x: x, y: y, start: start, collapse: collapsingCopies, maxPivots: maxPivots)
         guard solution.sum > 1e-13 * y.reduce(0, { $0 + abs($1) }), solution.sum > 0 else { throw LADError.perfectFit }
         solution.basis.sort()
         self.init(design: design, qr: qr, weights: weights, collapsesCopies: collapsingCopies, solution: solution, line: nil)
@@ -218,9 +219,10 @@ public struct LeastAbsoluteDeviations: Sendable {
     /// a basis row lies on the fit and the degenerate swaps walk through the copies (10⁷ rows on
     /// 16,495 points did not finish in 300 s). The basis is reported as the first copy of each
     /// row, and the rows on the fit are counted with their copies.
-    static func solve(x: Matrix, y: [Double], start: [Double]? = nil, collapse: Bool = true) throws -> Solution {
-        guard collapse, let distinct = DistinctRows(x: x, y: y) else { return try solveRows(x: x, y: y, start: start) }
-        var solution = try solveRows(x: distinct.x, y: distinct.y, start: start)
+    static func solve(x: Matrix, y: [Double], start: [Double]? = nil, collapse: Bool = true,
+                      maxPivots: Int = LeastAbsoluteDeviations.maxPivots) throws -> Solution {
+        guard collapse, let distinct = DistinctRows(x: x, y: y) else { return try solveRows(x: x, y: y, start: start, maxPivots: maxPivots) }
+        var solution = try solveRows(x: distinct.x, y: distinct.y, start: start, maxPivots: maxPivots)
         solution.basis = solution.basis.map { distinct.first[$0] }
         // Rows on the fit, counted with their copies: the distinct rows' residuals at β̂.
         let fitted = distinct.x.times(solution.beta)
@@ -315,7 +317,7 @@ public struct LeastAbsoluteDeviations: Sendable {
     }
 
     /// The simplex itself, on the rows as given.
-    static func solveRows(x: Matrix, y: [Double], start: [Double]? = nil) throws -> Solution {
+    static func solveRows(x: Matrix, y: [Double], start: [Double]? = nil, maxPivots: Int = LeastAbsoluteDeviations.maxPivots) throws -> Solution {
         let n = x.rows, p = x.columns
         var beta = start ?? LeastAbsoluteDeviations.reweightedStart(x: x, y: y, from: HouseholderQR(x).leastSquares(y).coefficients)
         var r = [Double](repeating: 0, count: n)
@@ -346,7 +348,7 @@ public struct LeastAbsoluteDeviations: Sendable {
             v = lu.solveTransposed(LeastAbsoluteDeviations.signedSum(x: x, r: r, onFit: onFit, sigma: sigma, excluding: inBasis))
             let eligible = (0..<p).filter { abs(v[$0]) > 1 + 1e-9 }
             if eligible.isEmpty { break }
-            guard pivots < LeastAbsoluteDeviations.maxPivots else { throw LADError.noConvergence(pivots: pivots) }
+            guard pivots < maxPivots else { throw LADError.noConvergence(pivots: pivots) }
             pivots += 1
             // Dantzig's choice (the steepest edge by its multiplier) while steps make progress;
             // Bland's (the lowest row) through a run of degenerate swaps.
