@@ -263,5 +263,19 @@ final class StudentTRegressionTests: XCTestCase {
                                                  predictors: ["flipper_length_mm", "bill_length_mm"]), .continuous, dropMissing: true)
         XCTAssertNil(StudentTRegression.parallelLines(x: two.design.matrix, y: two.y, rows: Array(0..<two.y.count)))
     }
+
+    /// A factor level with one row (Bikeshare's "heavy rain/snow") is in every set of p
+    /// independent rows, so p rows drawn at random were never independent and the global search
+    /// ran from the two named starts alone ("2 starts"). A failed draw is now completed: its
+    /// independent rows, then rows drawn by a generator of its own until there are p. Bikeshare
+    /// gets its 2 + 40 starts, and the fit is unchanged (the reference test above).
+    func testARareLevelStillGetsEveryStart() throws {
+        let spec = ModelSpecification(response: "bikers", predictors: ["temp", "hum", "workingday", "weathersit"])
+        let m = try SeveralPredictorTests.load("bikeshare.csv", spec, .continuous)
+        XCTAssertEqual(m.design.codings.first?.counts.min(), 1, "one row at the rarest level")
+        let fit = try StudentTRegression(design: m.design, y: m.y)
+        XCTAssertEqual(fit.starts, 2 + StudentTRegression.elementalStarts(n: m.y.count))
+        XCTAssertEqual(fit.maxima.map(\.reachedBy).reduce(0, +), fit.starts)
+    }
 }
 
