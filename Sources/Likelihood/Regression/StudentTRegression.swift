@@ -661,7 +661,7 @@ public struct StudentTRegression: Sendable {
     /// of the sample is then counted over every row (weights summed). With an intercept and one
     /// other column, the line through the most points instead (`StudentTModel.mostCollinear`,
     /// exact up to that many rows). A fit holding a share q of the rows is missed by the draws
-    /// with probability about (1 − q^p)^2000: 10⁻⁷ for 20 % of the rows and p = 3, 0.6 for 10 %
+    /// with probability about (1 − q^p)^2000: 10⁻⁷ for 20 % of the rows and p = 3, 0.8 for 10 %
     /// and p = 4. A lower bound, at least p.
     /// - Complexity: O(exactFitDraws · m p + n p), m the sample's rows.
     static func sampledFits(x: Matrix, y: [Double], weights: [Double]?, intercept: Bool) -> Double {
