@@ -480,7 +480,11 @@ public enum StudentTModel {
         /// The gradient and Hessian at θ over (w, c, log s) and, with `freeNu`, log ν.
         func derivatives(at theta: [Double], freeNu: Bool) -> ([Double], Matrix) {
             let (_, g, h) = evaluate(theta)
-            let m = freeNu ? 4 : 3
+            return Self.leading(freeNu ? 4 : 3, g, h)
+        }
+
+        /// The first `m` entries of the pass's gradient and Hessian (log ν's go when it is held).
+        static func leading(_ m: Int, _ g: [Double], _ h: [[Double]]) -> ([Double], Matrix) {
             var hm = Matrix(rows: m, columns: m)
             for j in 0..<m { for i in 0..<m { hm[i, j] = h[i][j] } }
             return (Array(g[0..<m]), hm)
@@ -495,10 +499,8 @@ public enum StudentTModel {
             var climb = StudentTClimb(p: 2, freeNu: freeNu, logNuBounds: logNuBounds, maxSteps: maxSteps) { t, free, derivatives in
                 let (value, g, h) = evaluate(t, derivatives: derivatives)
                 guard derivatives else { return (value, [], Matrix(rows: 0, columns: 0)) }
-                let m = free ? 4 : 3
-                var hm = Matrix(rows: m, columns: m)
-                for j in 0..<m { for i in 0..<m { hm[i, j] = h[i][j] } }
-                return (value, Array(g[0..<m]), hm)
+                let (gm, hm) = Plane.leading(free ? 4 : 3, g, h)
+                return (value, gm, hm)
             }
             climb.recordsPath = recordsPath
             climb.derivativesWithTrial = true

@@ -684,12 +684,7 @@ public struct StudentTRegression: Sendable {
             guard let lu = LUDecomposition(LeastAbsoluteDeviations.rows(picked, of: sample)) else { return }
             let beta = lu.solve(picked.map { ys[$0] })
             guard beta.allSatisfy(\.isFinite) else { return }
-            var count = 0
-            for i in 0..<m {
-                var fitted = 0.0, size = abs(ys[i])
-                for j in 0..<p { let t = sample[i, j] * beta[j]; fitted += t; size += abs(t) }
-                if StudentTModel.onFit(residual: ys[i] - fitted, terms: size) { count += 1 }
-            }
+            let count = Int(observationsOnFit(beta, x: sample, y: ys, weights: nil))
             if count > p && count > (best?.count ?? 0) { best = (count, beta) }
         }
         if subsets(m, p) <= exactFitDraws {
